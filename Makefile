@@ -1,0 +1,56 @@
+# The work of this project, one target each. `make run` and `make test` set everything up.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install run test test-only lint format migrations-check bench browser clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py loaddata seed
+	$(BIN)/python manage.py ensure_demo_curator
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+browser:
+	scripts/ensure-chromium
+
+# The whole suite on a real PostgreSQL server (started here when it is down).
+test: install
+	scripts/ensure-postgres
+	-scripts/ensure-chromium
+	$(MAKE) lint migrations-check
+	$(BIN)/pytest --create-db
+
+test-only: install
+	$(BIN)/pytest
+
+bench: install
+	scripts/ensure-postgres
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/bibtex.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

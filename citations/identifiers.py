@@ -1,0 +1,82 @@
+"""Normalise and validate persistent identifiers: DOI, PMID, PMCID, ISBN.
+
+Each `normalize_*` function takes what a person or a BibTeX file wrote and returns the
+canonical stored form, or raises `InvalidIdentifier` with a message a curator can act on:
+- DOI: lower case, no resolver prefix ("https://doi.org/", "doi:"), e.g. "10.1210/en.2007-1247".
+- PMID: digits only, no leading zeros, e.g. "18276762".
+- PMCID: "PMC" followed by digits, e.g. "PMC4592269".
+- ISBN: 13 digits without hyphens (an ISBN-10 is converted), check digit verified.
+"""
+
+import re
+
+DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
+DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+INVALID_DOI = "Not a valid DOI: expected 10.<registrant>/<suffix>, e.g. 10.1210/en.2007-1247."
+INVALID_PMID = "Not a valid PMID: expected a positive whole number, e.g. 18276762."
+INVALID_PMCID = "Not a valid PMCID: expected PMC followed by digits, e.g. PMC4592269."
+INVALID_ISBN = "Not a valid ISBN: expected 10 or 13 digits with a correct check digit."
+
+
+class InvalidIdentifier(ValueError):
+    """A value that cannot be an identifier of the named kind."""
+
+
+def normalize_doi(value: str) -> str:
+    doi = DOI_PREFIXES.sub("", value.strip()).strip().lower()
+    if not DOI_PATTERN.match(doi):
+        raise InvalidIdentifier(INVALID_DOI)
+    return doi
+
+
+def normalize_pmid(value: str) -> str:
+    pmid = re.sub(r"^pmid:\s*", "", value.strip(), flags=re.IGNORECASE)
+    if not pmid.isdigit() or int(pmid) == 0 or len(pmid) > 10:
+        raise InvalidIdentifier(INVALID_PMID)
+    return str(int(pmid))
+
+
+def normalize_pmcid(value: str) -> str:
+    pmcid = value.strip().upper()
+    if pmcid.isdigit():
+        pmcid = f"PMC{pmcid}"
+    if not re.fullmatch(r"PMC\d{1,9}", pmcid):
+        raise InvalidIdentifier(INVALID_PMCID)
+    return pmcid
+
+
+def isbn10_is_valid(isbn: str) -> bool:
+    if not re.fullmatch(r"\d{9}[\dX]", isbn):
+        return False
+    digits = [10 if ch == "X" else int(ch) for ch in isbn]
+    return sum((10 - i) * d for i, d in enumerate(digits)) % 11 == 0
+
+
+def isbn13_check_digit(first12: str) -> str:
+    total = sum(int(ch) * (1 if i % 2 == 0 else 3) for i, ch in enumerate(first12))
+    return str((10 - total % 10) % 10)
+
+
+def normalize_isbn(value: str) -> str:
+    isbn = re.sub(r"[\s-]", "", value.strip().upper())
+    isbn = re.sub(r"^ISBN(?:-1[03])?:?", "", isbn)
+    if len(isbn) == 10 and isbn10_is_valid(isbn):
+        first12 = "978" + isbn[:9]
+        return first12 + isbn13_check_digit(first12)
+    if re.fullmatch(r"97[89]\d{10}", isbn) and isbn13_check_digit(isbn[:12]) == isbn[12]:
+        return isbn
+    raise InvalidIdentifier(INVALID_ISBN)
+
+
+def format_isbn(isbn13: str) -> str:
+    """Group a stored ISBN-13 for display as prefix-rest (registration groups vary)."""
+    return f"{isbn13[:3]}-{isbn13[3:]}" if len(isbn13) == 13 else isbn13
+
+
+NORMALIZERS = {
+    "doi": normalize_doi,
+    "pmid": normalize_pmid,
+    "pmcid": normalize_pmcid,
+    "isbn": normalize_isbn,
+}

@@ -1,0 +1,244 @@
+"""Bibliographic records: references, the people who wrote or edited them, and their order."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from citations.identifiers import NORMALIZERS, InvalidIdentifier
+from citations.records import BibRecord, Name
+
+YEAR_MIN, YEAR_MAX = 1400, 2100
+BOOKTITLE_TYPES = {"inproceedings", "incollection", "inbook", "conference", "bookinbook"}
+
+
+class Verification(models.TextChoices):
+    UNVERIFIED = "unverified", "Unverified"
+    VERIFIED = "verified", "Verified"
+    DISCREPANCY = "discrepancy", "Cited with discrepancies"
+    RETRACTED = "retracted", "Retracted"
+
+
+class Role(models.TextChoices):
+    AUTHOR = "author", "Author"
+    EDITOR = "editor", "Editor"
+
+
+class PersonManager(models.Manager):
+    def get_by_natural_key(self, family, given, prefix, suffix):
+        return self.get(family=family, given=given, prefix=prefix, suffix=suffix)
+
+
+class Person(models.Model):
+    family = models.CharField(max_length=200, help_text="Family name, or the full corporate name.")
+    given = models.CharField(max_length=200, blank=True)
+    prefix = models.CharField(max_length=50, blank=True, help_text='"von" part, e.g. "van".')
+    suffix = models.CharField(max_length=50, blank=True, help_text='e.g. "Jr."')
+    orcid = models.CharField("ORCID", max_length=19, blank=True)
+
+    objects = PersonManager()
+
+    class Meta:
+        ordering = ["family", "given"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family", "given", "prefix", "suffix"], name="person_unique_name"
+            ),
+            models.UniqueConstraint(
+                fields=["orcid"], condition=~Q(orcid=""), name="person_unique_orcid"
+            ),
+        ]
+
+    def __str__(self):
+        family = f"{self.prefix} {self.family}".strip()
+        parts = [family, self.given, self.suffix]
+        return ", ".join(part for part in parts if part)
+
+    def natural_key(self):
+        return (self.family, self.given, self.prefix, self.suffix)
+
+    def as_name(self) -> Name:
+        return Name(family=self.family, given=self.given, prefix=self.prefix, suffix=self.suffix)
+
+
+class ReferenceQuerySet(models.QuerySet):
+    def by_doi(self, doi: str):
+        return self.filter(doi=doi.lower())
+
+    def with_contributors(self):
+        return self.prefetch_related(
+            models.Prefetch("contributors", queryset=Contributor.objects.select_related("person"))
+        )
+
+    def cited_by_published(self):
+        """References that bear on at least one published claim: what anonymous readers see."""
+        return self.filter(evidence__claim__status="published").distinct()
+
+
+class ReferenceManager(models.Manager.from_queryset(ReferenceQuerySet)):
+    def get_by_natural_key(self, citekey):
+        return self.get(citekey=citekey)
+
+
+class Reference(models.Model):
+    citekey = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="{firstauthorfamily}{year}{firsttitleword}; never changes once cited.",
+    )
+    original_key = models.CharField(
+        max_length=200, blank=True, help_text="The key an imported file used, when it differs."
+    )
+    entry_type = models.CharField(max_length=40, default="article")
+    title = models.TextField()
+    container_title = models.TextField(blank=True, help_text="Journal or book title.")
+    publisher = models.CharField(max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    volume = models.CharField(max_length=50, blank=True)
+    issue = models.CharField(max_length=50, blank=True)
+    pages = models.CharField(max_length=50, blank=True)
+    edition = models.CharField(max_length=50, blank=True)
+    doi = models.CharField("DOI", max_length=255, null=True, blank=True)
+    pmid = models.CharField("PMID", max_length=10, blank=True)
+    pmcid = models.CharField("PMCID", max_length=12, blank=True)
+    isbn = models.CharField("ISBN", max_length=13, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    abstract = models.TextField(blank=True)
+    extra_fields = models.JSONField(
+        default=dict, blank=True, help_text="BibTeX fields not modelled above, kept verbatim."
+    )
+    verification = models.CharField(
+        max_length=20, choices=Verification.choices, default=Verification.UNVERIFIED
+    )
+    as_cited = models.TextField(
+        blank=True, help_text="The citation exactly as the citing source printed it."
+    )
+    verification_note = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ReferenceManager()
+
+    class Meta:
+        ordering = ["citekey"]
+        constraints = [
+            models.UniqueConstraint(fields=["doi"], name="reference_unique_doi"),
+            models.CheckConstraint(
+                condition=Q(doi__isnull=True) | Q(doi=Lower("doi")),
+                name="reference_doi_normalised",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX),
+                name="reference_year_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(verification__in=Verification.values),
+                name="reference_verification_valid",
+            ),
+            models.CheckConstraint(condition=~Q(citekey=""), name="reference_citekey_set"),
+        ]
+        indexes = [models.Index(fields=["pmid"]), models.Index(fields=["year"])]
+
+    def __str__(self):
+        return f"{self.citekey}: {self.title[:80]}"
+
+    def get_absolute_url(self):
+        return reverse("reference-detail", kwargs={"citekey": self.citekey})
+
+    def natural_key(self):
+        return (self.citekey,)
+
+    def clean(self):
+        errors = {}
+        if self.doi == "":
+            self.doi = None
+        for field, normalize in NORMALIZERS.items():
+            value = getattr(self, field)
+            if value:
+                try:
+                    setattr(self, field, normalize(value))
+                except InvalidIdentifier as exc:
+                    errors[field] = str(exc)
+        if self.year is not None and not YEAR_MIN <= self.year <= YEAR_MAX:
+            errors["year"] = f"Year must be between {YEAR_MIN} and {YEAR_MAX}."
+        if errors:
+            raise ValidationError(errors)
+
+    def to_record(self) -> BibRecord:
+        """This reference as a plain record (uses prefetched contributors when present)."""
+        fields = {name: str(value) for name, value in self.extra_fields.items()}
+        for name, value in self.bibtex_fields().items():
+            if value not in (None, ""):
+                fields[name] = str(value)
+        return BibRecord(
+            entry_type=self.entry_type,
+            key=self.citekey,
+            fields=fields,
+            authors=[person.as_name() for person in self.authors],
+            editors=[person.as_name() for person in self.editors],
+        )
+
+    def bibtex_fields(self) -> dict[str, object]:
+        container = "booktitle" if self.entry_type in BOOKTITLE_TYPES else "journal"
+        return {
+            "title": self.title,
+            container: self.container_title,
+            "publisher": self.publisher,
+            "year": self.year,
+            "volume": self.volume,
+            "number": self.issue,
+            "pages": self.pages,
+            "edition": self.edition,
+            "doi": self.doi,
+            "pmid": self.pmid,
+            "pmcid": self.pmcid,
+            "isbn": self.isbn,
+            "url": self.url,
+            "abstract": self.abstract,
+        }
+
+    @property
+    def authors(self):
+        """Ordered authors (uses prefetched contributors when present)."""
+        return [c.person for c in self.contributors.all() if c.role == Role.AUTHOR]
+
+    @property
+    def editors(self):
+        return [c.person for c in self.contributors.all() if c.role == Role.EDITOR]
+
+
+class ContributorManager(models.Manager):
+    def get_by_natural_key(self, citekey, role, position):
+        return self.get(reference__citekey=citekey, role=role, position=position)
+
+
+class Contributor(models.Model):
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="contributors")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contributions")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.AUTHOR)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = ContributorManager()
+
+    class Meta:
+        ordering = ["reference", "role", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference", "role", "position"], name="contributor_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values), name="contributor_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.role} {self.position + 1})"
+
+    def natural_key(self):
+        return (self.reference.citekey, self.role, self.position)
+
+    natural_key.dependencies = ["citations.reference", "citations.person"]

@@ -1,0 +1,26 @@
+"""Plain bibliographic records: the data the pure modules (bibtex, formats) read and write.
+
+A `BibRecord` is one entry, independent of the ORM: `fields` holds BibTeX field names to
+Unicode values (title, journal, year, doi, ...), `authors` and `editors` hold ordered `Name`s.
+`Reference.to_record()` builds one from the database.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Name:
+    family: str
+    given: str = ""
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass
+class BibRecord:
+    entry_type: str
+    key: str
+    fields: dict[str, str] = field(default_factory=dict)
+    authors: list[Name] = field(default_factory=list)
+    editors: list[Name] = field(default_factory=list)
+    line: int | None = None

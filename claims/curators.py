@@ -1,0 +1,36 @@
+"""The Curators group: who may write claims, evidence and references.
+
+Curators add, change and view every record of the three apps. They delete evidence,
+contributors and relations, but never claims or references: a claim is retracted, not
+deleted, and a reference with evidence is protected.
+"""
+
+CURATORS_GROUP = "Curators"
+
+CURATED_MODELS = {
+    "citations": ["reference", "person", "contributor"],
+    "claims": ["topic", "claim", "claimrelation"],
+    "evidence": ["evidence"],
+}
+DELETABLE = {"contributor", "claimrelation", "evidence", "person", "topic"}
+
+
+def curator_codenames() -> list[tuple[str, str]]:
+    """(app_label, codename) pairs of every permission the Curators group holds."""
+    pairs = []
+    for app_label, models in CURATED_MODELS.items():
+        for model in models:
+            actions = ["add", "change", "view"] + (["delete"] if model in DELETABLE else [])
+            pairs += [(app_label, f"{action}_{model}") for action in actions]
+            if model in {"reference", "claim", "evidence"}:
+                pairs.append((app_label, f"view_historical{model}"))
+    return pairs
+
+
+def sync_curators_group(group_model, permission_model) -> None:
+    group, _ = group_model.objects.get_or_create(name=CURATORS_GROUP)
+    for app_label, codename in curator_codenames():
+        permission = permission_model.objects.get(
+            content_type__app_label=app_label, codename=codename
+        )
+        group.permissions.add(permission)

@@ -1,0 +1,13 @@
+"""Public pages."""
+
+from django.urls import path
+
+from claims import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("claims/", views.claim_list, name="claim-list"),
+    path("claims/<slug:slug>/", views.claim_detail, name="claim-detail"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
+    path("references/<str:citekey>/", views.reference_detail, name="reference-detail"),
+]

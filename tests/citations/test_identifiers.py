@@ -1,0 +1,64 @@
+"""Identifier normalisation: pure, no database."""
+
+import pytest
+
+from citations.identifiers import (
+    INVALID_DOI,
+    INVALID_ISBN,
+    InvalidIdentifier,
+    normalize_doi,
+    normalize_isbn,
+    normalize_pmcid,
+    normalize_pmid,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("10.1210/EN.2007-1247", "10.1210/en.2007-1247"),
+        ("https://doi.org/10.1210/en.2007-1247", "10.1210/en.2007-1247"),
+        ("http://dx.doi.org/10.1093/humrep/deg315", "10.1093/humrep/deg315"),
+        ("doi: 10.1016/S0006-291X(05)80774-0", "10.1016/s0006-291x(05)80774-0"),
+    ],
+)
+def test_doi_is_lower_case_without_resolver(raw, expected):
+    assert normalize_doi(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["", "11.1234/x", "10.12/x", "10.1210/", "not a doi"])
+def test_invalid_doi_names_the_expected_form(raw):
+    with pytest.raises(InvalidIdentifier, match="Not a valid DOI"):
+        normalize_doi(raw)
+    assert "10.<registrant>" in INVALID_DOI
+
+
+def test_pmid_and_pmcid_are_canonical():
+    assert normalize_pmid(" PMID: 018276762 ") == "18276762"
+    assert normalize_pmcid("pmc4592269") == "PMC4592269"
+    assert normalize_pmcid("4592269") == "PMC4592269"
+    for bad in ["0", "12a", "-5"]:
+        with pytest.raises(InvalidIdentifier):
+            normalize_pmid(bad)
+    with pytest.raises(InvalidIdentifier):
+        normalize_pmcid("PMCX12")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("978-1-4557-4377-3", "9781455743773"),
+        ("978-0-323-59712-8", "9780323597128"),
+        ("0-306-40615-2", "9780306406157"),
+        ("ISBN 0-8044-2957-X", "9780804429573"),
+    ],
+)
+def test_isbn_checks_digit_and_converts_to_13(raw, expected):
+    assert normalize_isbn(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["978-1-4557-4377-4", "0-306-40615-3", "12345", "979123"])
+def test_isbn_with_wrong_check_digit_is_rejected(raw):
+    with pytest.raises(InvalidIdentifier) as exc:
+        normalize_isbn(raw)
+    assert str(exc.value) == INVALID_ISBN

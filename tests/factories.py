@@ -1,0 +1,88 @@
+"""Object builders for tests (factory_boy): one place for every model."""
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from citations.models import Contributor, Person, Reference
+from claims.curators import CURATORS_GROUP
+from claims.models import Claim, Topic
+from evidence.models import Evidence
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("pw-for-tests")
+
+
+class CuratorFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"curator{n}")
+    is_staff = True
+
+    @factory.post_generation
+    def curator_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=CURATORS_GROUP))
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    family = factory.Sequence(lambda n: f"Family{n}")
+    given = "Ann"
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reference
+
+    citekey = factory.Sequence(lambda n: f"family{n}2020study")
+    entry_type = "article"
+    title = factory.Sequence(lambda n: f"A study of bone number {n}")
+    container_title = "Journal of Bone Research"
+    year = 2020
+
+
+class ContributorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contributor
+
+    reference = factory.SubFactory(ReferenceFactory)
+    person = factory.SubFactory(PersonFactory)
+    position = factory.Sequence(lambda n: n)
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Claim
+
+    statement = factory.Sequence(lambda n: f"Progesterone changes bone outcome {n}.")
+    slug = factory.Sequence(lambda n: f"claim-{n}")
+    population = "humans"
+    status = "published"
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    claim = factory.SubFactory(ClaimFactory)
+    reference = factory.SubFactory(ReferenceFactory)
+    outcome = factory.Sequence(lambda n: f"outcome {n}")
+    stance = "supports"
+    design = "rct"
+    population = "humans"
+    sample_size = 100
