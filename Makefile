@@ -50,7 +50,7 @@ test-only: install
 
 bench: install
 	scripts/ensure-postgres
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/bibtex.py
+	for script in bench/*.py; do DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

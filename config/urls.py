@@ -7,6 +7,6 @@ from config.api import router
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", include(router.urls)),
+    path("api/", include((router.urls, "api"))),
     path("", include("claims.urls")),
 ]
