@@ -1,39 +1,493 @@
 """BibTeX in and out: the only module that imports bibtexparser.
 
-Minimal first version: `render_entry` / `render_entries` turn `BibRecord`s into BibTeX text.
-The BibTeX issue completes parsing, LaTeX decoding and escaping here.
+`parse(data)` turns the text (or bytes) of a .bib file into plain `BibRecord`s with line
+numbers, plus the `ParseProblem`s it found. bibtexparser 2 splits the file into blocks; every
+value is then read here, because the library's own middlewares lose data without a word
+(a missing comma, a repeated field, `#` concatenation, month macros, `%` comment lines) and
+its LaTeX decoding is slow. Each of those cases is either handled or reported with its line.
+
+`render_entry(record)` / `render_entries(records)` write records back as BibTeX: stable field
+order, LaTeX specials escaped (math kept), case protected with braces where styles would
+lower-case it, `month` written as the standard macro.
 """
 
+import logging
+import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
+from bibtexparser.model import (
+    DuplicateBlockKeyBlock,
+    DuplicateFieldKeyBlock,
+    Entry,
+    ParsingFailedBlock,
+    String,
+)
+from bibtexparser.splitter import Splitter
+
+from citations import latex
 from citations.records import BibRecord, Name
 
-SPECIALS = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_"}
+# We report every failed block ourselves, with its line; the library's log lines would
+# only duplicate those reports on stderr.
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+EMPTY_INPUT = "The file holds no BibTeX entries."
+BINARY_INPUT = "The file is not text (it holds binary data); expected a BibTeX .bib file."
+DECODED_AS_CP1252 = "The file is not valid UTF-8: it was read as Windows-1252 (check accents)."
+MISSING_KEY = "The entry has no citation key."
+BAD_KEY = "The citation key {key!r} contains spaces or commas."
+DUPLICATE_KEY = "The key {key!r} is used again; it was first used at line {first}."
+REPEATED_FIELD = "A field is given more than once in the entry: {names}."
+SYNTAX_ERROR = "The entry cannot be read: {reason}"
+MISSING_COMMA = "Field {name!r}: unexpected text after its value (a missing comma?)."
+UNCLOSED_VALUE = "Field {name!r}: its value is not closed (unbalanced braces or quotes)."
+EMPTY_VALUE = "Field {name!r} has no value."
+UNKNOWN_MACRO = "Field {name!r} uses {macro!r}, which no @string defines."
+BAD_FIELD_NAME = "Invalid field name {name!r}."
+BAD_STRING = "A malformed @string definition: {reason}"
+BAD_NAME = "Cannot read the name {name!r}: more than two commas."
+
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+MONTH_MACROS = dict(zip(MONTHS, MONTH_NAMES, strict=True))
+MONTH_BY_NAME = dict(zip(MONTH_NAMES, MONTHS, strict=True))
+NAME_FIELDS = {"author", "editor"}
+# Values BibTeX tools treat as code, not text: no LaTeX decoding or escaping.
+VERBATIM_FIELDS = {"url", "doi", "eprint", "file", "pdf", "urlraw", "verba", "verbb", "verbc"}
+TITLE_FIELDS = {"title", "booktitle", "subtitle", "titleaddon", "maintitle", "shorttitle"}
+FIELD_ORDER = [
+    "title",
+    "subtitle",
+    "booktitle",
+    "journal",
+    "journaltitle",
+    "series",
+    "edition",
+    "volume",
+    "number",
+    "pages",
+    "month",
+    "year",
+    "date",
+    "publisher",
+    "address",
+    "location",
+    "institution",
+    "school",
+    "organization",
+    "note",
+    "doi",
+    "pmid",
+    "pmcid",
+    "isbn",
+    "issn",
+    "url",
+    "urldate",
+    "abstract",
+]
+FIELD_RANK = {name: index for index, name in enumerate(FIELD_ORDER)}
+
+FIELD_NAME = re.compile(r"[A-Za-z][\w\-:.+]*\Z")
+VALUE_PART = re.compile(r'\s*(?:(\{)|(")|(\d+)|([^\s#{}",=]+))')
+WHITESPACE = re.compile(r"[ \t\r\n]+")
+BRACE = re.compile(r"(?<!\\)[{}]")
 
 
-def escape(value: str) -> str:
-    return "".join(SPECIALS.get(ch, ch) for ch in value)
+@dataclass(frozen=True)
+class ParseProblem:
+    line: int
+    key: str
+    message: str
+
+
+@dataclass
+class ParseResult:
+    records: list[BibRecord] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class FieldValueError(ValueError):
+    """A field value that cannot be read; the message is a user-facing constant."""
+
+
+# --- text -------------------------------------------------------------------------------
+
+
+def decode_bytes(data: bytes) -> tuple[str, list[str]]:
+    """Bytes of a file -> text and notes; a BOM is dropped, non-UTF-8 read as Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), [DECODED_AS_CP1252]
+
+
+def looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f")
+    return "\x00" in sample or controls > len(sample) // 20
+
+
+# --- values -----------------------------------------------------------------------------
+
+
+def _braced_end(text: str, start: int) -> int:
+    """Index just past the brace group opening at `start`, or -1 when unbalanced."""
+    depth = 0
+    for match in BRACE.finditer(text, start):
+        depth += 1 if match.group(0) == "{" else -1
+        if depth == 0:
+            return match.end()
+    return -1
+
+
+def _quoted_end(text: str, start: int) -> int:
+    depth, index = 0, start + 1
+    while index < len(text):
+        ch = text[index]
+        if ch == "\\":
+            index += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            return index + 1
+        index += 1
+    return -1
+
+
+def _value_part(text: str, pos: int, name: str, macros: dict[str, str]) -> tuple[str, int]:
+    match = VALUE_PART.match(text, pos)
+    if not match:
+        raise FieldValueError(MISSING_COMMA.format(name=name))
+    start = match.end() - len(match.group(0).lstrip())
+    if match.group(1) or match.group(2):
+        end = (_braced_end if match.group(1) else _quoted_end)(text, start)
+        if end < 0:
+            raise FieldValueError(UNCLOSED_VALUE.format(name=name))
+        return text[start + 1 : end - 1], end
+    if match.group(3):
+        return match.group(3), match.end()
+    macro = match.group(4).lower()
+    if macro not in macros:
+        raise FieldValueError(UNKNOWN_MACRO.format(name=name, macro=match.group(4)))
+    return macros[macro], match.end()
+
+
+def read_value(raw: str, name: str, macros: dict[str, str]) -> str:
+    """A raw field value (`{...}`, `"..."`, 1990, a macro, parts joined by `#`) -> its LaTeX."""
+    if raw.startswith("{") and _braced_end(raw, 0) == len(raw):
+        return raw[1:-1]  # The common case, one braced value.
+    if not raw.strip():
+        raise FieldValueError(EMPTY_VALUE.format(name=name))
+    parts, pos = [], 0
+    while True:
+        part, pos = _value_part(raw, pos, name, macros)
+        parts.append(part)
+        rest = raw[pos:].lstrip()
+        if not rest:
+            return "".join(parts)
+        if not rest.startswith("#"):
+            raise FieldValueError(MISSING_COMMA.format(name=name))
+        pos = len(raw) - len(rest) + 1
+
+
+def clean_field_name(raw: str) -> str:
+    """The field name, without `%` comment lines a file put before it."""
+    lines = [line for line in raw.splitlines() if not line.lstrip().startswith("%")]
+    return " ".join(lines).strip().lower()
+
+
+# --- names ------------------------------------------------------------------------------
+
+
+def _split_top(text: str, separator: re.Pattern) -> list[str]:
+    """Split at `separator` matches outside braces."""
+    parts, depth, start = [], 0, 0
+    for match in re.finditer(r"(?<!\\)[{}]|" + separator.pattern, text, separator.flags):
+        mark = match.group(0)
+        if mark == "{":
+            depth += 1
+        elif mark == "}":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            parts.append(text[start : match.start()])
+            start = match.end()
+    parts.append(text[start:])
+    return parts
+
+
+AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+COMMA = re.compile(r",")
+SPACE = re.compile(r"(?:\s|(?<!\\)~)+")
+
+
+def _is_lower(word: str) -> bool:
+    if word.startswith("{") and not word.startswith("{\\"):
+        return False  # A braced word is protected: it counts as capitalised.
+    letters = [ch for ch in latex.decode(word) if ch.isalpha()]
+    return bool(letters) and letters[0].islower()
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in _split_top(text.strip(), SPACE) if word]
+
+
+def _von_last(words: list[str]) -> tuple[str, str]:
+    """Split "von Last" words: the von part is the lower-case words before the last one."""
+    von_end = 0
+    for index, word in enumerate(words[:-1]):
+        if _is_lower(word):
+            von_end = index + 1
+    return " ".join(words[:von_end]), " ".join(words[von_end:])
+
+
+def parse_name(raw: str) -> Name:
+    """One BibTeX name ("First von Last", "von Last, First", "von Last, Jr, First") -> Name."""
+    parts = [part.strip() for part in _split_top(raw, COMMA)]
+    if len(parts) > 3:
+        raise FieldValueError(BAD_NAME.format(name=raw))
+    if len(parts) == 1:
+        words = _words(parts[0])
+        first_lower = next((i for i, w in enumerate(words[:-1]) if _is_lower(w)), len(words) - 1)
+        given = " ".join(words[:first_lower])
+        prefix, family = _von_last(words[first_lower:])
+        suffix = ""
+    else:
+        prefix, family = _von_last(_words(parts[0]))
+        suffix = parts[1] if len(parts) == 3 else ""
+        given = " ".join(_words(parts[-1]))
+    return Name(
+        family=latex.decode(family),
+        given=latex.decode(given),
+        prefix=latex.decode(prefix),
+        suffix=latex.decode(suffix),
+    )
+
+
+def parse_names(raw: str) -> list[Name]:
+    return [parse_name(part) for part in _split_top(raw, AND) if part.strip()]
+
+
+# --- entries ----------------------------------------------------------------------------
+
+
+def _entry_fields(entry: Entry, macros: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    values, errors = {}, []
+    for item in entry.fields:
+        name = clean_field_name(item.key)
+        if not FIELD_NAME.match(name):
+            errors.append(BAD_FIELD_NAME.format(name=item.key.strip()))
+            continue
+        try:
+            values[name] = read_value(item.value, name, macros)
+        except FieldValueError as exc:
+            errors.append(str(exc))
+    return values, errors
+
+
+def _text_value(name: str, value: str) -> str:
+    value = WHITESPACE.sub(" ", value).strip()
+    return value if name in VERBATIM_FIELDS else latex.decode(value)
+
+
+def entry_record(entry: Entry, macros: dict[str, str]) -> tuple[BibRecord, list[str]]:
+    """A split entry -> a record, and the problems found in it (each a message)."""
+    values, errors = _entry_fields(entry, macros)
+    record = BibRecord(entry_type=entry.entry_type.lower(), key=entry.key.strip())
+    record.line = entry.start_line + 1
+    for name, value in values.items():
+        try:
+            if name == "author":
+                record.authors = parse_names(value)
+            elif name == "editor":
+                record.editors = parse_names(value)
+            else:
+                record.fields[name] = _text_value(name, value)
+        except FieldValueError as exc:
+            errors.append(str(exc))
+    if not record.key:
+        errors.insert(0, MISSING_KEY)
+    elif re.search(r"[\s,]", record.key):
+        errors.insert(0, BAD_KEY.format(key=record.key))
+    return record, errors
+
+
+def _string_definition(block: String, macros: dict[str, str]) -> str | None:
+    """Add an @string macro; return a problem message when it is malformed."""
+    name = block.key.strip().lower()
+    if not FIELD_NAME.match(name):
+        return BAD_STRING.format(reason=f"invalid name {block.key.strip()!r}.")
+    try:
+        macros[name] = read_value(block.value, name, macros)
+    except FieldValueError as exc:
+        return BAD_STRING.format(reason=str(exc))
+    return None
+
+
+def _failed_block_problem(block: ParsingFailedBlock) -> str:
+    if isinstance(block, DuplicateFieldKeyBlock):
+        return REPEATED_FIELD.format(names=", ".join(sorted(block.duplicate_keys)))
+    reason = (getattr(block.error, "abort_reason", None) or str(block.error)).strip()
+    if (block.raw or "").lower().startswith("@string"):
+        return BAD_STRING.format(reason=reason)
+    return SYNTAX_ERROR.format(reason=reason)
+
+
+def _block_key(block: ParsingFailedBlock) -> str:
+    match = re.match(r"@\w*\s*[{(]\s*([^,\s]*)", block.raw or "")
+    return match.group(1) if match else ""
+
+
+class _Reader:
+    """The state of reading one file: macros so far, keys seen, the result."""
+
+    def __init__(self):
+        self.macros = dict(MONTH_MACROS)
+        self.first_line_of_key: dict[str, int] = {}
+        self.result = ParseResult()
+
+    def problem(self, line: int, key: str, message: str) -> None:
+        self.result.problems.append(ParseProblem(line=line, key=key, message=message))
+
+    def entry(self, entry: Entry) -> None:
+        record, errors = entry_record(entry, self.macros)
+        folded = record.key.lower()
+        if record.key and folded in self.first_line_of_key:
+            first = self.first_line_of_key[folded]
+            errors.append(DUPLICATE_KEY.format(key=record.key, first=first))
+        elif record.key:
+            self.first_line_of_key[folded] = record.line
+        for message in errors:
+            self.problem(record.line, record.key, message)
+        if not errors:
+            self.result.records.append(record)
+
+    def block(self, block) -> None:
+        if isinstance(block, DuplicateBlockKeyBlock):
+            block = block.ignore_error_block  # Reported by our own key check, with lines.
+        if isinstance(block, Entry):
+            self.entry(block)
+        elif isinstance(block, String):
+            message = _string_definition(block, self.macros)
+            if message:
+                self.problem(block.start_line + 1, block.key.strip(), message)
+        elif isinstance(block, ParsingFailedBlock):
+            self.problem(block.start_line + 1, _block_key(block), _failed_block_problem(block))
+
+
+def resolve_crossrefs(records: list[BibRecord]) -> None:
+    """Fill fields a record leaves out from the record its `crossref` names (BibTeX rule)."""
+    by_key = {record.key.lower(): record for record in records}
+    for record in records:
+        parent = by_key.get(record.fields.get("crossref", "").lower())
+        if parent is None or parent is record:
+            continue
+        for name, value in parent.fields.items():
+            record.fields.setdefault(name, value)
+        if "title" in parent.fields and record.entry_type in {"inproceedings", "incollection"}:
+            record.fields.setdefault("booktitle", parent.fields["title"])
+        record.authors = record.authors or list(parent.authors)
+        record.editors = record.editors or list(parent.editors)
+
+
+def parse(data: str | bytes) -> ParseResult:
+    """A .bib file's content -> records (with line numbers) and problems; never raises."""
+    notes: list[str] = []
+    if isinstance(data, bytes):
+        data, notes = decode_bytes(data)
+    text = data.removeprefix("\ufeff")
+    reader = _Reader()
+    reader.result.notes = notes
+    if looks_binary(text):
+        reader.problem(1, "", BINARY_INPUT)
+        return reader.result
+    for block in Splitter(text).split().blocks:
+        reader.block(block)
+    if not reader.result.records and not reader.result.problems:
+        reader.problem(1, "", EMPTY_INPUT)
+    resolve_crossrefs(reader.result.records)
+    return reader.result
+
+
+# --- rendering --------------------------------------------------------------------------
+
+
+def _family_needs_braces(name: Name) -> bool:
+    words = name.family.split()
+    return (
+        any(_is_lower(word) for word in words)
+        or "," in name.family
+        or bool(AND.search(f" {name.family} "))
+        or (len(words) > 1 and not name.prefix and not name.given and not name.suffix)
+    )
+
+
+def _name_part(text: str) -> str:
+    encoded = latex.encode(text)
+    if "," in text or AND.search(f" {text} "):
+        return "{" + encoded + "}"
+    return encoded
 
 
 def format_name(name: Name) -> str:
-    family = f"{name.prefix} {name.family}".strip()
+    """A Name as BibTeX writes it: "von Last, Jr, First"; corporate names in braces."""
+    family = latex.encode(name.family)
+    if _family_needs_braces(name):
+        family = "{" + family + "}"
+    family = f"{latex.encode(name.prefix)} {family}".strip()
     if not name.given and not name.suffix:
-        return "{" + family + "}" if " " in family else family
-    parts = [family] + ([name.suffix] if name.suffix else []) + [name.given]
-    return ", ".join(parts)
+        return family
+    parts = [family] + ([_name_part(name.suffix)] if name.suffix else [])
+    return ", ".join(parts + [_name_part(name.given)])
+
+
+def _field_value(name: str, value: str) -> str:
+    if name == "month" and value in MONTH_BY_NAME:
+        return MONTH_BY_NAME[value]
+    if name in VERBATIM_FIELDS:
+        return "{" + value + "}"
+    return "{" + latex.encode(value, protect_case=name in TITLE_FIELDS) + "}"
+
+
+def _ordered_fields(fields: dict[str, str]) -> list[tuple[str, str]]:
+    known = len(FIELD_ORDER)
+    return sorted(fields.items(), key=lambda item: (FIELD_RANK.get(item[0], known), item[0]))
 
 
 def render_entry(record: BibRecord) -> str:
-    fields = []
+    """One record as a BibTeX entry: authors, editors, then fields in a stable order."""
+    lines = [f"@{record.entry_type}{{{record.key},\n"]
     if record.authors:
-        fields.append(("author", " and ".join(format_name(n) for n in record.authors)))
+        lines.append(f"  author = {{{' and '.join(format_name(n) for n in record.authors)}}},\n")
     if record.editors:
-        fields.append(("editor", " and ".join(format_name(n) for n in record.editors)))
-    fields += [(name, escape(value)) for name, value in record.fields.items()]
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@{record.entry_type}{{{record.key},\n{body}\n}}\n"
+        lines.append(f"  editor = {{{' and '.join(format_name(n) for n in record.editors)}}},\n")
+    for name, value in _ordered_fields(record.fields):
+        if value != "":
+            lines.append(f"  {name} = {_field_value(name, value)},\n")
+    lines.append("}\n")
+    return "".join(lines)
 
 
 def render_entries(records: Iterable[BibRecord]) -> Iterator[str]:
+    """Records -> BibTeX text, one entry per chunk (for streaming responses)."""
     for record in records:
         yield render_entry(record) + "\n"

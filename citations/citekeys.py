@@ -1,0 +1,106 @@
+"""Citation keys: `{firstauthorfamily}{year}{firstsignificanttitleword}`, lower-case ASCII.
+
+`prior1990spinal` for Prior (1990) "Spinal bone loss ...". Accents are folded (Müller ->
+muller), stop words ("a", "the", "on", ...) are skipped, a missing
+author gives "anon" and a missing year "nd". When a key is taken, a, b, c, ... z, aa, ab ...
+are appended. An imported key is kept when it is free and usable as a citekey.
+"""
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+MAX_LENGTH = 100
+STOP_WORDS = {
+    "a",
+    "an",
+    "the",
+    "on",
+    "of",
+    "in",
+    "and",
+    "for",
+    "to",
+    "with",
+    "at",
+    "by",
+    "from",
+    "is",
+    "are",
+    "as",
+    "its",
+    "do",
+    "does",
+    "how",
+    "what",
+    "why",
+    "when",
+    "into",
+    "or",
+    "about",
+    "der",
+    "die",
+    "das",
+    "le",
+    "la",
+    "les",
+    "un",
+    "une",
+    "el",
+    "los",
+}
+LETTERS = {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "þ": "th", "ð": "d"}
+USABLE_KEY = re.compile(r"[A-Za-z0-9_:.\-+/]{1,100}\Z")
+
+
+def ascii_fold(text: str) -> str:
+    """Lower-case ASCII letters and digits only: "Müller-Lüdenscheidt" -> "mullerludenscheidt"."""
+    text = "".join(LETTERS.get(ch, ch) for ch in text.lower())
+    decomposed = unicodedata.normalize("NFKD", text)
+    return re.sub(r"[^a-z0-9]", "", decomposed.encode("ascii", "ignore").decode("ascii"))
+
+
+def first_significant_word(title: str) -> str:
+    for word in re.findall(r"[^\W_]+", title):
+        folded = ascii_fold(word)
+        if folded and word.lower() not in STOP_WORDS:
+            return folded
+    return ""
+
+
+def base_key(family: str, year: int | str | None, title: str) -> str:
+    """The key the DESIGN rule gives, before any collision suffix."""
+    author = ascii_fold(family)[:40] or "anon"
+    year_part = str(year) if year else "nd"
+    return f"{author}{year_part}{first_significant_word(title)[:40]}"
+
+
+def suffixes() -> Callable[[], str]:
+    """a, b, ... z, aa, ab, ...: each call the next suffix."""
+    state = {"n": 0}
+
+    def next_suffix() -> str:
+        n, out = state["n"], ""
+        state["n"] += 1
+        while True:
+            out = chr(ord("a") + n % 26) + out
+            n = n // 26 - 1
+            if n < 0:
+                return out
+
+    return next_suffix
+
+
+def unique_key(base: str, taken: set[str]) -> str:
+    """`base`, or `base` with the first free suffix; lower-case comparison."""
+    if base not in taken:
+        return base
+    next_suffix = suffixes()
+    while True:
+        candidate = base + next_suffix()
+        if candidate not in taken:
+            return candidate
+
+
+def is_usable(key: str) -> bool:
+    return bool(USABLE_KEY.match(key))

@@ -1,0 +1,487 @@
+"""Import as plan, then apply.
+
+`plan(records, problems)` decides, for every entry of a parsed file, what importing it would
+do, without writing: **new** (with the citekey it will get), **duplicate** (of which stored
+reference, and why) or **invalid** (what is wrong, at which line). Two entries are the same
+work when they share a DOI or a PMID, or the same normalised title, year and first author
+and, where both have them, container, volume and pages; never on the title alone (a
+journal's recurring "Editorial" columns are different records).
+
+`apply(plan, ...)` writes a plan in one transaction with bulk inserts, in batches so memory
+stays flat for large files. Nothing is written when any entry is invalid (unless
+`skip_invalid`), or when a duplicate is found with `on_duplicate="fail"`.
+"""
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models.functions import Lower
+
+from citations import citekeys
+from citations.bibtex import ParseProblem
+from citations.identifiers import NORMALIZERS, InvalidIdentifier
+from citations.models import (
+    BOOKTITLE_TYPES,
+    YEAR_MAX,
+    YEAR_MIN,
+    Contributor,
+    Person,
+    Reference,
+    Role,
+)
+from citations.records import BibRecord, Name
+
+NEW, DUPLICATE, INVALID = "new", "duplicate", "invalid"
+SKIP, UPDATE, FAIL = "skip", "update", "fail"
+ON_DUPLICATE_CHOICES = (SKIP, UPDATE, FAIL)
+BATCH = 1000
+
+NO_TITLE = "The entry has no title."
+TOO_LONG = "Field {name!r} is longer than {limit} characters."
+NAME_TOO_LONG = "The name {name!r} is too long to store."
+EMPTY_NAME = "A name in {field!r} has no family name."
+BAD_IDENTIFIER = "Field {name!r}: {error}"
+YEAR_AS_TEXT = "The year {year!r} is not a number between {low} and {high}: kept as text."
+URL_AS_TEXT = "The url {url!r} is not a web address: kept as text."
+SAME_DOI = "same DOI as {target}"
+SAME_PMID = "same PMID as {target}"
+SAME_WORK = "same title, year and first author as {target}"
+IN_FILE = "the entry at line {line}"
+REFUSED_INVALID = "Nothing was imported: {count} entr{ies} invalid. Fix them or skip invalid ones."
+REFUSED_DUPLICATE = "Nothing was imported: {count} duplicate(s) found and duplicates must fail."
+
+# Record field -> model field; the first one present wins, the others stay extra fields.
+CONTAINER_FIELDS = {"journal": "container_title", "journaltitle": "container_title"}
+BOOK_CONTAINER_FIELDS = {"booktitle": "container_title"}
+DIRECT_FIELDS = {
+    "title": "title",
+    "publisher": "publisher",
+    "volume": "volume",
+    "number": "issue",
+    "issue": "issue",
+    "pages": "pages",
+    "edition": "edition",
+    "url": "url",
+    "abstract": "abstract",
+}
+IDENTIFIER_FIELDS = ("doi", "pmid", "pmcid", "isbn")
+WEB_ADDRESS = re.compile(r"(?:https?|ftp)://\S+\Z", re.IGNORECASE)
+
+
+def _max_lengths(model) -> dict[str, int]:
+    return {f.name: f.max_length for f in model._meta.concrete_fields if f.max_length}
+
+
+REFERENCE_LIMITS = _max_lengths(Reference)
+PERSON_LIMITS = {k: v for k, v in _max_lengths(Person).items() if k != "orcid"}
+
+
+@dataclass
+class PlanItem:
+    """What importing one entry would do."""
+
+    line: int
+    key: str
+    status: str
+    messages: list[str] = field(default_factory=list)
+    citekey: str = ""
+    values: dict | None = None
+    authors: list[Name] = field(default_factory=list)
+    editors: list[Name] = field(default_factory=list)
+    duplicate_of: int | None = None
+    duplicate_citekey: str = ""
+    reason: str = ""
+
+
+@dataclass
+class ImportPlan:
+    items: list[PlanItem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def with_status(self, status: str) -> list[PlanItem]:
+        return [item for item in self.items if item.status == status]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {NEW: 0, DUPLICATE: 0, INVALID: 0}
+        for item in self.items:
+            counts[item.status] += 1
+        return counts
+
+
+@dataclass
+class ApplyResult:
+    written: bool
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    refused: str = ""
+
+
+# --- records -> model values (pure) -----------------------------------------------------
+
+
+def _take(fields: dict[str, str], mapping: dict[str, str], values: dict) -> None:
+    for name, target in mapping.items():
+        if name in fields and target not in values:
+            values[target] = fields.pop(name)
+
+
+def _year(fields: dict[str, str], values: dict, messages: list[str]) -> None:
+    raw = fields.pop("year", None)
+    if raw is None:
+        date = re.match(r"(\d{4})", fields.get("date", ""))
+        raw = date.group(1) if date else None
+        if raw is None:
+            return
+    elif not (raw.isdigit() and YEAR_MIN <= int(raw) <= YEAR_MAX):
+        fields["year"] = raw
+        messages.append(YEAR_AS_TEXT.format(year=raw, low=YEAR_MIN, high=YEAR_MAX))
+        return
+    values["year"] = int(raw)
+
+
+def _identifiers(fields: dict[str, str], values: dict, errors: list[str]) -> None:
+    for name in IDENTIFIER_FIELDS:
+        if name in fields:
+            raw = fields.pop(name)
+            try:
+                values[name] = NORMALIZERS[name](raw)
+            except InvalidIdentifier as exc:
+                errors.append(BAD_IDENTIFIER.format(name=name, error=exc))
+
+
+def _check_lengths(values: dict, errors: list[str]) -> None:
+    for name, value in values.items():
+        limit = REFERENCE_LIMITS.get(name)
+        if limit and isinstance(value, str) and len(value) > limit:
+            errors.append(TOO_LONG.format(name=name, limit=limit))
+
+
+def _check_names(record: BibRecord, errors: list[str]) -> None:
+    for role, names in (("author", record.authors), ("editor", record.editors)):
+        for name in names:
+            if not name.family:
+                errors.append(EMPTY_NAME.format(field=role))
+            elif any(len(getattr(name, part)) > PERSON_LIMITS[part] for part in PERSON_LIMITS):
+                errors.append(NAME_TOO_LONG.format(name=name.family))
+
+
+def record_values(record: BibRecord) -> tuple[dict, list[str], list[str]]:
+    """A record -> (Reference field values, errors, warnings). Pure: no database."""
+    fields = dict(record.fields)
+    values: dict = {"entry_type": record.entry_type}
+    errors: list[str] = []
+    warnings: list[str] = []
+    container = BOOK_CONTAINER_FIELDS if record.entry_type in BOOKTITLE_TYPES else {}
+    _take(fields, {**container, **CONTAINER_FIELDS}, values)
+    _take(fields, DIRECT_FIELDS, values)
+    if "url" in values and not WEB_ADDRESS.match(values["url"]):
+        fields["url"] = values.pop("url")
+        warnings.append(URL_AS_TEXT.format(url=fields["url"][:80]))
+    _year(fields, values, warnings)
+    _identifiers(fields, values, errors)
+    if not values.get("title"):
+        errors.append(NO_TITLE)
+    _check_lengths(values, errors)
+    _check_names(record, errors)
+    values["extra_fields"] = fields
+    return values, errors, warnings
+
+
+# --- duplicates -------------------------------------------------------------------------
+
+
+def normalised_title(title: str) -> str:
+    return re.sub(r"[\W_]+", "", title.casefold())
+
+
+def _first_family(names: list[Name]) -> str:
+    return names[0].family.casefold() if names else ""
+
+
+def work_key(values: dict, authors: list[Name]) -> tuple | None:
+    """Title, year and first author; None unless all three are known (never title alone)."""
+    key = (normalised_title(values.get("title", "")), values.get("year"), _first_family(authors))
+    return key if all(key) else None
+
+
+def same_details(a: dict, b: dict) -> bool:
+    """Container, volume and pages agree wherever both records have them."""
+    for name in ("container_title", "volume", "pages"):
+        left, right = a.get(name) or "", b.get(name) or ""
+        if left and right and normalised_title(left) != normalised_title(right):
+            return False
+    return True
+
+
+def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class _Stored:
+    """The stored references an import could duplicate, fetched in a few queries."""
+
+    def __init__(self, items: list[PlanItem]):
+        values = [item.values for item in items]
+        self.by_doi = self._lookup("doi", {v["doi"] for v in values if v.get("doi")})
+        self.by_pmid = self._lookup("pmid", {v["pmid"] for v in values if v.get("pmid")})
+        self.by_work = self._works(items)
+
+    @staticmethod
+    def _lookup(name: str, wanted: set[str]) -> dict[str, tuple[int, str]]:
+        found = {}
+        for chunk in _chunks(sorted(wanted)):
+            rows = Reference.objects.filter(**{f"{name}__in": chunk})
+            for value, pk, citekey in rows.values_list(name, "pk", "citekey"):
+                found[value] = (pk, citekey)
+        return found
+
+    @staticmethod
+    def _works(items: list[PlanItem]) -> dict[tuple, list[tuple[int, str, dict]]]:
+        titles = sorted({item.values["title"].lower() for item in items})
+        rows = []
+        for chunk in _chunks(titles):
+            query = Reference.objects.annotate(lower_title=Lower("title"))
+            rows += query.filter(lower_title__in=chunk).values(
+                "pk", "citekey", "title", "year", "container_title", "volume", "pages"
+            )
+        firsts = _first_authors([row["pk"] for row in rows])
+        works: dict[tuple, list] = {}
+        for row in rows:
+            key = (normalised_title(row["title"]), row["year"], firsts.get(row["pk"], ""))
+            works.setdefault(key, []).append((row["pk"], row["citekey"], row))
+        return works
+
+
+def _first_authors(pks: list[int]) -> dict[int, str]:
+    firsts: dict[int, str] = {}
+    for chunk in _chunks(pks):
+        rows = (
+            Contributor.objects.filter(reference__in=chunk, role=Role.AUTHOR)
+            .order_by("reference", "position")
+            .values_list("reference_id", "person__family")
+        )
+        for pk, family in rows:
+            firsts.setdefault(pk, family.casefold())
+    return firsts
+
+
+def _mark_duplicate(item: PlanItem, pk: int | None, citekey: str, reason: str) -> None:
+    item.status, item.duplicate_of, item.duplicate_citekey, item.reason = (
+        DUPLICATE,
+        pk,
+        citekey,
+        reason,
+    )
+
+
+class _InFile:
+    """Entries seen so far in the file, for duplicates within one file."""
+
+    def __init__(self):
+        self.seen: dict[tuple, PlanItem] = {}
+
+    def match(self, item: PlanItem) -> tuple[PlanItem, str] | None:
+        values = item.values
+        probes = [("doi", values.get("doi"), SAME_DOI), ("pmid", values.get("pmid"), SAME_PMID)]
+        probes.append(("work", work_key(values, item.authors), SAME_WORK))
+        for kind, value, reason in probes:
+            other = self.seen.get((kind, value)) if value else None
+            if other and (kind != "work" or same_details(values, other.values)):
+                return other, reason
+        for kind, value, _reason in probes:
+            if value:
+                self.seen.setdefault((kind, value), item)
+        return None
+
+
+def _find_duplicate(item: PlanItem, stored: _Stored) -> tuple[int, str, str] | None:
+    values = item.values
+    probes = (("doi", stored.by_doi, SAME_DOI), ("pmid", stored.by_pmid, SAME_PMID))
+    for name, table, reason in probes:
+        if values.get(name) in table:
+            pk, citekey = table[values[name]]
+            return pk, citekey, reason.format(target=citekey)
+    for pk, citekey, row in stored.by_work.get(work_key(values, item.authors), ()):
+        if same_details(values, row):
+            return pk, citekey, SAME_WORK.format(target=citekey)
+    return None
+
+
+# --- citekeys ---------------------------------------------------------------------------
+
+
+def _wanted_keys(item: PlanItem) -> list[str]:
+    family = item.authors[0].family if item.authors else ""
+    base = citekeys.base_key(family, item.values.get("year"), item.values.get("title", ""))
+    return [item.key, base] if citekeys.is_usable(item.key) else [base]
+
+
+def _taken_keys(items: list[PlanItem]) -> set[str]:
+    """Stored citekeys (lower-case) that could collide with the keys these items want."""
+    taken: set[str] = set()
+    wanted = sorted({key.lower() for item in items for key in _wanted_keys(item)})
+    for chunk in _chunks(wanted, 500):
+        pattern = "^(" + "|".join(re.escape(key) for key in chunk) + ")[a-z]{0,3}$"
+        rows = Reference.objects.filter(citekey__iregex=pattern).values_list("citekey", flat=True)
+        taken.update(key.lower() for key in rows)
+    return taken
+
+
+def assign_citekeys(items: list[PlanItem]) -> None:
+    """The imported key when free; otherwise the DESIGN rule with a collision suffix."""
+    taken = _taken_keys(items)
+    for item in items:
+        wanted = _wanted_keys(item)
+        if wanted[0].lower() not in taken and citekeys.is_usable(wanted[0]):
+            item.citekey = wanted[0]
+        else:
+            item.citekey = citekeys.unique_key(wanted[-1], taken)
+        taken.add(item.citekey.lower())
+        if item.citekey != item.key:
+            item.values["original_key"] = item.key[:200]
+
+
+# --- plan -------------------------------------------------------------------------------
+
+
+def _item(record: BibRecord) -> PlanItem:
+    values, errors, warnings = record_values(record)
+    status = INVALID if errors else NEW
+    return PlanItem(
+        line=record.line or 0,
+        key=record.key,
+        status=status,
+        messages=errors + warnings,
+        values=values,
+        authors=record.authors,
+        editors=record.editors,
+    )
+
+
+def plan(
+    records: Iterable[BibRecord], problems: Iterable[ParseProblem] = (), notes=()
+) -> ImportPlan:
+    """Decide what importing these parsed entries would do; reads the database, writes nothing."""
+    items = [_item(record) for record in records]
+    items += [PlanItem(p.line, p.key, INVALID, messages=[p.message]) for p in problems]
+    candidates = [item for item in items if item.status == NEW]
+    stored, in_file = _Stored(candidates), _InFile()
+    for item in candidates:
+        found = _find_duplicate(item, stored)
+        if found:
+            _mark_duplicate(item, *found)
+        elif (match := in_file.match(item)) is not None:
+            other, reason = match
+            target = IN_FILE.format(line=other.line)
+            _mark_duplicate(item, None, other.key, reason.format(target=target))
+    assign_citekeys([item for item in candidates if item.status == NEW])
+    items.sort(key=lambda item: item.line)
+    return ImportPlan(items=items, notes=list(notes))
+
+
+# --- apply ------------------------------------------------------------------------------
+
+
+class _People:
+    """Person rows by name, created in bulk when missing."""
+
+    def __init__(self):
+        self.ids: dict[Name, int] = {}
+
+    def ensure(self, names: set[Name]) -> None:
+        missing = sorted(names - self.ids.keys(), key=lambda n: (n.family, n.given))
+        for chunk in _chunks(missing):
+            families = {name.family for name in chunk}
+            for person in Person.objects.filter(family__in=families):
+                self.ids[person.as_name()] = person.pk
+        new = [Person(**vars_of(name)) for name in missing if name not in self.ids]
+        for person in Person.objects.bulk_create(new, batch_size=BATCH):
+            self.ids[person.as_name()] = person.pk
+
+
+def vars_of(name: Name) -> dict[str, str]:
+    return {
+        "family": name.family,
+        "given": name.given,
+        "prefix": name.prefix,
+        "suffix": name.suffix,
+    }
+
+
+def _contributors(reference_id: int, item: PlanItem, people: _People) -> list[Contributor]:
+    rows = []
+    for role, names in ((Role.AUTHOR, item.authors), (Role.EDITOR, item.editors)):
+        rows += [
+            Contributor(reference_id=reference_id, person_id=people.ids[n], role=role, position=i)
+            for i, n in enumerate(names)
+        ]
+    return rows
+
+
+def _write_batch(items: list[PlanItem], people: _People) -> None:
+    people.ensure({name for item in items for name in item.authors + item.editors})
+    references = [Reference(citekey=item.citekey, **item.values) for item in items]
+    Reference.objects.bulk_create(references, batch_size=BATCH)
+    contributors = []
+    for reference, item in zip(references, items, strict=True):
+        contributors += _contributors(reference.pk, item, people)
+    Contributor.objects.bulk_create(contributors, batch_size=BATCH)
+
+
+def _update_batch(items: list[PlanItem], people: _People) -> None:
+    """Overwrite stored duplicates with the imported values; their citekeys never change."""
+    people.ensure({name for item in items for name in item.authors + item.editors})
+    stored = Reference.objects.in_bulk([item.duplicate_of for item in items])
+    for item in items:
+        reference = stored[item.duplicate_of]
+        values = {k: v for k, v in item.values.items() if v not in ("", None)}
+        values.pop("original_key", None)
+        values["extra_fields"] = {**reference.extra_fields, **item.values["extra_fields"]}
+        for name, value in values.items():
+            setattr(reference, name, value)
+        reference.full_clean(validate_unique=False, validate_constraints=False)
+        reference.save()
+        if item.authors or item.editors:
+            reference.contributors.all().delete()
+            Contributor.objects.bulk_create(_contributors(reference.pk, item, people))
+
+
+def _refusal(plan_: ImportPlan, on_duplicate: str, skip_invalid: bool) -> str:
+    invalid = len(plan_.with_status(INVALID))
+    if invalid and not skip_invalid:
+        return REFUSED_INVALID.format(count=invalid, ies="y is" if invalid == 1 else "ies are")
+    duplicates = len(plan_.with_status(DUPLICATE))
+    if duplicates and on_duplicate == FAIL:
+        return REFUSED_DUPLICATE.format(count=duplicates)
+    return ""
+
+
+def apply(
+    plan_: ImportPlan,
+    *,
+    on_duplicate: str = SKIP,
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ApplyResult:
+    """Write a plan in one transaction; nothing at all when it must be refused."""
+    refused = _refusal(plan_, on_duplicate, skip_invalid)
+    if refused:
+        return ApplyResult(written=False, refused=refused)
+    new = plan_.with_status(NEW)
+    duplicates = plan_.with_status(DUPLICATE)
+    updates = [i for i in duplicates if i.duplicate_of] if on_duplicate == UPDATE else []
+    people = _People()
+    with transaction.atomic():
+        for batch in _chunks(new):
+            _write_batch(batch, people)
+            if progress:
+                progress(len(batch))
+        for batch in _chunks(updates):
+            _update_batch(batch, people)
+    skipped = len(plan_.with_status(DUPLICATE)) - len(updates)
+    return ApplyResult(written=True, created=len(new), updated=len(updates), skipped=skipped)

@@ -1,0 +1,49 @@
+"""Writes with rules for references: importing BibTeX (plan, then apply)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from citations import bibtex, importer
+from citations.importer import ApplyResult, ImportPlan
+
+UNKNOWN_ON_DUPLICATE = "on_duplicate must be one of: skip, update, fail."
+
+
+@dataclass
+class ImportOutcome:
+    """The plan of an import and, unless it was a dry run, what applying it did."""
+
+    plan: ImportPlan
+    result: ApplyResult | None
+
+    @property
+    def ok(self) -> bool:
+        """Nothing invalid, and the plan was written (or only previewed)."""
+        nothing_invalid = not self.plan.with_status(importer.INVALID)
+        return nothing_invalid and (self.result is None or self.result.written)
+
+
+def reference_import_plan(*, data: str | bytes) -> ImportPlan:
+    """Parse BibTeX and plan its import; reads the database, writes nothing."""
+    parsed = bibtex.parse(data)
+    return importer.plan(parsed.records, parsed.problems, parsed.notes)
+
+
+def reference_import_bibtex(
+    *,
+    data: str | bytes,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    on_duplicate: str = importer.SKIP,
+    progress: Callable[[int], None] | None = None,
+) -> ImportOutcome:
+    """Import a BibTeX file: one transaction, or nothing written (see `importer.apply`)."""
+    if on_duplicate not in importer.ON_DUPLICATE_CHOICES:
+        raise ValueError(UNKNOWN_ON_DUPLICATE)
+    plan = reference_import_plan(data=data)
+    if dry_run:
+        return ImportOutcome(plan=plan, result=None)
+    result = importer.apply(
+        plan, on_duplicate=on_duplicate, skip_invalid=skip_invalid, progress=progress
+    )
+    return ImportOutcome(plan=plan, result=result)
