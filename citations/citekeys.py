@@ -53,15 +53,24 @@ LETTERS = {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", 
 USABLE_KEY = re.compile(r"[A-Za-z0-9_:.\-+/]{1,100}\Z")
 
 
+LETTER_TABLE = str.maketrans(LETTERS)
+NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def ascii_fold(text: str) -> str:
     """Lower-case ASCII letters and digits only: "Müller-Lüdenscheidt" -> "mullerludenscheidt"."""
-    text = "".join(LETTERS.get(ch, ch) for ch in text.lower())
-    decomposed = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z0-9]", "", decomposed.encode("ascii", "ignore").decode("ascii"))
+    text = text.lower()
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text.translate(LETTER_TABLE))
+        text = decomposed.encode("ascii", "ignore").decode("ascii")
+    return NOT_ALNUM.sub("", text)
+
+
+WORD = re.compile(r"[^\W_]+")
 
 
 def first_significant_word(title: str) -> str:
-    for word in re.findall(r"[^\W_]+", title):
+    for word in WORD.findall(title[:500]):
         folded = ascii_fold(word)
         if folded and word.lower() not in STOP_WORDS:
             return folded

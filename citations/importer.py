@@ -12,12 +12,15 @@ stays flat for large files. Nothing is written when any entry is invalid (unless
 `skip_invalid`), or when a duplicate is found with `on_duplicate="fail"`.
 """
 
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models.functions import Lower
+from django.db import connection, transaction
+from django.db.models.functions import MD5, Lower
+from django.utils import timezone
 
 from citations import citekeys
 from citations.bibtex import ParseProblem
@@ -198,6 +201,11 @@ def normalised_title(title: str) -> str:
     return re.sub(r"[\W_]+", "", title.casefold())
 
 
+def title_hash(title: str) -> str:
+    """What the database index on MD5(LOWER(title)) holds for this title."""
+    return hashlib.md5(title.lower().encode(), usedforsecurity=False).hexdigest()
+
+
 def _first_family(names: list[Name]) -> str:
     return names[0].family.casefold() if names else ""
 
@@ -242,11 +250,11 @@ class _Stored:
 
     @staticmethod
     def _works(items: list[PlanItem]) -> dict[tuple, list[tuple[int, str, dict]]]:
-        titles = sorted({item.values["title"].lower() for item in items})
+        hashes = sorted({title_hash(item.values["title"]) for item in items})
         rows = []
-        for chunk in _chunks(titles):
-            query = Reference.objects.annotate(lower_title=Lower("title"))
-            rows += query.filter(lower_title__in=chunk).values(
+        for chunk in _chunks(hashes):
+            query = Reference.objects.annotate(title_md5=MD5(Lower("title")))
+            rows += query.filter(title_md5__in=chunk).values(
                 "pk", "citekey", "title", "year", "container_title", "volume", "pages"
             )
         firsts = _first_authors([row["pk"] for row in rows])
@@ -316,17 +324,26 @@ def _find_duplicate(item: PlanItem, stored: _Stored) -> tuple[int, str, str] | N
 
 
 def _wanted_keys(item: PlanItem) -> list[str]:
+    """The imported key (when usable) and the DESIGN rule's key, in order of preference."""
     family = item.authors[0].family if item.authors else ""
     base = citekeys.base_key(family, item.values.get("year"), item.values.get("title", ""))
     return [item.key, base] if citekeys.is_usable(item.key) else [base]
 
 
-def _taken_keys(items: list[PlanItem]) -> set[str]:
-    """Stored citekeys (lower-case) that could collide with the keys these items want."""
+def _stored_keys(keys: Iterable[str]) -> set[str]:
+    """Those of these lower-case keys that a stored citekey already has (any case)."""
     taken: set[str] = set()
-    wanted = sorted({key.lower() for item in items for key in _wanted_keys(item)})
-    for chunk in _chunks(wanted, 500):
-        pattern = "^(" + "|".join(re.escape(key) for key in chunk) + ")[a-z]{0,3}$"
+    for chunk in _chunks(sorted(set(keys))):
+        query = Reference.objects.annotate(key=Lower("citekey")).filter(key__in=chunk)
+        taken.update(query.values_list("key", flat=True))
+    return taken
+
+
+def _suffixed_keys(bases: Iterable[str]) -> set[str]:
+    """Stored citekeys that are one of these bases with a collision suffix."""
+    taken: set[str] = set()
+    for chunk in _chunks(sorted(set(bases)), 200):
+        pattern = "^(" + "|".join(re.escape(key) for key in chunk) + ")[a-z]{1,3}$"
         rows = Reference.objects.filter(citekey__iregex=pattern).values_list("citekey", flat=True)
         taken.update(key.lower() for key in rows)
     return taken
@@ -334,13 +351,14 @@ def _taken_keys(items: list[PlanItem]) -> set[str]:
 
 def assign_citekeys(items: list[PlanItem]) -> None:
     """The imported key when free; otherwise the DESIGN rule with a collision suffix."""
-    taken = _taken_keys(items)
-    for item in items:
-        wanted = _wanted_keys(item)
-        if wanted[0].lower() not in taken and citekeys.is_usable(wanted[0]):
-            item.citekey = wanted[0]
+    wanted = [_wanted_keys(item) for item in items]
+    taken = _stored_keys(key.lower() for keys in wanted for key in keys)
+    taken |= _suffixed_keys(keys[-1] for keys in wanted if keys[-1] in taken)
+    for item, keys in zip(items, wanted, strict=True):
+        if keys[0].lower() not in taken:
+            item.citekey = keys[0]
         else:
-            item.citekey = citekeys.unique_key(wanted[-1], taken)
+            item.citekey = citekeys.unique_key(keys[-1], taken)
         taken.add(item.citekey.lower())
         if item.citekey != item.key:
             item.values["original_key"] = item.key[:200]
@@ -423,14 +441,54 @@ def _contributors(reference_id: int, item: PlanItem, people: _People) -> list[Co
     return rows
 
 
+def _copy_rows(model, columns: list[str], rows: Iterable[list]) -> None:
+    """Insert rows with PostgreSQL's COPY: the fastest bulk write, inside the transaction."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {table} ({names}) FROM STDIN"  # noqa: S608 - names come from model metadata
+        ) as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def _next_ids(model, count: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+REFERENCE_COLUMNS = [f for f in Reference._meta.concrete_fields if f.attname != "id"]
+REFERENCE_DEFAULTS = [(f.attname, f.get_default()) for f in REFERENCE_COLUMNS]
+
+
+def _reference_row(pk: int, item: PlanItem, now) -> list:
+    values = {**item.values, "citekey": item.citekey, "created": now, "updated": now}
+    values["extra_fields"] = json.dumps(values.get("extra_fields", {}))
+    return [pk] + [values.get(name, default) for name, default in REFERENCE_DEFAULTS]
+
+
 def _write_batch(items: list[PlanItem], people: _People) -> None:
+    """New references and their contributors, written with COPY (bulk_create is 10x slower)."""
     people.ensure({name for item in items for name in item.authors + item.editors})
-    references = [Reference(citekey=item.citekey, **item.values) for item in items]
-    Reference.objects.bulk_create(references, batch_size=BATCH)
+    ids, now = _next_ids(Reference, len(items)), timezone.now()
+    columns = ["id"] + [f.column for f in REFERENCE_COLUMNS]
+    _copy_rows(
+        Reference,
+        columns,
+        (_reference_row(pk, item, now) for pk, item in zip(ids, items, strict=True)),
+    )
     contributors = []
-    for reference, item in zip(references, items, strict=True):
-        contributors += _contributors(reference.pk, item, people)
-    Contributor.objects.bulk_create(contributors, batch_size=BATCH)
+    for pk, item in zip(ids, items, strict=True):
+        for role, names in ((Role.AUTHOR, item.authors), (Role.EDITOR, item.editors)):
+            contributors += [(pk, people.ids[n], role.value, i) for i, n in enumerate(names)]
+    _copy_rows(Contributor, ["reference_id", "person_id", "role", "position"], contributors)
 
 
 def _update_batch(items: list[PlanItem], people: _People) -> None:
@@ -466,7 +524,7 @@ def apply(
     *,
     on_duplicate: str = SKIP,
     skip_invalid: bool = False,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ApplyResult:
     """Write a plan in one transaction; nothing at all when it must be refused."""
     refused = _refusal(plan_, on_duplicate, skip_invalid)
@@ -477,10 +535,10 @@ def apply(
     updates = [i for i in duplicates if i.duplicate_of] if on_duplicate == UPDATE else []
     people = _People()
     with transaction.atomic():
-        for batch in _chunks(new):
+        for done, batch in enumerate(_chunks(new), start=1):
             _write_batch(batch, people)
             if progress:
-                progress(len(batch))
+                progress(min(done * BATCH, len(new)), len(new))
         for batch in _chunks(updates):
             _update_batch(batch, people)
     skipped = len(plan_.with_status(DUPLICATE)) - len(updates)

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models.functions import MD5, Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -141,7 +141,13 @@ class Reference(models.Model):
             ),
             models.CheckConstraint(condition=~Q(citekey=""), name="reference_citekey_set"),
         ]
-        indexes = [models.Index(fields=["pmid"]), models.Index(fields=["year"])]
+        indexes = [
+            models.Index(fields=["pmid"]),
+            models.Index(fields=["year"]),
+            # Imports look keys up case-insensitively and titles by a hash of any length.
+            models.Index(Lower("citekey"), name="reference_citekey_lower"),
+            models.Index(MD5(Lower("title")), name="reference_title_md5"),
+        ]
 
     def __str__(self):
         return f"{self.citekey}: {self.title[:80]}"

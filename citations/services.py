@@ -35,7 +35,7 @@ def reference_import_bibtex(
     dry_run: bool = False,
     skip_invalid: bool = False,
     on_duplicate: str = importer.SKIP,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportOutcome:
     """Import a BibTeX file: one transaction, or nothing written (see `importer.apply`)."""
     if on_duplicate not in importer.ON_DUPLICATE_CHOICES:

@@ -1,0 +1,39 @@
+"""Export references as BibTeX, streamed: all of them, or those of one claim or topic."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from citations.exports import bibtex_stream
+from citations.models import Reference
+from claims.models import Claim, Topic
+
+UNKNOWN_CLAIM = "No claim with the slug {slug!r}."
+UNKNOWN_TOPIC = "No topic with the slug {slug!r}."
+
+
+class Command(BaseCommand):
+    help = "Write references as BibTeX to a file or to standard output."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--claim", metavar="SLUG", help="Only references of this claim.")
+        parser.add_argument("--topic", metavar="SLUG", help="Only references of this topic.")
+        parser.add_argument("-o", "--output", metavar="FILE", help="Default: standard output.")
+
+    def handle(self, *args, claim, topic, output, **options):
+        references = Reference.objects.all()
+        if claim:
+            if not Claim.objects.filter(slug=claim).exists():
+                raise CommandError(UNKNOWN_CLAIM.format(slug=claim))
+            references = references.filter(evidence__claim__slug=claim)
+        if topic:
+            if not Topic.objects.filter(slug=topic).exists():
+                raise CommandError(UNKNOWN_TOPIC.format(slug=topic))
+            references = references.filter(evidence__claim__topics__slug=topic)
+        references = references.distinct() if claim or topic else references
+        if output:
+            with Path(output).open("w", encoding="utf-8") as stream:
+                stream.writelines(bibtex_stream(references))
+            return
+        for chunk in bibtex_stream(references):
+            self.stdout.write(chunk, ending="")

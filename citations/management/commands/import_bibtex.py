@@ -1,0 +1,100 @@
+"""Import BibTeX files: plan each file, report it, then write it in one transaction."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from citations import importer
+from citations.services import reference_import_bibtex
+
+FILE_NOT_FOUND = "No such file: {path}"
+SUMMARY = "{path}: {new} new, {duplicate} duplicate, {invalid} invalid."
+NOTE_LINE = "  note: {note}"
+INVALID_LINE = "  line {line} [{key}]: {message}"
+DUPLICATE_LINE = "  line {line} [{key}]: duplicate of {target} ({reason})"
+WARNING_LINE = "  line {line} [{key}]: warning: {message}"
+DRY_RUN = "Dry run: nothing was written."
+WRITTEN = "Created {created}, updated {updated}, skipped {skipped} duplicate(s)."
+SOME_INVALID = "Some entries were invalid: see the lines above."
+PROGRESS = "\rImporting {done}/{total}"
+
+
+class Command(BaseCommand):
+    help = "Import references from BibTeX files (a plan is reported before anything is written)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument("--dry-run", action="store_true", help="Report the plan only.")
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="Write the valid entries anyway."
+        )
+        parser.add_argument(
+            "--on-duplicate", choices=importer.ON_DUPLICATE_CHOICES, default=importer.SKIP
+        )
+
+    def handle(self, *args, files, dry_run, skip_invalid, on_duplicate, **options):
+        any_invalid = False
+        for name in files:
+            path = Path(name)
+            if not path.is_file():
+                raise CommandError(FILE_NOT_FOUND.format(path=name))
+            outcome = reference_import_bibtex(
+                data=path.read_bytes(),
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                on_duplicate=on_duplicate,
+                progress=self._progress_bar(),
+            )
+            self._report(name, outcome)
+            any_invalid = any_invalid or not outcome.ok
+        if any_invalid:
+            raise CommandError(SOME_INVALID)
+
+    def _progress_bar(self):
+        """A progress callback on a terminal only (piped output stays clean)."""
+        if not sys.stdout.isatty():
+            return None
+
+        def advance(done: int, total: int) -> None:
+            self.stdout.write(PROGRESS.format(done=done, total=total), ending="")
+            if done == total:
+                self.stdout.write("")
+            self.stdout.flush()
+
+        return advance
+
+    def _report(self, name: str, outcome) -> None:
+        plan = outcome.plan
+        self.stdout.write(SUMMARY.format(path=name, **plan.counts))
+        for note in plan.notes:
+            self.stdout.write(NOTE_LINE.format(note=note))
+        for item in plan.items:
+            self._report_item(item)
+        result = outcome.result
+        if result is None:
+            self.stdout.write(DRY_RUN)
+        elif not result.written:
+            self.stderr.write(result.refused)
+        else:
+            self.stdout.write(
+                WRITTEN.format(
+                    created=result.created, updated=result.updated, skipped=result.skipped
+                )
+            )
+
+    def _report_item(self, item) -> None:
+        if item.status == importer.INVALID:
+            for message in item.messages:
+                self.stdout.write(
+                    INVALID_LINE.format(line=item.line, key=item.key, message=message)
+                )
+            return
+        if item.status == importer.DUPLICATE:
+            self.stdout.write(
+                DUPLICATE_LINE.format(
+                    line=item.line, key=item.key, target=item.duplicate_citekey, reason=item.reason
+                )
+            )
+        for message in item.messages:
+            self.stdout.write(WARNING_LINE.format(line=item.line, key=item.key, message=message))
