@@ -1,10 +1,45 @@
-"""Curation of references: contributors inline, identifiers, verification."""
+"""Curation of references: contributors inline, identifiers, verification, BibTeX in and out."""
 
-from django.contrib import admin
+import base64
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from citations import importer
+from citations.exports import bibtex_stream
 from citations.models import Contributor, Person, Reference, Verification
+from citations.services import reference_import_bibtex, reference_import_plan
+
+NO_BIBTEX_GIVEN = "Upload a .bib file or paste BibTeX text."
+IMPORT_EXPIRED = "The preview has expired: upload the file again."
+IMPORT_DONE = "Imported {created} reference(s), updated {updated}, skipped {skipped} duplicate(s)."
+SESSION_KEY = "citations_bibtex_import"
+
+
+class BibTeXImportForm(forms.Form):
+    file = forms.FileField(required=False, label="BibTeX file")
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 12, "cols": 90}))
+    on_duplicate = forms.ChoiceField(
+        choices=[(c, c) for c in importer.ON_DUPLICATE_CHOICES], initial=importer.SKIP
+    )
+    skip_invalid = forms.BooleanField(required=False, help_text="Import the valid entries anyway.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("file") and not cleaned.get("text", "").strip():
+            raise forms.ValidationError(NO_BIBTEX_GIVEN)
+        return cleaned
+
+    def bibtex(self) -> bytes:
+        upload = self.cleaned_data.get("file")
+        return upload.read() if upload else self.cleaned_data["text"].encode("utf-8")
 
 
 class ContributorInline(admin.TabularInline):
@@ -54,7 +89,8 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         "contributors__person__family",
     ]
     inlines = [ContributorInline]
-    actions = ["mark_verified"]
+    actions = ["mark_verified", "export_bibtex"]
+    change_list_template = "admin/citations/reference/change_list.html"
     readonly_fields = ["created", "updated"]
     fieldsets = [
         (
@@ -100,3 +136,61 @@ class ReferenceAdmin(SimpleHistoryAdmin):
     def mark_verified(self, request, queryset):
         updated = queryset.update(verification=Verification.VERIFIED)
         self.message_user(request, f"{updated} reference(s) marked verified.")
+
+    @admin.action(description="Export selected as BibTeX", permissions=["view"])
+    def export_bibtex(self, request, queryset):
+        response = StreamingHttpResponse(
+            bibtex_stream(queryset), content_type="application/x-bibtex; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="references.bib"'
+        return response
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_bibtex_view)
+        name = f"{self.opts.app_label}_{self.opts.model_name}_import_bibtex"
+        return [path("import-bibtex/", view, name=name), *super().get_urls()]
+
+    def import_bibtex_view(self, request):
+        """Upload or paste -> preview of the plan (nothing written) -> Import."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._import_confirmed(request)
+        form = BibTeXImportForm(request.POST or None, request.FILES or None)
+        plan = None
+        if request.method == "POST" and form.is_valid():
+            data = form.bibtex()
+            plan = reference_import_plan(data=data)
+            request.session[SESSION_KEY] = {
+                "data": base64.b64encode(data).decode("ascii"),
+                "on_duplicate": form.cleaned_data["on_duplicate"],
+                "skip_invalid": form.cleaned_data["skip_invalid"],
+            }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import BibTeX",
+            "form": form,
+            "plan": plan,
+        }
+        return TemplateResponse(request, "admin/citations/reference/import_bibtex.html", context)
+
+    def _import_confirmed(self, request):
+        pending = request.session.pop(SESSION_KEY, None)
+        if pending is None:
+            self.message_user(request, IMPORT_EXPIRED, messages.ERROR)
+            return redirect(request.path)
+        outcome = reference_import_bibtex(
+            data=base64.b64decode(pending["data"]),
+            on_duplicate=pending["on_duplicate"],
+            skip_invalid=pending["skip_invalid"],
+        )
+        result = outcome.result
+        if not result.written:
+            self.message_user(request, result.refused, messages.ERROR)
+            return redirect(request.path)
+        done = IMPORT_DONE.format(
+            created=result.created, updated=result.updated, skipped=result.skipped
+        )
+        self.message_user(request, done, messages.SUCCESS)
+        return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))

@@ -11,6 +11,7 @@ order, LaTeX specials escaped (math kept), case protected with braces where styl
 lower-case it, `month` written as the standard macro.
 """
 
+import functools
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -158,6 +159,9 @@ def _braced_end(text: str, start: int) -> int:
 
 
 def _quoted_end(text: str, start: int) -> int:
+    close = text.find('"', start + 1)
+    if close > 0 and not any(ch in text[start:close] for ch in "{}\\"):
+        return close + 1  # The common case: no braces or escapes inside the quotes.
     depth, index = 0, start + 1
     while index < len(text):
         ch = text[index]
@@ -194,8 +198,10 @@ def _value_part(text: str, pos: int, name: str, macros: dict[str, str]) -> tuple
 
 def read_value(raw: str, name: str, macros: dict[str, str]) -> str:
     """A raw field value (`{...}`, `"..."`, 1990, a macro, parts joined by `#`) -> its LaTeX."""
-    if raw.startswith("{") and _braced_end(raw, 0) == len(raw):
-        return raw[1:-1]  # The common case, one braced value.
+    if raw[:1] == "{" and raw[-1:] == "}":
+        inner = raw[1:-1]
+        if ("{" not in inner and "}" not in inner) or _braced_end(raw, 0) == len(raw):
+            return inner  # The common case, one braced value.
     if not raw.strip():
         raise FieldValueError(EMPTY_VALUE.format(name=name))
     parts, pos = [], 0
@@ -212,6 +218,8 @@ def read_value(raw: str, name: str, macros: dict[str, str]) -> str:
 
 def clean_field_name(raw: str) -> str:
     """The field name, without `%` comment lines a file put before it."""
+    if "%" not in raw:
+        return raw.strip().lower()
     lines = [line for line in raw.splitlines() if not line.lstrip().startswith("%")]
     return " ".join(lines).strip().lower()
 
@@ -221,6 +229,8 @@ def clean_field_name(raw: str) -> str:
 
 def _split_top(text: str, separator: re.Pattern) -> list[str]:
     """Split at `separator` matches outside braces."""
+    if "{" not in text:
+        return separator.split(text)
     parts, depth, start = [], 0, 0
     for match in re.finditer(r"(?<!\\)[{}]|" + separator.pattern, text, separator.flags):
         mark = match.group(0)
@@ -241,6 +251,8 @@ SPACE = re.compile(r"(?:\s|(?<!\\)~)+")
 
 
 def _is_lower(word: str) -> bool:
+    if word[:1].isalpha():
+        return word[0].islower()
     if word.startswith("{") and not word.startswith("{\\"):
         return False  # A braced word is protected: it counts as capitalised.
     letters = [ch for ch in latex.decode(word) if ch.isalpha()]
@@ -260,6 +272,7 @@ def _von_last(words: list[str]) -> tuple[str, str]:
     return " ".join(words[:von_end]), " ".join(words[von_end:])
 
 
+@functools.lru_cache(maxsize=100_000)
 def parse_name(raw: str) -> Name:
     """One BibTeX name ("First von Last", "von Last, First", "von Last, Jr, First") -> Name."""
     parts = [part.strip() for part in _split_top(raw, COMMA)]
@@ -284,7 +297,9 @@ def parse_name(raw: str) -> Name:
 
 
 def parse_names(raw: str) -> list[Name]:
-    return [parse_name(part) for part in _split_top(raw, AND) if part.strip()]
+    """An author or editor list; names repeat across a file, so each is parsed once."""
+    parts = AND.split(raw) if "{" not in raw else _split_top(raw, AND)
+    return [parse_name(part.strip()) for part in parts if part.strip()]
 
 
 # --- entries ----------------------------------------------------------------------------
@@ -305,7 +320,9 @@ def _entry_fields(entry: Entry, macros: dict[str, str]) -> tuple[dict[str, str],
 
 
 def _text_value(name: str, value: str) -> str:
-    value = WHITESPACE.sub(" ", value).strip()
+    if "\n" in value or "  " in value or "\t" in value or "\r" in value:
+        value = WHITESPACE.sub(" ", value)
+    value = value.strip()
     return value if name in VERBATIM_FIELDS else latex.decode(value)
 
 
