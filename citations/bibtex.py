@@ -322,7 +322,7 @@ def _entry_fields(entry: Entry, macros: dict[str, str]) -> tuple[dict[str, str],
 def _text_value(name: str, value: str) -> str:
     if "\n" in value or "  " in value or "\t" in value or "\r" in value:
         value = WHITESPACE.sub(" ", value)
-    value = value.strip()
+    value = value.strip(" ")  # Not str.strip(): a leading or trailing `~` is kept.
     return value if name in VERBATIM_FIELDS else latex.decode(value)
 
 

@@ -73,6 +73,9 @@ SYMBOLS = {
     "S": "§",
     "P": "¶",
     "relax": "",
+    "TeX": "TeX",
+    "LaTeX": "LaTeX",
+    "BibTeX": "BibTeX",
 }
 # Font commands only style their argument: the text is kept, the styling dropped.
 FORMATTING = {

@@ -1,0 +1,209 @@
+"""BibTeX parsing and rendering: pure functions, exact strings, the known traps, round trips."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citations import bibtex
+from citations.bibtex import parse, parse_name, render_entry
+from citations.records import BibRecord, Name
+
+
+def only_record(text: str) -> BibRecord:
+    result = parse(text)
+    assert result.problems == []
+    assert len(result.records) == 1
+    return result.records[0]
+
+
+def messages(text: str | bytes) -> list[tuple[int, str]]:
+    return [(problem.line, problem.message) for problem in parse(text).problems]
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Prior, Jerilynn C.", Name("Prior", "Jerilynn C.")),
+        ("Jerilynn C. Prior", Name("Prior", "Jerilynn C.")),
+        ("Ludwig van Beethoven", Name("Beethoven", "Ludwig", "van")),
+        ("van der Berg, Hans", Name("Berg", "Hans", "van der")),
+        ("de la Fuente, Jr., Juan", Name("Fuente", "Juan", "de la", "Jr.")),
+        ("{World Health Organization}", Name("World Health Organization")),
+        ("D.~E. Knuth", Name("Knuth", "D. E.")),
+        (r"M{\"u}ller, J{\"o}rg", Name("Müller", "Jörg")),
+        (r"Nu\~{n}ez, Jos{\'e}", Name("Nuñez", "José")),
+        ("Aristotle", Name("Aristotle")),
+    ],
+)
+def test_parse_name_splits_family_given_prefix_suffix(raw, name):
+    assert parse_name(raw) == name
+
+
+def test_parse_reads_fields_macros_concatenation_and_months():
+    record = only_record(
+        '@string{nejm = "New England Journal of Medicine"}\n'
+        "@Article{Prior1990,\n"
+        "  author = {Prior, Jerilynn C. and Vigna, Yvette M.},\n"
+        '  title = "Spinal bone loss {DNA} in M{\\"u}ller\'s cohort",\n'
+        '  journal = nejm # " (" # {NEJM} # ")",\n'
+        "  month = nov,\n"
+        "  year = 1990,\n"
+        "  note = {Two\n    lines},\n"
+        "}\n"
+    )
+    assert record.entry_type == "article"
+    assert record.key == "Prior1990"
+    assert record.line == 2
+    assert record.fields == {
+        "title": "Spinal bone loss DNA in Müller's cohort",
+        "journal": "New England Journal of Medicine (NEJM)",
+        "month": "November",
+        "year": "1990",
+        "note": "Two lines",
+    }
+    assert record.authors == [Name("Prior", "Jerilynn C."), Name("Vigna", "Yvette M.")]
+
+
+def test_parse_keeps_a_field_after_a_percent_comment_line():
+    record = only_record("@article{c2020,\n  title = {T},\n  % a comment\n  year = {2020},\n}\n")
+    assert record.fields == {"title": "T", "year": "2020"}
+
+
+def test_parse_keeps_url_and_doi_verbatim():
+    record = only_record("@misc{u, title={T}, url={https://x.org/a_b%20c}, doi={10.1/A_B}}")
+    assert record.fields["url"] == "https://x.org/a_b%20c"
+    assert record.fields["doi"] == "10.1/A_B"
+
+
+def test_parse_fills_fields_from_crossref():
+    result = parse(
+        "@inproceedings{child, title={Child}, crossref={parent}, pages={1--2}}\n"
+        "@proceedings{parent, title={The Proceedings}, year=2008, editor={Smith, Anne}}\n"
+    )
+    child = result.records[0]
+    assert child.fields["booktitle"] == "The Proceedings"
+    assert child.fields["year"] == "2008"
+    assert child.editors == [Name("Smith", "Anne")]
+
+
+def test_parse_reads_bom_and_reports_cp1252_decoding():
+    assert only_record(b"\xef\xbb\xbf@article{a, title={T}}").key == "a"
+    result = parse("@article{a, title={Caf\u00e9}}".encode("cp1252"))
+    assert result.records[0].fields["title"] == "Café"
+    assert result.notes == [bibtex.DECODED_AS_CP1252]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "@article{a,\n  title = {A}\n  year = {2000},\n}",
+            [(1, "Field 'title': unexpected text after its value (a missing comma?).")],
+        ),
+        (
+            "@article{a,\n  title = {A},\n  title = {B},\n}",
+            [(1, "A field is given more than once in the entry: title.")],
+        ),
+        ("@article{,\n  title = {A},\n}", [(1, bibtex.MISSING_KEY)]),
+        (
+            "@article{a, title={A}}\n\n@article{a, title={B}}",
+            [(3, "The key 'a' is used again; it was first used at line 1.")],
+        ),
+        (
+            "@article{a, journal = nope}",
+            [(1, "Field 'journal' uses 'nope', which no @string defines.")],
+        ),
+        ("", [(1, bibtex.EMPTY_INPUT)]),
+        ("just some text\n", [(1, bibtex.EMPTY_INPUT)]),
+        (b"\x00\x01\x02garbage\xff" * 50, [(1, bibtex.BINARY_INPUT)]),
+    ],
+)
+def test_parse_reports_each_trap_with_its_line(text, expected):
+    assert messages(text) == expected
+
+
+def test_parse_reports_an_unclosed_brace_and_reads_the_next_entry():
+    result = parse("@article{open,\n  title = {Unclosed,\n}\n\n@article{next, title={Fine}}\n")
+    assert [(p.line, p.key) for p in result.problems] == [(1, "open")]
+    assert result.problems[0].message.startswith("The entry cannot be read: ")
+    assert [r.key for r in result.records] == ["next"]
+
+
+def test_parse_reports_a_malformed_string_definition():
+    result = parse("@string{jbmr = {Journal\n\n@article{ok, title={T}, journal=jbmr}\n")
+    assert result.problems[0].line == 1
+    assert result.problems[0].message.startswith("A malformed @string definition: ")
+
+
+def test_parse_reads_a_5_mb_field():
+    text = "@article{big, title={Big}, abstract={" + r"M{\"u}ller 4\% " * 400_000 + "}}"
+    record = only_record(text)
+    assert len(record.fields["abstract"]) == len("Müller 4% ") * 400_000 - 1
+
+
+def test_render_entry_writes_stable_order_escapes_and_month_macro():
+    record = BibRecord(
+        entry_type="article",
+        key="prior1990spinal",
+        fields={
+            "year": "1990",
+            "title": "Spinal bone loss in Canadian women: DNA & 4% of $\\alpha$",
+            "month": "November",
+            "journal": "New England Journal of Medicine",
+            "doi": "10.1056/nejm199011013231801",
+            "keywords": "bone_density",
+        },
+        authors=[Name("Prior", "Jerilynn C."), Name("Berg", "Hans", "van der", "Jr.")],
+        editors=[Name("World Health Organization")],
+    )
+    assert render_entry(record) == (
+        "@article{prior1990spinal,\n"
+        "  author = {Prior, Jerilynn C. and van der Berg, Jr., Hans},\n"
+        "  editor = {{World Health Organization}},\n"
+        "  title = {Spinal bone loss in {Canadian} women: {DNA} \\& 4\\% of $\\alpha$},\n"
+        "  journal = {New England Journal of Medicine},\n"
+        "  month = nov,\n"
+        "  year = {1990},\n"
+        "  doi = {10.1056/nejm199011013231801},\n"
+        "  keywords = {bone\\_density},\n"
+        "}\n"
+    )
+
+
+WORD = st.text(alphabet=st.sampled_from(list("abcdeéüßøxyz")), min_size=1, max_size=8)
+CAPITALISED = WORD.map(lambda word: word[0].upper() + word[1:])
+NAMES = st.builds(
+    Name,
+    family=st.lists(CAPITALISED, min_size=1, max_size=2).map(" ".join),
+    given=st.lists(CAPITALISED, max_size=2).map(" ".join),
+    prefix=st.sampled_from(["", "van", "de la", "von der"]),
+    suffix=st.sampled_from(["", "Jr.", "III"]),
+)
+TEXT_PIECE = st.one_of(
+    WORD,
+    CAPITALISED,
+    st.sampled_from(["DNA", "mRNA", "&", "%", "$", "#", "_", "{", "}", "~", "^", "\\", "$x^2$"]),
+    st.sampled_from(["$\\alpha_{1}$", "{", "'s", "--", "“quoted”", "50%", "C++", "a:b"]),
+)
+TITLES = st.lists(TEXT_PIECE, min_size=1, max_size=8).map(" ".join)
+RECORDS = st.builds(
+    BibRecord,
+    entry_type=st.sampled_from(["article", "book", "inproceedings", "online"]),
+    key=st.from_regex(r"[a-z][a-z0-9:_-]{0,20}", fullmatch=True),
+    fields=st.fixed_dictionaries(
+        {"title": TITLES, "year": st.integers(1400, 2100).map(str)},
+        optional={"journal": TITLES, "note": TITLES, "publisher": TITLES},
+    ),
+    authors=st.lists(NAMES, max_size=3),
+    editors=st.lists(NAMES, max_size=2),
+)
+
+
+@settings(max_examples=200)
+@given(RECORDS)
+def test_render_then_parse_gives_the_same_record(record):
+    parsed = only_record(render_entry(record))
+    assert (parsed.entry_type, parsed.key) == (record.entry_type, record.key)
+    assert parsed.fields == record.fields
+    assert parsed.authors == record.authors
+    assert parsed.editors == record.editors
