@@ -1,0 +1,106 @@
+"""import_bibtex and export_bibtex, run with call_command against their message constants."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from citations.management.commands import export_bibtex, import_bibtex
+from citations.models import Contributor, Person, Reference
+from tests.factories import ClaimFactory, EvidenceFactory, ReferenceFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def run_import(*args) -> str:
+    out = StringIO()
+    call_command("import_bibtex", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_import_bibtex_imports_a_file_and_prints_a_summary():
+    output = run_import(str(DATA / "jabref.bib"))
+    path = str(DATA / "jabref.bib")
+    assert output.splitlines()[0] == import_bibtex.SUMMARY.format(
+        path=path, new=3, duplicate=0, invalid=0
+    )
+    assert output.splitlines()[-1] == import_bibtex.WRITTEN.format(created=3, updated=0, skipped=0)
+    assert Reference.objects.count() == 3
+
+
+def test_import_bibtex_dry_run_writes_nothing():
+    output = run_import(str(DATA / "zotero.bib"), "--dry-run")
+    assert import_bibtex.DRY_RUN in output
+    assert Reference.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "unclosed_brace.bib",
+        "missing_key.bib",
+        "duplicate_key.bib",
+        "bad_string.bib",
+        "binary.bin",
+        "empty.bib",
+        "missing_comma.bib",
+        "repeated_field.bib",
+        "invalid_doi.bib",
+    ],
+)
+def test_import_bibtex_fails_on_malformed_files_naming_the_line_and_writes_nothing(name):
+    out = StringIO()
+    with pytest.raises(CommandError, match=import_bibtex.SOME_INVALID):
+        call_command("import_bibtex", str(DATA / "malformed" / name), stdout=out, stderr=StringIO())
+    assert "  line 1 [" in out.getvalue() or "  line 6 [" in out.getvalue()
+    counts = (Reference.objects.count(), Person.objects.count(), Contributor.objects.count())
+    assert counts == (0, 0, 0)
+
+
+def test_import_bibtex_skip_invalid_writes_the_rest_and_still_fails():
+    out = StringIO()
+    path = str(DATA / "malformed" / "unclosed_brace.bib")
+    with pytest.raises(CommandError):
+        call_command("import_bibtex", path, "--skip-invalid", stdout=out, stderr=StringIO())
+    assert list(Reference.objects.values_list("citekey", flat=True)) == ["fine2021"]
+
+
+def test_import_bibtex_names_a_missing_file():
+    with pytest.raises(CommandError, match="No such file: nowhere.bib"):
+        call_command("import_bibtex", "nowhere.bib")
+
+
+def test_import_bibtex_reports_a_cp1252_file_and_decodes_it():
+    output = run_import(str(DATA / "malformed" / "latin1.bib"))
+    assert "  note: The file is not valid UTF-8" in output
+    assert Reference.objects.get().title == "Café study"
+
+
+def test_export_bibtex_writes_all_references_to_a_file(tmp_path):
+    ReferenceFactory(citekey="b2020", title="Second")
+    ReferenceFactory(citekey="a2020", title="First")
+    target = tmp_path / "out.bib"
+    call_command("export_bibtex", "-o", str(target))
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("@article{a2020,\n  title = {First},\n")
+    assert text.count("@article{") == 2
+
+
+def test_export_bibtex_limits_to_a_claim_or_topic():
+    topic = TopicFactory(slug="bone")
+    claim = ClaimFactory(slug="prog-bone")
+    claim.topics.add(topic)
+    EvidenceFactory(claim=claim, reference=ReferenceFactory(citekey="cited2020"))
+    ReferenceFactory(citekey="other2020")
+    for option in (["--claim", "prog-bone"], ["--topic", "bone"]):
+        out = StringIO()
+        call_command("export_bibtex", *option, stdout=out)
+        assert "@article{cited2020," in out.getvalue()
+        assert "other2020" not in out.getvalue()
+
+
+def test_export_bibtex_names_an_unknown_claim():
+    with pytest.raises(CommandError, match=export_bibtex.UNKNOWN_CLAIM.format(slug="nope")):
+        call_command("export_bibtex", "--claim", "nope")

@@ -1,0 +1,154 @@
+"""Import as plan, then apply: statuses, duplicates, citekeys, and all-or-nothing writes."""
+
+import pytest
+
+from citations import importer
+from citations.identifiers import INVALID_DOI
+from citations.importer import DUPLICATE, INVALID, NEW
+from citations.models import Contributor, Person, Reference
+from citations.records import Name
+from citations.services import reference_import_bibtex, reference_import_plan
+from tests.factories import ContributorFactory, PersonFactory, ReferenceFactory
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = """@article{prior1990,
+  author = {Prior, Jerilynn C. and Vigna, Yvette M.},
+  title = {Spinal bone loss and ovulatory disturbances},
+  journal = {New England Journal of Medicine},
+  volume = {323}, number = {18}, pages = {1221--1227}, year = {1990},
+  doi = {https://doi.org/10.1056/NEJM199011013231801}, pmid = {2215605},
+  month = nov, keywords = {bone},
+}
+"""
+
+
+def table_counts() -> tuple[int, int, int]:
+    return Reference.objects.count(), Person.objects.count(), Contributor.objects.count()
+
+
+def statuses(text: str) -> list[tuple[int, str, str]]:
+    plan = reference_import_plan(data=text)
+    return [(item.line, item.key, item.status) for item in plan.items]
+
+
+def test_import_writes_reference_people_and_ordered_contributors():
+    outcome = reference_import_bibtex(data=ARTICLE)
+    assert outcome.ok
+    assert (outcome.result.created, table_counts()) == (1, (1, 2, 2))
+    reference = Reference.objects.get()
+    assert reference.citekey == "prior1990"
+    assert reference.container_title == "New England Journal of Medicine"
+    assert (reference.volume, reference.issue, reference.pages) == ("323", "18", "1221--1227")
+    assert (reference.year, reference.doi, reference.pmid) == (
+        1990,
+        "10.1056/nejm199011013231801",
+        "2215605",
+    )
+    assert reference.extra_fields == {"month": "November", "keywords": "bone"}
+    assert [p.as_name() for p in reference.authors] == [
+        Name("Prior", "Jerilynn C."),
+        Name("Vigna", "Yvette M."),
+    ]
+
+
+def test_import_rejects_malformed_entry_and_writes_nothing():
+    text = ARTICLE + "@article{broken,\n  title = {A}\n  year = {2000},\n}\n"
+    outcome = reference_import_bibtex(data=text)
+    assert not outcome.ok
+    assert outcome.result.refused == importer.REFUSED_INVALID.format(count=1, ies="y is")
+    assert table_counts() == (0, 0, 0)
+    invalid = outcome.plan.with_status(INVALID)
+    assert [(i.line, i.messages) for i in invalid] == [
+        (9, ["Field 'title': unexpected text after its value (a missing comma?)."])
+    ]
+
+
+def test_import_with_skip_invalid_writes_the_valid_entries():
+    text = ARTICLE + "@article{bad, title = {Bad}, doi = {nope}}\n"
+    outcome = reference_import_bibtex(data=text, skip_invalid=True)
+    assert outcome.result.created == 1
+    assert not outcome.ok
+    item = outcome.plan.with_status(INVALID)[0]
+    assert item.messages == [importer.BAD_IDENTIFIER.format(name="doi", error=INVALID_DOI)]
+    assert Reference.objects.get().citekey == "prior1990"
+
+
+def test_plan_finds_duplicates_by_doi_pmid_and_work_but_never_title_alone():
+    ReferenceFactory(citekey="stored1", doi="10.1000/a", title="Other")
+    ReferenceFactory(citekey="stored2", pmid="123", title="Other two")
+    work = ReferenceFactory(citekey="stored3", title="Bone study", year=2001, volume="3")
+    ContributorFactory(reference=work, person=PersonFactory(family="Smith"), position=0)
+    ReferenceFactory(citekey="stored4", title="Editorial", year=2001)
+    plan = reference_import_plan(
+        data=(
+            "@article{a, title={T1}, doi={10.1000/A}}\n"
+            "@article{b, title={T2}, pmid={123}}\n"
+            "@article{c, title={Bone Study.}, year=2001, author={Smith, J.}, volume={3}}\n"
+            "@article{d, title={Bone study}, year=2001, author={Smith, J.}, volume={4}}\n"
+            "@article{e, title={Editorial}, year=2001}\n"
+        )
+    )
+    found = [(i.key, i.status, i.duplicate_citekey, i.reason) for i in plan.items]
+    assert found == [
+        ("a", DUPLICATE, "stored1", "same DOI as stored1"),
+        ("b", DUPLICATE, "stored2", "same PMID as stored2"),
+        ("c", DUPLICATE, "stored3", "same title, year and first author as stored3"),
+        ("d", NEW, "", ""),
+        ("e", NEW, "", ""),
+    ]
+
+
+def test_plan_finds_duplicates_within_one_file():
+    text = "@article{a, title={T}, doi={10.1000/x}}\n@article{b, title={U}, doi={10.1000/X}}\n"
+    assert statuses(text) == [(1, "a", NEW), (2, "b", DUPLICATE)]
+    item = reference_import_plan(data=text).items[1]
+    assert item.reason == "same DOI as the entry at line 1"
+
+
+def test_duplicates_are_skipped_by_default_updated_or_fail_on_request():
+    reference_import_bibtex(data=ARTICLE)
+    again = ARTICLE.replace("pages = {1221--1227}", "pages = {1221--1228}")
+    skipped = reference_import_bibtex(data=again)
+    assert (skipped.result.created, skipped.result.skipped) == (0, 1)
+    failed = reference_import_bibtex(data=again, on_duplicate=importer.FAIL)
+    assert failed.result.refused == importer.REFUSED_DUPLICATE.format(count=1)
+    assert Reference.objects.get().pages == "1221--1227"
+    updated = reference_import_bibtex(data=again, on_duplicate=importer.UPDATE)
+    assert updated.result.updated == 1
+    reference = Reference.objects.get()
+    assert (reference.pages, reference.citekey) == ("1221--1228", "prior1990")
+    assert Contributor.objects.count() == 2
+
+
+def test_taken_keys_get_the_design_rule_key_with_a_suffix():
+    ReferenceFactory(citekey="prior1990")
+    ReferenceFactory(citekey="prior1990spinal")
+    outcome = reference_import_bibtex(data=ARTICLE.replace("doi = {https", "xdoi = {https"))
+    reference = Reference.objects.get(original_key="prior1990")
+    assert outcome.plan.items[0].citekey == reference.citekey == "prior1990spinala"
+
+
+def test_non_numeric_year_is_kept_as_text_with_a_warning():
+    outcome = reference_import_bibtex(data="@article{a, title={T}, year={in press}}")
+    reference = Reference.objects.get()
+    assert (reference.year, reference.extra_fields) == (None, {"year": "in press"})
+    assert outcome.plan.items[0].messages == [
+        importer.YEAR_AS_TEXT.format(year="in press", low=1400, high=2100)
+    ]
+
+
+def test_existing_people_are_reused():
+    PersonFactory(family="Prior", given="Jerilynn C.")
+    reference_import_bibtex(data=ARTICLE)
+    assert Person.objects.count() == 2
+
+
+def test_plan_reads_the_database_in_a_fixed_number_of_queries(django_assert_max_num_queries):
+    text = "".join(
+        f"@article{{k{i}, title={{Title {i}}}, year=2000, author={{A{i}, B.}}, doi={{10.1000/{i}}}}}\n"
+        for i in range(300)
+    )
+    with django_assert_max_num_queries(6):
+        plan = reference_import_plan(data=text)
+    assert plan.counts == {NEW: 300, DUPLICATE: 0, INVALID: 0}

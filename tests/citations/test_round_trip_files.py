@@ -1,0 +1,61 @@
+"""Real-world style files: import, export, import again; keys, titles, years, names survive."""
+
+from pathlib import Path
+
+import pytest
+
+from citations.bibtex import parse
+from citations.exports import bibtex_stream
+from citations.models import Reference
+from citations.services import reference_import_bibtex
+
+pytestmark = pytest.mark.django_db
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def snapshot() -> list[tuple]:
+    rows = []
+    for reference in Reference.objects.with_contributors().order_by("citekey"):
+        names = tuple(p.as_name() for p in reference.authors + reference.editors)
+        rows.append((reference.citekey, reference.title, reference.year, names))
+    return rows
+
+
+@pytest.mark.parametrize("name", ["zotero.bib", "jabref.bib", "biblatex.bib", "bom.bib"])
+def test_import_export_import_keeps_keys_titles_years_and_names(name):
+    first = reference_import_bibtex(data=(DATA / name).read_bytes())
+    assert first.ok
+    before = snapshot()
+    exported = "".join(bibtex_stream())
+    assert parse(exported).problems == []
+    Reference.objects.all().delete()
+    second = reference_import_bibtex(data=exported)
+    assert second.ok
+    assert snapshot() == before
+
+
+def test_zotero_file_maps_fields_and_keeps_unknown_ones():
+    reference_import_bibtex(data=(DATA / "zotero.bib").read_bytes())
+    chapter = Reference.objects.get(citekey="garcia_marquez_role_2005")
+    assert chapter.container_title == "Handbook of Bone Biology"
+    assert chapter.title == "The role of DNA repair in Bayesian models of bone"
+    assert [str(p) for p in chapter.authors] == [
+        "García Márquez, José",
+        "de la Fuente, Juan, Jr.",
+        "van der Berg, Hans",
+    ]
+    prior = Reference.objects.get(citekey="prior_spinal_1990")
+    assert prior.extra_fields["file"].startswith("Full Text PDF:")
+    assert prior.extra_fields["month"] == "November"
+
+
+def test_jabref_file_resolves_strings_and_crossref():
+    reference_import_bibtex(data=(DATA / "jabref.bib").read_bytes())
+    paper = Reference.objects.get(citekey="Rickard2008")
+    assert (paper.container_title, paper.year, paper.publisher) == (
+        "Proceedings of the Endocrine Society Annual Meeting",
+        2008,
+        "Springer Verlag",
+    )
+    journal = Reference.objects.get(citekey="Gallagher1991").container_title
+    assert journal == "Journal of Bone and Mineral Research"
