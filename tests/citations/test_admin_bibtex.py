@@ -1,0 +1,82 @@
+"""Admin: the Import BibTeX page (preview, then import) and the Export selected action."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from citations import admin as citations_admin
+from citations.models import Reference
+from tests.factories import ReferenceFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("admin:citations_reference_import_bibtex")
+BIB = "@article{smith2020, title = {Bone and {DNA}}, author = {Smith, Ann}, year = 2020}\n"
+BROKEN = BIB + "@article{broken,\n  title = {A}\n  year = {2000},\n}\n"
+
+
+def test_changelist_links_to_the_import_page(curator_client):
+    response = curator_client.get(reverse("admin:citations_reference_changelist"))
+    assert response.status_code == 200
+    assert URL in response.content.decode()
+
+
+def test_preview_shows_the_plan_and_writes_nothing(curator_client):
+    response = curator_client.post(URL, {"text": BIB, "on_duplicate": "skip"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Preview: 1 new, 0 duplicate, 0 invalid" in page
+    assert "<td>smith2020</td>" in page
+    assert Reference.objects.count() == 0
+
+
+def test_import_after_preview_writes_and_redirects(curator_client):
+    upload = SimpleUploadedFile("refs.bib", BIB.encode(), content_type="application/x-bibtex")
+    curator_client.post(URL, {"file": upload, "on_duplicate": "skip"})
+    response = curator_client.post(URL, {"confirm": "Import"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:citations_reference_changelist")
+    message = citations_admin.IMPORT_DONE.format(created=1, updated=0, skipped=0)
+    assert message in response.content.decode()
+    assert Reference.objects.get().title == "Bone and DNA"
+
+
+def test_preview_lists_invalid_entries_and_import_is_refused(curator_client):
+    response = curator_client.post(URL, {"text": BROKEN, "on_duplicate": "skip"})
+    assert "unexpected text after its value (a missing comma?)" in response.content.decode()
+    response = curator_client.post(URL, {"confirm": "Import"}, follow=True)
+    assert "Nothing was imported: 1 entry is invalid." in response.content.decode()
+    assert Reference.objects.count() == 0
+
+
+def test_empty_form_asks_for_input(curator_client):
+    response = curator_client.post(URL, {"text": "  ", "on_duplicate": "skip"})
+    assert citations_admin.NO_BIBTEX_GIVEN in response.content.decode()
+
+
+def test_confirm_without_preview_is_reported(curator_client):
+    response = curator_client.post(URL, {"confirm": "Import"}, follow=True)
+    assert citations_admin.IMPORT_EXPIRED in response.content.decode()
+
+
+def test_export_selected_action_streams_bibtex(curator_client):
+    chosen = ReferenceFactory(citekey="chosen2020", title="Chosen")
+    ReferenceFactory(citekey="other2020")
+    response = curator_client.post(
+        reverse("admin:citations_reference_changelist"),
+        {"action": "export_bibtex", "_selected_action": [chosen.pk]},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/x-bibtex; charset=utf-8"
+    body = b"".join(response.streaming_content).decode()
+    assert body == (
+        "@article{chosen2020,\n"
+        "  title = {Chosen},\n"
+        "  journal = {Journal of Bone Research},\n"
+        "  year = {2020},\n"
+        "}\n\n"
+    )
+
+
+def test_import_page_needs_add_permission(client, django_user_model):
+    user = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
+    client.force_login(user)
+    assert client.get(URL).status_code == 403
