@@ -465,6 +465,7 @@ def _name_part(text: str) -> str:
     return encoded
 
 
+@functools.lru_cache(maxsize=100_000)
 def format_name(name: Name) -> str:
     """A Name as BibTeX writes it: "von Last, Jr, First"; corporate names in braces."""
     family = latex.encode(name.family)

@@ -164,6 +164,10 @@ ENCODE_TABLE = str.maketrans(
 )
 MATH = re.compile(r"\$[^$]+\$")
 WORD = re.compile(r"([^\W\d_]+)")
+# Words holding a capital (Latin, Greek, Cyrillic; Latin Extended-A interleaves cases, so a
+# match is only a candidate): the only words case protection may have to brace.
+CAPITALISED_WORD = re.compile(r"[^\W\d_]*[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я][^\W\d_]*")
+LETTER_ESCAPES = re.compile(r"[\\~^]")  # escaped as commands, whose letters are no words
 NEEDS_ENCODING = re.compile(r"[\\{}&%$#_~^\u00a0]")
 
 
@@ -191,9 +195,24 @@ def _split_math(text: str) -> list[tuple[bool, str]]:
 
 
 def _needs_protection(word: str, sentence_case: bool, sentence_start: bool) -> bool:
-    if any(ch.isupper() for ch in word[1:]):
-        return True
+    rest = word[1:]
+    if rest != rest.lower():
+        return True  # A capital after the first letter: DNA, mRNA, McDonald.
     return sentence_case and not sentence_start and word[0].isupper()
+
+
+def _protect_words(escaped: str, sentence_case: bool, first: bool) -> str:
+    """Brace the words of an escaped text that need it (the escapes add no letters here)."""
+
+    def protect(match: re.Match) -> str:
+        word, index = match.group(0), match.start()
+        before = escaped[max(0, index - 8) : index].rstrip()
+        start = before.endswith((":", ".", "?", "!")) or (
+            first and index <= 8 and not escaped[:index].strip()
+        )
+        return "{" + word + "}" if _needs_protection(word, sentence_case, start) else word
+
+    return CAPITALISED_WORD.sub(protect, escaped)
 
 
 def is_sentence_case(text: str) -> bool:
@@ -206,6 +225,8 @@ def is_sentence_case(text: str) -> bool:
 def _encode_text(text: str, protect_case: bool, sentence_case: bool, first: bool) -> str:
     if not protect_case:
         return text.translate(ENCODE_TABLE)
+    if not LETTER_ESCAPES.search(text):
+        return _protect_words(text.translate(ENCODE_TABLE), sentence_case, first)
     pieces = WORD.split(text)
     out = []
     for index, piece in enumerate(pieces):
