@@ -14,6 +14,7 @@ lower-case it, `month` written as the standard macro.
 import functools
 import logging
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -219,7 +220,7 @@ def read_value(raw: str, name: str, macros: dict[str, str]) -> str:
 def clean_field_name(raw: str) -> str:
     """The field name, without `%` comment lines a file put before it."""
     if "%" not in raw:
-        return raw.strip().lower()
+        return sys.intern(raw.strip().lower())  # Interned: one copy per name, not per entry.
     lines = [line for line in raw.splitlines() if not line.lstrip().startswith("%")]
     return " ".join(lines).strip().lower()
 
@@ -326,11 +327,13 @@ def _text_value(name: str, value: str) -> str:
     return value if name in VERBATIM_FIELDS else latex.decode(value)
 
 
-def entry_record(entry: Entry, macros: dict[str, str]) -> tuple[BibRecord, list[str]]:
+def entry_record(
+    entry: Entry, macros: dict[str, str], offset: int = 0
+) -> tuple[BibRecord, list[str]]:
     """A split entry -> a record, and the problems found in it (each a message)."""
     values, errors = _entry_fields(entry, macros)
-    record = BibRecord(entry_type=entry.entry_type.lower(), key=entry.key.strip())
-    record.line = entry.start_line + 1
+    record = BibRecord(entry_type=sys.intern(entry.entry_type.lower()), key=entry.key.strip())
+    record.line = entry.start_line + offset + 1
     for name, value in values.items():
         try:
             if name == "author":
@@ -374,75 +377,115 @@ def _block_key(block: ParsingFailedBlock) -> str:
     return match.group(1) if match else ""
 
 
-class _Reader:
-    """The state of reading one file: macros so far, keys seen, the result."""
+PIECE_CHARS = 256 * 1024
+PIECE_CUT = re.compile(r"\n(?=[ \t]*@\w*[ \t]*[{(])")
+CROSSREF = re.compile(r"\bcrossref\s*=\s*[{\"]?\s*([^\s,{}\"]+)", re.IGNORECASE)
 
-    def __init__(self):
+
+def pieces(text: str) -> Iterator[tuple[int, str]]:
+    """The text in pieces of about PIECE_CHARS, each with the number of lines before it.
+
+    A piece ends only before a line that starts a block (`@type{`); bibtexparser's splitter
+    ends any open block at such a line anyway, so splitting piece by piece gives the same
+    blocks while only one piece's blocks are in memory at a time.
+    """
+    start, line = 0, 0
+    while start < len(text):
+        match = None
+        if start + PIECE_CHARS < len(text):
+            match = PIECE_CUT.search(text, start + PIECE_CHARS)
+        end = match.end() if match else len(text)
+        yield line, text[start:end]
+        line += text.count("\n", start, end)
+        start = end
+
+
+def inherit(child: BibRecord, parent: BibRecord) -> None:
+    """Fill fields a record leaves out from its `crossref` parent (the BibTeX rule)."""
+    for name, value in parent.fields.items():
+        child.fields.setdefault(name, value)
+    if "title" in parent.fields and child.entry_type in {"inproceedings", "incollection"}:
+        child.fields.setdefault("booktitle", parent.fields["title"])
+    child.authors = child.authors or list(parent.authors)
+    child.editors = child.editors or list(parent.editors)
+
+
+class Reader:
+    """Reads one file entry by entry, in little memory.
+
+    `entries()` yields `BibRecord`s and `ParseProblem`s in file order, except that records
+    using `crossref` come last, once the parent they inherit from has been read.
+    """
+
+    def __init__(self, data: str | bytes):
+        self.notes: list[str] = []
+        if isinstance(data, bytes):
+            data, self.notes = decode_bytes(data)
+        self.text = data.removeprefix("\ufeff")
         self.macros = dict(MONTH_MACROS)
         self.first_line_of_key: dict[str, int] = {}
-        self.result = ParseResult()
 
-    def problem(self, line: int, key: str, message: str) -> None:
-        self.result.problems.append(ParseProblem(line=line, key=key, message=message))
+    def entries(self) -> Iterator[BibRecord | ParseProblem]:
+        if looks_binary(self.text):
+            yield ParseProblem(1, "", BINARY_INPUT)
+            return
+        parent_keys = {key.lower() for key in CROSSREF.findall(self.text)}
+        parents: dict[str, BibRecord] = {}
+        children: list[BibRecord] = []
+        found = False
+        for offset, piece in pieces(self.text):
+            for block in Splitter(piece).split().blocks:
+                for item in self._block(block, offset):
+                    found = True
+                    if isinstance(item, BibRecord) and item.key.lower() in parent_keys:
+                        parents[item.key.lower()] = item
+                    if isinstance(item, BibRecord) and "crossref" in item.fields:
+                        children.append(item)
+                    else:
+                        yield item
+        for child in children:
+            parent = parents.get(child.fields["crossref"].lower())
+            if parent is not None and parent is not child:
+                inherit(child, parent)
+            yield child
+        if not found:
+            yield ParseProblem(1, "", EMPTY_INPUT)
 
-    def entry(self, entry: Entry) -> None:
-        record, errors = entry_record(entry, self.macros)
+    def _entry(self, entry: Entry, offset: int) -> list[BibRecord | ParseProblem]:
+        record, errors = entry_record(entry, self.macros, offset)
         folded = record.key.lower()
         if record.key and folded in self.first_line_of_key:
             first = self.first_line_of_key[folded]
             errors.append(DUPLICATE_KEY.format(key=record.key, first=first))
         elif record.key:
             self.first_line_of_key[folded] = record.line
-        for message in errors:
-            self.problem(record.line, record.key, message)
         if not errors:
-            self.result.records.append(record)
+            return [record]
+        return [ParseProblem(record.line, record.key, message) for message in errors]
 
-    def block(self, block) -> None:
+    def _block(self, block, offset: int) -> list[BibRecord | ParseProblem]:
         if isinstance(block, DuplicateBlockKeyBlock):
             block = block.ignore_error_block  # Reported by our own key check, with lines.
+        line = (block.start_line or 0) + offset + 1
         if isinstance(block, Entry):
-            self.entry(block)
-        elif isinstance(block, String):
+            return self._entry(block, offset)
+        if isinstance(block, String):
             message = _string_definition(block, self.macros)
-            if message:
-                self.problem(block.start_line + 1, block.key.strip(), message)
-        elif isinstance(block, ParsingFailedBlock):
-            self.problem(block.start_line + 1, _block_key(block), _failed_block_problem(block))
-
-
-def resolve_crossrefs(records: list[BibRecord]) -> None:
-    """Fill fields a record leaves out from the record its `crossref` names (BibTeX rule)."""
-    by_key = {record.key.lower(): record for record in records}
-    for record in records:
-        parent = by_key.get(record.fields.get("crossref", "").lower())
-        if parent is None or parent is record:
-            continue
-        for name, value in parent.fields.items():
-            record.fields.setdefault(name, value)
-        if "title" in parent.fields and record.entry_type in {"inproceedings", "incollection"}:
-            record.fields.setdefault("booktitle", parent.fields["title"])
-        record.authors = record.authors or list(parent.authors)
-        record.editors = record.editors or list(parent.editors)
+            return [ParseProblem(line, block.key.strip(), message)] if message else []
+        if isinstance(block, ParsingFailedBlock):
+            return [ParseProblem(line, _block_key(block), _failed_block_problem(block))]
+        return []
 
 
 def parse(data: str | bytes) -> ParseResult:
     """A .bib file's content -> records (with line numbers) and problems; never raises."""
-    notes: list[str] = []
-    if isinstance(data, bytes):
-        data, notes = decode_bytes(data)
-    text = data.removeprefix("\ufeff")
-    reader = _Reader()
-    reader.result.notes = notes
-    if looks_binary(text):
-        reader.problem(1, "", BINARY_INPUT)
-        return reader.result
-    for block in Splitter(text).split().blocks:
-        reader.block(block)
-    if not reader.result.records and not reader.result.problems:
-        reader.problem(1, "", EMPTY_INPUT)
-    resolve_crossrefs(reader.result.records)
-    return reader.result
+    reader = Reader(data)
+    result = ParseResult(notes=reader.notes)
+    for item in reader.entries():
+        (result.records if isinstance(item, BibRecord) else result.problems).append(item)
+    result.records.sort(key=lambda record: record.line)
+    result.problems.sort(key=lambda problem: problem.line)
+    return result
 
 
 # --- rendering --------------------------------------------------------------------------

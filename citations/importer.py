@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.db import connection, transaction
 from django.db.models.functions import MD5, Lower
@@ -81,18 +82,18 @@ REFERENCE_LIMITS = _max_lengths(Reference)
 PERSON_LIMITS = {k: v for k, v in _max_lengths(Person).items() if k != "orcid"}
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanItem:
-    """What importing one entry would do."""
+    """What importing one entry would do (slots: a plan may hold 100,000 of them)."""
 
     line: int
     key: str
     status: str
-    messages: list[str] = field(default_factory=list)
+    messages: tuple[str, ...] = ()
     citekey: str = ""
     values: dict | None = None
-    authors: list[Name] = field(default_factory=list)
-    editors: list[Name] = field(default_factory=list)
+    authors: tuple[Name, ...] = ()
+    editors: tuple[Name, ...] = ()
     duplicate_of: int | None = None
     duplicate_citekey: str = ""
     reason: str = ""
@@ -126,32 +127,36 @@ class ApplyResult:
 # --- records -> model values (pure) -----------------------------------------------------
 
 
-def _take(fields: dict[str, str], mapping: dict[str, str], values: dict) -> None:
+def _take(fields: dict[str, str], mapping: dict[str, str], values: dict, taken: set) -> None:
+    """Copy mapped fields into model values; a second field for one target stays extra."""
     for name, target in mapping.items():
         if name in fields and target not in values:
-            values[target] = fields.pop(name)
+            values[target] = fields[name]
+            taken.add(name)
 
 
-def _year(fields: dict[str, str], values: dict, messages: list[str]) -> None:
-    raw = fields.pop("year", None)
+def _year(fields: dict[str, str], values: dict, taken: set, messages: list[str]) -> None:
+    """`year`, else the year of a BibLaTeX `date`; a year that is no number stays text."""
+    raw = fields.get("year")
     if raw is None:
         date = re.match(r"(\d{4})", fields.get("date", ""))
-        raw = date.group(1) if date else None
-        if raw is None:
+        if date is None:
             return
+        raw = date.group(1)
     elif not (raw.isdigit() and YEAR_MIN <= int(raw) <= YEAR_MAX):
-        fields["year"] = raw
         messages.append(YEAR_AS_TEXT.format(year=raw, low=YEAR_MIN, high=YEAR_MAX))
         return
+    else:
+        taken.add("year")
     values["year"] = int(raw)
 
 
-def _identifiers(fields: dict[str, str], values: dict, errors: list[str]) -> None:
+def _identifiers(fields: dict[str, str], values: dict, taken: set, errors: list[str]) -> None:
     for name in IDENTIFIER_FIELDS:
         if name in fields:
-            raw = fields.pop(name)
+            taken.add(name)
             try:
-                values[name] = NORMALIZERS[name](raw)
+                values[name] = NORMALIZERS[name](fields[name])
             except InvalidIdentifier as exc:
                 errors.append(BAD_IDENTIFIER.format(name=name, error=exc))
 
@@ -174,23 +179,24 @@ def _check_names(record: BibRecord, errors: list[str]) -> None:
 
 def record_values(record: BibRecord) -> tuple[dict, list[str], list[str]]:
     """A record -> (Reference field values, errors, warnings). Pure: no database."""
-    fields = dict(record.fields)
+    fields = record.fields
     values: dict = {"entry_type": record.entry_type}
     errors: list[str] = []
     warnings: list[str] = []
+    taken: set[str] = set()
     container = BOOK_CONTAINER_FIELDS if record.entry_type in BOOKTITLE_TYPES else {}
-    _take(fields, {**container, **CONTAINER_FIELDS}, values)
-    _take(fields, DIRECT_FIELDS, values)
+    _take(fields, {**container, **CONTAINER_FIELDS}, values, taken)
+    _take(fields, DIRECT_FIELDS, values, taken)
     if "url" in values and not WEB_ADDRESS.match(values["url"]):
-        fields["url"] = values.pop("url")
-        warnings.append(URL_AS_TEXT.format(url=fields["url"][:80]))
-    _year(fields, values, warnings)
-    _identifiers(fields, values, errors)
+        taken.discard("url")
+        warnings.append(URL_AS_TEXT.format(url=values.pop("url")[:80]))
+    _year(fields, values, taken, warnings)
+    _identifiers(fields, values, taken, errors)
     if not values.get("title"):
         errors.append(NO_TITLE)
     _check_lengths(values, errors)
     _check_names(record, errors)
-    values["extra_fields"] = fields
+    values["extra_fields"] = {name: value for name, value in fields.items() if name not in taken}
     return values, errors, warnings
 
 
@@ -206,11 +212,11 @@ def title_hash(title: str) -> str:
     return hashlib.md5(title.lower().encode(), usedforsecurity=False).hexdigest()
 
 
-def _first_family(names: list[Name]) -> str:
+def _first_family(names: tuple[Name, ...]) -> str:
     return names[0].family.casefold() if names else ""
 
 
-def work_key(values: dict, authors: list[Name]) -> tuple | None:
+def work_key(values: dict, authors: tuple[Name, ...]) -> tuple | None:
     """Title, year and first author; None unless all three are known (never title alone)."""
     key = (normalised_title(values.get("title", "")), values.get("year"), _first_family(authors))
     return key if all(key) else None
@@ -287,23 +293,28 @@ def _mark_duplicate(item: PlanItem, pk: int | None, citekey: str, reason: str) -
     )
 
 
+def _digest(key: tuple | None) -> bytes | None:
+    """A 128-bit digest of a work key: a fraction of the key's memory, collisions negligible."""
+    return None if key is None else hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
+
+
 class _InFile:
     """Entries seen so far in the file, for duplicates within one file."""
 
     def __init__(self):
-        self.seen: dict[tuple, PlanItem] = {}
+        self.seen: dict[str, dict] = {"doi": {}, "pmid": {}, "work": {}}
 
     def match(self, item: PlanItem) -> tuple[PlanItem, str] | None:
         values = item.values
         probes = [("doi", values.get("doi"), SAME_DOI), ("pmid", values.get("pmid"), SAME_PMID)]
-        probes.append(("work", work_key(values, item.authors), SAME_WORK))
+        probes.append(("work", _digest(work_key(values, item.authors)), SAME_WORK))
         for kind, value, reason in probes:
-            other = self.seen.get((kind, value)) if value else None
+            other = self.seen[kind].get(value) if value else None
             if other and (kind != "work" or same_details(values, other.values)):
                 return other, reason
         for kind, value, _reason in probes:
             if value:
-                self.seen.setdefault((kind, value), item)
+                self.seen[kind].setdefault(value, item)
         return None
 
 
@@ -349,10 +360,13 @@ def _suffixed_keys(bases: Iterable[str]) -> set[str]:
     return taken
 
 
-def assign_citekeys(items: list[PlanItem]) -> None:
-    """The imported key when free; otherwise the DESIGN rule with a collision suffix."""
+def assign_citekeys(items: list[PlanItem], taken: set[str]) -> None:
+    """The imported key when free; otherwise the DESIGN rule with a collision suffix.
+
+    `taken` holds the lower-case keys already given (by earlier batches); it grows.
+    """
     wanted = [_wanted_keys(item) for item in items]
-    taken = _stored_keys(key.lower() for keys in wanted for key in keys)
+    taken |= _stored_keys(key.lower() for keys in wanted for key in keys)
     taken |= _suffixed_keys(keys[-1] for keys in wanted if keys[-1] in taken)
     for item, keys in zip(items, wanted, strict=True):
         if keys[0].lower() not in taken:
@@ -369,26 +383,41 @@ def assign_citekeys(items: list[PlanItem]) -> None:
 
 def _item(record: BibRecord) -> PlanItem:
     values, errors, warnings = record_values(record)
-    status = INVALID if errors else NEW
     return PlanItem(
         line=record.line or 0,
         key=record.key,
-        status=status,
-        messages=errors + warnings,
+        status=INVALID if errors else NEW,
+        messages=tuple(errors + warnings),
         values=values,
-        authors=record.authors,
-        editors=record.editors,
+        authors=tuple(record.authors),
+        editors=tuple(record.editors),
     )
 
 
-def plan(
-    records: Iterable[BibRecord], problems: Iterable[ParseProblem] = (), notes=()
-) -> ImportPlan:
-    """Decide what importing these parsed entries would do; reads the database, writes nothing."""
-    items = [_item(record) for record in records]
-    items += [PlanItem(p.line, p.key, INVALID, messages=[p.message]) for p in problems]
-    candidates = [item for item in items if item.status == NEW]
-    stored, in_file = _Stored(candidates), _InFile()
+def _problem_item(problem: ParseProblem) -> PlanItem:
+    return PlanItem(problem.line, problem.key, INVALID, messages=(problem.message,))
+
+
+def plan(entries: Iterable[BibRecord | ParseProblem], notes: Iterable[str] = ()) -> ImportPlan:
+    """Decide what importing parsed entries would do; reads the database, writes nothing.
+
+    `entries` may be a generator (`bibtex.Reader.entries()`): records are turned into plan
+    items one by one, so a file's records and its plan are never in memory together.
+    """
+    items: list[PlanItem] = []
+    in_file, taken = _InFile(), set()
+    planned = (_problem_item(e) if isinstance(e, ParseProblem) else _item(e) for e in entries)
+    for batch in _batched(planned, BATCH):
+        _plan_batch(batch, in_file, taken)
+        items += batch
+    items.sort(key=lambda item: item.line)
+    return ImportPlan(items=items, notes=list(notes))
+
+
+def _plan_batch(batch: list[PlanItem], in_file: "_InFile", taken: set[str]) -> None:
+    """Duplicates and citekeys for one batch: a few queries per batch, whatever its size."""
+    candidates = [item for item in batch if item.status == NEW]
+    stored = _Stored(candidates)
     for item in candidates:
         found = _find_duplicate(item, stored)
         if found:
@@ -397,9 +426,13 @@ def plan(
             other, reason = match
             target = IN_FILE.format(line=other.line)
             _mark_duplicate(item, None, other.key, reason.format(target=target))
-    assign_citekeys([item for item in candidates if item.status == NEW])
-    items.sort(key=lambda item: item.line)
-    return ImportPlan(items=items, notes=list(notes))
+    assign_citekeys([item for item in candidates if item.status == NEW], taken)
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    items = iter(items)
+    while batch := list(islice(items, size)):
+        yield batch
 
 
 # --- apply ------------------------------------------------------------------------------

@@ -25,8 +25,8 @@ class ImportOutcome:
 
 def reference_import_plan(*, data: str | bytes) -> ImportPlan:
     """Parse BibTeX and plan its import; reads the database, writes nothing."""
-    parsed = bibtex.parse(data)
-    return importer.plan(parsed.records, parsed.problems, parsed.notes)
+    reader = bibtex.Reader(data)
+    return importer.plan(reader.entries(), reader.notes)
 
 
 def reference_import_bibtex(

@@ -60,7 +60,7 @@ def test_import_rejects_malformed_entry_and_writes_nothing():
     assert table_counts() == (0, 0, 0)
     invalid = outcome.plan.with_status(INVALID)
     assert [(i.line, i.messages) for i in invalid] == [
-        (9, ["Field 'title': unexpected text after its value (a missing comma?)."])
+        (9, ("Field 'title': unexpected text after its value (a missing comma?).",))
     ]
 
 
@@ -70,7 +70,7 @@ def test_import_with_skip_invalid_writes_the_valid_entries():
     assert outcome.result.created == 1
     assert not outcome.ok
     item = outcome.plan.with_status(INVALID)[0]
-    assert item.messages == [importer.BAD_IDENTIFIER.format(name="doi", error=INVALID_DOI)]
+    assert item.messages == (importer.BAD_IDENTIFIER.format(name="doi", error=INVALID_DOI),)
     assert Reference.objects.get().citekey == "prior1990"
 
 
@@ -133,9 +133,9 @@ def test_non_numeric_year_is_kept_as_text_with_a_warning():
     outcome = reference_import_bibtex(data="@article{a, title={T}, year={in press}}")
     reference = Reference.objects.get()
     assert (reference.year, reference.extra_fields) == (None, {"year": "in press"})
-    assert outcome.plan.items[0].messages == [
-        importer.YEAR_AS_TEXT.format(year="in press", low=1400, high=2100)
-    ]
+    assert outcome.plan.items[0].messages == (
+        importer.YEAR_AS_TEXT.format(year="in press", low=1400, high=2100),
+    )
 
 
 def test_existing_people_are_reused():
