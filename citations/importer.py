@@ -12,6 +12,7 @@ stays flat for large files. Nothing is written when any entry is invalid (unless
 `skip_invalid`), or when a duplicate is found with `on_duplicate="fail"`.
 """
 
+import functools
 import hashlib
 import json
 import re
@@ -19,7 +20,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection, transaction
+from django.db.models import BooleanField, Func, TextField, Value
 from django.db.models.functions import MD5, Lower
 from django.utils import timezone
 
@@ -168,13 +171,19 @@ def _check_lengths(values: dict, errors: list[str]) -> None:
             errors.append(TOO_LONG.format(name=name, limit=limit))
 
 
+@functools.lru_cache(maxsize=100_000)
+def _name_problem(name: Name, role: str) -> str:
+    """Why a name cannot be stored, or "" (cached: names repeat across a file)."""
+    if not name.family:
+        return EMPTY_NAME.format(field=role)
+    if any(len(getattr(name, part)) > limit for part, limit in PERSON_LIMITS.items()):
+        return NAME_TOO_LONG.format(name=name.family)
+    return ""
+
+
 def _check_names(record: BibRecord, errors: list[str]) -> None:
     for role, names in (("author", record.authors), ("editor", record.editors)):
-        for name in names:
-            if not name.family:
-                errors.append(EMPTY_NAME.format(field=role))
-            elif any(len(getattr(name, part)) > PERSON_LIMITS[part] for part in PERSON_LIMITS):
-                errors.append(NAME_TOO_LONG.format(name=name.family))
+        errors += [problem for name in names if (problem := _name_problem(name, role))]
 
 
 def record_values(record: BibRecord) -> tuple[dict, list[str], list[str]]:
@@ -231,6 +240,18 @@ def same_details(a: dict, b: dict) -> bool:
     return True
 
 
+class AnyOf(Func):
+    """`expression = ANY(array)`: one array parameter, not one parameter per value (an IN
+    list of thousands of placeholders costs more to build and send than the lookup)."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+    def __init__(self, expression, values: list[str]):
+        super().__init__(expression, Value(list(values), output_field=ArrayField(TextField())))
+
+
 def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -249,7 +270,7 @@ class _Stored:
     def _lookup(name: str, wanted: set[str]) -> dict[str, tuple[int, str]]:
         found = {}
         for chunk in _chunks(sorted(wanted)):
-            rows = Reference.objects.filter(**{f"{name}__in": chunk})
+            rows = Reference.objects.filter(AnyOf(name, chunk))
             for value, pk, citekey in rows.values_list(name, "pk", "citekey"):
                 found[value] = (pk, citekey)
         return found
@@ -259,8 +280,8 @@ class _Stored:
         hashes = sorted({title_hash(item.values["title"]) for item in items})
         rows = []
         for chunk in _chunks(hashes):
-            query = Reference.objects.annotate(title_md5=MD5(Lower("title")))
-            rows += query.filter(title_md5__in=chunk).values(
+            query = Reference.objects.filter(AnyOf(MD5(Lower("title")), chunk))
+            rows += query.values(
                 "pk", "citekey", "title", "year", "container_title", "volume", "pages"
             )
         firsts = _first_authors([row["pk"] for row in rows])
@@ -334,19 +355,24 @@ def _find_duplicate(item: PlanItem, stored: _Stored) -> tuple[int, str, str] | N
 # --- citekeys ---------------------------------------------------------------------------
 
 
-def _wanted_keys(item: PlanItem) -> list[str]:
-    """The imported key (when usable) and the DESIGN rule's key, in order of preference."""
+def _base_key(item: PlanItem) -> str:
     family = item.authors[0].family if item.authors else ""
-    base = citekeys.base_key(family, item.values.get("year"), item.values.get("title", ""))
-    return [item.key, base] if citekeys.is_usable(item.key) else [base]
+    return citekeys.base_key(family, item.values.get("year"), item.values.get("title", ""))
+
+
+def _wanted_key(item: PlanItem, taken: set[str]) -> str:
+    """The imported key when usable and free, else the DESIGN rule's key."""
+    if citekeys.is_usable(item.key) and item.key.lower() not in taken:
+        return item.key
+    return _base_key(item)
 
 
 def _stored_keys(keys: Iterable[str]) -> set[str]:
     """Those of these lower-case keys that a stored citekey already has (any case)."""
     taken: set[str] = set()
     for chunk in _chunks(sorted(set(keys))):
-        query = Reference.objects.annotate(key=Lower("citekey")).filter(key__in=chunk)
-        taken.update(query.values_list("key", flat=True))
+        query = Reference.objects.filter(AnyOf(Lower("citekey"), chunk))
+        taken.update(key.lower() for key in query.values_list("citekey", flat=True))
     return taken
 
 
@@ -365,16 +391,17 @@ def assign_citekeys(items: list[PlanItem], taken: set[str]) -> None:
 
     `taken` holds the lower-case keys already given (by earlier batches); it grows.
     """
-    wanted = [_wanted_keys(item) for item in items]
-    taken |= _stored_keys(key.lower() for keys in wanted for key in keys)
-    taken |= _suffixed_keys(keys[-1] for keys in wanted if keys[-1] in taken)
-    for item, keys in zip(items, wanted, strict=True):
-        if keys[0].lower() not in taken:
-            item.citekey = keys[0]
-        else:
-            item.citekey = citekeys.unique_key(keys[-1], taken)
-        taken.add(item.citekey.lower())
-        if item.citekey != item.key:
+    taken |= _stored_keys(item.key.lower() for item in items if citekeys.is_usable(item.key))
+    wanted = [_wanted_key(item, taken) for item in items]
+    generated = [key for key, item in zip(wanted, items, strict=True) if key != item.key]
+    taken |= _stored_keys(generated)
+    taken |= _suffixed_keys(key for key in generated if key in taken)
+    for item, key in zip(items, wanted, strict=True):
+        if key.lower() in taken:
+            key = citekeys.unique_key(_base_key(item), taken)
+        item.citekey = key
+        taken.add(key.lower())
+        if key != item.key:
             item.values["original_key"] = item.key[:200]
 
 
