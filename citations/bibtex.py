@@ -522,16 +522,23 @@ def format_name(name: Name) -> str:
 
 
 def _field_value(name: str, value: str) -> str:
-    if name == "month" and value in MONTH_BY_NAME:
-        return MONTH_BY_NAME[value]
+    if name in TITLE_FIELDS:
+        return "{" + latex.encode(value, protect_case=True) + "}"
     if name in VERBATIM_FIELDS:
         return "{" + value + "}"
-    return "{" + latex.encode(value, protect_case=name in TITLE_FIELDS) + "}"
+    if name == "month" and value in MONTH_BY_NAME:
+        return MONTH_BY_NAME[value]
+    if "$" in value:
+        return "{" + latex.encode(value) + "}"
+    return "{" + value.translate(latex.ENCODE_TABLE) + "}"  # No math: escaping is all.
 
 
 def _ordered_fields(fields: dict[str, str]) -> list[tuple[str, str]]:
-    known = len(FIELD_ORDER)
-    return sorted(fields.items(), key=lambda item: (FIELD_RANK.get(item[0], known), item[0]))
+    """Known fields in FIELD_ORDER, then the others alphabetically."""
+    known = [(name, fields[name]) for name in FIELD_ORDER if name in fields]
+    if len(known) == len(fields):
+        return known
+    return known + sorted(item for item in fields.items() if item[0] not in FIELD_RANK)
 
 
 def render_entry(record: BibRecord) -> str:
@@ -541,9 +548,11 @@ def render_entry(record: BibRecord) -> str:
         lines.append(f"  author = {{{' and '.join(format_name(n) for n in record.authors)}}},\n")
     if record.editors:
         lines.append(f"  editor = {{{' and '.join(format_name(n) for n in record.editors)}}},\n")
-    for name, value in _ordered_fields(record.fields):
-        if value != "":
-            lines.append(f"  {name} = {_field_value(name, value)},\n")
+    lines += [
+        f"  {name} = {_field_value(name, value)},\n"
+        for name, value in _ordered_fields(record.fields)
+        if value != ""
+    ]
     lines.append("}\n")
     return "".join(lines)
 

@@ -10,9 +10,10 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from types import SimpleNamespace
 
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, QuerySet
 
 from citations.bibtex import render_entry
+from citations.importer import AnyOf
 from citations.models import Contributor, Reference, Role
 from citations.records import BibRecord, Name
 
@@ -37,7 +38,7 @@ def _names(reference_ids: list[int]) -> dict[int, tuple[list[Name], list[Name]]]
     names: dict[int, tuple[list[Name], list[Name]]] = {}
     shared: dict[tuple, Name] = {}
     rows = (
-        Contributor.objects.filter(reference_id__in=reference_ids)
+        Contributor.objects.filter(AnyOf("reference_id", reference_ids, BigIntegerField()))
         .order_by("reference_id", "role", "position")
         .values_list("reference_id", "role", *NAME_COLUMNS)
     )

@@ -248,8 +248,9 @@ class AnyOf(Func):
     template = "(%(expressions)s))"
     output_field = BooleanField()
 
-    def __init__(self, expression, values: list[str]):
-        super().__init__(expression, Value(list(values), output_field=ArrayField(TextField())))
+    def __init__(self, expression, values: list, base_field=None):
+        array = ArrayField(base_field or TextField())
+        super().__init__(expression, Value(list(values), output_field=array))
 
 
 def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
