@@ -306,15 +306,50 @@ def parse_names(raw: str) -> list[Name]:
 # --- entries ----------------------------------------------------------------------------
 
 
-def _entry_fields(entry: Entry, macros: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+@dataclass(frozen=True)
+class SplitEntry:
+    """An entry as split from the text: raw field names and values, 0-based start line."""
+
+    entry_type: str
+    key: str
+    start_line: int
+    fields: list[tuple[str, str]]
+    well_formed: bool = False  # Read by the fast path: clean names, balanced values.
+
+    @classmethod
+    def of(cls, entry: Entry) -> "SplitEntry":
+        fields = [(item.key, item.value) for item in entry.fields]
+        return cls(entry.entry_type, entry.key, entry.start_line, fields)
+
+
+def _well_formed_fields(entry: SplitEntry, macros: dict[str, str]) -> tuple[dict, list[str]]:
+    """Fields the fast path read: a value is one braced or quoted group, a number or a macro."""
     values, errors = {}, []
-    for item in entry.fields:
-        name = clean_field_name(item.key)
+    for raw_name, raw_value in entry.fields:
+        name = sys.intern(raw_name.lower())
+        first = raw_value[0]
+        if first == "{" or first == '"':
+            values[name] = raw_value[1:-1]
+        elif first.isdigit():
+            values[name] = raw_value
+        elif raw_value.lower() in macros:
+            values[name] = macros[raw_value.lower()]
+        else:
+            errors.append(UNKNOWN_MACRO.format(name=name, macro=raw_value))
+    return values, errors
+
+
+def _entry_fields(entry: SplitEntry, macros: dict[str, str]) -> tuple[dict, list[str]]:
+    if entry.well_formed:
+        return _well_formed_fields(entry, macros)
+    values, errors = {}, []
+    for raw_name, raw_value in entry.fields:
+        name = clean_field_name(raw_name)
         if not FIELD_NAME.match(name):
-            errors.append(BAD_FIELD_NAME.format(name=item.key.strip()))
+            errors.append(BAD_FIELD_NAME.format(name=raw_name.strip()))
             continue
         try:
-            values[name] = read_value(item.value, name, macros)
+            values[name] = read_value(raw_value, name, macros)
         except FieldValueError as exc:
             errors.append(str(exc))
     return values, errors
@@ -328,7 +363,7 @@ def _text_value(name: str, value: str) -> str:
 
 
 def entry_record(
-    entry: Entry, macros: dict[str, str], offset: int = 0
+    entry: SplitEntry, macros: dict[str, str], offset: int = 0
 ) -> tuple[BibRecord, list[str]]:
     """A split entry -> a record, and the problems found in it (each a message)."""
     values, errors = _entry_fields(entry, macros)
@@ -377,27 +412,58 @@ def _block_key(block: ParsingFailedBlock) -> str:
     return match.group(1) if match else ""
 
 
-PIECE_CHARS = 256 * 1024
-PIECE_CUT = re.compile(r"\n(?=[ \t]*@\w*[ \t]*[{(])")
+# The fast path: an entry in the shape nearly every file uses (braced, quoted, numeric or
+# macro values, braces nested up to three deep, no `#`, `%` lines or `@` inside) is read with
+# these expressions in one pass; any other block goes to bibtexparser's splitter, which
+# finds its errors. Either way the same `SplitEntry` comes out, so both paths agree.
+_TEXT = r"(?:[^{}\\@]++|\\+[^\\@])"
+_BRACED = r"\{" + _TEXT + r"*\}"
+for _depth in range(2):
+    _BRACED = r"\{(?:" + _TEXT + "|" + _BRACED + r")*\}"
+_VALUE = _BRACED + r'|"(?:[^"{}\\@]++|\\+[^\\@{}])*"|\d+|[A-Za-z_][\w\-:.+]*'
+_FIELD = r"\s*[A-Za-z][\w\-:.+]*\s*=\s*(?:" + _VALUE + r")\s*"
+FAST_ENTRY = re.compile(
+    r"@(\w+)[ \t]*\{[ \t]*([^\s,{}()\"#%'=\\@]+)[ \t]*,"
+    r"((?:" + _FIELD + r",)*(?:" + _FIELD + r")?)\s*\}"
+)
+FAST_FIELD = re.compile(r"\s*([A-Za-z][\w\-:.+]*)\s*=\s*(" + _VALUE + r")\s*,?")
+BLOCK_START = re.compile(r"@\w*[ \t]*[{(]")
+NEXT_BLOCK = re.compile(r"\n(?=[ \t]*@\w*[ \t]*[{(])")
+SPECIAL_BLOCKS = {"string", "comment", "preamble"}
 CROSSREF = re.compile(r"\bcrossref\s*=\s*[{\"]?\s*([^\s,{}\"]+)", re.IGNORECASE)
 
 
-def pieces(text: str) -> Iterator[tuple[int, str]]:
-    """The text in pieces of about PIECE_CHARS, each with the number of lines before it.
+def fast_entry(text: str, start: int, line: int) -> tuple[SplitEntry, int] | None:
+    """The entry at `start` and the index after it, when it has the common shape."""
+    match = FAST_ENTRY.match(text, start)
+    if match is None or match.group(1).lower() in SPECIAL_BLOCKS:
+        return None
+    fields = FAST_FIELD.findall(match.group(3))
+    if len({name.lower() for name, _value in fields}) < len(fields):
+        return None  # A repeated field: the splitter reports it.
+    return SplitEntry(match.group(1), match.group(2), line, fields, True), match.end()
 
-    A piece ends only before a line that starts a block (`@type{`); bibtexparser's splitter
-    ends any open block at such a line anyway, so splitting piece by piece gives the same
-    blocks while only one piece's blocks are in memory at a time.
+
+def split_blocks(text: str) -> Iterator[tuple[object, int]]:
+    """(block, line offset) pairs in file order: `SplitEntry`s and bibtexparser blocks.
+
+    A block the fast path cannot read goes to bibtexparser's splitter together with the text
+    up to the next line that starts a block (where the splitter would end it anyway).
     """
-    start, line = 0, 0
-    while start < len(text):
-        match = None
-        if start + PIECE_CHARS < len(text):
-            match = PIECE_CUT.search(text, start + PIECE_CHARS)
-        end = match.end() if match else len(text)
-        yield line, text[start:end]
-        line += text.count("\n", start, end)
-        start = end
+    pos, line = 0, 0
+    while (start := BLOCK_START.search(text, pos)) is not None:
+        line += text.count("\n", pos, start.start())
+        fast = fast_entry(text, start.start(), line)
+        if fast is not None:
+            yield fast[0], 0
+            end = fast[1]
+        else:
+            cut = NEXT_BLOCK.search(text, start.end())
+            end = cut.end() if cut else len(text)
+            for block in Splitter(text[start.start() : end]).split().blocks:
+                yield block, line
+        line += text.count("\n", start.start(), end)
+        pos = end
 
 
 def inherit(child: BibRecord, parent: BibRecord) -> None:
@@ -433,16 +499,15 @@ class Reader:
         parents: dict[str, BibRecord] = {}
         children: list[BibRecord] = []
         found = False
-        for offset, piece in pieces(self.text):
-            for block in Splitter(piece).split().blocks:
-                for item in self._block(block, offset):
-                    found = True
-                    if isinstance(item, BibRecord) and item.key.lower() in parent_keys:
-                        parents[item.key.lower()] = item
-                    if isinstance(item, BibRecord) and "crossref" in item.fields:
-                        children.append(item)
-                    else:
-                        yield item
+        for block, offset in split_blocks(self.text):
+            for item in self._block(block, offset):
+                found = True
+                if isinstance(item, BibRecord) and item.key.lower() in parent_keys:
+                    parents[item.key.lower()] = item
+                if isinstance(item, BibRecord) and "crossref" in item.fields:
+                    children.append(item)
+                else:
+                    yield item
         for child in children:
             parent = parents.get(child.fields["crossref"].lower())
             if parent is not None and parent is not child:
@@ -451,7 +516,7 @@ class Reader:
         if not found:
             yield ParseProblem(1, "", EMPTY_INPUT)
 
-    def _entry(self, entry: Entry, offset: int) -> list[BibRecord | ParseProblem]:
+    def _entry(self, entry: SplitEntry, offset: int) -> list[BibRecord | ParseProblem]:
         record, errors = entry_record(entry, self.macros, offset)
         folded = record.key.lower()
         if record.key and folded in self.first_line_of_key:
@@ -466,9 +531,11 @@ class Reader:
     def _block(self, block, offset: int) -> list[BibRecord | ParseProblem]:
         if isinstance(block, DuplicateBlockKeyBlock):
             block = block.ignore_error_block  # Reported by our own key check, with lines.
+        if isinstance(block, SplitEntry):
+            return self._entry(block, offset)
         line = (block.start_line or 0) + offset + 1
         if isinstance(block, Entry):
-            return self._entry(block, offset)
+            return self._entry(SplitEntry.of(block), offset)
         if isinstance(block, String):
             message = _string_definition(block, self.macros)
             return [ParseProblem(line, block.key.strip(), message)] if message else []
