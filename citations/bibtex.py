@@ -444,7 +444,7 @@ def fast_entry(text: str, start: int, line: int) -> tuple[SplitEntry, int] | Non
     return SplitEntry(match.group(1), match.group(2), line, fields, True), match.end()
 
 
-def split_blocks(text: str) -> Iterator[tuple[object, int]]:
+def split_blocks(text: str, *, fast: bool = True) -> Iterator[tuple[object, int]]:
     """(block, line offset) pairs in file order: `SplitEntry`s and bibtexparser blocks.
 
     A block the fast path cannot read goes to bibtexparser's splitter together with the text
@@ -453,10 +453,10 @@ def split_blocks(text: str) -> Iterator[tuple[object, int]]:
     pos, line = 0, 0
     while (start := BLOCK_START.search(text, pos)) is not None:
         line += text.count("\n", pos, start.start())
-        fast = fast_entry(text, start.start(), line)
-        if fast is not None:
-            yield fast[0], 0
-            end = fast[1]
+        found = fast_entry(text, start.start(), line) if fast else None
+        if found is not None:
+            yield found[0], 0
+            end = found[1]
         else:
             cut = NEXT_BLOCK.search(text, start.end())
             end = cut.end() if cut else len(text)
@@ -483,7 +483,8 @@ class Reader:
     using `crossref` come last, once the parent they inherit from has been read.
     """
 
-    def __init__(self, data: str | bytes):
+    def __init__(self, data: str | bytes, *, fast: bool = True):
+        self.fast = fast  # False: every block through bibtexparser's splitter (for tests).
         self.notes: list[str] = []
         if isinstance(data, bytes):
             data, self.notes = decode_bytes(data)
@@ -499,7 +500,7 @@ class Reader:
         parents: dict[str, BibRecord] = {}
         children: list[BibRecord] = []
         found = False
-        for block, offset in split_blocks(self.text):
+        for block, offset in split_blocks(self.text, fast=self.fast):
             for item in self._block(block, offset):
                 found = True
                 if isinstance(item, BibRecord) and item.key.lower() in parent_keys:
@@ -544,9 +545,9 @@ class Reader:
         return []
 
 
-def parse(data: str | bytes) -> ParseResult:
+def parse(data: str | bytes, *, fast: bool = True) -> ParseResult:
     """A .bib file's content -> records (with line numbers) and problems; never raises."""
-    reader = Reader(data)
+    reader = Reader(data, fast=fast)
     result = ParseResult(notes=reader.notes)
     for item in reader.entries():
         (result.records if isinstance(item, BibRecord) else result.problems).append(item)

@@ -1,5 +1,7 @@
 """BibTeX parsing and rendering: pure functions, exact strings, the known traps, round trips."""
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -207,3 +209,23 @@ def test_render_then_parse_gives_the_same_record(record):
     assert parsed.fields == record.fields
     assert parsed.authors == record.authors
     assert parsed.editors == record.editors
+
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+FILES = sorted(path.name for path in DATA.glob("*.bib")) + [
+    f"malformed/{path.name}" for path in sorted((DATA / "malformed").glob("*.b*"))
+]
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_fast_path_reads_files_exactly_as_the_splitter_path(name):
+    data = (DATA / name).read_bytes()
+    assert parse(data) == parse(data, fast=False)
+
+
+@settings(max_examples=100)
+@given(st.lists(RECORDS, min_size=1, max_size=3), st.sampled_from(["", "% c\n", "x # y"]))
+def test_fast_path_agrees_with_the_splitter_path_on_any_file(records, noise):
+    text = "\n".join(render_entry(record) for record in records)
+    text = text.replace("  year =", f"  {noise}year =", 1) if noise else text
+    assert parse(text) == parse(text, fast=False)
