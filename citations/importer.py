@@ -535,21 +535,27 @@ def _reference_row(pk: int, item: PlanItem, now) -> list:
     return [pk] + [values.get(name, default) for name, default in REFERENCE_DEFAULTS]
 
 
-def _write_batch(items: list[PlanItem], people: _People) -> None:
-    """New references and their contributors, written with COPY (bulk_create is 10x slower)."""
+def _write_new(items: list[PlanItem], people: _People, progress=None) -> None:
+    """New references and their contributors: one COPY stream each (bulk_create is 10x
+    slower); rows are generated as they are sent, so memory stays flat."""
     people.ensure({name for item in items for name in item.authors + item.editors})
     ids, now = _next_ids(Reference, len(items)), timezone.now()
+
+    def reference_rows():
+        for done, (pk, item) in enumerate(zip(ids, items, strict=True), start=1):
+            yield _reference_row(pk, item, now)
+            if progress and (done % BATCH == 0 or done == len(items)):
+                progress(done, len(items))
+
+    def contributor_rows():
+        for pk, item in zip(ids, items, strict=True):
+            for role, names in ((Role.AUTHOR, item.authors), (Role.EDITOR, item.editors)):
+                for position, name in enumerate(names):
+                    yield (pk, people.ids[name], role.value, position)
+
     columns = ["id"] + [f.column for f in REFERENCE_COLUMNS]
-    _copy_rows(
-        Reference,
-        columns,
-        (_reference_row(pk, item, now) for pk, item in zip(ids, items, strict=True)),
-    )
-    contributors = []
-    for pk, item in zip(ids, items, strict=True):
-        for role, names in ((Role.AUTHOR, item.authors), (Role.EDITOR, item.editors)):
-            contributors += [(pk, people.ids[n], role.value, i) for i, n in enumerate(names)]
-    _copy_rows(Contributor, ["reference_id", "person_id", "role", "position"], contributors)
+    _copy_rows(Reference, columns, reference_rows())
+    _copy_rows(Contributor, ["reference_id", "person_id", "role", "position"], contributor_rows())
 
 
 def _update_batch(items: list[PlanItem], people: _People) -> None:
@@ -596,10 +602,8 @@ def apply(
     updates = [i for i in duplicates if i.duplicate_of] if on_duplicate == UPDATE else []
     people = _People()
     with transaction.atomic():
-        for done, batch in enumerate(_chunks(new), start=1):
-            _write_batch(batch, people)
-            if progress:
-                progress(min(done * BATCH, len(new)), len(new))
+        if new:
+            _write_new(new, people, progress)
         for batch in _chunks(updates):
             _update_batch(batch, people)
     skipped = len(plan_.with_status(DUPLICATE)) - len(updates)
