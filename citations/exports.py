@@ -8,7 +8,6 @@ which is several times faster), turned into plain records and rendered by the pu
 
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from types import SimpleNamespace
 
 from django.db.models import BigIntegerField, QuerySet
 
@@ -49,13 +48,17 @@ def _names(reference_ids: list[int]) -> dict[int, tuple[list[Name], list[Name]]]
     return names
 
 
-def row_record(row: dict, authors: list[Name], editors: list[Name]) -> BibRecord:
-    """A reference row as a record; the field mapping is `Reference.bibtex_fields`, reused."""
-    fields = {name: str(value) for name, value in row["extra_fields"].items()}
-    for name, value in Reference.bibtex_fields(SimpleNamespace(**row)).items():
-        if value not in (None, ""):
+def row_record(row, authors: list[Name], editors: list[Name]) -> BibRecord:
+    """A reference row (a named tuple) as a record.
+
+    The field mapping is `Reference.bibtex_fields`, called on the row: it only reads
+    attributes, and rows spare building a model instance per reference.
+    """
+    fields = {name: str(value) for name, value in row.extra_fields.items()}
+    for name, value in Reference.bibtex_fields(row).items():
+        if value is not None and value != "":
             fields[name] = str(value)
-    return BibRecord(row["entry_type"], row["citekey"], fields, authors, editors)
+    return BibRecord(row.entry_type, row.citekey, fields, authors, editors)
 
 
 def bibtex_stream(
@@ -63,9 +66,9 @@ def bibtex_stream(
 ) -> Iterator[str]:
     """BibTeX text of the references, entry by entry, ordered by citekey."""
     queryset = Reference.objects.all() if queryset is None else queryset
-    rows = queryset.order_by("citekey").values(*BIBTEX_SOURCES).iterator(chunk_size=chunk_size)
-    for batch in _batched(rows, chunk_size):
-        names = _names([row["id"] for row in batch])
+    rows = queryset.order_by("citekey").values_list(*BIBTEX_SOURCES, named=True)
+    for batch in _batched(rows.iterator(chunk_size=chunk_size), chunk_size):
+        names = _names([row.id for row in batch])
         for row in batch:
-            authors, editors = names.get(row["id"], ([], []))
+            authors, editors = names.get(row.id, ([], []))
             yield render_entry(row_record(row, authors, editors)) + "\n"

@@ -241,6 +241,8 @@ def _encode_text(text: str, protect_case: bool, sentence_case: bool, first: bool
 
 def encode(text: str, *, protect_case: bool = False) -> str:
     """Unicode text -> a BibTeX value body (without the enclosing braces)."""
+    if protect_case and text[1:] == text[1:].lower():
+        protect_case = False  # No capital after the first letter: nothing to protect.
     if not protect_case and not NEEDS_ENCODING.search(text):
         return text
     sentence_case = protect_case and is_sentence_case(text)
