@@ -74,3 +74,11 @@ TEXT = st.text(
 @given(TEXT, st.booleans())
 def test_decode_inverts_encode(text, protect_case):
     assert decode(encode(text, protect_case=protect_case)) == text
+
+
+def test_decode_keeps_the_text_of_a_font_command_with_nested_braces():
+    assert decode(r"\emph{in {vivo}} and \textbf {bold}") == "in vivo and bold"
+
+
+def test_decode_of_text_holding_private_use_marks_is_exact():
+    assert decode("\ue000 {A} \\{") == "\ue000 A {"
