@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from citations.management.commands import export_bibtex, import_bibtex
+from citations.identifiers import INVALID_PMID
+from citations.management.commands import check_references, export_bibtex, import_bibtex
 from citations.models import Contributor, Person, Reference
 from tests.factories import ClaimFactory, EvidenceFactory, ReferenceFactory, TopicFactory
 
@@ -104,3 +105,24 @@ def test_export_bibtex_limits_to_a_claim_or_topic():
 def test_export_bibtex_names_an_unknown_claim():
     with pytest.raises(CommandError, match=export_bibtex.UNKNOWN_CLAIM.format(slug="nope")):
         call_command("export_bibtex", "--claim", "nope")
+
+
+def test_check_references_reports_invalid_and_unnormalised_identifiers():
+    ReferenceFactory(citekey="good2020", doi="10.1000/good", pmid="123")
+    bad = ReferenceFactory(citekey="bad2020")
+    Reference.objects.filter(pk=bad.pk).update(pmid="12x", isbn="0-306-40615-2")
+    out = StringIO()
+    with pytest.raises(CommandError, match=check_references.PROBLEMS_FOUND):
+        call_command("check_references", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "bad2020: pmid '12x': " + INVALID_PMID,
+        "bad2020: isbn '0-306-40615-2' is stored as written; its normal form is '9780306406157'.",
+        check_references.SUMMARY.format(count=2, problems=2),
+    ]
+
+
+def test_check_references_passes_clean_data():
+    ReferenceFactory(citekey="good2020", doi="10.1000/good")
+    out = StringIO()
+    call_command("check_references", stdout=out)
+    assert out.getvalue() == check_references.SUMMARY.format(count=1, problems=0) + "\n"
