@@ -1,0 +1,75 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright (sync API) against the live server.
+
+Tests marked `browser` are skipped, with the reason, when /usr/bin/chromium is missing or
+cannot start (no apt, a sandbox that forbids it). Screenshots go to test-output/screenshots/.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to run
+# next to it, though the test code itself is synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-output" / "screenshots"
+NO_CHROMIUM = f"Browser tests skipped: {CHROMIUM} is missing (run `make browser` to install it)."
+CANNOT_LAUNCH = "Browser tests skipped: Chromium could not start here: {error}"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(NO_CHROMIUM)
+    from playwright.sync_api import Error, sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+        except Error as error:
+            pytest.skip(CANNOT_LAUNCH.format(error=str(error).splitlines()[0]))
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """Save a full-page screenshot at desktop and phone width: screenshot(page, name)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> list[Path]:
+        paths = []
+        for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+            page.set_viewport_size(viewport)
+            path = SCREENSHOTS / f"{name}-{label}.png"
+            page.screenshot(path=str(path), full_page=True)
+            paths.append(path)
+        page.set_viewport_size(DESKTOP)
+        return paths
+
+    return take
