@@ -53,6 +53,7 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         "as_cited",
         "contributors__person__family",
     ]
+    ordering = ["citekey"]
     inlines = [ContributorInline]
     actions = ["mark_verified"]
     readonly_fields = ["created", "updated"]

@@ -115,6 +115,7 @@ if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 LOGIN_URL = "admin:login"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 REST_FRAMEWORK = {
