@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to run
-# next to it, though the test code itself is synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from django.core.management import call_command
+from django.db import connection
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -31,8 +29,35 @@ NO_CHROMIUM = f"Browser tests skipped: {CHROMIUM} is missing (run `make browser`
 CANNOT_LAUNCH = "Browser tests skipped: Chromium could not start here: {error}"
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="module", autouse=True)
+def migrated_data_restored(django_db_setup, django_db_blocker):
+    """The live server needs transactional tests, which end by emptying every table, so the
+    rows migrations made (the curators group) would be gone for later tests and for a reused
+    test database. Snapshot them before this module and load them back after it."""
+    with django_db_blocker.unblock():
+        snapshot = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection.creation.deserialize_db_from_string(snapshot)
+
+
+@pytest.fixture(scope="module")
+def async_unsafe_allowed():
+    """Playwright's sync API keeps an event loop running in this thread, so Django's ORM would
+    refuse to run in the (synchronous) test code. Allowed only while a module's browser lives:
+    the variable must not leak into later tests or the subprocesses they start."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="module")
+def browser(async_unsafe_allowed):
     if not Path(CHROMIUM).exists():
         pytest.skip(NO_CHROMIUM)
     from playwright.sync_api import Error, sync_playwright

@@ -18,7 +18,7 @@ from tests.factories import (
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 PHONE_WIDTH = 390
 
