@@ -9,6 +9,7 @@ Ratios (no effect at 1) are drawn on a log scale so 0.5 and 2 sit equally far fr
 """
 
 import math
+import textwrap
 from dataclasses import dataclass
 from html import escape
 
@@ -17,7 +18,10 @@ LABEL_RIGHT = 150  # labels end here (right-aligned)
 PLOT_LEFT, PLOT_RIGHT = 160, 464
 TOP = 28  # room for the "No effect" label
 ROW_HEIGHT = 28
-AXIS_ROOM = 52  # axis line, tick labels and the unit
+AXIS_ROOM = 52  # axis line, tick labels and one line of unit
+UNIT_LINE = 16  # each further line of a long unit
+UNIT_WIDTH = 52  # characters per line of the unit under the axis
+LABEL_CHARS = 20  # longer labels are shortened in the drawing (the desc keeps them whole)
 MARKER = 5  # half the side of a marker
 NICE_STEPS = (1, 2, 5, 10)
 LOG_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100)
@@ -51,6 +55,14 @@ class ForestPlot:
     unit: str
     height: float
     log_scale: bool
+
+    @property
+    def axis_y(self) -> float:
+        return TOP + ROW_HEIGHT * len(self.rows) + 8
+
+    @property
+    def unit_lines(self) -> list[str]:
+        return textwrap.wrap(self.unit, UNIT_WIDTH) or [""]
 
 
 def nice_step(span: float) -> float:
@@ -100,9 +112,13 @@ def forest_plot(
         x_null=x(null_value),
         null_value=null_value,
         unit=unit,
-        height=TOP + ROW_HEIGHT * len(rows) + AXIS_ROOM,
+        height=TOP + ROW_HEIGHT * len(rows) + AXIS_ROOM + UNIT_LINE * unit_extra_lines(unit),
         log_scale=log_scale,
     )
+
+
+def unit_extra_lines(unit: str) -> int:
+    return max(0, len(textwrap.wrap(unit, UNIT_WIDTH)) - 1)
 
 
 def number(value: float) -> str:
@@ -133,18 +149,22 @@ def marker(geometry: RowGeometry) -> str:
     )
 
 
+def short_label(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "\u2026"
+
+
 def row_markup(geometry: RowGeometry) -> str:
     y = geometry.y
     return (
         f'<g class="fp-row"><text class="fp-label" x="{LABEL_RIGHT}" y="{y + 4}" '
-        f'text-anchor="end">{escape(geometry.row.label)}</text>'
+        f'text-anchor="end">{escape(short_label(geometry.row.label))}</text>'
         f'<line class="fp-ci" x1="{geometry.x_low}" y1="{y}" x2="{geometry.x_high}" y2="{y}"/>'
         f"{marker(geometry)}</g>"
     )
 
 
 def axis_markup(plot: ForestPlot) -> str:
-    axis_y = plot.height - AXIS_ROOM + 8
+    axis_y = plot.axis_y
     parts = [
         f'<line class="fp-axis" x1="{PLOT_LEFT}" y1="{axis_y}" x2="{PLOT_RIGHT}" y2="{axis_y}"/>'
     ]
@@ -155,17 +175,18 @@ def axis_markup(plot: ForestPlot) -> str:
             f'text-anchor="middle">{number(value)}</text>'
         )
     middle = (PLOT_LEFT + PLOT_RIGHT) / 2
-    parts.append(
-        f'<text class="fp-unit" x="{middle}" y="{axis_y + 38}" '
-        f'text-anchor="middle">{escape(plot.unit)}</text>'
-    )
+    for index, line in enumerate(plot.unit_lines):
+        parts.append(
+            f'<text class="fp-unit" x="{middle}" y="{axis_y + 38 + UNIT_LINE * index}" '
+            f'text-anchor="middle">{escape(line)}</text>'
+        )
     return "".join(parts)
 
 
 def render_svg(plot: ForestPlot, *, ident: str = "forest") -> str:
     """The plot as an inline `<svg>`; `ident` makes the title and desc ids unique on a page."""
     ident = escape(ident)
-    bottom = plot.height - AXIS_ROOM + 8
+    bottom = plot.axis_y
     scale = "log scale, " if plot.log_scale else ""
     return (
         f'<svg class="forest-plot" viewBox="0 0 {WIDTH} {plot.height}" role="img" '

@@ -196,6 +196,7 @@ def reference_page(reference) -> ReferencePage:
     formatted = vancouver(record)
     differing = set(differing_fields(reference.as_cited, record)) if reference.as_cited else set()
     values = {"author": name_list(record.authors), **record.fields}
+    values["pages"] = values.get("pages", "").replace("--", "\u2013")
     fields = [
         RecordField(label, values[name], name in differing)
         for name, label in FIELD_LABELS.items()

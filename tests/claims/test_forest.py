@@ -71,3 +71,24 @@ def test_labels_and_unit_are_escaped():
     assert "<script>" not in svg
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
     assert ">a &lt; b &amp; c</text>" in svg
+
+
+def test_long_unit_wraps_under_the_axis_and_the_plot_grows():
+    unit = "spinal BMD, % change per year (estrogen-progestin minus estrogen)"
+    plot = forest_plot([ForestRow("A", 0.68, 0.38, 0.97)], unit=unit)
+    assert plot.unit_lines == [
+        "spinal BMD, % change per year (estrogen-progestin",
+        "minus estrogen)",
+    ]
+    assert plot.height == 28 + 28 + 52 + 16
+    svg = render_svg(plot)
+    assert (
+        '<text class="fp-unit" x="312.0" y="118" text-anchor="middle">minus estrogen)</text>' in svg
+    )
+
+
+def test_long_labels_are_shortened_in_the_drawing_but_whole_in_the_description():
+    label = "Writing Group for the PEPI Trial 1996"
+    svg = render_svg(forest_plot([ForestRow(label, 1.0, 0.0, 2.0)]))
+    assert 'text-anchor="end">Writing Group for t\u2026</text>' in svg
+    assert f"{label}: 1 (95% CI 0 to 2)" in svg
