@@ -102,21 +102,32 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def search(self, query: str):
-        """Claims matching the words of `query`, best first: PostgreSQL full-text search with
-        ranking (statement weighs more than summary); a case-insensitive match elsewhere."""
-        query = query.strip()
-        if not query:
+        """Full-text search of statement, summary and source wording.
+
+        On PostgreSQL: English stemming, web-search syntax, best matches first (a statement
+        match weighs most). Elsewhere: a case-insensitive match. No GIN index yet.
+        """
+        if not query.strip():
             return self
         if connections[self.db].vendor != "postgresql":
             return self.filter(Q(statement__icontains=query) | Q(summary__icontains=query))
-        vector = SearchVector("statement", weight="A", config="english") + SearchVector(
-            "summary", weight="B", config="english"
+        vector = (
+            SearchVector("statement", weight="A", config="english")
+            + SearchVector("summary", weight="B", config="english")
+            + SearchVector("source_text", weight="C", config="english")
         )
-        search_query = SearchQuery(query, search_type="websearch", config="english")
+        terms = SearchQuery(query, search_type="websearch", config="english")
         return (
-            self.annotate(search_document=vector, search_rank=SearchRank(vector, search_query))
-            .filter(search_document=search_query)
+            self.alias(search_vector=vector)
+            .filter(search_vector=terms)
+            .annotate(search_rank=SearchRank(vector, terms))
             .order_by("-search_rank", "statement")
+        )
+
+    def with_stance_counts(self):
+        return self.annotate(
+            supporting_count=Count("evidence", filter=Q(evidence__stance="supports")),
+            contradicting_count=Count("evidence", filter=Q(evidence__stance="contradicts")),
         )
 
     def with_level(self, level: str):
@@ -138,12 +149,6 @@ class ClaimQuerySet(models.QuerySet):
                     from_claim__status__in=PUBLIC_STATUSES
                 ).select_related("from_claim"),
             ),
-        )
-
-    def with_stance_counts(self):
-        return self.annotate(
-            supporting_count=Count("evidence", filter=Q(evidence__stance="supports")),
-            contradicting_count=Count("evidence", filter=Q(evidence__stance="contradicts")),
         )
 
 
