@@ -163,14 +163,18 @@ def test_bibtex_download_returns_a_file_that_parses(page):
         reverse("api:claim-detail", kwargs={"slug": "x"})
     except NoReverseMatch:
         pytest.skip("The API export (api:claim-detail) is not routed on this branch yet.")
-    from citations.bibtex import parse
+    from citations import bibtex
 
+    if not hasattr(bibtex, "parse"):
+        pytest.skip("The BibTeX parser (citations.bibtex.parse) is not merged on this branch yet.")
     claim = bone_claim()
     page.goto(claim.get_absolute_url())
     with page.expect_download() as download_info:
         page.get_by_role("link", name="BibTeX", exact=True).click()
     text = download_info.value.path().read_text(encoding="utf-8")
-    keys = {record.key for record in parse(text).records}
+    result = bibtex.parse(text)
+    assert result.problems == []
+    keys = {record.key for record in result.records}
     expected = {ev.reference.citekey for ev in claim.evidence.select_related("reference")}
     assert keys == expected
 
