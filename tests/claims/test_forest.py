@@ -77,14 +77,13 @@ def test_long_unit_wraps_under_the_axis_and_the_plot_grows():
     unit = "spinal BMD, % change per year (estrogen-progestin minus estrogen)"
     plot = forest_plot([ForestRow("A", 0.68, 0.38, 0.97)], unit=unit)
     assert plot.unit_lines == [
-        "spinal BMD, % change per year (estrogen-progestin",
-        "minus estrogen)",
+        "spinal BMD, % change per year",
+        "(estrogen-progestin minus estrogen)",
     ]
     assert plot.height == 28 + 28 + 52 + 16
     svg = render_svg(plot)
-    assert (
-        '<text class="fp-unit" x="312.0" y="118" text-anchor="middle">minus estrogen)</text>' in svg
-    )
+    second_line = '<text class="fp-unit" x="312.0" y="118" text-anchor="middle">'
+    assert f"{second_line}(estrogen-progestin minus estrogen)</text>" in svg
 
 
 def test_long_labels_are_shortened_in_the_drawing_but_whole_in_the_description():

@@ -121,7 +121,10 @@ def test_forest_plot_is_drawn_only_for_items_with_effect_and_interval(client):
     html = client.get(claim.get_absolute_url()).content.decode()
     assert html.count('<svg class="forest-plot"') == 1
     assert html.count('<g class="fp-row">') == 1
-    assert "<figcaption>g/cm2: 1 study.</figcaption>" in html
+    assert (
+        "<figcaption>1 study with an effect and its 95% confidence interval.</figcaption>" in html
+    )
+    assert ">g/cm2</text>" in html
 
 
 def test_claim_without_effects_has_no_forest_plot(client):
