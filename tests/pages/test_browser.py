@@ -1,5 +1,7 @@
 """The public pages in a real headless Chromium: what a reader sees and can click."""
 
+from itertools import pairwise
+
 import pytest
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
@@ -199,3 +201,24 @@ def test_seed_pages_screenshots(page, screenshot):
         page.goto(reference.get_absolute_url())
         expect(page.locator(".as-cited mark").first).to_be_visible()
         screenshot(page, f"seed-reference-{reference.citekey.replace(':', '-')}")
+
+
+HEADING_LEVELS = "[...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1])"
+UNLABELLED = (
+    "[...document.querySelectorAll('input,select,textarea,button')]"
+    ".filter(e => !e.hidden && !(e.labels && e.labels.length) && !e.textContent.trim()"
+    " && !e.getAttribute('aria-label')).map(e => e.outerHTML)"
+)
+
+
+def test_pages_have_landmarks_ordered_headings_and_labelled_controls(page):
+    claim = bone_claim()
+    cited = claim.evidence.get(stance="asserts").reference
+    for url in ("/", "/claims/", claim.get_absolute_url(), cited.get_absolute_url()):
+        page.goto(url)
+        for role in ("banner", "main", "contentinfo", "navigation"):
+            assert page.get_by_role(role).count() >= 1, (url, role)
+        levels = page.evaluate(HEADING_LEVELS)
+        assert levels.count(1) == 1, url
+        assert all(after <= before + 1 for before, after in pairwise(levels)), url
+        assert page.evaluate(UNLABELLED) == [], url
