@@ -222,3 +222,12 @@ def test_pages_have_landmarks_ordered_headings_and_labelled_controls(page):
         assert levels.count(1) == 1, url
         assert all(after <= before + 1 for before, after in pairwise(levels)), url
         assert page.evaluate(UNLABELLED) == [], url
+
+
+def test_print_shows_the_argument_without_search_or_download_buttons(page):
+    page.goto(bone_claim().get_absolute_url())
+    page.emulate_media(media="print")
+    assert not page.locator(".downloads").is_visible()
+    assert not page.locator(".header-search").is_visible()
+    assert page.get_by_role("img", name="Forest plot").is_visible()
+    assert page.pdf()[:4] == b"%PDF"
