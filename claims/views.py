@@ -1,23 +1,15 @@
 """Public pages: thin views over the named querysets and `claims.pages`."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
 from citations.models import Reference
-from claims.forms import ClaimFilterForm
-from claims.models import PUBLIC_STATUSES, Claim, Topic
+from claims.forms import ClaimFilterForm, public_topics
+from claims.models import Claim, Topic
 from claims.pages import claim_page, reference_page
 
 PAGE_SIZE = 20
 RECENT_ON_HOME = 10
-
-
-def public_topics():
-    public = Q(claims__status__in=PUBLIC_STATUSES)
-    return Topic.objects.annotate(claim_count=Count("claims", filter=public)).filter(
-        claim_count__gt=0
-    )
 
 
 def home(request):

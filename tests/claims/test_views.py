@@ -386,3 +386,17 @@ def test_reference_page_query_count(client, django_assert_max_num_queries):
     EvidenceFactory.create_batch(5, reference=reference)
     with django_assert_max_num_queries(3):
         assert client.get(reference.get_absolute_url()).status_code == 200
+
+
+def test_filter_options_show_counts_among_the_search_results(client):
+    topic = TopicFactory(name="Bone health", slug="bone")
+    graded_claim(statement="Progesterone builds bone.").topics.add(topic)
+    graded_claim(statement="Progesterone thins bone.", grade_level="low")
+    graded_claim(statement="Estrogen keeps bone.", grade_direction="contested").topics.add(topic)
+    ClaimFactory(status="draft", statement="Progesterone draft.").topics.add(topic)
+    html = client.get(reverse("claim-list"), {"q": "progesterone"}).content.decode()
+    assert '<option value="moderate">Moderate (1)</option>' in html
+    assert '<option value="low">Low (1)</option>' in html
+    assert '<option value="supported">Supported (2)</option>' in html
+    assert '<option value="contested">Contested (0)</option>' in html
+    assert '<option value="bone">Bone health (2)</option>' in html
