@@ -1,7 +1,7 @@
 """Rubric grade-1, rule by rule, without a database (evidence.grading is pure)."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evidence.grading import (
@@ -462,9 +462,10 @@ facts_strategy = st.builds(
     stance=st.sampled_from(STANCES),
     design=st.sampled_from(DESIGNS),
     population=st.sampled_from(ITEM_POPULATIONS),
-    sample_size=st.none() | st.integers(min_value=1, max_value=2000),
+    sample_size=st.none() | st.integers(min_value=1, max_value=600),
     ci_low=st.none() | st.floats(-3, 3),
     ci_high=st.none() | st.floats(-3, 3),
+    null_value=st.sampled_from([0.0, 1.0]),
     risk_of_bias=st.sampled_from(RISKS_OF_BIAS),
     large_effect=st.booleans(),
     label=st.text(max_size=12),
@@ -504,3 +505,43 @@ def test_order_of_items_does_not_change_level_or_direction(claim_population, fac
     forward = grade(claim_population, facts)
     backward = grade(claim_population, list(reversed(facts)))
     assert (forward.level, forward.direction) == (backward.level, backward.direction)
+
+
+def rubric_as_written(claim_population, facts):
+    """DESIGN.md's grade-1 restated line by line, as a second opinion on the engine."""
+    start = {"meta_analysis_rct": 4, "rct": 4, "animal": 4, "in_vitro": 4, "case_series": 1}
+    lost = {("humans", "animals"): 2, ("humans", "cells"): 3, ("animals", "cells"): 1}
+    tested = [
+        (f, max(1, start.get(f.design, 2) - lost.get((claim_population, f.population), 0)))
+        for f in facts
+        if f.stance != "asserts" and f.design not in SECONDARY_DESIGNS
+    ]
+    if not tested:
+        return "insufficient", "none"
+    top = max(level for _, level in tested)
+    d = [f for f, level in tested if level == top]
+    stances = {f.stance for f in d}
+    bias = all(f.risk_of_bias == "high" for f in d)
+    inconsistent = "mixed" in stances or {"supports", "contradicts"} <= stances
+    imprecise = any(f.ci_low is not None and f.ci_high is not None and
+                    f.ci_low <= f.null_value <= f.ci_high for f in d)  # fmt: skip
+    for population, optimal in (("humans", 400), ("animals", 40)):
+        sizes = [f.sample_size for f in d if f.population == population]
+        if sizes and None not in sizes and sum(sizes) < optimal:
+            imprecise = True
+    large = any(start.get(f.design, 2) == 2 and f.large_effect for f in d)
+    level = top - bias - inconsistent - imprecise + (large and not bias and not inconsistent)
+    names = {1: "very_low", 2: "low", 3: "moderate", 4: "high"}
+    s = sum(level_ for f, level_ in tested if f.stance == "supports")
+    c = sum(level_ for f, level_ in tested if f.stance == "contradicts")
+    m = sum(level_ for f, level_ in tested if f.stance == "mixed") / 2
+    s, c = s + m, c + m
+    direction = "supported" if s >= 2 * c else "contradicted" if c >= 2 * s else "contested"
+    return names[min(4, max(1, level))], direction
+
+
+@settings(max_examples=500)
+@given(claim_populations, st.lists(facts_strategy, max_size=10))
+def test_the_engine_agrees_with_the_rubric_as_written(claim_population, facts):
+    result = grade(claim_population, facts)
+    assert (result.level, result.direction) == rubric_as_written(claim_population, facts)
