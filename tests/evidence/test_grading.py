@@ -540,7 +540,7 @@ def rubric_as_written(claim_population, facts):
     return names[min(4, max(1, level))], direction
 
 
-@settings(max_examples=500)
+@settings(max_examples=300)
 @given(claim_populations, st.lists(facts_strategy, max_size=10))
 def test_the_engine_agrees_with_the_rubric_as_written(claim_population, facts):
     result = grade(claim_population, facts)
