@@ -56,7 +56,9 @@ def claims_regrade(
     *, claims=None, actor=None, reason: str = REGRADED_BY_COMMAND
 ) -> tuple[int, int]:
     """Regrade many claims with a fixed number of queries; returns (claims seen, changed)."""
-    claims = list((claims if claims is not None else Claim.objects.all()).with_evidence())
+    # Locked like single regrades, so a concurrent evidence write waits instead of going stale.
+    claims = claims if claims is not None else Claim.objects.all()
+    claims = list(claims.select_for_update().with_evidence())
     now = timezone.now()
     changed = [
         claim
