@@ -263,7 +263,7 @@ def _level_text(level: int) -> str:
 
 
 def _designs(items) -> str:
-    return ", ".join(f"{item.design} ({item.name})" for item in items)
+    return ", ".join(dict.fromkeys(f"{item.design} ({item.name})" for item in items))
 
 
 def _names(items) -> str:

@@ -95,6 +95,11 @@ def test_start_level_by_design_for_direct_evidence(design, level):
     assert level_of("any", fact("supports", design)) == level
 
 
+def test_two_outcomes_of_one_study_are_named_once():
+    facts = [fact(label="Rickard 2008"), fact("mixed", label="Rickard 2008")]
+    assert grade("humans", facts).reasons[0] == "Starts high: rct (Rickard 2008)"
+
+
 def test_start_reason_names_the_deciding_items_by_label():
     facts = [fact(design="rct", label="Smith 2020"), fact(design="cohort", label="Lee 2001")]
     assert grade("humans", facts).reasons[0] == "Starts high: rct (Smith 2020)"
