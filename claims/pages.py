@@ -65,6 +65,7 @@ class Plot:
 class ClaimPage:
     claim: object
     wording: str
+    level_label: str
     groups: list[EvidenceGroup]
     plots: list[Plot]
     references: list
@@ -157,6 +158,14 @@ def citation_link(reference) -> dict:
     return {"url": reference.url} if reference.url else {}
 
 
+def level_label(claim) -> str:
+    """'Moderate certainty'; 'Insufficient evidence' when nothing tested the claim."""
+    if claim.effective_level == "insufficient":
+        return "Insufficient evidence"
+    display = claim.get_grade_override_display() or claim.get_grade_level_display()
+    return f"{display} certainty" if display else ""
+
+
 def claim_page(claim, *, url: str) -> ClaimPage:
     items = ordered_items(claim)
     references = numbered_references(items)
@@ -164,6 +173,7 @@ def claim_page(claim, *, url: str) -> ClaimPage:
     page = ClaimPage(
         claim=claim,
         wording=wording,
+        level_label=level_label(claim),
         groups=stance_groups(items),
         plots=plots(items),
         references=references,

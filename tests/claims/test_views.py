@@ -50,7 +50,7 @@ def test_claim_page_shows_statement_badge_wording_and_reasons(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert '<h1 id="claim-statement">Progesterone increases bone density.</h1>' in html
-    assert '<span class="grade grade-moderate">Moderate</span>' in html
+    assert '<span class="grade grade-moderate">Moderate certainty</span>' in html
     assert '<p class="verdict-wording">This is probably true.</p>' in html
     assert "<li>Starts high: rct (Rickard 2008)</li>" in html
     assert '<span class="direction direction-supported">Supported</span>' in html
@@ -59,7 +59,7 @@ def test_claim_page_shows_statement_badge_wording_and_reasons(client):
 def test_curator_override_is_shown_beside_the_computed_grade(client):
     claim = graded_claim(grade_override="low", override_rationale="Trials were tiny.")
     html = client.get(claim.get_absolute_url()).content.decode()
-    assert '<span class="grade grade-low">Low</span>' in html
+    assert '<span class="grade grade-low">Low certainty</span>' in html
     assert "Curator’s grade: Low.</strong> Trials were tiny." in html
     assert "Computed grade: <strong>Moderate</strong>" in html
     assert '<p class="verdict-wording">This may be true.</p>' in html
@@ -200,6 +200,8 @@ def test_ungraded_claim_says_so_and_has_no_numeric_rating(client):
 
 def test_untested_claim_wording(client):
     claim = ClaimFactory(grade_level="insufficient", grade_direction="none")
+    html = client.get(claim.get_absolute_url()).content.decode()
+    assert '<span class="grade grade-insufficient">Insufficient evidence</span>' in html
     assert (
         f'<p class="verdict-wording">{UNTESTED}</p>'
         in client.get(claim.get_absolute_url()).content.decode()

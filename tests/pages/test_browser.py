@@ -96,7 +96,7 @@ def test_claim_page_shows_badge_both_sides_and_forest_plot(page, screenshot):
     claim = bone_claim()
     page.goto(claim.get_absolute_url())
     assert page.locator("h1").inner_text() == claim.statement
-    assert page.locator(".verdict .grade").inner_text() == "Moderate"
+    assert page.locator(".verdict .grade").inner_text() == "Moderate certainty"
     assert page.locator(".verdict-wording").inner_text() == "This is probably true."
     assert page.locator("#group-supports").inner_text() == "Evidence for (2)"
     assert page.locator("#group-contradicts").inner_text() == "Evidence against (1)"
