@@ -402,3 +402,24 @@ def test_filter_options_show_counts_among_the_search_results(client):
     assert '<option value="supported">Supported (2)</option>' in html
     assert '<option value="contested">Contested (0)</option>' in html
     assert '<option value="bone">Bone health (2)</option>' in html
+
+
+def test_unknown_topic_filter_is_a_400_with_a_clear_message(client):
+    response = client.get(reverse("claim-list"), {"topic": "no-such-topic"})
+    assert response.status_code == 400
+    assert INVALID_FILTER in response.content.decode()
+
+
+def test_retracted_claims_are_listed_with_a_retracted_tag(client):
+    graded_claim(status="retracted", statement="Retracted bone claim.")
+    html = client.get(reverse("claim-list")).content.decode()
+    assert "Retracted bone claim." in html
+    assert '<span class="tag tag-retracted">Retracted</span>' in html
+
+
+def test_bad_page_numbers_fall_back_to_a_real_page(client):
+    graded_claim(statement="Only claim.")
+    for page in ("abc", "999", "-1"):
+        response = client.get(reverse("claim-list"), {"page": page})
+        assert response.status_code == 200
+        assert "Only claim." in response.content.decode()
