@@ -1,9 +1,11 @@
-"""What a reader sees of a claim, prepared from rows the view already fetched.
+"""What a reader sees of a claim or a reference, prepared from rows the view already fetched.
 
 `claim_page(claim, url=...)` groups the prefetched evidence by stance, numbers the references
 in order of first use, draws one forest plot per effect measure and unit, lists related
 claims in both directions and builds the schema.org ClaimReview data. No queries happen here
 beyond the prefetches of `Claim.objects.public().with_evidence().with_relations()`.
+`reference_page(reference)` gives the record as labelled fields, its Vancouver text, its
+BibTeX, and where the citation as a source printed it differs from the verified record.
 """
 
 from dataclasses import dataclass, field
