@@ -155,8 +155,11 @@ def claim_review(claim, *, url: str, wording: str, references) -> dict:
 
 
 def citation_link(reference) -> dict:
+    """The most durable address of a reference: DOI, else PubMed, else its web address."""
     if reference.doi:
         return {"url": f"https://doi.org/{reference.doi}"}
+    if reference.pmid:
+        return {"url": f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/"}
     return {"url": reference.url} if reference.url else {}
 
 

@@ -175,6 +175,7 @@ def test_related_claims_appear_in_both_directions_public_only(client):
 def test_claim_page_has_canonical_description_and_claim_review(client):
     claim = graded_claim(slug="pg-bone", summary="Trials in women.")
     EvidenceFactory(claim=claim, reference=authored_reference(doi="10.1/x"))
+    EvidenceFactory(claim=claim, reference=authored_reference("Lee", pmid="123", year=2019))
     html = client.get(claim.get_absolute_url()).content.decode()
     assert '<link rel="canonical" href="http://testserver/claims/pg-bone/">' in html
     assert '<meta name="description" content="This is probably true. Trials in women.">' in html
@@ -188,7 +189,11 @@ def test_claim_page_has_canonical_description_and_claim_review(client):
         "worstRating": 1,
         "bestRating": 4,
     }
-    assert data["itemReviewed"]["appearance"][0]["url"] == "https://doi.org/10.1/x"
+    appearances = data["itemReviewed"]["appearance"]
+    assert [item["url"] for item in appearances] == [
+        "https://doi.org/10.1/x",
+        "https://pubmed.ncbi.nlm.nih.gov/123/",
+    ]
 
 
 def test_ungraded_claim_says_so_and_has_no_numeric_rating(client):
