@@ -5,6 +5,7 @@ import base64
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
@@ -88,6 +89,8 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         "as_cited",
         "contributors__person__family",
     ]
+    ordering = ["citekey"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [ContributorInline]
     actions = ["mark_verified", "export_bibtex"]
     change_list_template = "admin/citations/reference/change_list.html"
