@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from citations.bibtex import parse
 from citations.exports import bibtex_stream
@@ -59,3 +60,18 @@ def test_jabref_file_resolves_strings_and_crossref():
     )
     journal = Reference.objects.get(citekey="Gallagher1991").container_title
     assert journal == "Journal of Bone and Mineral Research"
+
+
+def test_seed_references_export_and_parse_back_to_the_same_records():
+    call_command("loaddata", "seed", verbosity=0)
+    stored = [r.to_record() for r in Reference.objects.with_contributors().order_by("citekey")]
+    parsed = parse("".join(bibtex_stream()))
+    assert parsed.problems == []
+    assert len(parsed.records) == len(stored) > 0
+    for back, record in zip(parsed.records, stored, strict=True):
+        assert (back.key, back.fields, back.authors, back.editors) == (
+            record.key,
+            record.fields,
+            record.authors,
+            record.editors,
+        )
