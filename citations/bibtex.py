@@ -323,12 +323,17 @@ class SplitEntry:
 
 
 def _well_formed_fields(entry: SplitEntry, macros: dict[str, str]) -> tuple[dict, list[str]]:
-    """Fields the fast path read: a value is one braced or quoted group, a number or a macro."""
+    """Fields the fast path read: braced or quoted groups, numbers and macros, maybe joined."""
     values, errors = {}, []
     for raw_name, raw_value in entry.fields:
         name = sys.intern(raw_name.lower())
         first = raw_value[0]
-        if first == "{" or first == '"':
+        if "#" in raw_value:  # Concatenation (or a `\#` inside a value): read in full.
+            try:
+                values[name] = read_value(raw_value, name, macros)
+            except FieldValueError as exc:
+                errors.append(str(exc))
+        elif first == "{" or first == '"':
             values[name] = raw_value[1:-1]
         elif first.isdigit():
             values[name] = raw_value
@@ -421,6 +426,7 @@ _BRACED = r"\{" + _TEXT + r"*\}"
 for _depth in range(2):
     _BRACED = r"\{(?:" + _TEXT + "|" + _BRACED + r")*\}"
 _VALUE = _BRACED + r'|"(?:[^"{}\\@]++|\\+[^\\@{}])*"|\d+|[A-Za-z_][\w\-:.+]*'
+_VALUE = r"(?:" + _VALUE + r")(?:\s*\#\s*(?:" + _VALUE + r"))*"  # `#` joins parts.
 _FIELD = r"\s*[A-Za-z][\w\-:.+]*\s*=\s*(?:" + _VALUE + r")\s*"
 FAST_ENTRY = re.compile(
     r"@(\w+)[ \t]*\{[ \t]*([^\s,{}()\"#%'=\\@]+)[ \t]*,"
