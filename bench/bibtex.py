@@ -11,8 +11,8 @@ then prints each measurement next to bibtexparser's and their ratio:
 - one entry with a 5 MB field: import under 5 s.
 
 Run: `make bench` (DJANGO_SETTINGS_MODULE=config.settings.test). The database is
-`DATABASE_URL`, default postgres://postgres@127.0.0.1:5432/el_bench, created and migrated
-here and emptied before each measurement.
+`BENCH_DATABASE_URL`, default postgres://postgres@127.0.0.1:5432/el_bench (never
+`DATABASE_URL`), created and migrated here and emptied before each measurement.
 """
 
 import io
@@ -26,7 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/el_bench")
+# Its own database, always: the benchmark empties the citation tables of the database it uses.
+os.environ["DATABASE_URL"] = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/el_bench"
+)
 # Debug off, as in production: Django would otherwise keep every query in memory.
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key")

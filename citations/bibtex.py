@@ -1,10 +1,14 @@
 """BibTeX in and out: the only module that imports bibtexparser.
 
 `parse(data)` turns the text (or bytes) of a .bib file into plain `BibRecord`s with line
-numbers, plus the `ParseProblem`s it found. bibtexparser 2 splits the file into blocks; every
+numbers, plus the `ParseProblem`s it found; `Reader(data).entries()` yields the same one by
+one, in little memory. Entries of the common shape are split by one regular expression (the
+fast path); every other block goes to bibtexparser 2's splitter, whose errors we report. Every
 value is then read here, because the library's own middlewares lose data without a word
 (a missing comma, a repeated field, `#` concatenation, month macros, `%` comment lines) and
-its LaTeX decoding is slow. Each of those cases is either handled or reported with its line.
+its LaTeX decoding is slow. Each of those cases is either handled or reported with its line:
+`%` comment lines before a field are dropped, `#` joins and @string/month macros are resolved,
+`crossref` fills missing fields; the rest are problems with a line.
 
 `render_entry(record)` / `render_entries(records)` write records back as BibTeX: stable field
 order, LaTeX specials escaped (math kept), case protected with braces where styles would

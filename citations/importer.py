@@ -1,15 +1,18 @@
 """Import as plan, then apply.
 
-`plan(records, problems)` decides, for every entry of a parsed file, what importing it would
-do, without writing: **new** (with the citekey it will get), **duplicate** (of which stored
-reference, and why) or **invalid** (what is wrong, at which line). Two entries are the same
+`plan(entries)` decides, for every entry of a parsed file (records and parse problems, maybe
+a generator), what importing it would do, without writing: **new** (with the citekey it
+will get), **duplicate** (of which stored reference, and why) or **invalid** (what is wrong,
+at which line). Two entries are the same
 work when they share a DOI or a PMID, or the same normalised title, year and first author
 and, where both have them, container, volume and pages; never on the title alone (a
 journal's recurring "Editorial" columns are different records).
 
-`apply(plan, ...)` writes a plan in one transaction with bulk inserts, in batches so memory
-stays flat for large files. Nothing is written when any entry is invalid (unless
-`skip_invalid`), or when a duplicate is found with `on_duplicate="fail"`.
+`apply(plan, ...)` writes a plan in one transaction: people with `bulk_create`, references
+and contributors with PostgreSQL's COPY (the bulk write that meets the import benchmark;
+rows are generated as they are sent, so memory stays flat). Nothing is written when any entry
+is invalid (unless `skip_invalid`), or when a duplicate is found with `on_duplicate="fail"`.
+Rows written by COPY get no django-simple-history record; later edits do.
 """
 
 import functools
