@@ -145,9 +145,11 @@ def decode_bytes(data: bytes) -> tuple[str, list[str]]:
 
 
 def looks_binary(text: str) -> bool:
+    """NUL bytes anywhere (no text file has them, nor can PostgreSQL store them), or many
+    control characters at the start."""
     sample = text[:4096]
     controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f")
-    return "\x00" in sample or controls > len(sample) // 20
+    return "\x00" in text or controls > len(sample) // 20
 
 
 # --- values -----------------------------------------------------------------------------
@@ -454,6 +456,14 @@ def fast_entry(text: str, start: int, line: int) -> tuple[SplitEntry, int] | Non
     return SplitEntry(match.group(1), match.group(2), line, fields, True), match.end()
 
 
+def _split(text: str) -> list:
+    """bibtexparser's blocks of a text; a failure of the library itself becomes a block."""
+    try:
+        return Splitter(text).split().blocks
+    except Exception as exc:  # noqa: BLE001 - the library raises bare errors on its own bugs
+        return [ParsingFailedBlock(error=exc, start_line=0, raw=text[:200])]
+
+
 def split_blocks(text: str, *, fast: bool = True) -> Iterator[tuple[object, int]]:
     """(block, line offset) pairs in file order: `SplitEntry`s and bibtexparser blocks.
 
@@ -470,8 +480,7 @@ def split_blocks(text: str, *, fast: bool = True) -> Iterator[tuple[object, int]
         else:
             cut = NEXT_BLOCK.search(text, start.end())
             end = cut.end() if cut else len(text)
-            for block in Splitter(text[start.start() : end]).split().blocks:
-                yield block, line
+            yield from ((block, line) for block in _split(text[start.start() : end]))
         line += text.count("\n", start.start(), end)
         pos = end
 

@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import DatabaseError, connection, transaction
 from django.db.models import BooleanField, Func, TextField, Value
 from django.db.models.functions import MD5, Lower
 from django.utils import timezone
@@ -60,6 +62,7 @@ SAME_PMID = "same PMID as {target}"
 SAME_WORK = "same title, year and first author as {target}"
 IN_FILE = "the entry at line {line}"
 REFUSED_INVALID = "Nothing was imported: {count} entr{ies} invalid. Fix them or skip invalid ones."
+WRITE_FAILED = "Nothing was imported: the database refused the data ({error})."
 REFUSED_DUPLICATE = "Nothing was imported: {count} duplicate(s) found and duplicates must fail."
 
 # Record field -> model field; the first one present wins, the others stay extra fields.
@@ -77,7 +80,16 @@ DIRECT_FIELDS = {
     "abstract": "abstract",
 }
 IDENTIFIER_FIELDS = ("doi", "pmid", "pmcid", "isbn")
-WEB_ADDRESS = re.compile(r"(?:https?|ftp)://\S+\Z", re.IGNORECASE)
+URL_VALIDATOR = URLValidator(schemes=["http", "https", "ftp", "ftps"])
+
+
+def is_web_address(value: str) -> bool:
+    """What the model's URLField accepts (its validator: pure, no database)."""
+    try:
+        URL_VALIDATOR(value)
+    except ValidationError:
+        return False
+    return True
 
 
 def _max_lengths(model) -> dict[str, int]:
@@ -199,7 +211,7 @@ def record_values(record: BibRecord) -> tuple[dict, list[str], list[str]]:
     container = BOOK_CONTAINER_FIELDS if record.entry_type in BOOKTITLE_TYPES else {}
     _take(fields, {**container, **CONTAINER_FIELDS}, values, taken)
     _take(fields, DIRECT_FIELDS, values, taken)
-    if "url" in values and not WEB_ADDRESS.match(values["url"]):
+    if "url" in values and not is_web_address(values["url"]):
         taken.discard("url")
         warnings.append(URL_AS_TEXT.format(url=values.pop("url")[:80]))
     _year(fields, values, taken, warnings)
@@ -579,6 +591,12 @@ def _update_batch(items: list[PlanItem], people: _People) -> None:
             Contributor.objects.bulk_create(_contributors(reference.pk, item, people))
 
 
+def _first_line(error: Exception) -> str:
+    messages = getattr(error, "messages", None)
+    text = "; ".join(messages) if messages else str(error)
+    return text.strip().splitlines()[0] if text.strip() else type(error).__name__
+
+
 def _refusal(plan_: ImportPlan, on_duplicate: str, skip_invalid: bool) -> str:
     invalid = len(plan_.with_status(INVALID))
     if invalid and not skip_invalid:
@@ -604,10 +622,14 @@ def apply(
     duplicates = plan_.with_status(DUPLICATE)
     updates = [i for i in duplicates if i.duplicate_of] if on_duplicate == UPDATE else []
     people = _People()
-    with transaction.atomic():
-        if new:
-            _write_new(new, people, progress)
-        for batch in _chunks(updates):
-            _update_batch(batch, people)
+    try:
+        with transaction.atomic():
+            if new:
+                _write_new(new, people, progress)
+            for batch in _chunks(updates):
+                _update_batch(batch, people)
+    except (ValidationError, DatabaseError) as exc:
+        # The transaction is rolled back: nothing is half-written, and the reason is shown.
+        return ApplyResult(written=False, refused=WRITE_FAILED.format(error=_first_line(exc)))
     skipped = len(plan_.with_status(DUPLICATE)) - len(updates)
     return ApplyResult(written=True, created=len(new), updated=len(updates), skipped=skipped)

@@ -229,3 +229,21 @@ def test_fast_path_agrees_with_the_splitter_path_on_any_file(records, noise):
     text = "\n".join(render_entry(record) for record in records)
     text = text.replace("  year =", f"  {noise}year =", 1) if noise else text
     assert parse(text) == parse(text, fast=False)
+
+
+def test_a_nul_byte_anywhere_makes_the_file_binary():
+    text = "@article{a, title={T}}\n" * 500 + "\x00"
+    assert messages(text) == [(1, bibtex.BINARY_INPUT)]
+
+
+BIBTEXISH = st.text(
+    alphabet=st.sampled_from(list('@{}()",=#%\\~$ \n\tabcAB12_-:.éü')), max_size=300
+)
+
+
+@settings(max_examples=300)
+@given(BIBTEXISH)
+def test_parse_never_raises_and_names_a_line_for_every_problem(text):
+    result = parse(text)
+    assert all(problem.line >= 1 for problem in result.problems)
+    assert parse(text) == parse(text, fast=False)

@@ -152,3 +152,20 @@ def test_plan_reads_the_database_in_a_fixed_number_of_queries(django_assert_max_
     with django_assert_max_num_queries(6):
         plan = reference_import_plan(data=text)
     assert plan.counts == {NEW: 300, DUPLICATE: 0, INVALID: 0}
+
+
+def test_an_invalid_url_is_kept_as_text_with_a_warning():
+    outcome = reference_import_bibtex(data="@misc{a, title={T}, url={http://not_a_host}}")
+    reference = Reference.objects.get()
+    assert (reference.url, reference.extra_fields) == ("", {"url": "http://not_a_host"})
+    assert outcome.plan.items[0].messages == (importer.URL_AS_TEXT.format(url="http://not_a_host"),)
+
+
+def test_update_refused_by_the_database_rules_writes_nothing():
+    stored = ReferenceFactory(citekey="stored", doi="10.1000/x", pages="1")
+    Reference.objects.filter(pk=stored.pk).update(pmid="12x")  # An invalid row from elsewhere.
+    text = "@article{a, title={T}, doi={10.1000/x}, pages={2}}"
+    outcome = reference_import_bibtex(data=text, on_duplicate=importer.UPDATE)
+    assert not outcome.result.written
+    assert outcome.result.refused.startswith("Nothing was imported: the database refused")
+    assert Reference.objects.get().pages == "1"
