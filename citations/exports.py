@@ -12,7 +12,7 @@ from itertools import islice
 from django.db.models import BigIntegerField, QuerySet
 
 from citations.bibtex import render_entry
-from citations.importer import AnyOf
+from citations.importer import matching
 from citations.models import Contributor, Reference, Role
 from citations.records import BibRecord, Name
 
@@ -37,7 +37,7 @@ def _names(reference_ids: list[int]) -> dict[int, tuple[list[Name], list[Name]]]
     names: dict[int, tuple[list[Name], list[Name]]] = {}
     shared: dict[tuple, Name] = {}
     rows = (
-        Contributor.objects.filter(AnyOf("reference_id", reference_ids, BigIntegerField()))
+        matching(Contributor.objects, "reference_id", reference_ids, BigIntegerField())
         .order_by("reference_id", "role", "position")
         .values_list("reference_id", "role", *NAME_COLUMNS)
     )

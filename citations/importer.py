@@ -27,7 +27,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import DatabaseError, connection, transaction
-from django.db.models import BooleanField, Func, TextField, Value
+from django.db.models import BooleanField, F, Func, TextField, Value
 from django.db.models.functions import MD5, Lower
 from django.utils import timezone
 
@@ -268,6 +268,15 @@ class AnyOf(Func):
         super().__init__(expression, Value(list(values), output_field=array))
 
 
+def matching(queryset, expression, values: list, base_field=None):
+    """Rows whose `expression` is one of `values`: `= ANY(array)` on PostgreSQL, `IN` on
+    other databases (SQLite, the embedded database for trying the app)."""
+    if connection.vendor == "postgresql":
+        return queryset.filter(AnyOf(expression, values, base_field))
+    expression = F(expression) if isinstance(expression, str) else expression
+    return queryset.alias(probe=expression).filter(probe__in=list(values))
+
+
 def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -286,7 +295,7 @@ class _Stored:
     def _lookup(name: str, wanted: set[str]) -> dict[str, tuple[int, str]]:
         found = {}
         for chunk in _chunks(sorted(wanted)):
-            rows = Reference.objects.filter(AnyOf(name, chunk))
+            rows = matching(Reference.objects, name, chunk)
             for value, pk, citekey in rows.values_list(name, "pk", "citekey"):
                 found[value] = (pk, citekey)
         return found
@@ -296,7 +305,7 @@ class _Stored:
         hashes = sorted({title_hash(item.values["title"]) for item in items})
         rows = []
         for chunk in _chunks(hashes):
-            query = Reference.objects.filter(AnyOf(MD5(Lower("title")), chunk))
+            query = matching(Reference.objects, MD5(Lower("title")), chunk)
             rows += query.values(
                 "pk", "citekey", "title", "year", "container_title", "volume", "pages"
             )
@@ -387,7 +396,7 @@ def _stored_keys(keys: Iterable[str]) -> set[str]:
     """Those of these lower-case keys that a stored citekey already has (any case)."""
     taken: set[str] = set()
     for chunk in _chunks(sorted(set(keys))):
-        query = Reference.objects.filter(AnyOf(Lower("citekey"), chunk))
+        query = matching(Reference.objects, Lower("citekey"), chunk)
         taken.update(key.lower() for key in query.values_list("citekey", flat=True))
     return taken
 
@@ -573,6 +582,25 @@ def _write_new(items: list[PlanItem], people: _People, progress=None) -> None:
     _copy_rows(Contributor, ["reference_id", "person_id", "role", "position"], contributor_rows())
 
 
+def _write_new_orm(items: list[PlanItem], people: _People, progress=None) -> None:
+    """The same writes with bulk_create, for databases without COPY (SQLite)."""
+    people.ensure({name for item in items for name in item.authors + item.editors})
+    for done, batch in enumerate(_chunks(items), start=1):
+        references = [Reference(citekey=item.citekey, **item.values) for item in batch]
+        Reference.objects.bulk_create(references)
+        contributors = [
+            Contributor(
+                reference_id=reference.pk, person_id=people.ids[name], role=role, position=i
+            )
+            for reference, item in zip(references, batch, strict=True)
+            for role, names in ((Role.AUTHOR, item.authors), (Role.EDITOR, item.editors))
+            for i, name in enumerate(names)
+        ]
+        Contributor.objects.bulk_create(contributors)
+        if progress:
+            progress(min(done * BATCH, len(items)), len(items))
+
+
 def _update_batch(items: list[PlanItem], people: _People) -> None:
     """Overwrite stored duplicates with the imported values; their citekeys never change."""
     people.ensure({name for item in items for name in item.authors + item.editors})
@@ -624,8 +652,10 @@ def apply(
     people = _People()
     try:
         with transaction.atomic():
-            if new:
+            if new and connection.vendor == "postgresql":
                 _write_new(new, people, progress)
+            elif new:
+                _write_new_orm(new, people, progress)
             for batch in _chunks(updates):
                 _update_batch(batch, people)
     except (ValidationError, DatabaseError) as exc:
