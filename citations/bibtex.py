@@ -279,10 +279,27 @@ def _von_last(words: list[str]) -> tuple[str, str]:
     return " ".join(words[:von_end]), " ".join(words[von_end:])
 
 
+EXTENDED_NAME = re.compile(r"\s*(?:family|given|prefix|suffix)\s*=", re.IGNORECASE)
+EXTENDED_PARTS = {"family": "family", "given": "given", "prefix": "prefix", "suffix": "suffix"}
+
+
+def _extended_name(parts: list[str]) -> Name:
+    """BibLaTeX's extended name format: `family=Researcher, given=Sam, prefix=von`."""
+    values = {}
+    for part in parts:
+        key, _sep, value = part.partition("=")
+        target = EXTENDED_PARTS.get(key.strip().lower())
+        if target:
+            values[target] = latex.decode(value.strip().strip("{}").strip())
+    return Name(**{"family": "", **values})
+
+
 @functools.lru_cache(maxsize=100_000)
 def parse_name(raw: str) -> Name:
     """One BibTeX name ("First von Last", "von Last, First", "von Last, Jr, First") -> Name."""
     parts = [part.strip() for part in _split_top(raw, COMMA)]
+    if EXTENDED_NAME.match(raw):
+        return _extended_name(parts)
     if len(parts) > 3:
         raise FieldValueError(BAD_NAME.format(name=raw))
     if len(parts) == 1:
@@ -366,11 +383,25 @@ def _entry_fields(entry: SplitEntry, macros: dict[str, str]) -> tuple[dict, list
     return values, errors
 
 
+VERBATIM_ESCAPE = re.compile(r"\{\\([_%&#$])\}|\\([_%&#$])")
+
+
+def unescape_verbatim(value: str) -> str:
+    """A URL or DOI as written for BibTeX by Mendeley or JabRef (`a{\\_}b`, `50\\%`) -> as is.
+
+    These never hold braces or backslashes of their own, so escapes and braces are dropped.
+    """
+    if "\\" not in value and "{" not in value:
+        return value
+    value = VERBATIM_ESCAPE.sub(lambda m: m.group(1) or m.group(2), value)
+    return value.replace("{", "").replace("}", "")
+
+
 def _text_value(name: str, value: str) -> str:
     if "\n" in value or "  " in value or "\t" in value or "\r" in value:
         value = WHITESPACE.sub(" ", value)
     value = value.strip(" ")  # Not str.strip(): a leading or trailing `~` is kept.
-    return value if name in VERBATIM_FIELDS else latex.decode(value)
+    return unescape_verbatim(value) if name in VERBATIM_FIELDS else latex.decode(value)
 
 
 def entry_record(

@@ -247,3 +247,21 @@ def test_parse_never_raises_and_names_a_line_for_every_problem(text):
     result = parse(text)
     assert all(problem.line >= 1 for problem in result.problems)
     assert parse(text) == parse(text, fast=False)
+
+
+def test_mendeley_escapes_in_doi_and_url_are_undone():
+    records = {r.key: r for r in parse((DATA / "mendeley.bib").read_bytes()).records}
+    chapter = records["kowalski12"]
+    assert chapter.fields["doi"] == "10.1007/978-3-642-00000-1_12"
+    assert chapter.fields["url"] == "http://link.springer.com/10.1007/978-3-642-00000-1_12"
+    assert chapter.fields["title"] == "Łódź Cohort: Bone Density After Oophorectomy"
+    assert chapter.fields["address"] == "Kraków"
+    assert records["rickard08"].fields["month"] == "may"
+    assert records["lee15"].fields["url"] == "http://arxiv.org/abs/1501.00001"
+
+
+def test_parse_reads_biblatex_extended_names():
+    record = only_record(
+        "@online{o, title={T}, author={Family, Given and given=Sam, family=Res, prefix=von}}"
+    )
+    assert record.authors == [Name("Family", "Given"), Name("Res", "Sam", "von")]

@@ -22,7 +22,9 @@ def snapshot() -> list[tuple]:
     return rows
 
 
-@pytest.mark.parametrize("name", ["zotero.bib", "jabref.bib", "biblatex.bib", "bom.bib"])
+@pytest.mark.parametrize(
+    "name", ["zotero.bib", "jabref.bib", "biblatex.bib", "bom.bib", "mendeley.bib"]
+)
 def test_import_export_import_keeps_keys_titles_years_and_names(name):
     first = reference_import_bibtex(data=(DATA / name).read_bytes())
     assert first.ok
