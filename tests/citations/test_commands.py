@@ -126,3 +126,12 @@ def test_check_references_passes_clean_data():
     out = StringIO()
     call_command("check_references", stdout=out)
     assert out.getvalue() == check_references.SUMMARY.format(count=1, problems=0) + "\n"
+
+
+def test_import_bibtex_shows_progress_only_on_a_terminal(monkeypatch):
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    on_terminal = run_import(str(DATA / "zotero.bib"))
+    assert import_bibtex.PROGRESS.format(done=4, total=4) in on_terminal
+    Reference.objects.all().delete()
+    monkeypatch.setattr("sys.stdout.isatty", lambda: False)
+    assert "\rImporting" not in run_import(str(DATA / "zotero.bib"))

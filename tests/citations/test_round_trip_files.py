@@ -4,10 +4,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from citations.bibtex import parse
+from citations.bibtex import parse, render_entry
 from citations.exports import bibtex_stream
 from citations.models import Reference
+from citations.records import BibRecord, Name
 from citations.services import reference_import_bibtex
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +80,43 @@ def test_seed_references_export_and_parse_back_to_the_same_records():
             record.authors,
             record.editors,
         )
+
+
+WORD = st.text(alphabet=st.sampled_from(list("abcdeéüßøxyz")), min_size=1, max_size=8)
+CAPITALISED = WORD.map(lambda word: word[0].upper() + word[1:])
+NAMES = st.builds(
+    Name,
+    family=st.lists(CAPITALISED, min_size=1, max_size=2).map(" ".join),
+    given=st.lists(CAPITALISED, max_size=2).map(" ".join),
+    prefix=st.sampled_from(["", "van", "de la"]),
+    suffix=st.sampled_from(["", "Jr."]),
+)
+PIECES = st.one_of(
+    WORD,
+    CAPITALISED,
+    st.sampled_from(["DNA", "&", "%", "$", "#", "_", "{", "}", "~", "^", "\\", "$x^{2}$", "--"]),
+)
+TEXTS = st.lists(PIECES, min_size=1, max_size=6).map(" ".join)
+ARTICLES = st.builds(
+    BibRecord,
+    entry_type=st.just("article"),
+    key=st.from_regex(r"[a-z][a-z0-9]{0,12}", fullmatch=True),
+    fields=st.fixed_dictionaries(
+        {"title": TEXTS, "journal": TEXTS, "year": st.integers(1400, 2100).map(str)},
+        optional={"note": TEXTS, "publisher": TEXTS},
+    ),
+    authors=st.lists(NAMES, max_size=3, unique=True),
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ARTICLES)
+def test_export_then_import_through_the_database_gives_the_same_record(record):
+    Reference.objects.all().delete()
+    assert reference_import_bibtex(data=render_entry(record)).ok
+    exported = parse("".join(bibtex_stream())).records
+    assert len(exported) == 1
+    back = exported[0]
+    assert (back.key, back.fields, back.authors) == (record.key, record.fields, record.authors)
