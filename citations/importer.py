@@ -423,7 +423,10 @@ def assign_citekeys(items: list[PlanItem], taken: set[str]) -> None:
     taken |= _suffixed_keys(key for key in generated if key in taken)
     for item, key in zip(items, wanted, strict=True):
         if key.lower() in taken:
-            key = citekeys.unique_key(_base_key(item), taken)
+            base = _base_key(item)
+            if key == item.key:  # Rare: an earlier entry was given this key; look base up.
+                taken |= _stored_keys([base]) | _suffixed_keys([base])
+            key = citekeys.unique_key(base, taken)
         item.citekey = key
         taken.add(key.lower())
         if key != item.key:

@@ -169,3 +169,23 @@ def test_update_refused_by_the_database_rules_writes_nothing():
     assert not outcome.result.written
     assert outcome.result.refused.startswith("Nothing was imported: the database refused")
     assert Reference.objects.get().pages == "1"
+
+
+def test_generated_keys_never_collide_with_stored_or_earlier_keys():
+    ReferenceFactory(citekey="smith2020bone")
+    text = (
+        "@article{smith2020bone, title={Bone one}, year=2020, author={Smith, A.}}\n"
+        "@article{smith2020bonea, title={Other}, year=2020}\n"
+    )
+    outcome = reference_import_bibtex(data=text)
+    assert outcome.ok
+    assert [(i.key, i.citekey) for i in outcome.plan.items] == [
+        ("smith2020bone", "smith2020bonea"),
+        ("smith2020bonea", "anon2020other"),
+    ]
+    stored = Reference.objects.values_list("citekey", "original_key").order_by("citekey")
+    assert list(stored) == [
+        ("anon2020other", "smith2020bonea"),
+        ("smith2020bone", ""),
+        ("smith2020bonea", "smith2020bone"),
+    ]
