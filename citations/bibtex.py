@@ -27,6 +27,7 @@ from bibtexparser.model import (
     DuplicateFieldKeyBlock,
     Entry,
     ParsingFailedBlock,
+    Preamble,
     String,
 )
 from bibtexparser.splitter import Splitter
@@ -53,6 +54,7 @@ UNKNOWN_MACRO = "Field {name!r} uses {macro!r}, which no @string defines."
 BAD_FIELD_NAME = "Invalid field name {name!r}."
 BAD_STRING = "A malformed @string definition: {reason}"
 BAD_NAME = "Cannot read the name {name!r}: more than two commas."
+PREAMBLE_SKIPPED = "The @preamble at line {line} was not imported (it is LaTeX for documents)."
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 MONTH_NAMES = [
@@ -592,6 +594,8 @@ class Reader:
             return [ParseProblem(line, block.key.strip(), message)] if message else []
         if isinstance(block, ParsingFailedBlock):
             return [ParseProblem(line, _block_key(block), _failed_block_problem(block))]
+        if isinstance(block, Preamble):
+            self.notes.append(PREAMBLE_SKIPPED.format(line=line))
         return []
 
 

@@ -265,3 +265,9 @@ def test_parse_reads_biblatex_extended_names():
         "@online{o, title={T}, author={Family, Given and given=Sam, family=Res, prefix=von}}"
     )
     assert record.authors == [Name("Family", "Given"), Name("Res", "Sam", "von")]
+
+
+def test_a_preamble_is_named_in_the_notes():
+    result = parse('@preamble{"\\newcommand{\\noop}[1]{}"}\n\n@article{a, title={T}}\n')
+    assert result.notes == [bibtex.PREAMBLE_SKIPPED.format(line=1)]
+    assert [r.key for r in result.records] == ["a"]
