@@ -187,6 +187,7 @@ class ReferenceAdmin(SimpleHistoryAdmin):
             data=base64.b64decode(pending["data"]),
             on_duplicate=pending["on_duplicate"],
             skip_invalid=pending["skip_invalid"],
+            user=request.user,
         )
         result = outcome.result
         if not result.written:

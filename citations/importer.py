@@ -12,7 +12,7 @@ journal's recurring "Editorial" columns are different records).
 and contributors with PostgreSQL's COPY (the bulk write that meets the import benchmark;
 rows are generated as they are sent, so memory stays flat). Nothing is written when any entry
 is invalid (unless `skip_invalid`), or when a duplicate is found with `on_duplicate="fail"`.
-Rows written by COPY get no django-simple-history record; later edits do.
+Each new reference gets its django-simple-history row ("Imported from BibTeX").
 """
 
 import functools
@@ -62,6 +62,7 @@ SAME_PMID = "same PMID as {target}"
 SAME_WORK = "same title, year and first author as {target}"
 IN_FILE = "the entry at line {line}"
 REFUSED_INVALID = "Nothing was imported: {count} entr{ies} invalid. Fix them or skip invalid ones."
+HISTORY_REASON = "Imported from BibTeX"
 WRITE_FAILED = "Nothing was imported: the database refused the data ({error})."
 REFUSED_DUPLICATE = "Nothing was imported: {count} duplicate(s) found and duplicates must fail."
 
@@ -553,6 +554,7 @@ def _next_ids(model, count: int) -> list[int]:
 
 
 REFERENCE_COLUMNS = [f for f in Reference._meta.concrete_fields if f.attname != "id"]
+REFERENCE_COLUMN_NAMES = [f.column for f in REFERENCE_COLUMNS]
 REFERENCE_DEFAULTS = [(f.attname, f.get_default()) for f in REFERENCE_COLUMNS]
 
 
@@ -562,7 +564,7 @@ def _reference_row(pk: int, item: PlanItem, now) -> list:
     return [pk] + [values.get(name, default) for name, default in REFERENCE_DEFAULTS]
 
 
-def _write_new(items: list[PlanItem], people: _People, progress=None) -> None:
+def _write_new(items: list[PlanItem], people: _People, progress=None, user=None) -> None:
     """New references and their contributors: one COPY stream each (bulk_create is 10x
     slower); rows are generated as they are sent, so memory stays flat."""
     people.ensure({name for item in items for name in item.authors + item.editors})
@@ -583,14 +585,31 @@ def _write_new(items: list[PlanItem], people: _People, progress=None) -> None:
     columns = ["id"] + [f.column for f in REFERENCE_COLUMNS]
     _copy_rows(Reference, columns, reference_rows())
     _copy_rows(Contributor, ["reference_id", "person_id", "role", "position"], contributor_rows())
+    _record_history(ids, now, user)
 
 
-def _write_new_orm(items: list[PlanItem], people: _People, progress=None) -> None:
+def _record_history(ids: list[int], now, user) -> None:
+    """One history row per new reference, copied inside the database in one statement."""
+    history = Reference.history.model._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(c) for c in ["id", *REFERENCE_COLUMN_NAMES])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {history} ({columns}, history_date, history_change_reason, "  # noqa: S608
+            f"history_type, history_user_id) SELECT {columns}, %s, %s, '+', %s "
+            f"FROM {Reference._meta.db_table} WHERE id = ANY(%s)",
+            [now, HISTORY_REASON, getattr(user, "pk", None), ids],
+        )
+
+
+def _write_new_orm(items: list[PlanItem], people: _People, progress=None, user=None) -> None:
     """The same writes with bulk_create, for databases without COPY (SQLite)."""
     people.ensure({name for item in items for name in item.authors + item.editors})
     for done, batch in enumerate(_chunks(items), start=1):
         references = [Reference(citekey=item.citekey, **item.values) for item in batch]
         Reference.objects.bulk_create(references)
+        Reference.history.bulk_history_create(
+            references, default_user=user, default_change_reason=HISTORY_REASON
+        )
         contributors = [
             Contributor(
                 reference_id=reference.pk, person_id=people.ids[name], role=role, position=i
@@ -644,8 +663,12 @@ def apply(
     on_duplicate: str = SKIP,
     skip_invalid: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    user=None,
 ) -> ApplyResult:
-    """Write a plan in one transaction; nothing at all when it must be refused."""
+    """Write a plan in one transaction; nothing at all when it must be refused.
+
+    `user` (optional) is recorded as the author of the history rows of new references.
+    """
     refused = _refusal(plan_, on_duplicate, skip_invalid)
     if refused:
         return ApplyResult(written=False, refused=refused)
@@ -656,9 +679,9 @@ def apply(
     try:
         with transaction.atomic():
             if new and connection.vendor == "postgresql":
-                _write_new(new, people, progress)
+                _write_new(new, people, progress, user)
             elif new:
-                _write_new_orm(new, people, progress)
+                _write_new_orm(new, people, progress, user)
             for batch in _chunks(updates):
                 _update_batch(batch, people)
     except (ValidationError, DatabaseError) as exc:

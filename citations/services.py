@@ -36,6 +36,7 @@ def reference_import_bibtex(
     skip_invalid: bool = False,
     on_duplicate: str = importer.SKIP,
     progress: Callable[[int, int], None] | None = None,
+    user=None,
 ) -> ImportOutcome:
     """Import a BibTeX file: one transaction, or nothing written (see `importer.apply`)."""
     if on_duplicate not in importer.ON_DUPLICATE_CHOICES:
@@ -44,6 +45,6 @@ def reference_import_bibtex(
     if dry_run:
         return ImportOutcome(plan=plan, result=None)
     result = importer.apply(
-        plan, on_duplicate=on_duplicate, skip_invalid=skip_invalid, progress=progress
+        plan, on_duplicate=on_duplicate, skip_invalid=skip_invalid, progress=progress, user=user
     )
     return ImportOutcome(plan=plan, result=result)

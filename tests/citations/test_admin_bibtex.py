@@ -80,3 +80,9 @@ def test_import_page_needs_add_permission(client, django_user_model):
     user = django_user_model.objects.create_user("viewer", password="pw", is_staff=True)
     client.force_login(user)
     assert client.get(URL).status_code == 403
+
+
+def test_admin_import_records_the_curator_in_history(curator_client, curator):
+    curator_client.post(URL, {"text": BIB, "on_duplicate": "skip"})
+    curator_client.post(URL, {"confirm": "Import"})
+    assert Reference.history.get().history_user == curator

@@ -189,3 +189,10 @@ def test_generated_keys_never_collide_with_stored_or_earlier_keys():
         ("smith2020bone", ""),
         ("smith2020bonea", "smith2020bone"),
     ]
+
+
+def test_each_new_reference_gets_a_history_row_naming_the_import(curator):
+    reference_import_bibtex(data=ARTICLE, user=curator)
+    entry = Reference.history.get()
+    assert (entry.citekey, entry.history_type, entry.history_user) == ("prior1990", "+", curator)
+    assert entry.history_change_reason == importer.HISTORY_REASON
