@@ -113,6 +113,7 @@ FIELD_NAME = re.compile(r"[A-Za-z][\w\-:.+]*\Z")
 VALUE_PART = re.compile(r'\s*(?:(\{)|(")|(\d+)|([^\s#{}",=]+))')
 WHITESPACE = re.compile(r"[ \t\r\n]+")
 BRACE = re.compile(r"(?<!\\)[{}]")
+BAD_KEY_CHARS = re.compile(r"[\s,]")
 
 
 @dataclass(frozen=True)
@@ -425,7 +426,7 @@ def entry_record(
             errors.append(str(exc))
     if not record.key:
         errors.insert(0, MISSING_KEY)
-    elif re.search(r"[\s,]", record.key):
+    elif BAD_KEY_CHARS.search(record.key):
         errors.insert(0, BAD_KEY.format(key=record.key))
     return record, errors
 

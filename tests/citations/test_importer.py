@@ -1,6 +1,8 @@
 """Import as plan, then apply: statuses, duplicates, citekeys, and all-or-nothing writes."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from citations import importer
 from citations.identifiers import INVALID_DOI
@@ -196,3 +198,10 @@ def test_each_new_reference_gets_a_history_row_naming_the_import(curator):
     entry = Reference.history.get()
     assert (entry.citekey, entry.history_type, entry.history_user) == ("prior1990", "+", curator)
     assert entry.history_change_reason == importer.HISTORY_REASON
+
+
+@settings(max_examples=200)
+@given(st.from_regex(importer.PLAIN_URL, fullmatch=True))
+def test_the_quick_url_check_accepts_only_what_the_validator_accepts(url):
+    if len(url) <= 2048 and len(url.split("/")[2]) <= 253:
+        importer.URL_VALIDATOR(url)
