@@ -3,10 +3,10 @@
 `plan(entries)` decides, for every entry of a parsed file (records and parse problems, maybe
 a generator), what importing it would do, without writing: **new** (with the citekey it
 will get), **duplicate** (of which stored reference, and why) or **invalid** (what is wrong,
-at which line). Two entries are the same
-work when they share a DOI or a PMID, or the same normalised title, year and first author
-and, where both have them, container, volume and pages; never on the title alone (a
-journal's recurring "Editorial" columns are different records).
+at which line). Two entries are the same work when they share a DOI or a PMID, or the same
+normalised title, year and first author and, where both have them, container, volume and
+pages; never on the title alone (a journal's recurring "Editorial" columns are different
+records).
 
 `apply(plan, ...)` writes a plan in one transaction: people with `bulk_create`, references
 and contributors with PostgreSQL's COPY (the bulk write that meets the import benchmark;
