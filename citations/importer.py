@@ -404,10 +404,14 @@ def _wanted_key(item: PlanItem, taken: set[str]) -> str:
 
 
 def _stored_keys(keys: Iterable[str]) -> set[str]:
-    """Those of these lower-case keys that a stored citekey already has (any case)."""
+    """The stored citekeys (lower-cased) among these keys, as written or in lower case.
+
+    Exact matches use the unique index on citekey; generated keys are lower-case anyway.
+    """
     taken: set[str] = set()
-    for chunk in _chunks(sorted(set(keys))):
-        query = matching(Reference.objects, Lower("citekey"), chunk)
+    variants = {variant for key in keys for variant in (key, key.lower())}
+    for chunk in _chunks(sorted(variants)):
+        query = matching(Reference.objects, "citekey", chunk)
         taken.update(key.lower() for key in query.values_list("citekey", flat=True))
     return taken
 
@@ -427,7 +431,7 @@ def assign_citekeys(items: list[PlanItem], taken: set[str]) -> None:
 
     `taken` holds the lower-case keys already given (by earlier batches); it grows.
     """
-    taken |= _stored_keys(item.key.lower() for item in items if citekeys.is_usable(item.key))
+    taken |= _stored_keys(item.key for item in items if citekeys.is_usable(item.key))
     wanted = [_wanted_key(item, taken) for item in items]
     generated = [key for key, item in zip(wanted, items, strict=True) if key != item.key]
     taken |= _stored_keys(generated)

@@ -145,8 +145,7 @@ class Reference(models.Model):
         indexes = [
             models.Index(fields=["pmid"]),
             models.Index(fields=["year"]),
-            # Imports look keys up case-insensitively and titles by a hash of any length.
-            models.Index(Lower("citekey"), name="reference_citekey_lower"),
+            # Imports look titles up by a hash: a btree cannot hold a title of any length.
             models.Index(MD5(Lower("title")), name="reference_title_md5"),
         ]
 
