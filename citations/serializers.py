@@ -1,0 +1,157 @@
+"""API shapes of references, and the write rule every API serializer shares.
+
+`CleanModelSerializer` validates a write through the model's own `full_clean()` (field
+validation, `clean()`, unique and check constraints), the same rules the admin applies, so
+bad input is a 400 with field errors and never reaches the database to become a 500.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from citations.models import Contributor, Reference
+
+EXTRA_FIELDS_SHAPE = (
+    "extra_fields maps BibTeX field names (lower case letters, digits, - and _) to text."
+)
+NUL_NOT_ALLOWED = "Null characters are not allowed."
+CITEKEY_SHAPE = "A citekey starts with a letter or digit; then letters, digits and _ : . + -."
+ENTRY_TYPE_SHAPE = "An entry type is a BibTeX type in letters only, e.g. article or book."
+FIELD_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,49}$")
+CITEKEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+-]*$")
+
+RESOLVERS = {
+    "doi": "https://doi.org/{}",
+    "pmid": "https://pubmed.ncbi.nlm.nih.gov/{}/",
+    "pmcid": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}/",
+}
+
+
+class SlugField(serializers.SlugRelatedField):
+    """A related record named by its slug or citekey; text that cannot be one is a 400."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CleanModelSerializer(serializers.ModelSerializer):
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        many = {field.name for field in self.Meta.model._meta.many_to_many}
+        plain = {name: value for name, value in attrs.items() if name not in many}
+        instance = self.instance or self.Meta.model()
+        for name, value in plain.items():
+            setattr(instance, name, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+        # clean() normalises values (identifiers): write what it settled on.
+        return {**attrs, **{name: getattr(instance, name) for name in plain}}
+
+
+class ContributorSerializer(serializers.ModelSerializer):
+    family = serializers.CharField(source="person.family")
+    given = serializers.CharField(source="person.given")
+    prefix = serializers.CharField(source="person.prefix")
+    suffix = serializers.CharField(source="person.suffix")
+    orcid = serializers.CharField(source="person.orcid")
+
+    class Meta:
+        model = Contributor
+        fields = ["role", "position", "family", "given", "prefix", "suffix", "orcid"]
+        read_only_fields = fields
+
+
+class ReferenceSerializer(CleanModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api:reference-detail", lookup_field="citekey"
+    )
+    page_url = serializers.SerializerMethodField()
+    contributors = ContributorSerializer(many=True, read_only=True)
+    identifiers = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Reference
+        fields = [
+            "citekey",
+            "api_url",
+            "page_url",
+            "entry_type",
+            "title",
+            "container_title",
+            "publisher",
+            "year",
+            "volume",
+            "issue",
+            "pages",
+            "edition",
+            "contributors",
+            "doi",
+            "pmid",
+            "pmcid",
+            "isbn",
+            "identifiers",
+            "url",
+            "abstract",
+            "extra_fields",
+            "verification",
+            "verification_note",
+            "as_cited",
+            "created",
+            "updated",
+        ]
+        read_only_fields = ["created", "updated"]
+        extra_kwargs = {"doi": {"allow_null": True, "required": False}}
+
+    def get_page_url(self, reference) -> str:
+        return reference.get_absolute_url()
+
+    def get_identifiers(self, reference) -> dict[str, str]:
+        """Resolver links of the identifiers a reference has."""
+        return {
+            name: template.format(getattr(reference, name))
+            for name, template in RESOLVERS.items()
+            if getattr(reference, name)
+        }
+
+    def validate_citekey(self, value):
+        if not CITEKEY.match(value):
+            raise serializers.ValidationError(CITEKEY_SHAPE)
+        return value
+
+    def validate_entry_type(self, value):
+        if not value.isascii() or not value.isalpha():
+            raise serializers.ValidationError(ENTRY_TYPE_SHAPE)
+        return value.lower()
+
+    def validate_extra_fields(self, value):
+        fine = isinstance(value, dict) and all(
+            isinstance(key, str) and FIELD_NAME.match(key) and isinstance(text, str)
+            for key, text in value.items()
+        )
+        if not fine:
+            raise serializers.ValidationError(EXTRA_FIELDS_SHAPE)
+        if any("\x00" in text for text in value.values()):
+            raise serializers.ValidationError(NUL_NOT_ALLOWED)
+        return value
+
+
+class ReferenceSummarySerializer(serializers.ModelSerializer):
+    """A cited reference inside a claim or an evidence item: enough to find and cite it."""
+
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api:reference-detail", lookup_field="citekey"
+    )
+    page_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Reference
+        fields = ["citekey", "api_url", "page_url", "title", "year", "doi", "url", "verification"]
+        read_only_fields = fields
+
+    def get_page_url(self, reference) -> str:
+        return reference.get_absolute_url()

@@ -1,0 +1,149 @@
+"""Claims and topics on the API; both export the references they cite.
+
+Anonymous readers see public claims (published and retracted); curators see every claim.
+"""
+
+import django_filters
+from django.db import transaction
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_view
+from rest_framework import viewsets
+
+from citations.api import LOOKUP_REGEX, ExportMixin, export_schema
+from citations.models import Reference
+from claims.curators import sees_unpublished
+from claims.models import Claim, Direction, GradeLevel, Population, Status, Topic
+from claims.serializers import (
+    ClaimListSerializer,
+    ClaimSerializer,
+    TopicDetailSerializer,
+    TopicSerializer,
+)
+from evidence.models import Design, Stance
+
+
+def visible_claims(user):
+    return Claim.objects.all() if sees_unpublished(user) else Claim.objects.public()
+
+
+class ClaimFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label="Full-text search")
+    topic = django_filters.CharFilter(field_name="topics__slug")
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    population = django_filters.ChoiceFilter(choices=Population.choices)
+    grade_level = django_filters.ChoiceFilter(choices=GradeLevel.choices)
+    grade_direction = django_filters.ChoiceFilter(choices=Direction.choices)
+    stance = django_filters.ChoiceFilter(
+        field_name="evidence__stance", choices=Stance.choices, distinct=True
+    )
+    design = django_filters.ChoiceFilter(
+        field_name="evidence__design", choices=Design.choices, distinct=True
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "search",
+            "topic",
+            "status",
+            "population",
+            "grade_level",
+            "grade_direction",
+            "stance",
+            "design",
+        ]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class WriteInTransactionMixin:
+    """A write and everything it sets (many-to-many rows) land together or not at all."""
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+
+@extend_schema_view(
+    list=export_schema(ClaimListSerializer, "The references the selected claims cite"),
+    retrieve=export_schema(ClaimSerializer, "The references this claim cites"),
+)
+class ClaimViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
+    """Claims with their grade; the detail lists the evidence with each reference."""
+
+    lookup_field = "slug"
+    lookup_value_regex = LOOKUP_REGEX
+    filterset_class = ClaimFilter
+    ordering_fields = ["statement", "updated", "grade_level", "published_at"]
+    list_export_stem = "claims"
+
+    def get_queryset(self):
+        claims = visible_claims(self.request.user)
+        if self.action == "list":
+            return claims.prefetch_related("topics")
+        return claims.with_evidence()
+
+    def get_serializer_class(self):
+        return ClaimListSerializer if self.action == "list" else ClaimSerializer
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save(curator=self.request.user)
+
+    def references_of_list(self, claims):
+        return Reference.objects.filter(evidence__claim__in=claims.values("pk")).distinct()
+
+    def references_of(self, claim):
+        return Reference.objects.filter(evidence__claim=claim).distinct()
+
+    def export_stem(self, claim) -> str:
+        return claim.slug
+
+
+class TopicFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Topic
+        fields = ["search"]
+
+
+@extend_schema_view(
+    list=export_schema(TopicSerializer, "The references of the public claims of these topics"),
+    retrieve=export_schema(TopicDetailSerializer, "The references of its public claims"),
+)
+class TopicViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
+    """Topics; the detail lists the claims the reader may see."""
+
+    lookup_field = "slug"
+    lookup_value_regex = LOOKUP_REGEX
+    filterset_class = TopicFilter
+    ordering_fields = ["name", "slug"]
+    list_export_stem = "topics"
+
+    def get_queryset(self):
+        claims = visible_claims(self.request.user).prefetch_related("topics")
+        return Topic.objects.prefetch_related(
+            Prefetch("claims", queryset=claims, to_attr="visible_claims")
+        )
+
+    def get_serializer_class(self):
+        return TopicDetailSerializer if self.action == "retrieve" else TopicSerializer
+
+    def references_of_list(self, topics):
+        return self.cited_by_public_claims(topics.values("pk"))
+
+    def references_of(self, topic):
+        return self.cited_by_public_claims([topic.pk])
+
+    def cited_by_public_claims(self, topic_ids):
+        claims = Claim.objects.public().filter(topics__in=topic_ids)
+        return Reference.objects.filter(evidence__claim__in=claims.values("pk")).distinct()
+
+    def export_stem(self, topic) -> str:
+        return topic.slug

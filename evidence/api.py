@@ -1,0 +1,71 @@
+"""Evidence items on the API: anyone reads those of public claims; curators write.
+
+Every write goes through `evidence_changed`, the one place where a change of evidence
+reaches the grade of the claims it touched.
+"""
+
+import django_filters
+from django.db import transaction
+from rest_framework import viewsets
+
+from citations.api import YearFilter
+from claims.curators import sees_unpublished
+from evidence.models import Design, Evidence, ItemPopulation, RiskOfBias, Stance
+from evidence.serializers import EvidenceSerializer
+
+
+class EvidenceFilter(django_filters.FilterSet):
+    claim = django_filters.CharFilter(field_name="claim__slug")
+    reference = django_filters.CharFilter(field_name="reference__citekey")
+    topic = django_filters.CharFilter(field_name="claim__topics__slug", distinct=True)
+    stance = django_filters.ChoiceFilter(choices=Stance.choices)
+    design = django_filters.ChoiceFilter(choices=Design.choices)
+    population = django_filters.ChoiceFilter(choices=ItemPopulation.choices)
+    risk_of_bias = django_filters.ChoiceFilter(choices=RiskOfBias.choices)
+    year_min = YearFilter("gte", field_name="reference__year", label="Reference year from")
+    year_max = YearFilter("lte", field_name="reference__year", label="Reference year to")
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "claim",
+            "reference",
+            "topic",
+            "stance",
+            "design",
+            "population",
+            "risk_of_bias",
+            "year_min",
+            "year_max",
+        ]
+
+
+class EvidenceViewSet(viewsets.ModelViewSet):
+    serializer_class = EvidenceSerializer
+    filterset_class = EvidenceFilter
+    lookup_value_regex = r"[0-9]+"
+    ordering_fields = ["id", "sample_size", "effect_value", "updated"]
+
+    def get_queryset(self):
+        evidence = Evidence.objects.select_related("claim", "reference")
+        return evidence.all() if sees_unpublished(self.request.user) else evidence.public()
+
+    @transaction.atomic
+    def perform_create(self, serializer):
+        evidence = serializer.save(curator=self.request.user)
+        self.evidence_changed(evidence.claim)
+
+    @transaction.atomic
+    def perform_update(self, serializer):
+        claim_before = serializer.instance.claim
+        evidence = serializer.save()
+        self.evidence_changed(claim_before, evidence.claim)
+
+    @transaction.atomic
+    def perform_destroy(self, instance):
+        claim = instance.claim
+        instance.delete()
+        self.evidence_changed(claim)
+
+    def evidence_changed(self, *claims):
+        """The single call site for regrading the touched claims (evidence.services adds it)."""
