@@ -59,9 +59,7 @@ def export_response(request, references, stem: str):
         renderer.stream(reference.to_record() for reference in rows),
         content_type=f"{renderer.media_type}; charset={renderer.charset}",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{export_filename(stem, renderer)}"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(stem, renderer)}"'
     return response
 
 

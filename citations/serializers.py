@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from citations.models import Contributor, Reference
+from config.exceptions import field_errors
 
 EXTRA_FIELDS_SHAPE = (
     "extra_fields maps BibTeX field names (lower case letters, digits, - and _) to text."
@@ -48,7 +49,7 @@ class CleanModelSerializer(serializers.ModelSerializer):
         try:
             instance.full_clean()
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
+            raise serializers.ValidationError(field_errors(exc)) from exc
         # clean() normalises values (identifiers): write what it settled on.
         return {**attrs, **{name: getattr(instance, name) for name in plain}}
 

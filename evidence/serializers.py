@@ -57,4 +57,4 @@ class EvidenceSerializer(CleanModelSerializer):
             "updated",
         ]
         read_only_fields = ["created", "updated"]
-        extra_kwargs = {"outcome": {"default": ""}}
+        extra_kwargs = {"outcome": {"default": ""}, "sample_size": {"min_value": 1}}
