@@ -54,7 +54,7 @@ def export_filename(stem: str, renderer: ExportRenderer) -> str:
 def export_response(request, references, stem: str):
     """Stream `references` in the negotiated export format as an attachment."""
     renderer = request.accepted_renderer
-    rows = references.prefetch_related(None).with_contributors().iterator(chunk_size=EXPORT_CHUNK)
+    rows = references.with_contributors().iterator(chunk_size=EXPORT_CHUNK)
     response = StreamingHttpResponse(
         renderer.stream(reference.to_record() for reference in rows),
         content_type=f"{renderer.media_type}; charset={renderer.charset}",
@@ -156,10 +156,11 @@ class ReferenceViewSet(ExportMixin, viewsets.ModelViewSet):
     ordering_fields = ["citekey", "year", "title", "updated"]
 
     def get_queryset(self):
-        references = Reference.objects.with_contributors()
-        if sees_unpublished(self.request.user):
-            return references.all()
-        return references.cited_by_published()
+        references = Reference.objects.all()
+        if not sees_unpublished(self.request.user):
+            references = references.cited_by_published()
+        # Exports prefetch contributors per chunk as they stream.
+        return references if self.is_export() else references.with_contributors()
 
     def references_of_list(self, queryset):
         return queryset

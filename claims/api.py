@@ -84,6 +84,8 @@ class ClaimViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         claims = visible_claims(self.request.user)
+        if self.is_export():
+            return claims
         if self.action == "list":
             return claims.prefetch_related("topics")
         return claims.with_evidence()
@@ -127,6 +129,8 @@ class TopicViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
     list_export_stem = "topics"
 
     def get_queryset(self):
+        if self.action != "retrieve" or self.is_export():
+            return Topic.objects.all()
         claims = visible_claims(self.request.user).prefetch_related("topics")
         return Topic.objects.prefetch_related(
             Prefetch("claims", queryset=claims, to_attr="visible_claims")

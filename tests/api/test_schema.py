@@ -1,0 +1,42 @@
+"""The OpenAPI document: it validates, and declares the export media types; docs are served."""
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+from citations.renderers import EXPORT_RENDERERS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def schema(anon):
+    response = anon.get("/api/schema/")
+    assert response.status_code == 200
+    return yaml.safe_load(response.content)
+
+
+def test_schema_is_valid_openapi_3(schema):
+    validate(schema)
+
+    assert schema["openapi"].startswith("3.")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/claims/", "/api/claims/{slug}/", "/api/references/", "/api/topics/{slug}/"],
+)
+def test_schema_declares_the_export_media_types(schema, path):
+    content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+
+    assert set(content) == {"application/json"} | {r.media_type for r in EXPORT_RENDERERS}
+
+
+def test_docs_page_serves_swagger_ui_without_a_cdn(anon, db):
+    response = anon.get("/api/docs/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    bundle = "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"
+    assert f'<script src="{bundle}"></script>' in html
+    assert "https://" not in html
