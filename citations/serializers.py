@@ -16,11 +16,12 @@ from config.exceptions import field_errors
 EXTRA_FIELDS_SHAPE = (
     "extra_fields maps BibTeX field names (lower case letters, digits, - and _) to text."
 )
-NUL_NOT_ALLOWED = "Null characters are not allowed."
 CITEKEY_SHAPE = "A citekey starts with a letter or digit; then letters, digits and _ : . + -."
+CITEKEY_FROZEN = "This citekey is cited by a claim and never changes."
 ENTRY_TYPE_SHAPE = "An entry type is a BibTeX type in letters only, e.g. article or book."
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,49}$")
 CITEKEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+-]*$")
+ENTRY_TYPE = re.compile(r"^[A-Za-z]+$")
 
 RESOLVERS = {
     "doi": "https://doi.org/{}",
@@ -74,6 +75,17 @@ class ReferenceSerializer(CleanModelSerializer):
     page_url = serializers.SerializerMethodField()
     contributors = ContributorSerializer(many=True, read_only=True)
     identifiers = serializers.SerializerMethodField()
+    # Patterns here (not only checks in validate_*) so the OpenAPI schema states them.
+    citekey = serializers.RegexField(
+        CITEKEY.pattern, max_length=100, error_messages={"invalid": CITEKEY_SHAPE}
+    )
+    entry_type = serializers.RegexField(
+        ENTRY_TYPE.pattern,
+        max_length=40,
+        required=False,
+        error_messages={"invalid": ENTRY_TYPE_SHAPE},
+    )
+    extra_fields = serializers.DictField(child=serializers.CharField(), required=False)
 
     class Meta:
         model = Reference
@@ -120,24 +132,17 @@ class ReferenceSerializer(CleanModelSerializer):
         }
 
     def validate_citekey(self, value):
-        if not CITEKEY.match(value):
-            raise serializers.ValidationError(CITEKEY_SHAPE)
+        renamed = self.instance is not None and value != self.instance.citekey
+        if renamed and self.instance.evidence.exists():
+            raise serializers.ValidationError(CITEKEY_FROZEN)
         return value
 
     def validate_entry_type(self, value):
-        if not value.isascii() or not value.isalpha():
-            raise serializers.ValidationError(ENTRY_TYPE_SHAPE)
         return value.lower()
 
     def validate_extra_fields(self, value):
-        fine = isinstance(value, dict) and all(
-            isinstance(key, str) and FIELD_NAME.match(key) and isinstance(text, str)
-            for key, text in value.items()
-        )
-        if not fine:
+        if not all(FIELD_NAME.match(key) for key in value):
             raise serializers.ValidationError(EXTRA_FIELDS_SHAPE)
-        if any("\x00" in text for text in value.values()):
-            raise serializers.ValidationError(NUL_NOT_ALLOWED)
         return value
 
 

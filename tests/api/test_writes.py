@@ -6,7 +6,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 
 from citations.identifiers import INVALID_DOI
 from citations.models import Reference
-from citations.serializers import CITEKEY_SHAPE, ENTRY_TYPE_SHAPE, EXTRA_FIELDS_SHAPE
+from citations.serializers import (
+    CITEKEY_FROZEN,
+    CITEKEY_SHAPE,
+    ENTRY_TYPE_SHAPE,
+    EXTRA_FIELDS_SHAPE,
+)
 from claims.models import OVERRIDE_NEEDS_RATIONALE, Claim
 from config.exceptions import field_errors
 from evidence.models import CI_NEEDS_BOTH, CI_ORDER, Evidence
@@ -52,11 +57,15 @@ def test_reference_write_normalises_identifiers(curator_api, library):
         ),
         (
             {"citekey": "n1", "title": "T", "extra_fields": ["x"]},
+            {"extra_fields": ['Expected a dictionary of items but got type "list".']},
+        ),
+        (
+            {"citekey": "n1", "title": "T", "extra_fields": {"Bad Key": "x"}},
             {"extra_fields": [EXTRA_FIELDS_SHAPE]},
         ),
         (
-            {"citekey": "n1", "title": "T", "extra_fields": {"note": 5}},
-            {"extra_fields": [EXTRA_FIELDS_SHAPE]},
+            {"citekey": "n1", "title": "T", "extra_fields": {"note": ["x"]}},
+            {"extra_fields": {"note": ["Not a valid string."]}},
         ),
         (
             {"citekey": "n1", "title": "T", "year": 3000},
@@ -89,7 +98,7 @@ def test_duplicate_citekey_and_doi_are_400(curator_api, library):
     doi_response = curator_api.post("/api/references/", duplicate_doi, format="json")
 
     assert key_response.status_code == doi_response.status_code == 400
-    assert key_response.json() == {"citekey": ["reference with this citekey already exists."]}
+    assert key_response.json() == {"citekey": ["Reference with this Citekey already exists."]}
     assert doi_response.json() == {"doi": ["Reference with this DOI already exists."]}
 
 
@@ -184,3 +193,21 @@ def test_malformed_json_is_400(curator_api, library):
     )
 
     assert response.status_code == 400
+
+
+def test_a_cited_citekey_never_changes(curator_api, library):
+    url = "/api/references/rickard2008progesterone/"
+
+    response = curator_api.patch(url, {"citekey": "renamed2008"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"citekey": [CITEKEY_FROZEN]}
+
+
+def test_an_uncited_citekey_may_change(curator_api, library):
+    curator_api.post("/api/references/", {"citekey": "draft1", "title": "T"}, format="json")
+
+    response = curator_api.patch("/api/references/draft1/", {"citekey": "draft2"}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["citekey"] == "draft2"
