@@ -21,6 +21,7 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loaddata seed
+	$(BIN)/python manage.py regrade
 	$(BIN)/python manage.py ensure_demo_curator
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

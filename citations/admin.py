@@ -1,6 +1,7 @@
 """Curation of references: contributors inline, identifiers, verification."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -53,6 +54,8 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         "as_cited",
         "contributors__person__family",
     ]
+    ordering = ["citekey"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [ContributorInline]
     actions = ["mark_verified"]
     readonly_fields = ["created", "updated"]

@@ -12,6 +12,7 @@ from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.records import BibRecord, Name
 
 YEAR_MIN, YEAR_MAX = 1400, 2100
+YEAR_OUT_OF_RANGE = f"Year must be between {YEAR_MIN} and {YEAR_MAX}."
 BOOKTITLE_TYPES = {"inproceedings", "incollection", "inbook", "conference", "bookinbook"}
 
 
@@ -177,21 +178,29 @@ class Reference(models.Model):
     def natural_key(self):
         return (self.citekey,)
 
-    def clean(self):
+    def clean_fields(self, exclude=None):
+        """Normalise identifiers first, so length checks see the stored form."""
+        exclude = set(exclude or ())
         errors = {}
         if self.doi == "":
             self.doi = None
         for field, normalize in NORMALIZERS.items():
             value = getattr(self, field)
-            if value:
+            if value and field not in exclude:
                 try:
                     setattr(self, field, normalize(value))
                 except InvalidIdentifier as exc:
-                    errors[field] = str(exc)
-        if self.year is not None and not YEAR_MIN <= self.year <= YEAR_MAX:
-            errors["year"] = f"Year must be between {YEAR_MIN} and {YEAR_MAX}."
+                    errors[field] = [str(exc)]
+        try:
+            super().clean_fields(exclude=exclude | set(errors))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
         if errors:
             raise ValidationError(errors)
+
+    def clean(self):
+        if self.year is not None and not YEAR_MIN <= self.year <= YEAR_MAX:
+            raise ValidationError({"year": YEAR_OUT_OF_RANGE})
 
     def to_record(self) -> BibRecord:
         """This reference as a plain record (uses prefetched contributors when present)."""

@@ -1,10 +1,31 @@
-"""Curation of claims: evidence inline with reference autocomplete, topics, relations."""
+"""Curation of claims: evidence inline with reference autocomplete, topics, relations.
 
-from django.contrib import admin
+Saving a claim regrades it once its evidence inlines are saved. Status changes only through
+the workflow actions, which call claims.services and report each refused claim.
+"""
+
+from functools import partial
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from claims.models import Claim, ClaimRelation, Topic
+from claims.services import (
+    claim_publish,
+    claim_retract,
+    claim_return_to_draft,
+    claim_submit_for_review,
+)
+from evidence.history import claim_grade_history
 from evidence.models import Evidence
+from evidence.services import claim_regrade
+
+NO_GRADE_HISTORY = "No grade yet."
 
 
 class EvidenceInline(admin.StackedInline):
@@ -51,6 +72,12 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class RetractForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="Shown to readers in a banner."
+    )
+
+
 @admin.register(Claim)
 class ClaimAdmin(SimpleHistoryAdmin):
     list_display = [
@@ -69,12 +96,16 @@ class ClaimAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["statement"]}
     autocomplete_fields = ["topics"]
     inlines = [EvidenceInline, RelationInline]
+    actions = ["submit_for_review", "publish", "return_to_draft", "retract"]
     readonly_fields = [
+        "status",
+        "retraction_reason",
         "grade_level",
         "grade_direction",
         "grade_reasons",
         "grade_rubric",
         "graded_at",
+        "grade_history",
         "published_at",
         "created",
         "updated",
@@ -94,6 +125,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
                     "grade_reasons",
                     "grade_rubric",
                     "graded_at",
+                    "grade_history",
                     "grade_override",
                     "override_rationale",
                 ]
@@ -112,6 +144,69 @@ class ClaimAdmin(SimpleHistoryAdmin):
     @admin.display(description="Against", ordering="contradicting_count")
     def contradicting(self, obj):
         return obj.contradicting_count
+
+    @admin.display(description="Grade history")
+    def grade_history(self, obj):
+        changes = claim_grade_history(obj) if obj.pk else []
+        if not changes:
+            return NO_GRADE_HISTORY
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (f"{c.date:%Y-%m-%d %H:%M}", c.level, c.direction, c.override, c.user, c.reason)
+                for c in changes
+            ),
+        )
+        header = "<tr><th>Date</th><th>Level</th><th>Direction</th><th>Override</th>"
+        return format_html(header + "<th>By</th><th>Why</th></tr>{}", rows)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        claim_regrade(claim=form.instance, actor=request.user)
+
+    @admin.action(description="Submit selected claims for review")
+    def submit_for_review(self, request, queryset):
+        self._transition(request, queryset, claim_submit_for_review, "Submitted for review")
+
+    @admin.action(description="Publish selected claims")
+    def publish(self, request, queryset):
+        self._transition(request, queryset, claim_publish, "Published")
+
+    @admin.action(description="Return selected claims to draft")
+    def return_to_draft(self, request, queryset):
+        self._transition(request, queryset, claim_return_to_draft, "Returned to draft")
+
+    @admin.action(description="Retract selected claims (asks for a reason)")
+    def retract(self, request, queryset):
+        form = RetractForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            service = partial(claim_retract, reason=form.cleaned_data["reason"])
+            self._transition(request, queryset, service, "Retracted")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Retract claims",
+            "opts": self.model._meta,
+            "claims": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/claims/claim/retract.html", context)
+
+    def _transition(self, request, queryset, service, done: str) -> None:
+        moved = 0
+        for claim in queryset:
+            try:
+                service(claim=claim, actor=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{claim.slug}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                moved += 1
+        if moved:
+            self.message_user(request, f"{done}: {moved} claim(s).", messages.SUCCESS)
 
 
 @admin.register(ClaimRelation)

@@ -1,9 +1,14 @@
-"""Curation of evidence items on their own (they are also inline on each claim)."""
+"""Curation of evidence items on their own (they are also inline on each claim).
+
+Saving or deleting an item goes through evidence.services, which regrades its claim.
+"""
 
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from evidence.models import Evidence
+from evidence.services import evidence_delete, evidence_save
 
 
 @admin.register(Evidence)
@@ -38,3 +43,14 @@ class EvidenceAdmin(SimpleHistoryAdmin):
     ]
     autocomplete_fields = ["claim", "reference"]
     readonly_fields = ["created", "updated"]
+
+    def save_model(self, request, obj, form, change):
+        evidence_save(evidence=obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        evidence_delete(evidence=obj, actor=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for item in queryset.select_related("claim"):
+            evidence_delete(evidence=item, actor=request.user)

@@ -16,6 +16,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WHITENOISE_AUTOREFRESH = True  # no collectstatic before tests
 # Tests make many anonymous requests; the throttle test sets its own rate.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405

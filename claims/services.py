@@ -1,0 +1,103 @@
+"""The curation workflow of a claim, and the curator's override of its grade.
+
+    draft --submit--> in_review --publish--> published --retract--> retracted
+      ^                   |
+      +--return to draft--+
+
+Publishing needs at least one evidence item and a computed grade. A retracted claim stays
+public with a banner and its reason: nothing is deleted. Each transition locks the claim row,
+checks the state it finds there, and records who made it and why in the claim's history.
+Services return the caller's instance, brought up to date.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from claims.models import Claim, Status
+from evidence.history import save_with_history
+
+CANNOT_SUBMIT = "Only a draft claim can be submitted for review."
+CANNOT_PUBLISH = "Only a claim in review can be published."
+CANNOT_RETRACT = "Only a published claim can be retracted."
+CANNOT_RETURN_TO_DRAFT = "Only a claim in review can be returned to draft."
+PUBLISH_NEEDS_EVIDENCE = "A claim needs at least one evidence item before it is published."
+PUBLISH_NEEDS_GRADE = "A claim needs a computed grade before it is published."
+RETRACTION_NEEDS_REASON = "A retraction needs a reason."
+
+SUBMITTED = "submitted for review"
+PUBLISHED = "published"
+RETRACTED = "retracted"
+RETURNED_TO_DRAFT = "returned to draft"
+OVERRIDE_SET = "grade override set"
+OVERRIDE_CLEARED = "grade override cleared"
+
+
+@transaction.atomic
+def claim_submit_for_review(*, claim: Claim, actor=None) -> Claim:
+    locked = _locked(claim, allowed=Status.DRAFT, error=CANNOT_SUBMIT)
+    return _move(claim, locked, Status.IN_REVIEW, actor=actor, reason=SUBMITTED)
+
+
+@transaction.atomic
+def claim_publish(*, claim: Claim, actor=None) -> Claim:
+    locked = _locked(claim, allowed=Status.IN_REVIEW, error=CANNOT_PUBLISH)
+    if not locked.evidence.exists():
+        raise ValidationError(PUBLISH_NEEDS_EVIDENCE)
+    if not locked.grade_level:
+        raise ValidationError(PUBLISH_NEEDS_GRADE)
+    locked.published_at = timezone.now()
+    locked.curator = locked.curator or actor
+    return _move(claim, locked, Status.PUBLISHED, actor=actor, reason=PUBLISHED)
+
+
+@transaction.atomic
+def claim_retract(*, claim: Claim, reason: str, actor=None) -> Claim:
+    if not reason or not reason.strip():
+        raise ValidationError(RETRACTION_NEEDS_REASON)
+    locked = _locked(claim, allowed=Status.PUBLISHED, error=CANNOT_RETRACT)
+    locked.retraction_reason = reason.strip()
+    return _move(claim, locked, Status.RETRACTED, actor=actor, reason=RETRACTED)
+
+
+@transaction.atomic
+def claim_return_to_draft(*, claim: Claim, actor=None) -> Claim:
+    locked = _locked(claim, allowed=Status.IN_REVIEW, error=CANNOT_RETURN_TO_DRAFT)
+    return _move(claim, locked, Status.DRAFT, actor=actor, reason=RETURNED_TO_DRAFT)
+
+
+@transaction.atomic
+def claim_override_grade(*, claim: Claim, level: str, rationale: str, actor=None) -> Claim:
+    """Set the curator's level beside the computed one; an empty level clears the override.
+
+    The model requires level and rationale together (OVERRIDE_NEEDS_RATIONALE,
+    RATIONALE_NEEDS_OVERRIDE) and full_clean raises those messages.
+    """
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    locked.grade_override, locked.override_rationale = level, rationale.strip()
+    locked.full_clean()
+    reason = OVERRIDE_SET if level else OVERRIDE_CLEARED
+    save_with_history(locked, actor=actor, reason=reason)
+    return _sync(claim, locked)
+
+
+def _locked(claim: Claim, *, allowed: str, error: str) -> Claim:
+    """The claim as stored now, locked for this transaction; refused unless in `allowed`."""
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.status != allowed:
+        raise ValidationError(error)
+    return claim
+
+
+def _move(claim: Claim, locked: Claim, status: str, *, actor, reason: str) -> Claim:
+    locked.status = status
+    locked.full_clean()
+    save_with_history(locked, actor=actor, reason=reason)
+    return _sync(claim, locked)
+
+
+def _sync(claim: Claim, stored: Claim) -> Claim:
+    """Bring the caller's instance up to date with what was just stored."""
+    for field in Claim._meta.concrete_fields:
+        setattr(claim, field.attname, getattr(stored, field.attname))
+    return claim

@@ -1,0 +1,63 @@
+"""Write the engine's grades into fixtures/seed.json, so the seed loads already graded.
+
+Loads the seed into a throwaway in-memory SQLite database, regrades every claim with the
+same service the app uses (labels and all), and sets the grade fields of each claim in the
+JSON, keeping everything else as it is. Run after any change to the seed's evidence or to
+the rubric; tests/evidence/test_seed_grades.py fails until you do:
+
+    .venv/bin/python scripts/grade_seed.py
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "fixtures" / "seed.json"
+GRADED_AT = "2026-11-27T00:00:00Z"  # fixed, so regenerating an unchanged seed changes nothing
+
+
+def computed_grades() -> dict:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = "sqlite://:memory:"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from claims.models import Claim
+    from evidence.services import claims_regrade
+
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", str(SEED), verbosity=0)
+    claims_regrade()
+    rows = Claim.objects.values_list(
+        "slug", "grade_level", "grade_direction", "grade_reasons", "grade_rubric"
+    )
+    return {slug: values for slug, *values in rows}
+
+
+def main() -> None:
+    grades = computed_grades()
+    objects = json.loads(SEED.read_text(encoding="utf-8"))
+    for obj in objects:
+        if obj["model"] == "claims.claim":
+            fields = obj["fields"]
+            level, direction, reasons, rubric = grades[fields["slug"]]
+            fields.update(
+                grade_level=level,
+                grade_direction=direction,
+                grade_reasons=reasons,
+                grade_rubric=rubric,
+                graded_at=GRADED_AT,
+            )
+    SEED.write_text(json.dumps(objects, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for slug, (level, direction, reasons, _) in sorted(grades.items()):
+        sys.stdout.write(f"{slug}: {level}, {direction}\n")
+        sys.stdout.writelines(f"  - {reason}\n" for reason in reasons)
+
+
+if __name__ == "__main__":
+    main()

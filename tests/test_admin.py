@@ -1,0 +1,107 @@
+"""The curator admin: every page answers for a curator, at a bounded number of queries."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ContributorFactory, EvidenceFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    ("citations", "reference"),
+    ("citations", "person"),
+    ("claims", "claim"),
+    ("claims", "topic"),
+    ("claims", "claimrelation"),
+    ("evidence", "evidence"),
+]
+
+
+def populate(count):
+    for _ in range(count):
+        item = EvidenceFactory()
+        ContributorFactory(reference=item.reference, position=0)
+        item.claim.topics.add(TopicFactory())
+
+
+@pytest.mark.parametrize(("app", "model"), MODELS)
+def test_changelist_query_count_does_not_grow_with_rows(
+    curator_client, django_assert_max_num_queries, app, model
+):
+    url = reverse(f"admin:{app}_{model}_changelist")
+    populate(2)
+    with django_assert_max_num_queries(20) as few:
+        assert curator_client.get(url).status_code == 200
+    populate(25)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = curator_client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("app", "model"), MODELS)
+def test_add_form_answers_for_a_curator(curator_client, app, model):
+    response = curator_client.get(reverse(f"admin:{app}_{model}_add"))
+    assert response.status_code == 200
+
+
+def test_change_forms_and_history_answer_for_a_curator(curator_client):
+    item = EvidenceFactory()
+    for name, obj in [
+        ("claims_claim", item.claim),
+        ("citations_reference", item.reference),
+        ("evidence_evidence", item),
+    ]:
+        for view in ("change", "history"):
+            url = reverse(f"admin:{name}_{view}", args=[obj.pk])
+            assert curator_client.get(url).status_code == 200, url
+
+
+def test_claim_changelist_shows_counts_for_and_against(curator_client):
+    item = EvidenceFactory(stance="contradicts")
+    EvidenceFactory(claim=item.claim, stance="supports")
+    EvidenceFactory(claim=item.claim, stance="supports")
+    response = curator_client.get(reverse("admin:claims_claim_changelist"))
+    row = next(r for r in response.context["cl"].result_list if r.pk == item.claim.pk)
+    assert (row.supporting_count, row.contradicting_count) == (2, 1)
+
+
+def test_reference_search_and_autocomplete(curator_client):
+    item = EvidenceFactory(reference__title="Spinal bone loss and ovulatory disturbances")
+    response = curator_client.get(
+        reverse("admin:citations_reference_changelist"), {"q": "ovulatory"}
+    )
+    assert [r.pk for r in response.context["cl"].result_list] == [item.reference.pk]
+    autocomplete = curator_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "evidence",
+            "model_name": "evidence",
+            "field_name": "reference",
+            "term": "ovulatory",
+        },
+    )
+    assert autocomplete.json()["results"][0]["id"] == str(item.reference.pk)
+
+
+def test_anonymous_users_are_sent_to_the_admin_login(client):
+    response = client.get(reverse("admin:claims_claim_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_curators_cannot_delete_claims_or_references(curator):
+    assert curator.has_perm("claims.change_claim")
+    assert curator.has_perm("evidence.delete_evidence")
+    assert not curator.has_perm("claims.delete_claim")
+    assert not curator.has_perm("citations.delete_reference")
+
+
+def test_mark_verified_action_updates_selected(curator_client):
+    item = EvidenceFactory(reference__verification="unverified")
+    response = curator_client.post(
+        reverse("admin:citations_reference_changelist"),
+        {"action": "mark_verified", "_selected_action": [item.reference.pk]},
+    )
+    assert response.status_code == 302
+    item.reference.refresh_from_db()
+    assert item.reference.verification == "verified"
