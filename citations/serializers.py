@@ -118,7 +118,13 @@ class ReferenceSerializer(CleanModelSerializer):
             "updated",
         ]
         read_only_fields = ["created", "updated"]
-        extra_kwargs = {"doi": {"allow_null": True, "required": False}}
+        # Identifiers are checked for length once normalised ("PMID: 18276762" is 8 digits).
+        extra_kwargs = {
+            "doi": {"allow_null": True, "required": False, "max_length": 300},
+            "pmid": {"max_length": 50},
+            "pmcid": {"max_length": 50},
+            "isbn": {"max_length": 50},
+        }
 
     def get_page_url(self, reference) -> str:
         return reference.get_absolute_url()

@@ -6,8 +6,10 @@ Anonymous readers see public claims (published and retracted); curators see ever
 import django_filters
 from django.db import transaction
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from citations.api import LOOKUP_REGEX, ExportMixin, export_schema
 from citations.models import Reference
@@ -16,8 +18,17 @@ from claims.models import Claim, Direction, GradeLevel, Population, Status, Topi
 from claims.serializers import (
     ClaimListSerializer,
     ClaimSerializer,
+    OverrideGradeSerializer,
+    RetractSerializer,
     TopicDetailSerializer,
     TopicSerializer,
+)
+from claims.services import (
+    claim_override_grade,
+    claim_publish,
+    claim_retract,
+    claim_return_to_draft,
+    claim_submit_for_review,
 )
 from evidence.models import Design, Stance
 
@@ -96,6 +107,46 @@ class ClaimViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
     def perform_create(self, serializer):
         with transaction.atomic():
             serializer.save(curator=self.request.user)
+
+    @extend_schema(request=None, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, slug=None):
+        """Draft to in review."""
+        return self.transition(claim_submit_for_review)
+
+    @extend_schema(request=None, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, slug=None):
+        """In review to published: needs evidence and a computed grade."""
+        return self.transition(claim_publish)
+
+    @extend_schema(request=None, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"], url_path="return-to-draft")
+    def return_to_draft(self, request, slug=None):
+        """In review back to draft."""
+        return self.transition(claim_return_to_draft)
+
+    @extend_schema(request=RetractSerializer, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def retract(self, request, slug=None):
+        """Published to retracted, with the reason readers will see."""
+        return self.transition(claim_retract, RetractSerializer)
+
+    @extend_schema(request=OverrideGradeSerializer, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"], url_path="override-grade")
+    def override_grade(self, request, slug=None):
+        """Set (or, with an empty level, clear) the curator's level beside the computed one."""
+        return self.transition(claim_override_grade, OverrideGradeSerializer)
+
+    def transition(self, service, input_serializer=None):
+        claim = self.get_object()
+        arguments = {}
+        if input_serializer is not None:
+            given = input_serializer(data=self.request.data)
+            given.is_valid(raise_exception=True)
+            arguments = given.validated_data
+        service(claim=claim, actor=self.request.user, **arguments)
+        return Response(self.get_serializer(claim).data)
 
     def references_of_list(self, claims):
         return Reference.objects.filter(evidence__claim__in=claims.values("pk")).distinct()

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from citations.serializers import CleanModelSerializer, SlugField
-from claims.models import Claim, Topic
+from claims.models import Claim, GradeLevel, Topic
 from evidence.serializers import EvidenceItemSerializer
 from evidence.wording import plain_language
 
@@ -76,18 +76,28 @@ class ClaimSerializer(CleanModelSerializer, ClaimListSerializer):
             "evidence",
             "created",
         ]
-        # The computed grade is written by grading, never by hand: a curator overrides it.
+        # Grading writes the computed grade; the workflow actions (claims.services) write the
+        # status, the override and the retraction, each with its rules and its history.
         read_only_fields = [
-            "grade_level",
-            "grade_direction",
-            "grade_reasons",
-            "grade_rubric",
-            "graded_at",
+            "status",
+            *GRADE_FIELDS,
+            "retraction_reason",
             "published_at",
             "reviewed_at",
             "created",
             "updated",
         ]
+
+
+class RetractSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the claim no longer stands; shown with it.")
+
+
+class OverrideGradeSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(
+        choices=GradeLevel.choices, allow_blank=True, help_text="Empty clears the override."
+    )
+    rationale = serializers.CharField(allow_blank=True, required=False, default="")
 
 
 class TopicSerializer(CleanModelSerializer):

@@ -1,17 +1,17 @@
 """Evidence items on the API: anyone reads those of public claims; curators write.
 
-Every write goes through `evidence_changed`, the one place where a change of evidence
-reaches the grade of the claims it touched.
+Writes go through `evidence.services`, which regrades the claims they touch in the same
+transaction.
 """
 
 import django_filters
-from django.db import transaction
 from rest_framework import viewsets
 
 from citations.api import YearFilter
 from claims.curators import sees_unpublished
 from evidence.models import Design, Evidence, ItemPopulation, RiskOfBias, Stance
 from evidence.serializers import EvidenceSerializer
+from evidence.services import evidence_create, evidence_delete, evidence_update
 
 
 class EvidenceFilter(django_filters.FilterSet):
@@ -50,22 +50,13 @@ class EvidenceViewSet(viewsets.ModelViewSet):
         evidence = Evidence.objects.select_related("claim", "reference")
         return evidence.all() if sees_unpublished(self.request.user) else evidence.public()
 
-    @transaction.atomic
     def perform_create(self, serializer):
-        evidence = serializer.save(curator=self.request.user)
-        self.evidence_changed(evidence.claim)
+        serializer.instance = evidence_create(actor=self.request.user, **serializer.validated_data)
 
-    @transaction.atomic
     def perform_update(self, serializer):
-        claim_before = serializer.instance.claim
-        evidence = serializer.save()
-        self.evidence_changed(claim_before, evidence.claim)
+        serializer.instance = evidence_update(
+            evidence=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
 
-    @transaction.atomic
     def perform_destroy(self, instance):
-        claim = instance.claim
-        instance.delete()
-        self.evidence_changed(claim)
-
-    def evidence_changed(self, *claims):
-        """The single call site for regrading the touched claims (evidence.services adds it)."""
+        evidence_delete(evidence=instance, actor=self.request.user)

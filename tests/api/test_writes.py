@@ -13,6 +13,7 @@ from citations.serializers import (
     EXTRA_FIELDS_SHAPE,
 )
 from claims.models import OVERRIDE_NEEDS_RATIONALE, Claim
+from claims.services import CANNOT_PUBLISH
 from config.exceptions import field_errors
 from evidence.models import CI_NEEDS_BOTH, CI_ORDER, Evidence
 
@@ -32,7 +33,7 @@ def test_reference_write_normalises_identifiers(curator_api, library):
         "citekey": "new2020x",
         "title": "T",
         "doi": "https://doi.org/10.1000/ABC",
-        "pmid": "007",
+        "pmid": "PMID: 0000000007",
     }
 
     response = curator_api.post("/api/references/", data, format="json")
@@ -159,22 +160,37 @@ def test_missing_fields_are_400(curator_api, library):
 
 
 def test_override_without_rationale_is_400(curator_api, library):
-    response = curator_api.patch(
-        "/api/claims/prko-bone-mass/", {"grade_override": "low"}, format="json"
-    )
+    url = "/api/claims/prko-bone-mass/override-grade/"
+
+    response = curator_api.post(url, {"level": "low"}, format="json")
 
     assert response.status_code == 400
     assert response.json() == {"override_rationale": [OVERRIDE_NEEDS_RATIONALE]}
     assert Claim.objects.get(slug="prko-bone-mass").grade_override == ""
 
 
+def test_override_with_rationale_shows_beside_the_computed_grade(curator_api, library):
+    url = "/api/claims/prko-bone-mass/override-grade/"
+
+    response = curator_api.post(url, {"level": "low", "rationale": "One lab."}, format="json")
+
+    assert response.status_code == 200
+    assert (response.json()["grade_override"], response.json()["override_rationale"]) == (
+        "low",
+        "One lab.",
+    )
+
+
 def test_computed_grade_is_read_only(curator_api, library):
     response = curator_api.patch(
-        "/api/claims/prko-bone-mass/", {"grade_level": "high", "summary": "S"}, format="json"
+        "/api/claims/prko-bone-mass/",
+        {"grade_level": "high", "status": "draft", "summary": "S"},
+        format="json",
     )
 
     assert response.status_code == 200
-    assert Claim.objects.get(slug="prko-bone-mass").grade_level == ""
+    claim = Claim.objects.get(slug="prko-bone-mass")
+    assert (claim.grade_level, claim.status, claim.summary) == ("", "published", "S")
 
 
 def test_claim_with_unknown_topic_writes_nothing(curator_api, library):
@@ -211,3 +227,55 @@ def test_an_uncited_citekey_may_change(curator_api, library):
 
     assert response.status_code == 200
     assert response.json()["citekey"] == "draft2"
+
+
+def test_claim_goes_from_draft_to_published_through_the_workflow(curator_api, anon, library):
+    curator_api.post("/api/claims/", {"statement": "New.", "slug": "new"}, format="json")
+    evidence = {**EVIDENCE, "claim": "new"}
+
+    assert curator_api.post("/api/evidence/", evidence, format="json").status_code == 201
+    assert curator_api.post("/api/claims/new/submit/").json()["status"] == "in_review"
+    published = curator_api.post("/api/claims/new/publish/")
+
+    assert published.status_code == 200
+    assert published.json()["status"] == "published"
+    assert published.json()["grade_level"] == "high"
+    assert anon.get("/api/claims/new/").status_code == 200
+
+
+def test_publishing_a_draft_directly_is_400(curator_api, library):
+    response = curator_api.post("/api/claims/secret-draft/publish/")
+
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": [CANNOT_PUBLISH]}
+    assert Claim.objects.get(slug="secret-draft").status == "draft"
+
+
+def test_retraction_needs_a_reason(curator_api, library):
+    url = "/api/claims/prko-bone-mass/retract/"
+
+    missing = curator_api.post(url, {}, format="json")
+    retracted = curator_api.post(url, {"reason": "Misread figure 2."}, format="json")
+
+    assert missing.status_code == 400
+    assert missing.json() == {"reason": ["This field is required."]}
+    assert retracted.json()["retraction_reason"] == "Misread figure 2."
+    assert retracted.json()["status"] == "retracted"
+
+
+def test_workflow_actions_are_refused_to_anonymous_and_staff(anon, staff_api, library):
+    for client in (anon, staff_api):
+        assert (
+            client.post("/api/claims/prko-bone-mass/retract/", {"reason": "x"}).status_code == 403
+        )
+    assert Claim.objects.get(slug="prko-bone-mass").status == "published"
+
+
+def test_evidence_writes_regrade_the_claim(curator_api, library):
+    item = curator_api.post("/api/evidence/", EVIDENCE, format="json").json()
+    graded = Claim.objects.get(slug="prko-bone-mass")
+
+    curator_api.delete(item["api_url"])
+
+    assert graded.grade_level == "high"
+    assert Claim.objects.get(slug="prko-bone-mass").grade_level == "low"
