@@ -21,6 +21,8 @@ from citations.models import YEAR_MAX, YEAR_MIN, Reference, Verification
 from citations.renderers import EXPORT_RENDERERS, CSLJSONRenderer, ExportRenderer
 from citations.serializers import ReferenceSerializer
 from claims.curators import sees_unpublished
+from claims.models import Claim
+from evidence.models import Evidence
 
 EXPORT_ACTIONS = {"list", "retrieve"}
 EXPORT_CHUNK = 500
@@ -116,8 +118,8 @@ class ReferenceFilter(django_filters.FilterSet):
     year_min = YearFilter("gte", label="Published in or after this year")
     year_max = YearFilter("lte", label="Published in or before this year")
     entry_type = django_filters.CharFilter()
-    claim = django_filters.CharFilter(field_name="evidence__claim__slug", distinct=True)
-    topic = django_filters.CharFilter(field_name="evidence__claim__topics__slug", distinct=True)
+    claim = django_filters.CharFilter(method="filter_claim", label="Cited by this claim (slug)")
+    topic = django_filters.CharFilter(method="filter_topic", label="Cited in this topic (slug)")
 
     class Meta:
         model = Reference
@@ -134,6 +136,18 @@ class ReferenceFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_claim(self, queryset, name, value):
+        return self.cited_by(queryset, slug=value)
+
+    def filter_topic(self, queryset, name, value):
+        return self.cited_by(queryset, topics__slug=value)
+
+    def cited_by(self, queryset, **claim_lookups):
+        # Only claims the reader may see: a filter must not reveal what drafts cite.
+        user = getattr(self.request, "user", None)
+        claims = Claim.objects.visible_to(user).filter(**claim_lookups)
+        return queryset.filter(pk__in=Evidence.objects.filter(claim__in=claims).values("reference"))
 
     def filter_doi(self, queryset, name, value):
         try:

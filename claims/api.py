@@ -13,7 +13,6 @@ from rest_framework.response import Response
 
 from citations.api import LOOKUP_REGEX, ExportMixin, export_schema
 from citations.models import Reference
-from claims.curators import sees_unpublished
 from claims.models import Claim, Direction, GradeLevel, Population, Status, Topic
 from claims.serializers import (
     ClaimListSerializer,
@@ -31,10 +30,6 @@ from claims.services import (
     claim_submit_for_review,
 )
 from evidence.models import Design, Stance
-
-
-def visible_claims(user):
-    return Claim.objects.all() if sees_unpublished(user) else Claim.objects.public()
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -94,7 +89,7 @@ class ClaimViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
     list_export_stem = "claims"
 
     def get_queryset(self):
-        claims = visible_claims(self.request.user)
+        claims = Claim.objects.visible_to(self.request.user)
         if self.is_export():
             return claims
         if self.action == "list":
@@ -182,7 +177,7 @@ class TopicViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         if self.action != "retrieve" or self.is_export():
             return Topic.objects.all()
-        claims = visible_claims(self.request.user).prefetch_related("topics")
+        claims = Claim.objects.visible_to(self.request.user).prefetch_related("topics")
         return Topic.objects.prefetch_related(
             Prefetch("claims", queryset=claims, to_attr="visible_claims")
         )

@@ -38,4 +38,4 @@ def sync_curators_group(group_model, permission_model) -> None:
 
 def sees_unpublished(user) -> bool:
     """Curators (and superusers) read drafts, and references no public claim cites yet."""
-    return user.has_perm("claims.view_claim")
+    return user is not None and user.has_perm("claims.view_claim")

@@ -137,3 +137,13 @@ def test_page_size_is_capped(anon, db):
 )
 def test_unmatchable_lookups_are_404(anon, db, path):
     assert anon.get(path).status_code == 404
+
+
+def test_reference_filters_do_not_reveal_what_drafts_cite(anon, curator_api, library):
+    EvidenceFactory(claim=library["draft"], reference=library["references"][0])
+
+    assert citekeys(anon.get("/api/references/?claim=secret-draft")) == []
+    assert citekeys(curator_api.get("/api/references/?claim=secret-draft")) == [
+        "hidden2021draft",
+        "rickard2008progesterone",
+    ]
