@@ -8,6 +8,7 @@ bad input is a 400 with field errors and never reaches the database to become a 
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from citations.models import Contributor, Reference
@@ -28,6 +29,13 @@ RESOLVERS = {
     "pmid": "https://pubmed.ncbi.nlm.nih.gov/{}/",
     "pmcid": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}/",
 }
+
+
+@extend_schema_field(
+    {"type": "string", "anyOf": [{"format": "uri"}, {"maxLength": 0}], "maxLength": 1000}
+)
+class OptionalURLField(serializers.URLField):
+    """A URL, or empty when a record has none (the schema's "uri" format alone refuses "")."""
 
 
 class SlugField(serializers.SlugRelatedField):
@@ -86,6 +94,7 @@ class ReferenceSerializer(CleanModelSerializer):
         error_messages={"invalid": ENTRY_TYPE_SHAPE},
     )
     extra_fields = serializers.DictField(child=serializers.CharField(), required=False)
+    url = OptionalURLField(max_length=1000, allow_blank=True, required=False)
 
     class Meta:
         model = Reference
@@ -159,6 +168,7 @@ class ReferenceSummarySerializer(serializers.ModelSerializer):
         view_name="api:reference-detail", lookup_field="citekey"
     )
     page_url = serializers.SerializerMethodField()
+    url = OptionalURLField(read_only=True)
 
     class Meta:
         model = Reference

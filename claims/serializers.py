@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from citations.serializers import CleanModelSerializer, SlugField
-from claims.models import Claim, GradeLevel, Topic
+from claims.models import Claim, Direction, GradeLevel, Topic
 from evidence.serializers import EvidenceItemSerializer
 from evidence.wording import plain_language
 
@@ -36,6 +36,10 @@ class ClaimListSerializer(serializers.ModelSerializer):
     page_url = serializers.CharField(source="get_absolute_url", read_only=True)
     topics = SlugField(slug_field="slug", many=True, queryset=Topic.objects.all(), required=False)
     plain_language = serializers.SerializerMethodField()
+    # Declared so the schema says they may be empty (not graded yet, no override).
+    grade_level = serializers.ChoiceField(GradeLevel.choices, allow_blank=True, read_only=True)
+    grade_direction = serializers.ChoiceField(Direction.choices, allow_blank=True, read_only=True)
+    grade_override = serializers.ChoiceField(GradeLevel.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Claim

@@ -40,3 +40,18 @@ def test_docs_page_serves_swagger_ui_without_a_cdn(anon, db):
     bundle = "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"
     assert f'<script src="{bundle}"></script>' in html
     assert "https://" not in html
+
+
+def test_schema_says_reads_need_no_credentials_and_writes_do(schema):
+    claims = schema["paths"]["/api/claims/"]
+
+    assert {} in claims["get"]["security"]
+    assert {} not in claims["post"]["security"]
+
+
+def test_schema_documents_error_responses(schema):
+    detail = schema["paths"]["/api/claims/{slug}/"]
+
+    assert {"400", "404", "406", "429"} <= set(detail["get"]["responses"])
+    assert {"400", "403", "404", "409"} <= set(detail["delete"]["responses"])
+    assert "403" not in detail["get"]["responses"]
