@@ -45,8 +45,10 @@ class AutoSchema(SpectacularAutoSchema):
 def document_errors(result, generator, request, public):
     """Postprocessing hook: declare the error responses of every operation."""
     for path in result.get("paths", {}).values():
-        for operation in path.values():
+        for method, operation in path.items():
             responses = operation.get("responses", {})
             for status, description in ERRORS.items():
+                if method == "get" and status in NOT_FOR_READS:
+                    continue
                 responses.setdefault(status, {"description": description, "content": ERROR_CONTENT})
     return result
