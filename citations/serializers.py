@@ -8,6 +8,7 @@ bad input is a 400 with field errors and never reaches the database to become a 
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -18,6 +19,7 @@ EXTRA_FIELDS_SHAPE = (
     "extra_fields maps BibTeX field names (lower case letters, digits, - and _) to text."
 )
 CITEKEY_SHAPE = "A citekey starts with a letter or digit; then letters, digits and _ : . + -."
+INVALID_URL = "Enter a valid URL."
 CITEKEY_FROZEN = "This citekey is cited by a claim and never changes."
 ENTRY_TYPE_SHAPE = "An entry type is a BibTeX type in letters only, e.g. article or book."
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,49}$")
@@ -34,8 +36,12 @@ RESOLVERS = {
 @extend_schema_field(
     {"type": "string", "anyOf": [{"format": "uri"}, {"maxLength": 0}], "maxLength": 1000}
 )
-class OptionalURLField(serializers.URLField):
+class OptionalURLField(serializers.CharField):
     """A URL, or empty when a record has none (the schema's "uri" format alone refuses "")."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(URLValidator(message=INVALID_URL))
 
 
 class SlugField(serializers.SlugRelatedField):

@@ -7,7 +7,7 @@ transaction.
 import django_filters
 from rest_framework import viewsets
 
-from citations.api import YearFilter
+from citations.api import LOOKUP_REGEX, YearFilter
 from claims.curators import sees_unpublished
 from evidence.models import Design, Evidence, ItemPopulation, RiskOfBias, Stance
 from evidence.serializers import EvidenceSerializer
@@ -43,7 +43,7 @@ class EvidenceFilter(django_filters.FilterSet):
 class EvidenceViewSet(viewsets.ModelViewSet):
     serializer_class = EvidenceSerializer
     filterset_class = EvidenceFilter
-    lookup_value_regex = r"[0-9]+"
+    lookup_value_regex = LOOKUP_REGEX  # not digits only: "/api/evidence/x/" is an API 404
     ordering_fields = ["id", "sample_size", "effect_value", "updated"]
 
     def get_queryset(self):

@@ -133,10 +133,14 @@ def test_page_size_is_capped(anon, db):
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/claims/a%00b/", "/api/references/a%00b/", "/api/evidence/99999999999999999999/"]
+    "path",
+    ["/api/claims/no-such/", "/api/evidence/99999999999999999999/", "/api/evidence/abc/"],
 )
-def test_unmatchable_lookups_are_404(anon, db, path):
-    assert anon.get(path).status_code == 404
+def test_unmatchable_lookups_are_json_404s(anon, db, path):
+    response = anon.get(path, HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
 
 
 def test_reference_filters_do_not_reveal_what_drafts_cite(anon, curator_api, library):
@@ -147,3 +151,8 @@ def test_reference_filters_do_not_reveal_what_drafts_cite(anon, curator_api, lib
         "hidden2021draft",
         "rickard2008progesterone",
     ]
+
+
+@pytest.mark.parametrize("path", ["/api/claims/a%00b/", "/api/references/a%00b/"])
+def test_lookups_with_a_nul_character_are_404_not_a_database_error(anon, db, path):
+    assert anon.get(path).status_code == 404

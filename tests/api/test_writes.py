@@ -11,6 +11,7 @@ from citations.serializers import (
     CITEKEY_SHAPE,
     ENTRY_TYPE_SHAPE,
     EXTRA_FIELDS_SHAPE,
+    INVALID_URL,
 )
 from claims.models import OVERRIDE_NEEDS_RATIONALE, Claim
 from claims.services import CANNOT_PUBLISH
@@ -81,6 +82,7 @@ def test_reference_write_normalises_identifiers(curator_api, library):
             {"verification": ['"maybe" is not a valid choice.']},
         ),
         ({"citekey": "n1", "title": "T\x00"}, {"title": ["Null characters are not allowed."]}),
+        ({"citekey": "n1", "title": "T", "url": "not a url"}, {"url": [INVALID_URL]}),
     ],
 )
 def test_bad_reference_is_400_with_field_errors(curator_api, library, data, errors):
