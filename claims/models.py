@@ -136,6 +136,31 @@ class ClaimQuerySet(models.QuerySet):
             contradicting_count=Count("evidence", filter=Q(evidence__stance="contradicts")),
         )
 
+    def with_level(self, level: str):
+        """Claims whose effective level (the curator's override, else computed) is `level`."""
+        return self.filter(level_is(level))
+
+    def with_relations(self):
+        """Prefetch related claims in both directions, public ones only."""
+        return self.prefetch_related(
+            Prefetch(
+                "relations_from",
+                queryset=ClaimRelation.objects.filter(
+                    to_claim__status__in=PUBLIC_STATUSES
+                ).select_related("to_claim"),
+            ),
+            Prefetch(
+                "relations_to",
+                queryset=ClaimRelation.objects.filter(
+                    from_claim__status__in=PUBLIC_STATUSES
+                ).select_related("from_claim"),
+            ),
+        )
+
+
+def level_is(level: str) -> Q:
+    return Q(grade_override=level) | Q(grade_override="", grade_level=level)
+
 
 class ClaimManager(models.Manager.from_queryset(ClaimQuerySet)):
     def get_by_natural_key(self, slug):

@@ -1,4 +1,4 @@
-"""Public pages."""
+"""Public pages. An imported citekey is kept as it was, so it may hold ":", "-" or even "/"."""
 
 from django.urls import path
 
@@ -9,5 +9,5 @@ urlpatterns = [
     path("claims/", views.claim_list, name="claim-list"),
     path("claims/<slug:slug>/", views.claim_detail, name="claim-detail"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
-    path("references/<str:citekey>/", views.reference_detail, name="reference-detail"),
+    path("references/<path:citekey>/", views.reference_detail, name="reference-detail"),
 ]

@@ -1,38 +1,56 @@
-"""Public pages: thin views over the named querysets."""
+"""Public pages: thin views over the named querysets and `claims.pages`."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from citations.models import Reference
+from claims.forms import ClaimFilterForm, public_topics
 from claims.models import Claim, Topic
+from claims.pages import claim_page, reference_page
+
+PAGE_SIZE = 20
+RECENT_ON_HOME = 10
 
 
 def home(request):
-    claims = Claim.objects.public().prefetch_related("topics")
-    topics = Topic.objects.all()
-    return render(request, "claims/home.html", {"claims": claims, "topics": topics})
+    claims = (
+        Claim.objects.public()
+        .prefetch_related("topics")
+        .with_stance_counts()
+        .order_by("-reviewed_at", "-updated")[:RECENT_ON_HOME]
+    )
+    context = {"claims": claims, "topics": public_topics(), "form": ClaimFilterForm()}
+    return render(request, "claims/home.html", context)
 
 
 def claim_list(request):
-    claims = Claim.objects.public().prefetch_related("topics")
-    return render(request, "claims/claim_list.html", {"claims": claims})
+    form = ClaimFilterForm(request.GET)
+    page = Paginator(form.results(), PAGE_SIZE).get_page(request.GET.get("page"))
+    status = 400 if form.errors else 200
+    context = {"form": form, "page": page, "claims": page.object_list}
+    return render(request, "claims/claim_list.html", context, status=status)
 
 
 def claim_detail(request, slug):
-    claim = get_object_or_404(Claim.objects.public().with_evidence(), slug=slug)
-    return render(request, "claims/claim_detail.html", {"claim": claim})
+    claims = Claim.objects.public().with_evidence().with_relations()
+    claim = get_object_or_404(claims, slug=slug)
+    page = claim_page(claim, url=request.build_absolute_uri(claim.get_absolute_url()))
+    return render(request, "claims/claim_detail.html", {"claim": claim, "page": page})
 
 
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    claims = topic.claims.public()
-    return render(request, "claims/topic_detail.html", {"topic": topic, "claims": claims})
+    claims = topic.claims.public().prefetch_related("topics").with_stance_counts()
+    claims = claims.order_by("statement")
+    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"topic": topic, "page": page, "claims": page.object_list}
+    return render(request, "claims/topic_detail.html", context)
 
 
 def reference_detail(request, citekey):
     reference = get_object_or_404(
         Reference.objects.cited_by_published().with_contributors(), citekey=citekey
     )
-    evidence = reference.evidence.public().select_related("claim")
-    return render(
-        request, "claims/reference_detail.html", {"reference": reference, "evidence": evidence}
-    )
+    evidence = reference.evidence.public().select_related("claim").order_by("claim__statement")
+    context = {"reference": reference, "page": reference_page(reference), "evidence": evidence}
+    return render(request, "claims/reference_detail.html", context)

@@ -1,0 +1,94 @@
+"""The claim list's search and filter form: validates `?q=&topic=&level=&direction=`.
+
+Each option shows how many public claims it would give (topics: overall; certainty and
+direction: among the claims matching the search words), counted in one query per field kind.
+"""
+
+from django import forms
+from django.db.models import Count, Q
+
+from claims.models import PUBLIC_STATUSES, Claim, Direction, GradeLevel, Topic, level_is
+
+INVALID_FILTER = "That is not one of the listed options; choose another."
+
+
+class TopicChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, topic):
+        return f"{topic.name} ({topic.claim_count})"
+
+
+def public_topics():
+    """Topics with at least one public claim, each with `claim_count`."""
+    public = Q(claims__status__in=PUBLIC_STATUSES)
+    counted = Topic.objects.annotate(claim_count=Count("claims", filter=public))
+    return counted.filter(claim_count__gt=0)
+
+
+def facet_counts(claims) -> dict[str, int]:
+    """How many of `claims` have each certainty level and each direction, in one query."""
+    levels = {f"level_{v}": Count("pk", filter=level_is(v)) for v in GradeLevel.values}
+    directions = {f"direction_{v}": Count("pk", filter=Q(grade_direction=v)) for v in Direction}
+    return claims.aggregate(**levels, **directions)
+
+
+def counted(choices, counts: dict[str, int], prefix: str) -> list[tuple[str, str]]:
+    return [(value, f"{label} ({counts[f'{prefix}_{value}']})") for value, label in choices]
+
+
+class ClaimFilterForm(forms.Form):
+    q = forms.CharField(label="Search claims", required=False, max_length=200)
+    topic = TopicChoiceField(
+        label="Topic",
+        queryset=Topic.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any topic",
+        error_messages={"invalid_choice": INVALID_FILTER},
+    )
+    level = forms.ChoiceField(
+        label="Certainty",
+        choices=[("", "Any certainty"), *GradeLevel.choices],
+        required=False,
+        error_messages={"invalid_choice": INVALID_FILTER},
+    )
+    direction = forms.ChoiceField(
+        label="Direction",
+        choices=[("", "Any direction"), *Direction.choices],
+        required=False,
+        error_messages={"invalid_choice": INVALID_FILTER},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = public_topics()
+
+    def count_options(self):
+        """Put counts into the certainty and direction options (after `is_valid()`)."""
+        words = self.cleaned_data.get("q", "") if self.is_bound else ""
+        counts = facet_counts(Claim.objects.public().search(words or ""))
+        level, direction = self.fields["level"], self.fields["direction"]
+        level.choices = [("", "Any certainty"), *counted(GradeLevel.choices, counts, "level")]
+        direction.choices = [
+            ("", "Any direction"),
+            *counted(Direction.choices, counts, "direction"),
+        ]
+
+    def filter(self, claims):
+        """The public claims that match the cleaned data (call after `is_valid()`)."""
+        data = self.cleaned_data
+        claims = claims.search(data["q"])
+        if data["topic"]:
+            claims = claims.filter(topics=data["topic"])
+        if data["level"]:
+            claims = claims.with_level(data["level"])
+        if data["direction"]:
+            claims = claims.filter(grade_direction=data["direction"])
+        return claims
+
+    def results(self):
+        """Matching public claims, ready for a list page; none when the input is invalid."""
+        claims = Claim.objects.public().prefetch_related("topics").with_stance_counts()
+        claims = claims.order_by("statement")  # grouping drops Meta.ordering; search re-orders
+        results = self.filter(claims) if self.is_valid() else claims.none()
+        self.count_options()
+        return results

@@ -1,0 +1,221 @@
+"""What a reader sees of a claim or a reference, prepared from rows the view already fetched.
+
+`claim_page(claim, url=...)` groups the prefetched evidence by stance, numbers the references
+in order of first use, draws one forest plot per effect measure and unit, lists related
+claims in both directions and builds the schema.org ClaimReview data. No queries happen here
+beyond the prefetches of `Claim.objects.public().with_evidence().with_relations()`.
+`reference_page(reference)` gives the record as labelled fields, its Vancouver text, its
+BibTeX, and where the citation as a source printed it differs from the verified record.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.safestring import mark_safe
+
+from citations.bibtex import render_entry
+from citations.compare import Segment, differing_fields, word_diff
+from citations.styles import name_list, vancouver
+from claims.forest import ForestRow, forest_plot, render_svg
+from evidence.models import Design
+from evidence.wording import plain_language
+
+GROUPS = (
+    ("supports", "Evidence for"),
+    ("contradicts", "Evidence against"),
+    ("mixed", "Mixed results"),
+    ("asserts", "Sources that only assert it"),
+)
+ALWAYS_SHOWN = {"supports", "contradicts"}
+LEVEL_NUMBERS = {"very_low": 1, "low": 2, "moderate": 3, "high": 4}
+DESIGN_ORDER = list(Design.values)  # strongest designs first
+RELATION_INVERSE = {
+    "contradicts": "Contradicted by",
+    "refines": "Refined by",
+    "depends_on": "Needed by",
+}
+FIELD_LABELS = {
+    "author": "Authors",
+    "title": "Title",
+    "journal": "Journal",
+    "booktitle": "Book",
+    "publisher": "Publisher",
+    "year": "Year",
+    "volume": "Volume",
+    "number": "Issue",
+    "pages": "Pages",
+    "edition": "Edition",
+}
+PUBLISHER = {"@type": "Organization", "name": "Evidence Ledger"}
+
+
+@dataclass
+class EvidenceGroup:
+    stance: str
+    heading: str
+    items: list
+
+
+@dataclass
+class Plot:
+    ident: str
+    svg: str
+    unit: str
+    items: list
+
+
+@dataclass
+class ClaimPage:
+    claim: object
+    wording: str
+    level_label: str
+    groups: list[EvidenceGroup]
+    plots: list[Plot]
+    references: list
+    related: list[tuple[str, object]]
+    json_ld: dict = field(default_factory=dict)
+
+
+def ordered_items(claim) -> list:
+    """Strongest designs first, then newest references."""
+    return sorted(
+        claim.evidence.all(),
+        key=lambda item: (DESIGN_ORDER.index(item.design), -(item.reference.year or 0)),
+    )
+
+
+def numbered_references(items) -> list:
+    """Each cited reference once, numbered in order of first use (sets `reference.number`)."""
+    references = {}
+    for item in items:
+        if item.reference_id not in references:
+            item.reference.number = len(references) + 1
+            references[item.reference_id] = item.reference
+        item.reference = references[item.reference_id]
+    return list(references.values())
+
+
+def stance_groups(items) -> list[EvidenceGroup]:
+    groups = []
+    for stance, heading in GROUPS:
+        members = [item for item in items if item.stance == stance]
+        if members or stance in ALWAYS_SHOWN:
+            groups.append(EvidenceGroup(stance, heading, members))
+    return groups
+
+
+def plots(items) -> list[Plot]:
+    """One forest plot per (effect measure, unit): effects in different units share no axis."""
+    by_axis: dict[tuple[str, str], list] = {}
+    for item in items:
+        if None not in (item.effect_value, item.ci_low, item.ci_high):
+            by_axis.setdefault((item.effect_measure, item.effect_unit), []).append(item)
+    result = []
+    for number, ((measure, unit), members) in enumerate(by_axis.items(), start=1):
+        rows = [
+            ForestRow(item.label, item.effect_value, item.ci_low, item.ci_high, item.stance)
+            for item in members
+        ]
+        is_ratio = measure == "ratio"
+        plot = forest_plot(rows, null_value=1.0 if is_ratio else 0.0, unit=unit, log_scale=is_ratio)
+        ident = f"forest-{number}"
+        svg = mark_safe(render_svg(plot, ident=ident))  # noqa: S308 - render_svg escapes all text
+        result.append(Plot(ident, svg, unit, members))
+    return result
+
+
+def related_claims(claim) -> list[tuple[str, object]]:
+    outgoing = [(r.get_kind_display(), r.to_claim) for r in claim.relations_from.all()]
+    incoming = [(RELATION_INVERSE[r.kind], r.from_claim) for r in claim.relations_to.all()]
+    return outgoing + incoming
+
+
+def claim_review(claim, *, url: str, wording: str, references) -> dict:
+    """schema.org ClaimReview: the claim, our rating of its evidence, and what it cites."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": url,
+        "claimReviewed": claim.statement,
+        "author": PUBLISHER,
+        "datePublished": (claim.published_at or claim.created).date().isoformat(),
+        "dateModified": (claim.reviewed_at or claim.updated).date().isoformat(),
+        "itemReviewed": {
+            "@type": "Claim",
+            "appearance": [
+                {"@type": "CreativeWork", "name": reference.title, **citation_link(reference)}
+                for reference in references
+            ],
+        },
+        "reviewRating": {"@type": "Rating", "alternateName": wording},
+    }
+    level = LEVEL_NUMBERS.get(claim.effective_level)
+    if level:
+        data["reviewRating"].update(ratingValue=level, worstRating=1, bestRating=4)
+    return data
+
+
+def citation_link(reference) -> dict:
+    """The most durable address of a reference: DOI, else PubMed, else its web address."""
+    if reference.doi:
+        return {"url": f"https://doi.org/{reference.doi}"}
+    if reference.pmid:
+        return {"url": f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/"}
+    return {"url": reference.url} if reference.url else {}
+
+
+def level_label(claim) -> str:
+    """'Moderate certainty'; 'Insufficient evidence' when nothing tested the claim."""
+    if claim.effective_level == "insufficient":
+        return "Insufficient evidence"
+    display = claim.get_grade_override_display() or claim.get_grade_level_display()
+    return f"{display} certainty" if display else ""
+
+
+def claim_page(claim, *, url: str) -> ClaimPage:
+    items = ordered_items(claim)
+    references = numbered_references(items)
+    wording = plain_language(claim.effective_level, claim.grade_direction)
+    page = ClaimPage(
+        claim=claim,
+        wording=wording,
+        level_label=level_label(claim),
+        groups=stance_groups(items),
+        plots=plots(items),
+        references=references,
+        related=related_claims(claim),
+    )
+    page.json_ld = claim_review(claim, url=url, wording=wording, references=references)
+    return page
+
+
+@dataclass
+class RecordField:
+    label: str
+    value: str
+    differs: bool
+
+
+@dataclass
+class ReferencePage:
+    reference: object
+    formatted: str
+    bibtex: str
+    fields: list[RecordField]
+    cited: list[Segment]
+    verified: list[Segment]
+
+
+def reference_page(reference) -> ReferencePage:
+    """The record as fields, its formatted text, and where the as-cited text differs."""
+    record = reference.to_record()
+    formatted = vancouver(record)
+    differing = set(differing_fields(reference.as_cited, record)) if reference.as_cited else set()
+    values = {"author": name_list(record.authors), **record.fields}
+    values["pages"] = values.get("pages", "").replace("--", "\u2013")
+    fields = [
+        RecordField(label, values[name], name in differing)
+        for name, label in FIELD_LABELS.items()
+        if values.get(name)
+    ]
+    cited, verified = word_diff(reference.as_cited, formatted) if reference.as_cited else ([], [])
+    return ReferencePage(reference, formatted, render_entry(record), fields, cited, verified)

@@ -1,0 +1,112 @@
+"""Template formatting for the public pages: citations, identifiers, effects, links, JSON-LD."""
+
+import json
+from urllib.parse import quote
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from citations.bibtex import render_entry
+from citations.identifiers import format_isbn
+from citations.styles import vancouver
+from claims.forest import number
+from evidence.wording import plain_language
+
+register = template.Library()
+
+EXPORT_FORMATS = {"bibtex": "BibTeX", "ris": "RIS", "csl": "CSL-JSON"}
+# What json.dumps leaves that could end a <script> element or start an HTML comment.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data) -> str:
+    """A `<script type="application/ld+json">` that no curator text can break out of."""
+    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 - escaped above
+
+
+@register.filter
+def citation(reference) -> str:
+    return vancouver(reference.to_record())
+
+
+@register.filter
+def bibtex(reference) -> str:
+    return render_entry(reference.to_record())
+
+
+@register.filter
+def wording(claim) -> str:
+    return plain_language(claim.effective_level, claim.grade_direction)
+
+
+@register.filter
+def effect(item) -> str:
+    """'1.7 (95% CI 1.2 to 2.2) BMD, % change per year', or '' when no effect is recorded."""
+    if item.effect_value is None:
+        return ""
+    text = number(item.effect_value)
+    if item.ci_low is not None:
+        text += f" (95% CI {number(item.ci_low)} to {number(item.ci_high)})"
+    return f"{text} {item.effect_unit}".strip()
+
+
+@register.simple_tag
+def identifier_links(reference) -> list[dict]:
+    """Each identifier of a reference with its resolver link (ISBN has none)."""
+    links = []
+    if reference.doi:
+        links.append(("DOI", reference.doi, f"https://doi.org/{quote(reference.doi, safe='/')}"))
+    if reference.pmid:
+        links.append(
+            ("PubMed", reference.pmid, f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/")
+        )
+    if reference.pmcid:
+        links.append(
+            (
+                "PMC",
+                reference.pmcid,
+                f"https://www.ncbi.nlm.nih.gov/pmc/articles/{reference.pmcid}/",
+            )
+        )
+    if reference.isbn:
+        links.append(("ISBN", format_isbn(reference.isbn), ""))
+    if reference.url and not reference.doi:
+        links.append(("Web", reference.url, reference.url))
+    return [{"label": label, "value": value, "href": href} for label, value, href in links]
+
+
+@register.simple_tag
+def export_url(claim, fmt: str) -> str:
+    """The API export of a claim's references; the documented path until the API is routed."""
+    try:
+        path = reverse("api:claim-detail", kwargs={"slug": claim.slug})
+    except NoReverseMatch:
+        path = f"/api/claims/{claim.slug}/"
+    return f"{path}?format={fmt}"
+
+
+@register.simple_tag
+def export_formats() -> dict[str, str]:
+    return EXPORT_FORMATS
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path: str) -> str:
+    return context["request"].build_absolute_uri(path)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, page_number: int) -> str:
+    """The current list URL with only the page number changed."""
+    query = context["request"].GET.copy()
+    query["page"] = page_number
+    return "?" + query.urlencode()
+
+
+@register.simple_tag
+def grade_badge(level: str, label: str) -> str:
+    return format_html('<span class="grade grade-{}">{}</span>', level or "none", label)
