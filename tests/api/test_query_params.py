@@ -156,3 +156,25 @@ def test_reference_filters_do_not_reveal_what_drafts_cite(anon, curator_api, lib
 @pytest.mark.parametrize("path", ["/api/claims/a%00b/", "/api/references/a%00b/"])
 def test_lookups_with_a_nul_character_are_404_not_a_database_error(anon, db, path):
     assert anon.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "search=mice&stance=supports&design=animal",
+        "search=mice&ordering=-updated",
+        "search=mice&format=bibtex",
+    ],
+)
+def test_search_combines_with_distinct_filters_ordering_and_exports(anon, library, query):
+    response = anon.get(f"/api/claims/?{query}")
+
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert b"prko-bone-mass" in content or b"rickard2008progesterone" in content
+
+
+def test_reference_search_combines_with_visibility_and_exports(anon, library):
+    response = anon.get("/api/references/?search=bone&format=csl")
+
+    assert b"prior1990progesterone" in b"".join(response.streaming_content)
