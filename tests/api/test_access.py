@@ -148,3 +148,13 @@ def test_token_authentication_lets_a_curator_write(library):
     response = client.post("/api/topics/", {"name": "Muscle", "slug": "muscle"}, format="json")
 
     assert response.status_code == 201
+
+
+@pytest.mark.parametrize("client_name", ["anon", "curator_api"])
+def test_browsable_api_renders_every_list_and_detail(request, library, client_name):
+    client = request.getfixturevalue(client_name)
+
+    for url in ["/api/", *LISTS, *details(library)]:
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200, url
+        assert response["Content-Type"] == "text/html; charset=utf-8"
