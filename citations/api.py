@@ -172,7 +172,7 @@ class ReferenceViewSet(ExportMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         references = Reference.objects.all()
         if not sees_unpublished(self.request.user):
-            references = references.cited_by_published()
+            references = references.cited_by_public_claims()
         # Exports prefetch contributors per chunk as they stream.
         return references if self.is_export() else references.with_contributors()
 

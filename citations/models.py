@@ -12,6 +12,8 @@ from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.records import BibRecord, Name
 
 YEAR_MIN, YEAR_MAX = 1400, 2100
+# claims.models.PUBLIC_STATUSES; spelled out here because claims.models imports this module.
+PUBLIC_CLAIM_STATUSES = ("published", "retracted")
 YEAR_OUT_OF_RANGE = f"Year must be between {YEAR_MIN} and {YEAR_MAX}."
 BOOKTITLE_TYPES = {"inproceedings", "incollection", "inbook", "conference", "bookinbook"}
 
@@ -75,9 +77,9 @@ class ReferenceQuerySet(models.QuerySet):
             models.Prefetch("contributors", queryset=Contributor.objects.select_related("person"))
         )
 
-    def cited_by_published(self):
-        """References that bear on at least one published claim: what anonymous readers see."""
-        return self.filter(evidence__claim__status="published").distinct()
+    def cited_by_public_claims(self):
+        """References that bear on a claim readers can open (published or retracted)."""
+        return self.filter(evidence__claim__status__in=PUBLIC_CLAIM_STATUSES).distinct()
 
     def search(self, query: str):
         """Full-text search of title, container, as-cited text and abstract.

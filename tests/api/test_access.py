@@ -55,6 +55,7 @@ def test_retracted_claims_are_public(anon, library):
     Claim.objects.filter(slug="secret-draft").update(status="retracted")
 
     assert anon.get("/api/claims/secret-draft/").json()["status"] == "retracted"
+    assert anon.get("/api/references/hidden2021draft/").status_code == 200
 
 
 def writes(library):

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def public_references(db):
     call_command("loaddata", "seed", verbosity=0)
-    cited = Reference.objects.cited_by_published().with_contributors()
+    cited = Reference.objects.cited_by_public_claims().with_contributors()
     return {reference.citekey: reference for reference in cited}
 
 
