@@ -1,7 +1,8 @@
 """Bibliographic records: references, the people who wrote or edited them, and their order."""
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.db.models.functions import MD5, Lower
 from django.urls import reverse
@@ -11,6 +12,8 @@ from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.records import BibRecord, Name
 
 YEAR_MIN, YEAR_MAX = 1400, 2100
+# claims.models.PUBLIC_STATUSES; spelled out here because claims.models imports this module.
+PUBLIC_CLAIM_STATUSES = ("published", "retracted")
 YEAR_OUT_OF_RANGE = f"Year must be between {YEAR_MIN} and {YEAR_MAX}."
 BOOKTITLE_TYPES = {"inproceedings", "incollection", "inbook", "conference", "bookinbook"}
 
@@ -74,9 +77,33 @@ class ReferenceQuerySet(models.QuerySet):
             models.Prefetch("contributors", queryset=Contributor.objects.select_related("person"))
         )
 
-    def cited_by_published(self):
-        """References that bear on at least one published claim: what anonymous readers see."""
-        return self.filter(evidence__claim__status="published").distinct()
+    def cited_by_public_claims(self):
+        """References that bear on a claim readers can open (published or retracted)."""
+        return self.filter(evidence__claim__status__in=PUBLIC_CLAIM_STATUSES).distinct()
+
+    def search(self, query: str):
+        """Full-text search of title, container, as-cited text and abstract.
+
+        On PostgreSQL: English stemming, web-search syntax ("bone -mice", quoted phrases),
+        best matches first (a title match weighs most). Elsewhere: a case-insensitive match.
+        No GIN index yet: a sequential scan is fine at tens of thousands of references.
+        """
+        if not query.strip():
+            return self
+        if connections[self.db].vendor != "postgresql":
+            return self.filter(Q(title__icontains=query) | Q(abstract__icontains=query))
+        vector = (
+            SearchVector("title", weight="A", config="english")
+            + SearchVector("container_title", "as_cited", weight="C", config="english")
+            + SearchVector("abstract", weight="D", config="english")
+        )
+        terms = SearchQuery(query, search_type="websearch", config="english")
+        return (
+            self.alias(search_vector=vector)
+            .filter(search_vector=terms)
+            .annotate(search_rank=SearchRank(vector, terms))
+            .order_by("-search_rank", "citekey")
+        )
 
 
 class ReferenceManager(models.Manager.from_queryset(ReferenceQuerySet)):

@@ -34,3 +34,8 @@ def sync_curators_group(group_model, permission_model) -> None:
             content_type__app_label=app_label, codename=codename
         )
         group.permissions.add(permission)
+
+
+def sees_unpublished(user) -> bool:
+    """Curators (and superusers) read drafts, and references no public claim cites yet."""
+    return user is not None and user.has_perm("claims.view_claim")

@@ -85,6 +85,12 @@ class ClaimQuerySet(models.QuerySet):
         """What anonymous readers see: published claims, and retracted ones (with a banner)."""
         return self.filter(status__in=PUBLIC_STATUSES)
 
+    def visible_to(self, user):
+        """Every claim for curators; the public ones for everyone else."""
+        from claims.curators import sees_unpublished
+
+        return self if sees_unpublished(user) else self.public()
+
     def with_evidence(self):
         from evidence.models import Evidence  # evidence.models imports this module
 

@@ -49,7 +49,7 @@ def topic_detail(request, slug):
 
 def reference_detail(request, citekey):
     reference = get_object_or_404(
-        Reference.objects.cited_by_published().with_contributors(), citekey=citekey
+        Reference.objects.cited_by_public_claims().with_contributors(), citekey=citekey
     )
     evidence = reference.evidence.public().select_related("claim").order_by("claim__statement")
     context = {"reference": reference, "page": reference_page(reference), "evidence": evidence}

@@ -1,12 +1,15 @@
-"""Root URLs: admin, the REST API, and the public pages."""
+"""Root URLs: admin, the REST API (with its schema and docs), and the public pages."""
 
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.api import router
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include((router.urls, "api"))),
     path("", include("claims.urls")),
 ]

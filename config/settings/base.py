@@ -4,6 +4,7 @@ DATABASE_URL      database (default: an SQLite file, the embedded database for t
 DJANGO_DEBUG      "1"/"true" turns debug on (default: on for local runs)
 DJANGO_SECRET_KEY required when debug is off
 DJANGO_ALLOWED_HOSTS comma-separated host names
+DJANGO_API_ANON_RATE throttle rate of anonymous API traffic (default "300/minute")
 """
 
 import os
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "citations",
     "claims",
@@ -117,12 +119,48 @@ if DEBUG:
 LOGIN_URL = "admin:login"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Anyone reads what is public; writes need the model permissions of the Curators group.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DJANGO_API_ANON_RATE", "300/minute")},
+    "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Evidence Ledger API",
     "DESCRIPTION": "Claims, references, evidence and grades; exports as BibTeX, CSL-JSON and RIS.",
     "VERSION": "1.0.0",
+    # No CDN: the docs page serves Swagger UI from the drf-spectacular-sidecar package.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.document_errors",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimPopulationEnum": "claims.models.Population",
+        "ItemPopulationEnum": "evidence.models.ItemPopulation",
+        "GradeLevelEnum": "claims.models.GradeLevel",
+    },
 }

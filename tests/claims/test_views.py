@@ -372,11 +372,13 @@ def test_reference_page_compares_as_cited_with_verified_record(client):
     assert '<pre id="bibtex-entry"><code>@article{doi:10.1210/en-2007,' in html
 
 
-def test_reference_page_only_for_references_cited_by_published_claims(client):
+def test_reference_page_only_for_references_cited_by_public_claims(client):
     draft_only = EvidenceFactory(claim=ClaimFactory(status="draft")).reference
     uncited = ReferenceFactory()
+    retracted_only = EvidenceFactory(claim=ClaimFactory(status="retracted")).reference
     assert client.get(draft_only.get_absolute_url()).status_code == 404
     assert client.get(uncited.get_absolute_url()).status_code == 404
+    assert client.get(retracted_only.get_absolute_url()).status_code == 200
 
 
 def test_reference_page_lists_only_public_claims(client):

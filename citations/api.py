@@ -1,0 +1,186 @@
+"""References on the API, and exports by content negotiation for every viewset that cites.
+
+An export (`?format=bibtex|csl|ris` or the matching `Accept`) answers a list or a detail
+with the references it selects: a reference list its references, a claim its cited
+references, a topic those of its public claims. Exports are unpaginated and stream from a
+server-side cursor, so memory stays constant whatever their size.
+"""
+
+import re
+
+import django_filters
+from django import forms
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.renderers import JSONRenderer
+
+from citations.identifiers import InvalidIdentifier, normalize_doi
+from citations.models import YEAR_MAX, YEAR_MIN, Reference, Verification
+from citations.renderers import EXPORT_RENDERERS, CSLJSONRenderer, ExportRenderer
+from citations.serializers import ReferenceSerializer
+from claims.curators import sees_unpublished
+from claims.models import Claim
+from evidence.models import Evidence
+
+EXPORT_ACTIONS = {"list", "retrieve"}
+EXPORT_CHUNK = 500
+# Citekeys may hold ":", "." or "-"; only "/" (and NUL, which PostgreSQL refuses) cannot be.
+LOOKUP_REGEX = r"[^/\x00]+"
+CSL_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["id", "type"],
+        "properties": {"id": {"type": "string"}, "type": {"type": "string"}},
+    },
+}
+
+
+def export_schema(serializer, description: str):
+    """Declare JSON and the three export media types as responses of list and retrieve."""
+    responses = {(200, JSONRenderer.media_type): serializer}
+    for renderer in EXPORT_RENDERERS:
+        responses[(200, renderer.media_type)] = OpenApiResponse(
+            CSL_SCHEMA if renderer is CSLJSONRenderer else OpenApiTypes.STR,
+            description=f"{description} as {renderer.format}",
+        )
+    return extend_schema(responses=responses)
+
+
+def export_filename(stem: str, renderer: ExportRenderer) -> str:
+    return f"{re.sub(r'[^A-Za-z0-9._-]+', '_', stem)}.{renderer.extension}"
+
+
+def export_response(request, references, stem: str):
+    """Stream `references` in the negotiated export format as an attachment."""
+    renderer = request.accepted_renderer
+    rows = references.with_contributors().iterator(chunk_size=EXPORT_CHUNK)
+    response = StreamingHttpResponse(
+        renderer.stream(reference.to_record() for reference in rows),
+        content_type=f"{renderer.media_type}; charset={renderer.charset}",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(stem, renderer)}"'
+    return response
+
+
+class ExportMixin:
+    """List and retrieve also answer as BibTeX, CSL-JSON or RIS.
+
+    A viewset says which references an export selects: `references_of_list(queryset)`
+    and `references_of(obj)`, and names the file with `export_stem(obj)`.
+    """
+
+    list_export_stem = "references"
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.action in EXPORT_ACTIONS:
+            renderers += [renderer() for renderer in EXPORT_RENDERERS]
+        return renderers
+
+    def is_export(self) -> bool:
+        return isinstance(getattr(self.request, "accepted_renderer", None), ExportRenderer)
+
+    def list(self, request, *args, **kwargs):
+        if not self.is_export():
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        return export_response(request, self.references_of_list(queryset), self.list_export_stem)
+
+    def retrieve(self, request, *args, **kwargs):
+        if not self.is_export():
+            return super().retrieve(request, *args, **kwargs)
+        obj = self.get_object()
+        return export_response(request, self.references_of(obj), self.export_stem(obj))
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year bound: a whole number in the range the database allows, else a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, lookup_expr: str, **kwargs):
+        super().__init__(
+            field_name=kwargs.pop("field_name", "year"),
+            lookup_expr=lookup_expr,
+            min_value=YEAR_MIN,
+            max_value=YEAR_MAX,
+            **kwargs,
+        )
+
+
+class ReferenceFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label="Full-text search")
+    verification = django_filters.ChoiceFilter(choices=Verification.choices)
+    doi = django_filters.CharFilter(method="filter_doi", label="DOI, in any usual spelling")
+    year_min = YearFilter("gte", label="Published in or after this year")
+    year_max = YearFilter("lte", label="Published in or before this year")
+    entry_type = django_filters.CharFilter()
+    claim = django_filters.CharFilter(method="filter_claim", label="Cited by this claim (slug)")
+    topic = django_filters.CharFilter(method="filter_topic", label="Cited in this topic (slug)")
+
+    class Meta:
+        model = Reference
+        fields = [
+            "search",
+            "verification",
+            "doi",
+            "year_min",
+            "year_max",
+            "entry_type",
+            "claim",
+            "topic",
+        ]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_claim(self, queryset, name, value):
+        return self.cited_by(queryset, slug=value)
+
+    def filter_topic(self, queryset, name, value):
+        return self.cited_by(queryset, topics__slug=value)
+
+    def cited_by(self, queryset, **claim_lookups):
+        # Only claims the reader may see: a filter must not reveal what drafts cite.
+        user = getattr(self.request, "user", None)
+        claims = Claim.objects.visible_to(user).filter(**claim_lookups)
+        return queryset.filter(pk__in=Evidence.objects.filter(claim__in=claims).values("reference"))
+
+    def filter_doi(self, queryset, name, value):
+        try:
+            return queryset.by_doi(normalize_doi(value))
+        except InvalidIdentifier:
+            return queryset.none()
+
+
+@extend_schema_view(
+    list=export_schema(ReferenceSerializer, "The selected references"),
+    retrieve=export_schema(ReferenceSerializer, "This reference"),
+)
+class ReferenceViewSet(ExportMixin, viewsets.ModelViewSet):
+    """Bibliographic records. Anonymous readers see those that public claims cite."""
+
+    serializer_class = ReferenceSerializer
+    filterset_class = ReferenceFilter
+    lookup_field = "citekey"
+    lookup_value_regex = LOOKUP_REGEX
+    ordering_fields = ["citekey", "year", "title", "updated"]
+
+    def get_queryset(self):
+        references = Reference.objects.all()
+        if not sees_unpublished(self.request.user):
+            references = references.cited_by_public_claims()
+        # Exports prefetch contributors per chunk as they stream.
+        return references if self.is_export() else references.with_contributors()
+
+    def references_of_list(self, queryset):
+        return queryset
+
+    def references_of(self, reference):
+        return Reference.objects.filter(pk=reference.pk)
+
+    def export_stem(self, reference) -> str:
+        return reference.citekey

@@ -1,0 +1,75 @@
+"""Export renderers: BibTeX, CSL-JSON and RIS, the media types of doi.org's content negotiation.
+
+Each renderer is a media type, a `?format=` name, a file extension and `stream(records)`
+over the pure functions. Exports stream (`citations.api.export_response`); `render()` is what
+DRF calls for anything else, i.e. error responses, which come back as short plain text so a
+tool never mistakes "Not found." for a bibliography.
+"""
+
+from collections.abc import Iterable, Iterator
+
+from rest_framework.renderers import BaseRenderer
+
+from citations import bibtex, formats
+from citations.records import BibRecord
+
+PLAIN_TEXT = "text/plain; charset=utf-8"
+
+
+def error_text(data) -> str:
+    """An error payload ({"detail": ...}, field errors, a list) as lines of plain text."""
+    if isinstance(data, dict):
+        lines = [
+            value if key == "detail" else f"{key}: {error_text(value).strip()}"
+            for key, value in data.items()
+        ]
+        return "".join(f"{line}\n" for line in lines)
+    if isinstance(data, list):
+        return "".join(f"{error_text(item).strip()}\n" for item in data)
+    return f"{data}\n"
+
+
+class ExportRenderer(BaseRenderer):
+    charset = "utf-8"
+    extension = ""
+
+    def stream(self, records: Iterable[BibRecord]) -> Iterator[str]:
+        raise NotImplementedError
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None and (response.exception or response.status_code >= 400):
+            response["Content-Type"] = PLAIN_TEXT
+            return error_text(data).encode(self.charset)
+        records = data if isinstance(data, list) else []
+        return "".join(self.stream(records)).encode(self.charset)
+
+
+class BibTeXRenderer(ExportRenderer):
+    media_type = "application/x-bibtex"
+    format = "bibtex"
+    extension = "bib"
+
+    def stream(self, records):
+        return bibtex.render_entries(records)
+
+
+class CSLJSONRenderer(ExportRenderer):
+    media_type = "application/vnd.citationstyles.csl+json"
+    format = "csl"
+    extension = "json"
+
+    def stream(self, records):
+        return formats.render_csl(records)
+
+
+class RISRenderer(ExportRenderer):
+    media_type = "application/x-research-info-systems"
+    format = "ris"
+    extension = "ris"
+
+    def stream(self, records):
+        return formats.render_ris(records)
+
+
+EXPORT_RENDERERS = (BibTeXRenderer, CSLJSONRenderer, RISRenderer)

@@ -1,0 +1,199 @@
+"""Claims and topics on the API; both export the references they cite.
+
+Anonymous readers see public claims (published and retracted); curators see every claim.
+"""
+
+import django_filters
+from django.db import transaction
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from citations.api import LOOKUP_REGEX, ExportMixin, export_schema
+from citations.models import Reference
+from claims.models import Claim, Direction, GradeLevel, Population, Status, Topic
+from claims.serializers import (
+    ClaimListSerializer,
+    ClaimSerializer,
+    OverrideGradeSerializer,
+    RetractSerializer,
+    TopicDetailSerializer,
+    TopicSerializer,
+)
+from claims.services import (
+    claim_override_grade,
+    claim_publish,
+    claim_retract,
+    claim_return_to_draft,
+    claim_submit_for_review,
+)
+from evidence.models import Design, Stance
+
+
+class ClaimFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label="Full-text search")
+    topic = django_filters.CharFilter(field_name="topics__slug")
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    population = django_filters.ChoiceFilter(choices=Population.choices)
+    grade_level = django_filters.ChoiceFilter(choices=GradeLevel.choices)
+    grade_direction = django_filters.ChoiceFilter(choices=Direction.choices)
+    stance = django_filters.ChoiceFilter(
+        field_name="evidence__stance", choices=Stance.choices, distinct=True
+    )
+    design = django_filters.ChoiceFilter(
+        field_name="evidence__design", choices=Design.choices, distinct=True
+    )
+
+    class Meta:
+        model = Claim
+        fields = [
+            "search",
+            "topic",
+            "status",
+            "population",
+            "grade_level",
+            "grade_direction",
+            "stance",
+            "design",
+        ]
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+
+class WriteInTransactionMixin:
+    """A write and everything it sets (many-to-many rows) land together or not at all."""
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+
+@extend_schema_view(
+    list=export_schema(ClaimListSerializer, "The references the selected claims cite"),
+    retrieve=export_schema(ClaimSerializer, "The references this claim cites"),
+)
+class ClaimViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
+    """Claims with their grade; the detail lists the evidence with each reference."""
+
+    lookup_field = "slug"
+    lookup_value_regex = LOOKUP_REGEX
+    filterset_class = ClaimFilter
+    ordering_fields = ["statement", "updated", "grade_level", "published_at"]
+    list_export_stem = "claims"
+
+    def get_queryset(self):
+        claims = Claim.objects.visible_to(self.request.user)
+        if self.is_export():
+            return claims
+        if self.action == "list":
+            return claims.prefetch_related("topics")
+        return claims.with_evidence()
+
+    def get_serializer_class(self):
+        return ClaimListSerializer if self.action == "list" else ClaimSerializer
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save(curator=self.request.user)
+
+    @extend_schema(request=None, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, slug=None):
+        """Draft to in review."""
+        return self.transition(claim_submit_for_review)
+
+    @extend_schema(request=None, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, slug=None):
+        """In review to published: needs evidence and a computed grade."""
+        return self.transition(claim_publish)
+
+    @extend_schema(request=None, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"], url_path="return-to-draft")
+    def return_to_draft(self, request, slug=None):
+        """In review back to draft."""
+        return self.transition(claim_return_to_draft)
+
+    @extend_schema(request=RetractSerializer, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"])
+    def retract(self, request, slug=None):
+        """Published to retracted, with the reason readers will see."""
+        return self.transition(claim_retract, RetractSerializer)
+
+    @extend_schema(request=OverrideGradeSerializer, responses=ClaimSerializer)
+    @action(detail=True, methods=["post"], url_path="override-grade")
+    def override_grade(self, request, slug=None):
+        """Set (or, with an empty level, clear) the curator's level beside the computed one."""
+        return self.transition(claim_override_grade, OverrideGradeSerializer)
+
+    def transition(self, service, input_serializer=None):
+        claim = self.get_object()
+        arguments = {}
+        if input_serializer is not None:
+            given = input_serializer(data=self.request.data)
+            given.is_valid(raise_exception=True)
+            arguments = given.validated_data
+        service(claim=claim, actor=self.request.user, **arguments)
+        return Response(self.get_serializer(claim).data)
+
+    def references_of_list(self, claims):
+        return Reference.objects.filter(evidence__claim__in=claims.values("pk")).distinct()
+
+    def references_of(self, claim):
+        return Reference.objects.filter(evidence__claim=claim).distinct()
+
+    def export_stem(self, claim) -> str:
+        return claim.slug
+
+
+class TopicFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Topic
+        fields = ["search"]
+
+
+@extend_schema_view(
+    list=export_schema(TopicSerializer, "The references of the public claims of these topics"),
+    retrieve=export_schema(TopicDetailSerializer, "The references of its public claims"),
+)
+class TopicViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
+    """Topics; the detail lists the claims the reader may see."""
+
+    lookup_field = "slug"
+    lookup_value_regex = LOOKUP_REGEX
+    filterset_class = TopicFilter
+    ordering_fields = ["name", "slug"]
+    list_export_stem = "topics"
+
+    def get_queryset(self):
+        if self.action != "retrieve" or self.is_export():
+            return Topic.objects.all()
+        claims = Claim.objects.visible_to(self.request.user).prefetch_related("topics")
+        return Topic.objects.prefetch_related(
+            Prefetch("claims", queryset=claims, to_attr="visible_claims")
+        )
+
+    def get_serializer_class(self):
+        return TopicDetailSerializer if self.action == "retrieve" else TopicSerializer
+
+    def references_of_list(self, topics):
+        return self.cited_by_public_claims(topics.values("pk"))
+
+    def references_of(self, topic):
+        return self.cited_by_public_claims([topic.pk])
+
+    def cited_by_public_claims(self, topic_ids):
+        claims = Claim.objects.public().filter(topics__in=topic_ids)
+        return Reference.objects.filter(evidence__claim__in=claims.values("pk")).distinct()
+
+    def export_stem(self, topic) -> str:
+        return topic.slug

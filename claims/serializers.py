@@ -1,0 +1,122 @@
+"""API shapes of topics and claims: a short list shape, and a detail shape with evidence."""
+
+from rest_framework import serializers
+
+from citations.serializers import CleanModelSerializer, SlugField
+from claims.models import Claim, Direction, GradeLevel, Topic
+from evidence.serializers import EvidenceItemSerializer
+from evidence.wording import plain_language
+
+GRADE_FIELDS = [
+    "grade_level",
+    "grade_direction",
+    "grade_reasons",
+    "grade_rubric",
+    "graded_at",
+    "grade_override",
+    "override_rationale",
+]
+
+
+class TopicSummarySerializer(serializers.ModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api:topic-detail", lookup_field="slug"
+    )
+
+    class Meta:
+        model = Topic
+        fields = ["slug", "name", "api_url"]
+        read_only_fields = fields
+
+
+class ClaimListSerializer(serializers.ModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api:claim-detail", lookup_field="slug"
+    )
+    page_url = serializers.CharField(source="get_absolute_url", read_only=True)
+    topics = SlugField(slug_field="slug", many=True, queryset=Topic.objects.all(), required=False)
+    plain_language = serializers.SerializerMethodField()
+    # Declared so the schema says they may be empty (not graded yet, no override).
+    grade_level = serializers.ChoiceField(GradeLevel.choices, allow_blank=True, read_only=True)
+    grade_direction = serializers.ChoiceField(Direction.choices, allow_blank=True, read_only=True)
+    grade_override = serializers.ChoiceField(GradeLevel.choices, allow_blank=True, read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "slug",
+            "api_url",
+            "page_url",
+            "statement",
+            "status",
+            "population",
+            "topics",
+            "grade_level",
+            "grade_direction",
+            "grade_override",
+            "plain_language",
+            "updated",
+        ]
+        read_only_fields = fields
+
+    def get_plain_language(self, claim) -> str:
+        """The grade in words, from the curator's override when there is one."""
+        return plain_language(claim.effective_level, claim.grade_direction)
+
+
+class ClaimSerializer(CleanModelSerializer, ClaimListSerializer):
+    evidence = EvidenceItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            *ClaimListSerializer.Meta.fields,
+            "summary",
+            "source_text",
+            *[field for field in GRADE_FIELDS if field != "grade_override"],
+            "retraction_reason",
+            "published_at",
+            "reviewed_at",
+            "evidence",
+            "created",
+        ]
+        # Grading writes the computed grade; the workflow actions (claims.services) write the
+        # status, the override and the retraction, each with its rules and its history.
+        read_only_fields = [
+            "status",
+            *GRADE_FIELDS,
+            "retraction_reason",
+            "published_at",
+            "reviewed_at",
+            "created",
+            "updated",
+        ]
+
+
+class RetractSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the claim no longer stands; shown with it.")
+
+
+class OverrideGradeSerializer(serializers.Serializer):
+    level = serializers.ChoiceField(
+        choices=GradeLevel.choices, allow_blank=True, help_text="Empty clears the override."
+    )
+    rationale = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class TopicSerializer(CleanModelSerializer):
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api:topic-detail", lookup_field="slug"
+    )
+    page_url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Topic
+        fields = ["slug", "api_url", "page_url", "name", "description"]
+
+
+class TopicDetailSerializer(TopicSerializer):
+    claims = ClaimListSerializer(source="visible_claims", many=True, read_only=True)
+
+    class Meta(TopicSerializer.Meta):
+        fields = [*TopicSerializer.Meta.fields, "claims"]

@@ -1,0 +1,62 @@
+"""Evidence items on the API: anyone reads those of public claims; curators write.
+
+Writes go through `evidence.services`, which regrades the claims they touch in the same
+transaction.
+"""
+
+import django_filters
+from rest_framework import viewsets
+
+from citations.api import LOOKUP_REGEX, YearFilter
+from claims.curators import sees_unpublished
+from evidence.models import Design, Evidence, ItemPopulation, RiskOfBias, Stance
+from evidence.serializers import EvidenceSerializer
+from evidence.services import evidence_create, evidence_delete, evidence_update
+
+
+class EvidenceFilter(django_filters.FilterSet):
+    claim = django_filters.CharFilter(field_name="claim__slug")
+    reference = django_filters.CharFilter(field_name="reference__citekey")
+    topic = django_filters.CharFilter(field_name="claim__topics__slug", distinct=True)
+    stance = django_filters.ChoiceFilter(choices=Stance.choices)
+    design = django_filters.ChoiceFilter(choices=Design.choices)
+    population = django_filters.ChoiceFilter(choices=ItemPopulation.choices)
+    risk_of_bias = django_filters.ChoiceFilter(choices=RiskOfBias.choices)
+    year_min = YearFilter("gte", field_name="reference__year", label="Reference year from")
+    year_max = YearFilter("lte", field_name="reference__year", label="Reference year to")
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "claim",
+            "reference",
+            "topic",
+            "stance",
+            "design",
+            "population",
+            "risk_of_bias",
+            "year_min",
+            "year_max",
+        ]
+
+
+class EvidenceViewSet(viewsets.ModelViewSet):
+    serializer_class = EvidenceSerializer
+    filterset_class = EvidenceFilter
+    lookup_value_regex = LOOKUP_REGEX  # not digits only: "/api/evidence/x/" is an API 404
+    ordering_fields = ["id", "sample_size", "effect_value", "updated"]
+
+    def get_queryset(self):
+        evidence = Evidence.objects.select_related("claim", "reference")
+        return evidence.all() if sees_unpublished(self.request.user) else evidence.public()
+
+    def perform_create(self, serializer):
+        serializer.instance = evidence_create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = evidence_update(
+            evidence=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        evidence_delete(evidence=instance, actor=self.request.user)

@@ -1,0 +1,283 @@
+"""Bad input gets a JSON 400 with field errors, never a 500, and writes nothing."""
+
+import pytest
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+
+from citations.identifiers import INVALID_DOI
+from citations.models import Reference
+from citations.serializers import (
+    CITEKEY_FROZEN,
+    CITEKEY_SHAPE,
+    ENTRY_TYPE_SHAPE,
+    EXTRA_FIELDS_SHAPE,
+    INVALID_URL,
+)
+from claims.models import OVERRIDE_NEEDS_RATIONALE, Claim
+from claims.services import CANNOT_PUBLISH
+from config.exceptions import field_errors
+from evidence.models import CI_NEEDS_BOTH, CI_ORDER, Evidence
+
+pytestmark = pytest.mark.django_db
+
+EVIDENCE = {
+    "claim": "prko-bone-mass",
+    "reference": "hidden2021draft",
+    "stance": "supports",
+    "design": "rct",
+    "population": "humans",
+}
+
+
+def test_reference_write_normalises_identifiers(curator_api, library):
+    data = {
+        "citekey": "new2020x",
+        "title": "T",
+        "doi": "https://doi.org/10.1000/ABC",
+        "pmid": "PMID: 0000000007",
+    }
+
+    response = curator_api.post("/api/references/", data, format="json")
+
+    assert response.status_code == 201
+    assert (response.json()["doi"], response.json()["pmid"]) == ("10.1000/abc", "7")
+    assert response.json()["identifiers"] == {
+        "doi": "https://doi.org/10.1000/abc",
+        "pmid": "https://pubmed.ncbi.nlm.nih.gov/7/",
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "errors"),
+    [
+        ({"citekey": "n1", "title": "T", "doi": "not-a-doi"}, {"doi": [INVALID_DOI]}),
+        ({"citekey": "n1"}, {"title": ["This field is required."]}),
+        ({"citekey": "a/b", "title": "T"}, {"citekey": [CITEKEY_SHAPE]}),
+        (
+            {"citekey": "n1", "title": "T", "entry_type": "art{icle"},
+            {"entry_type": [ENTRY_TYPE_SHAPE]},
+        ),
+        (
+            {"citekey": "n1", "title": "T", "extra_fields": ["x"]},
+            {"extra_fields": ['Expected a dictionary of items but got type "list".']},
+        ),
+        (
+            {"citekey": "n1", "title": "T", "extra_fields": {"Bad Key": "x"}},
+            {"extra_fields": [EXTRA_FIELDS_SHAPE]},
+        ),
+        (
+            {"citekey": "n1", "title": "T", "extra_fields": {"note": ["x"]}},
+            {"extra_fields": {"note": ["Not a valid string."]}},
+        ),
+        (
+            {"citekey": "n1", "title": "T", "year": 3000},
+            {"year": ["Year must be between 1400 and 2100."]},
+        ),
+        (
+            {"citekey": "n1", "title": "T", "year": 10**30},
+            {"year": ["Ensure this value is less than or equal to 32767."]},
+        ),
+        (
+            {"citekey": "n1", "title": "T", "verification": "maybe"},
+            {"verification": ['"maybe" is not a valid choice.']},
+        ),
+        ({"citekey": "n1", "title": "T\x00"}, {"title": ["Null characters are not allowed."]}),
+        ({"citekey": "n1", "title": "T", "url": "not a url"}, {"url": [INVALID_URL]}),
+    ],
+)
+def test_bad_reference_is_400_with_field_errors(curator_api, library, data, errors):
+    response = curator_api.post("/api/references/", data, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == errors
+    assert Reference.objects.count() == 3
+
+
+def test_duplicate_citekey_and_doi_are_400(curator_api, library):
+    duplicate_key = {"citekey": "rickard2008progesterone", "title": "T"}
+    duplicate_doi = {"citekey": "n1", "title": "T", "doi": "DOI:10.1210/EN.2007-1247"}
+
+    key_response = curator_api.post("/api/references/", duplicate_key, format="json")
+    doi_response = curator_api.post("/api/references/", duplicate_doi, format="json")
+
+    assert key_response.status_code == doi_response.status_code == 400
+    assert key_response.json() == {"citekey": ["Reference with this Citekey already exists."]}
+    assert doi_response.json() == {"doi": ["Reference with this DOI already exists."]}
+
+
+@pytest.mark.parametrize(
+    ("extra", "errors"),
+    [
+        ({"ci_low": 2.0, "ci_high": 1.0}, {"ci_low": [CI_ORDER]}),
+        ({"ci_low": 1.0}, {"ci_high": [CI_NEEDS_BOTH]}),
+        ({"effect_value": 5.0, "ci_low": 1.0, "ci_high": 2.0}, {"effect_value": [CI_ORDER]}),
+        ({"stance": "believes"}, {"stance": ['"believes" is not a valid choice.']}),
+        (
+            {"sample_size": 2**31},
+            {"sample_size": ["Ensure this value is less than or equal to 2147483647."]},
+        ),
+        (
+            {"sample_size": 10**40},
+            {"sample_size": ["Ensure this value is less than or equal to 2147483647."]},
+        ),
+        (
+            {"sample_size": 0},
+            {"sample_size": ["Ensure this value is greater than or equal to 1."]},
+        ),
+        ({"sample_size": "many"}, {"sample_size": ["A valid integer is required."]}),
+        ({"effect_value": "NaN"}, {"effect_value": ["A valid number is required."]}),
+        ({"claim": "no-such-claim"}, {"claim": ["Object with slug=no-such-claim does not exist."]}),
+        ({"reference": "bad\x00key"}, {"reference": ["Invalid value."]}),
+        ({"reference": 17}, {"reference": ["Object with citekey=17 does not exist."]}),
+    ],
+)
+def test_bad_evidence_is_400_with_field_errors(curator_api, library, extra, errors):
+    response = curator_api.post("/api/evidence/", {**EVIDENCE, **extra}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == errors
+    assert Evidence.objects.count() == 3
+
+
+def test_model_validation_errors_without_a_field_are_non_field_errors():
+    error = DjangoValidationError({NON_FIELD_ERRORS: ["Broken."], "year": ["Too late."]})
+
+    assert field_errors(error) == {"non_field_errors": ["Broken."], "year": ["Too late."]}
+
+
+def test_evidence_item_twice_for_the_same_outcome_is_400(curator_api, library):
+    first = curator_api.post("/api/evidence/", EVIDENCE, format="json")
+    second = curator_api.post("/api/evidence/", EVIDENCE, format="json")
+
+    assert first.status_code == 201
+    assert second.status_code == 400
+    assert Evidence.objects.count() == 4
+
+
+def test_missing_fields_are_400(curator_api, library):
+    response = curator_api.post("/api/evidence/", {}, format="json")
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"claim", "reference", "stance", "design", "population"}
+
+
+def test_override_without_rationale_is_400(curator_api, library):
+    url = "/api/claims/prko-bone-mass/override-grade/"
+
+    response = curator_api.post(url, {"level": "low"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"override_rationale": [OVERRIDE_NEEDS_RATIONALE]}
+    assert Claim.objects.get(slug="prko-bone-mass").grade_override == ""
+
+
+def test_override_with_rationale_shows_beside_the_computed_grade(curator_api, library):
+    url = "/api/claims/prko-bone-mass/override-grade/"
+
+    response = curator_api.post(url, {"level": "low", "rationale": "One lab."}, format="json")
+
+    assert response.status_code == 200
+    assert (response.json()["grade_override"], response.json()["override_rationale"]) == (
+        "low",
+        "One lab.",
+    )
+
+
+def test_computed_grade_is_read_only(curator_api, library):
+    response = curator_api.patch(
+        "/api/claims/prko-bone-mass/",
+        {"grade_level": "high", "status": "draft", "summary": "S"},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    claim = Claim.objects.get(slug="prko-bone-mass")
+    assert (claim.grade_level, claim.status, claim.summary) == ("", "published", "S")
+
+
+def test_claim_with_unknown_topic_writes_nothing(curator_api, library):
+    data = {"statement": "S.", "slug": "s", "topics": ["bone", "nope"]}
+
+    response = curator_api.post("/api/claims/", data, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"topics": ["Object with slug=nope does not exist."]}
+    assert not Claim.objects.filter(slug="s").exists()
+
+
+def test_malformed_json_is_400(curator_api, library):
+    response = curator_api.generic(
+        "POST", "/api/topics/", "{not json", content_type="application/json"
+    )
+
+    assert response.status_code == 400
+
+
+def test_a_cited_citekey_never_changes(curator_api, library):
+    url = "/api/references/rickard2008progesterone/"
+
+    response = curator_api.patch(url, {"citekey": "renamed2008"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"citekey": [CITEKEY_FROZEN]}
+
+
+def test_an_uncited_citekey_may_change(curator_api, library):
+    curator_api.post("/api/references/", {"citekey": "draft1", "title": "T"}, format="json")
+
+    response = curator_api.patch("/api/references/draft1/", {"citekey": "draft2"}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["citekey"] == "draft2"
+
+
+def test_claim_goes_from_draft_to_published_through_the_workflow(curator_api, anon, library):
+    curator_api.post("/api/claims/", {"statement": "New.", "slug": "new"}, format="json")
+    evidence = {**EVIDENCE, "claim": "new"}
+
+    assert curator_api.post("/api/evidence/", evidence, format="json").status_code == 201
+    assert curator_api.post("/api/claims/new/submit/").json()["status"] == "in_review"
+    published = curator_api.post("/api/claims/new/publish/")
+
+    assert published.status_code == 200
+    assert published.json()["status"] == "published"
+    assert published.json()["grade_level"] == "high"
+    assert anon.get("/api/claims/new/").status_code == 200
+
+
+def test_publishing_a_draft_directly_is_400(curator_api, library):
+    response = curator_api.post("/api/claims/secret-draft/publish/")
+
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": [CANNOT_PUBLISH]}
+    assert Claim.objects.get(slug="secret-draft").status == "draft"
+
+
+def test_retraction_needs_a_reason(curator_api, library):
+    url = "/api/claims/prko-bone-mass/retract/"
+
+    missing = curator_api.post(url, {}, format="json")
+    retracted = curator_api.post(url, {"reason": "Misread figure 2."}, format="json")
+
+    assert missing.status_code == 400
+    assert missing.json() == {"reason": ["This field is required."]}
+    assert retracted.json()["retraction_reason"] == "Misread figure 2."
+    assert retracted.json()["status"] == "retracted"
+
+
+def test_workflow_actions_are_refused_to_anonymous_and_staff(anon, staff_api, library):
+    for client in (anon, staff_api):
+        assert (
+            client.post("/api/claims/prko-bone-mass/retract/", {"reason": "x"}).status_code == 403
+        )
+    assert Claim.objects.get(slug="prko-bone-mass").status == "published"
+
+
+def test_evidence_writes_regrade_the_claim(curator_api, library):
+    item = curator_api.post("/api/evidence/", EVIDENCE, format="json").json()
+    graded = Claim.objects.get(slug="prko-bone-mass")
+
+    curator_api.delete(item["api_url"])
+
+    assert graded.grade_level == "high"
+    assert Claim.objects.get(slug="prko-bone-mass").grade_level == "low"
