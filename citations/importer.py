@@ -65,6 +65,10 @@ REFUSED_INVALID = "Nothing was imported: {count} entr{ies} invalid. Fix them or 
 HISTORY_REASON = "Imported from BibTeX"
 WRITE_FAILED = "Nothing was imported: the database refused the data ({error})."
 REFUSED_DUPLICATE = "Nothing was imported: {count} duplicate(s) found and duplicates must fail."
+# How the command and the API report one entry of a plan.
+INVALID_LINE = "  line {line} [{key}]: {message}"
+DUPLICATE_LINE = "  line {line} [{key}]: duplicate of {target} ({reason})"
+WARNING_LINE = "  line {line} [{key}]: warning: {message}"
 
 # Record field -> model field; the first one present wins, the others stay extra fields.
 CONTAINER_FIELDS = {"journal": "container_title", "journaltitle": "container_title"}
