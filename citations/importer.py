@@ -46,6 +46,7 @@ from citations.models import (
 from citations.records import BibRecord, Name
 
 NEW, DUPLICATE, INVALID = "new", "duplicate", "invalid"
+STATUSES = (NEW, DUPLICATE, INVALID)
 SKIP, UPDATE, FAIL = "skip", "update", "fail"
 ON_DUPLICATE_CHOICES = (SKIP, UPDATE, FAIL)
 BATCH = 1000

@@ -240,7 +240,7 @@ class ImportEntrySerializer(serializers.Serializer):
 
     key = serializers.CharField(help_text="The entry's key in the file.")
     line = serializers.IntegerField(help_text="The line the entry starts on.")
-    status = serializers.ChoiceField(choices=[importer.NEW, importer.DUPLICATE, importer.INVALID])
+    status = serializers.ChoiceField(choices=importer.STATUSES)
     citekey = serializers.CharField(help_text="The citekey a new reference gets.")
     duplicate_of = serializers.CharField(
         allow_null=True, help_text="Citekey (or key in the file) of the record it duplicates."

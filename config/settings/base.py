@@ -167,5 +167,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimPopulationEnum": "claims.models.Population",
         "ItemPopulationEnum": "evidence.models.ItemPopulation",
         "GradeLevelEnum": "claims.models.GradeLevel",
+        "StatusEnum": "claims.models.Status",
+        "ImportEntryStatusEnum": "citations.importer.STATUSES",
     },
 }

@@ -1,10 +1,12 @@
 """POST /api/references/import/: BibTeX in, a plan back; written in one go or not at all."""
 
 import pytest
+import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openapi_schema_validator import OAS30Validator
 from rest_framework.test import APIClient
 
 from citations.bibtex import BINARY_INPUT
@@ -335,3 +337,33 @@ def test_arbitrary_text_bodies_never_cause_a_server_error(api, text, dry_run, co
     assert response.status_code in {200, 201, 400}, response.content[:500]
     if response.status_code == 400 or dry_run:
         assert row_counts() == before
+
+
+def test_schema_documents_the_request_bodies_and_the_outcome(anon):
+    schema = yaml.safe_load(anon.get("/api/schema/").content)
+
+    operation = schema["paths"][URL]["post"]
+    assert set(operation["requestBody"]["content"]) == {
+        BIBTEX,
+        "text/plain",
+        "multipart/form-data",
+        "application/json",
+    }
+    assert {p["name"] for p in operation["parameters"]} == {
+        "dry_run",
+        "skip_invalid",
+        "on_duplicate",
+    }
+    outcome = {"$ref": "#/components/schemas/ImportOutcome"}
+    for code in ("200", "201"):
+        assert operation["responses"][code]["content"]["application/json"]["schema"] == outcome
+    assert {"400", "403", "413", "415"} <= set(operation["responses"])
+
+
+def test_responses_match_the_documented_outcome_schema(api, anon):
+    schema = yaml.safe_load(anon.get("/api/schema/").content)
+    outcome = {"$ref": "#/components/schemas/ImportOutcome", "components": schema["components"]}
+    ReferenceFactory(citekey="stored2020", doi="10.1000/bone.1")
+
+    for response in (post(api, query="?dry_run=1"), post(api), post(api, MALFORMED)):
+        OAS30Validator(outcome).validate(response.json())
