@@ -225,8 +225,10 @@ def submitted_bibtex(data) -> str | bytes:
     if isinstance(data, Mapping):
         data = data.get("file", data.get("bibtex", ""))
         data = data.read() if hasattr(data, "read") else data
-    if not isinstance(data, str | bytes):
-        raise serializers.ValidationError({"bibtex": [NOT_TEXT]})
+        if not isinstance(data, str | bytes):
+            raise serializers.ValidationError({"bibtex": [NOT_TEXT]})
+    elif not isinstance(data, bytes):  # JSON that is no object: a string, a list, a number
+        raise serializers.ValidationError({"bibtex": [NO_BIBTEX]})
     if not data.strip():
         raise serializers.ValidationError({"bibtex": [NO_BIBTEX]})
     text = bibtex.decode_bytes(data)[0] if isinstance(data, bytes) else data

@@ -227,7 +227,8 @@ def test_skip_invalid_writes_the_valid_entries(api):
         (b'{"bibtex": ""}', "application/json", NO_BIBTEX),
         (b"{}", "application/json", NO_BIBTEX),
         (b'{"bibtex": 7}', "application/json", NOT_TEXT),
-        (b"[1, 2]", "application/json", NOT_TEXT),
+        (b"[1, 2]", "application/json", NO_BIBTEX),
+        (b'"@article{a, title={T}}"', "application/json", NO_BIBTEX),
         (b"\x00\x01\x02\x03 PK zip", BIBTEX, BINARY_INPUT),
     ],
 )
