@@ -284,7 +284,7 @@ def test_fifty_entries_import_in_a_bounded_number_of_queries(api, django_assert_
         for i in range(50)
     )
 
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(12):
         response = post(api, entries)
 
     assert (response.status_code, response.json()["created"]) == (201, 50)
