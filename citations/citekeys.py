@@ -8,7 +8,6 @@ are appended. An imported key is kept when it is free and usable as a citekey.
 
 import re
 import unicodedata
-from collections.abc import Callable
 
 MAX_LENGTH = 100
 STOP_WORDS = {
@@ -84,31 +83,38 @@ def base_key(family: str, year: int | str | None, title: str) -> str:
     return f"{author}{year_part}{first_significant_word(title)[:40]}"
 
 
-def suffixes() -> Callable[[], str]:
-    """a, b, ... z, aa, ab, ...: each call the next suffix."""
-    state = {"n": 0}
+def suffix(n: int) -> str:
+    """The n-th collision suffix (from 0): a, b, ... z, aa, ab, ..."""
+    out = ""
+    while True:
+        out = chr(ord("a") + n % 26) + out
+        n = n // 26 - 1
+        if n < 0:
+            return out
 
-    def next_suffix() -> str:
-        n, out = state["n"], ""
-        state["n"] += 1
-        while True:
-            out = chr(ord("a") + n % 26) + out
-            n = n // 26 - 1
-            if n < 0:
-                return out
 
-    return next_suffix
+class TakenKeys(set):
+    """Lower-case keys already given; remembers where each base's free suffixes start.
+
+    Keys are only ever added, so the first free suffix of a base never moves back: starting
+    the next search there keeps a file of many same-base entries linear, not quadratic.
+    """
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.first_free: dict[str, int] = {}
 
 
 def unique_key(base: str, taken: set[str]) -> str:
     """`base`, or `base` with the first free suffix; lower-case comparison."""
     if base not in taken:
         return base
-    next_suffix = suffixes()
-    while True:
-        candidate = base + next_suffix()
-        if candidate not in taken:
-            return candidate
+    first_free = getattr(taken, "first_free", {})
+    n = first_free.get(base, 0)
+    while base + suffix(n) in taken:
+        n += 1
+    first_free[base] = n
+    return base + suffix(n)
 
 
 def is_usable(key: str) -> bool:

@@ -480,7 +480,7 @@ def plan(entries: Iterable[BibRecord | ParseProblem], notes: Iterable[str] = ())
     items one by one, so a file's records and its plan are never in memory together.
     """
     items: list[PlanItem] = []
-    in_file, taken = _InFile(), set()
+    in_file, taken = _InFile(), citekeys.TakenKeys()
     planned = (_problem_item(e) if isinstance(e, ParseProblem) else _item(e) for e in entries)
     for batch in _batched(planned, BATCH):
         _plan_batch(batch, in_file, taken)
