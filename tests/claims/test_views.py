@@ -72,6 +72,10 @@ def test_unpublished_claims_are_not_found(client, status):
     assert claim.statement not in client.get(reverse("claim-list")).content.decode()
 
 
+def test_reference_page_with_a_nul_in_the_citekey_is_not_found(client):
+    assert client.get("/references/rickard%002008/").status_code == 404
+
+
 def test_retracted_claim_shows_banner_with_reason(client):
     claim = ClaimFactory(status="retracted", retraction_reason="The key study was withdrawn.")
     html = client.get(claim.get_absolute_url()).content.decode()
