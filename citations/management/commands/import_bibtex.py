@@ -14,6 +14,7 @@ NOTE_LINE = "  note: {note}"
 INVALID_LINE = "  line {line} [{key}]: {message}"
 DUPLICATE_LINE = "  line {line} [{key}]: duplicate of {target} ({reason})"
 WARNING_LINE = "  line {line} [{key}]: warning: {message}"
+KEY_CHANGED_LINE = "  line {line} [{key}]: imported as {citekey} (the key is taken or not usable)"
 DRY_RUN = "Dry run: nothing was written."
 WRITTEN = "Created {created}, updated {updated}, skipped {skipped} duplicate(s)."
 SOME_INVALID = "Some entries were invalid: see the lines above."
@@ -95,6 +96,11 @@ class Command(BaseCommand):
                 DUPLICATE_LINE.format(
                     line=item.line, key=item.key, target=item.duplicate_citekey, reason=item.reason
                 )
+            )
+        if item.status == importer.NEW and item.citekey and item.citekey != item.key:
+            # A changed key breaks \cite{} commands that use it: say so.
+            self.stdout.write(
+                KEY_CHANGED_LINE.format(line=item.line, key=item.key, citekey=item.citekey)
             )
         for message in item.messages:
             self.stdout.write(WARNING_LINE.format(line=item.line, key=item.key, message=message))
