@@ -7,19 +7,38 @@ server-side cursor, so memory stays constant whatever their size.
 """
 
 import re
+from collections.abc import Mapping
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from citations.identifiers import InvalidIdentifier, normalize_doi
 from citations.models import YEAR_MAX, YEAR_MIN, Reference, Verification
+from citations.parsers import BibTeXParser, ImportTooLarge, PlainTextParser
 from citations.renderers import EXPORT_RENDERERS, CSLJSONRenderer, ExportRenderer
-from citations.serializers import ReferenceSerializer
+from citations.serializers import (
+    ImportJSONSerializer,
+    ImportOptionsSerializer,
+    ImportOutcomeSerializer,
+    ImportUploadSerializer,
+    ReferenceSerializer,
+    import_outcome_data,
+    submitted_bibtex,
+)
+from citations.services import ImportOutcome, reference_import_bibtex
 from claims.curators import sees_unpublished
 from claims.models import Claim
 from evidence.models import Evidence
@@ -184,3 +203,70 @@ class ReferenceViewSet(ExportMixin, viewsets.ModelViewSet):
 
     def export_stem(self, reference) -> str:
         return reference.citekey
+
+    @extend_schema(
+        summary="Import references from BibTeX",
+        description='The body is BibTeX text, a multipart `file` or JSON `{"bibtex": ...}`; '
+        "options come as query parameters or form fields. `dry_run` previews the plan and "
+        "writes nothing. Invalid entries (unless `skip_invalid`) or duplicates with "
+        "`on_duplicate=fail` write nothing and answer 400 with the problems by line.",
+        request={
+            BibTeXParser.media_type: OpenApiTypes.STR,
+            PlainTextParser.media_type: OpenApiTypes.STR,
+            "multipart/form-data": ImportUploadSerializer,
+            "application/json": ImportJSONSerializer,
+        },
+        parameters=[ImportOptionsSerializer],
+        responses={
+            200: OpenApiResponse(ImportOutcomeSerializer, "Previewed, or nothing new created"),
+            201: OpenApiResponse(ImportOutcomeSerializer, "References created"),
+            413: OpenApiResponse(OpenApiTypes.OBJECT, "The body is over the import limit"),
+        },
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[BibTeXParser, PlainTextParser, MultiPartParser, JSONParser],
+    )
+    def import_bibtex(self, request):
+        """Import references from BibTeX (curators); `dry_run` previews without writing."""
+        refuse_large_body(request)
+        options = ImportOptionsSerializer(data=import_options(request))
+        options.is_valid(raise_exception=True)
+        outcome = reference_import_bibtex(
+            data=submitted_bibtex(request.data), user=request.user, **options.validated_data
+        )
+        data = import_outcome_data(outcome, on_duplicate=options.validated_data["on_duplicate"])
+        return Response(data, status=import_status(outcome))
+
+
+def refuse_large_body(request) -> None:
+    """413 before the body is read: DATA_UPLOAD_MAX_MEMORY_SIZE does not guard parsers."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.BIBTEX_IMPORT_MAX_BYTES:
+        raise ImportTooLarge
+
+
+def import_options(request) -> dict:
+    """Options from the query string, overridden by form or JSON fields of the same name."""
+    given = request.query_params.dict()
+    if isinstance(request.data, Mapping):
+        names = ImportOptionsSerializer().fields
+        given.update({name: request.data[name] for name in names if name in request.data})
+    return given
+
+
+def import_status(outcome: ImportOutcome) -> int:
+    """200 for a preview or when nothing was new, 201 when references were created, 400
+    when the import was refused (nothing written)."""
+    result = outcome.result
+    if result is None:
+        return status.HTTP_200_OK
+    if not result.written:
+        return status.HTTP_400_BAD_REQUEST
+    return status.HTTP_201_CREATED if result.created else status.HTTP_200_OK

@@ -46,6 +46,7 @@ from citations.models import (
 from citations.records import BibRecord, Name
 
 NEW, DUPLICATE, INVALID = "new", "duplicate", "invalid"
+STATUSES = (NEW, DUPLICATE, INVALID)
 SKIP, UPDATE, FAIL = "skip", "update", "fail"
 ON_DUPLICATE_CHOICES = (SKIP, UPDATE, FAIL)
 BATCH = 1000
@@ -65,6 +66,11 @@ REFUSED_INVALID = "Nothing was imported: {count} entr{ies} invalid. Fix them or 
 HISTORY_REASON = "Imported from BibTeX"
 WRITE_FAILED = "Nothing was imported: the database refused the data ({error})."
 REFUSED_DUPLICATE = "Nothing was imported: {count} duplicate(s) found and duplicates must fail."
+# How the command and the API report one entry of a plan.
+INVALID_LINE = "  line {line} [{key}]: {message}"
+DUPLICATE_LINE = "  line {line} [{key}]: duplicate of {target} ({reason})"
+WARNING_LINE = "  line {line} [{key}]: warning: {message}"
+KEY_CHANGED_LINE = "  line {line} [{key}]: imported as {citekey} (the key is taken or not usable)"
 
 # Record field -> model field; the first one present wins, the others stay extra fields.
 CONTAINER_FIELDS = {"journal": "container_title", "journaltitle": "container_title"}

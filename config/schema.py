@@ -2,6 +2,8 @@
 
 - Reads need no credentials (DjangoModelPermissionsOrAnonReadOnly), so safe methods list
   "no authentication" among their security requirements.
+- A request body declared per media type (the BibTeX import: text, multipart or JSON) is
+  required; drf-spectacular only infers that for serializers.
 - Every operation can fail the same few ways (bad input, forbidden, not found, not
   acceptable, throttled); `document_errors` declares those responses, as JSON and, for
   exports, as the short plain text the export renderers answer errors with.
@@ -40,6 +42,12 @@ class AutoSchema(SpectacularAutoSchema):
         if reads and anonymous_reads in [type(p) for p in self.view.get_permissions()]:
             auths.append({})
         return auths
+
+    def _get_request_body(self, direction="request"):
+        body = super()._get_request_body(direction)
+        if body and isinstance(self.get_request_serializer(), dict):
+            body["required"] = True
+        return body
 
 
 def document_errors(result, generator, request, public):

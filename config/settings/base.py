@@ -5,6 +5,7 @@ DJANGO_DEBUG      "1"/"true" turns debug on (default: on for local runs)
 DJANGO_SECRET_KEY required when debug is off
 DJANGO_ALLOWED_HOSTS comma-separated host names
 DJANGO_API_ANON_RATE throttle rate of anonymous API traffic (default "300/minute")
+DJANGO_BIBTEX_IMPORT_MAX_BYTES largest request body of POST /api/references/import/ (default 20 MiB)
 """
 
 import os
@@ -119,6 +120,10 @@ if DEBUG:
 LOGIN_URL = "admin:login"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# A BibTeX import is one request body (DATA_UPLOAD_MAX_MEMORY_SIZE does not apply to it):
+# 20 MiB holds some 50,000 entries; larger bodies are refused with a 413.
+BIBTEX_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_BIBTEX_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+
 # Anyone reads what is public; writes need the model permissions of the Curators group.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
@@ -162,5 +167,7 @@ SPECTACULAR_SETTINGS = {
         "ClaimPopulationEnum": "claims.models.Population",
         "ItemPopulationEnum": "evidence.models.ItemPopulation",
         "GradeLevelEnum": "claims.models.GradeLevel",
+        "StatusEnum": "claims.models.Status",
+        "ImportEntryStatusEnum": "citations.importer.STATUSES",
     },
 }

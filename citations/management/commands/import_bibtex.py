@@ -6,15 +6,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from citations import importer
+from citations.importer import DUPLICATE_LINE, INVALID_LINE, KEY_CHANGED_LINE, WARNING_LINE
 from citations.services import reference_import_bibtex
 
 FILE_NOT_FOUND = "No such file: {path}"
 SUMMARY = "{path}: {new} new, {duplicate} duplicate, {invalid} invalid."
 NOTE_LINE = "  note: {note}"
-INVALID_LINE = "  line {line} [{key}]: {message}"
-DUPLICATE_LINE = "  line {line} [{key}]: duplicate of {target} ({reason})"
-WARNING_LINE = "  line {line} [{key}]: warning: {message}"
-KEY_CHANGED_LINE = "  line {line} [{key}]: imported as {citekey} (the key is taken or not usable)"
 DRY_RUN = "Dry run: nothing was written."
 WRITTEN = "Created {created}, updated {updated}, skipped {skipped} duplicate(s)."
 SOME_INVALID = "Some entries were invalid: see the lines above."

@@ -1,0 +1,45 @@
+"""Request parsers of the BibTeX import: a body of BibTeX text, read as bytes within a limit.
+
+The body is handed on undecoded: `citations.bibtex.decode_bytes` owns the decoding rule
+(UTF-8, else Windows-1252 with a note), the same for the API, the admin and the command.
+A body over `BIBTEX_IMPORT_MAX_BYTES` is a 413, never read whole into memory.
+"""
+
+from django.conf import settings
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.parsers import BaseParser
+
+TOO_LARGE = "The BibTeX is larger than the import limit of {limit} bytes."
+
+
+class ImportTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+    def __init__(self):
+        super().__init__(TOO_LARGE.format(limit=settings.BIBTEX_IMPORT_MAX_BYTES))
+
+
+def read_limited(stream) -> bytes:
+    """All of `stream`, or ImportTooLarge once it passes the import limit."""
+    limit = settings.BIBTEX_IMPORT_MAX_BYTES
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise ImportTooLarge
+    return data
+
+
+class BibTeXParser(BaseParser):
+    """`application/x-bibtex`: the body is a .bib file."""
+
+    media_type = "application/x-bibtex"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> bytes:
+        return read_limited(stream)
+
+
+class PlainTextParser(BibTeXParser):
+    """`text/plain`: what `curl --data-binary` and most tools send for a text file."""
+
+    media_type = "text/plain"
