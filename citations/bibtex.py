@@ -615,6 +615,8 @@ def parse(data: str | bytes, *, fast: bool = True) -> ParseResult:
 
 
 def _family_needs_braces(name: Name) -> bool:
+    if name.is_others:
+        return False  # Braced, "{others}" would be a person's name, not "et al.".
     words = name.family.split()
     return (
         any(_is_lower(word) for word in words)

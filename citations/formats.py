@@ -91,6 +91,11 @@ RIS_FIELDS = {
 PAGE_RANGE = re.compile(r"\s*(?:-+|\u2013|\u2014)\s*")
 
 
+def named(names: list[Name]) -> list[Name]:
+    """The people of a name list, without BibTeX's "and others"."""
+    return [name for name in names if not name.is_others]
+
+
 def csl_name(name: Name) -> dict[str, str]:
     parts = {
         "family": name.family,
@@ -121,10 +126,11 @@ def csl_item(record: BibRecord) -> dict:
         item["page"] = PAGE_RANGE.sub("-", record.fields["pages"].strip())
     if record.fields.get("year"):
         item["issued"] = csl_issued(record.fields["year"])
-    if record.authors:
-        item["author"] = [csl_name(name) for name in record.authors]
-    if record.editors:
-        item["editor"] = [csl_name(name) for name in record.editors]
+    # CSL-JSON and RIS have no "et al." marker: BibTeX's "and others" is left out.
+    if authors := named(record.authors):
+        item["author"] = [csl_name(name) for name in authors]
+    if editors := named(record.editors):
+        item["editor"] = [csl_name(name) for name in editors]
     return item
 
 
@@ -157,8 +163,8 @@ def ris_pages(pages: str) -> list[str]:
 def render_ris_entry(record: BibRecord) -> str:
     """One record as a RIS entry, from `TY` to `ER`."""
     lines = [ris_line("TY", RIS_TYPES.get(record.entry_type.lower(), RIS_DEFAULT_TYPE))]
-    lines += [ris_line("AU", ris_name(name)) for name in record.authors]
-    lines += [ris_line("A2", ris_name(name)) for name in record.editors]
+    lines += [ris_line("AU", ris_name(name)) for name in named(record.authors)]
+    lines += [ris_line("A2", ris_name(name)) for name in named(record.editors)]
     for field, tag in RIS_FIELDS.items():
         if record.fields.get(field, "").strip():
             lines.append(ris_line(tag, record.fields[field]))

@@ -70,6 +70,7 @@ REFUSED_DUPLICATE = "Nothing was imported: {count} duplicate(s) found and duplic
 INVALID_LINE = "  line {line} [{key}]: {message}"
 DUPLICATE_LINE = "  line {line} [{key}]: duplicate of {target} ({reason})"
 WARNING_LINE = "  line {line} [{key}]: warning: {message}"
+KEY_CHANGED_LINE = "  line {line} [{key}]: imported as {citekey} (the key is taken or not usable)"
 
 # Record field -> model field; the first one present wins, the others stay extra fields.
 CONTAINER_FIELDS = {"journal": "container_title", "journaltitle": "container_title"}

@@ -93,6 +93,9 @@ FORMATTING = {
     "mbox",
     "text",
 }
+# Commands whose argument is typeset verbatim (a URL's "~", "%" and "_" are not LaTeX there):
+# the argument is the text, so an export writes it as plain, escaped text.
+VERBATIM_ARGUMENT = {"url", "path"}
 ESCAPED = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}"}
 ESCAPED.update({" ": " ", "\\": " ", "-": "", "/": "", ",": "\u2009", "@": ""})
 
@@ -125,6 +128,8 @@ def _decode_word(match: re.Match) -> str:
     if word in FORMATTING:
         # The styled text is kept; with a nested argument its braces simply fall away.
         return decode(arg[1:-1]) if arg is not None else ""
+    if word in VERBATIM_ARGUMENT and arg is not None:
+        return arg[1:-1]
     if word in SYMBOLS:
         return SYMBOLS[word] + (decode(arg) if arg else "")
     # Unknown command: kept verbatim with its argument, so nothing is lost.

@@ -15,6 +15,14 @@ class Name:
     prefix: str = ""
     suffix: str = ""
 
+    @property
+    def is_others(self) -> bool:
+        """BibTeX's "and others": the list goes on (et al.), not a person named "others"."""
+        return self == OTHERS
+
+
+OTHERS = Name("others")
+
 
 @dataclass
 class BibRecord:

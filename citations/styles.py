@@ -29,8 +29,10 @@ def vancouver_name(name: Name) -> str:
 
 
 def name_list(names: list[Name]) -> str:
-    shown = [vancouver_name(name) for name in names[:MAX_AUTHORS]]
-    if len(names) > MAX_AUTHORS:
+    """Up to six names, then "et al" (also for BibTeX's "and others")."""
+    people = [name for name in names if not name.is_others]
+    shown = [vancouver_name(name) for name in people[:MAX_AUTHORS]]
+    if len(people) > MAX_AUTHORS or len(people) < len(names):
         shown.append("et al")
     return ", ".join(shown)
 

@@ -134,6 +134,7 @@ class ClaimQuerySet(models.QuerySet):
         return self.annotate(
             supporting_count=Count("evidence", filter=Q(evidence__stance="supports")),
             contradicting_count=Count("evidence", filter=Q(evidence__stance="contradicts")),
+            mixed_count=Count("evidence", filter=Q(evidence__stance="mixed")),
         )
 
     def with_level(self, level: str):

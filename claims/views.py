@@ -1,6 +1,7 @@
 """Public pages: thin views over the named querysets and `claims.pages`."""
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from citations.models import Reference
@@ -48,6 +49,9 @@ def topic_detail(request, slug):
 
 
 def reference_detail(request, citekey):
+    if "\x00" in citekey:
+        # No citekey holds NUL (PostgreSQL refuses it in text): not found, not a server error.
+        raise Http404
     reference = get_object_or_404(
         Reference.objects.cited_by_public_claims().with_contributors(), citekey=citekey
     )

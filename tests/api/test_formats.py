@@ -75,3 +75,10 @@ def test_render_ris_separates_entries_with_a_blank_line():
     text = "".join(render_ris([BOOK, BOOK]))
 
     assert text.count("ER  - \n\n") == 2
+
+
+def test_bibtex_and_others_is_left_out_of_csl_and_ris_authors():
+    record = BibRecord("article", "doe2015", {"title": "T"}, [Name("Doe", "Jane"), Name("others")])
+    assert csl_item(record)["author"] == [{"family": "Doe", "given": "Jane"}]
+    ris = "TY  - JOUR\nAU  - Doe, Jane\nTI  - T\nID  - doe2015\nER  - \n"
+    assert render_ris_entry(record) == ris

@@ -271,3 +271,9 @@ def test_a_preamble_is_named_in_the_notes():
     result = parse('@preamble{"\\newcommand{\\noop}[1]{}"}\n\n@article{a, title={T}}\n')
     assert result.notes == [bibtex.PREAMBLE_SKIPPED.format(line=1)]
     assert [r.key for r in result.records] == ["a"]
+
+
+def test_and_others_is_written_back_unbraced_so_styles_read_et_al():
+    record = parse("@article{doe2015, author = {Doe, Jane and others}, title = {T}}").records[0]
+    assert record.authors == [Name("Doe", "Jane"), Name("others")]
+    assert "  author = {Doe, Jane and others},\n" in render_entry(record)

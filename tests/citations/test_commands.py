@@ -31,6 +31,24 @@ def test_import_bibtex_imports_a_file_and_prints_a_summary():
     assert Reference.objects.count() == 3
 
 
+def test_import_bibtex_reports_an_imported_key_it_had_to_change(tmp_path):
+    ReferenceFactory(citekey="smith2020")
+    path = tmp_path / "keys.bib"
+    path.write_text(
+        "@article{smith2020, author = {Other, Ann}, title = {Different work}, year = {2005}}\n"
+        "@article{m\u00fcller2020, author = {M\u00fcller, Anna}, title = {Unicode}, year = 2020}\n"
+        "@article{kept2001, author = {Kept, Kim}, title = {Kept key}, year = {2001}}\n",
+        encoding="utf-8",
+    )
+    lines = run_import(str(path)).splitlines()
+    changed = import_bibtex.KEY_CHANGED_LINE
+    assert lines[1:3] == [
+        changed.format(line=1, key="smith2020", citekey="other2005different"),
+        changed.format(line=2, key="m\u00fcller2020", citekey="muller2020unicode"),
+    ]
+    assert Reference.objects.filter(citekey="kept2001").count() == 1
+
+
 def test_import_bibtex_dry_run_writes_nothing():
     output = run_import(str(DATA / "zotero.bib"), "--dry-run")
     assert import_bibtex.DRY_RUN in output

@@ -27,6 +27,7 @@ from citations.latex import decode, encode
         (r"\textbackslash{}n and \textasciitilde{} and \textasciicircum{}", "\\n and ~ and ^"),
         (r"pages 12--19", "pages 12--19"),
         (r"\unknowncommand{kept}", r"\unknowncommand{kept}"),
+        (r"see \url{https://x.org/~a/b_c%20d}", "see https://x.org/~a/b_c%20d"),
     ],
 )
 def test_decode_gives_unicode(latex, text):

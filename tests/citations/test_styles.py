@@ -136,3 +136,9 @@ def test_initials_handle_hyphens_and_periods():
     assert initials("Jean-Pierre") == "JP"
     assert initials("D. J.") == "DJ"
     assert initials("") == ""
+
+
+def test_bibtex_and_others_is_et_al_not_an_author():
+    record = article()
+    record.authors.append(Name("others"))
+    assert vancouver(record).startswith("Rickard DJ, Iwaniec UT, Evans G, et al. Bone growth")

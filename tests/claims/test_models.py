@@ -60,6 +60,7 @@ def test_stance_counts_annotate_for_and_against():
     claim = ClaimFactory()
     EvidenceFactory.create_batch(2, claim=claim, stance="supports")
     EvidenceFactory(claim=claim, stance="contradicts")
+    EvidenceFactory(claim=claim, stance="mixed")
     EvidenceFactory(claim=claim, stance="asserts")
     counted = Claim.objects.with_stance_counts().get(pk=claim.pk)
-    assert (counted.supporting_count, counted.contradicting_count) == (2, 1)
+    assert (counted.supporting_count, counted.contradicting_count, counted.mixed_count) == (2, 1, 1)

@@ -72,6 +72,10 @@ def test_unpublished_claims_are_not_found(client, status):
     assert claim.statement not in client.get(reverse("claim-list")).content.decode()
 
 
+def test_reference_page_with_a_nul_in_the_citekey_is_not_found(client):
+    assert client.get("/references/rickard%002008/").status_code == 404
+
+
 def test_retracted_claim_shows_banner_with_reason(client):
     claim = ClaimFactory(status="retracted", retraction_reason="The key study was withdrawn.")
     html = client.get(claim.get_absolute_url()).content.decode()
@@ -321,7 +325,14 @@ def test_list_shows_stance_counts(client):
     EvidenceFactory.create_batch(2, claim=claim, stance="supports")
     EvidenceFactory(claim=claim, stance="contradicts")
     html = client.get(reverse("claim-list")).content.decode()
-    assert "2 for · 1 against" in html
+    assert "2 for · 1 against</span>" in html
+
+
+def test_list_counts_mixed_evidence_so_a_contested_claim_is_not_shown_empty(client):
+    claim = graded_claim(grade_direction="contested")
+    EvidenceFactory(claim=claim, stance="mixed")
+    html = client.get(reverse("claim-list")).content.decode()
+    assert "0 for · 0 against · 1 mixed</span>" in html
 
 
 def test_home_lists_public_claims_and_topics_with_counts(client):

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from citations import importer
-from citations.importer import DUPLICATE_LINE, INVALID_LINE, WARNING_LINE
+from citations.importer import DUPLICATE_LINE, INVALID_LINE, KEY_CHANGED_LINE, WARNING_LINE
 from citations.services import reference_import_bibtex
 
 FILE_NOT_FOUND = "No such file: {path}"
@@ -93,6 +93,11 @@ class Command(BaseCommand):
                 DUPLICATE_LINE.format(
                     line=item.line, key=item.key, target=item.duplicate_citekey, reason=item.reason
                 )
+            )
+        if item.status == importer.NEW and item.citekey and item.citekey != item.key:
+            # A changed key breaks \cite{} commands that use it: say so.
+            self.stdout.write(
+                KEY_CHANGED_LINE.format(line=item.line, key=item.key, citekey=item.citekey)
             )
         for message in item.messages:
             self.stdout.write(WARNING_LINE.format(line=item.line, key=item.key, message=message))
