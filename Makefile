@@ -34,7 +34,7 @@ format: install
 	$(BIN)/ruff format .
 
 migrations-check: install
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
 browser:
 	scripts/ensure-chromium
