@@ -25,6 +25,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from citations.exports import record_stream
 from citations.identifiers import InvalidIdentifier, normalize_doi
 from citations.models import YEAR_MAX, YEAR_MIN, Reference, Verification
 from citations.parsers import BibTeXParser, ImportTooLarge, PlainTextParser
@@ -44,7 +45,6 @@ from claims.models import Claim
 from evidence.models import Evidence
 
 EXPORT_ACTIONS = {"list", "retrieve"}
-EXPORT_CHUNK = 500
 # Citekeys may hold ":", "." or "-"; only "/" (and NUL, which PostgreSQL refuses) cannot be.
 LOOKUP_REGEX = r"[^/\x00]+"
 CSL_SCHEMA = {
@@ -75,9 +75,8 @@ def export_filename(stem: str, renderer: ExportRenderer) -> str:
 def export_response(request, references, stem: str):
     """Stream `references` in the negotiated export format as an attachment."""
     renderer = request.accepted_renderer
-    rows = references.with_contributors().iterator(chunk_size=EXPORT_CHUNK)
     response = StreamingHttpResponse(
-        renderer.stream(reference.to_record() for reference in rows),
+        renderer.stream(record_stream(references)),
         content_type=f"{renderer.media_type}; charset={renderer.charset}",
     )
     response["Content-Disposition"] = f'attachment; filename="{export_filename(stem, renderer)}"'
@@ -192,7 +191,7 @@ class ReferenceViewSet(ExportMixin, viewsets.ModelViewSet):
         references = Reference.objects.all()
         if not sees_unpublished(self.request.user):
             references = references.cited_by_public_claims()
-        # Exports prefetch contributors per chunk as they stream.
+        # Exports read contributors per chunk as they stream (citations.exports).
         return references if self.is_export() else references.with_contributors()
 
     def references_of_list(self, queryset):

@@ -2,8 +2,9 @@
 
 References are read with `QuerySet.iterator(chunk_size=...)` as plain rows; for each chunk
 the contributors are fetched in one query (a prefetch by hand: rows, not model instances,
-which is several times faster), turned into plain records and rendered by the pure
-`citations.bibtex` module one entry at a time.
+which is several times faster) and turned into plain records (`record_stream`), which the
+pure modules render one entry at a time: `bibtex_stream` here, and the API's BibTeX, CSL-JSON
+and RIS renderers.
 """
 
 from collections.abc import Iterable, Iterator
@@ -61,14 +62,22 @@ def row_record(row, authors: list[Name], editors: list[Name]) -> BibRecord:
     return BibRecord(row.entry_type, row.citekey, fields, authors, editors)
 
 
-def bibtex_stream(
+def record_stream(
     queryset: QuerySet[Reference] | None = None, *, chunk_size: int = CHUNK_SIZE
-) -> Iterator[str]:
-    """BibTeX text of the references, entry by entry, ordered by citekey."""
+) -> Iterator[BibRecord]:
+    """The references as plain records, ordered by citekey, one chunk in memory at a time."""
     queryset = Reference.objects.all() if queryset is None else queryset
     rows = queryset.order_by("citekey").values_list(*BIBTEX_SOURCES, named=True)
     for batch in _batched(rows.iterator(chunk_size=chunk_size), chunk_size):
         names = _names([row.id for row in batch])
         for row in batch:
             authors, editors = names.get(row.id, ([], []))
-            yield render_entry(row_record(row, authors, editors)) + "\n"
+            yield row_record(row, authors, editors)
+
+
+def bibtex_stream(
+    queryset: QuerySet[Reference] | None = None, *, chunk_size: int = CHUNK_SIZE
+) -> Iterator[str]:
+    """BibTeX text of the references, entry by entry, ordered by citekey."""
+    for record in record_stream(queryset, chunk_size=chunk_size):
+        yield render_entry(record) + "\n"
