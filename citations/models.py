@@ -1,8 +1,7 @@
 """Bibliographic records: references, the people who wrote or edited them, and their order."""
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import models
 from django.db.models import Q
 from django.db.models.functions import MD5, Lower
 from django.urls import reverse
@@ -10,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.records import BibRecord, Name
+from citations.search import ranked_search
 
 YEAR_MIN, YEAR_MAX = 1400, 2100
 # claims.models.PUBLIC_STATUSES; spelled out here because claims.models imports this module.
@@ -82,27 +82,13 @@ class ReferenceQuerySet(models.QuerySet):
         return self.filter(evidence__claim__status__in=PUBLIC_CLAIM_STATUSES).distinct()
 
     def search(self, query: str):
-        """Full-text search of title, container, as-cited text and abstract.
-
-        On PostgreSQL: English stemming, web-search syntax ("bone -mice", quoted phrases),
-        best matches first (a title match weighs most). Elsewhere: a case-insensitive match.
-        No GIN index yet: a sequential scan is fine at tens of thousands of references.
-        """
-        if not query.strip():
-            return self
-        if connections[self.db].vendor != "postgresql":
-            return self.filter(Q(title__icontains=query) | Q(abstract__icontains=query))
-        vector = (
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("container_title", "as_cited", weight="C", config="english")
-            + SearchVector("abstract", weight="D", config="english")
-        )
-        terms = SearchQuery(query, search_type="websearch", config="english")
-        return (
-            self.alias(search_vector=vector)
-            .filter(search_vector=terms)
-            .annotate(search_rank=SearchRank(vector, terms))
-            .order_by("-search_rank", "citekey")
+        """Full-text search of title, container, as-cited text and abstract (title weighs most)."""
+        return ranked_search(
+            self,
+            query,
+            weights={"title": "A", "container_title": "C", "as_cited": "C", "abstract": "D"},
+            fallback=("title", "abstract"),
+            tiebreak="citekey",
         )
 
 

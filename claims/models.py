@@ -1,14 +1,14 @@
 """What is asserted: topics, claims with their stored grade, and relations between claims."""
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from citations.models import Contributor
+from citations.search import ranked_search
 
 OVERRIDE_NEEDS_RATIONALE = "An override of the grade needs a rationale."
 RATIONALE_NEEDS_OVERRIDE = "A rationale only goes with an override of the grade."
@@ -108,26 +108,13 @@ class ClaimQuerySet(models.QuerySet):
         )
 
     def search(self, query: str):
-        """Full-text search of statement, summary and source wording.
-
-        On PostgreSQL: English stemming, web-search syntax, best matches first (a statement
-        match weighs most). Elsewhere: a case-insensitive match. No GIN index yet.
-        """
-        if not query.strip():
-            return self
-        if connections[self.db].vendor != "postgresql":
-            return self.filter(Q(statement__icontains=query) | Q(summary__icontains=query))
-        vector = (
-            SearchVector("statement", weight="A", config="english")
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector("source_text", weight="C", config="english")
-        )
-        terms = SearchQuery(query, search_type="websearch", config="english")
-        return (
-            self.alias(search_vector=vector)
-            .filter(search_vector=terms)
-            .annotate(search_rank=SearchRank(vector, terms))
-            .order_by("-search_rank", "statement")
+        """Full-text search of statement, summary and source wording (statement weighs most)."""
+        return ranked_search(
+            self,
+            query,
+            weights={"statement": "A", "summary": "B", "source_text": "C"},
+            fallback=("statement", "summary"),
+            tiebreak="statement",
         )
 
     def with_stance_counts(self):

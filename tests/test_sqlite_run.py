@@ -1,0 +1,40 @@
+"""`make run` uses SQLite: the seed loads and the search falls back to a plain match there."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = """
+from django.core.management import call_command
+from citations.models import Reference
+from claims.models import Claim
+call_command("migrate", verbosity=0)
+call_command("loaddata", "seed", verbosity=0)
+print(sorted(Claim.objects.public().search("MICE").values_list("slug", flat=True)))
+print(Reference.objects.search("osteoporosis").count(), Claim.objects.search("").count())
+"""
+
+
+def test_seed_and_search_on_sqlite():
+    env = {**os.environ, "DATABASE_URL": "sqlite:///:memory:"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", SCRIPT],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    slugs, counts = result.stdout.strip().splitlines()[-2:]
+    assert slugs == str(
+        [
+            "global-prko-mice-have-high-bone-mass",
+            "pr-inactivation-in-mx1-cells-raises-calvarial-bone",
+        ]
+    )
+    assert counts == "1 11"
