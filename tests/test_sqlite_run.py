@@ -35,6 +35,7 @@ def test_seed_and_search_on_sqlite():
         [
             "global-prko-mice-have-high-bone-mass",
             "pr-inactivation-in-mx1-cells-raises-calvarial-bone",
+            "progesterone-directly-stimulates-bone-formation",
         ]
     )
     assert counts == "1 11"
