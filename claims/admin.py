@@ -57,12 +57,20 @@ class EvidenceInline(admin.StackedInline):
         ("Quote", {"fields": ["quote", "locator", "notes"]}),
     ]
 
+    def get_queryset(self, request):
+        # Each row's title (`Evidence.__str__`) names its reference and claim.
+        return super().get_queryset(request).select_related("claim", "reference")
+
 
 class RelationInline(admin.TabularInline):
     model = ClaimRelation
     fk_name = "from_claim"
     extra = 0
     autocomplete_fields = ["to_claim"]
+
+    def get_queryset(self, request):
+        # Each row's title (`ClaimRelation.__str__`) names both claims.
+        return super().get_queryset(request).select_related("from_claim", "to_claim")
 
 
 @admin.register(Topic)
