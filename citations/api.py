@@ -42,7 +42,6 @@ from citations.serializers import (
 from citations.services import ImportOutcome, reference_import_bibtex
 from claims.curators import sees_unpublished
 from claims.models import Claim
-from evidence.models import Evidence
 
 EXPORT_ACTIONS = {"list", "retrieve"}
 # Citekeys may hold ":", "." or "-"; only "/" (and NUL, which PostgreSQL refuses) cannot be.
@@ -164,8 +163,7 @@ class ReferenceFilter(django_filters.FilterSet):
     def cited_by(self, queryset, **claim_lookups):
         # Only claims the reader may see: a filter must not reveal what drafts cite.
         user = getattr(self.request, "user", None)
-        claims = Claim.objects.visible_to(user).filter(**claim_lookups)
-        return queryset.filter(pk__in=Evidence.objects.filter(claim__in=claims).values("reference"))
+        return queryset.cited_by(Claim.objects.visible_to(user).filter(**claim_lookups))
 
     def filter_doi(self, queryset, name, value):
         try:

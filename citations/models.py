@@ -77,6 +77,11 @@ class ReferenceQuerySet(models.QuerySet):
             models.Prefetch("contributors", queryset=Contributor.objects.select_related("person"))
         )
 
+    def cited_by(self, claims):
+        """References that are evidence for any of `claims` (a Claim queryset), each once."""
+        evidence = self.model._meta.get_field("evidence").related_model
+        return self.filter(pk__in=evidence.objects.filter(claim__in=claims).values("reference"))
+
     def cited_by_public_claims(self):
         """References that bear on a claim readers can open (published or retracted)."""
         return self.filter(evidence__claim__status__in=PUBLIC_CLAIM_STATUSES).distinct()

@@ -144,10 +144,10 @@ class ClaimViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
         return Response(self.get_serializer(claim).data)
 
     def references_of_list(self, claims):
-        return Reference.objects.filter(evidence__claim__in=claims.values("pk")).distinct()
+        return Reference.objects.cited_by(claims)
 
     def references_of(self, claim):
-        return Reference.objects.filter(evidence__claim=claim).distinct()
+        return Reference.objects.cited_by(Claim.objects.filter(pk=claim.pk))
 
     def export_stem(self, claim) -> str:
         return claim.slug
@@ -192,8 +192,7 @@ class TopicViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
         return self.cited_by_public_claims([topic.pk])
 
     def cited_by_public_claims(self, topic_ids):
-        claims = Claim.objects.public().filter(topics__in=topic_ids)
-        return Reference.objects.filter(evidence__claim__in=claims.values("pk")).distinct()
+        return Reference.objects.cited_by(Claim.objects.public().filter(topics__in=topic_ids))
 
     def export_stem(self, topic) -> str:
         return topic.slug

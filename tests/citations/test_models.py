@@ -8,6 +8,7 @@ from django.db.models import ProtectedError
 
 from citations.identifiers import INVALID_DOI, INVALID_ISBN
 from citations.models import Contributor, Person, Reference
+from claims.models import Claim
 from tests.factories import ContributorFactory, EvidenceFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +109,16 @@ def test_to_record_lists_authors_in_order_and_keeps_extra_fields():
     assert record.fields["year"] == "2008"
     assert record.fields["note"] == "Female PRKO mice"
     assert "pmid" not in record.fields
+
+
+@pytest.mark.django_db
+def test_cited_by_lists_each_reference_of_the_given_claims_once():
+    shared = EvidenceFactory()
+    EvidenceFactory(reference=shared.reference, outcome="another outcome")
+    other = EvidenceFactory()
+    EvidenceFactory(claim=other.claim, reference=shared.reference)
+    ReferenceFactory()
+    claims = Claim.objects.filter(pk__in=[shared.claim.pk, other.claim.pk])
+    cited = Reference.objects.cited_by(claims).order_by("citekey")
+    assert list(cited) == sorted([shared.reference, other.reference], key=lambda r: r.citekey)
+    assert list(Reference.objects.cited_by(Claim.objects.none())) == []

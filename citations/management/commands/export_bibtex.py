@@ -25,12 +25,11 @@ class Command(BaseCommand):
         if claim:
             if not Claim.objects.filter(slug=claim).exists():
                 raise CommandError(UNKNOWN_CLAIM.format(slug=claim))
-            references = references.filter(evidence__claim__slug=claim)
+            references = references.cited_by(Claim.objects.filter(slug=claim))
         if topic:
             if not Topic.objects.filter(slug=topic).exists():
                 raise CommandError(UNKNOWN_TOPIC.format(slug=topic))
-            references = references.filter(evidence__claim__topics__slug=topic)
-        references = references.distinct() if claim or topic else references
+            references = references.cited_by(Claim.objects.filter(topics__slug=topic))
         if output:
             with Path(output).open("w", encoding="utf-8") as stream:
                 stream.writelines(bibtex_stream(references))
