@@ -49,6 +49,10 @@ class ContributorInline(admin.TabularInline):
     autocomplete_fields = ["person"]
     ordering = ["role", "position"]
 
+    def get_queryset(self, request):
+        # Each row's title (`Contributor.__str__`) names its person.
+        return super().get_queryset(request).select_related("person")
+
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):

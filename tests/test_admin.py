@@ -6,7 +6,12 @@ from django.db.models import Count
 from django.urls import reverse
 
 from claims.models import Claim
-from tests.factories import ContributorFactory, EvidenceFactory, TopicFactory
+from tests.factories import (
+    ContributorFactory,
+    EvidenceFactory,
+    ReferenceFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -122,5 +127,21 @@ def test_claim_change_form_costs_at_most_one_query_per_evidence_row(
         assert curator_client.get(url).status_code == 200
     EvidenceFactory.create_batch(10, claim=claim)
     with django_assert_max_num_queries(len(seeded.captured_queries) + 10):
+        response = curator_client.get(url)
+    assert response.status_code == 200
+
+
+def test_reference_change_form_costs_at_most_one_query_per_contributor_row(
+    curator_client, django_assert_max_num_queries
+):
+    # As for claims: only the person autocomplete's selected option is looked up per row.
+    reference = ReferenceFactory()
+    ContributorFactory(reference=reference, position=0)
+    url = reverse("admin:citations_reference_change", args=[reference.pk])
+    with django_assert_max_num_queries(15) as one:
+        assert curator_client.get(url).status_code == 200
+    for position in range(1, 11):
+        ContributorFactory(reference=reference, position=position)
+    with django_assert_max_num_queries(len(one.captured_queries) + 10):
         response = curator_client.get(url)
     assert response.status_code == 200
