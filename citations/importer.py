@@ -142,6 +142,13 @@ class ImportPlan:
     def with_status(self, status: str) -> list[PlanItem]:
         return [item for item in self.items if item.status == status]
 
+    def updates(self, on_duplicate: str) -> list[PlanItem]:
+        """The duplicates of a stored reference, which `on_duplicate=update` writes over it
+        (a duplicate within the file has no stored reference to update)."""
+        if on_duplicate != UPDATE:
+            return []
+        return [item for item in self.with_status(DUPLICATE) if item.duplicate_of]
+
     @property
     def counts(self) -> dict[str, int]:
         counts = {NEW: 0, DUPLICATE: 0, INVALID: 0}
@@ -693,8 +700,7 @@ def apply(
     if refused:
         return ApplyResult(written=False, refused=refused)
     new = plan_.with_status(NEW)
-    duplicates = plan_.with_status(DUPLICATE)
-    updates = [i for i in duplicates if i.duplicate_of] if on_duplicate == UPDATE else []
+    updates = plan_.updates(on_duplicate)
     people = _People()
     try:
         with transaction.atomic():

@@ -295,10 +295,7 @@ def import_outcome_data(outcome, *, on_duplicate: str) -> dict:
     may hold 50,000 entries, too many to pass through serializer fields one by one)."""
     counts, result = outcome.plan.counts, outcome.result
     if result is None:
-        duplicates = outcome.plan.with_status(importer.DUPLICATE)
-        created = counts[importer.NEW]
-        updated = sum(1 for item in duplicates if item.duplicate_of)
-        updated = updated if on_duplicate == importer.UPDATE else 0
+        created, updated = counts[importer.NEW], len(outcome.plan.updates(on_duplicate))
     else:
         created, updated = result.created, result.updated
     return {

@@ -205,3 +205,12 @@ def test_each_new_reference_gets_a_history_row_naming_the_import(curator):
 def test_the_quick_url_check_accepts_only_what_the_validator_accepts(url):
     if len(url) <= 2048 and len(url.split("/")[2]) <= 253:
         importer.URL_VALIDATOR(url)
+
+
+def test_plan_updates_only_duplicates_of_stored_references_and_only_on_update():
+    stored = importer.PlanItem(line=1, key="a", status=DUPLICATE, duplicate_of=7)
+    in_file = importer.PlanItem(line=9, key="b", status=DUPLICATE, duplicate_citekey="a")
+    plan = importer.ImportPlan(items=[stored, in_file, importer.PlanItem(2, "c", NEW)])
+    assert plan.updates(importer.UPDATE) == [stored]
+    assert plan.updates(importer.SKIP) == []
+    assert plan.updates(importer.FAIL) == []
