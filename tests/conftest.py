@@ -1,6 +1,7 @@
 """Shared fixtures."""
 
 import pytest
+from django.core.management import call_command
 
 from tests.factories import CuratorFactory
 
@@ -14,3 +15,9 @@ def curator(db):
 def curator_client(client, curator):
     client.force_login(curator)
     return client
+
+
+@pytest.fixture
+def seed(db):
+    """The demo data set of fixtures/seed.json (progesterone and bone), as `make run` loads it."""
+    call_command("loaddata", "seed", verbosity=0)

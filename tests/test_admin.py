@@ -1,7 +1,6 @@
 """The curator admin: every page answers for a curator, at a bounded number of queries."""
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 
@@ -116,11 +115,10 @@ def test_mark_verified_action_updates_selected(curator_client):
 
 
 def test_claim_change_form_costs_at_most_one_query_per_evidence_row(
-    curator_client, django_assert_max_num_queries
+    seed, curator_client, django_assert_max_num_queries
 ):
     # Each inline row's reference autocomplete looks up its selected option (Django's widget
     # does that per row); titles of evidence and relation rows must not add more.
-    call_command("loaddata", "seed", verbosity=0)
     claim = Claim.objects.annotate(rows=Count("evidence")).order_by("-rows", "slug").first()
     url = reverse("admin:claims_claim_change", args=[claim.pk])
     with django_assert_max_num_queries(25) as seeded:

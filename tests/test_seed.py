@@ -2,7 +2,6 @@
 
 import unicodedata
 
-import pytest
 from django.core.management import call_command
 
 from citations.models import Contributor, Person, Reference
@@ -30,11 +29,6 @@ SUPPORTING = [
     "scheven1992stimulatory",
 ]
 MODELS = [Topic, Person, Reference, Contributor, Claim, ClaimRelation, Evidence]
-
-
-@pytest.fixture
-def seed(db):
-    call_command("loaddata", "seed", verbosity=0)
 
 
 def counts():

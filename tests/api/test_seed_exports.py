@@ -6,7 +6,6 @@ import json
 import bibtexparser  # noqa: TID251 - an independent parser checks what we render
 import pytest
 import rispy
-from django.core.management import call_command
 
 from citations.models import Reference
 from claims.models import Claim
@@ -15,8 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def public_references(db):
-    call_command("loaddata", "seed", verbosity=0)
+def public_references(seed):
     cited = Reference.objects.cited_by_public_claims().with_contributors()
     return {reference.citekey: reference for reference in cited}
 

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -67,8 +66,7 @@ def test_jabref_file_resolves_strings_and_crossref():
     assert journal == "Journal of Bone and Mineral Research"
 
 
-def test_seed_references_export_and_parse_back_to_the_same_records():
-    call_command("loaddata", "seed", verbosity=0)
+def test_seed_references_export_and_parse_back_to_the_same_records(seed):
     stored = [r.to_record() for r in Reference.objects.with_contributors().order_by("citekey")]
     parsed = parse("".join(bibtex_stream()))
     assert parsed.problems == []

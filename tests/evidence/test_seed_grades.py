@@ -5,17 +5,11 @@ When this fails after a change to the seed's evidence or to the rubric, run
 """
 
 import pytest
-from django.core.management import call_command
 
 from claims.models import Claim
 from evidence.services import claim_compute_grade, claims_regrade
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def seed(db):
-    call_command("loaddata", "seed", verbosity=0)
 
 
 def test_every_seed_claim_stores_the_grade_the_engine_computes_now(seed):
