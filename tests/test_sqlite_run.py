@@ -1,11 +1,7 @@
 """`make run` uses SQLite: the seed loads and the search falls back to a plain match there."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.processes import run_manage
 
-ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = """
 from django.core.management import call_command
 from citations.models import Reference
@@ -18,16 +14,12 @@ print(Reference.objects.search("osteoporosis").count(), Claim.objects.search("")
 
 
 def test_seed_and_search_on_sqlite():
-    env = {**os.environ, "DATABASE_URL": "sqlite:///:memory:"}
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
+    result = run_manage(
+        "shell",
+        "-c",
+        SCRIPT,
+        DATABASE_URL="sqlite:///:memory:",
+        DJANGO_SETTINGS_MODULE="config.settings.base",
     )
     assert result.returncode == 0, result.stderr
     slugs, counts = result.stdout.strip().splitlines()[-2:]

@@ -1,11 +1,7 @@
 """Static files in production: whitenoise serves hashed names with a far-future cache header."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.processes import PRODUCTION_ENV, run_python
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 # Runs under the production settings in a fresh interpreter: collect into a temporary
 # STATIC_ROOT, then fetch the stylesheet by the hashed URL the templates use.
 SCRIPT = """
@@ -26,21 +22,7 @@ with tempfile.TemporaryDirectory() as root, override_settings(STATIC_ROOT=root):
 
 
 def test_production_serves_hashed_static_files_cached_for_a_year_and_compressed():
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "testserver",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_python("-c", SCRIPT, **PRODUCTION_ENV, DJANGO_ALLOWED_HOSTS="testserver")
     assert result.returncode == 0, result.stderr
     url, status, cache_control, encoding = result.stdout.strip().split("|")
     assert url.startswith("/static/css/site.")
