@@ -179,7 +179,8 @@ class TopicFilter(django_filters.FilterSet):
     retrieve=export_schema(TopicDetailSerializer, "The references of its public claims"),
 )
 class TopicViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
-    """Topics; the detail lists the claims the reader may see."""
+    """Topics; the detail lists the claims the reader may see. Anonymous readers see the
+    public topics only (`Topic.objects.public()`): a topic is public through its claims."""
 
     lookup_field = "slug"
     lookup_value_regex = LOOKUP_REGEX
@@ -188,10 +189,11 @@ class TopicViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
     list_export_stem = "topics"
 
     def get_queryset(self):
+        topics = Topic.objects.visible_to(self.request.user)
         if self.action != "retrieve" or self.is_export():
-            return Topic.objects.all()
+            return topics
         claims = Claim.objects.visible_to(self.request.user).prefetch_related("topics")
-        return Topic.objects.prefetch_related(
+        return topics.prefetch_related(
             Prefetch("claims", queryset=claims, to_attr="visible_claims")
         )
 

@@ -52,7 +52,21 @@ class RelationKind(models.TextChoices):
     DEPENDS_ON = "depends_on", "Depends on"
 
 
-class TopicManager(models.Manager):
+class TopicQuerySet(models.QuerySet):
+    def public(self):
+        """Topics anonymous readers see: those of at least one public claim. A topic only
+        drafts use stays unseen (its name alone could tell what is being prepared)."""
+        public_claims = Claim.objects.public().filter(topics=models.OuterRef("pk"))
+        return self.filter(models.Exists(public_claims))
+
+    def visible_to(self, user):
+        """Every topic for curators; the public ones for everyone else."""
+        from claims.curators import sees_unpublished
+
+        return self if sees_unpublished(user) else self.public()
+
+
+class TopicManager(models.Manager.from_queryset(TopicQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
