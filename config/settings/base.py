@@ -174,13 +174,15 @@ CACHES = {
         else {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": DATABASE_CACHE_TABLE,
+            # One row per client address: past 300 (the default) a cull would reset counters.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     )
 }
 
 # Content-Security-Policy (django-csp): only our own scripts, styles, images and fonts; no
-# inline script. Forest plots are inline SVG (allowed as markup); data: images are the
-# icons of Swagger UI and the admin.
+# inline script or style (tests/pages/test_csp.py). Forest plots are inline SVG markup,
+# which the policy allows; data: images are the icons of Swagger UI and the admin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -195,6 +197,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # A BibTeX import is one request body (DATA_UPLOAD_MAX_MEMORY_SIZE does not apply to it):

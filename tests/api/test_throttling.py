@@ -84,17 +84,22 @@ def test_right_tokens_are_not_counted_as_failures(library, shared_cache, monkeyp
     assert [client.get("/api/claims/").status_code for _ in range(4)] == [200] * 4
 
 
-def test_the_default_cache_is_the_database_and_redis_when_configured():
-    assert base.CACHES["default"] == DATABASE_CACHE
+def cache_backend(**env) -> str:
     script = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
     result = run_python(
         "-c",
         f"import django; django.setup(); {script}",
         DJANGO_SETTINGS_MODULE="config.settings.base",
         DJANGO_DEBUG="1",
-        REDIS_URL="redis://127.0.0.1:6379/0",
+        **env,
     )
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr
+    return result.stdout.strip() or result.stderr
+
+
+def test_the_default_cache_is_the_database_and_redis_when_configured():
+    assert cache_backend(REDIS_URL="") == DATABASE_CACHE["BACKEND"]
+    redis = cache_backend(REDIS_URL="redis://127.0.0.1:6379/0")
+    assert redis == "django.core.cache.backends.redis.RedisCache"
 
 
 def test_forwarding_headers_are_not_trusted_by_default():
