@@ -1,13 +1,18 @@
 """Who a request comes from, and the API throttles that count by it.
 
-The client's address is REMOTE_ADDR unless the app runs behind `NUM_PROXIES` proxies of
-ours (DJANGO_NUM_PROXIES): then it is the address the outermost proxy saw, the
-`NUM_PROXIES`-th entry of X-Forwarded-For counted from the right. Entries further left
-are whatever the client wrote, so they are never trusted. One definition serves the API
+The client's address is REMOTE_ADDR unless the app runs behind proxies of ours, named
+either by address (DJANGO_TRUSTED_PROXIES: addresses or networks) or by count
+(DJANGO_NUM_PROXIES). By address: a request from a trusted proxy comes from the rightmost
+X-Forwarded-For entry that is not itself a trusted proxy. By count: from the
+`NUM_PROXIES`-th entry counted from the right. Entries further left are whatever the
+client wrote, so they are never trusted. One definition serves the API
 throttles and the login lockout (django-axes). Counters live in the shared default cache
 (the database, or Redis when REDIS_URL is set), so every worker counts against one limit.
 """
 
+import ipaddress
+
+from django.conf import settings
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
@@ -15,11 +20,27 @@ from rest_framework.settings import api_settings
 def client_ip(request) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    addresses = [address.strip() for address in forwarded.split(",") if address.strip()]
+    if settings.TRUSTED_PROXIES:
+        return first_untrusted([*addresses, remote], settings.TRUSTED_PROXIES)
     proxies = api_settings.NUM_PROXIES or 0
-    if not proxies or not forwarded:
+    if not proxies or not addresses:
         return remote
-    addresses = [address.strip() for address in forwarded.split(",")]
     return addresses[-min(proxies, len(addresses))]
+
+
+def first_untrusted(chain: list[str], trusted: list[str]) -> str:
+    """Walking from the right (the nearest hop), the first address that is not a trusted
+    proxy; the leftmost when all are."""
+    networks = [ipaddress.ip_network(network, strict=False) for network in trusted]
+    for address in reversed(chain):
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return address  # not an address: nothing a proxy of ours would write
+        if not any(ip in network for network in networks):
+            return address
+    return chain[0]
 
 
 class AnonRateThrottle(throttling.AnonRateThrottle):

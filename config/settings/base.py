@@ -9,6 +9,8 @@ DJANGO_CSRF_TRUSTED_ORIGINS comma-separated origins (behind a proxy)
 DJANGO_CONN_MAX_AGE seconds a database connection is kept (default 0)
 DJANGO_NUM_PROXIES how many proxies of ours stand in front of the app (default 0: none, so
                   X-Forwarded-For is never trusted)
+DJANGO_TRUSTED_PROXIES comma-separated addresses or networks of our proxies (instead of a
+                  count; default none)
 DJANGO_SECURE_PROXY_SSL_HEADER header a trusted proxy sets to "https" on HTTPS requests,
                   e.g. "X-Forwarded-Proto" (default: none trusted)
 DJANGO_API_ANON_RATE throttle rate of anonymous API traffic (default "300/minute")
@@ -152,9 +154,10 @@ AXES_CLIENT_IP_CALLABLE = "config.throttling.client_ip"
 AXES_RESET_ON_SUCCESS = True
 
 # Proxies: none is trusted unless configured. X-Forwarded-For names the client only through
-# NUM_PROXIES of ours (config.throttling.client_ip); HTTPS is read from a proxy's header
-# only when DJANGO_SECURE_PROXY_SSL_HEADER names it.
+# proxies of ours, by address or by count (config.throttling.client_ip); HTTPS is read
+# from a proxy's header only when DJANGO_SECURE_PROXY_SSL_HEADER names it.
 NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "")  # addresses or networks; wins
 PROXY_SSL_HEADER = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip()
 if PROXY_SSL_HEADER:
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + PROXY_SSL_HEADER.upper().replace("-", "_"), "https")

@@ -2,11 +2,12 @@
 
 import pytest
 from django.core.cache.backends.db import DatabaseCache
+from django.test import RequestFactory
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from config.settings import base
-from config.throttling import AnonRateThrottle, FailedTokenThrottle
+from config.throttling import AnonRateThrottle, FailedTokenThrottle, client_ip
 from tests.factories import CuratorFactory
 from tests.processes import run_python
 
@@ -105,3 +106,18 @@ def test_the_default_cache_is_the_database_and_redis_when_configured():
 def test_forwarding_headers_are_not_trusted_by_default():
     assert base.REST_FRAMEWORK["NUM_PROXIES"] == 0
     assert not hasattr(base, "SECURE_PROXY_SSL_HEADER")
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "client"),
+    [
+        ("192.0.2.10", "203.0.113.5, 198.51.100.7", "198.51.100.7"),  # via our proxy
+        ("192.0.2.10", "203.0.113.5, 198.51.100.7, 192.0.2.11", "198.51.100.7"),  # two of ours
+        ("198.51.100.7", "203.0.113.5", "198.51.100.7"),  # not via a proxy: header ignored
+        ("192.0.2.10", "", "192.0.2.10"),
+    ],
+)
+def test_trusted_proxies_by_address_name_the_client(settings, remote, forwarded, client):
+    settings.TRUSTED_PROXIES = ["192.0.2.0/28"]
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == client
