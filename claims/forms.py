@@ -18,10 +18,9 @@ class TopicChoiceField(forms.ModelChoiceField):
 
 
 def public_topics():
-    """Topics with at least one public claim, each with `claim_count`."""
+    """The public topics (`Topic.objects.public()`), each with `claim_count`."""
     public = Q(claims__status__in=PUBLIC_STATUSES)
-    counted = Topic.objects.annotate(claim_count=Count("claims", filter=public))
-    return counted.filter(claim_count__gt=0)
+    return Topic.objects.public().annotate(claim_count=Count("claims", filter=public))
 
 
 def facet_counts(claims) -> dict[str, int]:

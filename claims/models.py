@@ -65,7 +65,21 @@ class RelationKind(models.TextChoices):
     DEPENDS_ON = "depends_on", "Depends on"
 
 
-class TopicManager(models.Manager):
+class TopicQuerySet(models.QuerySet):
+    def public(self):
+        """Topics anonymous readers see: those of at least one public claim. A topic only
+        drafts use stays unseen (its name alone could tell what is being prepared)."""
+        public_claims = Claim.objects.public().filter(topics=models.OuterRef("pk"))
+        return self.filter(models.Exists(public_claims))
+
+    def visible_to(self, user):
+        """Every topic for curators; the public ones for everyone else."""
+        from claims.curators import sees_unpublished
+
+        return self if sees_unpublished(user) else self.public()
+
+
+class TopicManager(models.Manager.from_queryset(TopicQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -229,6 +243,13 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["statement"]
+        # The workflow steps that change what readers see, each its own permission
+        # (claims.curators grants them to the Curators group).
+        permissions = [
+            ("publish_claim", "Can publish a claim or return it to draft"),
+            ("retract_claim", "Can retract a claim"),
+            ("override_grade", "Can override a claim's computed grade"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(grade_override="", override_rationale="")

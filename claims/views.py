@@ -40,7 +40,7 @@ def claim_detail(request, slug):
 
 
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = get_object_or_404(Topic.objects.public(), slug=slug)
     claims = topic.claims.public().prefetch_related("topics").with_stance_counts()
     claims = claims.order_by("statement")
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
