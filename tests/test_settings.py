@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.processes import PRODUCTION_ENV, run_manage
+from tests.processes import PRODUCTION_ENV, run_manage, run_python
 
 
 def test_check_deploy_passes_with_production_settings():
@@ -22,3 +22,15 @@ def test_production_refuses_to_start_without_a_secret_key(secret):
     result = run_manage("check", **{**PRODUCTION_ENV, "DJANGO_SECRET_KEY": secret or ""})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_replica_urls_become_read_aliases_of_the_router():
+    result = run_python(
+        "-c",
+        "from django.conf import settings; import django; django.setup(); "
+        "print(settings.LEDGER_READ_REPLICAS, settings.DATABASES['replica2']['HOST'])",
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        DJANGO_DEBUG="1",
+        DATABASE_REPLICA_URLS="postgres://u@r1:5432/ledger,postgres://u@r2:5432/ledger",
+    )
+    assert result.stdout.split() == ["['replica1',", "'replica2']", "r2"]

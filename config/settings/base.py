@@ -6,6 +6,10 @@ DJANGO_SECRET_KEY required when debug is off
 DJANGO_ALLOWED_HOSTS comma-separated host names
 DJANGO_API_ANON_RATE throttle rate of anonymous API traffic (default "300/minute")
 DJANGO_BIBTEX_IMPORT_MAX_BYTES largest request body of POST /api/references/import/ (default 20 MiB)
+DATABASE_REPLICA_URLS comma-separated read replicas (default: none)
+DJANGO_REPLICA_PIN_SECONDS seconds a client reads from the primary after a write (default 10)
+DJANGO_DB_POOL   "1" uses psycopg's connection pool (PostgreSQL; default off)
+DJANGO_PGBOUNCER "1" behind PgBouncer's transaction pooling: no server-side cursors (default off)
 """
 
 import os
@@ -60,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.db_router.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -93,6 +98,26 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
     )
 }
+# Read replicas (PostgreSQL streaming replicas): pages, API reads and exports read from one of
+# them; writes, and a client's reads for a few seconds after its write, use the primary
+# (config/db_router.py). Without DATABASE_REPLICA_URLS everything uses `default`.
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    DATABASES[f"replica{_number}"] = {
+        **dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]),
+        "TEST": {"MIRROR": "default"},
+    }
+LEDGER_READ_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+REPLICA_PIN_SECONDS = int(os.environ.get("DJANGO_REPLICA_PIN_SECONDS", "10"))
+DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+# Django's own psycopg connection pool (one per process), an alternative to PgBouncer.
+if env_bool("DJANGO_DB_POOL", False):
+    for _database in DATABASES.values():
+        _database["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not
+        _database.setdefault("OPTIONS", {})["pool"] = True
+# Behind PgBouncer in transaction pooling, server-side cursors (iterator()) cannot work.
+if env_bool("DJANGO_PGBOUNCER", False):
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
