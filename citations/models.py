@@ -1,5 +1,6 @@
 """Bibliographic records: references, the people who wrote or edited them, and their order."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -91,7 +92,6 @@ class ReferenceQuerySet(models.QuerySet):
         return ranked_search(
             self,
             query,
-            weights={"title": "A", "container_title": "C", "as_cited": "C", "abstract": "D"},
             fallback=("title", "abstract"),
             tiebreak="citekey",
         )
@@ -138,8 +138,10 @@ class Reference(models.Model):
     verification_note = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Filled by a database trigger on PostgreSQL (citations.search); never written by Python.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
     objects = ReferenceManager()
 
     class Meta:

@@ -1,6 +1,7 @@
 """What is asserted: topics, claims with their stored grade, and relations between claims."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
@@ -112,7 +113,6 @@ class ClaimQuerySet(models.QuerySet):
         return ranked_search(
             self,
             query,
-            weights={"statement": "A", "summary": "B", "source_text": "C"},
             fallback=("statement", "summary"),
             tiebreak="statement",
         )
@@ -191,8 +191,10 @@ class Claim(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Filled by a database trigger on PostgreSQL (citations.search); never written by Python.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
-    history = HistoricalRecords(excluded_fields=["updated"])
+    history = HistoricalRecords(excluded_fields=["updated", "search_vector"])
     objects = ClaimManager()
 
     class Meta:
