@@ -5,7 +5,9 @@ direction: among the claims matching the search words), counted in one query per
 """
 
 from django import forms
-from django.db.models import Count, Q
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q
 
 from claims.models import PUBLIC_STATUSES, Claim, Direction, GradeLevel, Topic, level_is
 
@@ -17,11 +19,32 @@ class TopicChoiceField(forms.ModelChoiceField):
         return f"{topic.name} ({topic.claim_count})"
 
 
-def public_topics():
-    """Topics with at least one public claim, each with `claim_count`."""
+PUBLIC_TOPICS_CACHE_KEY = "claims:public-topics"
+
+
+def public_topics() -> list:
+    """Topics with at least one public claim, each with `claim_count`.
+
+    Counting goes over every public claim, so the list is cached for
+    `LEDGER_FACET_CACHE_SECONDS`: the home page and every claim list share one count.
+    """
+    return cache.get_or_set(
+        PUBLIC_TOPICS_CACHE_KEY, _count_public_topics, settings.LEDGER_FACET_CACHE_SECONDS
+    )
+
+
+def _count_public_topics() -> list:
     public = Q(claims__status__in=PUBLIC_STATUSES)
     counted = Topic.objects.annotate(claim_count=Count("claims", filter=public))
-    return counted.filter(claim_count__gt=0)
+    return list(counted.filter(claim_count__gt=0))
+
+
+def topics_with_public_claims():
+    """The topics a reader may filter by (validation only: no counting)."""
+    links = Claim.topics.through.objects.filter(
+        topic=OuterRef("pk"), claim__status__in=PUBLIC_STATUSES
+    )
+    return Topic.objects.filter(Exists(links))
 
 
 def facet_counts(claims) -> dict[str, int]:
@@ -60,7 +83,11 @@ class ClaimFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = public_topics()
+        topic = self.fields["topic"]
+        topic.queryset = topics_with_public_claims()
+        topic.choices = [("", topic.empty_label)] + [
+            (item.slug, topic.label_from_instance(item)) for item in public_topics()
+        ]
 
     def count_options(self):
         """Put counts into the certainty and direction options (after `is_valid()`)."""

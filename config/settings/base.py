@@ -8,6 +8,7 @@ DJANGO_API_ANON_RATE throttle rate of anonymous API traffic (default "300/minute
 DJANGO_BIBTEX_IMPORT_MAX_BYTES largest request body of POST /api/references/import/ (default 20 MiB)
 DATABASE_REPLICA_URLS comma-separated read replicas (default: none)
 DJANGO_REPLICA_PIN_SECONDS seconds a client reads from the primary after a write (default 10)
+DJANGO_FACET_CACHE_SECONDS seconds topic counts are cached (default 60)
 DJANGO_DB_POOL   "1" uses psycopg's connection pool (PostgreSQL; default off)
 DJANGO_PGBOUNCER "1" behind PgBouncer's transaction pooling: no server-side cursors (default off)
 """
@@ -148,6 +149,9 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # A BibTeX import is one request body (DATA_UPLOAD_MAX_MEMORY_SIZE does not apply to it):
 # 20 MiB holds some 50,000 entries; larger bodies are refused with a 413.
 BIBTEX_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_BIBTEX_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+
+# How long the topic counts of the home page and the claim list filters are cached.
+LEDGER_FACET_CACHE_SECONDS = int(os.environ.get("DJANGO_FACET_CACHE_SECONDS", "60"))
 
 # Anyone reads what is public; writes need the model permissions of the Curators group.
 REST_FRAMEWORK = {

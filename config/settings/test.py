@@ -15,6 +15,7 @@ DATABASES = {
 # databases (tests/test_db_router.py turns replica reads on with LEDGER_READ_REPLICAS).
 DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 LEDGER_READ_REPLICAS = []
+LEDGER_FACET_CACHE_SECONDS = 0  # tests change claims and read the counts at once
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
