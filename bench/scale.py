@@ -274,6 +274,9 @@ def run(n: int) -> None:
     from django.core.management import call_command
 
     django.setup()
+    from django.conf import settings
+
+    settings.LEDGER_FACET_CACHE_SECONDS = 60  # as deployed (the test settings turn it off)
     call_command("migrate", "--noinput", verbosity=0)
     from citations.models import Reference
 

@@ -20,6 +20,7 @@ class TopicChoiceField(forms.ModelChoiceField):
 
 
 PUBLIC_TOPICS_CACHE_KEY = "claims:public-topics"
+FACETS_CACHE_KEY = "claims:facets"
 
 
 def public_topics() -> list:
@@ -48,10 +49,23 @@ def topics_with_public_claims():
 
 
 def facet_counts(claims) -> dict[str, int]:
-    """How many of `claims` have each certainty level and each direction, in one query."""
+    """How many of `claims` there are (`total`) and have each certainty level and each
+    direction, in one query."""
     levels = {f"level_{v}": Count("pk", filter=level_is(v)) for v in GradeLevel.values}
     directions = {f"direction_{v}": Count("pk", filter=Q(grade_direction=v)) for v in Direction}
-    return claims.aggregate(**levels, **directions)
+    return claims.aggregate(total=Count("pk"), **levels, **directions)
+
+
+def search_facet_counts(words: str) -> dict[str, int]:
+    """Facet counts of the public claims matching `words`; without words (every public
+    claim, the busiest list) cached like the topic counts."""
+    if words:
+        return facet_counts(Claim.objects.public().search(words))
+    return cache.get_or_set(
+        FACETS_CACHE_KEY,
+        lambda: facet_counts(Claim.objects.public()),
+        settings.LEDGER_FACET_CACHE_SECONDS,
+    )
 
 
 def counted(choices, counts: dict[str, int], prefix: str) -> list[tuple[str, str]]:
@@ -92,13 +106,17 @@ class ClaimFilterForm(forms.Form):
     def count_options(self):
         """Put counts into the certainty and direction options (after `is_valid()`)."""
         words = self.cleaned_data.get("q", "") if self.is_bound else ""
-        counts = facet_counts(Claim.objects.public().search(words or ""))
+        counts = search_facet_counts(words or "")
+        self.unfiltered_total = None if self.is_filtered() else counts["total"]
         level, direction = self.fields["level"], self.fields["direction"]
         level.choices = [("", "Any certainty"), *counted(GradeLevel.choices, counts, "level")]
         direction.choices = [
             ("", "Any direction"),
             *counted(Direction.choices, counts, "direction"),
         ]
+
+    def is_filtered(self) -> bool:
+        return not self.is_valid() or any(self.cleaned_data.values())
 
     def filter(self, claims):
         """The public claims that match the cleaned data (call after `is_valid()`)."""

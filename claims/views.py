@@ -26,7 +26,10 @@ def home(request):
 
 def claim_list(request):
     form = ClaimFilterForm(request.GET)
-    page = Paginator(form.results(), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(form.results(), PAGE_SIZE)
+    if form.unfiltered_total is not None:
+        paginator.count = form.unfiltered_total  # counted (and cached) with the facets
+    page = paginator.get_page(request.GET.get("page"))
     status = 400 if form.errors else 200
     context = {"form": form, "page": page, "claims": page.object_list}
     return render(request, "claims/claim_list.html", context, status=status)

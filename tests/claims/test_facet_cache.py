@@ -42,3 +42,14 @@ def test_a_topic_only_drafts_use_is_not_offered(client):
     ClaimFactory(status="draft").topics.add(topic)
     assert "Secret plans" not in client.get("/claims/").text
     assert client.get(f"/claims/?topic={topic.slug}").status_code == 400
+
+
+def test_unfiltered_list_takes_its_count_and_facets_from_the_cache(client, cached):
+    ClaimFactory.create_batch(3, grade_level="low", grade_direction="supported")
+    # topic counts, facets with the total (no separate COUNT), the page, its topics
+    assert queries_of(client, "/claims/") == 4
+    assert queries_of(client, "/claims/") == 2  # counts from the cache
+    page = client.get("/claims/")
+    assert page.context["page"].paginator.count == 3
+    assert "Low (3)" in page.text
+    assert queries_of(client, "/claims/?q=bone") == 4  # a search counts its own matches
