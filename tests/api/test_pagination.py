@@ -62,3 +62,18 @@ def test_cursor_walks_every_row_in_key_order_without_count(curator_api, referenc
 def test_bad_cursor_is_not_found(curator_api, references):
     response = curator_api.get("/api/references/?cursor=not-a-cursor")
     assert response.status_code == 404
+
+
+def test_count_is_cached_per_list(curator_api, references, settings):
+    from django.core.cache import cache
+
+    settings.LEDGER_FACET_CACHE_SECONDS = 60
+    cache.clear()
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            curator_api.get("/api/references/?page_size=2&page=2")
+        counts.append(sum("COUNT(*)" in q["sql"] for q in queries))
+    filtered = curator_api.get("/api/references/?year_min=2001").json()["count"]
+    cache.clear()
+    assert (counts, filtered) == ([1, 0], 3)
