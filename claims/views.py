@@ -1,6 +1,5 @@
 """Public pages: thin views over the named querysets and `claims.pages`."""
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -8,6 +7,7 @@ from citations.models import Reference
 from claims.forms import ClaimFilterForm, public_topics
 from claims.models import Claim, Topic
 from claims.pages import claim_page, reference_page
+from config.pagination import EndAwarePaginator as Paginator
 
 PAGE_SIZE = 20
 RECENT_ON_HOME = 10
