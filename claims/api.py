@@ -92,6 +92,7 @@ class ClaimViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
     lookup_value_regex = LOOKUP_REGEX
     filterset_class = ClaimFilter
     ordering_fields = ["statement", "updated", "grade_level", "published_at"]
+    cursor_ordering = "slug"  # ?cursor= walks the list by this unique key
     list_export_stem = "claims"
 
     def get_queryset(self):
@@ -194,6 +195,7 @@ class TopicViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
     lookup_value_regex = LOOKUP_REGEX
     filterset_class = TopicFilter
     ordering_fields = ["name", "slug"]
+    cursor_ordering = "slug"  # ?cursor= walks the list by this unique key
     list_export_stem = "topics"
 
     def get_queryset(self):

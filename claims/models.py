@@ -1,9 +1,11 @@
 """What is asserted: topics, claims with their stored grade, and relations between claims."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -132,16 +134,18 @@ class ClaimQuerySet(models.QuerySet):
         return ranked_search(
             self,
             query,
-            weights={"statement": "A", "summary": "B", "source_text": "C"},
             fallback=("statement", "summary"),
             tiebreak="statement",
         )
 
     def with_stance_counts(self):
+        """`supporting_count`, `contradicting_count`, `mixed_count`: one correlated subquery
+        each, which PostgreSQL evaluates for the rows of the page only (after ORDER BY and
+        LIMIT), where a join and GROUP BY would count the evidence of every claim first."""
         return self.annotate(
-            supporting_count=Count("evidence", filter=Q(evidence__stance="supports")),
-            contradicting_count=Count("evidence", filter=Q(evidence__stance="contradicts")),
-            mixed_count=Count("evidence", filter=Q(evidence__stance="mixed")),
+            supporting_count=_evidence_count("supports"),
+            contradicting_count=_evidence_count("contradicts"),
+            mixed_count=_evidence_count("mixed"),
         )
 
     def with_level(self, level: str):
@@ -164,6 +168,12 @@ class ClaimQuerySet(models.QuerySet):
                 ).select_related("from_claim"),
             ),
         )
+
+
+def _evidence_count(stance: str):
+    evidence = Claim._meta.get_field("evidence").related_model  # no import of evidence.models
+    items = evidence.objects.filter(claim=OuterRef("pk"), stance=stance).order_by()
+    return Coalesce(Subquery(items.values("claim").annotate(n=Count("pk")).values("n")), 0)
 
 
 def level_is(level: str) -> Q:
@@ -237,8 +247,10 @@ class Claim(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Filled by a database trigger on PostgreSQL (citations.search); never written by Python.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
-    history = HistoricalRecords(excluded_fields=["updated"])
+    history = HistoricalRecords(excluded_fields=["updated", "search_vector"])
     objects = ClaimManager()
 
     class Meta:
@@ -249,6 +261,10 @@ class Claim(models.Model):
             ("publish_claim", "Can publish a claim or return it to draft"),
             ("retract_claim", "Can retract a claim"),
             ("override_grade", "Can override a claim's computed grade"),
+        ]
+        indexes = [  # one per ordering the pages offer: lists by statement, home by review
+            models.Index(fields=["statement"], name="claim_statement"),
+            models.Index(fields=["-reviewed_at", "-updated"], name="claim_recently_reviewed"),
         ]
         constraints = [
             models.CheckConstraint(

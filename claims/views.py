@@ -1,6 +1,5 @@
 """Public pages: thin views over the named querysets and `claims.pages`."""
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -8,6 +7,7 @@ from citations.models import Reference
 from claims.forms import ClaimFilterForm, public_topics
 from claims.models import Claim, Topic
 from claims.pages import claim_page, reference_page
+from config.pagination import EndAwarePaginator as Paginator
 
 PAGE_SIZE = 20
 RECENT_ON_HOME = 10
@@ -26,7 +26,10 @@ def home(request):
 
 def claim_list(request):
     form = ClaimFilterForm(request.GET)
-    page = Paginator(form.results(), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(form.results(), PAGE_SIZE)
+    if form.unfiltered_total is not None:
+        paginator.count = form.unfiltered_total  # counted (and cached) with the facets
+    page = paginator.get_page(request.GET.get("page"))
     status = 400 if form.errors else 200
     context = {"form": form, "page": page, "claims": page.object_list}
     return render(request, "claims/claim_list.html", context, status=status)

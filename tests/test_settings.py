@@ -48,3 +48,15 @@ def test_only_base_settings_read_the_environment():
 def test_makefile_run_turns_debug_on():
     makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text()
     assert "run: export DJANGO_DEBUG ?= 1" in makefile
+
+
+def test_replica_urls_become_read_aliases_of_the_router():
+    result = run_python(
+        "-c",
+        "from django.conf import settings; import django; django.setup(); "
+        "print(settings.LEDGER_READ_REPLICAS, settings.DATABASES['replica2']['HOST'])",
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        DJANGO_DEBUG="1",
+        DATABASE_REPLICA_URLS="postgres://u@r1:5432/ledger,postgres://u@r2:5432/ledger",
+    )
+    assert result.stdout.split() == ["['replica1',", "'replica2']", "r2"]

@@ -21,6 +21,11 @@ DJANGO_BIBTEX_IMPORT_MAX_BYTES largest request body of POST /api/references/impo
 LEDGER_GRADE_RUBRIC rubric that grades claims, a key of evidence.rubrics.RUBRICS (default grade-2)
 DJANGO_SECURE_SSL_REDIRECT config.settings.prod: redirect HTTP to HTTPS (default on)
 DJANGO_HSTS_SECONDS config.settings.prod: HSTS max-age (default one year)
+DATABASE_REPLICA_URLS comma-separated read replicas (default: none)
+DJANGO_REPLICA_PIN_SECONDS seconds a client reads from the primary after a write (default 10)
+DJANGO_FACET_CACHE_SECONDS seconds topic counts are cached (default 60)
+DJANGO_DB_POOL   "1" uses psycopg's connection pool (PostgreSQL; default off)
+DJANGO_PGBOUNCER "1" behind PgBouncer's transaction pooling: no server-side cursors (default off)
 """
 
 import os
@@ -78,6 +83,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.db_router.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -115,6 +121,26 @@ DATABASES = {
         DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=CONN_MAX_AGE
     )
 }
+# Read replicas (PostgreSQL streaming replicas): pages, API reads and exports read from one of
+# them; writes, and a client's reads for a few seconds after its write, use the primary
+# (config/db_router.py). Without DATABASE_REPLICA_URLS everything uses `default`.
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    DATABASES[f"replica{_number}"] = {
+        **dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]),
+        "TEST": {"MIRROR": "default"},
+    }
+LEDGER_READ_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+REPLICA_PIN_SECONDS = int(os.environ.get("DJANGO_REPLICA_PIN_SECONDS", "10"))
+DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+# Django's own psycopg connection pool (one per process), an alternative to PgBouncer.
+if env_bool("DJANGO_DB_POOL", False):
+    for _database in DATABASES.values():
+        _database["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not
+        _database.setdefault("OPTIONS", {})["pool"] = True
+# Behind PgBouncer in transaction pooling, server-side cursors (iterator()) cannot work.
+if env_bool("DJANGO_PGBOUNCER", False):
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -209,6 +235,9 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 BIBTEX_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_BIBTEX_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 # A new rubric is a new version: claims store the rubric that graded them (manage.py regrade).
 LEDGER_GRADE_RUBRIC = os.environ.get("LEDGER_GRADE_RUBRIC", "grade-2")
+
+# How long the topic counts of the home page and the claim list filters are cached.
+LEDGER_FACET_CACHE_SECONDS = int(os.environ.get("DJANGO_FACET_CACHE_SECONDS", "60"))
 
 # Anyone reads what is public; writes need the model permissions of the Curators group.
 REST_FRAMEWORK = {

@@ -15,6 +15,11 @@ DATABASES = {
         DATABASE_URL or "postgres://postgres@127.0.0.1:5432/evidence_ledger"
     )
 }
+# A second alias, a test mirror of `default`, so the replica router is tested against two
+# databases (tests/test_db_router.py turns replica reads on with LEDGER_READ_REPLICAS).
+DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+LEDGER_READ_REPLICAS = []
+LEDGER_FACET_CACHE_SECONDS = 0  # tests change claims and read the counts at once
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
