@@ -7,7 +7,7 @@ direction: among the claims matching the search words), counted in one query per
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from claims.models import PUBLIC_STATUSES, Claim, Direction, GradeLevel, Topic, level_is
 
