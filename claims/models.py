@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -138,13 +138,28 @@ class ClaimQuerySet(models.QuerySet):
             tiebreak="statement",
         )
 
+    def page_version(self, slug: str):
+        """What a claim page shows, as one comparable value, or None when there is no such
+        claim: the claim's and its grade's last change, and the newest change of its
+        evidence and of their references (claims.page_cache)."""
+        return (
+            self.filter(slug=slug)
+            .annotate(
+                items=Count("evidence"),
+                evidence_changed=Max("evidence__updated"),
+                references_changed=Max("evidence__reference__updated"),
+            )
+            .values_list("updated", "graded_at", "items", "evidence_changed", "references_changed")
+            .first()
+        )
+
     def with_stance_counts(self):
         """`supporting_count`, `contradicting_count`, `mixed_count`: one correlated subquery
         each, which PostgreSQL evaluates for the rows of the page only (after ORDER BY and
         LIMIT), where a join and GROUP BY would count the evidence of every claim first."""
         return self.annotate(
             supporting_count=_evidence_count("supports"),
-            contradicting_count=_evidence_count("contradicts"),
+            contradicting_count=_evidence_count("contradicts", "no_effect"),  # both count against
             mixed_count=_evidence_count("mixed"),
         )
 
@@ -170,9 +185,9 @@ class ClaimQuerySet(models.QuerySet):
         )
 
 
-def _evidence_count(stance: str):
+def _evidence_count(*stances: str):
     evidence = Claim._meta.get_field("evidence").related_model  # no import of evidence.models
-    items = evidence.objects.filter(claim=OuterRef("pk"), stance=stance).order_by()
+    items = evidence.objects.filter(claim=OuterRef("pk"), stance__in=stances).order_by()
     return Coalesce(Subquery(items.values("claim").annotate(n=Count("pk")).values("n")), 0)
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from citations.models import Reference
 from claims.forms import ClaimFilterForm, public_topics
 from claims.models import Claim, Topic
+from claims.page_cache import is_cacheable, serve_cached
 from claims.pages import claim_page, reference_page
 from config.pagination import EndAwarePaginator as Paginator
 
@@ -36,6 +37,11 @@ def claim_list(request):
 
 
 def claim_detail(request, slug):
+    version = Claim.objects.public().page_version(slug) if is_cacheable(request) else None
+    return serve_cached(request, version, lambda: render_claim(request, slug))
+
+
+def render_claim(request, slug):
     claims = Claim.objects.public().with_evidence().with_relations()
     claim = get_object_or_404(claims, slug=slug)
     page = claim_page(claim, url=request.build_absolute_uri(claim.get_absolute_url()))

@@ -24,6 +24,7 @@ DJANGO_HSTS_SECONDS config.settings.prod: HSTS max-age (default one year)
 DATABASE_REPLICA_URLS comma-separated read replicas (default: none)
 DJANGO_REPLICA_PIN_SECONDS seconds a client reads from the primary after a write (default 10)
 DJANGO_FACET_CACHE_SECONDS seconds topic counts are cached (default 60)
+DJANGO_PAGE_CACHE_SECONDS seconds a rendered claim page is kept at most (default 300; 0: off)
 DJANGO_DB_POOL   "1" uses psycopg's connection pool (PostgreSQL; default off)
 DJANGO_PGBOUNCER "1" behind PgBouncer's transaction pooling: no server-side cursors (default off)
 """
@@ -238,6 +239,8 @@ LEDGER_GRADE_RUBRIC = os.environ.get("LEDGER_GRADE_RUBRIC", "grade-2")
 
 # How long the topic counts of the home page and the claim list filters are cached.
 LEDGER_FACET_CACHE_SECONDS = int(os.environ.get("DJANGO_FACET_CACHE_SECONDS", "60"))
+# How long a rendered public claim page may be served from the cache (claims.page_cache).
+LEDGER_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
 
 # Anyone reads what is public; writes need the model permissions of the Curators group.
 REST_FRAMEWORK = {

@@ -20,6 +20,7 @@ DATABASES = {
 DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 LEDGER_READ_REPLICAS = []
 LEDGER_FACET_CACHE_SECONDS = 0  # tests change claims and read the counts at once
+LEDGER_PAGE_CACHE_SECONDS = 0  # likewise pages; tests/claims/test_page_cache.py turns it on
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
