@@ -59,8 +59,7 @@ LEVELS = (
     Level(
         "very_low",
         "Very low certainty",
-        "Very uncertain. The truth may be substantially different from what the studies "
-        "suggest.",
+        "Very uncertain. The truth may be substantially different from what the studies suggest.",
         LEVEL_PHRASES[("very_low", "supported")],
     ),
 )
