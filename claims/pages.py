@@ -73,10 +73,9 @@ class ProfileRow:
     name: str  # "Risk of bias"
     change: str  # "Starts high", "Down 1 level", "Up 2 levels", "No change"
     effect: str  # "start", "down", "up", "none": the CSS class of the change
-    judgement: str
+    judgement: str  # "" when it would only repeat the change ("Starts high")
     studies: tuple[str, ...]
     footnote: str
-    mark: str  # the footnote's letter ("a"), or "" when the row has no footnote
 
 
 @dataclass(frozen=True)
@@ -85,10 +84,6 @@ class EvidenceProfile:
     counted_once: tuple[str, ...]
     not_counted: tuple[str, ...]
     other_way: tuple[str, ...]
-
-    @property
-    def footnotes(self) -> list[ProfileRow]:
-        return [row for row in self.rows if row.mark]
 
 
 @dataclass
@@ -268,23 +263,22 @@ def change_text(domain: str, change: int) -> tuple[str, str]:
 
 
 def profile_rows(rows) -> tuple[ProfileRow, ...]:
-    """The engine's `DomainRow`s in the order of DESIGN's steps, footnotes lettered a, b, c."""
+    """The engine's `DomainRow`s in the order of DESIGN's steps, in a reader's words."""
     order = list(PROFILE_DOMAINS)
     ranked = sorted(rows, key=lambda row: order.index(row.domain) if row.domain in order else 99)
-    result, letters = [], iter("abcdefghijklmnopqrstuvwxyz")
+    result = []
     for row in ranked:
         change, effect = change_text(row.domain, row.change)
-        footnote = spelled_out(row.footnote)
+        judgement = spelled_out(row.judgement)
         result.append(
             ProfileRow(
                 domain=row.domain,
                 name=PROFILE_DOMAINS.get(row.domain, row.domain.replace("_", " ").capitalize()),
                 change=change,
                 effect=effect,
-                judgement=spelled_out(row.judgement),
+                judgement="" if judgement.casefold() == change.casefold() else judgement,
                 studies=tuple(row.studies),
-                footnote=footnote,
-                mark=next(letters) if footnote else "",
+                footnote=spelled_out(row.footnote),
             )
         )
     return tuple(result)
