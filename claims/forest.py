@@ -4,7 +4,8 @@ Plain data in (`ForestRow`s, the null value, the unit), geometry out (`ForestPlo
 `RowGeometry` per item, the x of the line of no effect, axis ticks), then `render_svg(plot)`
 gives accessible markup: a `<title>` and `<desc>` with every number, a dashed line of no
 effect labelled in words, the unit under the axis, and marker shapes that tell the stance
-apart without colour (filled square: supports; open square: contradicts; diamond: mixed).
+apart without colour (filled square: supports; open square: contradicts; open circle: found
+no effect; diamond: mixed).
 Ratios (no effect at 1) are drawn on a log scale so 0.5 and 2 sit equally far from 1.
 """
 
@@ -40,7 +41,12 @@ MARKER = 5  # half the side of a marker
 NICE_STEPS = (1, 2, 5, 10)
 LINEAR_TICK_COUNTS = (4, 3, 2, 1)  # aim for this many intervals, fewer when numbers are wide
 LOG_MANTISSAS = ((1, 2, 5), (1, 5), (1,))  # 0.5 1 2 5 ..., then 0.5 1 5 10, then 0.1 1 10
-SHAPES = {"supports": "filled square", "contradicts": "open square", "mixed": "diamond"}
+SHAPES = {
+    "supports": "filled square",
+    "contradicts": "open square",
+    "no_effect": "open circle",
+    "mixed": "diamond",
+}
 
 
 @dataclass(frozen=True)
@@ -269,6 +275,8 @@ def marker(geometry: RowGeometry) -> str:
     if geometry.row.stance == "mixed":
         points = f"{x},{y - m - 1} {x + m + 1},{y} {x},{y + m + 1} {x - m - 1},{y}"
         return f'<polygon class="fp-mark fp-mixed" points="{points}"/>'
+    if geometry.row.stance == "no_effect":
+        return f'<circle class="fp-mark fp-null-effect" cx="{x}" cy="{y}" r="{m}"/>'
     kind = "fp-against" if geometry.row.stance == "contradicts" else "fp-for"
     return (
         f'<rect class="fp-mark {kind}" x="{round(x - m, 1)}" y="{y - m}" '

@@ -24,8 +24,10 @@ from evidence.wording import plain_language
 GROUPS = (
     ("supports", "Evidence for"),
     ("contradicts", "Evidence against"),
+    ("no_effect", "Found no effect"),
     ("mixed", "Mixed results"),
     ("asserts", "Sources that only assert it"),
+    ("mentions", "Sources that only mention it"),
 )
 ALWAYS_SHOWN = {"supports", "contradicts"}
 LEVEL_NUMBERS = {"very_low": 1, "low": 2, "moderate": 3, "high": 4}

@@ -82,6 +82,16 @@ def identifier_links(reference) -> list[dict]:
 
 
 @register.simple_tag
+def notice_url(reference) -> str:
+    """Where a retraction notice is: its URL, or its DOI resolved; '' when neither."""
+    notice = (getattr(reference, "retraction_notice", "") or "").strip()
+    if notice.startswith(("https://", "http://")):
+        return notice
+    doi = notice.removeprefix("doi:").strip()
+    return f"https://doi.org/{quote(doi, safe='/')}" if doi.startswith("10.") else ""
+
+
+@register.simple_tag
 def export_url(claim, fmt: str) -> str:
     """The API export of a claim's references; the documented path until the API is routed."""
     try:

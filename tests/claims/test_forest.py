@@ -206,3 +206,8 @@ def test_any_ratio_plot_is_logarithmic_and_keeps_its_text_inside(rows):
     plot = forest_plot(rows, null_value=1.0, log_scale=True)
     assert plot.log_scale
     assert_nothing_clips_or_overlaps(plot)
+
+
+def test_found_no_effect_is_an_open_circle():
+    svg = render_svg(forest_plot([ForestRow("Null 2020", 1.0, 0.9, 1.1, "no_effect")]))
+    assert re.search(r'<circle class="fp-mark fp-null-effect" cx="[\d.]+" cy="45.0" r="5"/>', svg)

@@ -3,6 +3,7 @@ profile on a claim page, and retracted claims that state no verdict (Django test
 
 import json
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -332,3 +333,64 @@ def test_spelled_out_replaces_only_design_codes():
         "Starts high: randomised controlled trial and meta-analysis of observational studies; "
         "animals evidence, cohort (Li 2014)"
     )
+
+
+def test_found_no_effect_and_mentions_have_their_own_groups(client):
+    claim = graded()
+    EvidenceFactory(claim=claim, stance="no_effect", via="narrative_review")
+    EvidenceFactory(claim=claim, stance="mentions", design="popular", sample_size=None)
+    html = client.get(claim.get_absolute_url()).content.decode()
+    headings = re.findall(r'<h3 id="group-(\w+)">(.*?) <span', html)
+    assert headings == [
+        ("supports", "Evidence for"),
+        ("contradicts", "Evidence against"),
+        ("no_effect", "Found no effect"),
+        ("mentions", "Sources that only mention it"),
+    ]
+    assert "<div><dt>Known through</dt><dd>Reported by a narrative review</dd></div>" in html
+
+
+@pytest.mark.parametrize(
+    ("retraction", "notice", "text", "link"),
+    [
+        (
+            "retracted",
+            "10.1000/notice.1",
+            "⚠ This article has been retracted (2 March 2021).</strong> It is not counted in "
+            "any grade.",
+            "https://doi.org/10.1000/notice.1",
+        ),
+        (
+            "expression_of_concern",
+            "https://example.org/concern",
+            "⚠ The publisher has issued an expression of concern about this article "
+            "(2 March 2021).</strong> Grades count it as at high risk of bias.",
+            "https://example.org/concern",
+        ),
+        ("corrected", "", "The publisher has corrected this article (2 March 2021).</strong>", ""),
+    ],
+)
+def test_retraction_state_of_a_reference_is_shown_with_its_notice(
+    client, retraction, notice, text, link
+):
+    item = EvidenceFactory(claim=graded())
+    reference = item.reference
+    reference.retraction = retraction
+    reference.retraction_notice = notice
+    reference.retraction_date = date(2021, 3, 2)
+    reference.save()
+    for url in (item.claim.get_absolute_url(), reference.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert text in html, url
+        if link:
+            assert f'<a href="{link}">Read the notice</a>' in html, url
+        else:
+            assert "Read the notice" not in html, url
+
+
+def test_reference_not_found_is_flagged(client):
+    item = EvidenceFactory(claim=graded())
+    item.reference.verification = "not_found"
+    item.reference.save()
+    html = client.get(item.claim.get_absolute_url()).content.decode()
+    assert "⚠ No such publication could be found.</strong> It is not counted in any grade." in html
