@@ -10,7 +10,6 @@ BibTeX, and where the citation as a source printed it differs from the verified 
 
 import re
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.utils.safestring import mark_safe
 
@@ -18,6 +17,7 @@ from citations.bibtex import render_entry
 from citations.compare import Segment, differing_fields, word_diff
 from citations.styles import name_list, vancouver
 from claims.forest import ForestRow, forest_plot, render_svg
+from evidence.facts import claim_grade_profile
 from evidence.models import Design
 from evidence.wording import plain_language
 
@@ -251,7 +251,6 @@ PROFILE_DOMAINS = {
 }
 START_NAMES = {4: "high", 3: "moderate", 2: "low", 1: "very low"}
 GRADE2 = "grade-2"
-PROFILE_SOURCES = ("evidence.services", "evidence.facts")
 
 
 def change_text(domain: str, change: int) -> tuple[str, str]:
@@ -301,19 +300,11 @@ def evidence_profile(profile) -> EvidenceProfile | None:
 def grade_profile(claim):
     """The engine's profile of a grade-2 claim, recomputed from its prefetched evidence.
 
-    None for claims stored by another rubric (they show their stored reasons) and while the
-    engine does not provide `claim_grade_profile`.
+    None for claims stored by another rubric: they show their stored reasons.
     """
-    if claim.grade_rubric != GRADE2 or claim.grade_level in UNGRADED_LEVELS:
+    if claim.grade_rubric != GRADE2 or not claim.grade_level:
         return None
-    for module in PROFILE_SOURCES:
-        try:
-            compute = getattr(import_module(module), "claim_grade_profile", None)
-        except ImportError:
-            continue
-        if compute is not None:
-            return getattr(compute(claim), "profile", None)
-    return None
+    return claim_grade_profile(claim).profile
 
 
 def claim_page(claim, *, url: str) -> ClaimPage:

@@ -11,7 +11,14 @@ from django.urls import reverse
 from claims import pages
 from evidence.rubrics import DomainRow, Profile
 from evidence.rubrics.grade2 import ClaimFacts, ItemFacts, grade
-from tests.factories import ClaimFactory, EvidenceFactory, TopicFactory
+from tests.factories import (
+    ClaimFactory,
+    ContributorFactory,
+    EvidenceFactory,
+    PersonFactory,
+    ReferenceFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -394,3 +401,54 @@ def test_reference_not_found_is_flagged(client):
     item.reference.save()
     html = client.get(item.claim.get_absolute_url()).content.decode()
     assert "⚠ No such publication could be found.</strong> It is not counted in any grade." in html
+
+
+def test_engine_profile_end_to_end_from_stored_evidence(client):
+    """No stand-in: the page recomputes grade-2 from the claim's evidence rows."""
+    claim = graded(grade_level="moderate", grade_direction="supported")
+    trials = []
+    for family in ("Alpha", "Beta"):
+        reference = ReferenceFactory(year=2010)
+        ContributorFactory(reference=reference, person=PersonFactory(family=family))
+        trials.append(reference)
+        EvidenceFactory(claim=claim, reference=reference, sample_size=150, risk_of_bias="low")
+    review = ReferenceFactory(year=2015)
+    ContributorFactory(reference=review, person=PersonFactory(family="Gamma"))
+    pooled = EvidenceFactory(
+        claim=claim,
+        reference=review,
+        design="meta_analysis_rct",
+        sample_size=300,
+        risk_of_bias="low",
+    )
+    pooled.covers.add(*trials)
+    html = client.get(claim.get_absolute_url()).content.decode()
+    assert 'class="evidence-profile"' in html
+    once = html[html.index('id="counted-once-heading"') : html.index('id="not-counted-heading"')]
+    assert all(name in once for name in ("Alpha 2010", "Beta 2010", "Gamma 2015"))
+    assert '<td class="studies" data-label="Studies">Gamma 2015</td>' in html
+    assert not CODES.search(html)
+
+
+def test_insufficient_grade_2_claim_lists_what_was_not_counted(client):
+    claim = graded(grade_level="insufficient", grade_direction="none")
+    EvidenceFactory(claim=claim, stance="asserts", design="popular", sample_size=None)
+    html = client.get(claim.get_absolute_url()).content.decode()
+    assert "evidence-profile" not in html
+    assert '<h3 id="not-counted-heading">Not counted, and why</h3>' in html
+    assert "is not counted: it states the claim without testing it.</li>" in html
+
+
+def test_every_seed_claim_page_reads_without_codes(client, seed):
+    from claims.models import Claim
+
+    claims = list(Claim.objects.public())
+    assert claims
+    for claim in claims:
+        html = client.get(claim.get_absolute_url()).content.decode()
+        assert not CODES.search(html), claim.slug
+        if claim.grade_rubric == "grade-2" and claim.grade_level not in (
+            "insufficient",
+            "not_graded",
+        ):
+            assert 'class="evidence-profile"' in html, claim.slug

@@ -251,15 +251,18 @@ def test_curator_text_is_escaped_everywhere(client):
     assert json_ld(html)["claimReviewed"] == XSS
 
 
+@pytest.mark.parametrize("rubric", ["grade-1", "grade-2"])
 @pytest.mark.parametrize("count", [3, 40])
-def test_claim_page_query_count_is_constant(client, django_assert_max_num_queries, count):
-    claim = graded_claim(slug="many")
+def test_claim_page_query_count_is_constant(client, django_assert_max_num_queries, count, rubric):
+    """Claim, topics, evidence with references, contributors and covers, relations both ways:
+    the grade-2 evidence profile is recomputed from these prefetches, with no query per item."""
+    claim = graded_claim(slug="many", grade_rubric=rubric)
     other = graded_claim()
     ClaimRelation.objects.create(from_claim=claim, to_claim=other, kind="refines")
     ClaimRelation.objects.create(from_claim=other, to_claim=claim, kind="contradicts")
     claim.topics.add(TopicFactory(), TopicFactory())
     for index in range(count):
-        EvidenceFactory(
+        item = EvidenceFactory(
             claim=claim,
             reference=authored_reference(f"Author{index}"),
             stance=["supports", "contradicts", "mixed", "asserts"][index % 4],
@@ -267,9 +270,12 @@ def test_claim_page_query_count_is_constant(client, django_assert_max_num_querie
             ci_low=0.0,
             ci_high=2.0,
         )
-    with django_assert_max_num_queries(6):
+        item.covers.add(authored_reference(f"Covered{index}"))
+    with django_assert_max_num_queries(7):
         response = client.get("/claims/many/")
-    assert response.content.decode().count('<li class="evidence-item">') == count
+    html = response.content.decode()
+    assert html.count('<li class="evidence-item">') == count
+    assert ('class="evidence-profile"' in html) == (rubric == "grade-2")
 
 
 @pytest.mark.parametrize("count", [3, 40])
