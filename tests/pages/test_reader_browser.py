@@ -2,8 +2,10 @@
 plots on a log axis, and a retracted claim, at desktop (1280 px) and phone (390 px) width."""
 
 import pytest
+from django.core.management import call_command
 
 from claims import pages
+from claims.models import Claim
 from evidence.rubrics.grade2 import ClaimFacts, ItemFacts, grade
 from tests.factories import (
     ClaimFactory,
@@ -184,3 +186,16 @@ def test_retracted_claim_page_shows_no_verdict(page, screenshot):
     assert page.locator(".verdict-caption").inner_text() == "The grade when it was retracted"
     assert_fits(page)
     screenshot(page, "retracted-claim")
+
+
+def test_seed_claim_pages_and_their_profiles_fit_a_phone(page):
+    call_command("loaddata", "seed", verbosity=0)
+    claims = list(Claim.objects.public().order_by("slug"))
+    assert claims
+    page.set_viewport_size(PHONE)
+    for claim in claims:
+        page.goto(claim.get_absolute_url())
+        assert page.evaluate(OVERFLOW), claim.slug
+    profiled = [claim for claim in claims if claim.grade_level not in ("insufficient", "")]
+    page.goto(profiled[0].get_absolute_url())
+    assert page.locator(".evidence-profile tbody tr").count() == 7
