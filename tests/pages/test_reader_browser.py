@@ -133,6 +133,9 @@ def test_methodology_page_reads_at_desktop_and_phone_width(page, screenshot):
     page.get_by_role("link", name="What moves a grade up or down").click()
     page.wait_for_url("**/methodology/#domains")
     screenshot(page, "methodology")
+    page.set_viewport_size(PHONE)
+    levels = page.locator("section", has=page.locator("#levels"))
+    levels.screenshot(path=str(SCREENSHOTS / "methodology-levels-phone.png"))
 
 
 def test_badge_on_a_claim_page_leads_to_its_level_explained(page):
