@@ -271,7 +271,7 @@ def test_claim_page_query_count_is_constant(client, django_assert_max_num_querie
             ci_high=2.0,
         )
         item.covers.add(authored_reference(f"Covered{index}"))
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(7):  # with the studies each item covers (grade-2)
         response = client.get("/claims/many/")
     html = response.content.decode()
     assert html.count('<li class="evidence-item">') == count
