@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from citations.models import Reference
 from claims.forms import ClaimFilterForm, public_topics
+from claims.methodology import methodology_page
 from claims.models import Claim, Topic
 from claims.page_cache import is_cacheable, serve_cached
 from claims.pages import claim_page, reference_page
@@ -46,6 +47,10 @@ def render_claim(request, slug):
     claim = get_object_or_404(claims, slug=slug)
     page = claim_page(claim, url=request.build_absolute_uri(claim.get_absolute_url()))
     return render(request, "claims/claim_detail.html", {"claim": claim, "page": page})
+
+
+def methodology(request):
+    return render(request, "claims/methodology.html", {"page": methodology_page()})
 
 
 def topic_detail(request, slug):
