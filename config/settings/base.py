@@ -6,6 +6,11 @@ DJANGO_SECRET_KEY required when debug is off
 DJANGO_ALLOWED_HOSTS comma-separated host names
 DJANGO_API_ANON_RATE throttle rate of anonymous API traffic (default "300/minute")
 DJANGO_BIBTEX_IMPORT_MAX_BYTES largest request body of POST /api/references/import/ (default 20 MiB)
+LEDGER_CONTACT_EMAIL contact address in the User-Agent sent to metadata services
+CROSSREF_API_URL, NCBI_EUTILS_URL, NCBI_IDCONV_URL, DOI_RESOLVER_URL, OPENLIBRARY_URL
+                  base URLs of the metadata services (default: the public services)
+LEDGER_SOURCES_TIMEOUT, LEDGER_SOURCES_RETRIES, LEDGER_SOURCES_BACKOFF_SECONDS,
+LEDGER_SOURCES_MAX_IN_FLIGHT, LEDGER_SOURCES_CACHE_SECONDS how those services are asked
 """
 
 import os
@@ -123,6 +128,22 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # A BibTeX import is one request body (DATA_UPLOAD_MAX_MEMORY_SIZE does not apply to it):
 # 20 MiB holds some 50,000 entries; larger bodies are refused with a 413.
 BIBTEX_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_BIBTEX_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+
+# Metadata services (citations/sources/): where they are, and how politely they are asked.
+LEDGER_CONTACT_EMAIL = os.environ.get("LEDGER_CONTACT_EMAIL", "")
+CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org")
+NCBI_EUTILS_URL = os.environ.get("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils")
+NCBI_IDCONV_URL = os.environ.get(
+    "NCBI_IDCONV_URL", "https://www.ncbi.nlm.nih.gov/pmc/utils/idconv/v1.0/"
+)
+DOI_RESOLVER_URL = os.environ.get("DOI_RESOLVER_URL", "https://doi.org")
+OPENLIBRARY_URL = os.environ.get("OPENLIBRARY_URL", "https://openlibrary.org")
+SOURCES_TIMEOUT = float(os.environ.get("LEDGER_SOURCES_TIMEOUT", "10"))
+SOURCES_RETRIES = int(os.environ.get("LEDGER_SOURCES_RETRIES", "3"))
+SOURCES_BACKOFF_SECONDS = float(os.environ.get("LEDGER_SOURCES_BACKOFF_SECONDS", "1"))
+SOURCES_MAX_RETRY_AFTER = 60.0
+SOURCES_MAX_IN_FLIGHT = int(os.environ.get("LEDGER_SOURCES_MAX_IN_FLIGHT", "4"))
+SOURCES_CACHE_SECONDS = int(os.environ.get("LEDGER_SOURCES_CACHE_SECONDS", str(24 * 3600)))
 
 # Anyone reads what is public; writes need the model permissions of the Curators group.
 REST_FRAMEWORK = {
