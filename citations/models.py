@@ -1,5 +1,7 @@
 """Bibliographic records: references, the people who wrote or edited them, and their order."""
 
+from urllib.parse import quote
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -238,6 +240,14 @@ class Reference(models.Model):
 
     def natural_key(self):
         return (self.citekey,)
+
+    @property
+    def retraction_notice_url(self) -> str:
+        """The notice as a link: a DOI through its resolver, a URL as it is."""
+        notice = self.retraction_notice.strip()
+        if notice.lower().startswith(("http://", "https://")):
+            return notice
+        return f"https://doi.org/{quote(notice, safe='/')}" if notice else ""
 
     def clean_fields(self, exclude=None):
         """Normalise identifiers first, so length checks see the stored form."""
