@@ -73,8 +73,8 @@ class EvidenceAdmin(SimpleHistoryAdmin):
 # --- verification and integrity (admin pages over evidence.verification) -----------------
 
 MATCH_LIMIT = 10
-ACCEPTED = "{citekey}: accepted the record from {source} ({outcome})."
-MARKED_NOT_FOUND = "{citekey}: marked not found."
+ACCEPTED = "Accepted the record from {source} for {citekey} ({outcome})."
+MARKED_NOT_FOUND = "Marked {citekey} not found."
 CANDIDATE_GONE = "That candidate is no longer offered; look again."
 NO_GOOD_CANDIDATE = "No candidate is good enough."
 
