@@ -5,11 +5,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError
 
 from citations import matching
 from citations.models import Reference, Retraction, Verification
 from citations.sources import http
-from evidence import verification
+from evidence import services, verification
 from evidence.management.commands import check_retractions, verify_references
 from tests.factories import ContributorFactory, EvidenceFactory, PersonFactory, ReferenceFactory
 
@@ -250,3 +251,47 @@ def test_the_rule_needs_a_clear_lead(sources):
 def test_http_errors_are_source_errors():
     assert issubclass(http.SourceNotFound, http.SourceError)
     assert Reference.objects.count() == 0
+
+
+def test_a_retraction_regrades_the_claims_citing_it(sources):
+    reference = retracted_reference()
+    reference.verification = Verification.VERIFIED
+    reference.save()
+    claim = reference.evidence.get().claim
+    services.claim_regrade(claim=claim)
+    claim.refresh_from_db()
+    assert claim.grade_level != "insufficient"
+    serve_wakefield(sources)
+    run("check_retractions")
+    claim.refresh_from_db()
+    assert claim.grade_level == "insufficient"
+    reason = verification.REGRADED_AFTER_CHECK.format(citekey=reference.citekey, what="retracted")
+    assert claim.history.first().history_change_reason == reason
+
+
+def test_a_failed_regrade_leaves_the_retraction_unwritten(sources, monkeypatch):
+    reference = retracted_reference()
+    serve_wakefield(sources)
+
+    def broken(**kwargs):
+        raise DatabaseError("regrade failed")
+
+    monkeypatch.setattr(verification, "claims_regrade", broken)
+    with pytest.raises(DatabaseError):
+        verification.reference_check_retraction(reference=reference)
+    reference.refresh_from_db()
+    assert reference.retraction == Retraction.NONE
+
+
+def test_verifying_a_record_regrades_the_claims_citing_it(sources):
+    reference = cited_reference(RICKARD_CITED)
+    item = EvidenceFactory(reference=reference, design="rct", sample_size=2000)
+    services.claim_regrade(claim=item.claim)
+    item.claim.refresh_from_db()
+    before = item.claim.grade_level
+    serve_search(sources, RICKARD_CITED, "crossref-search-seifert2008.json")
+    run("verify_references")
+    item.claim.refresh_from_db()
+    assert item.claim.grade_level != before
+    reason = verification.REGRADED_AFTER_CHECK.format(citekey=reference.citekey, what="verified")
+    assert item.claim.history.first().history_change_reason == reason
