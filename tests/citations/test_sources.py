@@ -1,9 +1,12 @@
 """The metadata adapters against local stand-ins serving recorded answers (never the network)."""
 
 import json
+import threading
+import time
 from datetime import date
 
 import pytest
+from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from citations.identifiers import InvalidIdentifier
@@ -288,8 +291,6 @@ def test_a_timeout_is_unavailable(sources, settings):
     settings.SOURCES_RETRIES = 0
 
     def slow(request):
-        import time
-
         time.sleep(0.5)
         return Response("{}", content_type="application/json")
 
@@ -305,3 +306,43 @@ def test_retry_after_reads_seconds_and_dates_and_is_capped(settings):
     assert http.retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0
     assert http.retry_after("soon") is None
     assert http.retry_after(None) is None
+
+
+def test_requests_in_flight_are_bounded(settings, monkeypatch):
+    server = HTTPServer(threaded=True)  # the shared stand-in answers one request at a time
+    server.start()
+    monkeypatch.setattr(http, "_in_flight", None)
+    settings.SOURCES_MAX_IN_FLIGHT = 2
+    settings.OPENLIBRARY_URL = server.url_for("/openlibrary")
+    running, peak, lock = [0], [0], threading.Lock()
+
+    def slow(request):
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        time.sleep(0.2)
+        with lock:
+            running[0] -= 1
+        return Response("{}", content_type="application/json")
+
+    server.expect_request("/openlibrary/api/books").respond_with_handler(slow)
+    threads = [threading.Thread(target=_ask, args=(f"97800000000{n:02d}",)) for n in range(6)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.stop()
+        monkeypatch.setattr(http, "_in_flight", None)
+    assert peak[0] == 2
+
+
+def _ask(isbn):
+    with pytest.raises(http.SourceNotFound):
+        openlibrary.book(isbn)
+
+
+def test_user_agent_without_a_contact_names_only_the_tool(settings):
+    settings.LEDGER_CONTACT_EMAIL = ""
+    assert http.user_agent() == "EvidenceLedger/0.1"

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.management.base import OutputWrapper
 from django.db import DatabaseError
 
 from citations import matching
@@ -295,3 +296,17 @@ def test_verifying_a_record_regrades_the_claims_citing_it(sources):
     assert item.claim.grade_level != before
     reason = verification.REGRADED_AFTER_CHECK.format(citekey=reference.citekey, what="verified")
     assert item.claim.history.first().history_change_reason == reason
+
+
+def test_the_progress_bar_shows_only_on_a_terminal(monkeypatch):
+    out = StringIO()
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
+    progress = verify_references.Progress(OutputWrapper(out), 2)
+    progress.advance()
+    progress.advance()
+    assert out.getvalue() == f"\r[{'#' * 15}{'.' * 15}] 1/2\r[{'#' * 30}] 2/2\n"
+    piped = StringIO()
+    monkeypatch.setattr("sys.stdout.isatty", lambda: False, raising=False)
+    quiet = verify_references.Progress(OutputWrapper(piped), 2)
+    quiet.advance()
+    assert piped.getvalue() == ""
