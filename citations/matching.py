@@ -43,6 +43,7 @@ COMPARED = (
 VERIFIED, DISCREPANCY = "verified", "discrepancy"
 BY_IDENTIFIER = "identifier"
 BY_SEARCH = "search"
+NOTE_START = "Checked against "
 NAME_WORD = re.compile(r"[^\W\d_][\w'\u2019-]*")
 
 
@@ -159,7 +160,7 @@ def verification_note(candidate_: Candidate, *, when: str) -> str:
     found = candidate_.found
     ident = found.record.fields.get("doi") or found.record.fields.get("pmid") or "no identifier"
     score = f", score {found.score:g}" if found.score is not None else ""
-    note = f"Checked against {found.source} ({ident}{score}) on {when}."
+    note = f"{NOTE_START}{found.source} ({ident}{score}) on {when}."
     serious = [name for name in candidate_.differences if name in SERIOUS_FIELDS]
     minor = [name for name in candidate_.differences if name not in SERIOUS_FIELDS]
     if serious:

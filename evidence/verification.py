@@ -81,7 +81,8 @@ def reference_accept_candidate(
             setattr(locked, name, values[name])
     now = timezone.now()
     locked.verification = candidate.outcome
-    locked.verification_note = matching.verification_note(candidate, when=f"{now:%Y-%m-%d}")
+    note = matching.verification_note(candidate, when=f"{now:%Y-%m-%d}")
+    locked.verification_note = _kept_note(note, locked.verification_note)
     locked.verification_checked_at = now
     _raise_retraction(locked, strongest(candidate.found.updates))
     locked.full_clean()
@@ -130,6 +131,14 @@ def reference_record_retraction(*, reference: Reference, updates: list[Update], 
     _regrade_citing(locked, actor, what=state.lower())
     reference.refresh_from_db()
     return True
+
+
+def _kept_note(note: str, previous: str) -> str:
+    """The new note, followed by what a curator wrote before (an older check's note goes)."""
+    previous = previous.strip()
+    if not previous or previous.startswith(matching.NOTE_START):
+        return note
+    return f"{note}\n\n{previous}"
 
 
 def _raise_retraction(reference: Reference, update: Update | None) -> bool:
@@ -182,6 +191,9 @@ def reference_verify(*, reference: Reference, dry_run: bool = False, actor=None)
     best = candidates[0] if candidates else None
     if choice is not None:
         status = MATCHED if choice.outcome == matching.VERIFIED else DISCREPANCY
+        if not dry_run and already_holds(reference, choice):
+            Reference.objects.filter(pk=reference.pk).update(verification_checked_at=timezone.now())
+            return CheckOutcome(reference, status, choice)
         if not dry_run:
             try:
                 reference_accept_candidate(reference=reference, candidate=choice, actor=actor)
@@ -193,6 +205,20 @@ def reference_verify(*, reference: Reference, dry_run: bool = False, actor=None)
     if best is None or best.title_similarity < WEAK_TITLE:
         return CheckOutcome(reference, NO_CANDIDATE, best)
     return CheckOutcome(reference, FOR_CURATORS, best)
+
+
+def already_holds(reference: Reference, candidate: matching.Candidate) -> bool:
+    """The reference already states what accepting `candidate` would write (a re-check)."""
+    values, _errors, _warnings = importer.record_values(candidate.record)
+    same_fields = all(
+        getattr(reference, name) == values[name]
+        for name in VERIFIED_FIELDS
+        if values.get(name) not in (None, "")
+    )
+    # Family names only: a stored person may spell given names differently (matched by ORCID).
+    stored = [person.family for person in reference.authors]
+    same_people = stored == [name.family for name in candidate.record.authors]
+    return same_fields and same_people and reference.verification == candidate.outcome
 
 
 def reference_check_retraction(

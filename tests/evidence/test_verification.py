@@ -310,3 +310,23 @@ def test_the_progress_bar_shows_only_on_a_terminal(monkeypatch):
     quiet = verify_references.Progress(OutputWrapper(piped), 2)
     quiet.advance()
     assert piped.getvalue() == ""
+
+
+def test_a_recheck_that_finds_the_same_record_writes_nothing(sources):
+    reference = cited_reference(RICKARD_CITED)
+    serve_search(sources, RICKARD_CITED, "crossref-search-seifert2008.json")
+    sources.serve(f"/crossref/works/{RICKARD}", "crossref-work-rickard2008.json")
+    run("verify_references")
+    history = reference.history.count()
+    output = run("verify_references", "--recheck-days", "0")
+    assert "matched 1" in output
+    assert reference.history.count() == history
+
+
+def test_a_curators_note_is_kept_below_the_checks_note(sources):
+    reference = cited_reference(RICKARD_CITED, verification_note="Seen in the library copy.")
+    serve_search(sources, RICKARD_CITED, "crossref-search-seifert2008.json")
+    run("verify_references")
+    reference.refresh_from_db()
+    assert reference.verification_note.startswith("Checked against Crossref")
+    assert reference.verification_note.endswith("\n\nSeen in the library copy.")
