@@ -97,6 +97,7 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         "year",
         "doi",
         "verification",
+        "retraction",
         "evidence_count",
     ]
     list_filter = ["verification", "retraction", "entry_type", "year"]
@@ -134,19 +135,8 @@ class ReferenceAdmin(SimpleHistoryAdmin):
             },
         ),
         ("Identifiers", {"fields": ["doi", "pmid", "pmcid", "isbn", "url"]}),
-        (
-            "Verification",
-            {
-                "fields": [
-                    "verification",
-                    "as_cited",
-                    "verification_note",
-                    "retraction",
-                    "retraction_notice",
-                    "retraction_date",
-                ]
-            },
-        ),
+        ("Verification", {"fields": ["verification", "as_cited", "verification_note"]}),
+        ("Retraction", {"fields": ["retraction", "retraction_notice", "retraction_date"]}),
         (
             "More",
             {
