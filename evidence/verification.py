@@ -26,6 +26,7 @@ from citations.models import Reference, Retraction, Verification
 from citations.services import contributors_replace, match_people
 from citations.sources import crossref, http, ncbi
 from citations.sources.candidates import find_candidates
+from citations.sources.csl import DEFAULT_ENTRY_TYPE
 from citations.sources.results import SEVERITY, Update, strongest
 from citations.styles import vancouver
 from claims.models import Claim
@@ -77,7 +78,7 @@ def reference_accept_candidate(
     if errors:
         raise ValidationError(CANNOT_ACCEPT.format(errors="; ".join(errors)))
     for name in VERIFIED_FIELDS:
-        if values.get(name) not in (None, ""):
+        if values.get(name) not in (None, "") and not _vaguer(name, values[name]):
             setattr(locked, name, values[name])
     now = timezone.now()
     locked.verification = candidate.outcome
@@ -131,6 +132,11 @@ def reference_record_retraction(*, reference: Reference, updates: list[Update], 
     _regrade_citing(locked, actor, what=state.lower())
     reference.refresh_from_db()
     return True
+
+
+def _vaguer(name: str, value) -> bool:
+    """A service's catch-all type ("misc") never replaces the entry type a curator chose."""
+    return name == "entry_type" and value == DEFAULT_ENTRY_TYPE
 
 
 def _kept_note(note: str, previous: str) -> str:
@@ -213,7 +219,7 @@ def already_holds(reference: Reference, candidate: matching.Candidate) -> bool:
     same_fields = all(
         getattr(reference, name) == values[name]
         for name in VERIFIED_FIELDS
-        if values.get(name) not in (None, "")
+        if values.get(name) not in (None, "") and not _vaguer(name, values[name])
     )
     # Family names only: a stored person may spell given names differently (matched by ORCID).
     stored = [person.family for person in reference.authors]

@@ -6,6 +6,7 @@ reads both: a list takes its first element. `csl_types` maps the item's type to 
 entry type (the inverse of citations.formats.CSL_TYPES for doi.org; Crossref's own table).
 """
 
+import html
 import re
 
 from citations.records import BibRecord, Name
@@ -29,13 +30,16 @@ DEFAULT_ENTRY_TYPE = "misc"
 BOOKTITLE_ENTRY_TYPES = {"incollection", "inproceedings"}
 PAGE_RANGE = re.compile(r"^\s*(\w+)\s*(?:-+|\u2013|\u2014)\s*(\w+)\s*$")
 ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
+# Inline markup publishers deposit in titles (JATS/HTML/MathML): the text is kept, tags go.
+MARKUP = re.compile(r"</?(?:i|b|em|strong|sub|sup|scp|u|sc|span|mml:[a-z]+)\b[^>]*>", re.I)
 
 
 def first(value) -> str:
-    """A CSL string, or the first of Crossref's list of strings; "" when absent."""
+    """A CSL string, or the first of Crossref's list of strings, as plain text; "" if absent."""
     if isinstance(value, list):
         value = value[0] if value else ""
-    return " ".join(str(value or "").split())
+    text = html.unescape(MARKUP.sub("", str(value or "")))
+    return " ".join(text.split())
 
 
 def pages(value: str) -> str:

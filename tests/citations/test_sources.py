@@ -346,3 +346,9 @@ def _ask(isbn):
 def test_user_agent_without_a_contact_names_only_the_tool(settings):
     settings.LEDGER_CONTACT_EMAIL = ""
     assert http.user_agent() == "EvidenceLedger/0.1"
+
+
+def test_titles_lose_inline_markup_and_entities():
+    item = {"title": ["Inactivation in <i>Mx1</i><sup>+</sup> cells &amp; <scp>bone</scp>"]}
+    record = crossref.found_from_work(item).record
+    assert record.fields["title"] == "Inactivation in Mx1+ cells & bone"

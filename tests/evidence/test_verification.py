@@ -10,7 +10,7 @@ from django.db import DatabaseError
 
 from citations import matching
 from citations.models import Reference, Retraction, Verification
-from citations.sources import http
+from citations.sources import http, lookup
 from evidence import services, verification
 from evidence.management.commands import check_retractions, verify_references
 from tests.factories import ContributorFactory, EvidenceFactory, PersonFactory, ReferenceFactory
@@ -330,3 +330,15 @@ def test_a_curators_note_is_kept_below_the_checks_note(sources):
     reference.refresh_from_db()
     assert reference.verification_note.startswith("Checked against Crossref")
     assert reference.verification_note.endswith("\n\nSeen in the library copy.")
+
+
+def test_a_catch_all_type_never_replaces_the_curators_entry_type(sources):
+    doi = "10.5061/dryad.example"
+    reference = ReferenceFactory(entry_type="book", title="x", as_cited="Rickard DJ. Data.")
+    sources.fail(f"/crossref/works/{doi}", 404)
+    sources.serve(f"/doi/{doi}", "doiorg-csl-datacite.json")
+    found = lookup.lookup("doi", doi)
+    candidate = matching.candidate(reference.as_cited, found, matching.BY_IDENTIFIER)
+    verification.reference_accept_candidate(reference=reference, candidate=candidate)
+    reference.refresh_from_db()
+    assert (reference.entry_type, reference.doi) == ("book", doi)
