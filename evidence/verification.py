@@ -104,7 +104,8 @@ def reference_mark_not_found(*, reference: Reference, sources: str = "Crossref",
     locked = Reference.objects.select_for_update().get(pk=reference.pk)
     now = timezone.now()
     locked.verification = Verification.NOT_FOUND
-    locked.verification_note = NOT_FOUND_NOTE.format(sources=sources, when=f"{now:%Y-%m-%d}")
+    note = NOT_FOUND_NOTE.format(sources=sources, when=f"{now:%Y-%m-%d}")
+    locked.verification_note = _kept_note(note, locked.verification_note)
     locked.verification_checked_at = now
     locked.full_clean()
     save_with_history(locked, actor=actor, reason=MARKED_NOT_FOUND)

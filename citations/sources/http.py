@@ -62,16 +62,21 @@ def user_agent() -> str:
 
 
 def get_json(url: str, *, service: str, params=None, accept="application/json", what=""):
-    """The JSON body at `url` (cached); raises a `SourceError`."""
-    text = get_text(url, service=service, params=params, accept=accept, what=what)
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise SourceBadResponse(BAD_RESPONSE.format(service=service, kind="JSON")) from exc
+    """The JSON body at `url` (cached once it parses); raises a `SourceError`."""
+
+    def parse(text: str):
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            raise SourceBadResponse(BAD_RESPONSE.format(service=service, kind="JSON")) from exc
+
+    text = get_text(url, service=service, params=params, accept=accept, what=what, check=parse)
+    return parse(text)
 
 
-def get_text(url: str, *, service: str, params=None, accept="*/*", what="") -> str:
-    """The body at `url` as text (cached); raises a `SourceError`."""
+def get_text(url: str, *, service: str, params=None, accept="*/*", what="", check=None) -> str:
+    """The body at `url` as text; raises a `SourceError`. Only an answer that passes
+    `check` (e.g. parses) is cached, so a garbled answer is asked for again next time."""
     key = cache_key(url, params, accept)
     cached = cache.get(key)
     if cached is not None:
@@ -79,6 +84,8 @@ def get_text(url: str, *, service: str, params=None, accept="*/*", what="") -> s
     response = _request(url, service=service, params=params, accept=accept)
     if response.status_code == 404:
         raise SourceNotFound(NOT_FOUND.format(service=service, what=what or url))
+    if check is not None:
+        check(response.text)
     cache.set(key, response.text, settings.SOURCES_CACHE_SECONDS)
     return response.text
 

@@ -39,15 +39,19 @@ def _eutils(name: str) -> str:
 
 def record(pmid: str) -> Found:
     params = _params(db="pubmed", id=pmid, retmode="xml")
-    text = http.get_text(_eutils("efetch.fcgi"), service=SERVICE, params=params, what=pmid)
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
-        raise http.SourceBadResponse(http.BAD_RESPONSE.format(service=SERVICE, kind="XML")) from exc
+    url = _eutils("efetch.fcgi")
+    root = parse_xml(http.get_text(url, service=SERVICE, params=params, what=pmid, check=parse_xml))
     article = root.find("PubmedArticle")
     if article is None:
         raise http.SourceNotFound(http.NOT_FOUND.format(service=SERVICE, what=f"PMID {pmid}"))
     return found_from_article(article)
+
+
+def parse_xml(text: str):
+    try:
+        return ET.fromstring(text)
+    except (ET.ParseError, ValueError) as exc:
+        raise http.SourceBadResponse(http.BAD_RESPONSE.format(service=SERVICE, kind="XML")) from exc
 
 
 def summary_updates(pmid: str) -> list[Update]:

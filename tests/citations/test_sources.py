@@ -269,6 +269,13 @@ def test_malformed_json_is_a_bad_response_and_not_cached(sources):
     for _ in range(2):
         with pytest.raises(http.SourceBadResponse, match="not valid JSON"):
             crossref.work(RICKARD)
+    assert len(sources.requests()) == 2
+
+
+def test_malformed_xml_is_a_bad_response(sources):
+    sources.fail("/eutils/efetch.fcgi", 200, body="<PubmedArticleSet><oops")
+    with pytest.raises(http.SourceBadResponse, match="not valid XML"):
+        ncbi.record("18276762")
 
 
 def test_a_record_without_a_title_is_refused(sources):
