@@ -78,3 +78,31 @@ def test_admin_page_refuses_what_is_no_identifier(curator_client, sources):
 def test_changelist_links_to_the_add_page(curator_client):
     response = curator_client.get(reverse("admin:citations_reference_changelist"))
     assert ADMIN_URL in response.content.decode()
+
+
+def test_admin_page_opens_empty_and_needs_the_add_permission(curator_client, client):
+    from tests.factories import UserFactory
+
+    assert curator_client.get(ADMIN_URL).status_code == 200
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(ADMIN_URL).status_code == 403
+
+
+def test_reference_change_page_links_to_match_as_cited(curator_client):
+    reference = ReferenceFactory()
+    page = curator_client.get(reverse("admin:citations_reference_change", args=[reference.pk]))
+    expected = f"{reverse('admin:evidence_evidence_match')}?ids={reference.pk}"
+    assert expected in page.content.decode()
+
+
+def test_match_action_sends_the_selection_to_the_match_page(curator_client):
+    first, second = ReferenceFactory(), ReferenceFactory()
+    response = curator_client.post(
+        reverse("admin:citations_reference_changelist"),
+        {"action": "match_citations", "_selected_action": [first.pk, second.pk]},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:evidence_evidence_match") + "?ids=")
+    assert sorted(response["Location"].split("=")[1].split(",")) == sorted(
+        [str(first.pk), str(second.pk)]
+    )
