@@ -13,11 +13,15 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from claims.models import Claim
-from evidence.facts import compute_grade, evidence_for_grading
+from evidence.facts import (
+    compute_grade,
+    evidence_for_grading,
+    evidence_rows_by_claim,
+    grade_rows,
+)
 from evidence.history import delete_with_history, save_with_history
 from evidence.models import Evidence
 from evidence.rubrics import Grade
@@ -107,13 +111,15 @@ def claims_regrade(
 @transaction.atomic
 def _regrade_batch(pks, actor, reason, rubric, dry_run, on_change) -> int:
     # Locked like single regrades, so a concurrent evidence write waits instead of going stale.
-    batch = Claim.objects.filter(pk__in=pks).order_by("pk").prefetch_related(_evidence_prefetch())
+    batch = Claim.objects.filter(pk__in=pks).order_by("pk")
     if not dry_run:
-        batch = batch.select_for_update(of=("self",))
+        batch = batch.select_for_update()
+    batch = list(batch)
+    rows = evidence_rows_by_claim(pks)
     now, changed = timezone.now(), []
     for claim in batch:
         old = (claim.grade_level, claim.grade_direction)
-        result = claim_compute_grade(claim=claim, evidence=claim.evidence.all(), rubric=rubric)
+        result = grade_rows(claim, rows.get(claim.pk, []), rubric)
         if not _apply_grade(claim, result, now):
             continue
         changed.append(claim)
@@ -220,10 +226,6 @@ def _apply_grade(claim: Claim, result: Grade, now) -> bool:
         setattr(claim, name, value)
     claim.graded_at = now
     return True
-
-
-def _evidence_prefetch() -> Prefetch:
-    return Prefetch("evidence", queryset=evidence_for_grading(Evidence.objects.all()))
 
 
 def _evidence_of(claim: Claim):
