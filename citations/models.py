@@ -1,7 +1,6 @@
 """Bibliographic records: references, the people who wrote or edited them, and their order."""
 
-from urllib.parse import quote
-
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -98,7 +97,11 @@ class ReferenceQuerySet(models.QuerySet):
 
     def cited_by_public_claims(self):
         """References that bear on a claim readers can open (published or retracted)."""
-        return self.filter(evidence__claim__status__in=PUBLIC_CLAIM_STATUSES).distinct()
+        evidence = self.model._meta.get_field("evidence").related_model
+        public = evidence.objects.filter(
+            reference=models.OuterRef("pk"), claim__status__in=PUBLIC_CLAIM_STATUSES
+        )
+        return self.filter(models.Exists(public))  # a semi-join: no DISTINCT over every column
 
     def due_for_verification(self, *, checked_before, only_unverified: bool = False):
         """Not looked up since `checked_before` (never checked first): verify_references."""
@@ -122,7 +125,6 @@ class ReferenceQuerySet(models.QuerySet):
         return ranked_search(
             self,
             query,
-            weights={"title": "A", "container_title": "C", "as_cited": "C", "abstract": "D"},
             fallback=("title", "abstract"),
             tiebreak="citekey",
         )
@@ -195,8 +197,10 @@ class Reference(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Filled by a database trigger on PostgreSQL (citations.search); never written by Python.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
     objects = ReferenceManager()
 
     class Meta:
@@ -240,14 +244,6 @@ class Reference(models.Model):
 
     def natural_key(self):
         return (self.citekey,)
-
-    @property
-    def retraction_notice_url(self) -> str:
-        """The notice as a link: a DOI through its resolver, a URL as it is."""
-        notice = self.retraction_notice.strip()
-        if notice.lower().startswith(("http://", "https://")):
-            return notice
-        return f"https://doi.org/{quote(notice, safe='/')}" if notice else ""
 
     def clean_fields(self, exclude=None):
         """Normalise identifiers first, so length checks see the stored form."""

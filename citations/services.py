@@ -4,7 +4,7 @@ identifier (look up, preview with people and duplicates, then add)."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +17,9 @@ from citations.sources import lookup
 from citations.sources.results import Found
 
 UNKNOWN_ON_DUPLICATE = "on_duplicate must be one of: skip, update, fail."
+UPDATE_NEEDS_CHANGE = (
+    "on_duplicate=update overwrites references: it needs permission to change them."
+)
 
 
 @dataclass
@@ -48,9 +51,15 @@ def reference_import_bibtex(
     progress: Callable[[int, int], None] | None = None,
     user=None,
 ) -> ImportOutcome:
-    """Import a BibTeX file: one transaction, or nothing written (see `importer.apply`)."""
+    """Import a BibTeX file: one transaction, or nothing written (see `importer.apply`).
+
+    `user` is who imports (None for the command line): updating duplicates needs their
+    permission to change references, adding new ones is the caller's to check.
+    """
     if on_duplicate not in importer.ON_DUPLICATE_CHOICES:
         raise ValueError(UNKNOWN_ON_DUPLICATE)
+    if on_duplicate == importer.UPDATE and not may_change_references(user):
+        raise PermissionDenied(UPDATE_NEEDS_CHANGE)
     plan = reference_import_plan(data=data)
     if dry_run:
         return ImportOutcome(plan=plan, result=None)
@@ -195,3 +204,7 @@ def _save_with_reason(reference: Reference, actor, reason: str) -> None:
     finally:
         for name in ("_history_user", "_change_reason"):
             reference.__dict__.pop(name, None)
+
+
+def may_change_references(user) -> bool:
+    return user is None or user.has_perm("citations.change_reference")

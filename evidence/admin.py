@@ -12,9 +12,9 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from simple_history.admin import SimpleHistoryAdmin
 
 from citations import matching
+from citations.admin_history import HistoryAdmin
 from citations.models import Reference
 from citations.sources.http import SourceError
 from evidence import verification
@@ -72,7 +72,7 @@ EVIDENCE_FIELDSETS = [
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(HistoryAdmin):
     list_display = [
         "claim",
         "reference",

@@ -108,7 +108,7 @@ def test_integrity_query_count_does_not_grow_with_rows(
         assert curator_client.get(INTEGRITY_URL).status_code == 200
 
 
-def test_reader_pages_say_a_claim_cites_a_retracted_paper(client):
+def test_a_recorded_retraction_reaches_the_reader_pages(client):
     reference = ReferenceFactory(verification="verified")
     ContributorFactory(reference=reference)
     claim = ClaimFactory(status="published")
@@ -116,10 +116,10 @@ def test_reader_pages_say_a_claim_cites_a_retracted_paper(client):
     update = Update(state=RETRACTED, notice=NOTICE, source="Crossref")
     assert reference_record_retraction(reference=reference, updates=[update])
     claim_page = client.get(claim.get_absolute_url()).content.decode()
-    assert "This claim cites a retracted paper." in claim_page
-    assert f'href="{NOTICE_URL}">Read the retraction notice' in claim_page
+    assert "This article has been retracted." in claim_page
+    assert f'href="{NOTICE_URL}">Read the notice' in claim_page
     reference_page = client.get(reference.get_absolute_url()).content.decode()
-    assert "This paper has been retracted." in reference_page
+    assert "This article has been retracted." in reference_page
 
 
 def test_a_check_never_lowers_a_retraction(db):

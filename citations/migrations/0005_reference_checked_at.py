@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('citations', '0003_reference_retraction'),
+        ('citations', '0004_merge_wave2_a'),
     ]
 
     operations = [
