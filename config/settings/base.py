@@ -311,5 +311,8 @@ SPECTACULAR_SETTINGS = {
         "GradeLevelEnum": "claims.models.GradeLevel",
         "StatusEnum": "claims.models.Status",
         "ImportEntryStatusEnum": "citations.importer.STATUSES",
+        "MatchEnum": "evidence.models.Match",
+        "ClaimCellSpeciesEnum": "claims.models.CellSpecies",
+        "ItemCellSpeciesEnum": "evidence.models.CellSpecies",
     },
 }

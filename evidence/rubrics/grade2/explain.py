@@ -1,4 +1,4 @@
-"""Plain words for a grade-2 judgement: its reasons and its GRADE evidence profile.
+"""grade-2, step 7: plain words for a judgement, its reasons and its GRADE evidence profile.
 
 Pure. Reads the `Judgement` of `evidence.rubrics.grade2` (duck-typed, so this module imports
 no engine code) and writes for a lay reader: designs are spelled out ("randomised controlled
