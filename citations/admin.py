@@ -4,7 +4,7 @@ import base64
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.http import StreamingHttpResponse
@@ -15,13 +15,21 @@ from django.urls import path, reverse
 from citations import importer
 from citations.admin_history import HistoryAdmin
 from citations.exports import bibtex_stream
+from citations.identifiers import InvalidIdentifier
 from citations.models import Contributor, Person, Reference, Verification
-from citations.services import reference_import_bibtex, reference_import_plan
+from citations.services import (
+    reference_create_from_lookup,
+    reference_import_bibtex,
+    reference_import_plan,
+    reference_lookup,
+)
+from citations.sources.http import SourceError
 
 NO_BIBTEX_GIVEN = "Upload a .bib file or paste BibTeX text."
 IMPORT_EXPIRED = "The preview has expired: upload the file again."
 IMPORT_DONE = "Imported {created} reference(s), updated {updated}, skipped {skipped} duplicate(s)."
 SESSION_KEY = "citations_bibtex_import"
+ADDED_FROM_IDENTIFIER = "Added {citekey} from {source}."
 
 
 class BibTeXImportForm(forms.Form):
@@ -41,6 +49,14 @@ class BibTeXImportForm(forms.Form):
     def bibtex(self) -> bytes:
         upload = self.cleaned_data.get("file")
         return upload.read() if upload else self.cleaned_data["text"].encode("utf-8")
+
+
+class IdentifierForm(forms.Form):
+    identifier = forms.CharField(
+        label="DOI, PMID, PMCID or ISBN",
+        max_length=300,
+        help_text="e.g. 10.1210/en.2007-1247, 18276762, PMC4592269 or 978-0-323-59712-8",
+    )
 
 
 class ContributorInline(admin.TabularInline):
@@ -106,7 +122,7 @@ class ReferenceAdmin(HistoryAdmin):
         return found | close, may_have_duplicates
 
     inlines = [ContributorInline]
-    actions = ["mark_verified", "export_bibtex"]
+    actions = ["mark_verified", "match_citations", "export_bibtex"]
     change_list_template = "admin/citations/reference/change_list.html"
     readonly_fields = ["created", "updated"]
     fieldsets = [
@@ -155,6 +171,11 @@ class ReferenceAdmin(HistoryAdmin):
         updated = queryset.update(verification=Verification.VERIFIED)
         self.message_user(request, f"{updated} reference(s) marked verified.")
 
+    @admin.action(description="Match selected citations to records", permissions=["change"])
+    def match_citations(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)[:10])
+        return redirect(f"{reverse('admin:evidence_evidence_match')}?ids={ids}")
+
     @admin.action(description="Export selected as BibTeX", permissions=["view"])
     def export_bibtex(self, request, queryset):
         response = StreamingHttpResponse(
@@ -164,9 +185,45 @@ class ReferenceAdmin(HistoryAdmin):
         return response
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.import_bibtex_view)
-        name = f"{self.opts.app_label}_{self.opts.model_name}_import_bibtex"
-        return [path("import-bibtex/", view, name=name), *super().get_urls()]
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        import_view = self.admin_site.admin_view(self.import_bibtex_view)
+        add_view = self.admin_site.admin_view(self.add_from_identifier_view)
+        return [
+            path("import-bibtex/", import_view, name=f"{prefix}_import_bibtex"),
+            path("add-from-identifier/", add_view, name=f"{prefix}_add_from_identifier"),
+            *super().get_urls(),
+        ]
+
+    def add_from_identifier_view(self, request):
+        """Identifier -> fetched record with authors, citekey and duplicates -> Save."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = IdentifierForm(request.POST or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = reference_lookup(identifier=form.cleaned_data["identifier"])
+                if "save" in request.POST:
+                    reference = reference_create_from_lookup(result=result, actor=request.user)
+                    done = ADDED_FROM_IDENTIFIER.format(
+                        citekey=reference.citekey, source=result.found.source
+                    )
+                    self.message_user(request, done, messages.SUCCESS)
+                    return redirect(
+                        reverse("admin:citations_reference_change", args=[reference.pk])
+                    )
+            except (InvalidIdentifier, SourceError, ValidationError) as exc:
+                form.add_error(None, "; ".join(getattr(exc, "messages", [str(exc)])))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Add reference from DOI / PMID / PMCID / ISBN",
+            "form": form,
+            "result": result,
+        }
+        return TemplateResponse(
+            request, "admin/citations/reference/add_from_identifier.html", context
+        )
 
     def import_bibtex_view(self, request):
         """Upload or paste -> preview of the plan (nothing written) -> Import."""

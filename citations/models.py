@@ -3,7 +3,7 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import MD5, Lower
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -103,6 +103,23 @@ class ReferenceQuerySet(models.QuerySet):
         )
         return self.filter(models.Exists(public))  # a semi-join: no DISTINCT over every column
 
+    def due_for_verification(self, *, checked_before, only_unverified: bool = False):
+        """Not looked up since `checked_before` (never checked first): verify_references."""
+        due = self.filter(
+            Q(verification_checked_at__isnull=True) | Q(verification_checked_at__lt=checked_before)
+        )
+        if only_unverified:
+            due = due.filter(verification=Verification.UNVERIFIED)
+        return due.order_by(F("verification_checked_at").asc(nulls_first=True), "pk")
+
+    def due_for_retraction_check(self, *, checked_before):
+        """With a DOI or PMID, not asked about since `checked_before`: check_retractions."""
+        due = self.filter(Q(doi__isnull=False) | ~Q(pmid=""))
+        due = due.filter(
+            Q(retraction_checked_at__isnull=True) | Q(retraction_checked_at__lt=checked_before)
+        )
+        return due.order_by(F("retraction_checked_at").asc(nulls_first=True), "pk")
+
     def search(self, query: str):
         """Full-text search of title, container, as-cited text and abstract (title weighs most)."""
         return ranked_search(
@@ -175,6 +192,18 @@ class Reference(models.Model):
     )
     retraction_date = models.DateField(
         null=True, blank=True, help_text="When the notice was published, e.g. 2010-02-06."
+    )
+    verification_checked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When manage.py verify_references last looked this record up.",
+    )
+    retraction_checked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When manage.py check_retractions last asked about this record.",
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

@@ -19,6 +19,11 @@ DJANGO_LOGIN_FAILURE_LIMIT wrong passwords before a login is locked (default 5)
 DJANGO_LOGIN_COOLOFF_MINUTES how long the lock lasts (default 15)
 DJANGO_BIBTEX_IMPORT_MAX_BYTES largest request body of POST /api/references/import/ (default 20 MiB)
 LEDGER_GRADE_RUBRIC rubric that grades claims, a key of evidence.rubrics.RUBRICS (default grade-2)
+LEDGER_CONTACT_EMAIL contact address in the User-Agent sent to metadata services
+CROSSREF_API_URL, NCBI_EUTILS_URL, NCBI_IDCONV_URL, DOI_RESOLVER_URL, OPENLIBRARY_URL
+                  base URLs of the metadata services (default: the public services)
+LEDGER_SOURCES_TIMEOUT, LEDGER_SOURCES_RETRIES, LEDGER_SOURCES_BACKOFF_SECONDS,
+LEDGER_SOURCES_MAX_IN_FLIGHT, LEDGER_SOURCES_CACHE_SECONDS how those services are asked
 DJANGO_SECURE_SSL_REDIRECT config.settings.prod: redirect HTTP to HTTPS (default on)
 DJANGO_HSTS_SECONDS config.settings.prod: HSTS max-age (default one year)
 DATABASE_REPLICA_URLS comma-separated read replicas (default: none)
@@ -250,6 +255,21 @@ BIBTEX_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_BIBTEX_IMPORT_MAX_BYTES", 2
 # A new rubric is a new version: claims store the rubric that graded them (manage.py regrade).
 LEDGER_GRADE_RUBRIC = os.environ.get("LEDGER_GRADE_RUBRIC", "grade-2")
 
+# Metadata services (citations/sources/): where they are, and how politely they are asked.
+LEDGER_CONTACT_EMAIL = os.environ.get("LEDGER_CONTACT_EMAIL", "")
+CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org")
+NCBI_EUTILS_URL = os.environ.get("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils")
+NCBI_IDCONV_URL = os.environ.get(
+    "NCBI_IDCONV_URL", "https://www.ncbi.nlm.nih.gov/pmc/utils/idconv/v1.0/"
+)
+DOI_RESOLVER_URL = os.environ.get("DOI_RESOLVER_URL", "https://doi.org")
+OPENLIBRARY_URL = os.environ.get("OPENLIBRARY_URL", "https://openlibrary.org")
+SOURCES_TIMEOUT = float(os.environ.get("LEDGER_SOURCES_TIMEOUT", "10"))
+SOURCES_RETRIES = int(os.environ.get("LEDGER_SOURCES_RETRIES", "3"))
+SOURCES_BACKOFF_SECONDS = float(os.environ.get("LEDGER_SOURCES_BACKOFF_SECONDS", "1"))
+SOURCES_MAX_RETRY_AFTER = 60.0
+SOURCES_MAX_IN_FLIGHT = int(os.environ.get("LEDGER_SOURCES_MAX_IN_FLIGHT", "4"))
+SOURCES_CACHE_SECONDS = int(os.environ.get("LEDGER_SOURCES_CACHE_SECONDS", str(24 * 3600)))
 # How long the topic counts of the home page and the claim list filters are cached.
 LEDGER_FACET_CACHE_SECONDS = int(os.environ.get("DJANGO_FACET_CACHE_SECONDS", "60"))
 # How long a rendered public claim page may be served from the cache (claims.page_cache).
@@ -304,5 +324,8 @@ SPECTACULAR_SETTINGS = {
         "GradeLevelEnum": "claims.models.GradeLevel",
         "StatusEnum": "claims.models.Status",
         "ImportEntryStatusEnum": "citations.importer.STATUSES",
+        "MatchEnum": "evidence.models.Match",
+        "ClaimCellSpeciesEnum": "claims.models.CellSpecies",
+        "ItemCellSpeciesEnum": "evidence.models.CellSpecies",
     },
 }
