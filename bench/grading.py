@@ -168,8 +168,12 @@ def bench_regrade() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
     from claims.models import Claim
     from evidence.services import claims_regrade
+
+    settings.DEBUG = False  # as in production: no log of every query kept in memory
 
     populate()
     Claim.objects.update(grade_level="", grade_direction="", grade_rubric="")
