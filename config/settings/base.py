@@ -5,7 +5,9 @@ DJANGO_DEBUG      "1"/"true" turns debug on (default: on for local runs)
 DJANGO_SECRET_KEY required when debug is off
 DJANGO_ALLOWED_HOSTS comma-separated host names
 DJANGO_API_ANON_RATE throttle rate of anonymous API traffic (default "300/minute")
-DJANGO_BIBTEX_IMPORT_MAX_BYTES largest request body of POST /api/references/import/ (default 20 MiB)
+DJANGO_BIBTEX_IMPORT_MAX_BYTES largest BibTeX import, API body or admin upload (default 20 MiB)
+DJANGO_BIBTEX_MAX_FIELD_BYTES longest field value of an imported entry (default 8 MiB)
+DJANGO_BIBTEX_MAX_EXPANSION_BYTES most text the @string macros of one file expand to (4 MiB)
 """
 
 import os
@@ -123,6 +125,13 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # A BibTeX import is one request body (DATA_UPLOAD_MAX_MEMORY_SIZE does not apply to it):
 # 20 MiB holds some 50,000 entries; larger bodies are refused with a 413.
 BIBTEX_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_BIBTEX_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+# A few hundred bytes of @string macros that double each other stand for terabytes: a value
+# (counted in characters) and all the macro expansions of one file are capped, and over a cap
+# the entry is refused with its line.
+BIBTEX_MAX_FIELD_BYTES = int(os.environ.get("DJANGO_BIBTEX_MAX_FIELD_BYTES", 8 * 1024 * 1024))
+BIBTEX_MAX_EXPANSION_BYTES = int(
+    os.environ.get("DJANGO_BIBTEX_MAX_EXPANSION_BYTES", 4 * 1024 * 1024)
+)
 
 # Anyone reads what is public; writes need the model permissions of the Curators group.
 REST_FRAMEWORK = {
