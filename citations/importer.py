@@ -42,6 +42,7 @@ from citations.bibtex import ParseProblem
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.models import (
     BOOKTITLE_TYPES,
+    URL_UNSAFE_CHARS,
     YEAR_MAX,
     YEAR_MIN,
     Contributor,
@@ -110,7 +111,9 @@ YEAR_OF_DATE = re.compile(r"(\d{4})")
 
 
 def is_web_address(value: str) -> bool:
-    """What the model's URLField accepts (its validator: pure, no database)."""
+    """What the model accepts as a URL (its validator: pure, no database)."""
+    if URL_UNSAFE_CHARS & set(value):
+        return False
     if len(value) <= 2048 and PLAIN_URL.match(value):
         return True
     try:

@@ -1,14 +1,21 @@
-"""Writes with rules for references: importing BibTeX (plan, then apply)."""
+"""Writes with rules for references: importing BibTeX (plan, then apply), and the admin's
+import jobs (the upload kept server-side, then run in the background with its progress)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from citations import bibtex, importer
 from citations.importer import ApplyResult, ImportPlan
+from citations.models import ImportJob
 
 UNKNOWN_ON_DUPLICATE = "on_duplicate must be one of: skip, update, fail."
+JOB_DONE = "Imported {created} reference(s), updated {updated}, skipped {skipped} duplicate(s)."
+JOB_READING = "Reading the file and finding duplicates"
+JOB_WRITING = "Writing references: {done} of {total}"
+JOB_CRASHED = "The import stopped on an unexpected error; nothing was written."
 
 
 @dataclass
@@ -64,3 +71,89 @@ def reference_import_bibtex(
             plan, on_duplicate=on_duplicate, skip_invalid=skip_invalid, progress=progress, user=user
         )
     return ImportOutcome(plan=plan, result=result)
+
+
+# --- admin import jobs --------------------------------------------------------------------
+
+
+def import_job_create(
+    *, user, data: bytes, encoding: str = "", on_duplicate: str, skip_invalid: bool
+) -> ImportJob:
+    """Keep an uploaded file on the server until it is imported (or abandoned: stale jobs
+    are deleted here, each time a new one starts)."""
+    ImportJob.objects.stale().delete()
+    return ImportJob.objects.create(
+        user=user,
+        data=data,
+        encoding=encoding,
+        on_duplicate=on_duplicate,
+        skip_invalid=skip_invalid,
+    )
+
+
+class JobProgress:
+    """Writes a running job's progress on a database connection of its own: the import's
+    transaction would hide it from the curator's page until the very end. SQLite allows one
+    writer at a time, so there the page shows the stage only."""
+
+    def __init__(self, job: ImportJob):
+        self.job_id = job.pk
+        self.side = None
+        if connection.vendor == "postgresql":
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.side is None:
+            return
+        stage = JOB_WRITING.format(done=done, total=total)
+        with self.side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {ImportJob._meta.db_table} SET done = %s, total = %s, stage = %s "  # noqa: S608
+                "WHERE id = %s",
+                [done, total, stage, self.job_id],
+            )
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+def _job_running(job: ImportJob) -> None:
+    job.state, job.stage = ImportJob.State.RUNNING, JOB_READING
+    job.save(update_fields=["state", "stage", "updated"])
+
+
+def _job_finished(job: ImportJob, result: ApplyResult) -> None:
+    job.refresh_from_db(fields=["done", "total"])
+    job.state, job.stage, job.data, job.written = ImportJob.State.DONE, "", b"", result.written
+    job.message = (
+        JOB_DONE.format(created=result.created, updated=result.updated, skipped=result.skipped)
+        if result.written
+        else result.refused
+    )
+    job.save()
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Run an import job (in the background worker): the same import as the API's, with
+    progress written as it goes; the file is dropped once the job ends."""
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    _job_running(job)
+    progress = JobProgress(job)
+    try:
+        outcome = reference_import_bibtex(
+            data=bytes(job.data),
+            encoding=job.encoding or None,
+            on_duplicate=job.on_duplicate,
+            skip_invalid=job.skip_invalid,
+            progress=progress,
+            user=job.user,
+        )
+    except Exception:
+        job.state, job.stage, job.data, job.message = ImportJob.State.FAILED, "", b"", JOB_CRASHED
+        job.save()
+        raise
+    finally:
+        progress.close()
+    _job_finished(job, outcome.result)
+    return job

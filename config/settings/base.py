@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "citations",
     "claims",
     "evidence",
@@ -132,6 +134,10 @@ BIBTEX_MAX_FIELD_BYTES = int(os.environ.get("DJANGO_BIBTEX_MAX_FIELD_BYTES", 8 *
 BIBTEX_MAX_EXPANSION_BYTES = int(
     os.environ.get("DJANGO_BIBTEX_MAX_EXPANSION_BYTES", 4 * 1024 * 1024)
 )
+
+# Background jobs (the admin's BibTeX imports) are rows in the database, run by
+# `manage.py db_worker`, which `make run` starts beside the server: no other server needed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Anyone reads what is public; writes need the model permissions of the Curators group.
 REST_FRAMEWORK = {
