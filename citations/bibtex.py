@@ -15,12 +15,12 @@ order, LaTeX specials escaped (math kept), case protected with braces where styl
 lower-case it, `month` written as the standard macro.
 """
 
+import codecs
 import functools
 import logging
 import re
 import sys
 from collections.abc import Iterable, Iterator
-import codecs
 from dataclasses import dataclass, field
 
 from bibtexparser.model import (
@@ -517,9 +517,7 @@ def _text_value(name: str, value: str) -> str:
     return unescape_verbatim(value) if name in VERBATIM_FIELDS else latex.decode(value)
 
 
-def entry_record(
-    entry: SplitEntry, macros: Macros, offset: int = 0
-) -> tuple[BibRecord, list[str]]:
+def entry_record(entry: SplitEntry, macros: Macros, offset: int = 0) -> tuple[BibRecord, list[str]]:
     """A split entry -> a record, and the problems found in it (each a message)."""
     values, errors = _entry_fields(entry, macros)
     record = BibRecord(entry_type=sys.intern(entry.entry_type.lower()), key=entry.key.strip())

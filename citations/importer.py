@@ -73,9 +73,7 @@ REFUSED_INVALID = "Nothing was imported: {count} entr{ies} invalid. Fix them or 
 HISTORY_REASON = "Imported from BibTeX"
 WRITE_FAILED = "Nothing was imported: the database refused the data ({error})."
 REFUSED_DUPLICATE = "Nothing was imported: {count} duplicate(s) found and duplicates must fail."
-CONFLICT = (
-    "Nothing was imported: another import changed these entries at the same time; retry."
-)
+CONFLICT = "Nothing was imported: another import changed these entries at the same time; retry."
 # The key of the advisory lock that serialises imports ("bib" in ASCII).
 IMPORT_LOCK = 0x626962
 # How the command and the API report one entry of a plan.

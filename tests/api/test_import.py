@@ -247,9 +247,7 @@ def test_body_not_utf8_is_refused_naming_its_lines_unless_an_encoding_is_given(a
     response = api.post(f"{URL}?encoding=windows-1252", data, content_type=BIBTEX)
 
     assert refused.status_code == 400
-    assert refused.json()["problems"] == [
-        "line 2 []: " + bibtex.NOT_UTF8.format(line=2, byte=0xFC)
-    ]
+    assert refused.json()["problems"] == ["line 2 []: " + bibtex.NOT_UTF8.format(line=2, byte=0xFC)]
     assert response.status_code == 201
     assert Reference.objects.get().title == "M\xfcller's bones"
 
@@ -260,7 +258,9 @@ def test_utf8_body_with_a_few_stray_bytes_is_not_read_as_windows_1252(api):
 
     response = api.post(f"{URL}?dry_run=1", data, content_type=BIBTEX)
 
-    assert response.json()["problems"] == ["line 4 []: " + bibtex.NOT_UTF8.format(line=4, byte=0xFF)]
+    assert response.json()["problems"] == [
+        "line 4 []: " + bibtex.NOT_UTF8.format(line=4, byte=0xFF)
+    ]
     assert response.json()["created"] == 0
 
 
