@@ -788,12 +788,15 @@ def format_name(name: Name) -> str:
 # balances the first one: BibTeX counts every brace, bibtexparser and our reader skip `\{`
 # and `\}`. A body is safe when both counts balance, so no stored value (a DOI or URL with
 # a `}`, an `eprint` or `file` field) can end its field early and inject fields after it.
+# Line breaks become spaces (what every reader makes of them): a line starting `@misc(` in
+# a value would otherwise start an entry for readers that resynchronise at such lines.
 VERBATIM_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C"})
 TEXT_BRACES = {"\\{": r"\textbraceleft{}", "\\}": r"\textbraceright{}"}
 SAFE_FIELD_NAME = re.compile(r"[A-Za-z][\w\-:.+]*\Z")
 SAFE_KEY = re.compile(r"[^\s,{}()\"#%'=\\@]+\Z")
 SAFE_ENTRY_TYPE = re.compile(r"[A-Za-z]+\Z")
 ANY_BRACE = re.compile(r"[{}]")
+LINE_BREAKS = re.compile(r"[\r\n]+")
 
 
 def _depth_ok(marks: Iterable[str]) -> bool:
@@ -817,6 +820,8 @@ def is_balanced(body: str) -> bool:
 def _braced(name: str, body: str) -> str:
     """`{body}`, made safe when it is not balanced: a verbatim value's braces and backslashes
     are percent-encoded (as in a URL), a text's escaped braces become commands."""
+    if "\n" in body or "\r" in body:
+        body = LINE_BREAKS.sub(" ", body)
     if is_balanced(body):
         return "{" + body + "}"
     if name in VERBATIM_FIELDS:

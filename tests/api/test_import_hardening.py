@@ -81,6 +81,7 @@ def test_bibtex_export_of_stored_attack_values_writes_no_extra_field(curator_api
 
     assert sorted(field_names(text)) == sorted(
         ["title", "journal", "year", "note", "doi", "url", "abstract", "eprint", "file", "pdf"]
+        + ["howpublished"]
     )
     (record,) = bibtex.parse(text).records
     assert record.fields["title"] == "Safe"

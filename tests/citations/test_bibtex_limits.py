@@ -167,7 +167,8 @@ ATTACKS = {
     "file": "a.pdf}, author = {Evil, Eve}, x = {",
     "pdf": "x.pdf\\",
     "note": "closes } here, title = {Injected}",
-    "abstract": "{ opens only",
+    "abstract": '{ opens only\n@article(evil, title = "Injected")\nend',
+    "howpublished": 'x\r\n@misc(evil2, note = "I")',
 }
 
 
@@ -183,13 +184,14 @@ def test_export_never_lets_a_stored_value_close_its_field():
     text = render_entry(record)
     parsed = parse(text)
 
-    expected = ["author", "title", "note", "doi", "url", "abstract", "eprint", "file", "pdf"]
+    expected = ["author", "title", "note", "doi", "url", "abstract"]
+    expected += ["eprint", "file", "howpublished", "pdf"]
     assert field_names(text) == expected
     assert parsed.problems == []
     (back,) = parsed.records
     assert back.fields["title"] == "Safe"
     assert back.fields["note"] == ATTACKS["note"]
-    assert back.fields["abstract"] == ATTACKS["abstract"]
+    assert back.fields["abstract"] == ATTACKS["abstract"].replace("\n", " ")
     assert back.fields["doi"] == "10.1234/x%7D, title = %7BInjected%7D, author = %7BEvil, Eve"
     assert back.fields["pdf"] == "x.pdf%5C"
     assert back.authors == [Name("Doe", "Jo")]
@@ -214,7 +216,7 @@ def test_export_drops_field_names_and_fixes_keys_that_could_break_the_entry():
     assert field_names(text) == ["title", "ok-name"]
 
 
-ANY_TEXT = st.text(alphabet=st.sampled_from(list("{}\\$%#&_~^ azAZ:/.,=\"'")), max_size=40)
+ANY_TEXT = st.text(alphabet=st.sampled_from(list("{}\\$%#&_~^ azAZ:/.,=\"'@()\n")), max_size=40)
 
 
 @settings(max_examples=300)
