@@ -522,9 +522,11 @@ def entry_record(entry: SplitEntry, macros: Macros, offset: int = 0) -> tuple[Bi
     values, errors = _entry_fields(entry, macros)
     record = BibRecord(entry_type=sys.intern(entry.entry_type.lower()), key=entry.key.strip())
     record.line = entry.start_line + offset + 1
+    limit = macros.max_value
     for name, value in values.items():
         try:
-            macros.check_size(name, len(value))
+            if len(value) > limit:  # Inline: this runs for every field of every entry.
+                macros.check_size(name, len(value))
             if name == "author":
                 record.authors = parse_names(value)
             elif name == "editor":
@@ -795,26 +797,27 @@ TEXT_BRACES = {"\\{": r"\textbraceleft{}", "\\}": r"\textbraceright{}"}
 SAFE_FIELD_NAME = re.compile(r"[A-Za-z][\w\-:.+]*\Z")
 SAFE_KEY = re.compile(r"[^\s,{}()\"#%'=\\@]+\Z")
 SAFE_ENTRY_TYPE = re.compile(r"[A-Za-z]+\Z")
-ANY_BRACE = re.compile(r"[{}]")
+INNER_GROUP = re.compile(r"\{[^{}]*\}")
+ESCAPED_BRACE = re.compile(r"\\[{}]")  # What `BRACE` skips: a brace after a backslash.
 LINE_BREAKS = re.compile(r"[\r\n]+")
 
 
-def _depth_ok(marks: Iterable[str]) -> bool:
-    depth = 0
-    for mark in marks:
-        depth += 1 if mark == "{" else -1
-        if depth < 0:
-            return False
-    return depth == 0
+def _pairs_close(text: str) -> bool:
+    """Whether every brace has its partner: innermost groups are removed until none is left
+    (a few passes at C speed; values nest braces only a few deep)."""
+    while True:
+        text, removed = INNER_GROUP.subn("", text)
+        if not removed:
+            return "{" not in text and "}" not in text
 
 
 def is_balanced(body: str) -> bool:
     """Whether `{body}` ends at its last brace for every reader (see above)."""
-    if "{" not in body and "}" not in body and not body.endswith("\\"):
+    if body.endswith("\\"):
+        return False
+    if "{" not in body and "}" not in body:
         return True
-    every = (match.group(0) for match in ANY_BRACE.finditer(body))
-    unescaped = (match.group(0) for match in BRACE.finditer(body))
-    return _depth_ok(every) and _depth_ok(unescaped) and not body.endswith("\\")
+    return _pairs_close(body) and ("\\" not in body or _pairs_close(ESCAPED_BRACE.sub("", body)))
 
 
 def _braced(name: str, body: str) -> str:
@@ -822,7 +825,7 @@ def _braced(name: str, body: str) -> str:
     are percent-encoded (as in a URL), a text's escaped braces become commands."""
     if "\n" in body or "\r" in body:
         body = LINE_BREAKS.sub(" ", body)
-    if is_balanced(body):
+    if ("{" not in body and "}" not in body and body[-1:] != "\\") or is_balanced(body):
         return "{" + body + "}"
     if name in VERBATIM_FIELDS:
         return "{" + body.translate(VERBATIM_UNSAFE) + "}"
