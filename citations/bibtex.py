@@ -10,9 +10,15 @@ its LaTeX decoding is slow. Each of those cases is either handled or reported wi
 `%` comment lines before a field are dropped, `#` joins and @string/month macros are resolved,
 `crossref` fills missing fields; the rest are problems with a line.
 
+Untrusted input stays cheap: bytes are read as UTF-8 (or the encoding given), never guessed,
+and lines that do not decode are problems; `Macros` caps how long a value and all @string
+expansions of a file may grow, so a few hundred bytes of macros that double each other are
+refused at once.
+
 `render_entry(record)` / `render_entries(records)` write records back as BibTeX: stable field
 order, LaTeX specials escaped (math kept), case protected with braces where styles would
-lower-case it, `month` written as the standard macro.
+lower-case it, `month` written as the standard macro; no value can end its field early
+(`_braced`), whatever it holds.
 """
 
 import codecs
