@@ -110,7 +110,7 @@ YEAR_OF_DATE = re.compile(r"(\d{4})")
 
 def is_web_address(value: str) -> bool:
     """What the model accepts as a URL (its validator: pure, no database)."""
-    if URL_UNSAFE_CHARS & set(value):
+    if URL_UNSAFE_CHARS.search(value):
         return False
     if len(value) <= 2048 and PLAIN_URL.match(value):
         return True

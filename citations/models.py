@@ -1,5 +1,6 @@
 """Bibliographic records: references, the people who wrote or edited them, and their order."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -21,7 +22,7 @@ YEAR_MIN, YEAR_MAX = 1400, 2100
 PUBLIC_CLAIM_STATUSES = ("published", "retracted")
 YEAR_OUT_OF_RANGE = f"Year must be between {YEAR_MIN} and {YEAR_MAX}."
 URL_UNSAFE = "A URL cannot hold braces, quotes or backslashes (write them as %7B, %7D, %22, %5C)."
-URL_UNSAFE_CHARS = set('{}"\\')
+URL_UNSAFE_CHARS = re.compile(r'[{}"\\]')
 BOOKTITLE_TYPES = {"inproceedings", "incollection", "inbook", "conference", "bookinbook"}
 
 
@@ -200,7 +201,7 @@ class Reference(models.Model):
             super().clean_fields(exclude=exclude | set(errors))
         except ValidationError as exc:
             errors.update(exc.message_dict)
-        if self.url and "url" not in exclude and URL_UNSAFE_CHARS & set(self.url):
+        if self.url and "url" not in exclude and URL_UNSAFE_CHARS.search(self.url):
             errors.setdefault("url", []).append(URL_UNSAFE)
         if errors:
             raise ValidationError(errors)
