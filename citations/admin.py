@@ -10,13 +10,19 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from simple_history.admin import SimpleHistoryAdmin
 
 from citations import bibtex, importer
+from citations.admin_history import HistoryAdmin
 from citations.exports import bibtex_stream
 from citations.models import Contributor, ImportJob, Person, Reference, Verification
 from citations.parsers import TOO_LARGE
-from citations.services import JOB_DONE, import_job_create, reference_import_plan
+from citations.services import (
+    JOB_DONE,
+    UPDATE_NEEDS_CHANGE,
+    import_job_create,
+    may_change_references,
+    reference_import_plan,
+)
 from citations.tasks import import_job_start
 
 NO_BIBTEX_GIVEN = "Upload a .bib file or paste BibTeX text."
@@ -91,7 +97,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(SimpleHistoryAdmin):
+class ReferenceAdmin(HistoryAdmin):
     list_display = [
         "citekey",
         "short_title",
@@ -99,9 +105,10 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         "year",
         "doi",
         "verification",
+        "retraction",
         "evidence_count",
     ]
-    list_filter = ["verification", "entry_type", "year"]
+    list_filter = ["verification", "retraction", "entry_type", "year"]
     search_fields = [
         "citekey",
         "title",
@@ -137,6 +144,7 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         ),
         ("Identifiers", {"fields": ["doi", "pmid", "pmcid", "isbn", "url"]}),
         ("Verification", {"fields": ["verification", "as_cited", "verification_note"]}),
+        ("Retraction", {"fields": ["retraction", "retraction_notice", "retraction_date"]}),
         (
             "More",
             {
@@ -190,6 +198,10 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         plan = None
         if request.method == "POST" and form.is_valid():
             options = {name: form.cleaned_data[name] for name in IMPORT_OPTIONS}
+            if options["on_duplicate"] == importer.UPDATE and not may_change_references(
+                request.user
+            ):
+                raise PermissionDenied(UPDATE_NEEDS_CHANGE)
             job = import_job_create(user=request.user, data=form.bibtex(), **options)
             plan = reference_import_plan(data=bytes(job.data), encoding=job.encoding)
             request.session[SESSION_KEY] = str(job.token)

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from citations import bibtex, importer
@@ -12,6 +13,9 @@ from citations.importer import ApplyResult, ImportPlan
 from citations.models import ImportJob
 
 UNKNOWN_ON_DUPLICATE = "on_duplicate must be one of: skip, update, fail."
+UPDATE_NEEDS_CHANGE = (
+    "on_duplicate=update overwrites references: it needs permission to change them."
+)
 JOB_DONE = "Imported {created} reference(s), updated {updated}, skipped {skipped} duplicate(s)."
 JOB_READING = "Reading the file and finding duplicates"
 JOB_WRITING = "Writing references: {done} of {total}"
@@ -58,9 +62,15 @@ def reference_import_bibtex(
     progress: Callable[[int, int], None] | None = None,
     user=None,
 ) -> ImportOutcome:
-    """Import a BibTeX file: one transaction, or nothing written (see `importer.apply`)."""
+    """Import a BibTeX file: one transaction, or nothing written (see `importer.apply`).
+
+    `user` is who imports (None for the command line): updating duplicates needs their
+    permission to change references, adding new ones is the caller's to check.
+    """
     if on_duplicate not in importer.ON_DUPLICATE_CHOICES:
         raise ValueError(UNKNOWN_ON_DUPLICATE)
+    if on_duplicate == importer.UPDATE and not may_change_references(user):
+        raise PermissionDenied(UPDATE_NEEDS_CHANGE)
     if dry_run:
         return ImportOutcome(plan=reference_import_plan(data=data, encoding=encoding), result=None)
     with importer.serialised():
@@ -71,6 +81,10 @@ def reference_import_bibtex(
             plan, on_duplicate=on_duplicate, skip_invalid=skip_invalid, progress=progress, user=user
         )
     return ImportOutcome(plan=plan, result=result)
+
+
+def may_change_references(user) -> bool:
+    return user is None or user.has_perm("citations.change_reference")
 
 
 # --- admin import jobs --------------------------------------------------------------------
@@ -134,6 +148,11 @@ def _job_finished(job: ImportJob, result: ApplyResult) -> None:
     job.save()
 
 
+def _job_failed(job: ImportJob, message: str) -> None:
+    job.state, job.stage, job.data, job.message = ImportJob.State.FAILED, "", b"", message
+    job.save()
+
+
 def import_job_run(*, job_id: int) -> ImportJob:
     """Run an import job (in the background worker): the same import as the API's, with
     progress written as it goes; the file is dropped once the job ends."""
@@ -149,9 +168,11 @@ def import_job_run(*, job_id: int) -> ImportJob:
             progress=progress,
             user=job.user,
         )
+    except PermissionDenied as exc:  # The curator lost a permission since the preview.
+        _job_failed(job, str(exc))
+        return job
     except Exception:
-        job.state, job.stage, job.data, job.message = ImportJob.State.FAILED, "", b"", JOB_CRASHED
-        job.save()
+        _job_failed(job, JOB_CRASHED)
         raise
     finally:
         progress.close()

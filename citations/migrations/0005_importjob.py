@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('citations', '0002_reference_title_md5_index'),
+        ('citations', '0004_merge_wave2_a'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
