@@ -1,33 +1,38 @@
 """Curation of references: contributors inline, identifiers, verification, BibTeX in and out."""
 
-import base64
-
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.http import StreamingHttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from citations import importer
+from citations import bibtex, importer
 from citations.admin_history import HistoryAdmin
 from citations.exports import bibtex_stream
 from citations.identifiers import InvalidIdentifier
-from citations.models import Contributor, Person, Reference, Verification
+from citations.models import Contributor, ImportJob, Person, Reference, Verification
+from citations.parsers import TOO_LARGE
 from citations.services import (
+    JOB_DONE,
+    UPDATE_NEEDS_CHANGE,
+    import_job_create,
+    may_change_references,
     reference_create_from_lookup,
-    reference_import_bibtex,
     reference_import_plan,
     reference_lookup,
 )
 from citations.sources.http import SourceError
+from citations.tasks import import_job_start
 
 NO_BIBTEX_GIVEN = "Upload a .bib file or paste BibTeX text."
 IMPORT_EXPIRED = "The preview has expired: upload the file again."
-IMPORT_DONE = "Imported {created} reference(s), updated {updated}, skipped {skipped} duplicate(s)."
+IMPORT_DONE = JOB_DONE
+# The session holds only the token of the previewed job; the file stays in the database.
 SESSION_KEY = "citations_bibtex_import"
 ADDED_FROM_IDENTIFIER = "Added {citekey} from {source}."
 
@@ -39,11 +44,27 @@ class BibTeXImportForm(forms.Form):
         choices=[(c, c) for c in importer.ON_DUPLICATE_CHOICES], initial=importer.SKIP
     )
     skip_invalid = forms.BooleanField(required=False, help_text="Import the valid entries anyway.")
+    encoding = forms.CharField(
+        required=False,
+        max_length=40,
+        help_text="Only for a file that is not UTF-8, e.g. windows-1252.",
+    )
+
+    def clean_encoding(self):
+        value = self.cleaned_data["encoding"].strip()
+        try:
+            return bibtex.check_encoding(value) if value else ""
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("file") and not cleaned.get("text", "").strip():
+        upload, text = cleaned.get("file"), cleaned.get("text", "")
+        if not upload and not text.strip():
             raise forms.ValidationError(NO_BIBTEX_GIVEN)
+        limit = settings.BIBTEX_IMPORT_MAX_BYTES
+        if (upload.size if upload else len(text.encode("utf-8"))) > limit:
+            raise forms.ValidationError(TOO_LARGE.format(limit=limit))
         return cleaned
 
     def bibtex(self) -> bytes:
@@ -187,9 +208,11 @@ class ReferenceAdmin(HistoryAdmin):
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         import_view = self.admin_site.admin_view(self.import_bibtex_view)
+        job_view = self.admin_site.admin_view(self.import_job_view)
         add_view = self.admin_site.admin_view(self.add_from_identifier_view)
         return [
             path("import-bibtex/", import_view, name=f"{prefix}_import_bibtex"),
+            path("import-bibtex/<uuid:token>/", job_view, name=f"{prefix}_import_bibtex_job"),
             path("add-from-identifier/", add_view, name=f"{prefix}_add_from_identifier"),
             *super().get_urls(),
         ]
@@ -234,13 +257,14 @@ class ReferenceAdmin(HistoryAdmin):
         form = BibTeXImportForm(request.POST or None, request.FILES or None)
         plan = None
         if request.method == "POST" and form.is_valid():
-            data = form.bibtex()
-            plan = reference_import_plan(data=data)
-            request.session[SESSION_KEY] = {
-                "data": base64.b64encode(data).decode("ascii"),
-                "on_duplicate": form.cleaned_data["on_duplicate"],
-                "skip_invalid": form.cleaned_data["skip_invalid"],
-            }
+            options = {name: form.cleaned_data[name] for name in IMPORT_OPTIONS}
+            if options["on_duplicate"] == importer.UPDATE and not may_change_references(
+                request.user
+            ):
+                raise PermissionDenied(UPDATE_NEEDS_CHANGE)
+            job = import_job_create(user=request.user, data=form.bibtex(), **options)
+            plan = reference_import_plan(data=bytes(job.data), encoding=job.encoding)
+            request.session[SESSION_KEY] = str(job.token)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -251,22 +275,34 @@ class ReferenceAdmin(HistoryAdmin):
         return TemplateResponse(request, "admin/citations/reference/import_bibtex.html", context)
 
     def _import_confirmed(self, request):
-        pending = request.session.pop(SESSION_KEY, None)
-        if pending is None:
+        """Queue the previewed job and show its progress (large files take a while)."""
+        token = request.session.pop(SESSION_KEY, None)
+        job = ImportJob.objects.filter(
+            token=token, user=request.user, state=ImportJob.State.PREVIEWED
+        ).first()
+        if job is None:
             self.message_user(request, IMPORT_EXPIRED, messages.ERROR)
             return redirect(request.path)
-        outcome = reference_import_bibtex(
-            data=base64.b64decode(pending["data"]),
-            on_duplicate=pending["on_duplicate"],
-            skip_invalid=pending["skip_invalid"],
-            user=request.user,
-        )
-        result = outcome.result
-        if not result.written:
-            self.message_user(request, result.refused, messages.ERROR)
-            return redirect(request.path)
-        done = IMPORT_DONE.format(
-            created=result.created, updated=result.updated, skipped=result.skipped
-        )
-        self.message_user(request, done, messages.SUCCESS)
-        return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+        import_job_start(job)
+        return redirect(self._url("import_bibtex_job", token=job.token))
+
+    def import_job_view(self, request, token):
+        """A job's progress, refreshed until it ends; then its result, where it belongs."""
+        job = get_object_or_404(ImportJob, token=token, user=request.user)
+        if job.finished:
+            level = messages.SUCCESS if job.written else messages.ERROR
+            self.message_user(request, job.message, level)
+            return redirect(self._url("changelist" if job.written else "import_bibtex"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Importing BibTeX",
+            "job": job,
+        }
+        return TemplateResponse(request, "admin/citations/reference/import_job.html", context)
+
+    def _url(self, name: str, **kwargs) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", kwargs=kwargs)
+
+
+IMPORT_OPTIONS = ("encoding", "on_duplicate", "skip_invalid")

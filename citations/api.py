@@ -237,6 +237,9 @@ class ReferenceViewSet(ExportMixin, viewsets.ModelViewSet):
         responses={
             200: OpenApiResponse(ImportOutcomeSerializer, "Previewed, or nothing new created"),
             201: OpenApiResponse(ImportOutcomeSerializer, "References created"),
+            409: OpenApiResponse(
+                ImportOutcomeSerializer, "Another import changed these entries: retry"
+            ),
             413: OpenApiResponse(OpenApiTypes.OBJECT, "The body is over the import limit"),
         },
     )
@@ -329,10 +332,13 @@ def import_options(request) -> dict:
 
 def import_status(outcome: ImportOutcome) -> int:
     """200 for a preview or when nothing was new, 201 when references were created, 400
-    when the import was refused (nothing written)."""
+    when the import was refused (nothing written), 409 when a concurrent write changed the
+    same entries (nothing written; a retry succeeds)."""
     result = outcome.result
     if result is None:
         return status.HTTP_200_OK
+    if result.conflict:
+        return status.HTTP_409_CONFLICT
     if not result.written:
         return status.HTTP_400_BAD_REQUEST
     return status.HTTP_201_CREATED if result.created else status.HTTP_200_OK

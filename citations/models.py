@@ -1,11 +1,17 @@
 """Bibliographic records: references, the people who wrote or edited them, and their order."""
 
+import re
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import MD5, Lower
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
@@ -16,6 +22,8 @@ YEAR_MIN, YEAR_MAX = 1400, 2100
 # claims.models.PUBLIC_STATUSES; spelled out here because claims.models imports this module.
 PUBLIC_CLAIM_STATUSES = ("published", "retracted")
 YEAR_OUT_OF_RANGE = f"Year must be between {YEAR_MIN} and {YEAR_MAX}."
+URL_UNSAFE = "A URL cannot hold braces, quotes or backslashes (write them as %7B, %7D, %22, %5C)."
+URL_UNSAFE_CHARS = re.compile(r'[{}"\\]')
 RETRACTION_DETAILS_NEED_STATE = (
     "A notice or date of a retraction needs a retraction state other than none."
 )
@@ -272,6 +280,8 @@ class Reference(models.Model):
             super().clean_fields(exclude=exclude | set(errors))
         except ValidationError as exc:
             errors.update(exc.message_dict)
+        if self.url and "url" not in exclude and URL_UNSAFE_CHARS.search(self.url):
+            errors.setdefault("url", []).append(URL_UNSAFE)
         if errors:
             raise ValidationError(errors)
 
@@ -356,3 +366,48 @@ class Contributor(models.Model):
         return (self.reference.citekey, self.role, self.position)
 
     natural_key.dependencies = ["citations.reference", "citations.person"]
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def stale(self):
+        """Jobs a curator left more than a day ago: previews never imported, finished jobs."""
+        return self.filter(updated__lt=timezone.now() - timedelta(days=1)).exclude(
+            state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]
+        )
+
+
+class ImportJob(models.Model):
+    """A BibTeX import from the admin: the uploaded file, kept on the server (never in the
+    session) from the preview to the import, and then the background job's progress and
+    result. The file is dropped when the job ends; stale rows are deleted."""
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    data = models.BinaryField(blank=True)
+    encoding = models.CharField(max_length=40, blank=True)
+    on_duplicate = models.CharField(max_length=10)
+    skip_invalid = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEWED)
+    stage = models.CharField(max_length=200, blank=True, help_text="What the job is doing.")
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    written = models.BooleanField(default=False)
+    message = models.TextField(blank=True, help_text="The result, or why nothing was written.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    def __str__(self):
+        return f"BibTeX import {self.token} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

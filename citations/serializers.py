@@ -223,6 +223,20 @@ class ImportOptionsSerializer(serializers.Serializer):
         help_text="What to do with an entry already stored: skip it, update the stored "
         "reference, or fail (write nothing).",
     )
+    encoding = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The file's encoding when it is not UTF-8, e.g. windows-1252. Without it, "
+        "a file that is not valid UTF-8 is refused with the lines that are not.",
+    )
+
+    def validate_encoding(self, value: str) -> str:
+        if not value:
+            return ""
+        try:
+            return bibtex.check_encoding(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
 
 
 class ImportUploadSerializer(ImportOptionsSerializer):
@@ -245,8 +259,7 @@ def submitted_bibtex(data) -> str | bytes:
         raise serializers.ValidationError({"bibtex": [NO_BIBTEX]})
     if not data.strip():
         raise serializers.ValidationError({"bibtex": [NO_BIBTEX]})
-    text = bibtex.decode_bytes(data)[0] if isinstance(data, bytes) else data
-    if bibtex.looks_binary(text):
+    if bibtex.looks_binary(data):
         raise serializers.ValidationError({"bibtex": [bibtex.BINARY_INPUT]})
     return data
 

@@ -1,17 +1,19 @@
-"""Writes with rules for references: importing BibTeX (plan, then apply), adding one from an
-identifier (look up, preview with people and duplicates, then add)."""
+"""Writes with rules for references: importing BibTeX (plan, then apply), the admin's import
+jobs (the upload kept server-side, then run in the background with its progress), and adding
+one from an identifier (look up, preview with people and duplicates, then add)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from citations import bibtex, importer
 from citations.importer import ApplyResult, ImportPlan, PlanItem
-from citations.models import Contributor, Person, Reference, Role, Verification
+from citations.models import Contributor, ImportJob, Person, Reference, Role, Verification
 from citations.records import Name
 from citations.sources import lookup
 from citations.sources.results import Found
@@ -20,6 +22,10 @@ UNKNOWN_ON_DUPLICATE = "on_duplicate must be one of: skip, update, fail."
 UPDATE_NEEDS_CHANGE = (
     "on_duplicate=update overwrites references: it needs permission to change them."
 )
+JOB_DONE = "Imported {created} reference(s), updated {updated}, skipped {skipped} duplicate(s)."
+JOB_READING = "Reading the file and finding duplicates"
+JOB_WRITING = "Writing references: {done} of {total}"
+JOB_CRASHED = "The import stopped on an unexpected error; nothing was written."
 
 
 @dataclass
@@ -36,15 +42,26 @@ class ImportOutcome:
         return nothing_invalid and (self.result is None or self.result.written)
 
 
-def reference_import_plan(*, data: str | bytes) -> ImportPlan:
+def bibtex_reader(data: str | bytes, encoding: str | None = None) -> bibtex.Reader:
+    """A reader of an uploaded file, within the configured limits."""
+    return bibtex.Reader(
+        data,
+        encoding=encoding or None,
+        max_value=settings.BIBTEX_MAX_FIELD_BYTES,
+        max_expansion=settings.BIBTEX_MAX_EXPANSION_BYTES,
+    )
+
+
+def reference_import_plan(*, data: str | bytes, encoding: str | None = None) -> ImportPlan:
     """Parse BibTeX and plan its import; reads the database, writes nothing."""
-    reader = bibtex.Reader(data)
+    reader = bibtex_reader(data, encoding)
     return importer.plan(reader.entries(), reader.notes)
 
 
 def reference_import_bibtex(
     *,
     data: str | bytes,
+    encoding: str | None = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
     on_duplicate: str = importer.SKIP,
@@ -60,12 +77,15 @@ def reference_import_bibtex(
         raise ValueError(UNKNOWN_ON_DUPLICATE)
     if on_duplicate == importer.UPDATE and not may_change_references(user):
         raise PermissionDenied(UPDATE_NEEDS_CHANGE)
-    plan = reference_import_plan(data=data)
     if dry_run:
-        return ImportOutcome(plan=plan, result=None)
-    result = importer.apply(
-        plan, on_duplicate=on_duplicate, skip_invalid=skip_invalid, progress=progress, user=user
-    )
+        return ImportOutcome(plan=reference_import_plan(data=data, encoding=encoding), result=None)
+    with importer.serialised():
+        # Planned inside the lock: an import that ran meanwhile is seen, its entries are
+        # duplicates, not new references stored twice.
+        plan = reference_import_plan(data=data, encoding=encoding)
+        result = importer.apply(
+            plan, on_duplicate=on_duplicate, skip_invalid=skip_invalid, progress=progress, user=user
+        )
     return ImportOutcome(plan=plan, result=result)
 
 
@@ -208,3 +228,96 @@ def _save_with_reason(reference: Reference, actor, reason: str) -> None:
 
 def may_change_references(user) -> bool:
     return user is None or user.has_perm("citations.change_reference")
+
+
+# --- admin import jobs --------------------------------------------------------------------
+
+
+def import_job_create(
+    *, user, data: bytes, encoding: str = "", on_duplicate: str, skip_invalid: bool
+) -> ImportJob:
+    """Keep an uploaded file on the server until it is imported (or abandoned: stale jobs
+    are deleted here, each time a new one starts)."""
+    ImportJob.objects.stale().delete()
+    return ImportJob.objects.create(
+        user=user,
+        data=data,
+        encoding=encoding,
+        on_duplicate=on_duplicate,
+        skip_invalid=skip_invalid,
+    )
+
+
+class JobProgress:
+    """Writes a running job's progress on a database connection of its own: the import's
+    transaction would hide it from the curator's page until the very end. SQLite allows one
+    writer at a time, so there the page shows the stage only."""
+
+    def __init__(self, job: ImportJob):
+        self.job_id = job.pk
+        self.side = None
+        if connection.vendor == "postgresql":
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.side is None:
+            return
+        stage = JOB_WRITING.format(done=done, total=total)
+        with self.side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {ImportJob._meta.db_table} SET done = %s, total = %s, stage = %s "  # noqa: S608
+                "WHERE id = %s",
+                [done, total, stage, self.job_id],
+            )
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+def _job_running(job: ImportJob) -> None:
+    job.state, job.stage = ImportJob.State.RUNNING, JOB_READING
+    job.save(update_fields=["state", "stage", "updated"])
+
+
+def _job_finished(job: ImportJob, result: ApplyResult) -> None:
+    job.refresh_from_db(fields=["done", "total"])
+    job.state, job.stage, job.data, job.written = ImportJob.State.DONE, "", b"", result.written
+    job.message = (
+        JOB_DONE.format(created=result.created, updated=result.updated, skipped=result.skipped)
+        if result.written
+        else result.refused
+    )
+    job.save()
+
+
+def _job_failed(job: ImportJob, message: str) -> None:
+    job.state, job.stage, job.data, job.message = ImportJob.State.FAILED, "", b"", message
+    job.save()
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Run an import job (in the background worker): the same import as the API's, with
+    progress written as it goes; the file is dropped once the job ends."""
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    _job_running(job)
+    progress = JobProgress(job)
+    try:
+        outcome = reference_import_bibtex(
+            data=bytes(job.data),
+            encoding=job.encoding or None,
+            on_duplicate=job.on_duplicate,
+            skip_invalid=job.skip_invalid,
+            progress=progress,
+            user=job.user,
+        )
+    except PermissionDenied as exc:  # The curator lost a permission since the preview.
+        _job_failed(job, str(exc))
+        return job
+    except Exception:
+        _job_failed(job, JOB_CRASHED)
+        raise
+    finally:
+        progress.close()
+    _job_finished(job, outcome.result)
+    return job

@@ -17,7 +17,9 @@ DJANGO_API_ANON_RATE throttle rate of anonymous API traffic (default "300/minute
 DJANGO_API_FAILED_TOKEN_RATE wrong API tokens allowed per client address (default "10/minute")
 DJANGO_LOGIN_FAILURE_LIMIT wrong passwords before a login is locked (default 5)
 DJANGO_LOGIN_COOLOFF_MINUTES how long the lock lasts (default 15)
-DJANGO_BIBTEX_IMPORT_MAX_BYTES largest request body of POST /api/references/import/ (default 20 MiB)
+DJANGO_BIBTEX_IMPORT_MAX_BYTES largest BibTeX import, API body or admin upload (default 20 MiB)
+DJANGO_BIBTEX_MAX_FIELD_BYTES longest field value of an imported entry (default 8 MiB)
+DJANGO_BIBTEX_MAX_EXPANSION_BYTES most text the @string macros of one file expand to (4 MiB)
 LEDGER_GRADE_RUBRIC rubric that grades claims, a key of evidence.rubrics.RUBRICS (default grade-2)
 LEDGER_CONTACT_EMAIL contact address in the User-Agent sent to metadata services
 CROSSREF_API_URL, NCBI_EUTILS_URL, NCBI_IDCONV_URL, DOI_RESOLVER_URL, OPENLIBRARY_URL
@@ -81,6 +83,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "citations",
     "claims",
     "evidence",
@@ -252,6 +256,18 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # A BibTeX import is one request body (DATA_UPLOAD_MAX_MEMORY_SIZE does not apply to it):
 # 20 MiB holds some 50,000 entries; larger bodies are refused with a 413.
 BIBTEX_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_BIBTEX_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+# A few hundred bytes of @string macros that double each other stand for terabytes: a value
+# (counted in characters) and all the macro expansions of one file are capped, and over a cap
+# the entry is refused with its line.
+BIBTEX_MAX_FIELD_BYTES = int(os.environ.get("DJANGO_BIBTEX_MAX_FIELD_BYTES", 8 * 1024 * 1024))
+BIBTEX_MAX_EXPANSION_BYTES = int(
+    os.environ.get("DJANGO_BIBTEX_MAX_EXPANSION_BYTES", 4 * 1024 * 1024)
+)
+
+# Background jobs (the admin's BibTeX imports) are rows in the database, run by
+# `manage.py db_worker`, which `make run` starts beside the server: no other server needed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 # A new rubric is a new version: claims store the rubric that graded them (manage.py regrade).
 LEDGER_GRADE_RUBRIC = os.environ.get("LEDGER_GRADE_RUBRIC", "grade-2")
 

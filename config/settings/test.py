@@ -42,3 +42,5 @@ SOURCES_RETRIES = 2
 SOURCES_BACKOFF_SECONDS = 0.0
 SOURCES_MAX_RETRY_AFTER = 0.05
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Background jobs run at once, in the request that enqueues them.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
