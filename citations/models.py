@@ -15,6 +15,9 @@ YEAR_MIN, YEAR_MAX = 1400, 2100
 # claims.models.PUBLIC_STATUSES; spelled out here because claims.models imports this module.
 PUBLIC_CLAIM_STATUSES = ("published", "retracted")
 YEAR_OUT_OF_RANGE = f"Year must be between {YEAR_MIN} and {YEAR_MAX}."
+RETRACTION_DETAILS_NEED_STATE = (
+    "A notice or date of a retraction needs a retraction state other than none."
+)
 BOOKTITLE_TYPES = {"inproceedings", "incollection", "inbook", "conference", "bookinbook"}
 
 
@@ -22,7 +25,16 @@ class Verification(models.TextChoices):
     UNVERIFIED = "unverified", "Unverified"
     VERIFIED = "verified", "Verified"
     DISCREPANCY = "discrepancy", "Cited with discrepancies"
+    NOT_FOUND = "not_found", "Not found (searched, no such record)"
+
+
+class Retraction(models.TextChoices):
+    """What the publisher later said about the record; separate from whether we verified it."""
+
+    NONE = "none", "None"
     RETRACTED = "retracted", "Retracted"
+    EXPRESSION_OF_CONCERN = "expression_of_concern", "Expression of concern"
+    CORRECTED = "corrected", "Corrected"
 
 
 class Role(models.TextChoices):
@@ -136,6 +148,20 @@ class Reference(models.Model):
         blank=True, help_text="The citation exactly as the citing source printed it."
     )
     verification_note = models.TextField(blank=True)
+    retraction = models.CharField(
+        max_length=25,
+        choices=Retraction.choices,
+        default=Retraction.NONE,
+        help_text="What the publisher later said: e.g. retracted in 2019, or a correction.",
+    )
+    retraction_notice = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="DOI or URL of the notice, e.g. 10.1016/s0140-6736(10)60175-4.",
+    )
+    retraction_date = models.DateField(
+        null=True, blank=True, help_text="When the notice was published, e.g. 2010-02-06."
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -159,6 +185,14 @@ class Reference(models.Model):
                 name="reference_verification_valid",
             ),
             models.CheckConstraint(condition=~Q(citekey=""), name="reference_citekey_set"),
+            models.CheckConstraint(
+                condition=Q(retraction__in=Retraction.values), name="reference_retraction_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(retraction=Retraction.NONE)
+                | Q(retraction_notice="", retraction_date__isnull=True),
+                name="reference_retraction_details_need_state",
+            ),
         ]
         indexes = [
             models.Index(fields=["pmid"]),
@@ -199,6 +233,9 @@ class Reference(models.Model):
     def clean(self):
         if self.year is not None and not YEAR_MIN <= self.year <= YEAR_MAX:
             raise ValidationError({"year": YEAR_OUT_OF_RANGE})
+        has_details = self.retraction_notice or self.retraction_date is not None
+        if self.retraction == Retraction.NONE and has_details:
+            raise ValidationError({"retraction": RETRACTION_DETAILS_NEED_STATE})
 
     def to_record(self) -> BibRecord:
         """This reference as a plain record (uses prefetched contributors when present)."""

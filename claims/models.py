@@ -12,6 +12,7 @@ from citations.search import ranked_search
 
 OVERRIDE_NEEDS_RATIONALE = "An override of the grade needs a rationale."
 RATIONALE_NEEDS_OVERRIDE = "A rationale only goes with an override of the grade."
+MID_POSITIVE = "The minimal important difference must be greater than 0."
 
 
 class Population(models.TextChoices):
@@ -19,6 +20,18 @@ class Population(models.TextChoices):
     ANIMALS = "animals", "Animals"
     CELLS = "cells", "Cells"
     ANY = "any", "Any"
+
+
+class Question(models.TextChoices):
+    EFFECT = "effect", "Effect (causal or intervention claim)"
+    ASSOCIATION = "association", "Association"
+    BACKGROUND = "background", "Background fact (not graded)"
+
+
+class CellSpecies(models.TextChoices):
+    ANY = "any", "Any"
+    HUMAN = "human", "Human cells"
+    ANIMAL = "animal", "Animal cells"
 
 
 class Status(models.TextChoices):
@@ -37,6 +50,7 @@ class GradeLevel(models.TextChoices):
     LOW = "low", "Low"
     VERY_LOW = "very_low", "Very low"
     INSUFFICIENT = "insufficient", "Insufficient"
+    NOT_GRADED = "not_graded", "Not graded"
 
 
 class Direction(models.TextChoices):
@@ -163,11 +177,37 @@ class Claim(models.Model):
     population = models.CharField(
         max_length=10, choices=Population.choices, default=Population.HUMANS
     )
+    question = models.CharField(
+        max_length=12,
+        choices=Question.choices,
+        default=Question.EFFECT,
+        help_text=(
+            "Effect: X causes or changes Y (e.g. progesterone builds bone). Association: X goes"
+            " with Y (e.g. users have fewer fractures). Background: a textbook fact, not graded."
+        ),
+    )
+    cell_species = models.CharField(
+        max_length=10,
+        choices=CellSpecies.choices,
+        default=CellSpecies.ANY,
+        help_text="For a claim about cells: whose cells, e.g. human osteoblasts -> human.",
+    )
+    mid = models.FloatField(
+        "minimal important difference",
+        null=True,
+        blank=True,
+        help_text=(
+            "The smallest change in the outcome that matters, in the unit of the claim's"
+            " outcome, e.g. 1.0 for '% change in BMD per year'. Leave empty when unknown."
+        ),
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     grade_level = models.CharField(max_length=12, choices=GradeLevel.choices, blank=True)
     grade_direction = models.CharField(max_length=12, choices=Direction.choices, blank=True)
     grade_reasons = models.JSONField(default=list, blank=True)
-    grade_rubric = models.CharField(max_length=20, blank=True)
+    grade_rubric = models.CharField(
+        max_length=20, blank=True, help_text="The rubric that computed the stored grade."
+    )
     graded_at = models.DateTimeField(null=True, blank=True)
     grade_override = models.CharField(
         max_length=12,
@@ -210,6 +250,15 @@ class Claim(models.Model):
                 condition=Q(population__in=Population.values), name="claim_population_valid"
             ),
             models.CheckConstraint(
+                condition=Q(question__in=Question.values), name="claim_question_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(cell_species__in=CellSpecies.values), name="claim_cell_species_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(mid__isnull=True) | Q(mid__gt=0), name="claim_mid_positive"
+            ),
+            models.CheckConstraint(
                 condition=Q(grade_level="") | Q(grade_level__in=GradeLevel.values),
                 name="claim_grade_level_valid",
             ),
@@ -237,6 +286,8 @@ class Claim(models.Model):
             raise ValidationError({"override_rationale": OVERRIDE_NEEDS_RATIONALE})
         if self.override_rationale.strip() and not self.grade_override:
             raise ValidationError({"grade_override": RATIONALE_NEEDS_OVERRIDE})
+        if self.mid is not None and not self.mid > 0:
+            raise ValidationError({"mid": MID_POSITIVE})
 
     @property
     def effective_level(self):
