@@ -7,7 +7,6 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from citations.models import Contributor
 from citations.search import ranked_search
 
 OVERRIDE_NEEDS_RATIONALE = "An override of the grade needs a rationale."
@@ -106,19 +105,12 @@ class ClaimQuerySet(models.QuerySet):
         return self if sees_unpublished(user) else self.public()
 
     def with_evidence(self):
-        from evidence.models import Evidence  # evidence.models imports this module
+        """Prefetch topics and evidence with all that grading and the pages read."""
+        from evidence.facts import evidence_for_grading  # evidence imports this module
+        from evidence.models import Evidence
 
         return self.prefetch_related(
-            "topics",
-            Prefetch(
-                "evidence",
-                queryset=Evidence.objects.select_related("reference").prefetch_related(
-                    Prefetch(
-                        "reference__contributors",
-                        queryset=Contributor.objects.select_related("person"),
-                    )
-                ),
-            ),
+            "topics", Prefetch("evidence", queryset=evidence_for_grading(Evidence.objects.all()))
         )
 
     def search(self, query: str):

@@ -132,12 +132,11 @@ def ungraded(claim, items) -> tuple[tuple[str, ...], Profile]:
     asserting = [item.name for item in items if item.stance == "asserts"]
     mentioning = [item.name for item in items if item.stance == "mentions"]
     if asserting:
-        parts.append(f"only asserted by {'; '.join(dict.fromkeys(asserting))}")
+        parts.append(f"only asserted by {', '.join(dict.fromkeys(asserting))}")
     if mentioning:
-        parts.append(f"only mentioned by {'; '.join(dict.fromkeys(mentioning))}")
+        parts.append(f"only mentioned by {', '.join(dict.fromkeys(mentioning))}")
     others = [item for item in items if item.stance not in ("asserts", "mentions")]
-    for item in others:
-        parts.append(f"{item.name} not counted: {_why_not(item)}")
+    parts.extend(f"{described(item)} not counted, as {_why_not(item)}" for item in others)
     return ("; ".join(parts),), Profile(rows=(), not_counted=not_counted)
 
 
@@ -179,7 +178,7 @@ def explain(j) -> tuple[tuple[str, ...], Profile]:
     reasons.extend(
         f"Counted once: {sentence[len('Counted once: ') :]}" for sentence in counted_once
     )
-    reasons.extend(f"Not counted: {item.name}, {_why_not(item)}" for item in uncounted)
+    reasons.extend(f"Not counted: {described(item)}, as {_why_not(item)}" for item in uncounted)
     reasons.append(_direction_reason(j))
     other_way = tuple(_other_way_sentence(study) for study in j.other_way)
     if j.other_way:
@@ -308,6 +307,7 @@ def _inconsistency_why(j, result) -> str:
 
 
 def _indirect_detail(j, study) -> str:
+    """What about `study` answers a different question: 'studied animals, not people'."""
     item, claim = study.rep.item, j.claim
     parts = []
     if study.rep.species:
@@ -325,18 +325,21 @@ def _indirect_detail(j, study) -> str:
             parts.append(f"a {match} {noun}{surrogate}")
     if item.comparator_match == "indirect":
         parts.append("an indirect comparison")
-    return f"{study.label}: " + ", ".join(parts)
+    return ", ".join(parts)
+
+
+def _indirectness_why(j, result) -> str:
+    groups: dict[str, list] = {}
+    for study in result.studies:
+        groups.setdefault(_indirect_detail(j, study), []).append(study)
+    return "; ".join(f"{detail} ({names(studies)})" for detail, studies in groups.items())
 
 
 def _indirectness_footnote(j, result) -> str:
     if not result.change:
         return "The deciding studies looked at what the claim is about."
-    details = "; ".join(_indirect_detail(j, study) for study in result.studies)
-    return f"The deciding evidence answers a different question from the claim ({details})."
-
-
-def _indirectness_why(j, result) -> str:
-    return "; ".join(_indirect_detail(j, study) for study in result.studies)
+    why = _indirectness_why(j, result)
+    return f"The deciding evidence answers a different question from the claim: {why}."
 
 
 def _ci(item) -> str:
@@ -453,7 +456,7 @@ def _limit_reasons(j) -> list[str]:
 
 
 JOIN_WORDS = {
-    "same_reference": "{a} and {b} are results of the same paper",
+    "same_reference": "{a} and {b} are from the same paper",
     "pools": "{pooler} pools {pooled}",
     "overlap": "{a} and {b} pool the same studies",
     "may_include": "{review} reviews {family} and may include {other}",
@@ -476,9 +479,12 @@ def _join_sentence(kind: str, a, b) -> str:
 
 
 def _counted_once(study) -> str:
-    members = "; ".join(dict.fromkeys(member.item.name for member in study.members))
+    members = list(dict.fromkeys(member.item.name for member in study.members))
+    if {kind for kind, _, _ in study.joins} == {"same_reference"}:
+        count = len(study.members)
+        return f"Counted once: {count} results of {members[0]}, one paper, count as one study"
     whys = "; ".join(dict.fromkeys(_join_sentence(*join) for join in study.joins))
-    return f"Counted once: {members} ({whys})"
+    return f"Counted once: {'; '.join(members)} ({whys})"
 
 
 def _direction_reason(j) -> str:

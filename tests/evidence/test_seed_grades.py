@@ -1,18 +1,26 @@
-"""The seed loads already graded, and its stored grades are what the engine gives now.
+"""The seed loads already graded by grade-2, and its stored grades are what the engine gives now.
 
 When this fails after a change to the seed's evidence or to the rubric, run
 `.venv/bin/python scripts/grade_seed.py` to write the new grades into fixtures/seed.json.
 """
 
+import re
+
 import pytest
 
 from claims.models import Claim
+from evidence.rubrics.grade2 import DESIGNS, STANCES
 from evidence.services import claim_compute_grade, claims_regrade
 
 pytestmark = pytest.mark.django_db
 
+# Internal choice codes that never reach a reader (plain words such as "textbook" may).
+CODES = re.compile(
+    r"\b(" + "|".join(code for code in (*DESIGNS, *STANCES, "not_assessed") if "_" in code) + r")\b"
+)
 
-def test_every_seed_claim_stores_the_grade_the_engine_computes_now(seed):
+
+def test_every_seed_claim_stores_the_grade_grade2_computes_now(seed):
     claims = list(Claim.objects.with_evidence())
     assert len(claims) == 20
     for claim in claims:
@@ -37,3 +45,26 @@ def test_seed_grades_span_the_scale(seed):
         ("not_graded", "none"),
     } <= levels
     assert ("high", "supported") not in levels
+
+
+def test_no_seed_reason_shows_an_internal_code(seed):
+    for reasons in Claim.objects.values_list("grade_reasons", flat=True):
+        for reason in reasons:
+            assert not CODES.search(reason), reason
+
+
+def test_seed_grades_no_longer_overstate_certainty(seed):
+    grades = dict(
+        (slug, (level, direction))
+        for slug, level, direction in Claim.objects.values_list(
+            "slug", "grade_level", "grade_direction"
+        )
+    )
+    # grade-1 called one unverified in-vitro study "high": nothing in the seed is high now.
+    assert "high" not in {level for level, _ in grades.values()}
+    assert grades["estrogen-induces-pr-in-osteoblasts"] == ("low", "supported")
+    assert grades["progesterone-directly-stimulates-bone-formation"] == (
+        "very_low",
+        "contradicted",
+    )
+    assert grades["hormone-optimization-protocols-support-bone"] == ("insufficient", "none")
