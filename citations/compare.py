@@ -103,7 +103,12 @@ def word_diff(cited: str, verified: str) -> tuple[list[Segment], list[Segment]]:
         # "et al." stands for the authors the verified record lists: nothing is wrong there.
         mark = "changed" if tag == "replace" and cited_words != ET_AL else "omitted"
         marks_left.update((left_words[i], mark) for i in range(i1, i2))
-        marks_right.update((right_words[j], mark) for j in range(j1, j2))
+        # Names the citation gives before its "et al.": only as many verified names differ;
+        # the further authors are what "et al." leaves out.
+        follows = [key(left[left_words[i]]) for i in range(i2, min(i2 + 2, len(left_words)))]
+        given = j1 + (i2 - i1) if mark == "changed" and follows == ET_AL else j2
+        marks_right.update((right_words[j], mark) for j in range(j1, min(given, j2)))
+        marks_right.update((right_words[j], "omitted") for j in range(given, j2))
     return segments(left, marks_left), segments(right, marks_right)
 
 

@@ -99,3 +99,10 @@ def test_word_diff_reads_initials_however_spelt_and_et_al_as_an_abbreviation():
     assert not any(segment.changed for segment in cited + verified)
     assert Segment("et al", False, omitted=True) in cited
     assert Segment("Sun W, Yao W.", False, omitted=True) in verified
+
+
+def test_a_wrong_first_author_before_et_al_marks_only_the_first_verified_author():
+    cited, verified = word_diff("Seifert, M. et al. Bone.", "Rickard DJ, Iwaniec UT, et al. Bone.")
+    assert Segment("Seifert, M.", True) in cited
+    assert Segment("Rickard DJ", True) in verified
+    assert Segment("Iwaniec UT", False, omitted=True) in verified
