@@ -214,9 +214,7 @@ def reference_page(reference) -> ReferencePage:
     values = {"author": name_list(record.authors), **record.fields}
     values["pages"] = values.get("pages", "").replace("--", "\u2013")
     fields = [
-        RecordField(
-            label, values[name], status.get(name) == DIFFERS, status.get(name) == NOT_GIVEN
-        )
+        RecordField(label, values[name], status.get(name) == DIFFERS, status.get(name) == NOT_GIVEN)
         for name, label in FIELD_LABELS.items()
         if values.get(name)
     ]
