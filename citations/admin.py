@@ -81,9 +81,10 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         "year",
         "doi",
         "verification",
+        "retraction",
         "evidence_count",
     ]
-    list_filter = ["verification", "entry_type", "year"]
+    list_filter = ["verification", "retraction", "entry_type", "year"]
     search_fields = [
         "citekey",
         "title",
@@ -119,6 +120,7 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         ),
         ("Identifiers", {"fields": ["doi", "pmid", "pmcid", "isbn", "url"]}),
         ("Verification", {"fields": ["verification", "as_cited", "verification_note"]}),
+        ("Retraction", {"fields": ["retraction", "retraction_notice", "retraction_date"]}),
         (
             "More",
             {

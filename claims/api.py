@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from citations.api import LOOKUP_REGEX, ExportMixin, export_schema
 from citations.models import Reference
-from claims.models import Claim, Direction, GradeLevel, Population, Status, Topic
+from claims.models import Claim, Direction, GradeLevel, Population, Question, Status, Topic
 from claims.serializers import (
     ClaimListSerializer,
     ClaimSerializer,
@@ -30,6 +30,7 @@ from claims.services import (
     claim_submit_for_review,
 )
 from evidence.models import Design, Stance
+from evidence.services import claim_regrade
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -37,6 +38,7 @@ class ClaimFilter(django_filters.FilterSet):
     topic = django_filters.CharFilter(field_name="topics__slug")
     status = django_filters.ChoiceFilter(choices=Status.choices)
     population = django_filters.ChoiceFilter(choices=Population.choices)
+    question = django_filters.ChoiceFilter(choices=Question.choices)
     grade_level = django_filters.ChoiceFilter(choices=GradeLevel.choices)
     grade_direction = django_filters.ChoiceFilter(choices=Direction.choices)
     stance = django_filters.ChoiceFilter(
@@ -53,6 +55,7 @@ class ClaimFilter(django_filters.FilterSet):
             "topic",
             "status",
             "population",
+            "question",
             "grade_level",
             "grade_direction",
             "stance",
@@ -102,6 +105,11 @@ class ClaimViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
     def perform_create(self, serializer):
         with transaction.atomic():
             serializer.save(curator=self.request.user)
+
+    def perform_update(self, serializer):
+        # The population, question, cell species and mid feed the grade: regrade with them.
+        with transaction.atomic():
+            claim_regrade(claim=serializer.save(), actor=self.request.user)
 
     @extend_schema(request=None, responses=ClaimSerializer)
     @action(detail=True, methods=["post"])

@@ -127,32 +127,38 @@ def _regrade_batch(pks, actor, reason, rubric, dry_run, on_change) -> int:
 
 
 @transaction.atomic
-def evidence_create(*, claim: Claim, reference, actor=None, **fields) -> Evidence:
+def evidence_create(*, claim: Claim, reference, actor=None, covers=None, **fields) -> Evidence:
+    """A new evidence item; `covers` are the References a synthesis pools."""
     _check_fields(fields)
     fields.setdefault("curator", actor)
     item = Evidence(claim=claim, reference=reference, **fields)
-    return evidence_save(evidence=item, actor=actor)
+    return evidence_save(evidence=item, actor=actor, covers=covers)
 
 
 @transaction.atomic
-def evidence_update(*, evidence: Evidence, actor=None, **fields) -> Evidence:
+def evidence_update(*, evidence: Evidence, actor=None, covers=None, **fields) -> Evidence:
+    """Change `fields` of `evidence` (and its `covers` when given)."""
     _check_fields(fields)
     for name, value in fields.items():
         setattr(evidence, name, value)
-    return evidence_save(evidence=evidence, actor=actor)
+    return evidence_save(evidence=evidence, actor=actor, covers=covers)
 
 
 @transaction.atomic
-def evidence_save(*, evidence: Evidence, actor=None) -> Evidence:
+def evidence_save(*, evidence: Evidence, actor=None, covers=None) -> Evidence:
     """Validate and save `evidence` as it stands (new or changed), then regrade its claims.
 
-    The admin calls this with the instance its form has filled in.
+    `covers`, when given, replaces the References the item pools (before the regrade). The
+    admin calls this with the instance its form has filled in, and regrades again once its
+    form has saved the many-to-many `covers`.
     """
     previous = Evidence.objects.filter(pk=evidence.pk).values_list("claim_id", flat=True).first()
     claim_ids = _lock_claims({evidence.claim_id, previous} - {None})
     evidence.full_clean()
     reason = EVIDENCE_CHANGED if previous else EVIDENCE_ADDED
     save_with_history(evidence, actor=actor, reason=reason)
+    if covers is not None:
+        evidence.covers.set(covers)
     for claim_id in claim_ids:
         claim = evidence.claim if claim_id == evidence.claim_id else Claim(pk=claim_id)
         claim_regrade(claim=claim, actor=actor)

@@ -212,9 +212,19 @@ def _designs(studies) -> str:
         groups.setdefault((study.rep.item.design, study.rep.item.via), []).append(study)
     parts = []
     for group in groups.values():
-        words = design_words(group[0].rep.item, plural=len(group) > 1)
+        words = design_words(group[0].rep.item, plural=_count_alike(group) > 1)
         parts.append(f"{words} ({names(group)})")
     return "; ".join(parts)
+
+
+def _count_alike(studies) -> int:
+    """How many items of `studies` share their representative's design and route."""
+    return sum(
+        1
+        for study in studies
+        for member in study.members
+        if (member.item.design, member.item.via) == (study.rep.item.design, study.rep.item.via)
+    )
 
 
 def _start_row(j) -> DomainRow:
