@@ -255,8 +255,11 @@ def species_penalty(claim: ClaimFacts, item: ItemFacts) -> int:
     return penalty
 
 
-def indirectness(claim: ClaimFacts, item: ItemFacts) -> int:
-    population = max(species_penalty(claim, item), MATCH_LEVELS[item.population_match])
+def indirectness(claim: ClaimFacts, item: ItemFacts, species: int | None = None) -> int:
+    """Levels lost for answering a different question than the claim's (0..3)."""
+    if species is None:
+        species = species_penalty(claim, item)
+    population = max(species, MATCH_LEVELS[item.population_match])
     total = (
         population
         + MATCH_LEVELS[item.intervention_match]
@@ -273,33 +276,46 @@ def item_level(claim: ClaimFacts, item: ItemFacts) -> int:
 class Scored:
     """A counted item with what step 2 computes for it."""
 
-    __slots__ = ("item", "index", "start", "species", "indirect", "level", "synthesis", "family")
+    __slots__ = (
+        "item",
+        "index",
+        "start",
+        "species",
+        "indirect",
+        "level",
+        "synthesis",
+        "family",
+        "covers",
+    )
 
     def __init__(self, claim: ClaimFacts, item: ItemFacts, index: int):
         self.item = item
         self.index = index
         self.start = start_level(claim, item)
         self.species = species_penalty(claim, item)
-        self.indirect = indirectness(claim, item)
-        self.level = max(VERY_LOW, self.start - self.indirect)
+        self.indirect = indirectness(claim, item, self.species)
+        level = self.start - self.indirect
+        self.level = level if level > VERY_LOW else VERY_LOW
         self.synthesis = item.is_synthesis
         self.family = FAMILIES[item.design]
+        self.covers = frozenset(item.covers)
 
 
 # --- Step 3: studies -----------------------------------------------------------------------
 
 
-@dataclass(eq=False)
 class Study:
-    members: list  # Scored, in input order
-    level: int
-    rep: Scored
-    stance: str
-    joins: list  # (kind, a Scored, b Scored): why members were joined
+    """Items counted as one study: its level, representative (`rep`), stance and label."""
 
-    @property
-    def label(self) -> str:
-        return self.rep.item.name
+    __slots__ = ("members", "level", "rep", "stance", "joins", "label")
+
+    def __init__(self, members: list, level: int, rep: Scored, stance: str, joins: list):
+        self.members = members  # Scored, in input order
+        self.level = level
+        self.rep = rep
+        self.stance = stance
+        self.joins = joins  # (kind, a Scored, b Scored): the joins that made it one study
+        self.label = rep.item.name
 
 
 def join_kind(a: Scored, b: Scored) -> str:
@@ -307,11 +323,11 @@ def join_kind(a: Scored, b: Scored) -> str:
     x, y = a.item, b.item
     if x.citekey == y.citekey:
         return "same_reference"
-    if x.citekey in y.covers or y.citekey in x.covers:
+    if x.citekey in b.covers or y.citekey in a.covers:
         return "pools"
-    if x.covers and y.covers and not set(x.covers).isdisjoint(y.covers):
+    if not a.covers.isdisjoint(b.covers):
         return "overlap"
-    if _may_include(a, b) or _may_include(b, a):
+    if a.family == b.family and (_may_include(a, b) or _may_include(b, a)):
         return "may_include"
     return ""
 
@@ -342,9 +358,9 @@ def studies_of(scored: list) -> list:
             kind = join_kind(a, b)
             if kind:
                 ra, rb = root(a.index), root(b.index)
-                if ra != rb:
+                if ra != rb:  # the joins that merged two studies explain every study
                     parent[max(ra, rb)] = min(ra, rb)
-                joins.append((kind, a, b))
+                    joins.append((kind, a, b))
     groups: dict[int, list] = {}
     for member in scored:
         groups.setdefault(root(member.index), []).append(member)
@@ -355,6 +371,9 @@ def studies_of(scored: list) -> list:
 
 
 def _study(members: list, joins: list) -> Study:
+    if len(members) == 1:
+        (only,) = members
+        return Study(members, only.level, only, only.item.stance, joins)
     level = max(member.level for member in members)
     rep = min((m for m in members if m.level == level), key=_representative_order)
     citekeys = {member.item.citekey for member in members}
@@ -397,6 +416,7 @@ class Judgement:
     claim: ClaimFacts
     items: tuple
     counted: list
+    skipped: list  # (item, why_not_counted code) of the items not counted
     studies: list
     deciding: list
     weights: list
@@ -593,12 +613,28 @@ def points_other_way(studies: list, deciding: list, direction: str) -> list:
     return [s for s in studies if id(s) not in inside and s.stance in opposed]
 
 
+def partition(items: tuple) -> tuple[list, list]:
+    """Step 1: the counted items, and the others with why each is not counted."""
+    counted, skipped = [], []
+    for item in items:
+        code = why_not_counted(item)
+        if code:
+            skipped.append((item, code))
+        else:
+            counted.append(item)
+    return counted, skipped
+
+
 def judge(claim: ClaimFacts, items: Sequence[ItemFacts]) -> Judgement | None:
-    """Steps 1 to 6 on counted items; None when nothing counts (or a background claim)."""
+    """Steps 1 to 6; None when nothing counts (or a background claim)."""
     items = tuple(items)
-    counted = [item for item in items if not why_not_counted(item)]
+    counted, skipped = partition(items)
     if claim.question == "background" or not counted:
         return None
+    return _judge(claim, items, counted, skipped)
+
+
+def _judge(claim: ClaimFacts, items: tuple, counted: list, skipped: list) -> Judgement:
     scored = [Scored(claim, item, index) for index, item in enumerate(counted)]
     studies = studies_of(scored)
     top, deciding = deciding_set(studies)
@@ -623,6 +659,7 @@ def judge(claim: ClaimFacts, items: Sequence[ItemFacts]) -> Judgement | None:
         claim=claim,
         items=items,
         counted=counted,
+        skipped=skipped,
         studies=studies,
         deciding=deciding,
         weights=weights,
@@ -643,11 +680,13 @@ DOWN_AND_UP = ("risk_of_bias", "inconsistency", "imprecision", "publication_bias
 
 def grade(claim: ClaimFacts, items: Sequence[ItemFacts]) -> Grade:
     """The grade-2 grade of `claim` from its evidence `items`, with reasons and profile."""
+    if claim.question == "background":
+        return Grade(NOT_GRADED, NONE, explain2.NOT_GRADED_REASONS, RUBRIC, explain2.NO_PROFILE)
     items = tuple(items)
-    judgement = judge(claim, items)
-    if judgement is None:
-        level, direction = (NOT_GRADED if claim.question == "background" else INSUFFICIENT), NONE
-        reasons, profile = explain2.ungraded(claim, items)
-        return Grade(level, direction, reasons, RUBRIC, profile)
+    counted, skipped = partition(items)
+    if not counted:
+        reasons, profile = explain2.insufficient(items, skipped)
+        return Grade(INSUFFICIENT, NONE, reasons, RUBRIC, profile)
+    judgement = _judge(claim, items, counted, skipped)
     reasons, profile = explain2.explain(judgement)
     return Grade(LEVEL_NAMES[judgement.level], judgement.direction, reasons, RUBRIC, profile)
