@@ -186,6 +186,7 @@ class ReferenceViewSet(ExportMixin, viewsets.ModelViewSet):
     lookup_field = "citekey"
     lookup_value_regex = LOOKUP_REGEX
     ordering_fields = ["citekey", "year", "title", "updated"]
+    cursor_ordering = "citekey"  # ?cursor= walks the list by this unique key
 
     def get_queryset(self):
         references = Reference.objects.all()

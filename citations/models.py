@@ -1,5 +1,6 @@
 """Bibliographic records: references, the people who wrote or edited them, and their order."""
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -96,14 +97,17 @@ class ReferenceQuerySet(models.QuerySet):
 
     def cited_by_public_claims(self):
         """References that bear on a claim readers can open (published or retracted)."""
-        return self.filter(evidence__claim__status__in=PUBLIC_CLAIM_STATUSES).distinct()
+        evidence = self.model._meta.get_field("evidence").related_model
+        public = evidence.objects.filter(
+            reference=models.OuterRef("pk"), claim__status__in=PUBLIC_CLAIM_STATUSES
+        )
+        return self.filter(models.Exists(public))  # a semi-join: no DISTINCT over every column
 
     def search(self, query: str):
         """Full-text search of title, container, as-cited text and abstract (title weighs most)."""
         return ranked_search(
             self,
             query,
-            weights={"title": "A", "container_title": "C", "as_cited": "C", "abstract": "D"},
             fallback=("title", "abstract"),
             tiebreak="citekey",
         )
@@ -164,8 +168,10 @@ class Reference(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Filled by a database trigger on PostgreSQL (citations.search); never written by Python.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
     objects = ReferenceManager()
 
     class Meta:

@@ -1,9 +1,11 @@
 """What is asserted: topics, claims with their stored grade, and relations between claims."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -65,7 +67,21 @@ class RelationKind(models.TextChoices):
     DEPENDS_ON = "depends_on", "Depends on"
 
 
-class TopicManager(models.Manager):
+class TopicQuerySet(models.QuerySet):
+    def public(self):
+        """Topics anonymous readers see: those of at least one public claim. A topic only
+        drafts use stays unseen (its name alone could tell what is being prepared)."""
+        public_claims = Claim.objects.public().filter(topics=models.OuterRef("pk"))
+        return self.filter(models.Exists(public_claims))
+
+    def visible_to(self, user):
+        """Every topic for curators; the public ones for everyone else."""
+        from claims.curators import sees_unpublished
+
+        return self if sees_unpublished(user) else self.public()
+
+
+class TopicManager(models.Manager.from_queryset(TopicQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -118,16 +134,33 @@ class ClaimQuerySet(models.QuerySet):
         return ranked_search(
             self,
             query,
-            weights={"statement": "A", "summary": "B", "source_text": "C"},
             fallback=("statement", "summary"),
             tiebreak="statement",
         )
 
+    def page_version(self, slug: str):
+        """What a claim page shows, as one comparable value, or None when there is no such
+        claim: the claim's and its grade's last change, and the newest change of its
+        evidence and of their references (claims.page_cache)."""
+        return (
+            self.filter(slug=slug)
+            .annotate(
+                items=Count("evidence"),
+                evidence_changed=Max("evidence__updated"),
+                references_changed=Max("evidence__reference__updated"),
+            )
+            .values_list("updated", "graded_at", "items", "evidence_changed", "references_changed")
+            .first()
+        )
+
     def with_stance_counts(self):
+        """`supporting_count`, `contradicting_count`, `mixed_count`: one correlated subquery
+        each, which PostgreSQL evaluates for the rows of the page only (after ORDER BY and
+        LIMIT), where a join and GROUP BY would count the evidence of every claim first."""
         return self.annotate(
-            supporting_count=Count("evidence", filter=Q(evidence__stance="supports")),
-            contradicting_count=Count("evidence", filter=Q(evidence__stance="contradicts")),
-            mixed_count=Count("evidence", filter=Q(evidence__stance="mixed")),
+            supporting_count=_evidence_count("supports"),
+            contradicting_count=_evidence_count("contradicts", "no_effect"),  # both count against
+            mixed_count=_evidence_count("mixed"),
         )
 
     def with_level(self, level: str):
@@ -150,6 +183,12 @@ class ClaimQuerySet(models.QuerySet):
                 ).select_related("from_claim"),
             ),
         )
+
+
+def _evidence_count(*stances: str):
+    evidence = Claim._meta.get_field("evidence").related_model  # no import of evidence.models
+    items = evidence.objects.filter(claim=OuterRef("pk"), stance__in=stances).order_by()
+    return Coalesce(Subquery(items.values("claim").annotate(n=Count("pk")).values("n")), 0)
 
 
 def level_is(level: str) -> Q:
@@ -223,12 +262,25 @@ class Claim(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Filled by a database trigger on PostgreSQL (citations.search); never written by Python.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
-    history = HistoricalRecords(excluded_fields=["updated"])
+    history = HistoricalRecords(excluded_fields=["updated", "search_vector"])
     objects = ClaimManager()
 
     class Meta:
         ordering = ["statement"]
+        # The workflow steps that change what readers see, each its own permission
+        # (claims.curators grants them to the Curators group).
+        permissions = [
+            ("publish_claim", "Can publish a claim or return it to draft"),
+            ("retract_claim", "Can retract a claim"),
+            ("override_grade", "Can override a claim's computed grade"),
+        ]
+        indexes = [  # one per ordering the pages offer: lists by statement, home by review
+            models.Index(fields=["statement"], name="claim_statement"),
+            models.Index(fields=["-reviewed_at", "-updated"], name="claim_recently_reviewed"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(grade_override="", override_rationale="")

@@ -4,8 +4,8 @@ from rest_framework import serializers
 
 from citations.serializers import CleanModelSerializer, SlugField
 from claims.models import Claim, Direction, GradeLevel, Topic
+from claims.pages import reader_wording
 from evidence.serializers import EvidenceItemSerializer
-from evidence.wording import plain_language
 
 GRADE_FIELDS = [
     "grade_level",
@@ -61,8 +61,9 @@ class ClaimListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_plain_language(self, claim) -> str:
-        """The grade in words, from the curator's override when there is one."""
-        return plain_language(claim.effective_level, claim.grade_direction)
+        """The grade in words, from the curator's override when there is one; a retracted
+        claim states no verdict."""
+        return reader_wording(claim)
 
 
 class ClaimSerializer(CleanModelSerializer, ClaimListSerializer):
