@@ -28,7 +28,9 @@ def test_seed_and_search_on_sqlite():
         [
             "global-prko-mice-have-high-bone-mass",
             "pr-inactivation-in-mx1-cells-raises-calvarial-bone",
+            "pr-inactivation-in-mx1-cells-raises-calvarial-osteogenesis",
+            "pr-inactivation-in-mx1-cells-spares-long-bone",
             "progesterone-directly-stimulates-bone-formation",
         ]
     )
-    assert counts == "1 11"
+    assert counts == "2 20"
