@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from citations.citekeys import STOP_WORDS, ascii_fold
-from citations.compare import differing_fields, normalised
+from citations.compare import CHECKED_FIELDS, DIFFERS, NOT_GIVEN, field_status, normalised
 from citations.records import BibRecord
 from citations.sources.results import Found
 
@@ -63,7 +63,8 @@ class Candidate:
     via: str  # BY_IDENTIFIER or BY_SEARCH
     title_similarity: float
     same_first_author: bool
-    differences: list[str] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)  # printed differently
+    not_given: list[str] = field(default_factory=list)  # left out of the citation
     rows: list[FieldRow] = field(default_factory=list)
 
     @property
@@ -113,7 +114,10 @@ def field_rows(cited: str, record: BibRecord, differences: list[str]) -> list[Fi
 
 
 def candidate(cited: str, found: Found, via: str) -> Candidate:
-    differences = differing_fields(cited, found.record)
+    status = field_status(cited, found.record)
+    order = ("author", *CHECKED_FIELDS)
+    differences = [name for name in order if status.get(name) == DIFFERS]
+    not_given = [name for name in order if status.get(name) == NOT_GIVEN]
     family = first_family(found.record)
     return Candidate(
         found=found,
@@ -121,7 +125,8 @@ def candidate(cited: str, found: Found, via: str) -> Candidate:
         title_similarity=title_similarity(found.title, cited),
         same_first_author=bool(family) and family == cited_first_family(cited),
         differences=differences,
-        rows=field_rows(cited, found.record, differences),
+        not_given=not_given,
+        rows=field_rows(cited, found.record, differences + not_given),
     )
 
 
@@ -161,10 +166,8 @@ def verification_note(candidate_: Candidate, *, when: str) -> str:
     ident = found.record.fields.get("doi") or found.record.fields.get("pmid") or "no identifier"
     score = f", score {found.score:g}" if found.score is not None else ""
     note = f"{NOTE_START}{found.source} ({ident}{score}) on {when}."
-    serious = [name for name in candidate_.differences if name in SERIOUS_FIELDS]
-    minor = [name for name in candidate_.differences if name not in SERIOUS_FIELDS]
-    if serious:
-        note += " The citation as printed differs in: " + ", ".join(serious) + "."
-    if minor:
-        note += " Not printed in the citation: " + ", ".join(minor) + "."
+    if candidate_.differences:
+        note += " The citation as printed differs in: " + ", ".join(candidate_.differences) + "."
+    if candidate_.not_given:
+        note += " Not printed in the citation: " + ", ".join(candidate_.not_given) + "."
     return note

@@ -85,7 +85,8 @@ def test_accepting_the_curators_choice_records_the_discrepancies(sources):
     reference = cited_reference(SEIFERT_CITED)
     serve_search(sources, SEIFERT_CITED, "crossref-search-seifert2008.json")
     best = verification.reference_find_candidates(reference=reference)[0]
-    assert best.differences == ["author", "journal", "volume", "number", "pages"]
+    assert best.differences == ["author", "journal"]
+    assert best.not_given == ["volume", "number", "pages"]
     verification.reference_accept_candidate(reference=reference, candidate=best)
     reference.refresh_from_db()
     assert reference.verification == Verification.DISCREPANCY
