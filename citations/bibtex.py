@@ -40,6 +40,7 @@ from citations.records import BibRecord, Name
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 EMPTY_INPUT = "The file holds no BibTeX entries."
+NOTHING_TO_IMPORT = "The file holds no entries: nothing to import."
 BINARY_INPUT = "The file is not text (it holds binary data); expected a BibTeX .bib file."
 DECODED_AS_CP1252 = "The file is not valid UTF-8: it was read as Windows-1252 (check accents)."
 MISSING_KEY = "The entry has no citation key."
@@ -400,11 +401,29 @@ def unescape_verbatim(value: str) -> str:
     return value.replace("{", "").replace("}", "")
 
 
-def _text_value(name: str, value: str) -> str:
+def _normal_space(value: str) -> str:
     if "\n" in value or "  " in value or "\t" in value or "\r" in value:
         value = WHITESPACE.sub(" ", value)
-    value = value.strip(" ")  # Not str.strip(): a leading or trailing `~` is kept.
+    return value.strip(" ")  # Not str.strip(): a leading or trailing `~` is kept.
+
+
+def _text_value(name: str, value: str) -> str:
+    value = _normal_space(value)
     return unescape_verbatim(value) if name in VERBATIM_FIELDS else latex.decode(value)
+
+
+def _keeps_source(name: str, source: str, text: str) -> bool:
+    """Must the LaTeX as imported be kept beside the text to be written back the same?"""
+    if source != text:
+        return True
+    if name in TITLE_FIELDS:
+        return latex.encode(text, protect_case=True, unicode=True) != text
+    return bool(latex.NEEDS_ENCODING.search(text))
+
+
+def _names_source(value: str) -> str | None:
+    """An author or editor list's LaTeX, when names alone would not write it back."""
+    return _normal_space(value) if "{" in value or "\\" in value else None
 
 
 def entry_record(
@@ -414,14 +433,24 @@ def entry_record(
     values, errors = _entry_fields(entry, macros)
     record = BibRecord(entry_type=sys.intern(entry.entry_type.lower()), key=entry.key.strip())
     record.line = entry.start_line + offset + 1
+    sources = record.sources
     for name, value in values.items():
         try:
-            if name == "author":
-                record.authors = parse_names(value)
-            elif name == "editor":
-                record.editors = parse_names(value)
-            else:
+            if name in NAME_FIELDS:
+                names = parse_names(value)
+                if name == "author":
+                    record.authors = names
+                else:
+                    record.editors = names
+                if (source := _names_source(value)) is not None:
+                    sources[name] = source
+            elif name in VERBATIM_FIELDS:
                 record.fields[name] = _text_value(name, value)
+            else:
+                source = _normal_space(value)
+                text = record.fields[name] = latex.decode(source)
+                if _keeps_source(name, source, text):
+                    sources[name] = source
         except FieldValueError as exc:
             errors.append(str(exc))
     if not record.key:
@@ -527,6 +556,17 @@ def inherit(child: BibRecord, parent: BibRecord) -> None:
         child.fields.setdefault("booktitle", parent.fields["title"])
     child.authors = child.authors or list(parent.authors)
     child.editors = child.editors or list(parent.editors)
+    for name, source in parent.sources.items():
+        child.sources.setdefault(name, source)
+    if "title" in parent.sources and child.entry_type in {"inproceedings", "incollection"}:
+        child.sources.setdefault("booktitle", parent.sources["title"])
+
+
+def _only_comments(text: str) -> bool:
+    """Blank, `%` comment lines, or blocks that are no entries (@comment, @string, ...)."""
+    if "@" in text:
+        return True  # Blocks were read and none was an entry (or each was reported).
+    return all(not line.strip() or line.lstrip().startswith("%") for line in text.splitlines())
 
 
 class Reader:
@@ -567,7 +607,9 @@ class Reader:
             if parent is not None and parent is not child:
                 inherit(child, parent)
             yield child
-        if not found:
+        if not found and _only_comments(self.text):
+            self.notes.append(NOTHING_TO_IMPORT)  # An empty file: nothing to do, no error.
+        elif not found:
             yield ParseProblem(1, "", EMPTY_INPUT)
 
     def _entry(self, entry: SplitEntry, offset: int) -> list[BibRecord | ParseProblem]:
@@ -626,36 +668,37 @@ def _family_needs_braces(name: Name) -> bool:
     )
 
 
-def _name_part(text: str) -> str:
-    encoded = latex.encode(text)
+def _name_part(text: str, unicode: bool) -> str:
+    encoded = latex.encode(text, unicode=unicode)
     if "," in text or AND.search(f" {text} "):
         return "{" + encoded + "}"
     return encoded
 
 
 @functools.lru_cache(maxsize=100_000)
-def format_name(name: Name) -> str:
+def format_name(name: Name, unicode: bool = False) -> str:
     """A Name as BibTeX writes it: "von Last, Jr, First"; corporate names in braces."""
-    family = latex.encode(name.family)
+    family = latex.encode(name.family, unicode=unicode)
     if _family_needs_braces(name):
         family = "{" + family + "}"
-    family = f"{latex.encode(name.prefix)} {family}".strip()
+    family = f"{latex.encode(name.prefix, unicode=unicode)} {family}".strip()
     if not name.given and not name.suffix:
         return family
-    parts = [family] + ([_name_part(name.suffix)] if name.suffix else [])
-    return ", ".join(parts + [_name_part(name.given)])
+    parts = [family] + ([_name_part(name.suffix, unicode)] if name.suffix else [])
+    return ", ".join(parts + [_name_part(name.given, unicode)])
 
 
-def _field_value(name: str, value: str) -> str:
+def _field_value(name: str, value: str, unicode: bool = False) -> str:
     if name in TITLE_FIELDS:
-        return "{" + latex.encode(value, protect_case=True) + "}"
+        return "{" + latex.encode(value, protect_case=True, unicode=unicode) + "}"
     if name in VERBATIM_FIELDS:
         return "{" + value + "}"
     if name == "month" and value in MONTH_BY_NAME:
         return MONTH_BY_NAME[value]
-    if "$" in value:
-        return "{" + latex.encode(value) + "}"
-    return "{" + value.translate(latex.ENCODE_TABLE) + "}"  # No math: escaping is all.
+    if "$" in value or "\\" in value:
+        return "{" + latex.encode(value, unicode=unicode) + "}"
+    escaped = value.translate(latex.ENCODE_TABLE)  # No math nor commands: escaping is all.
+    return "{" + (escaped if unicode or escaped.isascii() else latex.to_ascii(escaped)) + "}"
 
 
 def _ordered_fields(fields: dict[str, str]) -> list[tuple[str, str]]:
@@ -666,23 +709,61 @@ def _ordered_fields(fields: dict[str, str]) -> list[tuple[str, str]]:
     return known + sorted(item for item in fields.items() if item[0] not in FIELD_RANK)
 
 
-def render_entry(record: BibRecord) -> str:
-    """One record as a BibTeX entry: authors, editors, then fields in a stable order."""
+# Where an exported field's LaTeX may have been imported under another name.
+SOURCE_ALIASES = {
+    "journal": ("journal", "journaltitle", "booktitle"),
+    "booktitle": ("booktitle", "journal", "journaltitle"),
+    "number": ("number", "issue"),
+}
+
+
+def _source(sources: dict[str, str], name: str, text: str) -> str | None:
+    """The field's LaTeX as imported, when the text is still what it says (not edited)."""
+    for alias in SOURCE_ALIASES.get(name, (name,)):
+        source = sources.get(alias)
+        if source is not None and latex.decode(source) == text:
+            return source
+    return None
+
+
+def _names_value(record: BibRecord, role: str, names: list[Name], unicode: bool) -> str:
+    source = record.sources.get(role)
+    if source is not None and source.count("{") == source.count("}"):
+        try:
+            if parse_names(source) == names:
+                return source if unicode else latex.to_ascii(source)
+        except FieldValueError:
+            pass
+    return " and ".join(format_name(name, unicode) for name in names)
+
+
+def render_entry(record: BibRecord, *, unicode: bool = False) -> str:
+    """One record as a BibTeX entry: authors, editors, then fields in a stable order.
+
+    A field imported from BibTeX and not edited since is written as it was imported (its
+    LaTeX, `record.sources`); any other is encoded from its text. Unless `unicode`, what
+    lies outside ASCII is written as LaTeX commands (pdfLaTeX-safe); with it, as UTF-8 (for
+    biber, XeLaTeX and LuaLaTeX).
+    """
     lines = [f"@{record.entry_type}{{{record.key},\n"]
     if record.authors:
-        lines.append(f"  author = {{{' and '.join(format_name(n) for n in record.authors)}}},\n")
+        lines.append(f"  author = {{{_names_value(record, 'author', record.authors, unicode)}}},\n")
     if record.editors:
-        lines.append(f"  editor = {{{' and '.join(format_name(n) for n in record.editors)}}},\n")
-    lines += [
-        f"  {name} = {_field_value(name, value)},\n"
-        for name, value in _ordered_fields(record.fields)
-        if value != ""
-    ]
+        lines.append(f"  editor = {{{_names_value(record, 'editor', record.editors, unicode)}}},\n")
+    sources = record.sources
+    for name, value in _ordered_fields(record.fields):
+        if value == "":
+            continue
+        source = _source(sources, name, value) if sources and name not in VERBATIM_FIELDS else None
+        if source is None:
+            lines.append(f"  {name} = {_field_value(name, value, unicode)},\n")
+        else:
+            lines.append(f"  {name} = {{{source if unicode else latex.to_ascii(source)}}},\n")
     lines.append("}\n")
     return "".join(lines)
 
 
-def render_entries(records: Iterable[BibRecord]) -> Iterator[str]:
+def render_entries(records: Iterable[BibRecord], *, unicode: bool = False) -> Iterator[str]:
     """Records -> BibTeX text, one entry per chunk (for streaming responses)."""
     for record in records:
-        yield render_entry(record) + "\n"
+        yield render_entry(record, unicode=unicode) + "\n"

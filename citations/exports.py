@@ -59,7 +59,9 @@ def row_record(row, authors: list[Name], editors: list[Name]) -> BibRecord:
     for name, value in Reference.bibtex_fields(row).items():
         if value is not None and value != "":
             fields[name] = str(value)
-    return BibRecord(row.entry_type, row.citekey, fields, authors, editors)
+    return BibRecord(
+        row.entry_type, row.citekey, fields, authors, editors, sources=row.latex_source or {}
+    )
 
 
 def record_stream(
@@ -76,8 +78,12 @@ def record_stream(
 
 
 def bibtex_stream(
-    queryset: QuerySet[Reference] | None = None, *, chunk_size: int = CHUNK_SIZE
+    queryset: QuerySet[Reference] | None = None,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    unicode: bool = False,
 ) -> Iterator[str]:
-    """BibTeX text of the references, entry by entry, ordered by citekey."""
+    """BibTeX text of the references, entry by entry, ordered by citekey (pdfLaTeX-safe
+    ASCII, or UTF-8 with `unicode`)."""
     for record in record_stream(queryset, chunk_size=chunk_size):
-        yield render_entry(record) + "\n"
+        yield render_entry(record, unicode=unicode) + "\n"
