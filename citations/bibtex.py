@@ -55,7 +55,10 @@ UNKNOWN_MACRO = "Field {name!r} uses {macro!r}, which no @string defines."
 BAD_FIELD_NAME = "Invalid field name {name!r}."
 BAD_STRING = "A malformed @string definition: {reason}"
 BAD_NAME = "Cannot read the name {name!r}: more than two commas."
-PREAMBLE_SKIPPED = "The @preamble at line {line} was not imported (it is LaTeX for documents)."
+PREAMBLE_KEPT = (
+    "The @preamble at line {line} is kept with the entries that use commands it may define."
+)
+PREAMBLE_SOURCE = "@preamble"  # The key of a file's @preamble in `BibRecord.sources`.
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 MONTH_NAMES = [
@@ -562,6 +565,23 @@ def inherit(child: BibRecord, parent: BibRecord) -> None:
         child.sources.setdefault("booktitle", parent.sources["title"])
 
 
+PREAMBLE = re.compile(r"@preamble\s*\{", re.IGNORECASE)
+
+
+def _preamble(text: str) -> str:
+    """The LaTeX of a file's @preamble blocks, joined: the commands its entries may use."""
+    parts = []
+    if "@preamble" in text.lower():
+        for match in PREAMBLE.finditer(text):
+            end = _braced_end(text, match.end() - 1)
+            if end > 0:
+                try:
+                    parts.append(read_value(text[match.end() : end - 1].strip(), "", {}))
+                except FieldValueError:
+                    continue
+    return "\n".join(part.strip() for part in parts if part.strip())
+
+
 def _only_comments(text: str) -> bool:
     """Blank, `%` comment lines, or blocks that are no entries (@comment, @string, ...)."""
     if "@" in text:
@@ -590,6 +610,7 @@ class Reader:
             yield ParseProblem(1, "", BINARY_INPUT)
             return
         parent_keys = {key.lower() for key in CROSSREF.findall(self.text)}
+        self.preamble = _preamble(self.text)
         parents: dict[str, BibRecord] = {}
         children: list[BibRecord] = []
         found = False
@@ -614,6 +635,8 @@ class Reader:
 
     def _entry(self, entry: SplitEntry, offset: int) -> list[BibRecord | ParseProblem]:
         record, errors = entry_record(entry, self.macros, offset)
+        if self.preamble and any(latex.unknown_commands(v) for v in record.sources.values()):
+            record.sources[PREAMBLE_SOURCE] = self.preamble
         folded = record.key.lower()
         if record.key and folded in self.first_line_of_key:
             first = self.first_line_of_key[folded]
@@ -638,7 +661,7 @@ class Reader:
         if isinstance(block, ParsingFailedBlock):
             return [ParseProblem(line, _block_key(block), _failed_block_problem(block))]
         if isinstance(block, Preamble):
-            self.notes.append(PREAMBLE_SKIPPED.format(line=line))
+            self.notes.append(PREAMBLE_KEPT.format(line=line))
         return []
 
 
@@ -764,6 +787,12 @@ def render_entry(record: BibRecord, *, unicode: bool = False) -> str:
 
 
 def render_entries(records: Iterable[BibRecord], *, unicode: bool = False) -> Iterator[str]:
-    """Records -> BibTeX text, one entry per chunk (for streaming responses)."""
+    """Records -> BibTeX text, one entry per chunk (for streaming responses); the @preamble
+    an imported entry came with (the commands it uses) is written once, before it."""
+    written: set[str] = set()
     for record in records:
+        preamble = record.sources.get(PREAMBLE_SOURCE) if record.sources else None
+        if preamble and preamble not in written:
+            written.add(preamble)
+            yield f"@preamble{{{{{preamble if unicode else latex.to_ascii(preamble)}}}}}\n\n"
         yield render_entry(record, unicode=unicode) + "\n"

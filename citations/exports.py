@@ -12,7 +12,7 @@ from itertools import islice
 
 from django.db.models import BigIntegerField, QuerySet
 
-from citations.bibtex import render_entry
+from citations.bibtex import render_entries
 from citations.importer import matching
 from citations.models import Contributor, Reference, Role
 from citations.records import BibRecord, Name
@@ -85,5 +85,4 @@ def bibtex_stream(
 ) -> Iterator[str]:
     """BibTeX text of the references, entry by entry, ordered by citekey (pdfLaTeX-safe
     ASCII, or UTF-8 with `unicode`)."""
-    for record in record_stream(queryset, chunk_size=chunk_size):
-        yield render_entry(record, unicode=unicode) + "\n"
+    yield from render_entries(record_stream(queryset, chunk_size=chunk_size), unicode=unicode)

@@ -514,3 +514,17 @@ def plain_text(text: str) -> str:
     if "-" not in text and "`" not in text and "'" not in text and "$" not in text:
         return text
     return PLAIN_REPLACEMENTS.sub(_plain, text)
+
+
+# --- commands a text uses ---------------------------------------------------------------
+
+KNOWN_COMMANDS = set(SYMBOLS) | FORMATTING | VERBATIM_ARGUMENT | set("uvHckrdb")
+COMMAND_NAME = re.compile(r"\\([A-Za-z]+)")
+
+
+def unknown_commands(latex: str) -> set[str]:
+    """Names of the commands in a LaTeX text that `decode` does not know (`TUB`, `noopsort`):
+    a document needs them defined, e.g. by the file's @preamble."""
+    if "\\" not in latex:
+        return set()
+    return {name for name in COMMAND_NAME.findall(latex) if name not in KNOWN_COMMANDS}

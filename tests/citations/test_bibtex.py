@@ -267,10 +267,17 @@ def test_parse_reads_biblatex_extended_names():
     assert record.authors == [Name("Family", "Given"), Name("Res", "Sam", "von")]
 
 
-def test_a_preamble_is_named_in_the_notes():
-    result = parse('@preamble{"\\newcommand{\\noop}[1]{}"}\n\n@article{a, title={T}}\n')
-    assert result.notes == [bibtex.PREAMBLE_SKIPPED.format(line=1)]
-    assert [r.key for r in result.records] == ["a"]
+def test_a_preamble_is_kept_with_the_entries_that_use_its_commands():
+    text = '@preamble{"\\newcommand{\\noop}[1]{}"}\n\n@article{a, title={T}}\n'
+    text += "@article{b, title={\\noop{x}B}}\n@article{c, title={C \\noop{y}}}\n"
+    result = parse(text)
+    assert result.notes == [bibtex.PREAMBLE_KEPT.format(line=1)]
+    assert [r.key for r in result.records] == ["a", "b", "c"]
+    assert bibtex.PREAMBLE_SOURCE not in result.records[0].sources
+    assert result.records[1].sources[bibtex.PREAMBLE_SOURCE] == "\\newcommand{\\noop}[1]{}"
+    written = "".join(bibtex.render_entries(result.records))
+    assert written.count("@preamble{{\\newcommand{\\noop}[1]{}}}") == 1
+    assert written.index("@preamble") < written.index("@article{b,")
 
 
 def test_and_others_is_written_back_unbraced_so_styles_read_et_al():
