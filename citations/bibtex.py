@@ -47,6 +47,9 @@ MISSING_KEY = "The entry has no citation key."
 BAD_KEY = "The citation key {key!r} contains spaces or commas."
 DUPLICATE_KEY = "The key {key!r} is used again; it was first used at line {first}."
 REPEATED_FIELD = "A field is given more than once in the entry: {names}."
+REPEATED_FIELD_KEPT = (
+    "line {line} [{key}]: a field is given more than once ({names}); the first value is kept."
+)
 SYNTAX_ERROR = "The entry cannot be read: {reason}"
 MISSING_COMMA = "Field {name!r}: unexpected text after its value (a missing comma?)."
 UNCLOSED_VALUE = "Field {name!r}: its value is not closed (unbalanced braces or quotes)."
@@ -329,6 +332,7 @@ def parse_name(raw: str) -> Name:
 
 def parse_names(raw: str) -> list[Name]:
     """An author or editor list; names repeat across a file, so each is parsed once."""
+    raw = _normal_space(raw)  # A name broken over lines is one name ("{La\n Bruna}").
     parts = AND.split(raw) if "{" not in raw else _split_top(raw, AND)
     return [parse_name(part.strip()) for part in parts if part.strip()]
 
@@ -497,7 +501,8 @@ _TEXT = r"(?:[^{}\\@]++|\\+[^\\@])"
 _BRACED = r"\{" + _TEXT + r"*\}"
 for _depth in range(2):
     _BRACED = r"\{(?:" + _TEXT + "|" + _BRACED + r")*\}"
-_VALUE = _BRACED + r'|"(?:[^"{}\\@]++|\\+[^\\@{}])*"|\d+|[A-Za-z_][\w\-:.+]*'
+# A quoted value may hold brace groups, which may hold quotes: "{Ein Handbuch f{"u}r ...}".
+_VALUE = _BRACED + r'|"(?:[^"{}\\@]++|\\+[^\\@{}]|' + _BRACED + r')*"|\d+|[A-Za-z_][\w\-:.+]*'
 _VALUE = r"(?:" + _VALUE + r")(?:\s*\#\s*(?:" + _VALUE + r"))*"  # `#` joins parts.
 _FIELD = r"\s*[A-Za-z][\w\-:.+]*\s*=\s*(?:" + _VALUE + r")\s*"
 FAST_ENTRY = re.compile(
@@ -650,6 +655,23 @@ class Reader:
     def _block(self, block, offset: int) -> list[BibRecord | ParseProblem]:
         if isinstance(block, DuplicateBlockKeyBlock):
             block = block.ignore_error_block  # Reported by our own key check, with lines.
+        if isinstance(block, DuplicateFieldKeyBlock) and isinstance(
+            block.ignore_error_block, Entry
+        ):
+            # BibTeX keeps a repeated field's first value and warns: so do we.
+            entry = SplitEntry.of(block.ignore_error_block)
+            seen: set[str] = set()
+            fields = []
+            for name, value in entry.fields:
+                if name.strip().lower() not in seen:
+                    seen.add(name.strip().lower())
+                    fields.append((name, value))
+            line = entry.start_line + offset + 1
+            names = ", ".join(sorted(block.duplicate_keys))
+            self.notes.append(REPEATED_FIELD_KEPT.format(line=line, key=entry.key, names=names))
+            return self._entry(
+                SplitEntry(entry.entry_type, entry.key, entry.start_line, fields), offset
+            )
         if isinstance(block, SplitEntry):
             return self._entry(block, offset)
         line = (block.start_line or 0) + offset + 1

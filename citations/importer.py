@@ -246,7 +246,7 @@ def record_values(record: BibRecord) -> tuple[dict, list[str], list[str]]:
     _year(fields, values, taken, warnings)
     _identifiers(fields, values, taken, warnings)
     if not values.get("title") and record.entry_type not in UNTITLED_TYPES:
-        errors.append(NO_TITLE)
+        warnings.append(NO_TITLE)  # BibTeX allows it (xampl.bib's misc-minimal): kept.
     values.setdefault("title", "")
     _check_lengths(values, errors)
     _check_names(record, errors)
@@ -371,24 +371,20 @@ def _mark_duplicate(item: PlanItem, pk: int | None, citekey: str, reason: str) -
     )
 
 
-def _digest(key: tuple | None) -> bytes | None:
-    """A 128-bit digest of a work key: a fraction of the key's memory, collisions negligible."""
-    return None if key is None else hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
-
-
 class _InFile:
     """Entries seen so far in the file, for duplicates within one file."""
 
     def __init__(self):
-        self.seen: dict[str, dict] = {"doi": {}, "pmid": {}, "work": {}}
+        self.seen: dict[str, dict] = {"doi": {}, "pmid": {}}
 
     def match(self, item: PlanItem) -> tuple[PlanItem, str] | None:
         values = item.values
+        # Within one file only identifiers decide: entries its author gave two keys are two
+        # entries (biblatex's `related` ones share title, year and author with their target).
         probes = [("doi", values.get("doi"), SAME_DOI), ("pmid", values.get("pmid"), SAME_PMID)]
-        probes.append(("work", _digest(work_key(values, item.authors)), SAME_WORK))
         for kind, value, reason in probes:
             other = self.seen[kind].get(value) if value else None
-            if other and (kind != "work" or same_details(values, other.values)):
+            if other:
                 return other, reason
         for kind, value, _reason in probes:
             if value:

@@ -102,10 +102,7 @@ def test_parse_reads_bom_and_reports_cp1252_decoding():
             "@article{a,\n  title = {A}\n  year = {2000},\n}",
             [(1, "Field 'title': unexpected text after its value (a missing comma?).")],
         ),
-        (
-            "@article{a,\n  title = {A},\n  title = {B},\n}",
-            [(1, "A field is given more than once in the entry: title.")],
-        ),
+        ("@article{a,\n  title = {A},\n  title = {B},\n}", []),  # BibTeX keeps the first
         ("@article{,\n  title = {A},\n}", [(1, bibtex.MISSING_KEY)]),
         (
             "@article{a, title={A}}\n\n@article{a, title={B}}",
@@ -284,3 +281,14 @@ def test_and_others_is_written_back_unbraced_so_styles_read_et_al():
     record = parse("@article{doe2015, author = {Doe, Jane and others}, title = {T}}").records[0]
     assert record.authors == [Name("Doe", "Jane"), Name("others")]
     assert "  author = {Doe, Jane and others},\n" in render_entry(record)
+
+
+def test_a_repeated_field_keeps_its_first_value_with_a_note():
+    result = parse("@article{a,\n  title = {A},\n  title = {B},\n}")
+    assert result.records[0].fields["title"] == "A"
+    assert result.notes == [bibtex.REPEATED_FIELD_KEPT.format(line=1, key="a", names="title")]
+
+
+def test_a_quoted_value_may_hold_braces_holding_quotes():
+    record = only_record('@book{t, title = "{Ein Handbuch f{\\"u}r zeitgem{"a}{\\ss} Leute}"}')
+    assert record.fields["title"] == 'Ein Handbuch für zeitgem"aß Leute'

@@ -64,7 +64,6 @@ def test_import_bibtex_dry_run_writes_nothing():
         "bad_string.bib",
         "binary.bin",
         "missing_comma.bib",
-        "repeated_field.bib",
     ],
 )
 def test_import_bibtex_fails_on_malformed_files_naming_the_line_and_writes_nothing(name):

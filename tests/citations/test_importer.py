@@ -68,12 +68,12 @@ def test_import_rejects_malformed_entry_and_writes_nothing():
 
 
 def test_import_with_skip_invalid_writes_the_valid_entries():
-    text = ARTICLE + "@article{bad, year = {2001}}\n"
+    text = ARTICLE + "@article{bad, title = {Bad}, year = {2001\n"
     outcome = reference_import_bibtex(data=text, skip_invalid=True)
     assert outcome.result.created == 1
     assert not outcome.ok
     item = outcome.plan.with_status(INVALID)[0]
-    assert item.messages == (importer.NO_TITLE,)
+    assert item.messages == ("The entry cannot be read: Unexpectedly reached end of file.",)
     assert Reference.objects.get().citekey == "prior1990"
 
 
