@@ -808,13 +808,45 @@ def render_entry(record: BibRecord, *, unicode: bool = False) -> str:
     return "".join(lines)
 
 
+# biblatex's text commands that BibTeX data sets use (biblatex-examples.bib): with biblatex
+# they are defined; for BibTeX styles a @preamble provides plain fallbacks (`\providecommand`
+# leaves biblatex's own definitions alone).
+BIBLATEX_FALLBACKS = {
+    "mkbibquote": r"\providecommand{\mkbibquote}[1]{``#1''}",
+    "enquote": r"\providecommand{\enquote}[1]{``#1''}",
+    "mkbibemph": r"\providecommand{\mkbibemph}[1]{\emph{#1}}",
+    "mkbibitalic": r"\providecommand{\mkbibitalic}[1]{\textit{#1}}",
+    "mkbibbold": r"\providecommand{\mkbibbold}[1]{\textbf{#1}}",
+    "mkbibparens": r"\providecommand{\mkbibparens}[1]{(#1)}",
+    "mkbibbrackets": r"\providecommand{\mkbibbrackets}[1]{[#1]}",
+    "mkbibacro": r"\providecommand{\mkbibacro}[1]{\textsc{#1}}",
+    "mkbibsuperscript": r"\providecommand{\mkbibsuperscript}[1]{\textsuperscript{#1}}",
+    "hyphen": r"\providecommand{\hyphen}{-}",
+    "autocap": r"\providecommand{\autocap}[1]{#1}",
+    "noopsort": r"\providecommand{\noopsort}[1]{}",
+}
+
+
+def _fallbacks(record: BibRecord) -> list[str]:
+    """The fallback definitions for biblatex commands the record's LaTeX uses."""
+    used: set[str] = set()
+    for values in (record.sources, record.fields):
+        for name, value in values.items():
+            if "\\" in value and name != PREAMBLE_SOURCE and name not in VERBATIM_FIELDS:
+                used |= latex.unknown_commands(value)
+    return [BIBLATEX_FALLBACKS[name] for name in sorted(used & BIBLATEX_FALLBACKS.keys())]
+
+
 def render_entries(records: Iterable[BibRecord], *, unicode: bool = False) -> Iterator[str]:
     """Records -> BibTeX text, one entry per chunk (for streaming responses); the @preamble
     an imported entry came with (the commands it uses) is written once, before it."""
     written: set[str] = set()
     for record in records:
-        preamble = record.sources.get(PREAMBLE_SOURCE) if record.sources else None
-        if preamble and preamble not in written:
-            written.add(preamble)
-            yield f"@preamble{{{{{preamble if unicode else latex.to_ascii(preamble)}}}}}\n\n"
+        if record.sources or any("\\" in value for value in record.fields.values()):
+            preambles = [record.sources.get(PREAMBLE_SOURCE, "")] + _fallbacks(record)
+            for preamble in preambles:
+                if preamble and preamble not in written:
+                    written.add(preamble)
+                    text = preamble if unicode else latex.to_ascii(preamble)
+                    yield f"@preamble{{{{{text}}}}}\n\n"
         yield render_entry(record, unicode=unicode) + "\n"

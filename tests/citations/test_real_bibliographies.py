@@ -93,7 +93,6 @@ def tex_available(*programs: str) -> None:
 
 
 PLAIN = r"""\documentclass{article}
-\usepackage[T1]{fontenc}
 \begin{document}
 \nocite{*}
 \bibliographystyle{plain}
@@ -101,8 +100,7 @@ PLAIN = r"""\documentclass{article}
 \end{document}
 """
 BIBLATEX = r"""\documentclass{article}
-\usepackage[T1]{fontenc}
-\usepackage[backend=biber]{biblatex}
+\usepackage[backend=biber,texencoding=ascii]{biblatex}
 \addbibresource{export.bib}
 \begin{document}
 \nocite{*}
