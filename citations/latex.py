@@ -252,9 +252,19 @@ def needs_protection(word: str) -> bool:
     return word[0].isupper() and any(ch.isdigit() for ch in word)
 
 
+# A whole word holding a capital (greedy on both sides, so it matches from the word's start or
+# not at all): the only words `needs_protection` must look at.
+CAPITALISED_WORD = re.compile(r"[^\W_]*[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я][^\W_]*")
+
+
+def _brace(match: re.Match) -> str:
+    word = match[0]
+    return "{" + word + "}" if needs_protection(word) else word
+
+
 def _protect(escaped: str) -> str:
     """Brace the words of an escaped text that need it (escapes add no letters here)."""
-    return WORD.sub(lambda m: "{" + m[0] + "}" if needs_protection(m[0]) else m[0], escaped)
+    return CAPITALISED_WORD.sub(_brace, escaped)
 
 
 def _encode_text(text: str, protect_case: bool) -> str:
