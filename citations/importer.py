@@ -6,7 +6,8 @@ will get), **duplicate** (of which stored reference, and why) or **invalid** (wh
 at which line). Two entries are the same work when they share a DOI or a PMID, or the same
 normalised title, year and first author and the same container, volume, issue and pages;
 never on the title alone (a journal's recurring "Editorial" columns, the cover pages of
-its issues, are different records). Unusual identifiers are kept verbatim with a warning.
+its issues, are different records). Within one file only a shared DOI or PMID makes a
+duplicate: two keys are two entries. Unusual identifiers are kept verbatim with a warning.
 
 `apply(plan, ...)` writes a plan in one transaction: people with `bulk_create`, references
 and contributors with PostgreSQL's COPY (the bulk write that meets the import benchmark;

@@ -479,10 +479,17 @@ def _ascii_match(match: re.Match) -> str:
 def to_ascii(latex: str) -> str:
     """LaTeX with characters outside ASCII -> the same LaTeX with commands for them
     (`Müller` -> `M{\\"u}ller`, a thin space -> `\\,`, `a` + combining macron -> `{\\=a}`):
-    what pdfLaTeX's default input and font encodings typeset. Unknown characters stay."""
+    what pdfLaTeX's default input and font encodings typeset. Unknown characters and
+    inline math stay."""
     if latex.isascii():
         return latex
-    return NON_ASCII.sub(_ascii_match, latex)
+    if "$" not in latex:
+        return NON_ASCII.sub(_ascii_match, latex)
+    # Inline math is left alone: text commands mean nothing there.
+    return "".join(
+        segment if is_math else NON_ASCII.sub(_ascii_match, segment)
+        for is_math, segment in _split_math(latex)
+    )
 
 
 # --- plain text for CSL-JSON and RIS ----------------------------------------------------
