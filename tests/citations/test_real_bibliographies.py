@@ -82,7 +82,13 @@ def test_every_entry_survives_import_and_export(third_party, name):
 
 def run(command: list[str], cwd) -> subprocess.CompletedProcess:
     return subprocess.run(
-        command, cwd=cwd, capture_output=True, text=True, timeout=600, check=False
+        command,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        errors="replace",  # TeX logs hold bytes of the input encoding
+        timeout=600,
+        check=False,
     )
 
 
@@ -92,14 +98,16 @@ def tex_available(*programs: str) -> None:
         pytest.skip(f"TeX is not installed ({', '.join(missing)}): run scripts/ensure-tex.")
 
 
+# T1: polish names need the ogonek (\k), which OT1 has no form of.
 PLAIN = r"""\documentclass{article}
+\usepackage[T1]{fontenc}
 \begin{document}
 \nocite{*}
 \bibliographystyle{plain}
 \bibliography{export}
 \end{document}
 """
-# T1 for biblatex (\k, the ogonek, has no OT1 form); texencoding=ascii: biber writes
+# T1 as above; texencoding=ascii: biber writes
 # the .bbl in LaTeX macros pdfLaTeX typesets (it decodes `{\=P}` to a combining macron).
 BIBLATEX = r"""\documentclass{article}
 \usepackage[T1]{fontenc}
