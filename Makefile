@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test test-only lint format migrations-check bench browser clean
+.PHONY: install run test test-only lint format migrations-check bench bench-scale browser clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -18,6 +18,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# Debug is off unless turned on: `make run` is the one place that turns it on.
+run: export DJANGO_DEBUG ?= 1
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loaddata seed
@@ -53,6 +55,11 @@ test-only: install
 bench: install
 	scripts/ensure-postgres
 	for script in bench/*.py; do DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python $$script || exit 1; done
+
+# Issue 15's table at 10k, 100k and 1M references (builds el_scale_* databases once; slow).
+bench-scale: install
+	scripts/ensure-postgres
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/scale.py 10000 100000 1000000
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

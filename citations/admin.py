@@ -11,9 +11,9 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from simple_history.admin import SimpleHistoryAdmin
 
 from citations import importer
+from citations.admin_history import HistoryAdmin
 from citations.exports import bibtex_stream
 from citations.models import Contributor, Person, Reference, Verification
 from citations.services import reference_import_bibtex, reference_import_plan
@@ -73,7 +73,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(SimpleHistoryAdmin):
+class ReferenceAdmin(HistoryAdmin):
     list_display = [
         "citekey",
         "short_title",
@@ -81,9 +81,10 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         "year",
         "doi",
         "verification",
+        "retraction",
         "evidence_count",
     ]
-    list_filter = ["verification", "entry_type", "year"]
+    list_filter = ["verification", "retraction", "entry_type", "year"]
     search_fields = [
         "citekey",
         "title",
@@ -95,6 +96,15 @@ class ReferenceAdmin(SimpleHistoryAdmin):
     ]
     ordering = ["citekey"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_search_results(self, request, queryset, search_term):
+        """The admin's word search, plus references close to the term (typos allowed)."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return found, may_have_duplicates
+        close = queryset.filter(pk__in=queryset.similar_to(search_term).values("pk"))
+        return found | close, may_have_duplicates
+
     inlines = [ContributorInline]
     actions = ["mark_verified", "export_bibtex"]
     change_list_template = "admin/citations/reference/change_list.html"
@@ -119,6 +129,7 @@ class ReferenceAdmin(SimpleHistoryAdmin):
         ),
         ("Identifiers", {"fields": ["doi", "pmid", "pmcid", "isbn", "url"]}),
         ("Verification", {"fields": ["verification", "as_cited", "verification_note"]}),
+        ("Retraction", {"fields": ["retraction", "retraction_notice", "retraction_date"]}),
         (
             "More",
             {

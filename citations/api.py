@@ -30,7 +30,7 @@ from rest_framework.utils.mediatypes import _MediaType, media_type_matches
 
 from citations.exports import record_stream
 from citations.identifiers import InvalidIdentifier, normalize_doi
-from citations.models import YEAR_MAX, YEAR_MIN, Reference, Verification
+from citations.models import YEAR_MAX, YEAR_MIN, Reference, Retraction, Verification
 from citations.parsers import BibTeXParser, ImportTooLarge, PlainTextParser
 from citations.renderers import EXPORT_RENDERERS, CSLJSONRenderer, ExportRenderer
 from citations.serializers import (
@@ -186,7 +186,12 @@ class YearFilter(django_filters.NumberFilter):
 
 class ReferenceFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Full-text search")
+    similar = django_filters.CharFilter(
+        method="filter_similar",
+        label="Typo-tolerant look-up by citekey, title or author family name, closest first",
+    )
     verification = django_filters.ChoiceFilter(choices=Verification.choices)
+    retraction = django_filters.ChoiceFilter(choices=Retraction.choices)
     doi = django_filters.CharFilter(method="filter_doi", label="DOI, in any usual spelling")
     year_min = YearFilter("gte", label="Published in or after this year")
     year_max = YearFilter("lte", label="Published in or before this year")
@@ -198,7 +203,9 @@ class ReferenceFilter(django_filters.FilterSet):
         model = Reference
         fields = [
             "search",
+            "similar",
             "verification",
+            "retraction",
             "doi",
             "year_min",
             "year_max",
@@ -209,6 +216,9 @@ class ReferenceFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_similar(self, queryset, name, value):
+        return queryset.similar_to(value)
 
     def filter_claim(self, queryset, name, value):
         return self.cited_by(queryset, slug=value)
@@ -241,6 +251,7 @@ class ReferenceViewSet(ExportMixin, viewsets.ModelViewSet):
     lookup_field = "citekey"
     lookup_value_regex = LOOKUP_REGEX
     ordering_fields = ["citekey", "year", "title", "updated"]
+    cursor_ordering = "citekey"  # ?cursor= walks the list by this unique key
 
     def get_queryset(self):
         references = Reference.objects.all()

@@ -1,7 +1,10 @@
 """Curation of claims: evidence inline with reference autocomplete, topics, relations.
 
 Saving a claim regrades it once its evidence inlines are saved. Status changes only through
-the workflow actions, which call claims.services and report each refused claim.
+the workflow actions, which call claims.services and report each refused claim. Each action
+needs its own permission (Claim.Meta.permissions: publish_claim, retract_claim), so staff who
+may only view claims are not offered them, and a forged POST of one runs nothing. The
+claim's history is read-only: a revert would skip the workflow and the grading.
 """
 
 from functools import partial
@@ -12,8 +15,8 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
+from citations.admin_history import HistoryAdmin
 from claims.models import Claim, ClaimRelation, Topic
 from claims.services import (
     claim_publish,
@@ -21,6 +24,7 @@ from claims.services import (
     claim_return_to_draft,
     claim_submit_for_review,
 )
+from evidence.admin import EVIDENCE_FIELDSETS
 from evidence.history import claim_grade_history
 from evidence.models import Evidence
 from evidence.services import claim_regrade
@@ -31,35 +35,15 @@ NO_GRADE_HISTORY = "No grade yet."
 class EvidenceInline(admin.StackedInline):
     model = Evidence
     extra = 0
-    autocomplete_fields = ["reference"]
+    autocomplete_fields = ["reference", "covers"]
     show_change_link = True
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    ("reference", "outcome"),
-                    ("stance", "design"),
-                    ("population", "population_detail", "sample_size"),
-                ]
-            },
-        ),
-        (
-            "Effect",
-            {
-                "fields": [
-                    ("effect_measure", "effect_value", "ci_low", "ci_high"),
-                    "effect_unit",
-                    ("risk_of_bias", "large_effect"),
-                ]
-            },
-        ),
-        ("Quote", {"fields": ["quote", "locator", "notes"]}),
-    ]
+    fieldsets = EVIDENCE_FIELDSETS
 
     def get_queryset(self, request):
-        # Each row's title (`Evidence.__str__`) names its reference and claim.
-        return super().get_queryset(request).select_related("claim", "reference")
+        # Each row's title (`Evidence.__str__`) names its reference and claim; the studies it
+        # covers fill the row's `covers` field.
+        queryset = super().get_queryset(request).select_related("claim", "reference")
+        return queryset.prefetch_related("covers")
 
 
 class RelationInline(admin.TabularInline):
@@ -87,7 +71,7 @@ class RetractForm(forms.Form):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(HistoryAdmin):
     list_display = [
         "statement",
         "status",
@@ -98,13 +82,22 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "contradicting",
         "curator",
     ]
-    list_filter = ["status", "population", "grade_level", "grade_direction", "topics"]
+    list_filter = [
+        "status",
+        "population",
+        "question",
+        "grade_level",
+        "grade_direction",
+        "grade_rubric",
+        "topics",
+    ]
     list_select_related = ["curator"]
     search_fields = ["statement", "summary", "slug"]
     prepopulated_fields = {"slug": ["statement"]}
     autocomplete_fields = ["topics"]
     inlines = [EvidenceInline, RelationInline]
     actions = ["submit_for_review", "publish", "return_to_draft", "retract"]
+    history_revert = False
     readonly_fields = [
         "status",
         "retraction_reason",
@@ -119,7 +112,8 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "updated",
     ]
     fieldsets = [
-        (None, {"fields": ["statement", "slug", "summary", "source_text", "topics", "population"]}),
+        (None, {"fields": ["statement", "slug", "summary", "source_text", "topics"]}),
+        ("What the claim asks", {"fields": [("population", "question"), ("cell_species", "mid")]}),
         (
             "Workflow",
             {"fields": ["status", "retraction_reason", "curator", "reviewed_at", "published_at"]},
@@ -144,6 +138,21 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_stance_counts()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_override_permission(request):
+            fields += ["grade_override", "override_rationale"]
+        return fields
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("claims.publish_claim")
+
+    def has_retract_permission(self, request):
+        return request.user.has_perm("claims.retract_claim")
+
+    def has_override_permission(self, request):
+        return request.user.has_perm("claims.override_grade")
 
     @admin.display(description="For", ordering="supporting_count")
     def supporting(self, obj):
@@ -173,19 +182,21 @@ class ClaimAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
         claim_regrade(claim=form.instance, actor=request.user)
 
-    @admin.action(description="Submit selected claims for review")
+    @admin.action(description="Submit selected claims for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
         self._transition(request, queryset, claim_submit_for_review, "Submitted for review")
 
-    @admin.action(description="Publish selected claims")
+    @admin.action(description="Publish selected claims", permissions=["publish"])
     def publish(self, request, queryset):
         self._transition(request, queryset, claim_publish, "Published")
 
-    @admin.action(description="Return selected claims to draft")
+    @admin.action(description="Return selected claims to draft", permissions=["publish"])
     def return_to_draft(self, request, queryset):
         self._transition(request, queryset, claim_return_to_draft, "Returned to draft")
 
-    @admin.action(description="Retract selected claims (asks for a reason)")
+    @admin.action(
+        description="Retract selected claims (asks for a reason)", permissions=["retract"]
+    )
     def retract(self, request, queryset):
         form = RetractForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():

@@ -1,6 +1,8 @@
 """Claims and topics on the API; both export the references they cite.
 
 Anonymous readers see public claims (published and retracted); curators see every claim.
+Each workflow action needs its own permission (config.permissions.needs), whatever the
+model permissions a POST would otherwise ask for.
 """
 
 import django_filters
@@ -13,7 +15,7 @@ from rest_framework.response import Response
 
 from citations.api import LOOKUP_REGEX, ExportMixin, export_schema
 from citations.models import Reference
-from claims.models import Claim, Direction, GradeLevel, Population, Status, Topic
+from claims.models import Claim, Direction, GradeLevel, Population, Question, Status, Topic
 from claims.serializers import (
     ClaimListSerializer,
     ClaimSerializer,
@@ -29,7 +31,9 @@ from claims.services import (
     claim_return_to_draft,
     claim_submit_for_review,
 )
+from config.permissions import needs
 from evidence.models import Design, Stance
+from evidence.services import claim_regrade
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -37,6 +41,7 @@ class ClaimFilter(django_filters.FilterSet):
     topic = django_filters.CharFilter(field_name="topics__slug")
     status = django_filters.ChoiceFilter(choices=Status.choices)
     population = django_filters.ChoiceFilter(choices=Population.choices)
+    question = django_filters.ChoiceFilter(choices=Question.choices)
     grade_level = django_filters.ChoiceFilter(choices=GradeLevel.choices)
     grade_direction = django_filters.ChoiceFilter(choices=Direction.choices)
     stance = django_filters.ChoiceFilter(
@@ -53,6 +58,7 @@ class ClaimFilter(django_filters.FilterSet):
             "topic",
             "status",
             "population",
+            "question",
             "grade_level",
             "grade_direction",
             "stance",
@@ -86,6 +92,7 @@ class ClaimViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
     lookup_value_regex = LOOKUP_REGEX
     filterset_class = ClaimFilter
     ordering_fields = ["statement", "updated", "grade_level", "published_at"]
+    cursor_ordering = "slug"  # ?cursor= walks the list by this unique key
     list_export_stem = "claims"
 
     def get_queryset(self):
@@ -103,32 +110,47 @@ class ClaimViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
         with transaction.atomic():
             serializer.save(curator=self.request.user)
 
+    def perform_update(self, serializer):
+        # The population, question, cell species and mid feed the grade: regrade with them.
+        with transaction.atomic():
+            claim_regrade(claim=serializer.save(), actor=self.request.user)
+
     @extend_schema(request=None, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[needs("claims.change_claim")])
     def submit(self, request, slug=None):
         """Draft to in review."""
         return self.transition(claim_submit_for_review)
 
     @extend_schema(request=None, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[needs("claims.publish_claim")])
     def publish(self, request, slug=None):
         """In review to published: needs evidence and a computed grade."""
         return self.transition(claim_publish)
 
     @extend_schema(request=None, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], url_path="return-to-draft")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="return-to-draft",
+        permission_classes=[needs("claims.publish_claim")],
+    )
     def return_to_draft(self, request, slug=None):
         """In review back to draft."""
         return self.transition(claim_return_to_draft)
 
     @extend_schema(request=RetractSerializer, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[needs("claims.retract_claim")])
     def retract(self, request, slug=None):
         """Published to retracted, with the reason readers will see."""
         return self.transition(claim_retract, RetractSerializer)
 
     @extend_schema(request=OverrideGradeSerializer, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], url_path="override-grade")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="override-grade",
+        permission_classes=[needs("claims.override_grade")],
+    )
     def override_grade(self, request, slug=None):
         """Set (or, with an empty level, clear) the curator's level beside the computed one."""
         return self.transition(claim_override_grade, OverrideGradeSerializer)
@@ -166,19 +188,22 @@ class TopicFilter(django_filters.FilterSet):
     retrieve=export_schema(TopicDetailSerializer, "The references of its public claims"),
 )
 class TopicViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
-    """Topics; the detail lists the claims the reader may see."""
+    """Topics; the detail lists the claims the reader may see. Anonymous readers see the
+    public topics only (`Topic.objects.public()`): a topic is public through its claims."""
 
     lookup_field = "slug"
     lookup_value_regex = LOOKUP_REGEX
     filterset_class = TopicFilter
     ordering_fields = ["name", "slug"]
+    cursor_ordering = "slug"  # ?cursor= walks the list by this unique key
     list_export_stem = "topics"
 
     def get_queryset(self):
+        topics = Topic.objects.visible_to(self.request.user)
         if self.action != "retrieve" or self.is_export():
-            return Topic.objects.all()
+            return topics
         claims = Claim.objects.visible_to(self.request.user).prefetch_related("topics")
-        return Topic.objects.prefetch_related(
+        return topics.prefetch_related(
             Prefetch("claims", queryset=claims, to_attr="visible_claims")
         )
 

@@ -2,7 +2,9 @@
 
 Curators add, change and view every record of the three apps. They delete evidence,
 contributors and relations, but never claims or references: a claim is retracted, not
-deleted, and a reference with evidence is protected.
+deleted, and a reference with evidence is protected. They also hold the claim workflow's
+own permissions (publish or return to draft, retract, override the grade): a staff user
+without them may read a claim but not change what readers see.
 """
 
 CURATORS_GROUP = "Curators"
@@ -13,6 +15,11 @@ CURATED_MODELS = {
     "evidence": ["evidence"],
 }
 DELETABLE = {"contributor", "claimrelation", "evidence", "person", "topic"}
+WORKFLOW_PERMISSIONS = [
+    ("claims", "publish_claim"),
+    ("claims", "retract_claim"),
+    ("claims", "override_grade"),
+]
 
 
 def curator_codenames() -> list[tuple[str, str]]:
@@ -24,16 +31,19 @@ def curator_codenames() -> list[tuple[str, str]]:
             pairs += [(app_label, f"{action}_{model}") for action in actions]
             if model in {"reference", "claim", "evidence"}:
                 pairs.append((app_label, f"view_historical{model}"))
-    return pairs
+    return pairs + WORKFLOW_PERMISSIONS
 
 
 def sync_curators_group(group_model, permission_model) -> None:
+    """Grant every curator permission that exists so far (a later migration adds a model's,
+    and calls this again)."""
     group, _ = group_model.objects.get_or_create(name=CURATORS_GROUP)
     for app_label, codename in curator_codenames():
-        permission = permission_model.objects.get(
+        permission = permission_model.objects.filter(
             content_type__app_label=app_label, codename=codename
-        )
-        group.permissions.add(permission)
+        ).first()
+        if permission is not None:
+            group.permissions.add(permission)
 
 
 def sees_unpublished(user) -> bool:

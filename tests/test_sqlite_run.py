@@ -20,6 +20,7 @@ def test_seed_and_search_on_sqlite():
         SCRIPT,
         DATABASE_URL="sqlite:///:memory:",
         DJANGO_SETTINGS_MODULE="config.settings.base",
+        DJANGO_DEBUG="1",  # as `make run`
     )
     assert result.returncode == 0, result.stderr
     slugs, counts = result.stdout.strip().splitlines()[-2:]
