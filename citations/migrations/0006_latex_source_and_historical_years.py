@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('citations', '0002_reference_title_md5_index'),
+        ('citations', '0005_trigram_indexes'),
     ]
 
     operations = [
