@@ -424,7 +424,14 @@ def _keeps_source(name: str, source: str, text: str) -> bool:
     if source != text:
         return True
     if name in TITLE_FIELDS:
-        return "\\" in text or latex.encode(text, protect_case=True, unicode=True) != text
+        if "\\" in text:
+            return True
+        first = latex.WORD.match(text)
+        if not latex.HAS_CAPITAL.search(text, 1) and not (
+            first and latex.needs_protection(first[0])
+        ):
+            return bool(latex.NEEDS_ENCODING.search(text))  # No word to brace: the usual title.
+        return latex.encode(text, protect_case=True, unicode=True) != text
     return bool(latex.NEEDS_ENCODING.search(text))
 
 
