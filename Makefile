@@ -48,6 +48,7 @@ browser:
 test: install
 	scripts/ensure-postgres
 	-scripts/ensure-chromium
+	-scripts/ensure-tex
 	$(MAKE) lint migrations-check
 	$(BIN)/pytest --create-db
 

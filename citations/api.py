@@ -21,9 +21,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils.mediatypes import _MediaType, media_type_matches
 
 from citations.exports import record_stream
 from citations.identifiers import InvalidIdentifier, normalize_doi
@@ -80,15 +83,65 @@ def export_filename(stem: str, renderer: ExportRenderer) -> str:
     return f"{re.sub(r'[^A-Za-z0-9._-]+', '_', stem)}.{renderer.extension}"
 
 
-def export_response(request, references, stem: str):
+UTF8_NAMES = {"utf-8", "utf8"}
+
+
+def export_options(request, *, single: bool = False) -> dict:
+    """Options of an export: `charset=utf-8` (BibTeX in UTF-8 for biber and XeLaTeX rather
+    than pdfLaTeX-safe ASCII), and `single` (one reference: CSL-JSON is one object, as
+    doi.org answers)."""
+    charset = request.query_params.get("charset", "")
+    if not charset:
+        accepted = getattr(request, "accepted_media_type", "") or ""
+        charset = _MediaType(accepted).params.get("charset", "")
+    return {"unicode": charset.strip().lower() in UTF8_NAMES, "single": single}
+
+
+def export_response(request, references, stem: str, *, single: bool = False):
     """Stream `references` in the negotiated export format as an attachment."""
     renderer = request.accepted_renderer
+    options = export_options(request, single=single)
     response = StreamingHttpResponse(
-        renderer.stream(record_stream(references)),
+        renderer.stream(record_stream(references), **options),
         content_type=f"{renderer.media_type}; charset={renderer.charset}",
     )
     response["Content-Disposition"] = f'attachment; filename="{export_filename(stem, renderer)}"'
     return response
+
+
+def accepted_ranges(header: str) -> list[_MediaType]:
+    """The media ranges of an Accept header, best first: by q-value, then the more specific
+    range, then the order given; ranges with q=0 are refused, so left out."""
+    ranges = []
+    for index, part in enumerate(header.split(",")):
+        if not part.strip():
+            continue
+        media_type = _MediaType(part.strip())
+        try:
+            quality = float(media_type.params.get("q", 1))
+        except ValueError:
+            quality = 1.0
+        if quality > 0:
+            ranges.append((-quality, -media_type.precedence, index, media_type))
+    return [media_type for *_order, media_type in sorted(ranges, key=lambda r: r[:3])]
+
+
+class ExportNegotiation(DefaultContentNegotiation):
+    """An explicit `?format=` wins over `Accept`; `Accept` is read with its q-values
+    (DRF's default ranks ranges by specificity only and answers 406 to `?format=bibtex`
+    sent with `Accept: application/json`)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        chosen = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if chosen:
+            renderers = self.filter_renderers(renderers, chosen)
+            return renderers[0], renderers[0].media_type
+        header = request.META.get("HTTP_ACCEPT") or "*/*"
+        for media_range in accepted_ranges(header):
+            for renderer in renderers:
+                if media_type_matches(renderer.media_type, str(media_range)):
+                    return renderer, renderer.media_type
+        raise NotAcceptable(available_renderers=renderers)
 
 
 class ExportMixin:
@@ -99,6 +152,8 @@ class ExportMixin:
     """
 
     list_export_stem = "references"
+    content_negotiation_class = ExportNegotiation
+    export_single = False  # A detail export is one item (a reference), not a list.
 
     def get_renderers(self):
         renderers = super().get_renderers()
@@ -119,7 +174,8 @@ class ExportMixin:
         if not self.is_export():
             return super().retrieve(request, *args, **kwargs)
         obj = self.get_object()
-        return export_response(request, self.references_of(obj), self.export_stem(obj))
+        references, stem = self.references_of(obj), self.export_stem(obj)
+        return export_response(request, references, stem, single=self.export_single)
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -200,6 +256,7 @@ class ReferenceViewSet(ExportMixin, viewsets.ModelViewSet):
 
     serializer_class = ReferenceSerializer
     filterset_class = ReferenceFilter
+    export_single = True
     lookup_field = "citekey"
     lookup_value_regex = LOOKUP_REGEX
     ordering_fields = ["citekey", "year", "title", "updated"]

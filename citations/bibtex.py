@@ -47,6 +47,7 @@ from citations.records import BibRecord, Name
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 EMPTY_INPUT = "The file holds no BibTeX entries."
+NOTHING_TO_IMPORT = "The file holds no entries: nothing to import."
 BINARY_INPUT = "The file is not text (it holds binary data); expected a BibTeX .bib file."
 NOT_UTF8 = (
     "Line {line} is not valid UTF-8 (byte 0x{byte:02x}): save the file as UTF-8, or give its "
@@ -66,6 +67,9 @@ MISSING_KEY = "The entry has no citation key."
 BAD_KEY = "The citation key {key!r} contains spaces or commas."
 DUPLICATE_KEY = "The key {key!r} is used again; it was first used at line {first}."
 REPEATED_FIELD = "A field is given more than once in the entry: {names}."
+REPEATED_FIELD_KEPT = (
+    "line {line} [{key}]: a field is given more than once ({names}); the first value is kept."
+)
 SYNTAX_ERROR = "The entry cannot be read: {reason}"
 MISSING_COMMA = "Field {name!r}: unexpected text after its value (a missing comma?)."
 UNCLOSED_VALUE = "Field {name!r}: its value is not closed (unbalanced braces or quotes)."
@@ -74,7 +78,10 @@ UNKNOWN_MACRO = "Field {name!r} uses {macro!r}, which no @string defines."
 BAD_FIELD_NAME = "Invalid field name {name!r}."
 BAD_STRING = "A malformed @string definition: {reason}"
 BAD_NAME = "Cannot read the name {name!r}: more than two commas."
-PREAMBLE_SKIPPED = "The @preamble at line {line} was not imported (it is LaTeX for documents)."
+PREAMBLE_KEPT = (
+    "The @preamble at line {line} is kept with the entries that use commands it may define."
+)
+PREAMBLE_SOURCE = "@preamble"  # The key of a file's @preamble in `BibRecord.sources`.
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 MONTH_NAMES = [
@@ -438,6 +445,7 @@ def parse_name(raw: str) -> Name:
 
 def parse_names(raw: str) -> list[Name]:
     """An author or editor list; names repeat across a file, so each is parsed once."""
+    raw = _normal_space(raw)  # A name broken over lines is one name ("{La\n Bruna}").
     parts = AND.split(raw) if "{" not in raw else _split_top(raw, AND)
     return [parse_name(part.strip()) for part in parts if part.strip()]
 
@@ -516,11 +524,36 @@ def unescape_verbatim(value: str) -> str:
     return value.replace("{", "").replace("}", "")
 
 
-def _text_value(name: str, value: str) -> str:
+def _normal_space(value: str) -> str:
     if "\n" in value or "  " in value or "\t" in value or "\r" in value:
         value = WHITESPACE.sub(" ", value)
-    value = value.strip(" ")  # Not str.strip(): a leading or trailing `~` is kept.
+    return value.strip(" ")  # Not str.strip(): a leading or trailing `~` is kept.
+
+
+def _text_value(name: str, value: str) -> str:
+    value = _normal_space(value)
     return unescape_verbatim(value) if name in VERBATIM_FIELDS else latex.decode(value)
+
+
+def _keeps_source(name: str, source: str, text: str) -> bool:
+    """Must the LaTeX as imported be kept beside the text to be written back the same?"""
+    if source != text:
+        return True
+    if name in TITLE_FIELDS:
+        if "\\" in text:
+            return True
+        first = latex.WORD.match(text)
+        if not latex.HAS_CAPITAL.search(text, 1) and not (
+            first and latex.needs_protection(first[0])
+        ):
+            return bool(latex.NEEDS_ENCODING.search(text))  # No word to brace: the usual title.
+        return latex.encode(text, protect_case=True, unicode=True) != text
+    return bool(latex.NEEDS_ENCODING.search(text))
+
+
+def _names_source(value: str) -> str | None:
+    """An author or editor list's LaTeX, when names alone would not write it back."""
+    return _normal_space(value) if "{" in value or "\\" in value else None
 
 
 def entry_record(entry: SplitEntry, macros: Macros, offset: int = 0) -> tuple[BibRecord, list[str]]:
@@ -529,16 +562,26 @@ def entry_record(entry: SplitEntry, macros: Macros, offset: int = 0) -> tuple[Bi
     record = BibRecord(entry_type=sys.intern(entry.entry_type.lower()), key=entry.key.strip())
     record.line = entry.start_line + offset + 1
     limit = macros.max_value
+    sources = record.sources
     for name, value in values.items():
         try:
             if len(value) > limit:  # Inline: this runs for every field of every entry.
                 macros.check_size(name, len(value))
-            if name == "author":
-                record.authors = parse_names(value)
-            elif name == "editor":
-                record.editors = parse_names(value)
-            else:
+            if name in NAME_FIELDS:
+                names = parse_names(value)
+                if name == "author":
+                    record.authors = names
+                else:
+                    record.editors = names
+                if (source := _names_source(value)) is not None:
+                    sources[name] = source
+            elif name in VERBATIM_FIELDS:
                 record.fields[name] = _text_value(name, value)
+            else:
+                source = _normal_space(value)
+                text = record.fields[name] = latex.decode(source)
+                if _keeps_source(name, source, text):
+                    sources[name] = source
         except FieldValueError as exc:
             errors.append(str(exc))
     if not record.key:
@@ -585,7 +628,8 @@ _TEXT = r"(?:[^{}\\@]++|\\+[^\\@])"
 _BRACED = r"\{" + _TEXT + r"*\}"
 for _depth in range(2):
     _BRACED = r"\{(?:" + _TEXT + "|" + _BRACED + r")*\}"
-_VALUE = _BRACED + r'|"(?:[^"{}\\@]++|\\+[^\\@{}])*"|\d+|[A-Za-z_][\w\-:.+]*'
+# A quoted value may hold brace groups, which may hold quotes: "{Ein Handbuch f{"u}r ...}".
+_VALUE = _BRACED + r'|"(?:[^"{}\\@]++|\\+[^\\@{}]|' + _BRACED + r')*"|\d+|[A-Za-z_][\w\-:.+]*'
 _VALUE = r"(?:" + _VALUE + r")(?:\s*\#\s*(?:" + _VALUE + r"))*"  # `#` joins parts.
 _FIELD = r"\s*[A-Za-z][\w\-:.+]*\s*=\s*(?:" + _VALUE + r")\s*"
 FAST_ENTRY = re.compile(
@@ -647,6 +691,34 @@ def inherit(child: BibRecord, parent: BibRecord) -> None:
         child.fields.setdefault("booktitle", parent.fields["title"])
     child.authors = child.authors or list(parent.authors)
     child.editors = child.editors or list(parent.editors)
+    for name, source in parent.sources.items():
+        child.sources.setdefault(name, source)
+    if "title" in parent.sources and child.entry_type in {"inproceedings", "incollection"}:
+        child.sources.setdefault("booktitle", parent.sources["title"])
+
+
+PREAMBLE = re.compile(r"@preamble\s*\{", re.IGNORECASE)
+
+
+def _preamble(text: str) -> str:
+    """The LaTeX of a file's @preamble blocks, joined: the commands its entries may use."""
+    parts = []
+    if "@preamble" in text.lower():
+        for match in PREAMBLE.finditer(text):
+            end = _braced_end(text, match.end() - 1)
+            if end > 0:
+                try:
+                    parts.append(read_value(text[match.end() : end - 1].strip(), "", {}))
+                except FieldValueError:
+                    continue
+    return "\n".join(part.strip() for part in parts if part.strip())
+
+
+def _only_comments(text: str) -> bool:
+    """Blank, `%` comment lines, or blocks that are no entries (@comment, @string, ...)."""
+    if "@" in text:
+        return True  # Blocks were read and none was an entry (or each was reported).
+    return all(not line.strip() or line.lstrip().startswith("%") for line in text.splitlines())
 
 
 class Reader:
@@ -693,6 +765,7 @@ class Reader:
             yield ParseProblem(1, "", BINARY_INPUT)
             return
         parent_keys = {key.lower() for key in CROSSREF.findall(self.text)}
+        self.preamble = _preamble(self.text)
         parents: dict[str, BibRecord] = {}
         children: list[BibRecord] = []
         found = False
@@ -710,11 +783,15 @@ class Reader:
             if parent is not None and parent is not child:
                 inherit(child, parent)
             yield child
-        if not found:
+        if not found and _only_comments(self.text):
+            self.notes.append(NOTHING_TO_IMPORT)  # An empty file: nothing to do, no error.
+        elif not found:
             yield ParseProblem(1, "", EMPTY_INPUT)
 
     def _entry(self, entry: SplitEntry, offset: int) -> list[BibRecord | ParseProblem]:
         record, errors = entry_record(entry, self.macros, offset)
+        if self.preamble and any(latex.unknown_commands(v) for v in record.sources.values()):
+            record.sources[PREAMBLE_SOURCE] = self.preamble
         folded = record.key.lower()
         if record.key and folded in self.first_line_of_key:
             first = self.first_line_of_key[folded]
@@ -728,6 +805,23 @@ class Reader:
     def _block(self, block, offset: int) -> list[BibRecord | ParseProblem]:
         if isinstance(block, DuplicateBlockKeyBlock):
             block = block.ignore_error_block  # Reported by our own key check, with lines.
+        if isinstance(block, DuplicateFieldKeyBlock) and isinstance(
+            block.ignore_error_block, Entry
+        ):
+            # BibTeX keeps a repeated field's first value and warns: so do we.
+            entry = SplitEntry.of(block.ignore_error_block)
+            seen: set[str] = set()
+            fields = []
+            for name, value in entry.fields:
+                if name.strip().lower() not in seen:
+                    seen.add(name.strip().lower())
+                    fields.append((name, value))
+            line = entry.start_line + offset + 1
+            names = ", ".join(sorted(block.duplicate_keys))
+            self.notes.append(REPEATED_FIELD_KEPT.format(line=line, key=entry.key, names=names))
+            return self._entry(
+                SplitEntry(entry.entry_type, entry.key, entry.start_line, fields), offset
+            )
         if isinstance(block, SplitEntry):
             return self._entry(block, offset)
         line = (block.start_line or 0) + offset + 1
@@ -739,7 +833,7 @@ class Reader:
         if isinstance(block, ParsingFailedBlock):
             return [ParseProblem(line, _block_key(block), _failed_block_problem(block))]
         if isinstance(block, Preamble):
-            self.notes.append(PREAMBLE_SKIPPED.format(line=line))
+            self.notes.append(PREAMBLE_KEPT.format(line=line))
         return []
 
 
@@ -771,24 +865,24 @@ def _family_needs_braces(name: Name) -> bool:
     )
 
 
-def _name_part(text: str) -> str:
-    encoded = latex.encode(text)
+def _name_part(text: str, unicode: bool) -> str:
+    encoded = latex.encode(text, unicode=unicode)
     if "," in text or AND.search(f" {text} "):
         return "{" + encoded + "}"
     return encoded
 
 
 @functools.lru_cache(maxsize=100_000)
-def format_name(name: Name) -> str:
+def format_name(name: Name, unicode: bool = False) -> str:
     """A Name as BibTeX writes it: "von Last, Jr, First"; corporate names in braces."""
-    family = latex.encode(name.family)
+    family = latex.encode(name.family, unicode=unicode)
     if _family_needs_braces(name):
         family = "{" + family + "}"
-    family = f"{latex.encode(name.prefix)} {family}".strip()
+    family = f"{latex.encode(name.prefix, unicode=unicode)} {family}".strip()
     if not name.given and not name.suffix:
         return family
-    parts = [family] + ([_name_part(name.suffix)] if name.suffix else [])
-    return ", ".join(parts + [_name_part(name.given)])
+    parts = [family] + ([_name_part(name.suffix, unicode)] if name.suffix else [])
+    return ", ".join(parts + [_name_part(name.given, unicode)])
 
 
 # --- values that cannot close their field ------------------------------------------------
@@ -842,16 +936,17 @@ def _braced(name: str, body: str) -> str:
     return "{" + body + "}"
 
 
-def _field_value(name: str, value: str) -> str:
+def _field_value(name: str, value: str, unicode: bool = False) -> str:
     if name in TITLE_FIELDS:
-        return _braced(name, latex.encode(value, protect_case=True))
+        return _braced(name, latex.encode(value, protect_case=True, unicode=unicode))
     if name in VERBATIM_FIELDS:
         return _braced(name, value)
     if name == "month" and value in MONTH_BY_NAME:
         return MONTH_BY_NAME[value]
-    if "$" in value:
-        return _braced(name, latex.encode(value))
-    return _braced(name, value.translate(latex.ENCODE_TABLE))  # No math: escaping is all.
+    if "$" in value or "\\" in value:
+        return _braced(name, latex.encode(value, unicode=unicode))
+    escaped = value.translate(latex.ENCODE_TABLE)  # No math nor commands: escaping is all.
+    return _braced(name, escaped if unicode or escaped.isascii() else latex.to_ascii(escaped))
 
 
 def _ordered_fields(fields: dict[str, str]) -> list[tuple[str, str]]:
@@ -871,25 +966,109 @@ def _entry_head(record: BibRecord) -> str:
     return f"@{entry_type}{{{key},\n"
 
 
-def render_entry(record: BibRecord) -> str:
-    """One record as a BibTeX entry: authors, editors, then fields in a stable order."""
+# Where an exported field's LaTeX may have been imported under another name.
+SOURCE_ALIASES = {
+    "journal": ("journal", "journaltitle", "booktitle"),
+    "booktitle": ("booktitle", "journal", "journaltitle"),
+    "number": ("number", "issue"),
+}
+
+
+def _source(sources: dict[str, str], name: str, text: str) -> str | None:
+    """The field's LaTeX as imported, when the text is still what it says (not edited)."""
+    for alias in SOURCE_ALIASES.get(name, (name,)):
+        source = sources.get(alias)
+        if source is not None and latex.decode(source) == text:
+            return source
+    return None
+
+
+@functools.lru_cache(maxsize=10_000)
+def _source_names(source: str) -> tuple[Name, ...] | None:
+    """The names an author list's LaTeX stands for (cached: lists repeat across exports)."""
+    if source.count("{") != source.count("}"):
+        return None
+    try:
+        return tuple(parse_names(source))
+    except FieldValueError:
+        return None
+
+
+def _names_value(record: BibRecord, role: str, names: list[Name], unicode: bool) -> str:
+    source = record.sources.get(role)
+    if source is not None and _source_names(source) == tuple(names):
+        return source if unicode else latex.to_ascii(source)
+    return " and ".join(format_name(name, unicode) for name in names)
+
+
+def render_entry(record: BibRecord, *, unicode: bool = False) -> str:
+    """One record as a BibTeX entry: authors, editors, then fields in a stable order.
+
+    A field imported from BibTeX and not edited since is written as it was imported (its
+    LaTeX, `record.sources`); any other is encoded from its text. Unless `unicode`, what
+    lies outside ASCII is written as LaTeX commands (pdfLaTeX-safe); with it, as UTF-8 (for
+    biber, XeLaTeX and LuaLaTeX). No value can close its field early (`_braced`).
+    """
     lines = [_entry_head(record)]
-    if record.authors:
-        names = " and ".join(format_name(n) for n in record.authors)
-        lines.append(f"  author = {_braced('author', names)},\n")
-    if record.editors:
-        names = " and ".join(format_name(n) for n in record.editors)
-        lines.append(f"  editor = {_braced('editor', names)},\n")
-    lines += [
-        f"  {name} = {_field_value(name, value)},\n"
-        for name, value in _ordered_fields(record.fields)
-        if value != ""
-    ]
+    for role, names in (("author", record.authors), ("editor", record.editors)):
+        if names:
+            value = _names_value(record, role, names, unicode)
+            lines.append(f"  {role} = {_braced(role, value)},\n")
+    sources = record.sources
+    for name, value in _ordered_fields(record.fields):
+        if value == "":
+            continue
+        source = _source(sources, name, value) if sources and name not in VERBATIM_FIELDS else None
+        if source is None:
+            lines.append(f"  {name} = {_field_value(name, value, unicode)},\n")
+        else:
+            written = source if unicode else latex.to_ascii(source)
+            lines.append(f"  {name} = {_braced(name, written)},\n")
     lines.append("}\n")
     return "".join(lines)
 
 
-def render_entries(records: Iterable[BibRecord]) -> Iterator[str]:
-    """Records -> BibTeX text, one entry per chunk (for streaming responses)."""
+# biblatex's text commands that BibTeX data sets use (biblatex-examples.bib): with biblatex
+# they are defined; for BibTeX styles a @preamble provides plain fallbacks (`\providecommand`
+# leaves biblatex's own definitions alone).
+BIBLATEX_FALLBACKS = {
+    "mkbibquote": r"\providecommand{\mkbibquote}[1]{``#1''}",
+    "enquote": r"\providecommand{\enquote}[1]{``#1''}",
+    "mkbibemph": r"\providecommand{\mkbibemph}[1]{\emph{#1}}",
+    "mkbibitalic": r"\providecommand{\mkbibitalic}[1]{\textit{#1}}",
+    "mkbibbold": r"\providecommand{\mkbibbold}[1]{\textbf{#1}}",
+    "mkbibparens": r"\providecommand{\mkbibparens}[1]{(#1)}",
+    "mkbibbrackets": r"\providecommand{\mkbibbrackets}[1]{[#1]}",
+    "mkbibacro": r"\providecommand{\mkbibacro}[1]{\textsc{#1}}",
+    "mkbibsuperscript": r"\providecommand{\mkbibsuperscript}[1]{\textsuperscript{#1}}",
+    "hyphen": r"\providecommand{\hyphen}{-}",
+    "autocap": r"\providecommand{\autocap}[1]{#1}",
+    "noopsort": r"\providecommand{\noopsort}[1]{}",
+}
+
+
+FALLBACK_USE = re.compile(r"\\(" + "|".join(BIBLATEX_FALLBACKS) + r")(?![A-Za-z])")
+
+
+def _fallbacks(record: BibRecord) -> list[str]:
+    """The fallback definitions for biblatex commands the record's LaTeX uses (one scan of
+    its values joined: most records use none)."""
+    values = [v for k, v in record.sources.items() if k != PREAMBLE_SOURCE]
+    values += [v for k, v in record.fields.items() if k not in VERBATIM_FIELDS]
+    used = set(FALLBACK_USE.findall("\0".join(values)))
+    return [BIBLATEX_FALLBACKS[name] for name in sorted(used)]
+
+
+def render_entries(records: Iterable[BibRecord], *, unicode: bool = False) -> Iterator[str]:
+    """Records -> BibTeX text, one entry per chunk (for streaming responses); the @preamble
+    an imported entry came with (the commands it uses) is written once, before it."""
+    written: set[str] = set()
     for record in records:
-        yield render_entry(record) + "\n"
+        if record.sources:
+            preambles = [record.sources.get(PREAMBLE_SOURCE, "")] + _fallbacks(record)
+            for preamble in preambles:
+                if preamble and preamble not in written:
+                    written.add(preamble)
+                    text = preamble if unicode else latex.to_ascii(preamble)
+                    yield f"@preamble{{{{{text}}}}}\n\n"
+        yield render_entry(record, unicode=unicode) + "\n"

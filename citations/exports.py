@@ -12,7 +12,7 @@ from itertools import islice
 
 from django.db.models import BigIntegerField, QuerySet
 
-from citations.bibtex import render_entry
+from citations.bibtex import render_entries
 from citations.importer import matching
 from citations.models import Contributor, Reference, Role
 from citations.records import BibRecord, Name
@@ -60,7 +60,9 @@ def row_record(row, authors: list[Name], editors: list[Name]) -> BibRecord:
     for name, value in Reference.bibtex_fields(row).items():
         if value is not None and value != "":
             fields[name] = str(value)
-    return BibRecord(row.entry_type, row.citekey, fields, authors, editors)
+    return BibRecord(
+        row.entry_type, row.citekey, fields, authors, editors, sources=row.latex_source or {}
+    )
 
 
 def record_stream(
@@ -77,8 +79,11 @@ def record_stream(
 
 
 def bibtex_stream(
-    queryset: QuerySet[Reference] | None = None, *, chunk_size: int = CHUNK_SIZE
+    queryset: QuerySet[Reference] | None = None,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    unicode: bool = False,
 ) -> Iterator[str]:
-    """BibTeX text of the references, entry by entry, ordered by citekey."""
-    for record in record_stream(queryset, chunk_size=chunk_size):
-        yield render_entry(record) + "\n"
+    """BibTeX text of the references, entry by entry, ordered by citekey (pdfLaTeX-safe
+    ASCII, or UTF-8 with `unicode`)."""
+    yield from render_entries(record_stream(queryset, chunk_size=chunk_size), unicode=unicode)

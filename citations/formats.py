@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
+from citations import latex
 from citations.records import BibRecord, Name
 
 CSL_TYPES = {
@@ -36,22 +37,33 @@ CSL_TYPES = {
 }
 CSL_DEFAULT_TYPE = "document"
 
-# CSL-JSON variable for each BibTeX field that maps one to one.
+# CSL-JSON variable for each BibTeX field that maps one to one (the first present wins).
 CSL_FIELDS = {
     "title": "title",
     "journal": "container-title",
+    "journaltitle": "container-title",
     "booktitle": "container-title",
+    "series": "collection-title",
     "publisher": "publisher",
+    "institution": "publisher",
+    "school": "publisher",
+    "organization": "publisher",
+    "address": "publisher-place",
+    "location": "publisher-place",
     "volume": "volume",
-    "number": "issue",
     "edition": "edition",
     "doi": "DOI",
     "pmid": "PMID",
     "pmcid": "PMCID",
     "isbn": "ISBN",
+    "issn": "ISSN",
     "url": "URL",
+    "note": "note",
     "abstract": "abstract",
 }
+# Reports and patents have a number, journals an issue.
+NUMBERED_TYPES = {"techreport", "report", "manual", "patent"}
+IDENTIFIER_FIELDS = {"doi", "pmid", "pmcid", "isbn", "issn", "url"}
 
 RIS_TYPES = {
     "article": "JOUR",
@@ -70,25 +82,65 @@ RIS_TYPES = {
     "unpublished": "UNPB",
 }
 RIS_DEFAULT_TYPE = "GEN"
+# Editors as Zotero's RIS translator (zotero/translators RIS.js) reads them: A3 is the editor
+# of a book (A2 would be its series editor), A2 the editor of a chapter, paper or article.
+RIS_BOOK_TYPES = {"BOOK", "CONF"}
 
-# RIS tag for each BibTeX field that maps one to one (pages and names are split apart).
+# RIS tag for each BibTeX field that maps one to one (pages, names, IDs are set apart).
 RIS_FIELDS = {
     "title": "TI",
     "journal": "T2",
+    "journaltitle": "T2",
     "booktitle": "T2",
+    "series": "T3",
     "year": "PY",
     "volume": "VL",
     "number": "IS",
     "publisher": "PB",
+    "institution": "PB",
+    "school": "PB",
+    "organization": "PB",
+    "address": "CY",
+    "location": "CY",
     "edition": "ET",
     "doi": "DO",
     "isbn": "SN",
+    "issn": "SN",
     "url": "UR",
+    "note": "N1",
     "abstract": "AB",
-    "pmid": "AN",
+}
+# PubMed's identifiers where PubMed-derived RIS (EndNote's PubMed filter, NCBI's exports)
+# puts them: the PMID as the accession number (AN) of database (DB) PubMed, the PMCID in C2.
+RIS_PMID, RIS_PMID_DATABASE, RIS_PMCID = "AN", "PubMed", "C2"
+ET_AL_NOTE = "The author list is incomplete (et al.)."
+
+RANGE_SEPARATOR = re.compile(r"\s*(?:--+|\u2013|\u2014)\s*")
+HYPHEN = re.compile(r"\s*-\s*")
+MONTHS = {
+    name: index
+    for index, name in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+    )
 }
 
-PAGE_RANGE = re.compile(r"\s*(?:-+|\u2013|\u2014)\s*")
+
+def page_range(pages: str) -> tuple[str, str]:
+    """First and last page: split at `--` or a dash when there is one ("M-1--M-11" ->
+    M-1, M-11), else at a single hyphen ("12-19"); hyphens inside page ids stay."""
+    pages = pages.strip()
+    parts = RANGE_SEPARATOR.split(pages, maxsplit=1)
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    parts = HYPHEN.split(pages)
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    return pages, ""
+
+
+def text(value: str) -> str:
+    """A stored text as plain text: TeX ligatures and inline math as what they print."""
+    return latex.plain_text(value)
 
 
 def named(names: list[Name]) -> list[Name]:
@@ -97,45 +149,74 @@ def named(names: list[Name]) -> list[Name]:
 
 
 def csl_name(name: Name) -> dict[str, str]:
+    if name.is_others:
+        # pandoc's citeproc renders a last name {"literal": "others"} as "et al." (what
+        # BibTeX's "and others" means); dropping it would claim the list is complete.
+        return {"literal": "others"}
     parts = {
-        "family": name.family,
-        "given": name.given,
-        "non-dropping-particle": name.prefix,
-        "suffix": name.suffix,
+        "family": text(name.family),
+        "given": text(name.given),
+        "non-dropping-particle": text(name.prefix),
+        "suffix": text(name.suffix),
     }
     return {key: value for key, value in parts.items() if value}
 
 
-def csl_issued(year: str) -> dict:
-    if year.strip().isdigit():
-        return {"date-parts": [[int(year)]]}
-    return {"literal": year}
+def month_number(month: str) -> int | None:
+    month = month.strip().lower()
+    if month.isdigit() and 1 <= int(month) <= 12:
+        return int(month)
+    return MONTHS.get(month[:3])
+
+
+def csl_issued(year: str, month: str = "", day: str = "") -> dict:
+    if not year.strip().isdigit():
+        return {"literal": year}
+    parts = [int(year)]
+    if (number := month_number(month)) is not None:
+        parts.append(number)
+        if day.strip().isdigit():
+            parts.append(int(day))
+    return {"date-parts": [parts]}
 
 
 def csl_item(record: BibRecord) -> dict:
     """One record as a CSL-JSON item."""
+    fields = record.fields
     item = {
         "id": record.key,
         "citation-key": record.key,
         "type": CSL_TYPES.get(record.entry_type.lower(), CSL_DEFAULT_TYPE),
     }
     for field, variable in CSL_FIELDS.items():
-        if record.fields.get(field):
-            item[variable] = record.fields[field]
-    if record.fields.get("pages"):
-        item["page"] = PAGE_RANGE.sub("-", record.fields["pages"].strip())
-    if record.fields.get("year"):
-        item["issued"] = csl_issued(record.fields["year"])
-    # CSL-JSON and RIS have no "et al." marker: BibTeX's "and others" is left out.
-    if authors := named(record.authors):
-        item["author"] = [csl_name(name) for name in authors]
-    if editors := named(record.editors):
-        item["editor"] = [csl_name(name) for name in editors]
+        if fields.get(field) and variable not in item:
+            value = fields[field]
+            item[variable] = value if field in IDENTIFIER_FIELDS else text(value)
+    if fields.get("number"):
+        numbered = record.entry_type.lower() in NUMBERED_TYPES
+        item["number" if numbered else "issue"] = text(fields["number"])
+    if fields.get("pages"):
+        first, last = page_range(fields["pages"])
+        dash = "\u2013" if "-" in first + last else "-"
+        item["page"] = f"{first}{dash}{last}" if last else first
+    if fields.get("year"):
+        item["issued"] = csl_issued(fields["year"], fields.get("month", ""), fields.get("day", ""))
+    if record.authors:
+        item["author"] = [csl_name(name) for name in record.authors]
+    if record.editors:
+        item["editor"] = [csl_name(name) for name in record.editors]
     return item
 
 
-def render_csl(records: Iterable[BibRecord]) -> Iterator[str]:
-    """A CSL-JSON array, in chunks: "[", then one item per chunk, then "]"."""
+def render_csl(records: Iterable[BibRecord], *, single: bool = False) -> Iterator[str]:
+    """A CSL-JSON array, in chunks: "[", then one item per chunk, then "]"; with `single`,
+    the first item alone (one reference, as doi.org answers)."""
+    if single:
+        for record in records:
+            yield json.dumps(csl_item(record), ensure_ascii=False) + "\n"
+            return
+        yield "{}\n"
+        return
     separator = "[\n"
     for record in records:
         yield separator + json.dumps(csl_item(record), ensure_ascii=False)
@@ -146,7 +227,7 @@ def render_csl(records: Iterable[BibRecord]) -> Iterator[str]:
 def ris_name(name: Name) -> str:
     family = f"{name.prefix} {name.family}".strip()
     parts = [family] + [part for part in (name.given, name.suffix) if part]
-    return ", ".join(parts)
+    return text(", ".join(parts))
 
 
 def ris_line(tag: str, value: str) -> str:
@@ -155,20 +236,34 @@ def ris_line(tag: str, value: str) -> str:
 
 
 def ris_pages(pages: str) -> list[str]:
-    start, _, end = PAGE_RANGE.sub("-", pages.strip()).partition("-")
+    start, end = page_range(pages)
     lines = [ris_line("SP", start)] if start else []
     return lines + ([ris_line("EP", end)] if end else [])
 
 
 def render_ris_entry(record: BibRecord) -> str:
     """One record as a RIS entry, from `TY` to `ER`."""
-    lines = [ris_line("TY", RIS_TYPES.get(record.entry_type.lower(), RIS_DEFAULT_TYPE))]
+    fields = record.fields
+    kind = RIS_TYPES.get(record.entry_type.lower(), RIS_DEFAULT_TYPE)
+    lines = [ris_line("TY", kind)]
     lines += [ris_line("AU", ris_name(name)) for name in named(record.authors)]
-    lines += [ris_line("A2", ris_name(name)) for name in named(record.editors)]
+    editor_tag = "A3" if kind in RIS_BOOK_TYPES else "A2"
+    lines += [ris_line(editor_tag, ris_name(name)) for name in named(record.editors)]
+    used: set[str] = set()
     for field, tag in RIS_FIELDS.items():
-        if record.fields.get(field, "").strip():
-            lines.append(ris_line(tag, record.fields[field]))
-    lines += ris_pages(record.fields.get("pages", ""))
+        value = fields.get(field, "").strip()
+        if value and (tag not in used or tag == "SN"):
+            used.add(tag)
+            lines.append(ris_line(tag, value if field in IDENTIFIER_FIELDS else text(value)))
+    if (month := month_number(fields.get("month", ""))) and fields.get("year", "").isdigit():
+        lines.append(ris_line("DA", f"{fields['year']}/{month:02d}/"))
+    lines += ris_pages(fields.get("pages", ""))
+    if fields.get("pmid", "").strip():
+        lines += [ris_line(RIS_PMID, fields["pmid"]), ris_line("DB", RIS_PMID_DATABASE)]
+    if fields.get("pmcid", "").strip():
+        lines.append(ris_line(RIS_PMCID, fields["pmcid"]))
+    if len(named(record.authors)) < len(record.authors):
+        lines.append(ris_line("N1", ET_AL_NOTE))
     lines.append(ris_line("ID", record.key))
     lines.append("ER  - \n")
     return "".join(lines)

@@ -4,9 +4,10 @@
 a generator), what importing it would do, without writing: **new** (with the citekey it
 will get), **duplicate** (of which stored reference, and why) or **invalid** (what is wrong,
 at which line). Two entries are the same work when they share a DOI or a PMID, or the same
-normalised title, year and first author and, where both have them, container, volume and
-pages; never on the title alone (a journal's recurring "Editorial" columns are different
-records).
+normalised title, year and first author and the same container, volume, issue and pages;
+never on the title alone (a journal's recurring "Editorial" columns, the cover pages of
+its issues, are different records). Within one file only a shared DOI or PMID makes a
+duplicate: two keys are two entries. Unusual identifiers are kept verbatim with a warning.
 
 `apply(plan, ...)` writes a plan in one transaction: people with `bulk_create`, references
 and contributors with PostgreSQL's COPY (the bulk write that meets the import benchmark;
@@ -62,12 +63,12 @@ NO_TITLE = "The entry has no title."
 TOO_LONG = "Field {name!r} is longer than {limit} characters."
 NAME_TOO_LONG = "The name {name!r} is too long to store."
 EMPTY_NAME = "A name in {field!r} has no family name."
-BAD_IDENTIFIER = "Field {name!r}: {error}"
+KEPT_IDENTIFIER = "Field {name!r}: {error} Kept as written."
 YEAR_AS_TEXT = "The year {year!r} is not a number between {low} and {high}: kept as text."
 URL_AS_TEXT = "The url {url!r} is not a web address: kept as text."
 SAME_DOI = "same DOI as {target}"
 SAME_PMID = "same PMID as {target}"
-SAME_WORK = "same title, year and first author as {target}"
+SAME_WORK = "same title, year, first author, container, volume, issue and pages as {target}"
 IN_FILE = "the entry at line {line}"
 REFUSED_INVALID = "Nothing was imported: {count} entr{ies} invalid. Fix them or skip invalid ones."
 HISTORY_REASON = "Imported from BibTeX"
@@ -97,6 +98,8 @@ DIRECT_FIELDS = {
     "abstract": "abstract",
 }
 IDENTIFIER_FIELDS = ("doi", "pmid", "pmcid", "isbn")
+# BibLaTeX entries that group or hold data for others, and have no title of their own.
+UNTITLED_TYPES = {"set", "xdata"}
 URL_VALIDATOR = URLValidator(schemes=["http", "https", "ftp", "ftps"])
 # The usual shape of a URL, a strict subset of what the validator accepts: checked first,
 # because the validator costs tens of microseconds per call.
@@ -195,25 +198,28 @@ def _year(fields: dict[str, str], values: dict, taken: set, messages: list[str])
     raw = fields.get("year")
     if raw is None:
         date = YEAR_OF_DATE.match(fields.get("date", ""))
-        if date is None:
-            return
-        raw = date.group(1)
-    elif not (raw.isdigit() and YEAR_MIN <= int(raw) <= YEAR_MAX):
-        messages.append(YEAR_AS_TEXT.format(year=raw, low=YEAR_MIN, high=YEAR_MAX))
-        return
-    else:
+        if date is None or not YEAR_MIN <= int(date.group(1)) <= YEAR_MAX:
+            return  # The date stays as it is; the year column stays empty.
+        values["year"] = int(date.group(1))
+    elif raw.isdigit() and YEAR_MIN <= int(raw) <= YEAR_MAX:
         taken.add("year")
-    values["year"] = int(raw)
+        values["year"] = int(raw)
+    else:
+        messages.append(YEAR_AS_TEXT.format(year=raw, low=YEAR_MIN, high=YEAR_MAX))
 
 
-def _identifiers(fields: dict[str, str], values: dict, taken: set, errors: list[str]) -> None:
+def _identifiers(fields: dict[str, str], values: dict, taken: set, warnings: list[str]) -> None:
+    """Identifiers we can read go to their columns; any other (a wrong ISBN check digit,
+    several ISBNs in one field) is kept verbatim as an extra field, with a warning: an
+    unusual identifier is never a reason to refuse an entry."""
     for name in IDENTIFIER_FIELDS:
         if name in fields:
-            taken.add(name)
             try:
                 values[name] = NORMALIZERS[name](fields[name])
             except InvalidIdentifier as exc:
-                errors.append(BAD_IDENTIFIER.format(name=name, error=exc))
+                warnings.append(KEPT_IDENTIFIER.format(name=name, error=exc))
+            else:
+                taken.add(name)
 
 
 def _check_lengths(values: dict, errors: list[str]) -> None:
@@ -252,12 +258,14 @@ def record_values(record: BibRecord) -> tuple[dict, list[str], list[str]]:
         taken.discard("url")
         warnings.append(URL_AS_TEXT.format(url=values.pop("url")[:80]))
     _year(fields, values, taken, warnings)
-    _identifiers(fields, values, taken, errors)
-    if not values.get("title"):
-        errors.append(NO_TITLE)
+    _identifiers(fields, values, taken, warnings)
+    if not values.get("title") and record.entry_type not in UNTITLED_TYPES:
+        warnings.append(NO_TITLE)  # BibTeX allows it (xampl.bib's misc-minimal): kept.
+    values.setdefault("title", "")
     _check_lengths(values, errors)
     _check_names(record, errors)
     values["extra_fields"] = {name: value for name, value in fields.items() if name not in taken}
+    values["latex_source"] = record.sources
     return values, errors, warnings
 
 
@@ -283,13 +291,16 @@ def work_key(values: dict, authors: tuple[Name, ...]) -> tuple | None:
     return key if all(key) else None
 
 
+DETAILS = ("container_title", "volume", "issue", "pages")
+
+
 def same_details(a: dict, b: dict) -> bool:
-    """Container, volume and pages agree wherever both records have them."""
-    for name in ("container_title", "volume", "pages"):
-        left, right = a.get(name) or "", b.get(name) or ""
-        if left and right and normalised_title(left) != normalised_title(right):
-            return False
-    return True
+    """Container, volume, issue and pages agree (an empty one only with an empty one): the
+    cover pages of two issues share title, year and author, and are still two records."""
+    return all(
+        normalised_title(a.get(name) or "") == normalised_title(b.get(name) or "")
+        for name in DETAILS
+    )
 
 
 class AnyOf(Func):
@@ -343,9 +354,7 @@ class _Stored:
         rows = []
         for chunk in _chunks(hashes):
             query = matching(Reference.objects, MD5(Lower("title")), chunk)
-            rows += query.values(
-                "pk", "citekey", "title", "year", "container_title", "volume", "pages"
-            )
+            rows += query.values("pk", "citekey", "title", "year", *DETAILS)
         firsts = _first_authors([row["pk"] for row in rows])
         works: dict[tuple, list] = {}
         for row in rows:
@@ -376,24 +385,20 @@ def _mark_duplicate(item: PlanItem, pk: int | None, citekey: str, reason: str) -
     )
 
 
-def _digest(key: tuple | None) -> bytes | None:
-    """A 128-bit digest of a work key: a fraction of the key's memory, collisions negligible."""
-    return None if key is None else hashlib.blake2b(repr(key).encode(), digest_size=16).digest()
-
-
 class _InFile:
     """Entries seen so far in the file, for duplicates within one file."""
 
     def __init__(self):
-        self.seen: dict[str, dict] = {"doi": {}, "pmid": {}, "work": {}}
+        self.seen: dict[str, dict] = {"doi": {}, "pmid": {}}
 
     def match(self, item: PlanItem) -> tuple[PlanItem, str] | None:
         values = item.values
+        # Within one file only identifiers decide: entries its author gave two keys are two
+        # entries (biblatex's `related` ones share title, year and author with their target).
         probes = [("doi", values.get("doi"), SAME_DOI), ("pmid", values.get("pmid"), SAME_PMID)]
-        probes.append(("work", _digest(work_key(values, item.authors)), SAME_WORK))
         for kind, value, reason in probes:
             other = self.seen[kind].get(value) if value else None
-            if other and (kind != "work" or same_details(values, other.values)):
+            if other:
                 return other, reason
         for kind, value, _reason in probes:
             if value:
@@ -607,6 +612,7 @@ REFERENCE_DEFAULTS = [(f.attname, f.get_default()) for f in REFERENCE_COLUMNS]
 def _reference_row(pk: int, item: PlanItem, now) -> list:
     values = {**item.values, "citekey": item.citekey, "created": now, "updated": now}
     values["extra_fields"] = json.dumps(values.get("extra_fields", {}))
+    values["latex_source"] = json.dumps(values.get("latex_source", {}))
     return [pk] + [values.get(name, default) for name, default in REFERENCE_DEFAULTS]
 
 
@@ -678,6 +684,7 @@ def _update_batch(items: list[PlanItem], people: _People) -> None:
         values = {k: v for k, v in item.values.items() if v not in ("", None)}
         values.pop("original_key", None)
         values["extra_fields"] = {**reference.extra_fields, **item.values["extra_fields"]}
+        values["latex_source"] = {**reference.latex_source, **item.values["latex_source"]}
         for name, value in values.items():
             setattr(reference, name, value)
         reference.full_clean(validate_unique=False, validate_constraints=False)

@@ -106,7 +106,7 @@ TOKEN = re.compile(
     |\\(?P<acc>['`^"~=.])\s*(?:\{\s*(?P<acc_arg>\\[ij]|[A-Za-z])\s*\}
         |(?P<acc_bare>\\[ij](?![A-Za-z])|[A-Za-z]))
     |\\(?P<lacc>[uvHckrdb])(?:\s*\{\s*(?P<lacc_arg>\\[ij]|[A-Za-z])\s*\}|\s+(?P<lacc_bare>[A-Za-z]))
-    |\\(?P<word>[A-Za-z]+)(?P<space>\s*)(?P<arg>\{[^{}\\$]*\})?
+    |\\(?P<word>[A-Za-z]+)(?P<space>\s*)(?P<arg>\{(?:[^{}$]|\{[^{}$]*\})*\})?
     |\\(?P<char>[&%$\#_{}\ \\\-/,@])
     |(?P<brace>[{}])
     |(?P<tie>~)""",
@@ -134,14 +134,18 @@ def _decode_word(match: re.Match) -> str:
         return arg[1:-1]
     if word in SYMBOLS:
         return SYMBOLS[word] + (decode(arg) if arg else "")
-    # Unknown command: kept verbatim with its argument, so nothing is lost.
+    # Unknown command: kept verbatim with its argument, so nothing is lost. Without an
+    # argument or a space after it, an empty group ends its name (`{\\Dash}introduction`
+    # must not become `\\Dashintroduction` once the braces are dropped).
+    if arg is None and not match["space"]:
+        return match.group(0) + "{}"
     return match.group(0)
 
 
 def _decode_token(match: re.Match) -> str:
     kind = match.lastgroup
     if match["math"] is not None:
-        return match["math"]
+        return MATH_CHARS.get(match["math"], match["math"])
     if match["acc"] is not None:
         return _accented(match["acc"], match["acc_arg"] or match["acc_bare"])
     if match["lacc"] is not None:
@@ -185,12 +189,17 @@ ENCODE_TABLE = str.maketrans(
     }
 )
 MATH = re.compile(r"\$[^$]+\$")
-WORD = re.compile(r"([^\W\d_]+)")
-# Words holding a capital (Latin, Greek, Cyrillic; Latin Extended-A interleaves cases, so a
-# match is only a candidate): the only words case protection may have to brace.
-CAPITALISED_WORD = re.compile(r"[^\W\d_]*[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я][^\W\d_]*")
+# A LaTeX command left in a text by `decode` (a command it does not know: `\TUB{}`,
+# `\mkbibquote{...}`), with its brace groups (nested up to three deep): written back as LaTeX.
+_GROUP = r"\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\}"
+COMMAND = re.compile(r"\\[A-Za-z]+(?:\s*" + _GROUP + r")*")
+# A word for case protection: letters and digits (so `Mx1`, `BRCA1` and `IL6` are one word).
+WORD = re.compile(r"[^\W_]+")
+LETTERS = re.compile(r"[^\W\d_]+")
 LETTER_ESCAPES = re.compile(r"[\\~^]")  # escaped as commands, whose letters are no words
 NEEDS_ENCODING = re.compile(r"[\\{}&%$#_~^\u00a0]")
+# Capitals: the only words case protection may have to brace hold one.
+HAS_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я]")
 
 
 def _is_verbatim_math(segment: str) -> bool:
@@ -216,62 +225,325 @@ def _split_math(text: str) -> list[tuple[bool, str]]:
     return parts
 
 
-def _needs_protection(word: str, sentence_case: bool, sentence_start: bool) -> bool:
+def _split_commands(text: str) -> list[tuple[bool, str]]:
+    """(is_command, segment) pairs: LaTeX commands a text kept, and the text between them."""
+    parts, start = [], 0
+    for match in COMMAND.finditer(text):
+        parts.append((False, text[start : match.start()]))
+        parts.append((True, match.group(0)))
+        start = match.end()
+    parts.append((False, text[start:]))
+    return parts
+
+
+def needs_protection(word: str) -> bool:
+    """Would a BibTeX style's lower-casing change what this word means?
+
+    A capital after the first character (DNA, mRNA, BMD, McDonald), or a capital in a word
+    holding digits (Mx1, IL6), or a lone capital letter other than "A" (vitamin D, type I).
+    Capitalised ordinary words (Women's Health) are not braced: styles that keep title case
+    keep them anyway, and sentence-case styles are meant to lower-case them.
+    """
+    if not HAS_CAPITAL.search(word):
+        return False
     rest = word[1:]
     if rest != rest.lower():
-        return True  # A capital after the first letter: DNA, mRNA, McDonald.
-    return sentence_case and not sentence_start and word[0].isupper()
+        return True
+    if len(word) == 1:
+        return word != "A"
+    return word[0].isupper() and any(ch.isdigit() for ch in word)
 
 
-def _protect_words(escaped: str, sentence_case: bool, first: bool) -> str:
-    """Brace the words of an escaped text that need it (the escapes add no letters here)."""
-
-    def protect(match: re.Match) -> str:
-        word, index = match.group(0), match.start()
-        before = escaped[max(0, index - 8) : index].rstrip()
-        start = before.endswith((":", ".", "?", "!")) or (
-            first and index <= 8 and not escaped[:index].strip()
-        )
-        return "{" + word + "}" if _needs_protection(word, sentence_case, start) else word
-
-    return CAPITALISED_WORD.sub(protect, escaped)
+# A whole word holding a capital (greedy on both sides, so it matches from the word's start or
+# not at all): the only words `needs_protection` must look at.
+CAPITALISED_WORD = re.compile(r"[^\W_]*[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я][^\W_]*")
 
 
-def is_sentence_case(text: str) -> bool:
-    """Most longer words lower-case: capitals after the first word are then meaningful."""
-    words = [w for w in WORD.findall(text)[1:] if len(w) > 3]
-    capitalised = sum(1 for w in words if w[0].isupper())
-    return capitalised * 2 < len(words)
+def _brace(match: re.Match) -> str:
+    word = match[0]
+    return "{" + word + "}" if needs_protection(word) else word
 
 
-def _encode_text(text: str, protect_case: bool, sentence_case: bool, first: bool) -> str:
+def _protect(escaped: str) -> str:
+    """Brace the words of an escaped text that need it (escapes add no letters here)."""
+    return CAPITALISED_WORD.sub(_brace, escaped)
+
+
+def _encode_text(text: str, protect_case: bool) -> str:
     if not protect_case:
         return text.translate(ENCODE_TABLE)
     if not LETTER_ESCAPES.search(text):
-        return _protect_words(text.translate(ENCODE_TABLE), sentence_case, first)
-    pieces = WORD.split(text)
-    out = []
-    for index, piece in enumerate(pieces):
-        if index % 2 == 0:
-            out.append(piece.translate(ENCODE_TABLE))
-            continue
-        before = pieces[index - 1].rstrip()
-        start = (first and index == 1 and not before) or before.endswith((":", ".", "?", "!"))
-        out.append("{" + piece + "}" if _needs_protection(piece, sentence_case, start) else piece)
+        return _protect(text.translate(ENCODE_TABLE))
+    # Escapes here are commands (`\\textbackslash{}`): protect the words before escaping.
+    words = WORD.findall(text)
+    between = [piece.translate(ENCODE_TABLE) for piece in WORD.split(text)]
+    out = [between[0]]
+    for word, after in zip(words, between[1:], strict=True):
+        out += ["{" + word + "}" if needs_protection(word) else word, after]
     return "".join(out)
 
 
-def encode(text: str, *, protect_case: bool = False) -> str:
-    """Unicode text -> a BibTeX value body (without the enclosing braces)."""
-    if protect_case and text[1:] == text[1:].lower():
-        protect_case = False  # No capital after the first letter: nothing to protect.
+def _encode_plain(text: str, protect_case: bool) -> str:
+    """Text without math: specials escaped, LaTeX commands the text kept written back."""
+    if "\\" not in text or not COMMAND.search(text):
+        return _encode_text(text, protect_case)
+    out = []
+    for is_command, segment in _split_commands(text):
+        out.append(segment if is_command else _encode_text(segment, protect_case))
+    return "".join(out)
+
+
+def encode(text: str, *, protect_case: bool = False, unicode: bool = False) -> str:
+    """Unicode text -> a BibTeX value body (without the enclosing braces).
+
+    With `protect_case`, words BibTeX styles would wrongly lower-case are braced (see
+    `needs_protection`). Unless `unicode`, characters outside ASCII are written as LaTeX
+    commands (`{\\"u}`, `\\,`, `--`), which pdfLaTeX and BibTeX 8-bit read in any set-up.
+    LaTeX commands a text kept (`\\TUB{}`) are written back as commands when that
+    round-trips; otherwise every backslash is escaped. `decode(encode(text)) == text`.
+    """
+    if protect_case and not HAS_CAPITAL.search(text):
+        protect_case = False
     if not protect_case and not NEEDS_ENCODING.search(text):
+        return text if unicode or text.isascii() else to_ascii(text)
+    parts = _split_math(text)
+    encoded = [
+        segment if is_math else _encode_plain(segment, protect_case) for is_math, segment in parts
+    ]
+    if "\\" in text and COMMAND.search(text) and decode("".join(encoded)) != text:
+        # A kept command that would read back differently: escape it as literal text.
+        encoded = [
+            segment if is_math else _encode_text(segment, protect_case)
+            for is_math, segment in parts
+        ]
+    if not unicode:
+        encoded = [
+            segment if is_math else to_ascii(segment)
+            for (is_math, _text), segment in zip(parts, encoded, strict=True)
+        ]
+    return "".join(encoded)
+
+
+# --- LaTeX for characters outside ASCII -------------------------------------------------
+
+COMBINING_ACCENTS = {mark: command for command, mark in ACCENTS.items()}
+# Characters written as a text-mode command that `decode` reads back (SYMBOLS below).
+TEXT_COMMANDS = {
+    "\u2002": "enskip",
+    "\u2003": "quad",
+    "\u2013": "textendash",
+    "\u2014": "textemdash",
+    "\u2018": "textquoteleft",
+    "\u2019": "textquoteright",
+    "\u201c": "textquotedblleft",
+    "\u201d": "textquotedblright",
+    "\u201a": "quotesinglbase",
+    "\u201e": "quotedblbase",
+    "\u2026": "ldots",
+    "\u00ab": "guillemotleft",
+    "\u00bb": "guillemotright",
+    "\u00a1": "textexclamdown",
+    "\u00bf": "textquestiondown",
+    "\u00a3": "pounds",
+    "\u20ac": "texteuro",
+    "\u00a7": "S",
+    "\u00b6": "P",
+    "\u00a9": "copyright",
+    "\u00ae": "textregistered",
+    "\u2122": "texttrademark",
+    "\u00b0": "textdegree",
+    "\u2030": "textperthousand",
+    "\u00b7": "textperiodcentered",
+    "\u2022": "textbullet",
+    "\u2020": "dag",
+    "\u2021": "ddag",
+    "\u00b1": "textpm",
+    "\u00d7": "texttimes",
+    "\u00f7": "textdiv",
+    "\u2212": "textminus",
+    "\u00b5": "textmu",
+    "\u00b9": "textonesuperior",
+    "\u00b2": "texttwosuperior",
+    "\u00b3": "textthreesuperior",
+    "\u00bc": "textonequarter",
+    "\u00bd": "textonehalf",
+    "\u00be": "textthreequarters",
+    "\u2192": "textrightarrow",
+    "\u2190": "textleftarrow",
+    "ß": "ss",
+    "ø": "o",
+    "Ø": "O",
+    "æ": "ae",
+    "Æ": "AE",
+    "œ": "oe",
+    "Œ": "OE",
+    "å": "aa",
+    "Å": "AA",
+    "ł": "l",
+    "Ł": "L",
+    "ı": "i",
+    "ȷ": "j",
+    "ð": "dh",
+    "Ð": "DH",
+    "þ": "th",
+    "Þ": "TH",
+    "đ": "dj",
+    "Đ": "DJ",
+}
+# Characters only math mode has: written as `$\\alpha$`, which `decode` reads back.
+MATH_COMMANDS = {
+    "\u2264": "leq",
+    "\u2265": "geq",
+    "\u2260": "neq",
+    "\u2248": "approx",
+    "\u223c": "sim",
+    "\u221e": "infty",
+    "\u2194": "leftrightarrow",
+    "\u2032": "prime",
+    "\u03c2": "varsigma",
+}
+_GREEK = [
+    "alpha",
+    "beta",
+    "gamma",
+    "delta",
+    "epsilon",
+    "zeta",
+    "eta",
+    "theta",
+    "iota",
+    "kappa",
+    "lambda",
+    "mu",
+    "nu",
+    "xi",
+    "omicron",
+    "pi",
+    "rho",
+    "varsigma",
+    "sigma",
+    "tau",
+    "upsilon",
+    "phi",
+    "chi",
+    "psi",
+    "omega",
+]
+MATH_COMMANDS.update(
+    {chr(0x3B1 + i): name for i, name in enumerate(_GREEK) if name not in {"omicron", "varsigma"}}
+)
+CAPITAL_GREEK = {"Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi"}
+CAPITAL_GREEK |= {"Psi", "Omega"}  # The other capitals are Latin letters in print.
+MATH_COMMANDS.update(
+    {
+        chr(0x391 + i): name.capitalize()
+        for i, name in enumerate(_GREEK)
+        if name.capitalize() in CAPITAL_GREEK
+    }
+)
+MATH_CHARS = {"$\\" + name + "$": char for char, name in MATH_COMMANDS.items()}
+SYMBOLS.update({name: char for char, name in TEXT_COMMANDS.items()})
+ASCII_LATEX = {"\u00a0": "~", "\u2009": "\\,", "\u202f": "\\,"}
+ASCII_LATEX.update({char: f"{{\\{name}}}" for char, name in TEXT_COMMANDS.items()})
+ASCII_LATEX.update({char: f"$\\{name}$" for char, name in MATH_COMMANDS.items()})
+NON_ASCII = re.compile(r"[^\x00-\x7f][\u0300-\u036f]*|[\x00-\x7f][\u0300-\u036f]+")
+_ascii_cache: dict[str, str] = {}
+
+
+def _ascii_cluster(cluster: str) -> str:
+    """One character with its combining marks -> LaTeX (the character itself if unknown)."""
+    if cluster in ASCII_LATEX:
+        return ASCII_LATEX[cluster]
+    decomposed = unicodedata.normalize("NFD", cluster)
+    base, marks = decomposed[0], decomposed[1:]
+    if not marks or any(mark not in COMBINING_ACCENTS for mark in marks):
+        # Not a letter with accents we can write: keep what we can, UTF-8 for the rest.
+        composed = unicodedata.normalize("NFC", cluster)
+        return ASCII_LATEX.get(composed, composed)
+    if base in "ij" and marks[0] in "\u0300\u0301\u0302\u0308\u0303\u0304\u0306\u030c\u030b":
+        base = "\\" + base  # Dotless i and j under an accent above.
+    if not base.isascii():
+        base = ASCII_LATEX.get(base, base)
+    body = base
+    for mark in marks:
+        body = f"\\{COMBINING_ACCENTS[mark]}{{{body}}}"
+    return "{" + body + "}"
+
+
+def _ascii_match(match: re.Match) -> str:
+    cluster = match.group(0)
+    value = _ascii_cache.get(cluster)
+    if value is None:
+        value = _ascii_cache[cluster] = _ascii_cluster(cluster)
+    return value
+
+
+def to_ascii(latex: str) -> str:
+    """LaTeX with characters outside ASCII -> the same LaTeX with commands for them
+    (`Müller` -> `M{\\"u}ller`, a thin space -> `\\,`, `a` + combining macron -> `{\\=a}`):
+    what pdfLaTeX's default input and font encodings typeset. Unknown characters and
+    inline math stay."""
+    if latex.isascii():
+        return latex
+    if "$" not in latex:
+        return NON_ASCII.sub(_ascii_match, latex)
+    # Inline math is left alone: text commands mean nothing there.
+    return "".join(
+        segment if is_math else NON_ASCII.sub(_ascii_match, segment)
+        for is_math, segment in _split_math(latex)
+    )
+
+
+# --- plain text for CSL-JSON and RIS ----------------------------------------------------
+
+PLAIN_REPLACEMENTS = re.compile(r"---|--|``|''|\$[^$]*\$")
+# `\\alpha` -> α, `\\pm` -> ±: math commands read back as text.
+MATH_SYMBOLS = {"\\" + name: char for char, name in MATH_COMMANDS.items()}
+MATH_SYMBOLS.update({"\\pm": "±", "\\times": "×", "\\cdot": "·", "\\mu": "µ"})
+MATH_COMMAND = re.compile(r"\\([A-Za-z]+)")
+SUPERSCRIPTS = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+SUBSCRIPTS = str.maketrans("0123456789+-", "₀₁₂₃₄₅₆₇₈₉₊₋")
+SCRIPT = re.compile(r"([\^_])(?:\{([^{}]*)\}|(\S))")
+
+
+def _math_text(math: str) -> str:
+    """`$3$D` -> 3D, `$\\alpha$` -> α, `$x^{2}$` -> x²: inline math as readable text."""
+    body = math[1:-1]
+    body = MATH_COMMAND.sub(lambda m: MATH_SYMBOLS.get(m[0], m[1]), body)
+
+    def script(match: re.Match) -> str:
+        value = match[2] if match[2] is not None else match[3]
+        table = SUPERSCRIPTS if match[1] == "^" else SUBSCRIPTS
+        converted = value.translate(table)
+        return converted if all(not c.isascii() for c in converted) else value
+
+    return SCRIPT.sub(script, body).replace("{", "").replace("}", "")
+
+
+def _plain(match: re.Match) -> str:
+    token = match.group(0)
+    return {"---": "\u2014", "--": "\u2013", "``": "\u201c", "''": "\u201d"}.get(token) or (
+        _math_text(token)
+    )
+
+
+def plain_text(text: str) -> str:
+    """A decoded BibTeX text as plain text for CSL-JSON and RIS: TeX ligatures (`--`, ``` `` ```,
+    `''`) as the characters they print, inline math as text."""
+    if "-" not in text and "`" not in text and "'" not in text and "$" not in text:
         return text
-    sentence_case = protect_case and is_sentence_case(text)
-    out = []
-    for index, (is_math, segment) in enumerate(_split_math(text)):
-        if is_math:
-            out.append(segment)
-        else:
-            out.append(_encode_text(segment, protect_case, sentence_case, index == 0))
-    return "".join(out)
+    return PLAIN_REPLACEMENTS.sub(_plain, text)
+
+
+# --- commands a text uses ---------------------------------------------------------------
+
+KNOWN_COMMANDS = set(SYMBOLS) | FORMATTING | VERBATIM_ARGUMENT | set("uvHckrdb")
+COMMAND_NAME = re.compile(r"\\([A-Za-z]+)")
+
+
+def unknown_commands(latex: str) -> set[str]:
+    """Names of the commands in a LaTeX text that `decode` does not know (`TUB`, `noopsort`):
+    a document needs them defined, e.g. by the file's @preamble."""
+    if "\\" not in latex:
+        return set()
+    return {name for name in COMMAND_NAME.findall(latex) if name not in KNOWN_COMMANDS}

@@ -18,7 +18,9 @@ from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.records import BibRecord, Name
 from citations.search import ranked_search, similar_to, similarity_lookup
 
-YEAR_MIN, YEAR_MAX = 1400, 2100
+# Real bibliographies cite historical works (1066) and announced ones; the check constraint,
+# `clean`, the importer and the API's year filters all read this one range.
+YEAR_MIN, YEAR_MAX = 1, 2200
 # claims.models.PUBLIC_STATUSES; spelled out here because claims.models imports this module.
 PUBLIC_CLAIM_STATUSES = ("published", "retracted")
 YEAR_OUT_OF_RANGE = f"Year must be between {YEAR_MIN} and {YEAR_MAX}."
@@ -180,6 +182,12 @@ class Reference(models.Model):
     extra_fields = models.JSONField(
         default=dict, blank=True, help_text="BibTeX fields not modelled above, kept verbatim."
     )
+    latex_source = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="BibTeX field name -> its LaTeX as imported, where the text alone would not "
+        "write it back the same; a BibTeX export writes it while the field is unedited.",
+    )
     verification = models.CharField(
         max_length=20, choices=Verification.choices, default=Verification.UNVERIFIED
     )
@@ -304,6 +312,7 @@ class Reference(models.Model):
             fields=fields,
             authors=[person.as_name() for person in self.authors],
             editors=[person.as_name() for person in self.editors],
+            sources=dict(self.latex_source or {}),
         )
 
     def bibtex_fields(self) -> dict[str, object]:

@@ -1,7 +1,8 @@
 """Plain bibliographic records: the data the pure modules (bibtex, formats) read and write.
 
 A `BibRecord` is one entry, independent of the ORM: `fields` holds BibTeX field names to
-Unicode values (title, journal, year, doi, ...), `authors` and `editors` hold ordered `Name`s.
+Unicode values (title, journal, year, doi, ...), `authors` and `editors` hold ordered `Name`s,
+`sources` the LaTeX of imported fields that the text alone would not write back the same.
 `Reference.to_record()` builds one from the database.
 """
 
@@ -32,3 +33,6 @@ class BibRecord:
     authors: list[Name] = field(default_factory=list)
     editors: list[Name] = field(default_factory=list)
     line: int | None = None
+    # Field name ("title", "author", ...) -> its LaTeX as imported, where the text alone would
+    # not write it back the same (`Reference.latex_source`): exports write it while unedited.
+    sources: dict[str, str] = field(default_factory=dict)

@@ -33,7 +33,9 @@ class ExportRenderer(BaseRenderer):
     charset = "utf-8"
     extension = ""
 
-    def stream(self, records: Iterable[BibRecord]) -> Iterator[str]:
+    def stream(self, records: Iterable[BibRecord], **options) -> Iterator[str]:
+        """The export text in chunks; options: `unicode` (BibTeX in UTF-8), `single` (one
+        item, not a list, where the format has lists)."""
         raise NotImplementedError
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
@@ -50,8 +52,8 @@ class BibTeXRenderer(ExportRenderer):
     format = "bibtex"
     extension = "bib"
 
-    def stream(self, records):
-        return bibtex.render_entries(records)
+    def stream(self, records, *, unicode=False, **options):
+        return bibtex.render_entries(records, unicode=unicode)
 
 
 class CSLJSONRenderer(ExportRenderer):
@@ -59,8 +61,8 @@ class CSLJSONRenderer(ExportRenderer):
     format = "csl"
     extension = "json"
 
-    def stream(self, records):
-        return formats.render_csl(records)
+    def stream(self, records, *, single=False, **options):
+        return formats.render_csl(records, single=single)
 
 
 class RISRenderer(ExportRenderer):
@@ -68,7 +70,7 @@ class RISRenderer(ExportRenderer):
     format = "ris"
     extension = "ris"
 
-    def stream(self, records):
+    def stream(self, records, **options):
         return formats.render_ris(records)
 
 

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from citations.formats import csl_item, render_csl, render_ris, render_ris_entry
 from citations.records import BibRecord, Name
 
@@ -77,8 +79,86 @@ def test_render_ris_separates_entries_with_a_blank_line():
     assert text.count("ER  - \n\n") == 2
 
 
-def test_bibtex_and_others_is_left_out_of_csl_and_ris_authors():
+def test_bibtex_and_others_is_et_al_in_csl_and_a_note_in_ris():
     record = BibRecord("article", "doe2015", {"title": "T"}, [Name("Doe", "Jane"), Name("others")])
-    assert csl_item(record)["author"] == [{"family": "Doe", "given": "Jane"}]
-    ris = "TY  - JOUR\nAU  - Doe, Jane\nTI  - T\nID  - doe2015\nER  - \n"
-    assert render_ris_entry(record) == ris
+    assert csl_item(record)["author"] == [
+        {"family": "Doe", "given": "Jane"},
+        {"literal": "others"},  # pandoc's citeproc renders this last name as "et al."
+    ]
+    ris = render_ris_entry(record)
+    assert "AU  - Doe, Jane\n" in ris
+    assert "AU  - others" not in ris
+    assert "N1  - The author list is incomplete (et al.).\n" in ris
+
+
+HANDBOOK = BibRecord(
+    entry_type="book",
+    key="smith2004handbook",
+    fields={
+        "title": "Bone ``biology'' in $3$D --- a handbook",
+        "publisher": "Saunders",
+        "address": "Philadelphia",
+        "year": "2004",
+        "month": "mar",
+        "note": "Second printing",
+        "isbn": "9780721600000",
+        "pages": "M-1--M-11",
+    },
+    authors=[Name("Smith", "Ann"), Name("others")],
+    editors=[Name("Jones", "Bo")],
+)
+ARTICLE = BibRecord(
+    entry_type="article",
+    key="rickard2008",
+    fields={
+        "title": "Progesterone receptor knockout",
+        "journal": "Endocrinology",
+        "issn": "0013-7227",
+        "year": "2008",
+        "month": "May",
+        "pmid": "18276762",
+        "pmcid": "PMC2329270",
+        "pages": "2383--2390",
+    },
+    authors=[Name("Rickard", "David J.")],
+)
+THESIS = BibRecord(
+    "phdthesis", "lee2010", {"title": "T", "school": "MIT", "year": "2010"}, [Name("Lee", "A")]
+)
+
+
+def test_csl_keeps_place_month_issn_note_publisher_of_theses_and_text_without_latex():
+    book = csl_item(HANDBOOK)
+    assert book["publisher-place"] == "Philadelphia"
+    assert book["issued"] == {"date-parts": [[2004, 3]]}
+    assert book["note"] == "Second printing"
+    assert book["title"] == "Bone “biology” in 3D — a handbook"
+    assert book["page"] == "M-1\u2013M-11"
+    article = csl_item(ARTICLE)
+    assert (article["ISSN"], article["PMID"], article["PMCID"]) == (
+        "0013-7227",
+        "18276762",
+        "PMC2329270",
+    )
+    assert article["issued"] == {"date-parts": [[2008, 5]]}
+    assert csl_item(THESIS)["publisher"] == "MIT"
+
+
+def test_ris_read_by_an_independent_parser_gives_back_the_fields():
+    rispy = pytest.importorskip("rispy")
+    entries = rispy.loads("".join(render_ris([HANDBOOK, ARTICLE, THESIS])))
+    book, article, thesis = entries
+    assert book["place_published"] == "Philadelphia"
+    assert (book["start_page"], book["end_page"]) == ("M-1", "M-11")
+    assert book["tertiary_authors"] == ["Jones, Bo"]  # A3: the editor of a book for Zotero
+    assert book["title"] == "Bone “biology” in 3D — a handbook"
+    assert book["notes"] == ["Second printing", "The author list is incomplete (et al.)."]
+    assert article["issn"] == "0013-7227"
+    assert (article["accession_number"], article["name_of_database"]) == ("18276762", "PubMed")
+    assert article["custom2"] == "PMC2329270"
+    assert article["date"] == "2008/05/"
+    assert thesis["publisher"] == "MIT"
+
+
+def test_a_chapters_editors_are_a2():
+    assert "A2  - World Health Organization\n" in render_ris_entry(BOOK)

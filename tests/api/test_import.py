@@ -45,7 +45,7 @@ MALFORMED = """@article{good2020,
 }
 
 @article{broken2021,
-  author = {Broken, Bob},
+  author = {Broken, Bob}
   year = {2021}
 }
 """
@@ -204,7 +204,9 @@ def test_malformed_entry_refuses_the_file_naming_key_and_line(api):
     body = response.json()
     assert response.status_code == 400
     assert body["detail"] == REFUSED_INVALID.format(count=1, ies="y is")
-    assert body["problems"] == ["line 7 [broken2021]: The entry has no title."]
+    assert body["problems"] == [
+        "line 7 [broken2021]: Field 'author': unexpected text after its value (a missing comma?)."
+    ]
     assert body["entries"][1]["status"] == "invalid"
     assert row_counts() == before
 

@@ -74,7 +74,7 @@ def test_reference_write_normalises_identifiers(curator_api, library):
         ),
         (
             {"citekey": "n1", "title": "T", "year": 3000},
-            {"year": ["Year must be between 1400 and 2100."]},
+            {"year": ["Year must be between 1 and 2200."]},
         ),
         (
             {"citekey": "n1", "title": "T", "year": 10**30},

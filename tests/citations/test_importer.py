@@ -5,9 +5,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citations import importer
+from citations.exports import bibtex_stream
 from citations.identifiers import INVALID_DOI
 from citations.importer import DUPLICATE, INVALID, NEW
-from citations.models import Contributor, Person, Reference
+from citations.models import YEAR_MAX, YEAR_MIN, Contributor, Person, Reference
 from citations.records import Name
 from citations.services import reference_import_bibtex, reference_import_plan
 from tests.factories import ContributorFactory, PersonFactory, ReferenceFactory
@@ -67,27 +68,49 @@ def test_import_rejects_malformed_entry_and_writes_nothing():
 
 
 def test_import_with_skip_invalid_writes_the_valid_entries():
-    text = ARTICLE + "@article{bad, title = {Bad}, doi = {nope}}\n"
+    text = ARTICLE + "@article{bad, title = {Bad}, year = {2001\n"
     outcome = reference_import_bibtex(data=text, skip_invalid=True)
     assert outcome.result.created == 1
     assert not outcome.ok
     item = outcome.plan.with_status(INVALID)[0]
-    assert item.messages == (importer.BAD_IDENTIFIER.format(name="doi", error=INVALID_DOI),)
+    assert item.messages == ("The entry cannot be read: Unexpectedly reached end of file.",)
     assert Reference.objects.get().citekey == "prior1990"
+
+
+def test_an_unusual_identifier_is_kept_verbatim_with_a_warning_never_refused():
+    text = (
+        "@book{a, title = {A}, doi = {nope}}\n"
+        "@book{b, title = {B}, isbn = {978-3-16-148410-1}}\n"  # wrong check digit
+        "@book{c, title = {C}, isbn = {978-0-19-852663-6, 0-19-852663-6}}\n"  # two ISBNs
+    )
+    outcome = reference_import_bibtex(data=text)
+    assert outcome.ok
+    assert outcome.result.created == 3
+    messages = [item.messages[0] for item in outcome.plan.items]
+    assert messages[0] == importer.KEPT_IDENTIFIER.format(name="doi", error=INVALID_DOI)
+    assert all("Kept as written" in message for message in messages)
+    kept = {r.citekey: (r.doi, r.isbn, r.extra_fields) for r in Reference.objects.all()}
+    assert kept["a"] == (None, "", {"doi": "nope"})
+    assert kept["b"] == (None, "", {"isbn": "978-3-16-148410-1"})
+    assert kept["c"][2] == {"isbn": "978-0-19-852663-6, 0-19-852663-6"}
 
 
 def test_plan_finds_duplicates_by_doi_pmid_and_work_but_never_title_alone():
     ReferenceFactory(citekey="stored1", doi="10.1000/a", title="Other")
     ReferenceFactory(citekey="stored2", pmid="123", title="Other two")
-    work = ReferenceFactory(citekey="stored3", title="Bone study", year=2001, volume="3")
+    work = ReferenceFactory(
+        citekey="stored3", title="Bone study", year=2001, volume="3", container_title="J"
+    )
     ContributorFactory(reference=work, person=PersonFactory(family="Smith"), position=0)
     ReferenceFactory(citekey="stored4", title="Editorial", year=2001)
     plan = reference_import_plan(
         data=(
             "@article{a, title={T1}, doi={10.1000/A}}\n"
             "@article{b, title={T2}, pmid={123}}\n"
-            "@article{c, title={Bone Study.}, year=2001, author={Smith, J.}, volume={3}}\n"
-            "@article{d, title={Bone study}, year=2001, author={Smith, J.}, volume={4}}\n"
+            "@article{c, title={Bone Study.}, year=2001, author={Smith, J.}, volume={3},"
+            " journal={J}}\n"
+            "@article{d, title={Bone study}, year=2001, author={Smith, J.}, volume={4},"
+            " journal={J}}\n"
             "@article{e, title={Editorial}, year=2001}\n"
         )
     )
@@ -95,10 +118,56 @@ def test_plan_finds_duplicates_by_doi_pmid_and_work_but_never_title_alone():
     assert found == [
         ("a", DUPLICATE, "stored1", "same DOI as stored1"),
         ("b", DUPLICATE, "stored2", "same PMID as stored2"),
-        ("c", DUPLICATE, "stored3", "same title, year and first author as stored3"),
+        ("c", DUPLICATE, "stored3", importer.SAME_WORK.format(target="stored3")),
         ("d", NEW, "", ""),
         ("e", NEW, "", ""),
     ]
+
+
+def test_cover_pages_of_two_issues_are_two_records():
+    text = "".join(
+        f"@article{{cover{issue}, title = {{Cover}}, author = {{Press, Bone}}, year = 2001,"
+        f" journal = {{J Bone}}, volume = 3, number = {issue}, pages = {{C1}}}}\n"
+        for issue in (1, 2)
+    )
+    assert [status for _line, _key, status in statuses(text)] == [NEW, NEW]
+
+
+def test_a_historical_year_passes_the_plan_and_the_database():
+    text = "@book{bayeux, title = {The Bayeux Tapestry}, year = 1066}\n"
+    text += "@book{later, title = {Later}, date = {1070-05-01}}\n"
+    outcome = reference_import_bibtex(data=text)
+    assert outcome.ok
+    assert sorted(Reference.objects.values_list("year", flat=True)) == [1066, 1070]
+
+
+def test_set_and_xdata_entries_and_relations_survive_a_round_trip():
+    text = (
+        "@set{both, entryset = {one,two}}\n"
+        "@xdata{pub, publisher = {Springer}}\n"
+        "@article{one, title = {One}, xdata = {pub}, related = {two}, relatedtype = {reprint}}\n"
+        "@article{two, title = {Two}, crossref = {coll}}\n"
+        "@collection{coll, title = {The Collection}, year = 2000}\n"
+    )
+    assert reference_import_bibtex(data=text).ok
+    exported = "".join(bibtex_stream())
+    for part in (
+        "@set{both,",
+        "entryset = {one,two}",
+        "@xdata{pub,",
+        "xdata = {pub}",
+        "related = {two}",
+        "crossref = {coll}",
+    ):
+        assert part in exported
+    Reference.objects.all().delete()
+    assert reference_import_bibtex(data=exported).result.created == 5
+
+
+def test_an_empty_file_imports_nothing_and_succeeds():
+    outcome = reference_import_bibtex(data=b"")
+    assert outcome.ok
+    assert outcome.result.created == 0
 
 
 def test_plan_finds_duplicates_within_one_file():
@@ -136,7 +205,7 @@ def test_non_numeric_year_is_kept_as_text_with_a_warning():
     reference = Reference.objects.get()
     assert (reference.year, reference.extra_fields) == (None, {"year": "in press"})
     assert outcome.plan.items[0].messages == (
-        importer.YEAR_AS_TEXT.format(year="in press", low=1400, high=2100),
+        importer.YEAR_AS_TEXT.format(year="in press", low=YEAR_MIN, high=YEAR_MAX),
     )
 
 

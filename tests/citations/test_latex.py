@@ -23,7 +23,7 @@ from citations.latex import decode, encode
         (r"The {DNA} of {Bayesian} inference", "The DNA of Bayesian inference"),
         (r"Smith~et~al.", "Smith\u00a0et\u00a0al."),
         (r"\emph{in vivo} and \textit{in vitro}", "in vivo and in vitro"),
-        (r"$\alpha$-helix with $x_{1}^{2}$", "$\\alpha$-helix with $x_{1}^{2}$"),
+        (r"$\alpha$-helix with $x_{1}^{2}$", "α-helix with $x_{1}^{2}$"),
         (r"\textbackslash{}n and \textasciitilde{} and \textasciicircum{}", "\\n and ~ and ^"),
         (r"pages 12--19", "pages 12--19"),
         (r"\unknowncommand{kept}", r"\unknowncommand{kept}"),
@@ -38,19 +38,22 @@ def test_decode_gives_unicode(latex, text):
     ("text", "latex"),
     [
         ("4% & $5 #1 a_b {x}", r"4\% \& \$5 \#1 a\_b \{x\}"),
-        ("back\\slash ~ ^", r"back\textbackslash{}slash \textasciitilde{} \textasciicircum{}"),
+        ("back\\ ~ ^", r"back\textbackslash{} \textasciitilde{} \textasciicircum{}"),
         ("$\\alpha$-helix costs $5", "$\\alpha$-helix costs \\$5"),
-        ("Müller\u00a0et al.", "Müller~et al."),
+        ("Müller\u00a0et al.", r"M{\"{u}}ller~et al."),
     ],
 )
 def test_encode_escapes_specials_and_keeps_math(text, latex):
     assert encode(text) == latex
 
 
-def test_encode_protects_acronyms_and_proper_nouns_in_sentence_case_titles():
-    title = "Bone loss in Canadian women: the DNA of mRNA studies"
+def test_encode_protects_acronyms_and_mixed_case_words_only():
+    title = "Bone loss in Canadian women: the DNA of mRNA, Mx1+ and vitamin D studies"
     assert encode(title, protect_case=True) == (
-        "Bone loss in {Canadian} women: the {DNA} of {mRNA} studies"
+        "Bone loss in Canadian women: the {DNA} of {mRNA}, {Mx1}+ and vitamin {D} studies"
+    )
+    assert encode("The Women's Health Initiative", protect_case=True) == (
+        "The Women's Health Initiative"
     )
 
 

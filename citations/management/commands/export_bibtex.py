@@ -19,8 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("--claim", metavar="SLUG", help="Only references of this claim.")
         parser.add_argument("--topic", metavar="SLUG", help="Only references of this topic.")
         parser.add_argument("-o", "--output", metavar="FILE", help="Default: standard output.")
+        parser.add_argument(
+            "--utf8",
+            action="store_true",
+            help="Write UTF-8 (for biber, XeLaTeX, LuaLaTeX) rather than pdfLaTeX-safe ASCII.",
+        )
 
-    def handle(self, *args, claim, topic, output, **options):
+    def handle(self, *args, claim, topic, output, utf8=False, **options):
         references = Reference.objects.all()
         if claim:
             if not Claim.objects.filter(slug=claim).exists():
@@ -32,7 +37,7 @@ class Command(BaseCommand):
             references = references.cited_by(Claim.objects.filter(topics__slug=topic))
         if output:
             with Path(output).open("w", encoding="utf-8") as stream:
-                stream.writelines(bibtex_stream(references))
+                stream.writelines(bibtex_stream(references, unicode=utf8))
             return
-        for chunk in bibtex_stream(references):
+        for chunk in bibtex_stream(references, unicode=utf8):
             self.stdout.write(chunk, ending="")
