@@ -708,7 +708,7 @@ def _preamble(text: str) -> str:
             end = _braced_end(text, match.end() - 1)
             if end > 0:
                 try:
-                    parts.append(read_value(text[match.end() : end - 1].strip(), "", {}))
+                    parts.append(read_value(text[match.end() : end - 1].strip(), "", Macros()))
                 except FieldValueError:
                     continue
     return "\n".join(part.strip() for part in parts if part.strip())

@@ -102,13 +102,18 @@ def test_admin_change_form_refuses_an_injected_doi(curator_client):
     assert Reference.objects.get().doi == "10.1000/ok"
 
 
-def test_import_marks_an_entry_with_an_injected_doi_invalid():
+def test_import_refuses_an_injected_doi_as_a_doi_and_keeps_it_as_inert_text():
     text = '@article{a, title={T}, doi = "10.1234/x}, title = {Injected"}\n'
 
     (item,) = services.reference_import_plan(data=text).items
 
-    assert item.status == importer.INVALID
-    assert item.messages == (importer.BAD_IDENTIFIER.format(name="doi", error=INVALID_DOI),)
+    # An unusual identifier never refuses the entry (issue 11), but it is no DOI (issue 14):
+    # kept as an extra field, read as text, so it cannot close its field when written back.
+    assert item.status == importer.NEW
+    assert "doi" not in item.values
+    assert item.messages == (importer.KEPT_IDENTIFIER.format(name="doi", error=INVALID_DOI),)
+    record = bibtex.parse(bibtex.render_entry(bibtex.parse(text).records[0])).records[0]
+    assert record.fields == {"title": "T", "doi": "10.1234/x, title = Injected"}
 
 
 def test_import_takes_no_url_with_braces_quotes_or_backslashes_as_a_web_address():
