@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test test-only lint format migrations-check bench browser clean
+.PHONY: install run demo-reset test test-only lint format migrations-check bench browser clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -18,12 +18,17 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The seed loads only into an empty database: a restart keeps every edit.
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py loaddata seed
-	$(BIN)/python manage.py regrade
+	$(BIN)/python manage.py load_seed_if_empty
 	$(BIN)/python manage.py ensure_demo_curator
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Start over: delete every curated record (users stay) and load the seed again.
+demo-reset: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo_reset
 
 lint: install
 	$(BIN)/ruff check .
