@@ -1,7 +1,9 @@
-"""Curation of claims: evidence inline with reference autocomplete, topics, relations.
+"""Curation of claims: evidence inline with reference autocomplete, topics, relations,
+review notes, and the workflow as buttons on the claim page.
 
-Saving a claim regrades it once its evidence inlines are saved. Status changes only through
-the workflow actions, which call claims.services and report each refused claim.
+Saving a claim regrades it once its evidence inlines are saved; a changed grade override
+goes through `claim_override_grade`. Status changes only through the workflow buttons and
+actions, which call claims.services and report each refused claim by its statement.
 """
 
 from functools import partial
@@ -9,13 +11,20 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from claims.models import Claim, ClaimRelation, Topic
+from claims.changes import changes_since_published
+from claims.models import Claim, ClaimRelation, ReviewNote, Status, Topic
 from claims.services import (
+    claim_override_grade,
     claim_publish,
     claim_retract,
     claim_return_to_draft,
@@ -26,6 +35,27 @@ from evidence.models import Evidence
 from evidence.services import claim_regrade
 
 NO_GRADE_HISTORY = "No grade yet."
+NO_REASONS = "No reasons yet."
+NEVER_PUBLISHED = "Not published yet."
+UNCHANGED_SINCE_PUBLISHED = "Nothing has changed since the last published version."
+# Workflow steps on the claim page: (url name part, button label, service, done message,
+# the status the step starts from).
+WORKFLOW_STEPS = {
+    "submit": ("Submit for review", claim_submit_for_review, "Submitted for review", Status.DRAFT),
+    "publish": ("Publish", claim_publish, "Published", Status.IN_REVIEW),
+    "return-to-draft": (
+        "Return to draft",
+        claim_return_to_draft,
+        "Returned to draft",
+        Status.IN_REVIEW,
+    ),
+    "retract": ("Retract…", claim_retract, "Retracted", Status.PUBLISHED),
+}
+
+
+def named(claim: Claim) -> str:
+    """A claim as messages name it: its statement (shortened), in quotes."""
+    return f"“{Truncator(claim.statement).chars(90)}”"
 
 
 class EvidenceInline(admin.StackedInline):
@@ -60,6 +90,22 @@ class EvidenceInline(admin.StackedInline):
     def get_queryset(self, request):
         # Each row's title (`Evidence.__str__`) names its reference and claim.
         return super().get_queryset(request).select_related("claim", "reference")
+
+
+class ReviewNoteInline(admin.TabularInline):
+    """Review comments beside the claim; a new note records its author."""
+
+    model = ReviewNote
+    extra = 1
+    fields = ["text", "author", "created", "resolved"]
+    readonly_fields = ["author", "created"]
+    verbose_name = "review note"
+    formfield_overrides = {
+        forms.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
 
 
 class RelationInline(admin.TabularInline):
@@ -103,18 +149,21 @@ class ClaimAdmin(SimpleHistoryAdmin):
     search_fields = ["statement", "summary", "slug"]
     prepopulated_fields = {"slug": ["statement"]}
     autocomplete_fields = ["topics"]
-    inlines = [EvidenceInline, RelationInline]
+    inlines = [EvidenceInline, RelationInline, ReviewNoteInline]
     actions = ["submit_for_review", "publish", "return_to_draft", "retract"]
+    change_form_template = "admin/claims/claim/change_form.html"
     readonly_fields = [
         "status",
+        "submitted_by",
         "retraction_reason",
         "grade_level",
         "grade_direction",
-        "grade_reasons",
+        "reasons",
         "grade_rubric",
         "graded_at",
         "grade_history",
         "published_at",
+        "changes_since_published",
         "created",
         "updated",
     ]
@@ -122,7 +171,17 @@ class ClaimAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["statement", "slug", "summary", "source_text", "topics", "population"]}),
         (
             "Workflow",
-            {"fields": ["status", "retraction_reason", "curator", "reviewed_at", "published_at"]},
+            {
+                "fields": [
+                    "status",
+                    "submitted_by",
+                    "retraction_reason",
+                    "curator",
+                    "reviewed_at",
+                    "published_at",
+                    "changes_since_published",
+                ]
+            },
         ),
         (
             "Grade",
@@ -130,7 +189,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 "fields": [
                     "grade_level",
                     "grade_direction",
-                    "grade_reasons",
+                    "reasons",
                     "grade_rubric",
                     "graded_at",
                     "grade_history",
@@ -166,12 +225,142 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 for c in changes
             ),
         )
-        header = "<tr><th>Date</th><th>Level</th><th>Direction</th><th>Override</th>"
-        return format_html(header + "<th>By</th><th>Why</th></tr>{}", rows)
+        header = "<thead><tr><th>Date</th><th>Level</th><th>Direction</th><th>Override</th>"
+        return format_html(
+            '<table class="grade-history">' + header + "<th>By</th><th>Why</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @admin.display(description="Grade reasons")
+    def reasons(self, obj):
+        if not obj.grade_reasons:
+            return NO_REASONS
+        items = format_html_join("", "<li>{}</li>", ((reason,) for reason in obj.grade_reasons))
+        return format_html('<ul class="grade-reasons">{}</ul>', items)
+
+    @admin.display(description="Changes since the last published version")
+    def changes_since_published(self, obj):
+        changes = changes_since_published(obj) if obj.pk else None
+        if changes is None:
+            return NEVER_PUBLISHED
+        if not changes:
+            return UNCHANGED_SINCE_PUBLISHED
+        rows = format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", self._diff_rows(changes))
+        return format_html('<table class="changes-since-published">{}</table>', rows)
+
+    @staticmethod
+    def _diff_rows(changes):
+        tags = {"same": "{}", "removed": "<del>{}</del>", "added": "<ins>{}</ins>"}
+        for change in changes:
+            if change.runs:
+                text = format_html_join(
+                    "", "{}", ((format_html(tags[k], t),) for k, t in change.runs)
+                )
+            else:
+                text = format_html("<del>{}</del> → <ins>{}</ins>", change.before, change.after)
+            yield change.label, text
+
+    def save_model(self, request, obj, form, change):
+        """Save the claim; a changed override goes through its service (rules, history)."""
+        level, rationale = obj.grade_override, obj.override_rationale
+        overridden = {"grade_override", "override_rationale"} & set(form.changed_data)
+        if overridden:
+            stored = (
+                Claim.objects.filter(pk=obj.pk)
+                .values_list("grade_override", "override_rationale")
+                .first()
+            )
+            obj.grade_override, obj.override_rationale = stored or ("", "")
+        super().save_model(request, obj, form, change)
+        if overridden:
+            claim_override_grade(claim=obj, level=level, rationale=rationale, actor=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         claim_regrade(claim=form.instance, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ReviewNote:
+            for note in formset.save(commit=False):
+                note.author = note.author or request.user
+                note.save()
+            for note in formset.deleted_objects:
+                note.delete()
+            return
+        super().save_formset(request, form, formset, change)
+
+    # --- the workflow as buttons on the claim page ------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.workflow_view)
+        name = f"{self.opts.app_label}_{self.opts.model_name}_workflow"
+        return [
+            path("<path:object_id>/workflow/<slug:step>/", view, name=name),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["workflow_steps"] = self._steps(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _steps(self, request, claim) -> list[dict]:
+        if claim is None or not self.has_change_permission(request, claim):
+            return []
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_workflow"
+        return [
+            {"step": step, "label": label, "url": reverse(name, args=[claim.pk, step])}
+            for step, (label, _service, _done, start) in WORKFLOW_STEPS.items()
+            if claim.status == start
+        ]
+
+    def workflow_view(self, request, object_id, step):
+        """POST: one workflow step through its service; retract asks for a reason first."""
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None or step not in WORKFLOW_STEPS:
+            raise Http404
+        if not self.has_change_permission(request, claim):
+            raise PermissionDenied
+        if step == "retract":
+            return self._retract_one(request, claim)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        _label, service, done, _start = WORKFLOW_STEPS[step]
+        self._apply(request, claim, service, done)
+        return redirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[claim.pk])
+        )
+
+    def _retract_one(self, request, claim):
+        form = RetractForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            service = partial(claim_retract, reason=form.cleaned_data["reason"])
+            self._apply(request, claim, service, "Retracted")
+            return redirect(
+                reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[claim.pk]
+                )
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Retract claim",
+            "opts": self.opts,
+            "claims": [claim],
+            "original": claim,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/claims/claim/retract.html", context)
+
+    def _apply(self, request, claim, service, done: str) -> bool:
+        try:
+            service(claim=claim, actor=request.user)
+        except ValidationError as error:
+            self.message_user(
+                request, f"{named(claim)}: {' '.join(error.messages)}", messages.ERROR
+            )
+            return False
+        self.message_user(request, f"{done}: {named(claim)}.", messages.SUCCESS)
+        return True
 
     @admin.action(description="Submit selected claims for review")
     def submit_for_review(self, request, queryset):
@@ -209,7 +398,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 service(claim=claim, actor=request.user)
             except ValidationError as error:
                 self.message_user(
-                    request, f"{claim.slug}: {' '.join(error.messages)}", messages.ERROR
+                    request, f"{named(claim)}: {' '.join(error.messages)}", messages.ERROR
                 )
             else:
                 moved += 1

@@ -9,10 +9,10 @@ CURATORS_GROUP = "Curators"
 
 CURATED_MODELS = {
     "citations": ["reference", "person", "contributor"],
-    "claims": ["topic", "claim", "claimrelation"],
+    "claims": ["topic", "claim", "claimrelation", "reviewnote"],
     "evidence": ["evidence"],
 }
-DELETABLE = {"contributor", "claimrelation", "evidence", "person", "topic"}
+DELETABLE = {"contributor", "claimrelation", "evidence", "person", "topic", "reviewnote"}
 
 
 def curator_codenames() -> list[tuple[str, str]]:
@@ -28,12 +28,15 @@ def curator_codenames() -> list[tuple[str, str]]:
 
 
 def sync_curators_group(group_model, permission_model) -> None:
+    """Grant every curator permission that exists so far (a later migration adds a model's,
+    and calls this again)."""
     group, _ = group_model.objects.get_or_create(name=CURATORS_GROUP)
     for app_label, codename in curator_codenames():
-        permission = permission_model.objects.get(
+        permission = permission_model.objects.filter(
             content_type__app_label=app_label, codename=codename
-        )
-        group.permissions.add(permission)
+        ).first()
+        if permission is not None:
+            group.permissions.add(permission)
 
 
 def sees_unpublished(user) -> bool:

@@ -6,6 +6,7 @@ DJANGO_SECRET_KEY required when debug is off
 DJANGO_ALLOWED_HOSTS comma-separated host names
 DJANGO_API_ANON_RATE throttle rate of anonymous API traffic (default "300/minute")
 DJANGO_BIBTEX_IMPORT_MAX_BYTES largest request body of POST /api/references/import/ (default 20 MiB)
+LEDGER_FOUR_EYES  "0"/"false" lets a curator publish a claim they submitted (default: on)
 """
 
 import os
@@ -123,6 +124,10 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # A BibTeX import is one request body (DATA_UPLOAD_MAX_MEMORY_SIZE does not apply to it):
 # 20 MiB holds some 50,000 entries; larger bodies are refused with a 413.
 BIBTEX_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_BIBTEX_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+
+# Four eyes: a claim is published by a curator other than the one who submitted it. Turn it
+# off only for a one-person install.
+LEDGER_FOUR_EYES = env_bool("LEDGER_FOUR_EYES", True)
 
 # Anyone reads what is public; writes need the model permissions of the Curators group.
 REST_FRAMEWORK = {

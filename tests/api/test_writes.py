@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.test import APIClient
 
 from citations.identifiers import INVALID_DOI
 from citations.models import Reference
@@ -14,9 +15,10 @@ from citations.serializers import (
     INVALID_URL,
 )
 from claims.models import OVERRIDE_NEEDS_RATIONALE, Claim
-from claims.services import CANNOT_PUBLISH
+from claims.services import CANNOT_PUBLISH, FOUR_EYES
 from config.exceptions import field_errors
 from evidence.models import CI_NEEDS_BOTH, CI_ORDER, Evidence
+from tests.factories import CuratorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +239,13 @@ def test_claim_goes_from_draft_to_published_through_the_workflow(curator_api, an
 
     assert curator_api.post("/api/evidence/", evidence, format="json").status_code == 201
     assert curator_api.post("/api/claims/new/submit/").json()["status"] == "in_review"
-    published = curator_api.post("/api/claims/new/publish/")
+    refused = curator_api.post("/api/claims/new/publish/")
+    reviewer = APIClient()
+    reviewer.force_authenticate(CuratorFactory())
+    published = reviewer.post("/api/claims/new/publish/")
+
+    assert refused.status_code == 400
+    assert refused.json() == {"non_field_errors": [FOUR_EYES]}
 
     assert published.status_code == 200
     assert published.json()["status"] == "published"
