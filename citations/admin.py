@@ -11,9 +11,9 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from simple_history.admin import SimpleHistoryAdmin
 
 from citations import importer
+from citations.admin_history import HistoryAdmin
 from citations.exports import bibtex_stream
 from citations.models import Contributor, Person, Reference, Verification
 from citations.services import reference_import_bibtex, reference_import_plan
@@ -73,7 +73,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(SimpleHistoryAdmin):
+class ReferenceAdmin(HistoryAdmin):
     list_display = [
         "citekey",
         "short_title",

@@ -3,10 +3,15 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+
 from citations import bibtex, importer
 from citations.importer import ApplyResult, ImportPlan
 
 UNKNOWN_ON_DUPLICATE = "on_duplicate must be one of: skip, update, fail."
+UPDATE_NEEDS_CHANGE = (
+    "on_duplicate=update overwrites references: it needs permission to change them."
+)
 
 
 @dataclass
@@ -38,9 +43,15 @@ def reference_import_bibtex(
     progress: Callable[[int, int], None] | None = None,
     user=None,
 ) -> ImportOutcome:
-    """Import a BibTeX file: one transaction, or nothing written (see `importer.apply`)."""
+    """Import a BibTeX file: one transaction, or nothing written (see `importer.apply`).
+
+    `user` is who imports (None for the command line): updating duplicates needs their
+    permission to change references, adding new ones is the caller's to check.
+    """
     if on_duplicate not in importer.ON_DUPLICATE_CHOICES:
         raise ValueError(UNKNOWN_ON_DUPLICATE)
+    if on_duplicate == importer.UPDATE and not may_change_references(user):
+        raise PermissionDenied(UPDATE_NEEDS_CHANGE)
     plan = reference_import_plan(data=data)
     if dry_run:
         return ImportOutcome(plan=plan, result=None)
@@ -48,3 +59,7 @@ def reference_import_bibtex(
         plan, on_duplicate=on_duplicate, skip_invalid=skip_invalid, progress=progress, user=user
     )
     return ImportOutcome(plan=plan, result=result)
+
+
+def may_change_references(user) -> bool:
+    return user is None or user.has_perm("citations.change_reference")

@@ -3,9 +3,14 @@ review notes, and the workflow as buttons on the claim page.
 
 Saving a claim regrades it once its evidence inlines are saved; a changed grade override
 goes through `claim_override_grade`. Status changes only through the workflow buttons and
-actions, which call claims.services and report each refused claim by its statement.
+actions, which call claims.services and report each refused claim by its statement. Each
+step needs its own permission (Claim.Meta.permissions: publish_claim, retract_claim), so
+staff who may only view claims are not offered them, and a forged POST of one runs nothing.
+The claim's history is read-only: a revert would skip the workflow and the grading.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 from django import forms
@@ -19,8 +24,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
-from simple_history.admin import SimpleHistoryAdmin
 
+from citations.admin_history import HistoryAdmin
 from claims.changes import changes_since_published
 from claims.models import Claim, ClaimRelation, ReviewNote, Status, Topic
 from claims.services import (
@@ -38,18 +43,29 @@ NO_GRADE_HISTORY = "No grade yet."
 NO_REASONS = "No reasons yet."
 NEVER_PUBLISHED = "Not published yet."
 UNCHANGED_SINCE_PUBLISHED = "Nothing has changed since the last published version."
-# Workflow steps on the claim page: (url name part, button label, service, done message,
-# the status the step starts from).
+
+
+@dataclass(frozen=True)
+class Step:
+    """A workflow button on the claim page: its service, the status it starts from and the
+    permission it needs ("change" or one of Claim.Meta.permissions via has_<name>_permission)."""
+
+    label: str
+    service: Callable
+    done: str
+    start: str
+    permission: str
+
+
 WORKFLOW_STEPS = {
-    "submit": ("Submit for review", claim_submit_for_review, "Submitted for review", Status.DRAFT),
-    "publish": ("Publish", claim_publish, "Published", Status.IN_REVIEW),
-    "return-to-draft": (
-        "Return to draft",
-        claim_return_to_draft,
-        "Returned to draft",
-        Status.IN_REVIEW,
+    "submit": Step(
+        "Submit for review", claim_submit_for_review, "Submitted for review", Status.DRAFT, "change"
     ),
-    "retract": ("Retract…", claim_retract, "Retracted", Status.PUBLISHED),
+    "publish": Step("Publish", claim_publish, "Published", Status.IN_REVIEW, "publish"),
+    "return-to-draft": Step(
+        "Return to draft", claim_return_to_draft, "Returned to draft", Status.IN_REVIEW, "publish"
+    ),
+    "retract": Step("Retract…", claim_retract, "Retracted", Status.PUBLISHED, "retract"),
 }
 
 
@@ -133,7 +149,7 @@ class RetractForm(forms.Form):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(HistoryAdmin):
     list_display = [
         "statement",
         "status",
@@ -152,6 +168,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
     inlines = [EvidenceInline, RelationInline, ReviewNoteInline]
     actions = ["submit_for_review", "publish", "return_to_draft", "retract"]
     change_form_template = "admin/claims/claim/change_form.html"
+    history_revert = False
     readonly_fields = [
         "status",
         "submitted_by",
@@ -203,6 +220,21 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_stance_counts()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_override_permission(request):
+            fields += ["grade_override", "override_rationale"]
+        return fields
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("claims.publish_claim")
+
+    def has_retract_permission(self, request):
+        return request.user.has_perm("claims.retract_claim")
+
+    def has_override_permission(self, request):
+        return request.user.has_perm("claims.override_grade")
 
     @admin.display(description="For", ordering="supporting_count")
     def supporting(self, obj):
@@ -305,28 +337,32 @@ class ClaimAdmin(SimpleHistoryAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _steps(self, request, claim) -> list[dict]:
-        if claim is None or not self.has_change_permission(request, claim):
+        if claim is None:
             return []
         name = f"admin:{self.opts.app_label}_{self.opts.model_name}_workflow"
         return [
-            {"step": step, "label": label, "url": reverse(name, args=[claim.pk, step])}
-            for step, (label, _service, _done, start) in WORKFLOW_STEPS.items()
-            if claim.status == start
+            {"step": key, "label": step.label, "url": reverse(name, args=[claim.pk, key])}
+            for key, step in WORKFLOW_STEPS.items()
+            if claim.status == step.start and self._may(request, claim, step)
         ]
+
+    def _may(self, request, claim, step: Step) -> bool:
+        if step.permission == "change":
+            return self.has_change_permission(request, claim)
+        return getattr(self, f"has_{step.permission}_permission")(request)
 
     def workflow_view(self, request, object_id, step):
         """POST: one workflow step through its service; retract asks for a reason first."""
         claim = self.get_object(request, unquote(object_id))
         if claim is None or step not in WORKFLOW_STEPS:
             raise Http404
-        if not self.has_change_permission(request, claim):
+        if not self._may(request, claim, WORKFLOW_STEPS[step]):
             raise PermissionDenied
         if step == "retract":
             return self._retract_one(request, claim)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        _label, service, done, _start = WORKFLOW_STEPS[step]
-        self._apply(request, claim, service, done)
+        self._apply(request, claim, WORKFLOW_STEPS[step].service, WORKFLOW_STEPS[step].done)
         return redirect(
             reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[claim.pk])
         )
@@ -362,19 +398,21 @@ class ClaimAdmin(SimpleHistoryAdmin):
         self.message_user(request, f"{done}: {named(claim)}.", messages.SUCCESS)
         return True
 
-    @admin.action(description="Submit selected claims for review")
+    @admin.action(description="Submit selected claims for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
         self._transition(request, queryset, claim_submit_for_review, "Submitted for review")
 
-    @admin.action(description="Publish selected claims")
+    @admin.action(description="Publish selected claims", permissions=["publish"])
     def publish(self, request, queryset):
         self._transition(request, queryset, claim_publish, "Published")
 
-    @admin.action(description="Return selected claims to draft")
+    @admin.action(description="Return selected claims to draft", permissions=["publish"])
     def return_to_draft(self, request, queryset):
         self._transition(request, queryset, claim_return_to_draft, "Returned to draft")
 
-    @admin.action(description="Retract selected claims (asks for a reason)")
+    @admin.action(
+        description="Retract selected claims (asks for a reason)", permissions=["retract"]
+    )
     def retract(self, request, queryset):
         form = RetractForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():

@@ -1,6 +1,8 @@
 """Claims and topics on the API; both export the references they cite.
 
 Anonymous readers see public claims (published and retracted); curators see every claim.
+Each workflow action needs its own permission (config.permissions.needs), whatever the
+model permissions a POST would otherwise ask for.
 """
 
 import django_filters
@@ -29,6 +31,7 @@ from claims.services import (
     claim_return_to_draft,
     claim_submit_for_review,
 )
+from config.permissions import needs
 from evidence.models import Design, Stance
 
 
@@ -104,31 +107,41 @@ class ClaimViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
             serializer.save(curator=self.request.user)
 
     @extend_schema(request=None, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[needs("claims.change_claim")])
     def submit(self, request, slug=None):
         """Draft to in review."""
         return self.transition(claim_submit_for_review)
 
     @extend_schema(request=None, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[needs("claims.publish_claim")])
     def publish(self, request, slug=None):
         """In review to published: needs evidence and a computed grade."""
         return self.transition(claim_publish)
 
     @extend_schema(request=None, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], url_path="return-to-draft")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="return-to-draft",
+        permission_classes=[needs("claims.publish_claim")],
+    )
     def return_to_draft(self, request, slug=None):
         """In review back to draft."""
         return self.transition(claim_return_to_draft)
 
     @extend_schema(request=RetractSerializer, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[needs("claims.retract_claim")])
     def retract(self, request, slug=None):
         """Published to retracted, with the reason readers will see."""
         return self.transition(claim_retract, RetractSerializer)
 
     @extend_schema(request=OverrideGradeSerializer, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], url_path="override-grade")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="override-grade",
+        permission_classes=[needs("claims.override_grade")],
+    )
     def override_grade(self, request, slug=None):
         """Set (or, with an empty level, clear) the curator's level beside the computed one."""
         return self.transition(claim_override_grade, OverrideGradeSerializer)

@@ -2,7 +2,9 @@
 
 Curators add, change and view every record of the three apps. They delete evidence,
 contributors and relations, but never claims or references: a claim is retracted, not
-deleted, and a reference with evidence is protected.
+deleted, and a reference with evidence is protected. They also hold the claim workflow's
+own permissions (publish or return to draft, retract, override the grade): a staff user
+without them may read a claim but not change what readers see.
 """
 
 CURATORS_GROUP = "Curators"
@@ -13,6 +15,11 @@ CURATED_MODELS = {
     "evidence": ["evidence"],
 }
 DELETABLE = {"contributor", "claimrelation", "evidence", "person", "topic", "reviewnote"}
+WORKFLOW_PERMISSIONS = [
+    ("claims", "publish_claim"),
+    ("claims", "retract_claim"),
+    ("claims", "override_grade"),
+]
 
 
 def curator_codenames() -> list[tuple[str, str]]:
@@ -24,7 +31,7 @@ def curator_codenames() -> list[tuple[str, str]]:
             pairs += [(app_label, f"{action}_{model}") for action in actions]
             if model in {"reference", "claim", "evidence"}:
                 pairs.append((app_label, f"view_historical{model}"))
-    return pairs
+    return pairs + WORKFLOW_PERMISSIONS
 
 
 def sync_curators_group(group_model, permission_model) -> None:

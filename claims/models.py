@@ -206,6 +206,13 @@ class Claim(models.Model):
 
     class Meta:
         ordering = ["statement"]
+        # The workflow steps that change what readers see, each its own permission
+        # (claims.curators grants them to the Curators group).
+        permissions = [
+            ("publish_claim", "Can publish a claim or return it to draft"),
+            ("retract_claim", "Can retract a claim"),
+            ("override_grade", "Can override a claim's computed grade"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(grade_override="", override_rationale="")

@@ -2,10 +2,12 @@
 
 Services and model `clean()` methods raise Django's `ValidationError`; the API answers it
 as a JSON 400 with the same field errors. Deleting a record that others still protect
-(a reference with evidence) is a 409 with a plain message.
+(a reference with evidence) is a 409 with a plain message. A service that refuses a user
+raises Django's `PermissionDenied` with a message: a 403 that keeps it.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from rest_framework import exceptions, serializers, status
@@ -27,6 +29,8 @@ def field_errors(exc: DjangoValidationError) -> dict:
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(field_errors(exc))
+    if isinstance(exc, DjangoPermissionDenied) and exc.args:
+        exc = exceptions.PermissionDenied(str(exc))  # keep the service's message
     if isinstance(exc, ProtectedError):
         return Response({"detail": PROTECTED}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)

@@ -5,14 +5,14 @@ Saving or deleting an item goes through evidence.services, which regrades its cl
 
 from django.contrib import admin
 from django.db import transaction
-from simple_history.admin import SimpleHistoryAdmin
 
+from citations.admin_history import HistoryAdmin
 from evidence.models import Evidence
 from evidence.services import evidence_delete, evidence_save
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(SimpleHistoryAdmin):
+class EvidenceAdmin(HistoryAdmin):
     list_display = [
         "claim",
         "reference",

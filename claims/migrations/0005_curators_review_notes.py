@@ -7,6 +7,6 @@ create_curators_group = import_module("claims.migrations.0002_curators_group").c
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0003_review_workflow")]
+    dependencies = [("claims", "0004_review_workflow")]
 
     operations = [migrations.RunPython(create_curators_group, migrations.RunPython.noop)]
