@@ -5,23 +5,35 @@ import base64
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from citations import importer
+from citations import importer, where_used
 from citations.admin_history import HistoryAdmin
 from citations.exports import bibtex_stream
+from citations.forms import ReferenceAdminForm
 from citations.models import Contributor, Person, Reference, Verification
-from citations.services import reference_import_bibtex, reference_import_plan
+from citations.services import (
+    reference_import_bibtex,
+    reference_import_plan,
+    reference_number_contributors,
+    reference_set_contributors,
+    reference_set_verification,
+)
 
 NO_BIBTEX_GIVEN = "Upload a .bib file or paste BibTeX text."
 IMPORT_EXPIRED = "The preview has expired: upload the file again."
 IMPORT_DONE = "Imported {created} reference(s), updated {updated}, skipped {skipped} duplicate(s)."
 SESSION_KEY = "citations_bibtex_import"
+
+
+def next_free(taken: set[tuple[str, int]], role: str) -> int:
+    """The position after the last one `role` holds."""
+    return max((position for r, position in taken if r == role), default=-1) + 1
 
 
 class BibTeXImportForm(forms.Form):
@@ -44,10 +56,18 @@ class BibTeXImportForm(forms.Form):
 
 
 class ContributorInline(admin.TabularInline):
+    """Contributors in order; positions number themselves (a new row goes last)."""
+
     model = Contributor
     extra = 1
     autocomplete_fields = ["person"]
     ordering = ["role", "position"]
+    fields = ["person", "role", "number"]
+    readonly_fields = ["number"]
+
+    @admin.display(description="#")
+    def number(self, obj):
+        return obj.position + 1 if obj.pk else ""
 
     def get_queryset(self, request):
         # Each row's title (`Contributor.__str__`) names its person.
@@ -59,6 +79,11 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ["family", "given", "prefix", "suffix", "orcid", "reference_count"]
     search_fields = ["family", "given", "orcid"]
     list_filter = ["contributions__role"]
+    readonly_fields = ["references"]
+
+    @admin.display(description="References")
+    def references(self, obj):
+        return where_used.person_references(obj) if obj.pk else "-"
 
     def get_queryset(self, request):
         return (
@@ -94,11 +119,12 @@ class ReferenceAdmin(HistoryAdmin):
         "contributors__person__family",
     ]
     ordering = ["citekey"]
+    form = ReferenceAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [ContributorInline]
     actions = ["mark_verified", "export_bibtex"]
     change_list_template = "admin/citations/reference/change_list.html"
-    readonly_fields = ["created", "updated"]
+    readonly_fields = ["created", "updated", "used_by"]
     fieldsets = [
         (
             None,
@@ -106,6 +132,7 @@ class ReferenceAdmin(HistoryAdmin):
                 "fields": [
                     "citekey",
                     "entry_type",
+                    "authors",
                     "title",
                     "container_title",
                     "publisher",
@@ -117,8 +144,9 @@ class ReferenceAdmin(HistoryAdmin):
                 ]
             },
         ),
-        ("Identifiers", {"fields": ["doi", "pmid", "pmcid", "isbn", "url"]}),
+        ("Identifiers", {"fields": ["doi", "pmid", "pmcid", "isbn", "url", "not_a_duplicate"]}),
         ("Verification", {"fields": ["verification", "as_cited", "verification_note"]}),
+        ("Where used", {"fields": ["used_by"]}),
         (
             "More",
             {
@@ -129,7 +157,50 @@ class ReferenceAdmin(HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(evidence_total=Count("evidence"))
+        # Distinct: a search joins contributors, which would count each item once per author.
+        return (
+            super().get_queryset(request).annotate(evidence_total=Count("evidence", distinct=True))
+        )
+
+    @admin.display(description="Evidence items and claims")
+    def used_by(self, obj):
+        return where_used.reference_uses(obj) if obj.pk else "-"
+
+    def save_model(self, request, obj, form, change):
+        """Save; a changed verification goes through its service (rules, history)."""
+        verification, note = obj.verification, obj.verification_note
+        verified = change and {"verification", "verification_note"} & set(form.changed_data)
+        if verified:
+            stored = Reference.objects.get(pk=obj.pk)
+            obj.verification, obj.verification_note = stored.verification, stored.verification_note
+        super().save_model(request, obj, form, change)
+        if verified:
+            reference_set_verification(
+                reference=obj, verification=verification, note=note, actor=request.user
+            )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Contributor:
+            return super().save_formset(request, form, formset, change)
+        rows = formset.save(commit=False)
+        for row in formset.deleted_objects:
+            if row.pk:
+                row.delete()
+        taken = set(form.instance.contributors.values_list("role", "position"))
+        for row in rows:
+            if row.pk is None:
+                row.position = next_free(taken, row.role)
+                taken.add((row.role, row.position))
+            row.save()
+        return None
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.author_names is not None:
+            reference_set_contributors(
+                reference=form.instance, names=form.author_names, actor=request.user
+            )
+        reference_number_contributors(reference=form.instance)
 
     @admin.display(description="Title", ordering="title")
     def short_title(self, obj):
@@ -141,8 +212,12 @@ class ReferenceAdmin(HistoryAdmin):
 
     @admin.action(description="Mark selected references as verified", permissions=["change"])
     def mark_verified(self, request, queryset):
-        updated = queryset.update(verification=Verification.VERIFIED)
-        self.message_user(request, f"{updated} reference(s) marked verified.")
+        with transaction.atomic():
+            for reference in queryset.order_by("pk"):
+                reference_set_verification(
+                    reference=reference, verification=Verification.VERIFIED, actor=request.user
+                )
+        self.message_user(request, f"{queryset.count()} reference(s) marked verified.")
 
     @admin.action(description="Export selected as BibTeX", permissions=["view"])
     def export_bibtex(self, request, queryset):

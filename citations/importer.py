@@ -36,9 +36,11 @@ from citations.bibtex import ParseProblem
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.models import (
     BOOKTITLE_TYPES,
+    UNKNOWN_ENTRY_TYPE,
     YEAR_MAX,
     YEAR_MIN,
     Contributor,
+    EntryType,
     Person,
     Reference,
     Role,
@@ -87,6 +89,7 @@ DIRECT_FIELDS = {
     "abstract": "abstract",
 }
 IDENTIFIER_FIELDS = ("doi", "pmid", "pmcid", "isbn")
+ENTRY_TYPES = frozenset(EntryType.values)
 URL_VALIDATOR = URLValidator(schemes=["http", "https", "ftp", "ftps"])
 # The usual shape of a URL, a strict subset of what the validator accepts: checked first,
 # because the validator costs tens of microseconds per call.
@@ -240,6 +243,8 @@ def record_values(record: BibRecord) -> tuple[dict, list[str], list[str]]:
         warnings.append(URL_AS_TEXT.format(url=values.pop("url")[:80]))
     _year(fields, values, taken, warnings)
     _identifiers(fields, values, taken, errors)
+    if record.entry_type not in ENTRY_TYPES:
+        errors.append(UNKNOWN_ENTRY_TYPE.format(entry_type=record.entry_type))
     if not values.get("title"):
         errors.append(NO_TITLE)
     _check_lengths(values, errors)

@@ -1,5 +1,7 @@
 """Bibliographic records: references, the people who wrote or edited them, and their order."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -15,7 +17,69 @@ YEAR_MIN, YEAR_MAX = 1400, 2100
 # claims.models.PUBLIC_STATUSES; spelled out here because claims.models imports this module.
 PUBLIC_CLAIM_STATUSES = ("published", "retracted")
 YEAR_OUT_OF_RANGE = f"Year must be between {YEAR_MIN} and {YEAR_MAX}."
+CITEKEY_FROZEN = "This citekey is cited by a claim and never changes."
 BOOKTITLE_TYPES = {"inproceedings", "incollection", "inbook", "conference", "bookinbook"}
+
+
+class EntryType(models.TextChoices):
+    """The entry types of BibTeX and biblatex (standard, aliases and non-standard types)."""
+
+    ARTICLE = "article", "Article"
+    BOOK = "book", "Book"
+    MVBOOK = "mvbook", "Multi-volume book"
+    INBOOK = "inbook", "Part of a book"
+    BOOKINBOOK = "bookinbook", "Book in a book"
+    SUPPBOOK = "suppbook", "Supplement to a book"
+    BOOKLET = "booklet", "Booklet"
+    COLLECTION = "collection", "Collection"
+    MVCOLLECTION = "mvcollection", "Multi-volume collection"
+    INCOLLECTION = "incollection", "Contribution to a collection"
+    SUPPCOLLECTION = "suppcollection", "Supplement to a collection"
+    DATASET = "dataset", "Data set"
+    MANUAL = "manual", "Manual"
+    MISC = "misc", "Miscellaneous"
+    ONLINE = "online", "Online resource"
+    PATENT = "patent", "Patent"
+    PERIODICAL = "periodical", "Periodical issue"
+    SUPPPERIODICAL = "suppperiodical", "Supplement to a periodical"
+    PROCEEDINGS = "proceedings", "Proceedings"
+    MVPROCEEDINGS = "mvproceedings", "Multi-volume proceedings"
+    INPROCEEDINGS = "inproceedings", "Conference paper"
+    REFERENCE = "reference", "Reference work"
+    MVREFERENCE = "mvreference", "Multi-volume reference work"
+    INREFERENCE = "inreference", "Entry in a reference work"
+    REPORT = "report", "Report"
+    SET = "set", "Entry set"
+    SOFTWARE = "software", "Software"
+    THESIS = "thesis", "Thesis"
+    UNPUBLISHED = "unpublished", "Unpublished"
+    XDATA = "xdata", "Data container (xdata)"
+    # BibTeX's types that biblatex keeps as aliases.
+    CONFERENCE = "conference", "Conference paper (BibTeX)"
+    ELECTRONIC = "electronic", "Electronic resource (alias of online)"
+    MASTERSTHESIS = "mastersthesis", "Master's thesis"
+    PHDTHESIS = "phdthesis", "PhD thesis"
+    TECHREPORT = "techreport", "Technical report"
+    WWW = "www", "Web page (alias of online)"
+    # biblatex's non-standard types (supported by some styles).
+    ARTWORK = "artwork", "Artwork"
+    AUDIO = "audio", "Audio"
+    BIBNOTE = "bibnote", "Bibliographic note"
+    COMMENTARY = "commentary", "Commentary"
+    IMAGE = "image", "Image"
+    JURISDICTION = "jurisdiction", "Court decision"
+    LEGISLATION = "legislation", "Legislation"
+    LEGAL = "legal", "Legal document"
+    LETTER = "letter", "Letter"
+    MOVIE = "movie", "Movie"
+    MUSIC = "music", "Music"
+    PERFORMANCE = "performance", "Performance"
+    REVIEW = "review", "Review"
+    STANDARD = "standard", "Standard"
+    VIDEO = "video", "Video"
+
+
+UNKNOWN_ENTRY_TYPE = "{entry_type!r} is not a BibTeX or biblatex entry type (e.g. article, book)."
 
 
 class Verification(models.TextChoices):
@@ -68,6 +132,16 @@ class Person(models.Model):
         return Name(family=self.family, given=self.given, prefix=self.prefix, suffix=self.suffix)
 
 
+NOT_WORD = re.compile(r"[\W_]+")
+SAME_IDENTIFIER = "same {name}"
+SAME_TITLE = "same title, year and container"
+
+
+def normalised_text(text: str) -> str:
+    """Case and punctuation folded away: how titles and containers are compared."""
+    return NOT_WORD.sub("", (text or "").casefold())
+
+
 class ReferenceQuerySet(models.QuerySet):
     def by_doi(self, doi: str):
         return self.filter(doi=doi.lower())
@@ -85,6 +159,24 @@ class ReferenceQuerySet(models.QuerySet):
     def cited_by_public_claims(self):
         """References that bear on a claim readers can open (published or retracted)."""
         return self.filter(evidence__claim__status__in=PUBLIC_CLAIM_STATUSES).distinct()
+
+    def same_work_as(self, *, doi=None, pmid="", isbn="", title="", year=None, container=""):
+        """Stored references that look like the same work, each with why: the same DOI, PMID
+        or ISBN, or the same normalised title, year and container."""
+        found = []
+        for name, value in (("doi", doi), ("pmid", pmid), ("isbn", isbn)):
+            if value:
+                found += [
+                    (ref, SAME_IDENTIFIER.format(name=name.upper()))
+                    for ref in self.filter(**{name: value})
+                ]
+        if title and year:
+            key = (normalised_text(title), normalised_text(container))
+            for ref in self.filter(year=year).only("citekey", "title", "container_title"):
+                if (normalised_text(ref.title), normalised_text(ref.container_title)) == key:
+                    found.append((ref, SAME_TITLE))
+        seen = set()
+        return [(ref, why) for ref, why in found if not (ref.pk in seen or seen.add(ref.pk))]
 
     def search(self, query: str):
         """Full-text search of title, container, as-cited text and abstract (title weighs most)."""
@@ -111,7 +203,9 @@ class Reference(models.Model):
     original_key = models.CharField(
         max_length=200, blank=True, help_text="The key an imported file used, when it differs."
     )
-    entry_type = models.CharField(max_length=40, default="article")
+    entry_type = models.CharField(
+        max_length=40, choices=EntryType.choices, default=EntryType.ARTICLE
+    )
     title = models.TextField()
     container_title = models.TextField(blank=True, help_text="Journal or book title.")
     publisher = models.CharField(max_length=300, blank=True)
@@ -159,6 +253,9 @@ class Reference(models.Model):
                 name="reference_verification_valid",
             ),
             models.CheckConstraint(condition=~Q(citekey=""), name="reference_citekey_set"),
+            models.CheckConstraint(
+                condition=Q(entry_type__in=EntryType.values), name="reference_entry_type_valid"
+            ),
         ]
         indexes = [
             models.Index(fields=["pmid"]),
@@ -199,6 +296,15 @@ class Reference(models.Model):
     def clean(self):
         if self.year is not None and not YEAR_MIN <= self.year <= YEAR_MAX:
             raise ValidationError({"year": YEAR_OUT_OF_RANGE})
+        if self.citekey_renamed() and self.evidence.exists():
+            raise ValidationError({"citekey": CITEKEY_FROZEN})
+
+    def citekey_renamed(self) -> bool:
+        """True when this stored reference is being given a new citekey."""
+        if self.pk is None:
+            return False
+        stored = type(self)._base_manager.filter(pk=self.pk).values_list("citekey", flat=True)
+        return stored.first() not in (None, self.citekey)
 
     def to_record(self) -> BibRecord:
         """This reference as a plain record (uses prefetched contributors when present)."""

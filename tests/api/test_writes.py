@@ -6,9 +6,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.test import APIClient
 
 from citations.identifiers import INVALID_DOI
-from citations.models import Reference
+from citations.models import CITEKEY_FROZEN, Reference
 from citations.serializers import (
-    CITEKEY_FROZEN,
     CITEKEY_SHAPE,
     ENTRY_TYPE_SHAPE,
     EXTRA_FIELDS_SHAPE,
@@ -57,7 +56,11 @@ def test_reference_write_normalises_identifiers(curator_api, library):
         ({"citekey": "a/b", "title": "T"}, {"citekey": [CITEKEY_SHAPE]}),
         (
             {"citekey": "n1", "title": "T", "entry_type": "art{icle"},
-            {"entry_type": [ENTRY_TYPE_SHAPE]},
+            {"entry_type": [ENTRY_TYPE_SHAPE.format(input="art{icle")]},
+        ),
+        (
+            {"citekey": "n1", "title": "T", "entry_type": "journal article"},
+            {"entry_type": [ENTRY_TYPE_SHAPE.format(input="journal article")]},
         ),
         (
             {"citekey": "n1", "title": "T", "extra_fields": ["x"]},
