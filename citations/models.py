@@ -184,7 +184,6 @@ class ReferenceQuerySet(models.QuerySet):
             self,
             query,
             weights={"title": "A", "container_title": "C", "as_cited": "C", "abstract": "D"},
-            fallback=("title", "abstract"),
             tiebreak="citekey",
         )
 

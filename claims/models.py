@@ -113,7 +113,6 @@ class ClaimQuerySet(models.QuerySet):
             self,
             query,
             weights={"statement": "A", "summary": "B", "source_text": "C"},
-            fallback=("statement", "summary"),
             tiebreak="statement",
         )
 

@@ -132,9 +132,11 @@ LEDGER_FOUR_EYES = env_bool("LEDGER_FOUR_EYES", True)
 # Anyone reads what is public; writes need the model permissions of the Curators group.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
+    # Token first: an anonymous write is then a 401 with "WWW-Authenticate: Token" (DRF takes
+    # that header from the first class; session authentication has none and would give 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
