@@ -12,8 +12,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from citations import importer, where_used
+from citations import duplicates, importer, merge, where_used
 from citations.admin_history import HistoryAdmin
+from citations.admin_merge import MergeAdminMixin
 from citations.exports import bibtex_stream
 from citations.forms import ReferenceAdminForm
 from citations.models import Contributor, Person, Reference, Verification
@@ -75,11 +76,16 @@ class ContributorInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(MergeAdminMixin, HistoryAdmin):
     list_display = ["family", "given", "prefix", "suffix", "orcid", "reference_count"]
     search_fields = ["family", "given", "orcid"]
     list_filter = ["contributions__role"]
     readonly_fields = ["references"]
+    actions = ["merge_selected"]
+    change_list_template = "admin/citations/person/change_list.html"
+    merge_service = staticmethod(merge.person_merge)
+    merge_plan = staticmethod(merge.person_merge_plan)
+    duplicate_groups = staticmethod(duplicates.person_duplicate_groups)
 
     @admin.display(description="References")
     def references(self, obj):
@@ -98,7 +104,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(HistoryAdmin):
+class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     list_display = [
         "citekey",
         "short_title",
@@ -122,8 +128,11 @@ class ReferenceAdmin(HistoryAdmin):
     form = ReferenceAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [ContributorInline]
-    actions = ["mark_verified", "export_bibtex"]
+    actions = ["mark_verified", "export_bibtex", "merge_selected"]
     change_list_template = "admin/citations/reference/change_list.html"
+    merge_service = staticmethod(merge.reference_merge)
+    merge_plan = staticmethod(merge.reference_merge_plan)
+    duplicate_groups = staticmethod(duplicates.reference_duplicate_groups)
     readonly_fields = ["created", "updated", "used_by"]
     fieldsets = [
         (

@@ -106,6 +106,7 @@ class Person(models.Model):
     suffix = models.CharField(max_length=50, blank=True, help_text='e.g. "Jr."')
     orcid = models.CharField("ORCID", max_length=19, blank=True)
 
+    history = HistoricalRecords()
     objects = PersonManager()
 
     class Meta:
@@ -379,3 +380,20 @@ class Contributor(models.Model):
         return (self.reference.citekey, self.role, self.position)
 
     natural_key.dependencies = ["citations.reference", "citations.person"]
+
+
+class ReferenceAlias(models.Model):
+    """A citekey that was merged into another reference: its page and lookups redirect there
+    for good. The note says what the merge moved."""
+
+    citekey = models.CharField(max_length=100, unique=True)
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="aliases")
+    note = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["citekey"]
+        verbose_name_plural = "reference aliases"
+
+    def __str__(self):
+        return f"{self.citekey} -> {self.reference.citekey}"

@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 CURATORS_GROUP = "Curators"
 
 CURATED_MODELS = {
-    "citations": ["reference", "person", "contributor"],
+    "citations": ["reference", "person", "contributor", "referencealias"],
     "claims": ["topic", "claim", "claimrelation", "reviewnote"],
     "evidence": ["evidence"],
 }

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
-from citations.models import Reference
+from citations.models import Reference, ReferenceAlias
 from claims.curators import curator_token_create, curator_token_revoke
 from claims.forms import ClaimFilterForm, public_topics
 from claims.models import Claim, Topic
@@ -57,9 +57,14 @@ def reference_detail(request, citekey):
     if "\x00" in citekey:
         # No citekey holds NUL (PostgreSQL refuses it in text): not found, not a server error.
         raise Http404
-    reference = get_object_or_404(
-        Reference.objects.cited_by_public_claims().with_contributors(), citekey=citekey
-    )
+    references = Reference.objects.cited_by_public_claims().with_contributors()
+    reference = references.filter(citekey=citekey).first()
+    if reference is None:
+        # A merged citekey keeps resolving: to the reference it was merged into, for good.
+        alias = get_object_or_404(
+            ReferenceAlias.objects.select_related("reference"), citekey=citekey
+        )
+        return redirect(alias.reference, permanent=True)
     evidence = reference.evidence.public().select_related("claim").order_by("claim__statement")
     context = {"reference": reference, "page": reference_page(reference), "evidence": evidence}
     return render(request, "claims/reference_detail.html", context)
