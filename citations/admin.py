@@ -242,7 +242,9 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         return [path("import-bibtex/", view, name=name), *super().get_urls()]
 
     def import_bibtex_view(self, request):
-        """Upload or paste -> preview of the plan (nothing written) -> Import."""
+        """Upload or paste -> preview of the plan (nothing written) -> Import. A refused
+        import keeps the upload: the preview comes back, "skip invalid" can be ticked, and
+        Import tried again."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         if request.method == "POST" and "confirm" in request.POST:
@@ -257,20 +259,32 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
                 "on_duplicate": form.cleaned_data["on_duplicate"],
                 "skip_invalid": form.cleaned_data["skip_invalid"],
             }
+        return self._import_page(request, form, plan)
+
+    def _import_page(self, request, form, plan):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Import BibTeX",
             "form": form,
             "plan": plan,
+            "pending": request.session.get(SESSION_KEY),
+            "on_duplicate_choices": importer.ON_DUPLICATE_CHOICES,
         }
         return TemplateResponse(request, "admin/citations/reference/import_bibtex.html", context)
 
     def _import_confirmed(self, request):
-        pending = request.session.pop(SESSION_KEY, None)
+        pending = request.session.get(SESSION_KEY)
         if pending is None:
             self.message_user(request, IMPORT_EXPIRED, messages.ERROR)
             return redirect(request.path)
+        # The preview's own options (a curator may tick "skip invalid" there and retry).
+        choice = request.POST.get("on_duplicate", pending["on_duplicate"])
+        pending = {
+            **pending,
+            "skip_invalid": request.POST.get("skip_invalid") == "on",
+            "on_duplicate": choice if choice in importer.ON_DUPLICATE_CHOICES else importer.SKIP,
+        }
         outcome = reference_import_bibtex(
             data=base64.b64decode(pending["data"]),
             on_duplicate=pending["on_duplicate"],
@@ -279,8 +293,10 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         )
         result = outcome.result
         if not result.written:
+            request.session[SESSION_KEY] = pending  # kept for another try
             self.message_user(request, result.refused, messages.ERROR)
-            return redirect(request.path)
+            return self._import_page(request, BibTeXImportForm(), outcome.plan)
+        request.session.pop(SESSION_KEY, None)
         done = IMPORT_DONE.format(
             created=result.created, updated=result.updated, skipped=result.skipped
         )
