@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 
 from citations import bibtex
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
-from citations.models import Reference, Role
+from citations.models import PART_TYPES, Reference, Role
 from citations.services import reference_generate_citekey
 
 AUTHORS_HELP = (
@@ -94,7 +94,9 @@ class ReferenceAdminForm(forms.ModelForm):
             for ref, why in Reference.objects.exclude(pk=self.instance.pk).same_work_as(
                 doi=normalised("doi", cleaned.get("doi")),
                 pmid=normalised("pmid", cleaned.get("pmid")),
-                isbn=normalised("isbn", cleaned.get("isbn")),
+                isbn=None
+                if cleaned.get("entry_type") in PART_TYPES
+                else normalised("isbn", cleaned.get("isbn")),
                 title=cleaned.get("title", ""),
                 year=cleaned.get("year"),
                 container=cleaned.get("container_title", ""),

@@ -3,7 +3,7 @@
 `plan(entries)` decides, for every entry of a parsed file (records and parse problems, maybe
 a generator), what importing it would do, without writing: **new** (with the citekey it
 will get), **duplicate** (of which stored reference, and why) or **invalid** (what is wrong,
-at which line). Two entries are the same work when they share a DOI or a PMID, or the same
+at which line). Two entries are the same work when they share a DOI, a PMID or an ISBN, or the same
 normalised title, year and first author and, where both have them, container, volume and
 pages; never on the title alone (a journal's recurring "Editorial" columns are different
 records).
@@ -36,6 +36,7 @@ from citations.bibtex import ParseProblem
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.models import (
     BOOKTITLE_TYPES,
+    PART_TYPES,
     UNKNOWN_ENTRY_TYPE,
     YEAR_MAX,
     YEAR_MIN,
@@ -62,6 +63,7 @@ YEAR_AS_TEXT = "The year {year!r} is not a number between {low} and {high}: kept
 URL_AS_TEXT = "The url {url!r} is not a web address: kept as text."
 SAME_DOI = "same DOI as {target}"
 SAME_PMID = "same PMID as {target}"
+SAME_ISBN = "same ISBN as {target}"
 SAME_WORK = "same title, year and first author as {target}"
 IN_FILE = "the entry at line {line}"
 REFUSED_INVALID = "Nothing was imported: {count} entr{ies} invalid. Fix them or skip invalid ones."
@@ -206,6 +208,11 @@ def _identifiers(fields: dict[str, str], values: dict, taken: set, errors: list[
                 errors.append(BAD_IDENTIFIER.format(name=name, error=exc))
 
 
+def whole_book_isbn(values: dict) -> str | None:
+    """The ISBN that identifies this entry as a whole (a chapter shares its book's)."""
+    return values.get("isbn") if values.get("entry_type") not in PART_TYPES else None
+
+
 def _check_lengths(values: dict, errors: list[str]) -> None:
     for name, value in values.items():
         limit = REFERENCE_LIMITS.get(name)
@@ -318,13 +325,15 @@ class _Stored:
         values = [item.values for item in items]
         self.by_doi = self._lookup("doi", {v["doi"] for v in values if v.get("doi")})
         self.by_pmid = self._lookup("pmid", {v["pmid"] for v in values if v.get("pmid")})
+        books = Reference.objects.exclude(entry_type__in=PART_TYPES)
+        self.by_isbn = self._lookup("isbn", {whole_book_isbn(v) for v in values} - {None}, books)
         self.by_work = self._works(items)
 
     @staticmethod
-    def _lookup(name: str, wanted: set[str]) -> dict[str, tuple[int, str]]:
+    def _lookup(name: str, wanted: set[str], stored=None) -> dict[str, tuple[int, str]]:
         found = {}
         for chunk in _chunks(sorted(wanted)):
-            rows = matching(Reference.objects, name, chunk)
+            rows = matching(Reference.objects if stored is None else stored, name, chunk)
             for value, pk, citekey in rows.values_list(name, "pk", "citekey"):
                 found[value] = (pk, citekey)
         return found
@@ -377,11 +386,15 @@ class _InFile:
     """Entries seen so far in the file, for duplicates within one file."""
 
     def __init__(self):
-        self.seen: dict[str, dict] = {"doi": {}, "pmid": {}, "work": {}}
+        self.seen: dict[str, dict] = {"doi": {}, "pmid": {}, "isbn": {}, "work": {}}
 
     def match(self, item: PlanItem) -> tuple[PlanItem, str] | None:
         values = item.values
-        probes = [("doi", values.get("doi"), SAME_DOI), ("pmid", values.get("pmid"), SAME_PMID)]
+        probes = [
+            ("doi", values.get("doi"), SAME_DOI),
+            ("pmid", values.get("pmid"), SAME_PMID),
+            ("isbn", whole_book_isbn(values), SAME_ISBN),
+        ]
         probes.append(("work", _digest(work_key(values, item.authors)), SAME_WORK))
         for kind, value, reason in probes:
             other = self.seen[kind].get(value) if value else None
@@ -395,8 +408,14 @@ class _InFile:
 
 def _find_duplicate(item: PlanItem, stored: _Stored) -> tuple[int, str, str] | None:
     values = item.values
-    probes = (("doi", stored.by_doi, SAME_DOI), ("pmid", stored.by_pmid, SAME_PMID))
+    probes = (
+        ("doi", stored.by_doi, SAME_DOI),
+        ("pmid", stored.by_pmid, SAME_PMID),
+        ("isbn", stored.by_isbn, SAME_ISBN),
+    )
     for name, table, reason in probes:
+        if name == "isbn" and not whole_book_isbn(values):
+            continue
         if values.get(name) in table:
             pk, citekey = table[values[name]]
             return pk, citekey, reason.format(target=citekey)

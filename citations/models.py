@@ -79,6 +79,11 @@ class EntryType(models.TextChoices):
     VIDEO = "video", "Video"
 
 
+# Parts of a book carry the book's ISBN: a shared ISBN makes two whole books one, not two chapters.
+PART_TYPES = frozenset(
+    {"inbook", "incollection", "inproceedings", "conference", "bookinbook", "suppbook"}
+    | {"suppcollection", "inreference", "suppperiodical"}
+)
 UNKNOWN_ENTRY_TYPE = "{entry_type!r} is not a BibTeX or biblatex entry type (e.g. article, book)."
 
 
@@ -163,14 +168,15 @@ class ReferenceQuerySet(models.QuerySet):
 
     def same_work_as(self, *, doi=None, pmid="", isbn="", title="", year=None, container=""):
         """Stored references that look like the same work, each with why: the same DOI, PMID
-        or ISBN, or the same normalised title, year and container."""
+        or ISBN (of whole books: pass no ISBN for a chapter), or the same normalised title,
+        year and container."""
         found = []
         for name, value in (("doi", doi), ("pmid", pmid), ("isbn", isbn)):
             if value:
-                found += [
-                    (ref, SAME_IDENTIFIER.format(name=name.upper()))
-                    for ref in self.filter(**{name: value})
-                ]
+                same = self.filter(**{name: value})
+                if name == "isbn":
+                    same = same.exclude(entry_type__in=PART_TYPES)
+                found += [(ref, SAME_IDENTIFIER.format(name=name.upper())) for ref in same]
         if title and year:
             key = (normalised_text(title), normalised_text(container))
             for ref in self.filter(year=year).only("citekey", "title", "container_title"):

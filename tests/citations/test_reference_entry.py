@@ -251,3 +251,29 @@ def test_a_blank_citekey_on_a_new_reference_without_authors_is_generated(curator
     response = curator_client.post(reverse(ADD), reference_form(title="The bone", year="2001"))
     assert response.status_code == 302, errors(response)
     assert Reference.objects.get().citekey == "anon2001bone"
+
+
+def test_an_import_finds_a_book_with_the_same_isbn(curator):
+    from citations.importer import DUPLICATE, SAME_ISBN
+
+    stored = ReferenceFactory(entry_type="book", isbn="9780306406157", title="Bone")
+    bib = (
+        "@book{again, title={Bone and Hormones}, year={2001}, isbn={978-0-306-40615-7}}\n"
+        "@book{twice, title={Other}, year={2002}, isbn={0-306-40615-2}}\n"
+    )
+    plan = reference_import_plan(data=bib)
+    assert [(i.status, i.reason) for i in plan.items] == [
+        (DUPLICATE, SAME_ISBN.format(target=stored.citekey)),
+        (DUPLICATE, SAME_ISBN.format(target=stored.citekey)),
+    ]
+
+
+def test_chapters_of_one_book_are_not_duplicates_by_isbn(curator):
+    from citations.importer import NEW
+
+    ReferenceFactory(entry_type="incollection", isbn="9780306406157", title="Chapter one")
+    bib = (
+        "@incollection{c2, title={Chapter two}, year={2001}, isbn={9780306406157}}\n"
+        "@incollection{c3, title={Chapter three}, year={2001}, isbn={9780306406157}}\n"
+    )
+    assert [item.status for item in reference_import_plan(data=bib).items] == [NEW, NEW]
