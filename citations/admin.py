@@ -130,7 +130,8 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     inlines = [ContributorInline]
     actions = ["mark_verified", "export_bibtex", "merge_selected"]
     change_list_template = "admin/citations/reference/change_list.html"
-    merge_service = staticmethod(merge.reference_merge)
+    # Evidence moves, so the claims citing it are regraded: a service of the evidence app.
+    merge_service = "evidence.services.reference_merge_regrading"
     merge_plan = staticmethod(merge.reference_merge_plan)
     duplicate_groups = staticmethod(duplicates.reference_duplicate_groups)
     readonly_fields = ["created", "updated", "used_by"]

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from citations.merge import reference_merge
 from citations.models import Contributor
 from claims.models import Claim
 from evidence.grading import EvidenceFacts, Grade, grade
@@ -155,3 +156,18 @@ def _check_fields(fields: dict) -> None:
     unknown = sorted(set(fields) - EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(UNKNOWN_FIELDS.format(names=", ".join(unknown)))
+
+
+REGRADED_AFTER_MERGE = "regraded: its evidence's reference was merged ({citekey})"
+
+
+@transaction.atomic
+def reference_merge_regrading(*, survivor, loser, actor=None):
+    """Merge two references (citations.merge) and regrade every claim whose evidence moved:
+    a grade's reasons name each item by its reference ("Prior 1990")."""
+    claims = Claim.objects.filter(evidence__reference=loser).values("pk")
+    claim_ids = list(claims.distinct().values_list("pk", flat=True))
+    plan = reference_merge(survivor=survivor, loser=loser, actor=actor)
+    reason = REGRADED_AFTER_MERGE.format(citekey=loser.citekey)
+    claims_regrade(claims=Claim.objects.filter(pk__in=claim_ids), actor=actor, reason=reason)
+    return plan

@@ -64,6 +64,9 @@ def test_a_reference_merge_moves_evidence_and_redirects_the_old_citekey(curator_
     assert (gone.history_type, gone.history_change_reason) == ("-", "merged into prior1990spinal")
     moved_history = Evidence.history.filter(id=moved.pk).latest("history_id")
     assert moved_history.history_change_reason == "merged into prior1990spinal"
+    claim.refresh_from_db()
+    reasons = list(claim.history.values_list("history_change_reason", flat=True))
+    assert "regraded: its evidence's reference was merged (prior1990spinalb)" in reasons
     alias = ReferenceAlias.objects.get()
     assert (alias.citekey, alias.reference, alias.note) == (
         "prior1990spinalb",
