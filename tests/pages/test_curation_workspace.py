@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.urls import reverse
 
 from citations.models import Reference
@@ -15,9 +16,11 @@ from tests.factories import (
     EvidenceFactory,
     ReferenceFactory,
 )
+from tests.test_sqlite_run import PROGESTERONE_BONE
 
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PROGESTERONE_BONE_PUBLIC = PROGESTERONE_BONE  # every one is published in the seed
 PASSWORD = "pw-for-tests"  # tests.factories.UserFactory
 LONG_STATEMENT = (
     "Progesterone, given cyclically for at least ten days a month to premenopausal women with "
@@ -130,3 +133,28 @@ def test_the_reference_list_counts_evidence_correctly_while_searching(browser, l
     page = log_in(browser, live_server, CuratorFactory())
     page.goto(reverse("admin:citations_reference_changelist") + "?q=Family")
     expect(page.locator("td.field-evidence_count")).to_have_text("3")
+
+
+def test_an_invalid_entry_type_is_refused(browser, live_server):
+    page = log_in(browser, live_server, CuratorFactory())
+    page.goto(reverse("admin:citations_reference_add"))
+    # The select offers only BibTeX and biblatex types; a forged one comes back as an error.
+    page.eval_on_selector(
+        "#id_entry_type",
+        "s => { s.add(new Option('journal article', 'journal article')); "
+        "s.value = 'journal article'; }",
+    )
+    page.fill("#id_title", "Spinal bone loss and ovulatory disturbances")
+    page.click("input[name=_save]")
+    expect(page.locator(".errornote")).to_be_visible()
+    expect(page.locator(".field-entry_type .errorlist")).to_contain_text("not one of")
+    assert not Reference.objects.exists()
+
+
+def test_progesterone_bone_finds_the_seed_claims(browser, live_server):
+    call_command("loaddata", "seed", verbosity=0)
+    page = browser.new_page(base_url=live_server.url)
+    page.goto(reverse("claim-list") + "?q=progesterone+bone")
+    expect(page.locator(".claim-item")).to_have_count(len(PROGESTERONE_BONE_PUBLIC))
+    expect(page.locator(".claim-item").first).to_be_visible()
+    page.close()
