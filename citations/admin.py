@@ -197,8 +197,10 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
             if row.pk:
                 row.delete()
         taken = set(form.instance.contributors.values_list("role", "position"))
+        # A new row, or one moved to the other role, goes last in its role.
+        moved = {row.pk for row, fields in formset.changed_objects if "role" in fields}
         for row in rows:
-            if row.pk is None:
+            if row.pk is None or row.pk in moved:
                 row.position = next_free(taken, row.role)
                 taken.add((row.role, row.position))
             row.save()

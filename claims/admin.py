@@ -118,9 +118,10 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
         "supporting",
         "contradicting",
         "curator",
+        "submitted_by",
     ]
     list_filter = ["status", "population", "grade_level", "grade_direction", "topics"]
-    list_select_related = ["curator"]
+    list_select_related = ["curator", "submitted_by"]
     search_fields = ["statement", "summary", "slug"]
     prepopulated_fields = {"slug": ["statement"]}
     autocomplete_fields = ["topics"]

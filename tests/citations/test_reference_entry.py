@@ -277,3 +277,22 @@ def test_chapters_of_one_book_are_not_duplicates_by_isbn(curator):
         "@incollection{c3, title={Chapter three}, year={2001}, isbn={9780306406157}}\n"
     )
     assert [item.status for item in reference_import_plan(data=bib).items] == [NEW, NEW]
+
+
+def test_a_contributor_moved_to_editor_goes_last_among_editors(curator_client):
+    reference = ReferenceFactory()
+    author, editor = PersonFactory(), PersonFactory()
+    ContributorFactory(reference=reference, person=author, position=0)
+    ContributorFactory(reference=reference, person=editor, position=0, role="editor")
+    url = reverse("admin:citations_reference_change", args=[reference.pk])
+    data = change_data(reference)
+    moved = next(k for k, v in data.items() if v == str(author.pk) and k.endswith("-person"))
+    data[moved.replace("-person", "-role")] = "editor"
+    data["authors"] = ""  # the typed list now names no author either
+    response = curator_client.post(url, data)
+    assert response.status_code == 302, errors(response)
+    rows = reference.contributors.order_by("role", "position")
+    assert [(c.role, c.position, c.person) for c in rows] == [
+        ("editor", 0, editor),
+        ("editor", 1, author),
+    ]
