@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 
 from citations import bibtex
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
-from citations.models import PART_TYPES, Reference, Role
+from citations.models import PART_TYPES, SAME_IDENTIFIER, Reference, Role
 from citations.services import reference_generate_citekey
 
 AUTHORS_HELP = (
@@ -102,7 +102,7 @@ class ReferenceAdminForm(forms.ModelForm):
                 container=cleaned.get("container_title", ""),
             )
         ]
-        same_doi = [(ref, why) for ref, why in found if why == "same DOI"]
+        same_doi = [(ref, why) for ref, why in found if why == SAME_IDENTIFIER.format(name="DOI")]
         if same_doi:
             self.add_error("doi", format_html(SAME_DOI_STORED, links=links(same_doi)))
         elif found and not cleaned.get("not_a_duplicate"):

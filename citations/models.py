@@ -182,8 +182,10 @@ class ReferenceQuerySet(models.QuerySet):
             for ref in self.filter(year=year).only("citekey", "title", "container_title"):
                 if (normalised_text(ref.title), normalised_text(ref.container_title)) == key:
                     found.append((ref, SAME_TITLE))
-        seen = set()
-        return [(ref, why) for ref, why in found if not (ref.pk in seen or seen.add(ref.pk))]
+        first_reason = {}
+        for ref, why in found:
+            first_reason.setdefault(ref.pk, (ref, why))
+        return list(first_reason.values())
 
     def search(self, query: str):
         """Full-text search of title, container, as-cited text and abstract (title weighs most)."""
