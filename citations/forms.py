@@ -22,6 +22,7 @@ POSSIBLE_DUPLICATE = (
     '"Not a duplicate" and save again.'
 )
 NOT_A_DUPLICATE = "Not a duplicate: save anyway"
+IDENTIFYING_FIELDS = {"doi", "pmid", "isbn", "title", "year", "container_title", "entry_type"}
 
 
 def admin_link(reference: Reference) -> str:
@@ -89,6 +90,9 @@ class ReferenceAdminForm(forms.ModelForm):
         return first.values_list("person__family", flat=True).first() or ""
 
     def check_duplicates(self, cleaned) -> None:
+        """On add, or when what identifies the work changed: a stored edit is not re-warned."""
+        if self.instance.pk and not IDENTIFYING_FIELDS & set(self.changed_data):
+            return
         found = [
             (ref, why)
             for ref, why in Reference.objects.exclude(pk=self.instance.pk).same_work_as(

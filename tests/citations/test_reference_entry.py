@@ -296,3 +296,11 @@ def test_a_contributor_moved_to_editor_goes_last_among_editors(curator_client):
         ("editor", 0, editor),
         ("editor", 1, author),
     ]
+
+
+def test_saving_a_known_look_alike_again_does_not_warn_again(curator_client):
+    ReferenceFactory(pmid="2188253")
+    other = ReferenceFactory(pmid="2188253")
+    url = reverse("admin:citations_reference_change", args=[other.pk])
+    data = change_data(other, pmid="2188253", pages="1221-7")
+    assert curator_client.post(url, data).status_code == 302
