@@ -307,12 +307,22 @@ class Reference(models.Model):
         if self.citekey_renamed() and self.evidence.exists():
             raise ValidationError({"citekey": CITEKEY_FROZEN})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        reference = super().from_db(db, field_names, values)
+        # Remembered as loaded, so the citekey freeze needs no query to see a rename.
+        reference._loaded_citekey = reference.__dict__.get("citekey")
+        return reference
+
     def citekey_renamed(self) -> bool:
         """True when this stored reference is being given a new citekey."""
         if self.pk is None:
             return False
-        stored = type(self)._base_manager.filter(pk=self.pk).values_list("citekey", flat=True)
-        return stored.first() not in (None, self.citekey)
+        loaded = getattr(self, "_loaded_citekey", None)
+        if loaded is None:
+            rows = type(self)._base_manager.filter(pk=self.pk).values_list("citekey", flat=True)
+            loaded = rows.first()
+        return loaded not in (None, self.citekey)
 
     def to_record(self) -> BibRecord:
         """This reference as a plain record (uses prefetched contributors when present)."""
