@@ -15,13 +15,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.db.models import IntegerField, OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
 from citations.admin_history import HistoryAdmin
 from claims.admin_workflow import RetractForm, WorkflowButtonsMixin, named
 from claims.changes import changes_since_published
-from claims.models import Claim, ClaimRelation, ReviewNote, Topic
+from claims.models import Claim, ClaimRelation, ReviewNote, Status, Topic
 from claims.services import (
     claim_override_grade,
     claim_publish,
@@ -100,6 +101,28 @@ class RelationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("from_claim", "to_claim")
 
 
+class SubqueryCount(Subquery):
+    """The number of rows of a subquery, as a column (no join to multiply other counts)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+
+class AwaitingReviewFilter(admin.SimpleListFilter):
+    """In review and submitted by someone else: what this curator may publish (four eyes)."""
+
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "Awaiting my review")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "mine":
+            return queryset
+        return queryset.filter(status=Status.IN_REVIEW).exclude(submitted_by=request.user)
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -119,8 +142,16 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
         "contradicting",
         "curator",
         "submitted_by",
+        "open_notes",
     ]
-    list_filter = ["status", "population", "grade_level", "grade_direction", "topics"]
+    list_filter = [
+        AwaitingReviewFilter,
+        "status",
+        "population",
+        "grade_level",
+        "grade_direction",
+        "topics",
+    ]
     list_select_related = ["curator", "submitted_by"]
     search_fields = ["statement", "summary", "slug"]
     prepopulated_fields = {"slug": ["statement"]}
@@ -179,7 +210,13 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_stance_counts()
+        open_notes = ReviewNote.objects.filter(claim=OuterRef("pk"), resolved=False)
+        return (
+            super()
+            .get_queryset(request)
+            .with_stance_counts()
+            .annotate(open_notes_count=SubqueryCount(open_notes))
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -195,6 +232,10 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
 
     def has_override_permission(self, request):
         return request.user.has_perm("claims.override_grade")
+
+    @admin.display(description="Open notes", ordering="open_notes_count")
+    def open_notes(self, obj):
+        return obj.open_notes_count or ""
 
     @admin.display(description="For", ordering="supporting_count")
     def supporting(self, obj):

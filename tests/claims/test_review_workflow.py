@@ -189,3 +189,19 @@ def test_a_grade_override_in_the_admin_goes_through_the_service(curator_client, 
     assert latest.history_user == curator
     refused = curator_client.post(change_url(claim), claim_post_data(claim, override_rationale=""))
     assert refused.status_code == 200
+
+
+def test_the_claim_list_counts_open_notes_and_filters_what_awaits_my_review(
+    curator_client, curator
+):
+    mine = graded_claim(status="draft")
+    theirs = graded_claim(status="draft")
+    claim_submit_for_review(claim=mine, actor=curator)
+    claim_submit_for_review(claim=theirs, actor=CuratorFactory())
+    ReviewNote.objects.create(claim=theirs, text="Check table 2.")
+    ReviewNote.objects.create(claim=theirs, text="Done.", resolved=True)
+    url = reverse("admin:claims_claim_changelist")
+    rows = curator_client.get(url).context["cl"].result_list
+    assert {row.pk: row.open_notes_count for row in rows} == {mine.pk: 0, theirs.pk: 1}
+    awaiting = curator_client.get(url, {"review": "mine"}).context["cl"].result_list
+    assert [row.pk for row in awaiting] == [theirs.pk]
