@@ -111,3 +111,11 @@ def test_the_preview_shows_titles_and_decoded_authors(curator_client):
     page = curator_client.post(URL, {"text": bib, "on_duplicate": "skip"}).content.decode()
     assert '<td class="plan-title">Bone östros (2001)</td>' in page
     assert '<td class="plan-authors">Müller, Jörg; van der Berg, Ann</td>' in page
+
+
+def test_the_preview_links_a_duplicate_to_the_stored_reference(curator_client):
+    stored = ReferenceFactory(doi="10.1000/abc")
+    bib = "@article{again, title={Again}, doi={10.1000/ABC}, year={2000}}\n"
+    page = curator_client.post(URL, {"text": bib, "on_duplicate": "skip"}).content.decode()
+    link = reverse("admin:citations_reference_change", args=[stored.pk])
+    assert f'<a href="{link}">{stored.citekey}</a>' in page
