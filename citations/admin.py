@@ -23,8 +23,10 @@ from citations.services import (
     reference_import_plan,
     reference_number_contributors,
     reference_set_contributors,
-    reference_set_verification,
 )
+
+# The writes that move or reweigh evidence regrade the claims citing it: evidence services.
+from evidence.services import reference_merge_regrading, reference_set_verification
 
 NO_BIBTEX_GIVEN = "Upload a .bib file or paste BibTeX text."
 IMPORT_EXPIRED = "The preview has expired: upload the file again."
@@ -131,7 +133,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     actions = ["mark_verified", "export_bibtex", "merge_selected"]
     change_list_template = "admin/citations/reference/change_list.html"
     # Evidence moves, so the claims citing it are regraded: a service of the evidence app.
-    merge_service = "evidence.services.reference_merge_regrading"
+    merge_service = staticmethod(reference_merge_regrading)
     merge_plan = staticmethod(merge.reference_merge_plan)
     duplicate_groups = staticmethod(duplicates.reference_duplicate_groups)
     readonly_fields = ["created", "updated", "used_by"]

@@ -7,7 +7,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
-from django.utils.module_loading import import_string
 
 PICK_TWO = "Select exactly two records to merge."
 MERGED = "Merged {loser} into {survivor}: moved {moved}."
@@ -17,8 +16,7 @@ class MergeAdminMixin:
     """Adds merge/ and duplicates/ pages and a "Merge" action to a ModelAdmin.
 
     Set `merge_service`, `merge_plan` (keyword arguments survivor and loser) and
-    `duplicate_groups` (no arguments) as static methods; `merge_service` may also be a
-    dotted path, for a service of an app above this one (a reference merge regrades claims).
+    `duplicate_groups` (no arguments) as static methods.
     """
 
     merge_service = merge_plan = duplicate_groups = None
@@ -75,9 +73,7 @@ class MergeAdminMixin:
     def _merge(self, request, survivor, loser):
         loser_name = str(loser)
         try:
-            service = type(self).merge_service
-            service = import_string(service) if isinstance(service, str) else service
-            plan = service(survivor=survivor, loser=loser, actor=request.user)
+            plan = type(self).merge_service(survivor=survivor, loser=loser, actor=request.user)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return redirect(self.merge_url(survivor, loser))

@@ -43,10 +43,10 @@ from citations.serializers import (
 from citations.services import (
     ImportOutcome,
     reference_import_bibtex,
-    reference_set_verification,
 )
 from claims.curators import sees_unpublished
 from claims.models import Claim
+from evidence.services import reference_set_verification  # it regrades the claims citing it
 
 EXPORT_ACTIONS = {"list", "retrieve"}
 VERIFICATION_FIELDS = ("verification", "verification_note")

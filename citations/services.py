@@ -73,7 +73,6 @@ def may_change_references(user) -> bool:
 
 # --- curation of one reference ----------------------------------------------------------
 
-MARKED_VERIFIED = "verification: {verification}"
 AUTHORS_SET = "authors set from a typed list"
 
 
@@ -83,23 +82,6 @@ def reference_generate_citekey(*, family: str, year, title: str, exclude_pk=None
     stored = Reference.objects.filter(citekey__istartswith=base).exclude(pk=exclude_pk)
     taken = {key.lower() for key in stored.values_list("citekey", flat=True)}
     return citekeys.unique_key(base, taken)
-
-
-@transaction.atomic
-def reference_set_verification(
-    *, reference: Reference, verification: str, note: str | None = None, actor=None
-) -> Reference:
-    """The one write of a reference's verification (admin form and action, API, commands):
-    validated, and kept in the reference's history with who and what."""
-    locked = Reference.objects.select_for_update().get(pk=reference.pk)
-    locked.verification = verification
-    if note is not None:
-        locked.verification_note = note
-    locked.full_clean()
-    reason = MARKED_VERIFIED.format(verification=locked.get_verification_display().lower())
-    save_with_history(locked, actor=actor, reason=reason)
-    reference.verification, reference.verification_note = verification, locked.verification_note
-    return reference
 
 
 def people_for(names: list[Name]) -> list[Person]:

@@ -304,3 +304,14 @@ def test_saving_a_known_look_alike_again_does_not_warn_again(curator_client):
     url = reverse("admin:citations_reference_change", args=[other.pk])
     data = change_data(other, pmid="2188253", pages="1221-7")
     assert curator_client.post(url, data).status_code == 302
+
+
+def test_a_verification_change_regrades_the_claims_citing_the_reference(curator):
+    from evidence.services import MARKED_VERIFIED, reference_set_verification
+
+    item = EvidenceFactory()
+    reference_set_verification(reference=item.reference, verification="verified", actor=curator)
+    # The claim was never graded: the regrade stores its first grade, and says why.
+    latest = item.claim.history.latest("history_id")
+    assert latest.history_change_reason == MARKED_VERIFIED.format(verification="verified")
+    assert latest.grade_level != ""
