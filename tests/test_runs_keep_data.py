@@ -64,3 +64,17 @@ def test_demo_reset_loads_the_seed_again_and_keeps_users(sqlite_env):
     summary, password_kept, claims = manage(sqlite_env, "shell", "-c", READ).splitlines()[-3:]
     assert summary != "Edited by a curator."
     assert (password_kept, claims) == ("True", "11")
+
+
+SINCE_PUBLISHED = """
+from claims.changes import changes_since_published
+from claims.models import Claim
+claim = Claim.objects.get(slug="global-prko-mice-have-high-bone-mass")
+print([change.field for change in changes_since_published(claim)])
+"""
+
+
+def test_an_edit_of_a_seed_claim_shows_as_changed_since_it_was_published(sqlite_env):
+    make_run(sqlite_env)
+    manage(sqlite_env, "shell", "-c", EDIT)
+    assert manage(sqlite_env, "shell", "-c", SINCE_PUBLISHED).splitlines()[-1] == "['summary']"
