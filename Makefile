@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run demo-reset test test-only lint format migrations-check bench browser clean
+.PHONY: install run demo-reset test test-only lint format migrations-check bench bench-scale browser clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -18,7 +18,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# Debug is off unless turned on: `make run` is the one place that turns it on.
 # The seed loads only into an empty database: a restart keeps every edit.
+run: export DJANGO_DEBUG ?= 1
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seed_if_empty
@@ -26,6 +28,7 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Start over: delete every curated record (users stay) and load the seed again.
+demo-reset: export DJANGO_DEBUG ?= 1
 demo-reset: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_reset
@@ -57,6 +60,11 @@ test-only: install
 bench: install
 	scripts/ensure-postgres
 	for script in bench/*.py; do DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python $$script || exit 1; done
+
+# Issue 15's table at 10k, 100k and 1M references (builds el_scale_* databases once; slow).
+bench-scale: install
+	scripts/ensure-postgres
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/scale.py 10000 100000 1000000
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -114,9 +114,10 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         "year",
         "doi",
         "verification",
+        "retraction",
         "evidence_count",
     ]
-    list_filter = ["verification", "entry_type", "year"]
+    list_filter = ["verification", "retraction", "entry_type", "year"]
     search_fields = [
         "citekey",
         "title",
@@ -158,6 +159,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         ),
         ("Identifiers", {"fields": ["doi", "pmid", "pmcid", "isbn", "url", "not_a_duplicate"]}),
         ("Verification", {"fields": ["verification", "as_cited", "verification_note"]}),
+        ("Retraction", {"fields": ["retraction", "retraction_notice", "retraction_date"]}),
         ("Where used", {"fields": ["used_by"]}),
         (
             "More",

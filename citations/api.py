@@ -28,7 +28,7 @@ from rest_framework.response import Response
 
 from citations.exports import record_stream
 from citations.identifiers import InvalidIdentifier, normalize_doi
-from citations.models import YEAR_MAX, YEAR_MIN, Reference, Verification
+from citations.models import YEAR_MAX, YEAR_MIN, Reference, Retraction, Verification
 from citations.parsers import BibTeXParser, ImportTooLarge, PlainTextParser
 from citations.renderers import EXPORT_RENDERERS, CSLJSONRenderer, ExportRenderer
 from citations.serializers import (
@@ -137,6 +137,7 @@ class YearFilter(django_filters.NumberFilter):
 class ReferenceFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Full-text search")
     verification = django_filters.ChoiceFilter(choices=Verification.choices)
+    retraction = django_filters.ChoiceFilter(choices=Retraction.choices)
     doi = django_filters.CharFilter(method="filter_doi", label="DOI, in any usual spelling")
     year_min = YearFilter("gte", label="Published in or after this year")
     year_max = YearFilter("lte", label="Published in or before this year")
@@ -149,6 +150,7 @@ class ReferenceFilter(django_filters.FilterSet):
         fields = [
             "search",
             "verification",
+            "retraction",
             "doi",
             "year_min",
             "year_max",
@@ -190,6 +192,7 @@ class ReferenceViewSet(ExportMixin, viewsets.ModelViewSet):
     lookup_field = "citekey"
     lookup_value_regex = LOOKUP_REGEX
     ordering_fields = ["citekey", "year", "title", "updated"]
+    cursor_ordering = "citekey"  # ?cursor= walks the list by this unique key
 
     def get_queryset(self):
         references = Reference.objects.all()

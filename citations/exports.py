@@ -18,11 +18,12 @@ from citations.models import Contributor, Reference, Role
 from citations.records import BibRecord, Name
 
 CHUNK_SIZE = 2000
-# Every column but timestamps, so that `Reference.bibtex_fields` finds whatever it reads.
+# Every column but timestamps and the search vector, so that `Reference.bibtex_fields` finds
+# whatever it reads.
 BIBTEX_SOURCES = [
     field.attname
     for field in Reference._meta.concrete_fields
-    if field.get_internal_type() != "DateTimeField"
+    if field.get_internal_type() not in {"DateTimeField", "SearchVectorField"}
 ]
 NAME_COLUMNS = ("person__family", "person__given", "person__prefix", "person__suffix")
 

@@ -604,7 +604,10 @@ def _next_ids(model, count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-REFERENCE_COLUMNS = [f for f in Reference._meta.concrete_fields if f.attname != "id"]
+# Every column but the id (assigned from the sequence) and the search vector (a trigger's).
+REFERENCE_COLUMNS = [
+    f for f in Reference._meta.concrete_fields if f.attname not in {"id", "search_vector"}
+]
 REFERENCE_COLUMN_NAMES = [f.column for f in REFERENCE_COLUMNS]
 REFERENCE_DEFAULTS = [(f.attname, f.get_default()) for f in REFERENCE_COLUMNS]
 

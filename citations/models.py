@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -18,6 +19,9 @@ YEAR_MIN, YEAR_MAX = 1400, 2100
 PUBLIC_CLAIM_STATUSES = ("published", "retracted")
 YEAR_OUT_OF_RANGE = f"Year must be between {YEAR_MIN} and {YEAR_MAX}."
 CITEKEY_FROZEN = "This citekey is cited by a claim and never changes."
+RETRACTION_DETAILS_NEED_STATE = (
+    "A notice or date of a retraction needs a retraction state other than none."
+)
 BOOKTITLE_TYPES = {"inproceedings", "incollection", "inbook", "conference", "bookinbook"}
 
 
@@ -91,7 +95,16 @@ class Verification(models.TextChoices):
     UNVERIFIED = "unverified", "Unverified"
     VERIFIED = "verified", "Verified"
     DISCREPANCY = "discrepancy", "Cited with discrepancies"
+    NOT_FOUND = "not_found", "Not found (searched, no such record)"
+
+
+class Retraction(models.TextChoices):
+    """What the publisher later said about the record; separate from whether we verified it."""
+
+    NONE = "none", "None"
     RETRACTED = "retracted", "Retracted"
+    EXPRESSION_OF_CONCERN = "expression_of_concern", "Expression of concern"
+    CORRECTED = "corrected", "Corrected"
 
 
 class Role(models.TextChoices):
@@ -164,7 +177,11 @@ class ReferenceQuerySet(models.QuerySet):
 
     def cited_by_public_claims(self):
         """References that bear on a claim readers can open (published or retracted)."""
-        return self.filter(evidence__claim__status__in=PUBLIC_CLAIM_STATUSES).distinct()
+        evidence = self.model._meta.get_field("evidence").related_model
+        public = evidence.objects.filter(
+            reference=models.OuterRef("pk"), claim__status__in=PUBLIC_CLAIM_STATUSES
+        )
+        return self.filter(models.Exists(public))  # a semi-join: no DISTINCT over every column
 
     def same_work_as(self, *, doi=None, pmid="", isbn="", title="", year=None, container=""):
         """Stored references that look like the same work, each with why: the same DOI, PMID
@@ -192,7 +209,6 @@ class ReferenceQuerySet(models.QuerySet):
         return ranked_search(
             self,
             query,
-            weights={"title": "A", "container_title": "C", "as_cited": "C", "abstract": "D"},
             tiebreak="citekey",
         )
 
@@ -238,10 +254,26 @@ class Reference(models.Model):
         blank=True, help_text="The citation exactly as the citing source printed it."
     )
     verification_note = models.TextField(blank=True)
+    retraction = models.CharField(
+        max_length=25,
+        choices=Retraction.choices,
+        default=Retraction.NONE,
+        help_text="What the publisher later said: e.g. retracted in 2019, or a correction.",
+    )
+    retraction_notice = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="DOI or URL of the notice, e.g. 10.1016/s0140-6736(10)60175-4.",
+    )
+    retraction_date = models.DateField(
+        null=True, blank=True, help_text="When the notice was published, e.g. 2010-02-06."
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Filled by a database trigger on PostgreSQL (citations.search); never written by Python.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
     objects = ReferenceManager()
 
     class Meta:
@@ -263,6 +295,14 @@ class Reference(models.Model):
             models.CheckConstraint(condition=~Q(citekey=""), name="reference_citekey_set"),
             models.CheckConstraint(
                 condition=Q(entry_type__in=EntryType.values), name="reference_entry_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(retraction__in=Retraction.values), name="reference_retraction_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(retraction=Retraction.NONE)
+                | Q(retraction_notice="", retraction_date__isnull=True),
+                name="reference_retraction_details_need_state",
             ),
         ]
         indexes = [
@@ -304,6 +344,9 @@ class Reference(models.Model):
     def clean(self):
         if self.year is not None and not YEAR_MIN <= self.year <= YEAR_MAX:
             raise ValidationError({"year": YEAR_OUT_OF_RANGE})
+        has_details = self.retraction_notice or self.retraction_date is not None
+        if self.retraction == Retraction.NONE and has_details:
+            raise ValidationError({"retraction": RETRACTION_DETAILS_NEED_STATE})
         if self.citekey_renamed() and self.evidence.exists():
             raise ValidationError({"citekey": CITEKEY_FROZEN})
 

@@ -1,41 +1,42 @@
 """Full-text search shared by claims and references.
 
 On PostgreSQL: English stemming, web-search syntax ("bone -mice", quoted phrases), fields
-weighted A (most) to D, best matches first. Elsewhere (SQLite for `make run`) the same
-rule without stemming or rank: every word (or quoted phrase) must occur, case-insensitively,
-in any of the searched fields, and a word with a leading "-" must occur in none of them.
-No GIN index yet: a sequential scan is fine at tens of thousands of rows.
+weighted A (most) to D, best matches first. The weighted `tsvector` is stored in each
+searched table's `search_vector` column, kept current by a trigger on every insert and update
+(bulk writes and COPY included) and indexed with GIN, so a search reads the index instead of
+computing `to_tsvector` for every row. `StoredSearchVector` is the migration operation that
+installs the trigger and the index; the weights live in one place, `SEARCH_WEIGHTS`.
+Elsewhere (SQLite for `make run`) the same rule without stemming or rank: every word (or
+quoted phrase) must occur, case-insensitively, in any of the searched fields (those of
+`SEARCH_WEIGHTS`), and a word with a leading "-" must occur in none of them.
 """
 
 import re
 from functools import reduce
-from operator import add, and_, or_
+from operator import and_, or_
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connections
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connections, migrations
+from django.db.models import F, Q, QuerySet
+
+VECTOR_FIELD = "search_vector"
+# table -> {column: weight}: what each stored vector holds.
+SEARCH_WEIGHTS = {
+    "claims_claim": {"statement": "A", "summary": "B", "source_text": "C"},
+    "citations_reference": {"title": "A", "container_title": "C", "as_cited": "C", "abstract": "D"},
+}
 
 
-def ranked_search(
-    queryset: QuerySet,
-    query: str,
-    *,
-    weights: dict[str, str],
-    tiebreak: str,
-) -> QuerySet:
+def ranked_search(queryset: QuerySet, query: str, *, tiebreak: str) -> QuerySet:
     if not query.strip():
         return queryset
     if connections[queryset.db].vendor != "postgresql":
-        return queryset.filter(words_match(query, tuple(weights))).order_by(tiebreak)
-    vector = reduce(
-        add,
-        (SearchVector(field, weight=w, config="english") for field, w in weights.items()),
-    )
+        fields = tuple(SEARCH_WEIGHTS[queryset.model._meta.db_table])
+        return queryset.filter(words_match(query, fields)).order_by(tiebreak)
     terms = SearchQuery(query, search_type="websearch", config="english")
     return (
-        queryset.alias(search_vector=vector)
-        .filter(search_vector=terms)
-        .annotate(search_rank=SearchRank(vector, terms))
+        queryset.filter(**{VECTOR_FIELD: terms})
+        .annotate(search_rank=SearchRank(F(VECTOR_FIELD), terms))
         .order_by("-search_rank", tiebreak)
     )
 
@@ -60,3 +61,52 @@ def words_match(query: str, fields: tuple[str, ...]) -> Q:
         anywhere = reduce(or_, (Q(**{f"{field}__icontains": text}) for field in fields))
         conditions.append(~anywhere if excluded else anywhere)
     return reduce(and_, conditions) if conditions else Q()
+
+
+def vector_sql(table: str, row: str) -> str:
+    """The SQL of the weighted vector of `row` (NEW in the trigger, the table in a backfill)."""
+    parts = (
+        f"setweight(to_tsvector('english'::regconfig, coalesce({row}.{column}, '')), '{weight}')"
+        for column, weight in SEARCH_WEIGHTS[table].items()
+    )
+    return " || ".join(parts)
+
+
+class StoredSearchVector(migrations.operations.base.Operation):
+    """PostgreSQL only: trigger filling `search_vector`, a backfill, and a GIN index."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, table: str):
+        self.table = table
+
+    def state_forwards(self, app_label, state):
+        pass  # the column is an ordinary field; only the database gains a trigger and an index
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        table, name = self.table, f"{self.table}_search_vector"
+        schema_editor.execute(
+            f"CREATE FUNCTION {name}_fill() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"NEW.{VECTOR_FIELD} := {vector_sql(table, 'NEW')}; RETURN NEW; END $$"
+        )
+        columns = ", ".join(SEARCH_WEIGHTS[table])  # a regrade does not recompute vectors
+        schema_editor.execute(
+            f"CREATE TRIGGER {name}_fill BEFORE INSERT OR UPDATE OF {columns} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {name}_fill()"
+        )
+        schema_editor.execute(f"UPDATE {table} SET {VECTOR_FIELD} = {vector_sql(table, table)}")  # noqa: S608
+        schema_editor.execute(f"CREATE INDEX {name}_gin ON {table} USING gin ({VECTOR_FIELD})")
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        name = f"{self.table}_search_vector"
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}_gin")
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_fill ON {self.table}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}_fill()")
+
+    def describe(self):
+        return f"Stored, indexed full-text search vector of {self.table}"

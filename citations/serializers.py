@@ -134,6 +134,9 @@ class ReferenceSerializer(CleanModelSerializer):
             "extra_fields",
             "verification",
             "verification_note",
+            "retraction",
+            "retraction_notice",
+            "retraction_date",
             "as_cited",
             "created",
             "updated",
@@ -175,7 +178,17 @@ class ReferenceSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Reference
-        fields = ["citekey", "api_url", "page_url", "title", "year", "doi", "url", "verification"]
+        fields = [
+            "citekey",
+            "api_url",
+            "page_url",
+            "title",
+            "year",
+            "doi",
+            "url",
+            "verification",
+            "retraction",
+        ]
         read_only_fields = fields
 
     def get_page_url(self, reference) -> str:

@@ -30,6 +30,7 @@ from claims.services import (
     claim_return_to_draft,
     claim_submit_for_review,
 )
+from evidence.admin import EVIDENCE_FIELDSETS
 from evidence.history import claim_grade_history
 from evidence.models import Evidence
 from evidence.services import claim_regrade
@@ -43,35 +44,15 @@ UNCHANGED_SINCE_PUBLISHED = "Nothing has changed since the last published versio
 class EvidenceInline(admin.StackedInline):
     model = Evidence
     extra = 0
-    autocomplete_fields = ["reference"]
+    autocomplete_fields = ["reference", "covers"]
     show_change_link = True
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": [
-                    ("reference", "outcome"),
-                    ("stance", "design"),
-                    ("population", "population_detail", "sample_size"),
-                ]
-            },
-        ),
-        (
-            "Effect",
-            {
-                "fields": [
-                    ("effect_measure", "effect_value", "ci_low", "ci_high"),
-                    "effect_unit",
-                    ("risk_of_bias", "large_effect"),
-                ]
-            },
-        ),
-        ("Quote", {"fields": ["quote", "locator", "notes"]}),
-    ]
+    fieldsets = EVIDENCE_FIELDSETS
 
     def get_queryset(self, request):
-        # Each row's title (`Evidence.__str__`) names its reference and claim.
-        return super().get_queryset(request).select_related("claim", "reference")
+        # Each row's title (`Evidence.__str__`) names its reference and claim; the studies it
+        # covers fill the row's `covers` field.
+        queryset = super().get_queryset(request).select_related("claim", "reference")
+        return queryset.prefetch_related("covers")
 
 
 class ReviewNoteInline(admin.TabularInline):
@@ -148,8 +129,10 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
         AwaitingReviewFilter,
         "status",
         "population",
+        "question",
         "grade_level",
         "grade_direction",
+        "grade_rubric",
         "topics",
     ]
     list_select_related = ["curator", "submitted_by"]
@@ -176,7 +159,8 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
         "updated",
     ]
     fieldsets = [
-        (None, {"fields": ["statement", "slug", "summary", "source_text", "topics", "population"]}),
+        (None, {"fields": ["statement", "slug", "summary", "source_text", "topics"]}),
+        ("What the claim asks", {"fields": [("population", "question"), ("cell_species", "mid")]}),
         (
             "Workflow",
             {

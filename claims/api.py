@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from citations.api import LOOKUP_REGEX, ExportMixin, export_schema
 from citations.models import Reference
-from claims.models import Claim, Direction, GradeLevel, Population, Status, Topic
+from claims.models import Claim, Direction, GradeLevel, Population, Question, Status, Topic
 from claims.serializers import (
     ClaimListSerializer,
     ClaimSerializer,
@@ -33,6 +33,7 @@ from claims.services import (
 )
 from config.permissions import needs
 from evidence.models import Design, Stance
+from evidence.services import claim_regrade
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -40,6 +41,7 @@ class ClaimFilter(django_filters.FilterSet):
     topic = django_filters.CharFilter(field_name="topics__slug")
     status = django_filters.ChoiceFilter(choices=Status.choices)
     population = django_filters.ChoiceFilter(choices=Population.choices)
+    question = django_filters.ChoiceFilter(choices=Question.choices)
     grade_level = django_filters.ChoiceFilter(choices=GradeLevel.choices)
     grade_direction = django_filters.ChoiceFilter(choices=Direction.choices)
     stance = django_filters.ChoiceFilter(
@@ -56,6 +58,7 @@ class ClaimFilter(django_filters.FilterSet):
             "topic",
             "status",
             "population",
+            "question",
             "grade_level",
             "grade_direction",
             "stance",
@@ -89,6 +92,7 @@ class ClaimViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
     lookup_value_regex = LOOKUP_REGEX
     filterset_class = ClaimFilter
     ordering_fields = ["statement", "updated", "grade_level", "published_at"]
+    cursor_ordering = "slug"  # ?cursor= walks the list by this unique key
     list_export_stem = "claims"
 
     def get_queryset(self):
@@ -105,6 +109,11 @@ class ClaimViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
     def perform_create(self, serializer):
         with transaction.atomic():
             serializer.save(curator=self.request.user)
+
+    def perform_update(self, serializer):
+        # The population, question, cell species and mid feed the grade: regrade with them.
+        with transaction.atomic():
+            claim_regrade(claim=serializer.save(), actor=self.request.user)
 
     @extend_schema(request=None, responses=ClaimSerializer)
     @action(detail=True, methods=["post"], permission_classes=[needs("claims.change_claim")])
@@ -179,19 +188,22 @@ class TopicFilter(django_filters.FilterSet):
     retrieve=export_schema(TopicDetailSerializer, "The references of its public claims"),
 )
 class TopicViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
-    """Topics; the detail lists the claims the reader may see."""
+    """Topics; the detail lists the claims the reader may see. Anonymous readers see the
+    public topics only (`Topic.objects.public()`): a topic is public through its claims."""
 
     lookup_field = "slug"
     lookup_value_regex = LOOKUP_REGEX
     filterset_class = TopicFilter
     ordering_fields = ["name", "slug"]
+    cursor_ordering = "slug"  # ?cursor= walks the list by this unique key
     list_export_stem = "topics"
 
     def get_queryset(self):
+        topics = Topic.objects.visible_to(self.request.user)
         if self.action != "retrieve" or self.is_export():
-            return Topic.objects.all()
+            return topics
         claims = Claim.objects.visible_to(self.request.user).prefetch_related("topics")
-        return Topic.objects.prefetch_related(
+        return topics.prefetch_related(
             Prefetch("claims", queryset=claims, to_attr="visible_claims")
         )
 

@@ -5,6 +5,8 @@ direction: among the claims matching the search words), counted in one query per
 """
 
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from claims.models import PUBLIC_STATUSES, Claim, Direction, GradeLevel, Topic, level_is
@@ -17,18 +19,44 @@ class TopicChoiceField(forms.ModelChoiceField):
         return f"{topic.name} ({topic.claim_count})"
 
 
-def public_topics():
-    """Topics with at least one public claim, each with `claim_count`."""
+PUBLIC_TOPICS_CACHE_KEY = "claims:public-topics"
+FACETS_CACHE_KEY = "claims:facets"
+
+
+def public_topics() -> list:
+    """Topics with at least one public claim, each with `claim_count`.
+
+    Counting goes over every public claim, so the list is cached for
+    `LEDGER_FACET_CACHE_SECONDS`: the home page and every claim list share one count.
+    """
+    return cache.get_or_set(
+        PUBLIC_TOPICS_CACHE_KEY, _count_public_topics, settings.LEDGER_FACET_CACHE_SECONDS
+    )
+
+
+def _count_public_topics() -> list:
     public = Q(claims__status__in=PUBLIC_STATUSES)
-    counted = Topic.objects.annotate(claim_count=Count("claims", filter=public))
-    return counted.filter(claim_count__gt=0)
+    return list(Topic.objects.public().annotate(claim_count=Count("claims", filter=public)))
 
 
 def facet_counts(claims) -> dict[str, int]:
-    """How many of `claims` have each certainty level and each direction, in one query."""
+    """How many of `claims` there are (`total`) and have each certainty level and each
+    direction, in one query."""
     levels = {f"level_{v}": Count("pk", filter=level_is(v)) for v in GradeLevel.values}
     directions = {f"direction_{v}": Count("pk", filter=Q(grade_direction=v)) for v in Direction}
-    return claims.aggregate(**levels, **directions)
+    return claims.aggregate(total=Count("pk"), **levels, **directions)
+
+
+def search_facet_counts(words: str) -> dict[str, int]:
+    """Facet counts of the public claims matching `words`; without words (every public
+    claim, the busiest list) cached like the topic counts."""
+    if words:
+        return facet_counts(Claim.objects.public().search(words))
+    return cache.get_or_set(
+        FACETS_CACHE_KEY,
+        lambda: facet_counts(Claim.objects.public()),
+        settings.LEDGER_FACET_CACHE_SECONDS,
+    )
 
 
 def counted(choices, counts: dict[str, int], prefix: str) -> list[tuple[str, str]]:
@@ -60,18 +88,26 @@ class ClaimFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = public_topics()
+        topic = self.fields["topic"]
+        topic.queryset = Topic.objects.public()  # validation only: no counting
+        topic.choices = [("", topic.empty_label)] + [
+            (item.slug, topic.label_from_instance(item)) for item in public_topics()
+        ]
 
     def count_options(self):
         """Put counts into the certainty and direction options (after `is_valid()`)."""
         words = self.cleaned_data.get("q", "") if self.is_bound else ""
-        counts = facet_counts(Claim.objects.public().search(words or ""))
+        counts = search_facet_counts(words or "")
+        self.unfiltered_total = None if self.is_filtered() else counts["total"]
         level, direction = self.fields["level"], self.fields["direction"]
         level.choices = [("", "Any certainty"), *counted(GradeLevel.choices, counts, "level")]
         direction.choices = [
             ("", "Any direction"),
             *counted(Direction.choices, counts, "direction"),
         ]
+
+    def is_filtered(self) -> bool:
+        return not self.is_valid() or any(self.cleaned_data.values())
 
     def filter(self, claims):
         """The public claims that match the cleaned data (call after `is_valid()`)."""

@@ -1,17 +1,19 @@
 """What is asserted: topics, claims with their stored grade, and relations between claims."""
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from citations.models import Contributor
 from citations.search import ranked_search
 
 OVERRIDE_NEEDS_RATIONALE = "An override of the grade needs a rationale."
 RATIONALE_NEEDS_OVERRIDE = "A rationale only goes with an override of the grade."
+MID_POSITIVE = "The minimal important difference must be greater than 0."
 
 
 class Population(models.TextChoices):
@@ -19,6 +21,18 @@ class Population(models.TextChoices):
     ANIMALS = "animals", "Animals"
     CELLS = "cells", "Cells"
     ANY = "any", "Any"
+
+
+class Question(models.TextChoices):
+    EFFECT = "effect", "Effect (causal or intervention claim)"
+    ASSOCIATION = "association", "Association"
+    BACKGROUND = "background", "Background fact (not graded)"
+
+
+class CellSpecies(models.TextChoices):
+    ANY = "any", "Any"
+    HUMAN = "human", "Human cells"
+    ANIMAL = "animal", "Animal cells"
 
 
 class Status(models.TextChoices):
@@ -37,6 +51,7 @@ class GradeLevel(models.TextChoices):
     LOW = "low", "Low"
     VERY_LOW = "very_low", "Very low"
     INSUFFICIENT = "insufficient", "Insufficient"
+    NOT_GRADED = "not_graded", "Not graded"
 
 
 class Direction(models.TextChoices):
@@ -52,7 +67,21 @@ class RelationKind(models.TextChoices):
     DEPENDS_ON = "depends_on", "Depends on"
 
 
-class TopicManager(models.Manager):
+class TopicQuerySet(models.QuerySet):
+    def public(self):
+        """Topics anonymous readers see: those of at least one public claim. A topic only
+        drafts use stays unseen (its name alone could tell what is being prepared)."""
+        public_claims = Claim.objects.public().filter(topics=models.OuterRef("pk"))
+        return self.filter(models.Exists(public_claims))
+
+    def visible_to(self, user):
+        """Every topic for curators; the public ones for everyone else."""
+        from claims.curators import sees_unpublished
+
+        return self if sees_unpublished(user) else self.public()
+
+
+class TopicManager(models.Manager.from_queryset(TopicQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -92,19 +121,12 @@ class ClaimQuerySet(models.QuerySet):
         return self if sees_unpublished(user) else self.public()
 
     def with_evidence(self):
-        from evidence.models import Evidence  # evidence.models imports this module
+        """Prefetch topics and evidence with all that grading and the pages read."""
+        from evidence.facts import evidence_for_grading  # evidence imports this module
+        from evidence.models import Evidence
 
         return self.prefetch_related(
-            "topics",
-            Prefetch(
-                "evidence",
-                queryset=Evidence.objects.select_related("reference").prefetch_related(
-                    Prefetch(
-                        "reference__contributors",
-                        queryset=Contributor.objects.select_related("person"),
-                    )
-                ),
-            ),
+            "topics", Prefetch("evidence", queryset=evidence_for_grading(Evidence.objects.all()))
         )
 
     def search(self, query: str):
@@ -112,15 +134,32 @@ class ClaimQuerySet(models.QuerySet):
         return ranked_search(
             self,
             query,
-            weights={"statement": "A", "summary": "B", "source_text": "C"},
             tiebreak="statement",
         )
 
+    def page_version(self, slug: str):
+        """What a claim page shows, as one comparable value, or None when there is no such
+        claim: the claim's and its grade's last change, and the newest change of its
+        evidence and of their references (claims.page_cache)."""
+        return (
+            self.filter(slug=slug)
+            .annotate(
+                items=Count("evidence"),
+                evidence_changed=Max("evidence__updated"),
+                references_changed=Max("evidence__reference__updated"),
+            )
+            .values_list("updated", "graded_at", "items", "evidence_changed", "references_changed")
+            .first()
+        )
+
     def with_stance_counts(self):
+        """`supporting_count`, `contradicting_count`, `mixed_count`: one correlated subquery
+        each, which PostgreSQL evaluates for the rows of the page only (after ORDER BY and
+        LIMIT), where a join and GROUP BY would count the evidence of every claim first."""
         return self.annotate(
-            supporting_count=Count("evidence", filter=Q(evidence__stance="supports")),
-            contradicting_count=Count("evidence", filter=Q(evidence__stance="contradicts")),
-            mixed_count=Count("evidence", filter=Q(evidence__stance="mixed")),
+            supporting_count=_evidence_count("supports"),
+            contradicting_count=_evidence_count("contradicts", "no_effect"),  # both count against
+            mixed_count=_evidence_count("mixed"),
         )
 
     def with_level(self, level: str):
@@ -145,6 +184,12 @@ class ClaimQuerySet(models.QuerySet):
         )
 
 
+def _evidence_count(*stances: str):
+    evidence = Claim._meta.get_field("evidence").related_model  # no import of evidence.models
+    items = evidence.objects.filter(claim=OuterRef("pk"), stance__in=stances).order_by()
+    return Coalesce(Subquery(items.values("claim").annotate(n=Count("pk")).values("n")), 0)
+
+
 def level_is(level: str) -> Q:
     return Q(grade_override=level) | Q(grade_override="", grade_level=level)
 
@@ -162,11 +207,37 @@ class Claim(models.Model):
     population = models.CharField(
         max_length=10, choices=Population.choices, default=Population.HUMANS
     )
+    question = models.CharField(
+        max_length=12,
+        choices=Question.choices,
+        default=Question.EFFECT,
+        help_text=(
+            "Effect: X causes or changes Y (e.g. progesterone builds bone). Association: X goes"
+            " with Y (e.g. users have fewer fractures). Background: a textbook fact, not graded."
+        ),
+    )
+    cell_species = models.CharField(
+        max_length=10,
+        choices=CellSpecies.choices,
+        default=CellSpecies.ANY,
+        help_text="For a claim about cells: whose cells, e.g. human osteoblasts -> human.",
+    )
+    mid = models.FloatField(
+        "minimal important difference",
+        null=True,
+        blank=True,
+        help_text=(
+            "The smallest change in the outcome that matters, in the unit of the claim's"
+            " outcome, e.g. 1.0 for '% change in BMD per year'. Leave empty when unknown."
+        ),
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     grade_level = models.CharField(max_length=12, choices=GradeLevel.choices, blank=True)
     grade_direction = models.CharField(max_length=12, choices=Direction.choices, blank=True)
     grade_reasons = models.JSONField(default=list, blank=True)
-    grade_rubric = models.CharField(max_length=20, blank=True)
+    grade_rubric = models.CharField(
+        max_length=20, blank=True, help_text="The rubric that computed the stored grade."
+    )
     graded_at = models.DateTimeField(null=True, blank=True)
     grade_override = models.CharField(
         max_length=12,
@@ -199,8 +270,10 @@ class Claim(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # Filled by a database trigger on PostgreSQL (citations.search); never written by Python.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
-    history = HistoricalRecords(excluded_fields=["updated"])
+    history = HistoricalRecords(excluded_fields=["updated", "search_vector"])
     objects = ClaimManager()
 
     class Meta:
@@ -211,6 +284,10 @@ class Claim(models.Model):
             ("publish_claim", "Can publish a claim or return it to draft"),
             ("retract_claim", "Can retract a claim"),
             ("override_grade", "Can override a claim's computed grade"),
+        ]
+        indexes = [  # one per ordering the pages offer: lists by statement, home by review
+            models.Index(fields=["statement"], name="claim_statement"),
+            models.Index(fields=["-reviewed_at", "-updated"], name="claim_recently_reviewed"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -223,6 +300,15 @@ class Claim(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(population__in=Population.values), name="claim_population_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(question__in=Question.values), name="claim_question_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(cell_species__in=CellSpecies.values), name="claim_cell_species_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(mid__isnull=True) | Q(mid__gt=0), name="claim_mid_positive"
             ),
             models.CheckConstraint(
                 condition=Q(grade_level="") | Q(grade_level__in=GradeLevel.values),
@@ -252,6 +338,8 @@ class Claim(models.Model):
             raise ValidationError({"override_rationale": OVERRIDE_NEEDS_RATIONALE})
         if self.override_rationale.strip() and not self.grade_override:
             raise ValidationError({"grade_override": RATIONALE_NEEDS_OVERRIDE})
+        if self.mid is not None and not self.mid > 0:
+            raise ValidationError({"mid": MID_POSITIVE})
 
     @property
     def effective_level(self):

@@ -8,6 +8,7 @@ beyond the prefetches of `Claim.objects.public().with_evidence().with_relations(
 BibTeX, and where the citation as a source printed it differs from the verified record.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.utils.safestring import mark_safe
@@ -16,14 +17,17 @@ from citations.bibtex import render_entry
 from citations.compare import Segment, differing_fields, word_diff
 from citations.styles import name_list, vancouver
 from claims.forest import ForestRow, forest_plot, render_svg
+from evidence.facts import claim_grade_profile
 from evidence.models import Design
 from evidence.wording import plain_language
 
 GROUPS = (
     ("supports", "Evidence for"),
     ("contradicts", "Evidence against"),
+    ("no_effect", "Found no effect"),
     ("mixed", "Mixed results"),
     ("asserts", "Sources that only assert it"),
+    ("mentions", "Sources that only mention it"),
 )
 ALWAYS_SHOWN = {"supports", "contradicts"}
 LEVEL_NUMBERS = {"very_low": 1, "low": 2, "moderate": 3, "high": 4}
@@ -63,6 +67,27 @@ class Plot:
     items: list
 
 
+@dataclass(frozen=True)
+class ProfileRow:
+    """One domain of the evidence profile, ready to print."""
+
+    domain: str  # "risk_of_bias": the anchor of its explanation on the methodology page
+    name: str  # "Risk of bias"
+    change: str  # "Starts high", "Down 1 level", "Up 2 levels", "No change"
+    effect: str  # "start", "down", "up", "none": the CSS class of the change
+    judgement: str  # "" when it would only repeat the change ("Starts high")
+    studies: tuple[str, ...]
+    footnote: str
+
+
+@dataclass(frozen=True)
+class EvidenceProfile:
+    rows: tuple[ProfileRow, ...]
+    counted_once: tuple[str, ...]
+    not_counted: tuple[str, ...]
+    other_way: tuple[str, ...]
+
+
 @dataclass
 class ClaimPage:
     claim: object
@@ -73,6 +98,12 @@ class ClaimPage:
     references: list
     related: list[tuple[str, object]]
     json_ld: dict = field(default_factory=dict)
+    profile: EvidenceProfile | None = None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def retracted(self) -> bool:
+        return self.claim.status == "retracted"
 
 
 def ordered_items(claim) -> list:
@@ -149,7 +180,7 @@ def claim_review(claim, *, url: str, wording: str, references) -> dict:
         "reviewRating": {"@type": "Rating", "alternateName": wording},
     }
     level = LEVEL_NUMBERS.get(claim.effective_level)
-    if level:
+    if level and claim.status != "retracted":
         data["reviewRating"].update(ratingValue=level, worstRating=1, bestRating=4)
     return data
 
@@ -163,18 +194,123 @@ def citation_link(reference) -> dict:
     return {"url": reference.url} if reference.url else {}
 
 
+NOT_GRADED_LABEL = "Not graded"
+UNGRADED_LEVELS = {"", None, "not_graded"}
+RETRACTED_WORDING = "This claim has been retracted: it no longer states a verdict."
+BACKGROUND_WORDING = "A background fact: not graded."
+
+
 def level_label(claim) -> str:
     """'Moderate certainty'; 'Insufficient evidence' when nothing tested the claim."""
     if claim.effective_level == "insufficient":
         return "Insufficient evidence"
+    if claim.effective_level in UNGRADED_LEVELS:
+        return NOT_GRADED_LABEL
     display = claim.get_grade_override_display() or claim.get_grade_level_display()
-    return f"{display} certainty" if display else ""
+    return f"{display} certainty" if display else NOT_GRADED_LABEL
+
+
+def short_level_label(claim) -> str:
+    """The badge of a claim in a list: 'Moderate', 'Insufficient', 'Not graded'."""
+    if claim.effective_level in UNGRADED_LEVELS:
+        return NOT_GRADED_LABEL
+    return claim.get_grade_override_display() or claim.get_grade_level_display()
+
+
+def reader_wording(claim) -> str:
+    """The one sentence a reader gets; a retracted claim states no verdict."""
+    if claim.status == "retracted":
+        return RETRACTED_WORDING
+    if claim.effective_level == "not_graded":
+        return BACKGROUND_WORDING
+    return plain_language(claim.effective_level, claim.grade_direction)
+
+
+# Design codes that are not English words; a reader sees the model's label instead.
+DESIGN_LABELS = {value: label for value, label in Design.choices if "_" in value or value == "rct"}
+DESIGN_CODE = re.compile(r"\b(" + "|".join(sorted(DESIGN_LABELS, key=len, reverse=True)) + r")\b")
+
+
+def spelled_out(text: str) -> str:
+    """'Starts high: rct (Smith 2020)' -> 'Starts high: randomised controlled trial (...)'."""
+    return DESIGN_CODE.sub(lambda m: lower_first(DESIGN_LABELS[m.group(1)]), text)
+
+
+def lower_first(label: str) -> str:
+    return label[0].lower() + label[1:]
+
+
+PROFILE_DOMAINS = {
+    "start": "Starting level",
+    "risk_of_bias": "Risk of bias",
+    "inconsistency": "Inconsistency",
+    "indirectness": "Indirectness",
+    "imprecision": "Imprecision",
+    "publication_bias": "Publication bias",
+    "rating_up": "Rating up",
+}
+START_NAMES = {4: "high", 3: "moderate", 2: "low", 1: "very low"}
+GRADE2 = "grade-2"
+
+
+def change_text(domain: str, change: int) -> tuple[str, str]:
+    """(words, CSS class) for what a domain did to the level."""
+    if domain == "start":
+        return f"Starts {START_NAMES.get(change, 'unknown')}", "start"
+    if change == 0:
+        return "No change", "none"
+    levels = "level" if abs(change) == 1 else "levels"
+    return (f"Down {-change} {levels}", "down") if change < 0 else (f"Up {change} {levels}", "up")
+
+
+def profile_rows(rows) -> tuple[ProfileRow, ...]:
+    """The engine's `DomainRow`s in the order of DESIGN's steps, in a reader's words."""
+    order = list(PROFILE_DOMAINS)
+    ranked = sorted(rows, key=lambda row: order.index(row.domain) if row.domain in order else 99)
+    result = []
+    for row in ranked:
+        change, effect = change_text(row.domain, row.change)
+        judgement = spelled_out(row.judgement)
+        result.append(
+            ProfileRow(
+                domain=row.domain,
+                name=PROFILE_DOMAINS.get(row.domain, row.domain.replace("_", " ").capitalize()),
+                change=change,
+                effect=effect,
+                judgement="" if judgement.casefold() == change.casefold() else judgement,
+                studies=tuple(row.studies),
+                footnote=spelled_out(row.footnote),
+            )
+        )
+    return tuple(result)
+
+
+def evidence_profile(profile) -> EvidenceProfile | None:
+    """What a reader sees of the engine's `Profile` (None stays None)."""
+    if profile is None:
+        return None
+    return EvidenceProfile(
+        rows=profile_rows(profile.rows),
+        counted_once=tuple(spelled_out(text) for text in profile.counted_once),
+        not_counted=tuple(spelled_out(text) for text in profile.not_counted),
+        other_way=tuple(spelled_out(text) for text in profile.other_way),
+    )
+
+
+def grade_profile(claim):
+    """The engine's profile of a grade-2 claim, recomputed from its prefetched evidence.
+
+    None for claims stored by another rubric: they show their stored reasons.
+    """
+    if claim.grade_rubric != GRADE2 or not claim.grade_level:
+        return None
+    return claim_grade_profile(claim).profile
 
 
 def claim_page(claim, *, url: str) -> ClaimPage:
     items = ordered_items(claim)
     references = numbered_references(items)
-    wording = plain_language(claim.effective_level, claim.grade_direction)
+    wording = reader_wording(claim)
     page = ClaimPage(
         claim=claim,
         wording=wording,
@@ -183,6 +319,8 @@ def claim_page(claim, *, url: str) -> ClaimPage:
         plots=plots(items),
         references=references,
         related=related_claims(claim),
+        profile=evidence_profile(grade_profile(claim)),
+        reasons=[spelled_out(reason) for reason in claim.grade_reasons or []],
     )
     page.json_ld = claim_review(claim, url=url, wording=wording, references=references)
     return page

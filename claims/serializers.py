@@ -4,8 +4,8 @@ from rest_framework import serializers
 
 from citations.serializers import CleanModelSerializer, SlugField
 from claims.models import Claim, Direction, GradeLevel, Topic
+from claims.pages import reader_wording
 from evidence.serializers import EvidenceItemSerializer
-from evidence.wording import plain_language
 
 GRADE_FIELDS = [
     "grade_level",
@@ -50,6 +50,7 @@ class ClaimListSerializer(serializers.ModelSerializer):
             "statement",
             "status",
             "population",
+            "question",
             "topics",
             "grade_level",
             "grade_direction",
@@ -60,8 +61,9 @@ class ClaimListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_plain_language(self, claim) -> str:
-        """The grade in words, from the curator's override when there is one."""
-        return plain_language(claim.effective_level, claim.grade_direction)
+        """The grade in words, from the curator's override when there is one; a retracted
+        claim states no verdict."""
+        return reader_wording(claim)
 
 
 class ClaimSerializer(CleanModelSerializer, ClaimListSerializer):
@@ -73,6 +75,8 @@ class ClaimSerializer(CleanModelSerializer, ClaimListSerializer):
             *ClaimListSerializer.Meta.fields,
             "summary",
             "source_text",
+            "cell_species",
+            "mid",
             *[field for field in GRADE_FIELDS if field != "grade_override"],
             "retraction_reason",
             "published_at",

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -11,8 +10,11 @@ from rest_framework.authtoken.models import Token
 from citations.models import Reference, ReferenceAlias
 from claims.curators import curator_token_create, curator_token_revoke
 from claims.forms import ClaimFilterForm, public_topics
+from claims.methodology import methodology_page
 from claims.models import Claim, Topic
+from claims.page_cache import is_cacheable, serve_cached
 from claims.pages import claim_page, reference_page
+from config.pagination import EndAwarePaginator as Paginator
 
 PAGE_SIZE = 20
 RECENT_ON_HOME = 10
@@ -31,21 +33,33 @@ def home(request):
 
 def claim_list(request):
     form = ClaimFilterForm(request.GET)
-    page = Paginator(form.results(), PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(form.results(), PAGE_SIZE)
+    if form.unfiltered_total is not None:
+        paginator.count = form.unfiltered_total  # counted (and cached) with the facets
+    page = paginator.get_page(request.GET.get("page"))
     status = 400 if form.errors else 200
     context = {"form": form, "page": page, "claims": page.object_list}
     return render(request, "claims/claim_list.html", context, status=status)
 
 
 def claim_detail(request, slug):
+    version = Claim.objects.public().page_version(slug) if is_cacheable(request) else None
+    return serve_cached(request, version, lambda: render_claim(request, slug))
+
+
+def render_claim(request, slug):
     claims = Claim.objects.public().with_evidence().with_relations()
     claim = get_object_or_404(claims, slug=slug)
     page = claim_page(claim, url=request.build_absolute_uri(claim.get_absolute_url()))
     return render(request, "claims/claim_detail.html", {"claim": claim, "page": page})
 
 
+def methodology(request):
+    return render(request, "claims/methodology.html", {"page": methodology_page()})
+
+
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = get_object_or_404(Topic.objects.public(), slug=slug)
     claims = topic.claims.public().prefetch_related("topics").with_stance_counts()
     claims = claims.order_by("statement")
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))

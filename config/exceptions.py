@@ -3,7 +3,8 @@
 Services and model `clean()` methods raise Django's `ValidationError`; the API answers it
 as a JSON 400 with the same field errors. Deleting a record that others still protect
 (a reference with evidence) is a 409 with a plain message. A service that refuses a user
-raises Django's `PermissionDenied` with a message: a 403 that keeps it.
+raises Django's `PermissionDenied` with a message: a 403 that keeps it. A database outage
+is left to config.middleware: a JSON 503 rendered without the database.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS

@@ -5,11 +5,22 @@ transaction.
 """
 
 import django_filters
+from django.db.models import Prefetch
 from rest_framework import viewsets
 
 from citations.api import LOOKUP_REGEX, YearFilter
+from citations.models import Reference
 from claims.curators import sees_unpublished
-from evidence.models import Design, Evidence, ItemPopulation, RiskOfBias, Stance
+from evidence.models import (
+    Design,
+    Evidence,
+    Funding,
+    ItemPopulation,
+    RiskOfBias,
+    SourceAccess,
+    Stance,
+    Via,
+)
 from evidence.serializers import EvidenceSerializer
 from evidence.services import evidence_create, evidence_delete, evidence_update
 
@@ -22,6 +33,12 @@ class EvidenceFilter(django_filters.FilterSet):
     design = django_filters.ChoiceFilter(choices=Design.choices)
     population = django_filters.ChoiceFilter(choices=ItemPopulation.choices)
     risk_of_bias = django_filters.ChoiceFilter(choices=RiskOfBias.choices)
+    via = django_filters.ChoiceFilter(choices=Via.choices)
+    funding = django_filters.ChoiceFilter(choices=Funding.choices)
+    source_access = django_filters.ChoiceFilter(choices=SourceAccess.choices)
+    covers = django_filters.CharFilter(
+        field_name="covers__citekey", distinct=True, label="Pools the study with this citekey"
+    )
     year_min = YearFilter("gte", field_name="reference__year", label="Reference year from")
     year_max = YearFilter("lte", field_name="reference__year", label="Reference year to")
 
@@ -35,6 +52,10 @@ class EvidenceFilter(django_filters.FilterSet):
             "design",
             "population",
             "risk_of_bias",
+            "via",
+            "funding",
+            "source_access",
+            "covers",
             "year_min",
             "year_max",
         ]
@@ -47,7 +68,9 @@ class EvidenceViewSet(viewsets.ModelViewSet):
     ordering_fields = ["id", "sample_size", "effect_value", "updated"]
 
     def get_queryset(self):
-        evidence = Evidence.objects.select_related("claim", "reference")
+        evidence = Evidence.objects.select_related("claim", "reference").prefetch_related(
+            Prefetch("covers", queryset=Reference.objects.only("id", "citekey"))
+        )
         return evidence.all() if sees_unpublished(self.request.user) else evidence.public()
 
     def perform_create(self, serializer):

@@ -12,13 +12,18 @@ from claims.models import Claim
 CI_ORDER = "The confidence interval must satisfy low <= effect <= high."
 CI_NEEDS_BOTH = "Give both ends of the confidence interval, or neither."
 POPULATION_MISMATCH = "An item's population is humans, animals or cells."
+RATIO_POSITIVE = "A ratio and its confidence interval must be greater than 0."
+I_SQUARED_RANGE = "I² is a percentage between 0 and 100."
+DERIVED_CI_NEEDS_HOW = "Say how a derived confidence interval was obtained, and give both ends."
 
 
 class Stance(models.TextChoices):
     SUPPORTS = "supports", "Supports"
     CONTRADICTS = "contradicts", "Contradicts"
+    NO_EFFECT = "no_effect", "Found no effect"
     MIXED = "mixed", "Mixed"
     ASSERTS = "asserts", "Asserts without testing"
+    MENTIONS = "mentions", "Mentions only"
 
 
 class Design(models.TextChoices):
@@ -52,7 +57,78 @@ class RiskOfBias(models.TextChoices):
     LOW = "low", "Low"
     SOME_CONCERNS = "some_concerns", "Some concerns"
     HIGH = "high", "High"
+    CRITICAL = "critical", "Critical"
     NOT_ASSESSED = "not_assessed", "Not assessed"
+
+
+class Via(models.TextChoices):
+    DIRECT = "direct", "Read in the study itself"
+    SYSTEMATIC_REVIEW = "systematic_review", "Reported by a systematic review"
+    NARRATIVE_REVIEW = "narrative_review", "Reported by a narrative review"
+
+
+class CellSpecies(models.TextChoices):
+    UNSPECIFIED = "", "Not cells / not given"
+    HUMAN = "human", "Human cells"
+    ANIMAL = "animal", "Animal cells"
+
+
+class Match(models.TextChoices):
+    DIRECT = "direct", "Direct"
+    RELATED = "related", "Related"
+    REMOTE = "remote", "Remote"
+
+
+class ComparatorMatch(models.TextChoices):
+    DIRECT = "direct", "Direct"
+    INDIRECT = "indirect", "Indirect"
+
+
+class SameDirection(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class SmallStudyEffects(models.TextChoices):
+    DETECTED = "detected", "Detected"
+    NOT_DETECTED = "not_detected", "Not detected"
+    NOT_ASSESSED = "not_assessed", "Not assessed"
+
+
+class DoseResponse(models.TextChoices):
+    SHOWN = "shown", "Shown"
+    NOT_SHOWN = "not_shown", "Not shown"
+    NOT_ASSESSED = "not_assessed", "Not assessed"
+
+
+class Funding(models.TextChoices):
+    INDUSTRY = "industry", "Industry"
+    NON_INDUSTRY = "non_industry", "Non-industry"
+    MIXED = "mixed", "Mixed"
+    NOT_REPORTED = "not_reported", "Not reported"
+
+
+class SourceAccess(models.TextChoices):
+    FULL_TEXT = "full_text", "Full text"
+    ABSTRACT = "abstract", "Abstract only"
+    SECONDARY = "secondary", "Through another source"
+    CITATION_ONLY = "citation_only", "Citation only (not read)"
+
+
+class CISource(models.TextChoices):
+    REPORTED = "reported", "Reported by the source"
+    DERIVED = "derived", "Derived by the curator"
+
+
+def _choice_constraints(**fields) -> list[models.CheckConstraint]:
+    """One CHECK per choice field: the column holds one of its choice values."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{name}__in": choices.values}), name=f"evidence_{name}_valid"
+        )
+        for name, choices in fields.items()
+    ]
 
 
 class EvidenceQuerySet(models.QuerySet):
@@ -75,10 +151,86 @@ class Evidence(models.Model):
         blank=True,
         help_text="What was measured, when a reference gives several items for one claim.",
     )
-    stance = models.CharField(max_length=12, choices=Stance.choices)
-    design = models.CharField(max_length=20, choices=Design.choices)
+    stance = models.CharField(
+        max_length=12,
+        choices=Stance.choices,
+        help_text=(
+            "What the source does with the claim: tests it and supports, contradicts, finds no"
+            " effect or mixed results; asserts it without testing (a textbook); or only"
+            " mentions it (never counted)."
+        ),
+    )
+    design = models.CharField(
+        max_length=20,
+        choices=Design.choices,
+        help_text=(
+            "The design of the studies that produced the data, e.g. four placebo trials"
+            " reported by a review are 'Randomised controlled trial'."
+        ),
+    )
+    via = models.CharField(
+        max_length=20,
+        choices=Via.choices,
+        default=Via.DIRECT,
+        help_text=(
+            "How we know the result: from the study itself, or through a review that reports"
+            " it, e.g. trials summarised by a narrative review."
+        ),
+    )
+    covers = models.ManyToManyField(
+        Reference,
+        blank=True,
+        related_name="covered_by_evidence",
+        help_text=(
+            "For a meta-analysis or review: the primary studies it pools, so none is counted"
+            " twice, e.g. the two trials a meta-analysis combines."
+        ),
+    )
     population = models.CharField(max_length=10, choices=ItemPopulation.choices)
+    cell_species = models.CharField(
+        max_length=10,
+        choices=CellSpecies.choices,
+        default=CellSpecies.UNSPECIFIED,
+        blank=True,
+        help_text="For cells evidence: whose cells, e.g. rat calvarial osteoblasts -> animal.",
+    )
     population_detail = models.CharField(max_length=300, blank=True)
+    population_match = models.CharField(
+        max_length=10,
+        choices=Match.choices,
+        default=Match.DIRECT,
+        help_text=(
+            "How closely the people (or animals) studied match the claim's, e.g. young men"
+            " for a claim about postmenopausal women: related."
+        ),
+    )
+    intervention_match = models.CharField(
+        max_length=10,
+        choices=Match.choices,
+        default=Match.DIRECT,
+        help_text=(
+            "How closely what was given matches the claim's, e.g. a synthetic progestin for"
+            " a claim about progesterone: related."
+        ),
+    )
+    comparator_match = models.CharField(
+        max_length=10,
+        choices=ComparatorMatch.choices,
+        default=ComparatorMatch.DIRECT,
+        help_text=(
+            "Whether it was compared with what the claim implies, e.g. against another drug"
+            " instead of placebo: indirect."
+        ),
+    )
+    outcome_match = models.CharField(
+        max_length=10,
+        choices=Match.choices,
+        default=Match.DIRECT,
+        help_text=(
+            "How closely what was measured matches the claim's outcome, e.g. bone density"
+            " (a surrogate) for a claim about fractures: related."
+        ),
+    )
     sample_size = models.PositiveIntegerField(null=True, blank=True)
     effect_measure = models.CharField(
         max_length=10, choices=EffectMeasure.choices, default=EffectMeasure.DIFFERENCE
@@ -87,12 +239,87 @@ class Evidence(models.Model):
     ci_low = models.FloatField(null=True, blank=True)
     ci_high = models.FloatField(null=True, blank=True)
     effect_unit = models.CharField(max_length=100, blank=True)
+    ci_source = models.CharField(
+        "confidence interval source",
+        max_length=10,
+        choices=CISource.choices,
+        default=CISource.REPORTED,
+        help_text=(
+            "Whether the source printed the confidence interval, or it was derived from what"
+            " it printed, e.g. from a mean and standard error."
+        ),
+    )
+    ci_derivation = models.CharField(
+        "how the interval was derived",
+        max_length=300,
+        blank=True,
+        help_text="For a derived interval, how: e.g. 'mean ± 1.96 × SE from table 2'.",
+    )
+    i_squared = models.FloatField(
+        "I²",
+        null=True,
+        blank=True,
+        help_text="For a meta-analysis: heterogeneity I² in percent, 0 to 100, e.g. 81.",
+    )
+    same_direction = models.CharField(
+        max_length=10,
+        choices=SameDirection.choices,
+        default=SameDirection.UNKNOWN,
+        help_text="For a meta-analysis: do the pooled studies all point the same way? e.g. yes.",
+    )
+    small_study_effects = models.CharField(
+        max_length=15,
+        choices=SmallStudyEffects.choices,
+        default=SmallStudyEffects.NOT_ASSESSED,
+        help_text=(
+            "For a meta-analysis: did a funnel plot or Egger test show small-study effects?"
+            " e.g. detected."
+        ),
+    )
     quote = models.TextField(blank=True)
     locator = models.CharField(max_length=100, blank=True, help_text="Page, figure or table.")
     risk_of_bias = models.CharField(
-        max_length=15, choices=RiskOfBias.choices, default=RiskOfBias.NOT_ASSESSED
+        max_length=15,
+        choices=RiskOfBias.choices,
+        default=RiskOfBias.NOT_ASSESSED,
+        help_text=(
+            "Risk of bias as judged with a tool such as RoB 2 or ROBINS-I, e.g. some concerns:"
+            " open-label trial. Not assessed lowers the grade like high risk."
+        ),
     )
-    large_effect = models.BooleanField(default=False)
+    large_effect = models.BooleanField(
+        default=False,
+        help_text="Used by the old rubric grade-1 only; grade-2 computes large effects.",
+    )
+    dose_response = models.CharField(
+        max_length=15,
+        choices=DoseResponse.choices,
+        default=DoseResponse.NOT_ASSESSED,
+        help_text="Does more exposure give more effect? e.g. shown: risk falls with each dose.",
+    )
+    confounding_reduces = models.BooleanField(
+        "confounding would reduce the effect",
+        default=False,
+        help_text=(
+            "Tick when plausible confounding would make the effect look smaller than it is,"
+            " e.g. sicker patients got the treatment and still did better."
+        ),
+    )
+    funding = models.CharField(
+        max_length=15,
+        choices=Funding.choices,
+        default=Funding.NOT_REPORTED,
+        help_text="Who paid for the study, e.g. industry: the drug's maker.",
+    )
+    source_access = models.CharField(
+        max_length=15,
+        choices=SourceAccess.choices,
+        default=SourceAccess.FULL_TEXT,
+        help_text=(
+            "What the curator read: the full text, the abstract, another source reporting it,"
+            " or only a citation (then it is not counted)."
+        ),
+    )
     notes = models.TextField(blank=True)
     curator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -146,6 +373,37 @@ class Evidence(models.Model):
                 condition=Q(sample_size__isnull=True) | Q(sample_size__gte=1),
                 name="evidence_sample_size_positive",
             ),
+            *_choice_constraints(
+                via=Via,
+                cell_species=CellSpecies,
+                population_match=Match,
+                intervention_match=Match,
+                outcome_match=Match,
+                comparator_match=ComparatorMatch,
+                same_direction=SameDirection,
+                small_study_effects=SmallStudyEffects,
+                dose_response=DoseResponse,
+                funding=Funding,
+                source_access=SourceAccess,
+                ci_source=CISource,
+            ),
+            models.CheckConstraint(
+                condition=Q(i_squared__isnull=True) | Q(i_squared__gte=0, i_squared__lte=100),
+                name="evidence_i_squared_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(effect_measure=EffectMeasure.RATIO)
+                | (
+                    (Q(effect_value__isnull=True) | Q(effect_value__gt=0))
+                    & (Q(ci_low__isnull=True) | Q(ci_low__gt=0))
+                ),
+                name="evidence_ratio_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(ci_source=CISource.REPORTED)
+                | (Q(ci_low__isnull=False) & ~Q(ci_derivation="")),
+                name="evidence_derived_ci_explained",
+            ),
         ]
 
     def __str__(self):
@@ -157,6 +415,7 @@ class Evidence(models.Model):
     natural_key.dependencies = ["claims.claim", "citations.reference"]
 
     def clean(self):
+        self._clean_ranges()
         if (self.ci_low is None) != (self.ci_high is None):
             raise ValidationError({"ci_high": CI_NEEDS_BOTH})
         if self.ci_low is not None and self.ci_low > self.ci_high:
@@ -164,6 +423,18 @@ class Evidence(models.Model):
         inside = self.ci_low is None or self.effect_value is None
         if not inside and not self.ci_low <= self.effect_value <= self.ci_high:
             raise ValidationError({"effect_value": CI_ORDER})
+
+    def _clean_ranges(self):
+        if self.i_squared is not None and not 0 <= self.i_squared <= 100:
+            raise ValidationError({"i_squared": I_SQUARED_RANGE})
+        if self.effect_measure == EffectMeasure.RATIO:
+            values = (self.effect_value, self.ci_low, self.ci_high)
+            if any(value is not None and not value > 0 for value in values):
+                raise ValidationError({"effect_value": RATIO_POSITIVE})
+        if self.ci_source == CISource.DERIVED and (
+            self.ci_low is None or not self.ci_derivation.strip()
+        ):
+            raise ValidationError({"ci_derivation": DERIVED_CI_NEEDS_HOW})
 
     @property
     def null_value(self) -> float:

@@ -12,25 +12,47 @@ ITEM_FIELDS = [
     "outcome",
     "stance",
     "design",
+    "via",
+    "covers",
     "population",
+    "cell_species",
     "population_detail",
     "sample_size",
+    "population_match",
+    "intervention_match",
+    "comparator_match",
+    "outcome_match",
     "effect_measure",
     "effect_value",
     "ci_low",
     "ci_high",
+    "ci_source",
+    "ci_derivation",
     "effect_unit",
+    "i_squared",
+    "same_direction",
+    "small_study_effects",
+    "risk_of_bias",
+    "dose_response",
+    "confounding_reduces",
+    "funding",
+    "source_access",
+    "large_effect",
     "quote",
     "locator",
-    "risk_of_bias",
-    "large_effect",
 ]
+COVERS_HELP = 'Citekeys of the primary studies a synthesis pools, e.g. ["prior1990spinal"].'
+
+
+def covers_field(**kwargs) -> SlugField:
+    return SlugField(slug_field="citekey", many=True, help_text=COVERS_HELP, **kwargs)
 
 
 class EvidenceItemSerializer(serializers.ModelSerializer):
     """One evidence item as a claim shows it: what the reference gives, and where to find it."""
 
     reference = ReferenceSummarySerializer(read_only=True)
+    covers = covers_field(read_only=True)
 
     class Meta:
         model = Evidence
@@ -43,6 +65,7 @@ class EvidenceSerializer(CleanModelSerializer):
     claim = SlugField(slug_field="slug", queryset=Claim.objects.all())
     reference = SlugField(slug_field="citekey", queryset=Reference.objects.all())
     cited = ReferenceSummarySerializer(source="reference", read_only=True)
+    covers = covers_field(queryset=Reference.objects.all(), required=False)
 
     class Meta:
         model = Evidence
@@ -57,4 +80,8 @@ class EvidenceSerializer(CleanModelSerializer):
             "updated",
         ]
         read_only_fields = ["created", "updated"]
-        extra_kwargs = {"outcome": {"default": ""}, "sample_size": {"min_value": 1}}
+        extra_kwargs = {
+            "outcome": {"default": ""},
+            "sample_size": {"min_value": 1},
+            "i_squared": {"min_value": 0, "max_value": 100},
+        }

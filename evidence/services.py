@@ -3,7 +3,12 @@
 Every evidence write regrades its claim in the same transaction, under a lock on the claim
 row, so a stored grade never disagrees with the evidence it was computed from. A regrade
 that changes nothing writes nothing (the stored `graded_at` is when the grade last changed).
+Grades come from the current rubric (`evidence.facts.current_rubric`) unless a regrade names
+another; each claim stores the rubric that graded it.
 """
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,11 +17,12 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from citations.merge import reference_merge
-from citations.models import Contributor, Reference
+from citations.models import Reference
 from claims.models import Claim
-from evidence.grading import EvidenceFacts, Grade, grade
+from evidence.facts import compute_grade, evidence_for_grading
 from evidence.history import delete_with_history, save_with_history
 from evidence.models import Evidence
+from evidence.rubrics import Grade
 
 GRADE_FIELDS = ["grade_level", "grade_direction", "grade_reasons", "grade_rubric", "graded_at"]
 EDITABLE_FIELDS = frozenset(
@@ -26,16 +32,17 @@ EDITABLE_FIELDS = frozenset(
 )
 
 REGRADED_AFTER_EVIDENCE_CHANGE = "regraded after evidence change"
-REGRADED_BY_COMMAND = "regraded by manage.py regrade"
+REGRADED_BY_COMMAND = "rubric change"
+REGRADE_BATCH_SIZE = 500
 EVIDENCE_ADDED = "evidence added"
 EVIDENCE_CHANGED = "evidence changed"
 EVIDENCE_DELETED = "evidence deleted"
 UNKNOWN_FIELDS = "Unknown evidence fields: {names}."
 
 
-def claim_compute_grade(*, claim: Claim, evidence) -> Grade:
-    """The grade rubric grade-1 gives `claim` from `evidence` (items with their references)."""
-    return grade(claim.population, [EvidenceFacts.from_evidence(item) for item in evidence])
+def claim_compute_grade(*, claim: Claim, evidence, rubric: str | None = None) -> Grade:
+    """The grade `rubric` (default: the current one) gives `claim` from `evidence`."""
+    return compute_grade(claim, evidence, rubric)
 
 
 @transaction.atomic
@@ -52,54 +59,108 @@ def claim_regrade(
     return result
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class GradeChange:
+    """A claim whose level or direction a regrade changed: old -> new."""
+
+    slug: str
+    old_level: str
+    old_direction: str
+    new_level: str
+    new_direction: str
+
+    def __str__(self):
+        old = f"{self.old_level or 'ungraded'}, {self.old_direction or 'none'}"
+        return f"{self.slug}: {old} -> {self.new_level}, {self.new_direction}"
+
+
 def claims_regrade(
-    *, claims=None, actor=None, reason: str = REGRADED_BY_COMMAND
+    *,
+    claims=None,
+    actor=None,
+    reason: str = REGRADED_BY_COMMAND,
+    rubric: str | None = None,
+    dry_run: bool = False,
+    batch_size: int = REGRADE_BATCH_SIZE,
+    on_change: Callable[[GradeChange], None] | None = None,
 ) -> tuple[int, int]:
-    """Regrade many claims with a fixed number of queries; returns (claims seen, changed)."""
-    # Locked like single regrades, so a concurrent evidence write waits instead of going stale.
+    """Regrade `claims` (default: all) in batches; returns (claims seen, grades changed).
+
+    Streams in primary-key order, `batch_size` claims at a time, each batch in its own
+    transaction with a fixed number of queries, so memory stays constant however many claims
+    there are. `on_change` hears of every claim whose level or direction changes; `dry_run`
+    computes and reports without writing.
+    """
     claims = claims if claims is not None else Claim.objects.all()
-    claims = list(claims.select_for_update().with_evidence())
-    now = timezone.now()
-    changed = [
-        claim
-        for claim in claims
-        if _apply_grade(claim, claim_compute_grade(claim=claim, evidence=claim.evidence.all()), now)
-    ]
-    if changed:
+    seen = changed = 0
+    last_pk = None
+    while True:
+        page = claims.order_by("pk")
+        if last_pk is not None:
+            page = page.filter(pk__gt=last_pk)
+        pks = list(page.values_list("pk", flat=True)[:batch_size])
+        if not pks:
+            return seen, changed
+        changed += _regrade_batch(pks, actor, reason, rubric, dry_run, on_change)
+        seen += len(pks)
+        last_pk = pks[-1]
+
+
+@transaction.atomic
+def _regrade_batch(pks, actor, reason, rubric, dry_run, on_change) -> int:
+    # Locked like single regrades, so a concurrent evidence write waits instead of going stale.
+    batch = Claim.objects.filter(pk__in=pks).order_by("pk").prefetch_related(_evidence_prefetch())
+    if not dry_run:
+        batch = batch.select_for_update(of=("self",))
+    now, changed = timezone.now(), []
+    for claim in batch:
+        old = (claim.grade_level, claim.grade_direction)
+        result = claim_compute_grade(claim=claim, evidence=claim.evidence.all(), rubric=rubric)
+        if not _apply_grade(claim, result, now):
+            continue
+        changed.append(claim)
+        if on_change and old != (result.level, result.direction):
+            on_change(GradeChange(claim.slug, *old, result.level, result.direction))
+    if changed and not dry_run:
         bulk_update_with_history(
             changed, Claim, GRADE_FIELDS, default_user=actor, default_change_reason=reason
         )
-    return len(claims), len(changed)
+    return len(changed)
 
 
 @transaction.atomic
-def evidence_create(*, claim: Claim, reference, actor=None, **fields) -> Evidence:
+def evidence_create(*, claim: Claim, reference, actor=None, covers=None, **fields) -> Evidence:
+    """A new evidence item; `covers` are the References a synthesis pools."""
     _check_fields(fields)
     fields.setdefault("curator", actor)
     item = Evidence(claim=claim, reference=reference, **fields)
-    return evidence_save(evidence=item, actor=actor)
+    return evidence_save(evidence=item, actor=actor, covers=covers)
 
 
 @transaction.atomic
-def evidence_update(*, evidence: Evidence, actor=None, **fields) -> Evidence:
+def evidence_update(*, evidence: Evidence, actor=None, covers=None, **fields) -> Evidence:
+    """Change `fields` of `evidence` (and its `covers` when given)."""
     _check_fields(fields)
     for name, value in fields.items():
         setattr(evidence, name, value)
-    return evidence_save(evidence=evidence, actor=actor)
+    return evidence_save(evidence=evidence, actor=actor, covers=covers)
 
 
 @transaction.atomic
-def evidence_save(*, evidence: Evidence, actor=None) -> Evidence:
+def evidence_save(*, evidence: Evidence, actor=None, covers=None) -> Evidence:
     """Validate and save `evidence` as it stands (new or changed), then regrade its claims.
 
-    The admin calls this with the instance its form has filled in.
+    `covers`, when given, replaces the References the item pools (before the regrade). The
+    admin calls this with the instance its form has filled in, and regrades again once its
+    form has saved the many-to-many `covers`.
     """
     previous = Evidence.objects.filter(pk=evidence.pk).values_list("claim_id", flat=True).first()
     claim_ids = _lock_claims({evidence.claim_id, previous} - {None})
     evidence.full_clean()
     reason = EVIDENCE_CHANGED if previous else EVIDENCE_ADDED
     save_with_history(evidence, actor=actor, reason=reason)
+    if covers is not None:
+        evidence.covers.set(covers)
     for claim_id in claim_ids:
         claim = evidence.claim if claim_id == evidence.claim_id else Claim(pk=claim_id)
         claim_regrade(claim=claim, actor=actor)
@@ -130,16 +191,12 @@ def _apply_grade(claim: Claim, result: Grade, now) -> bool:
     return True
 
 
+def _evidence_prefetch() -> Prefetch:
+    return Prefetch("evidence", queryset=evidence_for_grading(Evidence.objects.all()))
+
+
 def _evidence_of(claim: Claim):
-    return (
-        Evidence.objects.filter(claim=claim)
-        .select_related("reference")
-        .prefetch_related(
-            Prefetch(
-                "reference__contributors", queryset=Contributor.objects.select_related("person")
-            )
-        )
-    )
+    return evidence_for_grading(Evidence.objects.filter(claim=claim))
 
 
 def _lock_claims(claim_ids: set) -> list:

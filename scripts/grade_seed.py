@@ -1,9 +1,9 @@
 """Write the engine's grades into fixtures/seed.json, so the seed loads already graded.
 
-Loads the seed into a throwaway in-memory SQLite database, regrades every claim with the
-same service the app uses (labels and all), and sets the grade fields of each claim in the
-JSON, keeping everything else as it is. Run after any change to the seed's evidence or to
-the rubric; tests/evidence/test_seed_grades.py fails until you do:
+Loads the seed into a throwaway in-memory SQLite database, regrades every claim with rubric
+grade-2 through the same service the app uses (labels and all), and sets the grade fields of
+each claim in the JSON, keeping everything else as it is. Run after any change to the seed's
+evidence or to the rubric; tests/evidence/test_seed_grades.py fails until you do:
 
     .venv/bin/python scripts/grade_seed.py
 """
@@ -28,11 +28,12 @@ def computed_grades() -> dict:
     from django.core.management import call_command
 
     from claims.models import Claim
+    from evidence.rubrics import grade2
     from evidence.services import claims_regrade
 
     call_command("migrate", verbosity=0)
     call_command("loaddata", str(SEED), verbosity=0)
-    claims_regrade()
+    claims_regrade(rubric=grade2.RUBRIC)
     rows = Claim.objects.values_list(
         "slug", "grade_level", "grade_direction", "grade_reasons", "grade_rubric"
     )

@@ -2,10 +2,10 @@
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from citations.models import Contributor, Person, Reference
-from claims.curators import CURATORS_GROUP
+from claims.curators import CURATORS_GROUP, sync_curators_group
 from claims.models import Claim, Topic
 from evidence.models import Evidence
 
@@ -27,6 +27,9 @@ class CuratorFactory(UserFactory):
     @factory.post_generation
     def curator_group(self, create, extracted, **kwargs):
         if create:
+            if not Group.objects.filter(name=CURATORS_GROUP).exists():
+                # A transactional test flushed the migration's group: build it the same way.
+                sync_curators_group(Group, Permission)
             self.groups.add(Group.objects.get(name=CURATORS_GROUP))
 
 

@@ -34,6 +34,7 @@ def sqlite_env(tmp_path):
     return {
         "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DJANGO_DEBUG": "1",  # as `make run`
     }
 
 

@@ -138,7 +138,7 @@ def test_claims_are_published_and_each_has_evidence_and_an_article_assertion(see
         assert claim.summary
         assert claim.source_text
         assert claim.topics.exists()
-        assert claim.grade_rubric == "grade-1"
+        assert claim.grade_rubric == "grade-2"
 
 
 def test_estrogen_progestin_meta_analysis_values(seed):

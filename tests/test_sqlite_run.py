@@ -52,6 +52,7 @@ def sqlite_lines():
         SCRIPT.format(queries=QUERIES),
         DATABASE_URL="sqlite:///:memory:",
         DJANGO_SETTINGS_MODULE="config.settings.base",
+        DJANGO_DEBUG="1",  # as `make run`
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-len(QUERIES) - 2 :]

@@ -11,7 +11,9 @@ from django.utils.safestring import mark_safe
 from citations.bibtex import render_entry
 from citations.identifiers import format_isbn
 from citations.styles import vancouver
+from claims import methodology
 from claims.forest import number
+from claims.pages import NOT_GRADED_LABEL, short_level_label
 from evidence.wording import plain_language
 
 register = template.Library()
@@ -80,6 +82,16 @@ def identifier_links(reference) -> list[dict]:
 
 
 @register.simple_tag
+def notice_url(reference) -> str:
+    """Where a retraction notice is: its URL, or its DOI resolved; '' when neither."""
+    notice = (getattr(reference, "retraction_notice", "") or "").strip()
+    if notice.startswith(("https://", "http://")):
+        return notice
+    doi = notice.removeprefix("doi:").strip()
+    return f"https://doi.org/{quote(doi, safe='/')}" if doi.startswith("10.") else ""
+
+
+@register.simple_tag
 def export_url(claim, fmt: str) -> str:
     """The API export of a claim's references; the documented path until the API is routed."""
     try:
@@ -107,6 +119,36 @@ def page_url(context, page_number: int) -> str:
     return "?" + query.urlencode()
 
 
+BADGE_TITLE = "What this grade means"
+RETRACTED_BADGE_TITLE = "The grade when the claim was retracted: what it meant"
+
+
 @register.simple_tag
-def grade_badge(level: str, label: str) -> str:
-    return format_html('<span class="grade grade-{}">{}</span>', level or "none", label)
+def grade_badge(level: str, label: str, retracted: bool = False) -> str:
+    """The grade as a link to its explanation on the methodology page.
+
+    A retracted claim's badge is greyed (`grade-retracted`): it is no longer a verdict.
+    """
+    anchor = f"level-{level}" if level else "level-not_graded"
+    classes = f"grade grade-{level or 'none'}" + (" grade-retracted" if retracted else "")
+    return format_html(
+        '<a class="{}" href="{}#{}" title="{}">{}</a>',
+        classes,
+        reverse("methodology"),
+        anchor,
+        RETRACTED_BADGE_TITLE if retracted else BADGE_TITLE,
+        label or NOT_GRADED_LABEL,
+    )
+
+
+@register.simple_tag
+def claim_badge(claim) -> str:
+    """The short badge of a claim in a list ('Moderate', 'Not graded')."""
+    return grade_badge(
+        claim.effective_level, short_level_label(claim), retracted=claim.status == "retracted"
+    )
+
+
+@register.simple_tag
+def current_rubric() -> str:
+    return methodology.current_rubric()

@@ -1,18 +1,41 @@
 """Settings shared by every environment; every environment variable is read here.
 
-DATABASE_URL      database (default: an SQLite file, the embedded database for trying the app)
-DJANGO_DEBUG      "1"/"true" turns debug on (default: on for local runs)
+DATABASE_URL      database (default: an SQLite file; config.settings.test: local PostgreSQL)
+REDIS_URL         shared cache (throttle counters) in Redis; default: a database table
+DJANGO_DEBUG      "1"/"true" turns debug on (default: off; `make run` turns it on)
 DJANGO_SECRET_KEY required when debug is off
 DJANGO_ALLOWED_HOSTS comma-separated host names
+DJANGO_CSRF_TRUSTED_ORIGINS comma-separated origins (behind a proxy)
+DJANGO_CONN_MAX_AGE seconds a database connection is kept (default 0)
+DJANGO_NUM_PROXIES how many proxies of ours stand in front of the app (default 0: none, so
+                  X-Forwarded-For is never trusted)
+DJANGO_TRUSTED_PROXIES comma-separated addresses or networks of our proxies (instead of a
+                  count; default none)
+DJANGO_SECURE_PROXY_SSL_HEADER header a trusted proxy sets to "https" on HTTPS requests,
+                  e.g. "X-Forwarded-Proto" (default: none trusted)
 DJANGO_API_ANON_RATE throttle rate of anonymous API traffic (default "300/minute")
+DJANGO_API_FAILED_TOKEN_RATE wrong API tokens allowed per client address (default "10/minute")
+DJANGO_LOGIN_FAILURE_LIMIT wrong passwords before a login is locked (default 5)
+DJANGO_LOGIN_COOLOFF_MINUTES how long the lock lasts (default 15)
 DJANGO_BIBTEX_IMPORT_MAX_BYTES largest request body of POST /api/references/import/ (default 20 MiB)
 LEDGER_FOUR_EYES  "0"/"false" lets a curator publish a claim they submitted (default: on)
+LEDGER_GRADE_RUBRIC rubric that grades claims, a key of evidence.rubrics.RUBRICS (default grade-2)
+DJANGO_SECURE_SSL_REDIRECT config.settings.prod: redirect HTTP to HTTPS (default on)
+DJANGO_HSTS_SECONDS config.settings.prod: HSTS max-age (default one year)
+DATABASE_REPLICA_URLS comma-separated read replicas (default: none)
+DJANGO_REPLICA_PIN_SECONDS seconds a client reads from the primary after a write (default 10)
+DJANGO_FACET_CACHE_SECONDS seconds topic counts are cached (default 60)
+DJANGO_PAGE_CACHE_SECONDS seconds a rendered claim page is kept at most (default 300; 0: off)
+DJANGO_DB_POOL   "1" uses psycopg's connection pool (PostgreSQL; default off)
+DJANGO_PGBOUNCER "1" behind PgBouncer's transaction pooling: no server-side cursors (default off)
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -29,7 +52,7 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -53,6 +76,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "citations",
     "claims",
     "evidence",
@@ -61,6 +85,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.db_router.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -68,6 +93,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,12 +116,33 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+CONN_MAX_AGE = int(os.environ.get("DJANGO_CONN_MAX_AGE", "0"))
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=CONN_MAX_AGE
     )
 }
+# Read replicas (PostgreSQL streaming replicas): pages, API reads and exports read from one of
+# them; writes, and a client's reads for a few seconds after its write, use the primary
+# (config/db_router.py). Without DATABASE_REPLICA_URLS everything uses `default`.
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    DATABASES[f"replica{_number}"] = {
+        **dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]),
+        "TEST": {"MIRROR": "default"},
+    }
+LEDGER_READ_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+REPLICA_PIN_SECONDS = int(os.environ.get("DJANGO_REPLICA_PIN_SECONDS", "10"))
+DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+# Django's own psycopg connection pool (one per process), an alternative to PgBouncer.
+if env_bool("DJANGO_DB_POOL", False):
+    for _database in DATABASES.values():
+        _database["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not
+        _database.setdefault("OPTIONS", {})["pool"] = True
+# Behind PgBouncer in transaction pooling, server-side cursors (iterator()) cannot work.
+if env_bool("DJANGO_PGBOUNCER", False):
+    for _database in DATABASES.values():
+        _database["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -119,11 +168,80 @@ if DEBUG:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 LOGIN_URL = "admin:login"
+
+# Login lockout (django-axes): after DJANGO_LOGIN_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is refused (429) for DJANGO_LOGIN_COOLOFF_MINUTES,
+# even with the right password. The address is config.throttling.client_ip (proxy-aware).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.throttling.client_ip"
+AXES_RESET_ON_SUCCESS = True
+
+# Proxies: none is trusted unless configured. X-Forwarded-For names the client only through
+# proxies of ours, by address or by count (config.throttling.client_ip); HTTPS is read
+# from a proxy's header only when DJANGO_SECURE_PROXY_SSL_HEADER names it.
+NUM_PROXIES = int(os.environ.get("DJANGO_NUM_PROXIES", "0"))
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "")  # addresses or networks; wins
+PROXY_SSL_HEADER = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip()
+if PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
+
+# HTTPS settings that config.settings.prod applies.
+SSL_REDIRECT_IN_PRODUCTION = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+HSTS_SECONDS_IN_PRODUCTION = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+
+# One cache shared by every worker (throttle counters): a database table that migrations
+# create (citations 0003), or Redis when REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+DATABASE_CACHE_TABLE = "django_cache"
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+            # One row per client address: past 300 (the default) a cull would reset counters.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    )
+}
+
+# Content-Security-Policy (django-csp): only our own scripts, styles, images and fonts; no
+# inline script or style (tests/pages/test_csp.py). Forest plots are inline SVG markup,
+# which the policy allows; data: images are the icons of Swagger UI and the admin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # A BibTeX import is one request body (DATA_UPLOAD_MAX_MEMORY_SIZE does not apply to it):
 # 20 MiB holds some 50,000 entries; larger bodies are refused with a 413.
 BIBTEX_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_BIBTEX_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+# A new rubric is a new version: claims store the rubric that graded them (manage.py regrade).
+LEDGER_GRADE_RUBRIC = os.environ.get("LEDGER_GRADE_RUBRIC", "grade-2")
+
+# How long the topic counts of the home page and the claim list filters are cached.
+LEDGER_FACET_CACHE_SECONDS = int(os.environ.get("DJANGO_FACET_CACHE_SECONDS", "60"))
+# How long a rendered public claim page may be served from the cache (claims.page_cache).
+LEDGER_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
 
 # Four eyes: a claim is published by a curator other than the one who submitted it. Turn it
 # off only for a one-person install.
@@ -135,7 +253,7 @@ REST_FRAMEWORK = {
     # Token first: an anonymous write is then a 401 with "WWW-Authenticate: Token" (DRF takes
     # that header from the first class; session authentication has none and would give 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "config.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -151,8 +269,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DJANGO_API_ANON_RATE", "300/minute")},
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("DJANGO_API_ANON_RATE", "300/minute"),
+        "failed_token": os.environ.get("DJANGO_API_FAILED_TOKEN_RATE", "10/minute"),
+    },
+    "NUM_PROXIES": NUM_PROXIES,
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
 }
 

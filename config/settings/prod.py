@@ -1,6 +1,7 @@
 """Production settings: debug off, HTTPS only, hardened cookies.
 
-Needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
+Needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL). Reads no
+environment variable itself (base.py reads them all); only says debug is off by default.
 """
 
 import os
@@ -8,13 +9,14 @@ import os
 os.environ.setdefault("DJANGO_DEBUG", "0")
 
 from .base import *  # noqa: E402, F403
-from .base import env_bool  # noqa: E402
+from .base import HSTS_SECONDS_IN_PRODUCTION, SSL_REDIRECT_IN_PRODUCTION  # noqa: E402
 
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a TLS-terminating proxy, set DJANGO_SECURE_PROXY_SSL_HEADER (base.py) so that
+# HTTPS requests are recognised, or the redirect would loop.
+SECURE_SSL_REDIRECT = SSL_REDIRECT_IN_PRODUCTION
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+SECURE_HSTS_SECONDS = HSTS_SECONDS_IN_PRODUCTION
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

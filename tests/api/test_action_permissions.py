@@ -3,10 +3,11 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 from rest_framework.test import APIClient
 
 from citations.models import Reference
-from citations.services import UPDATE_NEEDS_CHANGE
+from citations.services import UPDATE_NEEDS_CHANGE, reference_import_bibtex
 from claims.models import Claim
 from evidence.services import claim_regrade
 from tests.factories import ReferenceFactory, UserFactory
@@ -115,3 +116,18 @@ def test_import_of_new_references_needs_only_add_permission(adder):
     response = adder.post("/api/references/import/", BIBTEX, content_type="application/x-bibtex")
     assert response.status_code == 201
     assert Reference.objects.filter(doi="10.1000/x.1").exists()
+
+
+def test_every_import_entry_point_needs_change_permission_to_update():
+    """The rule lives in the service the admin, the API and the command share."""
+    stored = ReferenceFactory(citekey="stored2020", doi="10.1000/x.1", title="Old title")
+    adder = UserFactory()
+    adder.user_permissions.add(*Permission.objects.filter(codename="add_reference"))
+
+    with pytest.raises(PermissionDenied, match=UPDATE_NEEDS_CHANGE):
+        reference_import_bibtex(data=BIBTEX, on_duplicate="update", user=adder)
+
+    stored.refresh_from_db()
+    assert stored.title == "Old title"
+    command_line = reference_import_bibtex(data=BIBTEX, on_duplicate="update", user=None)
+    assert command_line.result.updated == 1

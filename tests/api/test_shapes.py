@@ -5,6 +5,7 @@ from django.core.cache import cache
 from rest_framework.throttling import AnonRateThrottle
 
 from claims.models import Claim
+from claims.pages import RETRACTED_WORDING
 from evidence.wording import NOT_GRADED
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,18 @@ def test_claim_detail_shows_grade_wording_topics_and_evidence_with_references(an
 
 def test_ungraded_claim_says_so_in_plain_language(anon, library):
     assert anon.get("/api/claims/").json()["results"][0]["plain_language"] == NOT_GRADED
+
+
+def test_retracted_claim_states_no_verdict_in_plain_language(anon, library):
+    Claim.objects.filter(slug="prko-bone-mass").update(
+        status="retracted",
+        retraction_reason="Withdrawn.",
+        grade_level="high",
+        grade_direction="supported",
+    )
+    claim = anon.get("/api/claims/prko-bone-mass/").json()
+    assert claim["plain_language"] == RETRACTED_WORDING
+    assert claim["grade_level"] == "high"  # the grade when it was retracted, for tools
 
 
 def test_reference_shows_contributors_identifiers_verification_and_as_cited(anon, library):

@@ -27,6 +27,9 @@ EVIDENCE = {
     "stance": "supports",
     "design": "rct",
     "population": "humans",
+    "sample_size": 500,
+    "risk_of_bias": "low",
+    "funding": "non_industry",
 }
 
 
@@ -197,7 +200,8 @@ def test_computed_grade_is_read_only(curator_api, library):
 
     assert response.status_code == 200
     claim = Claim.objects.get(slug="prko-bone-mass")
-    assert (claim.grade_level, claim.status, claim.summary) == ("", "published", "S")
+    # The client's "high" is ignored: the update regrades (one mouse study for a humans claim).
+    assert (claim.grade_level, claim.status, claim.summary) == ("very_low", "published", "S")
 
 
 def test_claim_with_unknown_topic_writes_nothing(curator_api, library):
@@ -252,7 +256,9 @@ def test_claim_goes_from_draft_to_published_through_the_workflow(curator_api, an
 
     assert published.status_code == 200
     assert published.json()["status"] == "published"
-    assert published.json()["grade_level"] == "high"
+    # A low-risk trial of 500 people, but nobody has checked its record yet: at most low.
+    assert published.json()["grade_level"] == "low"
+    assert "At most low: nobody has checked the record of" in published.json()["grade_reasons"][-2]
     assert anon.get("/api/claims/new/").status_code == 200
 
 
@@ -289,5 +295,50 @@ def test_evidence_writes_regrade_the_claim(curator_api, library):
 
     curator_api.delete(item["api_url"])
 
-    assert graded.grade_level == "high"
-    assert Claim.objects.get(slug="prko-bone-mass").grade_level == "low"
+    assert graded.grade_level == "low"
+    assert Claim.objects.get(slug="prko-bone-mass").grade_level == "very_low"
+
+
+def test_curators_write_the_grade2_fields_and_covers_and_readers_see_them(
+    curator_api, anon, library
+):
+    data = {
+        **EVIDENCE,
+        "claim": "prko-bone-mass",
+        "reference": "prior1990progesterone",
+        "outcome": "pooled",
+        "design": "meta_analysis_rct",
+        "via": "direct",
+        "covers": ["rickard2008progesterone"],
+        "i_squared": 81,
+        "same_direction": "no",
+        "effect_measure": "ratio",
+        "effect_value": 0.68,
+        "ci_low": 0.38,
+        "ci_high": 0.97,
+        "ci_source": "derived",
+        "ci_derivation": "From the forest plot, figure 2.",
+        "source_access": "abstract",
+    }
+    created = curator_api.post("/api/evidence/", data, format="json")
+    assert created.status_code == 201, created.json()
+    item = anon.get(created.json()["api_url"]).json()
+    assert {key: item[key] for key in ("covers", "i_squared", "ci_source", "source_access")} == {
+        "covers": ["rickard2008progesterone"],
+        "i_squared": 81.0,
+        "ci_source": "derived",
+        "source_access": "abstract",
+    }
+    claim = anon.get("/api/claims/prko-bone-mass/").json()
+    pooled = next(e for e in claim["evidence"] if e["outcome"] == "pooled")
+    assert pooled["covers"] == ["rickard2008progesterone"]
+    assert pooled["reference"]["retraction"] == "none"
+    assert claim["question"] == "effect"
+    assert anon.get("/api/evidence/?covers=rickard2008progesterone").json()["count"] == 1
+
+
+def test_the_api_refuses_an_i_squared_over_100_and_a_negative_ratio(curator_api, library):
+    too_much = curator_api.post("/api/evidence/", {**EVIDENCE, "i_squared": 101}, format="json")
+    negative = {**EVIDENCE, "effect_measure": "ratio", "effect_value": -0.5}
+    assert too_much.status_code == 400
+    assert curator_api.post("/api/evidence/", negative, format="json").status_code == 400

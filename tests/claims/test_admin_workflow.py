@@ -24,12 +24,36 @@ def management(prefix, total, initial=0):
     }
 
 
+# What the admin's evidence form sends for the fields a reviewer leaves at their defaults.
+EVIDENCE_DEFAULTS = {
+    "via": "direct",
+    "population_match": "direct",
+    "intervention_match": "direct",
+    "comparator_match": "direct",
+    "outcome_match": "direct",
+    "ci_source": "reported",
+    "same_direction": "unknown",
+    "small_study_effects": "not_assessed",
+    "dose_response": "not_assessed",
+    "funding": "not_reported",
+    "source_access": "full_text",
+}
+
+
 def claim_form(reference, **evidence):
-    row = {"stance": "supports", "design": "animal", "population": "animals", **evidence}
+    row = {
+        "stance": "supports",
+        "design": "animal",
+        "population": "animals",
+        **EVIDENCE_DEFAULTS,
+        **evidence,
+    }
     return {
         "statement": "Progesterone builds bone in mice.",
         "slug": "progesterone-builds-bone",
         "population": "humans",
+        "question": "effect",
+        "cell_species": "any",
         **management("evidence", 1),
         **{f"evidence-0-{name}": value for name, value in row.items()},
         "evidence-0-reference": str(reference.pk),
@@ -50,7 +74,12 @@ def test_adding_a_claim_with_evidence_inline_grades_it(curator_client, curator):
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     claim = Claim.objects.get()
-    assert (claim.status, claim.grade_level, claim.grade_direction) == ("draft", "low", "supported")
+    # grade-2: animals for a humans claim (high - 2), risk of bias not assessed (- 1).
+    assert (claim.status, claim.grade_level, claim.grade_direction) == (
+        "draft",
+        "very_low",
+        "supported",
+    )
     assert claim.history.latest("history_id").history_user == curator
 
 
@@ -74,6 +103,7 @@ def test_saving_an_evidence_item_in_its_admin_regrades_the_claim(curator_client)
         "sample_size": "1000",
         "effect_measure": "difference",
         "risk_of_bias": "low",
+        **EVIDENCE_DEFAULTS,
     }
     response = curator_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -153,3 +183,34 @@ def test_change_form_shows_the_grade_history(curator_client):
     response = curator_client.get(reverse("admin:claims_claim_change", args=[item.claim.pk]))
     assert "<th>Why</th>" in response.content.decode()
     assert "regraded after evidence change" in response.content.decode()
+
+
+def test_covers_set_in_the_evidence_admin_count_a_meta_analysis_once_with_its_trial(
+    curator_client,
+):
+    # A trial published after the meta-analysis: only `covers` can say the review pools it.
+    trial = EvidenceFactory(design="rct", sample_size=150, risk_of_bias="low", reference__year=2021)
+    pooled = EvidenceFactory(
+        claim=trial.claim, design="meta_analysis_rct", sample_size=300, risk_of_bias="low"
+    )
+    claim_regrade(claim=trial.claim)
+    assert not any(r.startswith("Counted once") for r in trial.claim.grade_reasons)
+    url = reverse("admin:evidence_evidence_change", args=[pooled.pk])
+    data = {
+        "claim": pooled.claim.pk,
+        "reference": pooled.reference.pk,
+        "outcome": pooled.outcome,
+        "stance": "supports",
+        "design": "meta_analysis_rct",
+        "population": "humans",
+        "sample_size": "300",
+        "effect_measure": "difference",
+        "risk_of_bias": "low",
+        "covers": [trial.reference.pk],
+        **EVIDENCE_DEFAULTS,
+    }
+    response = curator_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(pooled.covers.all()) == [trial.reference]
+    trial.claim.refresh_from_db()
+    assert any(r.startswith("Counted once") for r in trial.claim.grade_reasons)

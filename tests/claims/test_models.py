@@ -10,7 +10,7 @@ from claims.models import (
     Claim,
     ClaimRelation,
 )
-from tests.factories import ClaimFactory
+from tests.factories import ClaimFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +64,11 @@ def test_stance_counts_annotate_for_and_against():
     EvidenceFactory(claim=claim, stance="asserts")
     counted = Claim.objects.with_stance_counts().get(pk=claim.pk)
     assert (counted.supporting_count, counted.contradicting_count, counted.mixed_count) == (2, 1, 1)
+
+
+def test_stance_counts_put_found_no_effect_against():
+    claim = ClaimFactory()
+    for stance in ("supports", "contradicts", "no_effect", "mixed", "mentions"):
+        EvidenceFactory(claim=claim, stance=stance)
+    counted = Claim.objects.with_stance_counts().get(pk=claim.pk)
+    assert (counted.supporting_count, counted.contradicting_count, counted.mixed_count) == (1, 2, 1)

@@ -135,16 +135,18 @@ def test_retraction_needs_a_reason(reason):
 
 def test_an_override_sits_beside_the_computed_grade(curator):
     claim = graded_claim()
-    claim_override_grade(claim=claim, level="low", rationale="Surrogate outcome.", actor=curator)
+    claim_override_grade(
+        claim=claim, level="very_low", rationale="Surrogate outcome.", actor=curator
+    )
     claim.refresh_from_db()
     assert (claim.grade_level, claim.grade_override, claim.effective_level) == (
-        "moderate",
         "low",
-        "low",
+        "very_low",
+        "very_low",
     )
     claim_override_grade(claim=claim, level="", rationale="", actor=curator)
     claim.refresh_from_db()
-    assert (claim.grade_override, claim.effective_level) == ("", "moderate")
+    assert (claim.grade_override, claim.effective_level) == ("", "low")
     reasons = claim.history.filter(history_user=curator).order_by("history_id")
     assert [r.history_change_reason for r in reasons] == [OVERRIDE_SET, OVERRIDE_CLEARED]
 

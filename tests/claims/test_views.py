@@ -39,6 +39,14 @@ def graded_claim(**kwargs):
     return ClaimFactory(**{**defaults, **kwargs})
 
 
+def badge(level: str, label: str, anchor: str = "") -> str:
+    """A grade badge: a link to what the level means on the methodology page."""
+    return (
+        f'<a class="grade grade-{level}" href="/methodology/#{anchor or "level-" + level}" '
+        f'title="What this grade means">{label}</a>'
+    )
+
+
 def json_ld(html: str) -> dict:
     match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     return json.loads(match.group(1))
@@ -50,16 +58,16 @@ def test_claim_page_shows_statement_badge_wording_and_reasons(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert '<h1 id="claim-statement">Progesterone increases bone density.</h1>' in html
-    assert '<span class="grade grade-moderate">Moderate certainty</span>' in html
+    assert badge("moderate", "Moderate certainty") in html
     assert '<p class="verdict-wording">This is probably true.</p>' in html
-    assert "<li>Starts high: rct (Rickard 2008)</li>" in html
+    assert "<li>Starts high: randomised controlled trial (Rickard 2008)</li>" in html
     assert '<span class="direction direction-supported">Supported</span>' in html
 
 
 def test_curator_override_is_shown_beside_the_computed_grade(client):
     claim = graded_claim(grade_override="low", override_rationale="Trials were tiny.")
     html = client.get(claim.get_absolute_url()).content.decode()
-    assert '<span class="grade grade-low">Low certainty</span>' in html
+    assert badge("low", "Low certainty") in html
     assert "Curator’s grade: Low.</strong> Trials were tiny." in html
     assert "Computed grade: <strong>Moderate</strong>" in html
     assert '<p class="verdict-wording">This may be true.</p>' in html
@@ -203,14 +211,14 @@ def test_claim_page_has_canonical_description_and_claim_review(client):
 def test_ungraded_claim_says_so_and_has_no_numeric_rating(client):
     claim = ClaimFactory()
     html = client.get(claim.get_absolute_url()).content.decode()
-    assert '<span class="grade grade-none">Not graded</span>' in html
+    assert badge("none", "Not graded", anchor="level-not_graded") in html
     assert "ratingValue" not in json_ld(html)["reviewRating"]
 
 
 def test_untested_claim_wording(client):
     claim = ClaimFactory(grade_level="insufficient", grade_direction="none")
     html = client.get(claim.get_absolute_url()).content.decode()
-    assert '<span class="grade grade-insufficient">Insufficient evidence</span>' in html
+    assert badge("insufficient", "Insufficient evidence") in html
     assert (
         f'<p class="verdict-wording">{UNTESTED}</p>'
         in client.get(claim.get_absolute_url()).content.decode()
@@ -243,15 +251,18 @@ def test_curator_text_is_escaped_everywhere(client):
     assert json_ld(html)["claimReviewed"] == XSS
 
 
+@pytest.mark.parametrize("rubric", ["grade-1", "grade-2"])
 @pytest.mark.parametrize("count", [3, 40])
-def test_claim_page_query_count_is_constant(client, django_assert_max_num_queries, count):
-    claim = graded_claim(slug="many")
+def test_claim_page_query_count_is_constant(client, django_assert_max_num_queries, count, rubric):
+    """Claim, topics, evidence with references, contributors and covers, relations both ways:
+    the grade-2 evidence profile is recomputed from these prefetches, with no query per item."""
+    claim = graded_claim(slug="many", grade_rubric=rubric)
     other = graded_claim()
     ClaimRelation.objects.create(from_claim=claim, to_claim=other, kind="refines")
     ClaimRelation.objects.create(from_claim=other, to_claim=claim, kind="contradicts")
     claim.topics.add(TopicFactory(), TopicFactory())
     for index in range(count):
-        EvidenceFactory(
+        item = EvidenceFactory(
             claim=claim,
             reference=authored_reference(f"Author{index}"),
             stance=["supports", "contradicts", "mixed", "asserts"][index % 4],
@@ -259,9 +270,12 @@ def test_claim_page_query_count_is_constant(client, django_assert_max_num_querie
             ci_low=0.0,
             ci_high=2.0,
         )
-    with django_assert_max_num_queries(6):
+        item.covers.add(authored_reference(f"Covered{index}"))
+    with django_assert_max_num_queries(7):  # with the studies each item covers (grade-2)
         response = client.get("/claims/many/")
-    assert response.content.decode().count('<li class="evidence-item">') == count
+    html = response.content.decode()
+    assert html.count('<li class="evidence-item">') == count
+    assert ('class="evidence-profile"' in html) == (rubric == "grade-2")
 
 
 @pytest.mark.parametrize("count", [3, 40])

@@ -34,13 +34,13 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 RCT_HIGH = [
-    "Starts high: rct (Smith 2020)",
-    "Direction supported: weight 4 for, 0 against (each testing item counts its level)",
+    "Starts high: randomised controlled trial (Smith 2020)",
+    "Direction supported: the deciding evidence weighs 1,000 for and 0 against (by number studied)",
 ]
 
 
 def smith_2020():
-    reference = ReferenceFactory(year=2020)
+    reference = ReferenceFactory(year=2020, verification="verified")
     person = PersonFactory(family="Smith", given=f"Ann {reference.pk}")
     ContributorFactory(reference=reference, person=person, position=0)
     return reference
@@ -49,6 +49,7 @@ def smith_2020():
 def add_rct(claim, actor=None, **fields):
     fields = {"stance": "supports", "design": "rct", "population": "humans", **fields}
     fields.setdefault("sample_size", 1000)
+    fields.setdefault("risk_of_bias", "low")
     return evidence_create(claim=claim, reference=smith_2020(), actor=actor, **fields)
 
 
@@ -60,7 +61,7 @@ def stored_grade(claim):
 def test_creating_evidence_stores_the_grade_on_the_claim(curator):
     claim = ClaimFactory(status="draft")
     item = add_rct(claim, actor=curator)
-    assert stored_grade(claim) == ("high", "supported", RCT_HIGH, "grade-1")
+    assert stored_grade(claim) == ("high", "supported", RCT_HIGH, "grade-2")
     assert claim.graded_at is not None
     assert item.curator == curator
 
@@ -94,7 +95,7 @@ def test_deleting_evidence_regrades_the_claim():
         "insufficient",
         "none",
         ["Insufficient: no evidence recorded"],
-        "grade-1",
+        "grade-2",
     )
     assert Evidence.objects.count() == 0
 
@@ -127,7 +128,7 @@ def test_a_failing_regrade_rolls_back_the_evidence_write(monkeypatch):
     def broken_engine(*args, **kwargs):
         raise RuntimeError("engine failed")
 
-    monkeypatch.setattr(services, "grade", broken_engine)
+    monkeypatch.setattr(services, "compute_grade", broken_engine)
     with pytest.raises(RuntimeError, match="engine failed"):
         evidence_update(evidence=item, design="cohort")
     with pytest.raises(RuntimeError, match="engine failed"):
@@ -150,7 +151,8 @@ def test_a_regrade_that_changes_nothing_writes_nothing(django_assert_num_queries
     versions = claim.history.count()
     evidence_update(evidence=item, quote="Bone density rose.")
     assert claim.history.count() == versions
-    with django_assert_num_queries(5):  # savepoint, lock, evidence, contributors, release
+    # savepoint, lock, evidence, contributors, covers, release
+    with django_assert_num_queries(6):
         claim_regrade(claim=claim)
 
 
@@ -194,21 +196,55 @@ def build_graded_claims(count):
 
 def test_regrading_all_claims_takes_a_fixed_number_of_queries(django_assert_num_queries):
     build_graded_claims(2)
-    with django_assert_num_queries(8) as few:
+    # the first batch's keys, savepoint, claims, evidence, contributors, covers, update,
+    # history, release, then an empty batch
+    with django_assert_num_queries(10) as few:
         assert claims_regrade() == (2, 2)
     build_graded_claims(20)
     Claim.objects.update(grade_level="")
     with django_assert_num_queries(len(few.captured_queries)):
         assert claims_regrade() == (22, 22)
-    assert set(Claim.objects.values_list("grade_level", flat=True)) == {"low"}
+    # A cohort (starts low) with risk of bias not assessed and no size or interval: very low.
+    assert set(Claim.objects.values_list("grade_level", flat=True)) == {"very_low"}
 
 
-def test_regrade_command_reports_and_records_why():
+def test_regrading_streams_in_batches_of_a_fixed_number_of_queries(django_assert_num_queries):
+    build_graded_claims(7)
+    # Three batches (3, 3 and 1 claims) of nine queries each, then the empty batch's keys.
+    with django_assert_num_queries(3 * 9 + 1):
+        assert claims_regrade(batch_size=3) == (7, 7)
+    with django_assert_num_queries(3 * 7 + 1):  # nothing changes: no update, no history
+        assert claims_regrade(batch_size=3) == (7, 0)
+
+
+def test_regrade_command_prints_each_change_and_records_it_as_a_rubric_change():
     build_graded_claims(2)
+    slugs = sorted(Claim.objects.values_list("slug", flat=True))
     out = io.StringIO()
     call_command("regrade", stdout=out)
-    assert out.getvalue() == "Regraded 2 claims; 2 changed.\n"
+    assert sorted(out.getvalue().splitlines()) == sorted(
+        [f"{slug}: ungraded, none -> very_low, supported" for slug in slugs]
+        + ["Regraded 2 claims with grade-2; 2 changed."]
+    )
+    assert REGRADED_BY_COMMAND == "rubric change"
     assert Claim.history.filter(history_change_reason=REGRADED_BY_COMMAND).count() == 2
     out = io.StringIO()
     call_command("regrade", stdout=out)
-    assert out.getvalue() == "Regraded 2 claims; 0 changed.\n"
+    assert out.getvalue() == "Regraded 2 claims with grade-2; 0 changed.\n"
+
+
+def test_regrade_command_with_another_rubric_and_a_dry_run():
+    build_graded_claims(1)
+    call_command("regrade", stdout=io.StringIO())
+    claim = Claim.objects.get()
+    out = io.StringIO()
+    call_command("regrade", "--rubric", "grade-1", "--dry-run", stdout=out)
+    assert out.getvalue() == (
+        f"{claim.slug}: very_low, supported -> low, supported\n"
+        "Regraded 1 claims with grade-1; 1 would change.\n"
+    )
+    assert Claim.objects.get().grade_rubric == "grade-2"
+    call_command("regrade", "--rubric", "grade-1", stdout=io.StringIO())
+    assert Claim.objects.values_list("grade_level", "grade_rubric").get() == ("low", "grade-1")
+    changes = claim_grade_history(claim)
+    assert [(c.level, c.reason) for c in changes][-1] == ("low", "rubric change")

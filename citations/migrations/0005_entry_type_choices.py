@@ -32,7 +32,7 @@ def settle_entry_types(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('citations', '0002_reference_title_md5_index'),
+        ('citations', '0004_merge_wave2_a'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('claims', '0003_claim_workflow_permissions'),
+        ('claims', '0005_merge_wave2_a'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,40 @@
+"""Rendered public pages kept in the cache, keyed on a version of what they show.
+
+A claim page renders every evidence item with its citation, identifier links and BibTeX
+(about a millisecond an item); the page only changes when the claim, one of its evidence
+items or one of their references does. `serve_cached` keeps the rendered HTML under a key
+made of the page's address and that version, so a change shows at once and an unchanged page
+costs one small query. Only anonymous GETs without a query string are cached (a signed-in
+curator sees extra links; `?q=` fills the header search box); LEDGER_PAGE_CACHE_SECONDS
+bounds how long a page may miss a change its version does not cover (a related claim's status).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+
+def is_cacheable(request) -> bool:
+    return (
+        settings.LEDGER_PAGE_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and not request.GET
+        and not request.user.is_authenticated
+    )
+
+
+def serve_cached(request, version, render_page) -> HttpResponse:
+    """The page `render_page()` gives, from the cache when `version` was rendered before."""
+    if not is_cacheable(request):
+        return render_page()
+    address = f"{request.scheme}://{request.get_host()}{request.path}|{version}"
+    key = "page:" + hashlib.sha256(address.encode()).hexdigest()
+    html = cache.get(key)
+    if html is not None:
+        return HttpResponse(html)
+    response = render_page()
+    if response.status_code == 200:
+        cache.set(key, response.content, settings.LEDGER_PAGE_CACHE_SECONDS)
+    return response

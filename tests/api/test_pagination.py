@@ -1,0 +1,79 @@
+"""API pagination: page numbers read from the nearer end; `?cursor=` walks any depth."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import ReferenceFactory
+
+pytestmark = pytest.mark.django_db
+KEYS = [f"ref{n:02d}" for n in range(7)]
+
+
+@pytest.fixture
+def references():
+    for number, key in enumerate(KEYS):
+        ReferenceFactory(citekey=key, year=2000 + number % 2)
+
+
+def walk_pages(api, query: str) -> list[str]:
+    keys, page = [], 1
+    while True:
+        body = api.get(f"/api/references/?page_size=2&page={page}{query}").json()
+        keys += [item["citekey"] for item in body["results"]]
+        if not body["next"]:
+            return keys
+        page += 1
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("", KEYS), ("&ordering=-citekey", KEYS[::-1]), ("&search=bone", KEYS)],
+)
+def test_pages_past_the_middle_hold_the_same_rows(curator_api, references, query, expected):
+    assert walk_pages(curator_api, query) == expected
+
+
+def test_non_unique_ordering_pages_forwards_and_loses_nothing(curator_api, references):
+    assert sorted(walk_pages(curator_api, "&ordering=year")) == KEYS
+
+
+def test_last_page_is_read_from_the_end_without_offset(curator_api, references):
+    with CaptureQueriesContext(connection) as queries:
+        body = curator_api.get("/api/references/?page_size=2&page=4").json()
+    assert [item["citekey"] for item in body["results"]] == ["ref06"]
+    page_query = next(
+        q["sql"] for q in queries if "citations_reference" in q["sql"] and "LIMIT" in q["sql"]
+    )
+    assert "OFFSET" not in page_query
+    assert body["count"] == 7
+
+
+def test_cursor_walks_every_row_in_key_order_without_count(curator_api, references):
+    url, keys = "/api/references/?cursor=&page_size=3", []
+    while url:
+        body = curator_api.get(url).json()
+        assert "count" not in body
+        keys += [item["citekey"] for item in body["results"]]
+        url = body["next"]
+    assert keys == KEYS
+
+
+def test_bad_cursor_is_not_found(curator_api, references):
+    response = curator_api.get("/api/references/?cursor=not-a-cursor")
+    assert response.status_code == 404
+
+
+def test_count_is_cached_per_list(curator_api, references, settings):
+    from django.core.cache import cache
+
+    settings.LEDGER_FACET_CACHE_SECONDS = 60
+    cache.clear()
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            curator_api.get("/api/references/?page_size=2&page=2")
+        counts.append(sum("COUNT(*)" in q["sql"] for q in queries))
+    filtered = curator_api.get("/api/references/?year_min=2001").json()["count"]
+    cache.clear()
+    assert (counts, filtered) == ([1, 0], 3)

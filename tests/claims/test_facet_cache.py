@@ -1,0 +1,55 @@
+"""Topic counts are counted once and shared by the home page and the claim list for a while."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from claims.forms import public_topics
+from tests.factories import ClaimFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(settings):
+    settings.LEDGER_FACET_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def queries_of(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_topic_counts_are_counted_once_for_home_and_list(client, cached):
+    topic = TopicFactory(name="Bone")
+    for status in ("published", "published", "draft"):
+        ClaimFactory(status=status).topics.add(topic)
+
+    first = queries_of(client, "/")
+    assert queries_of(client, "/") == first - 1
+    listing = client.get("/claims/")
+    assert "Bone (2)" in listing.text
+    assert [(t.name, t.claim_count) for t in public_topics()] == [("Bone", 2)]
+
+
+def test_a_topic_only_drafts_use_is_not_offered(client):
+    topic = TopicFactory(name="Secret plans")
+    ClaimFactory(status="draft").topics.add(topic)
+    assert "Secret plans" not in client.get("/claims/").text
+    assert client.get(f"/claims/?topic={topic.slug}").status_code == 400
+
+
+def test_unfiltered_list_takes_its_count_and_facets_from_the_cache(client, cached):
+    ClaimFactory.create_batch(3, grade_level="low", grade_direction="supported")
+    # topic counts, facets with the total (no separate COUNT), the page, its topics
+    assert queries_of(client, "/claims/") == 4
+    assert queries_of(client, "/claims/") == 2  # counts from the cache
+    page = client.get("/claims/")
+    assert page.context["page"].paginator.count == 3
+    assert "Low (3)" in page.text
+    assert queries_of(client, "/claims/?q=bone") == 4  # a search counts its own matches

@@ -1,0 +1,60 @@
+"""Claim pages come from the cache until what they show changes."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from evidence.services import evidence_update
+from tests.factories import EvidenceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.LEDGER_PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def fetch(client, url, **extra):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    assert response.status_code == 200
+    return response.text, len(queries)
+
+
+def test_unchanged_page_costs_one_query_and_a_change_shows_at_once(client, page_cache):
+    item = EvidenceFactory(population_detail="postmenopausal women")
+    url = item.claim.get_absolute_url()
+    first, rendering = fetch(client, url)
+    again, cached = fetch(client, url)
+    assert (again, cached) == (first, 1)
+    assert rendering > 3
+
+    evidence_update(evidence=item, population_detail="perimenopausal women")
+    changed, _ = fetch(client, url)
+    assert "perimenopausal women" in changed
+    assert "postmenopausal women" not in changed
+
+
+def test_reference_change_renders_the_page_again(client, page_cache):
+    item = EvidenceFactory()
+    url = item.claim.get_absolute_url()
+    fetch(client, url)
+    item.reference.title = "A corrected title"
+    item.reference.save()
+    assert "A corrected title" in fetch(client, url)[0]
+
+
+def test_curators_and_query_strings_are_never_served_from_the_cache(curator, page_cache):
+    url = EvidenceFactory().claim.get_absolute_url()
+    anonymous, signed_in = Client(), Client()
+    signed_in.force_login(curator)
+    assert fetch(anonymous, url)[1] > 1
+    assert fetch(anonymous, url)[1] == 1
+    assert fetch(signed_in, url)[1] > 1
+    assert 'value="bone"' in fetch(anonymous, url + "?q=bone")[0]

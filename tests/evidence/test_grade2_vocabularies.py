@@ -1,0 +1,51 @@
+"""One truth, written once: the rubrics' vocabularies are the models' choice values."""
+
+import pytest
+
+from citations.models import Retraction, Verification
+from claims.models import CellSpecies as ClaimCellSpecies
+from claims.models import Direction, GradeLevel, Population, Question
+from evidence import models
+from evidence.facts import RECORD_RETRACTIONS
+from evidence.rubrics import grade1, grade2
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "choices"),
+    [
+        (grade2.STANCES, models.Stance),
+        (grade2.DESIGNS, models.Design),
+        (grade2.ITEM_POPULATIONS, models.ItemPopulation),
+        (grade2.CLAIM_POPULATIONS, Population),
+        (grade2.QUESTIONS, Question),
+        (grade2.CLAIM_CELL_SPECIES, ClaimCellSpecies),
+        (grade2.ITEM_CELL_SPECIES, models.CellSpecies),
+        (grade2.EFFECT_MEASURES, models.EffectMeasure),
+        (grade2.RISKS_OF_BIAS, models.RiskOfBias),
+        (grade2.VIAS, models.Via),
+        (grade2.MATCHES, models.Match),
+        (grade2.COMPARATOR_MATCHES, models.ComparatorMatch),
+        (grade2.SAME_DIRECTIONS, models.SameDirection),
+        (grade2.SMALL_STUDY_EFFECTS, models.SmallStudyEffects),
+        (grade2.DOSE_RESPONSES, models.DoseResponse),
+        (grade2.FUNDINGS, models.Funding),
+        (grade2.SOURCE_ACCESSES, models.SourceAccess),
+        (grade2.LEVELS, GradeLevel),
+        (grade2.DIRECTIONS, Direction),
+    ],
+)
+def test_grade2_vocabulary_equals_the_model_choices(vocabulary, choices):
+    assert set(vocabulary) == set(choices.values)
+
+
+def test_grade2_records_are_the_verification_states_and_the_retractions_that_stop_a_record():
+    assert set(grade2.RECORDS) == set(Verification.values) | set(RECORD_RETRACTIONS)
+    assert set(RECORD_RETRACTIONS) < set(Retraction.values)
+
+
+def test_grade1_vocabulary_is_a_subset_of_the_model_choices():
+    # grade-1 predates no_effect, mentions and critical; evidence.facts maps them for it.
+    assert set(grade1.STANCES) < set(models.Stance.values)
+    assert set(grade1.DESIGNS) == set(models.Design.values)
+    assert set(grade1.RISKS_OF_BIAS) < set(models.RiskOfBias.values)
+    assert set(grade1.LEVELS) < set(GradeLevel.values)
