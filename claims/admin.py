@@ -31,7 +31,7 @@ from claims.services import (
     claim_submit_for_review,
 )
 from evidence.admin import EVIDENCE_FIELDSETS
-from evidence.history import claim_grade_history
+from evidence.history import claim_grade_history, claim_history_rows
 from evidence.models import Evidence
 from evidence.services import claim_regrade
 
@@ -231,7 +231,7 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
 
     @admin.display(description="Grade history")
     def grade_history(self, obj):
-        changes = claim_grade_history(obj) if obj.pk else []
+        changes = claim_grade_history(obj, self._history_rows(obj)) if obj.pk else []
         if not changes:
             return NO_GRADE_HISTORY
         rows = format_html_join(
@@ -249,6 +249,13 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
             rows,
         )
 
+    @staticmethod
+    def _history_rows(obj) -> list:
+        """The claim's history, read once for the grade history and the changes panel."""
+        if not hasattr(obj, "_history_rows"):
+            obj._history_rows = claim_history_rows(obj)
+        return obj._history_rows
+
     @admin.display(description="Grade reasons")
     def reasons(self, obj):
         if not obj.grade_reasons:
@@ -258,7 +265,7 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
 
     @admin.display(description="Changes since the last published version")
     def changes_since_published(self, obj):
-        changes = changes_since_published(obj) if obj.pk else None
+        changes = changes_since_published(obj, self._history_rows(obj)) if obj.pk else None
         if changes is None:
             return NEVER_PUBLISHED
         if not changes:

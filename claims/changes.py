@@ -52,10 +52,13 @@ def word_diff(before: str, after: str) -> tuple[tuple[str, str], ...]:
     return tuple(runs)
 
 
-def last_published_version(claim: Claim):
-    """The historical record of `claim` at its last publication, or None."""
+def last_published_version(claim: Claim, rows=None):
+    """The historical record of `claim` at its last publication, or None. `rows`: its records
+    oldest first, when the caller has read them already."""
+    if rows is None:
+        rows = claim.history.order_by("history_date", "history_id")
     published = None
-    for row in claim.history.order_by("history_date", "history_id").only(*COMPARED_FIELDS):
+    for row in rows:
         if row.status != Status.PUBLISHED:
             published = None
         elif published is None:
@@ -63,9 +66,9 @@ def last_published_version(claim: Claim):
     return published
 
 
-def changes_since_published(claim: Claim) -> list[FieldChange] | None:
+def changes_since_published(claim: Claim, rows=None) -> list[FieldChange] | None:
     """Field-by-field changes from the last published version; None if never published."""
-    published = last_published_version(claim)
+    published = last_published_version(claim, rows)
     if published is None:
         return None
     changes = []

@@ -23,9 +23,15 @@ class GradeChange:
     reason: str
 
 
-def claim_grade_history(claim) -> list[GradeChange]:
-    """The grade changes of `claim`, oldest first: date, level, direction, override, who, why."""
-    rows = claim.history.select_related("history_user").order_by("history_date", "history_id")
+def claim_history_rows(claim) -> list:
+    """Every historical record of `claim`, oldest first, with who made it."""
+    return list(claim.history.select_related("history_user").order_by("history_date", "history_id"))
+
+
+def claim_grade_history(claim, rows=None) -> list[GradeChange]:
+    """The grade changes of `claim`, oldest first: date, level, direction, override, who, why.
+    `rows` are its records from `claim_history_rows` when the caller has read them already."""
+    rows = claim_history_rows(claim) if rows is None else rows
     changes, last = [], ("", "", "")
     for row in rows:
         key = (row.grade_level, row.grade_direction, row.grade_override)

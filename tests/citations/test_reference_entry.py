@@ -38,6 +38,7 @@ def reference_form(**fields):
         "container_title": "New England Journal of Medicine",
         "year": "1990",
         "verification": "unverified",
+        "retraction": "none",
         "extra_fields": "{}",
         **management("contributors", 0),
     }

@@ -133,6 +133,8 @@ def claim_post_data(claim, **fields):
         "summary": claim.summary,
         "source_text": claim.source_text,
         "population": claim.population,
+        "question": claim.question,
+        "cell_species": claim.cell_species,
         "grade_override": claim.grade_override,
         "override_rationale": claim.override_rationale,
         **management("evidence", 0),
