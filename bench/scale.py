@@ -276,7 +276,8 @@ def run(n: int) -> None:
     django.setup()
     from django.conf import settings
 
-    settings.LEDGER_FACET_CACHE_SECONDS = 60  # as deployed (the test settings turn it off)
+    settings.LEDGER_FACET_CACHE_SECONDS = 60  # as deployed (the test settings turn caches off)
+    settings.LEDGER_PAGE_CACHE_SECONDS = 300
     call_command("migrate", "--noinput", verbosity=0)
     from citations.models import Reference
 

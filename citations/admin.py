@@ -130,6 +130,15 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     ordering = ["citekey"]
     form = ReferenceAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_search_results(self, request, queryset, search_term):
+        """The admin's word search, plus references close to the term (typos allowed)."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return found, may_have_duplicates
+        close = queryset.filter(pk__in=queryset.similar_to(search_term).values("pk"))
+        return found | close, may_have_duplicates
+
     inlines = [ContributorInline]
     actions = ["mark_verified", "export_bibtex", "merge_selected"]
     change_list_template = "admin/citations/reference/change_list.html"

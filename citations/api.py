@@ -136,6 +136,10 @@ class YearFilter(django_filters.NumberFilter):
 
 class ReferenceFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label="Full-text search")
+    similar = django_filters.CharFilter(
+        method="filter_similar",
+        label="Typo-tolerant look-up by citekey, title or author family name, closest first",
+    )
     verification = django_filters.ChoiceFilter(choices=Verification.choices)
     retraction = django_filters.ChoiceFilter(choices=Retraction.choices)
     doi = django_filters.CharFilter(method="filter_doi", label="DOI, in any usual spelling")
@@ -149,6 +153,7 @@ class ReferenceFilter(django_filters.FilterSet):
         model = Reference
         fields = [
             "search",
+            "similar",
             "verification",
             "retraction",
             "doi",
@@ -161,6 +166,9 @@ class ReferenceFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_similar(self, queryset, name, value):
+        return queryset.similar_to(value)
 
     def filter_claim(self, queryset, name, value):
         return self.cited_by(queryset, slug=value)

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.records import BibRecord, Name
-from citations.search import ranked_search
+from citations.search import ranked_search, similar_to, similarity_lookup
 
 YEAR_MIN, YEAR_MAX = 1400, 2100
 # claims.models.PUBLIC_STATUSES; spelled out here because claims.models imports this module.
@@ -210,6 +210,16 @@ class ReferenceQuerySet(models.QuerySet):
             self,
             query,
             tiebreak="citekey",
+        )
+
+    def similar_to(self, term: str):
+        """Typo-tolerant look-up by citekey, title or an author's family name, closest first
+        (pg_trgm on PostgreSQL; citations.search.similar_to)."""
+        authors = Contributor.objects.using(self.db)
+        lookup = f"person__family__{similarity_lookup(authors)}"
+        by_author = authors.filter(**{lookup: term})
+        return similar_to(
+            self, term, ("citekey", "title"), also=Q(pk__in=by_author.values("reference"))
         )
 
 

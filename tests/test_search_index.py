@@ -5,7 +5,7 @@ from django.db import connection
 
 from citations.models import Reference
 from claims.models import Claim
-from tests.factories import ClaimFactory, ReferenceFactory
+from tests.factories import ClaimFactory, ContributorFactory, PersonFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +38,39 @@ def test_search_reads_the_gin_index(queryset, index):
         cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table would be scanned anyway
         plan = queryset.explain()
     assert f"Bitmap Index Scan on {index}" in plan
+
+
+@pytest.fixture
+def library():
+    seifert = ReferenceFactory(citekey="seifert2006progesterone", title="Progesterone and bone")
+    ContributorFactory(reference=seifert, person=PersonFactory(family="Seifert-Klauss"))
+    prior = ReferenceFactory(citekey="prior1990", title="Osteoblast signalling in women")
+    return seifert, prior
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("Seifret", "seifert2006progesterone"),
+        ("osteoblst", "prior1990"),
+        ("prior1909", "prior1990"),
+    ],
+)
+def test_similar_finds_references_despite_typos(library, typed, found):
+    assert [r.citekey for r in Reference.objects.similar_to(typed)][:1] == [found]
+
+
+def test_api_similar_filter_and_admin_search_tolerate_typos(library, curator_client):
+    api = curator_client.get("/api/references/?similar=Seifret").json()
+    assert [item["citekey"] for item in api["results"]] == ["seifert2006progesterone"]
+    admin = curator_client.get("/admin/citations/reference/?q=Seifret")
+    assert "seifert2006progesterone" in admin.text
+    assert "prior1990" not in admin.text
+
+
+def test_similar_reads_the_trigram_index(library):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        similar = Reference.objects.filter(title__trigram_word_similar="osteoblst")
+        plan = similar.order_by().explain()
+    assert "citations_reference_title_trgm" in plan

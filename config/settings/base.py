@@ -118,6 +118,17 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 CONN_MAX_AGE = int(os.environ.get("DJANGO_CONN_MAX_AGE", "0"))
+
+
+def with_search_options(database: dict) -> dict:
+    """Typo-tolerant look-ups (citations.search.similar_to) match a word at least this close,
+    set when the connection opens (pg_trgm's default 0.6 misses two swapped letters in a
+    seven-letter name)."""
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        database.setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.5"
+    return database
+
+
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=CONN_MAX_AGE
@@ -131,6 +142,8 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
         **dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]),
         "TEST": {"MIRROR": "default"},
     }
+for _database in DATABASES.values():
+    with_search_options(_database)
 LEDGER_READ_REPLICAS = [alias for alias in DATABASES if alias != "default"]
 REPLICA_PIN_SECONDS = int(os.environ.get("DJANGO_REPLICA_PIN_SECONDS", "10"))
 DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]

@@ -8,11 +8,11 @@ import dj_database_url
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-test-key-only")
 
 from .base import *  # noqa: E402, F403
-from .base import DATABASE_URL  # noqa: E402
+from .base import DATABASE_URL, with_search_options  # noqa: E402
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL or "postgres://postgres@127.0.0.1:5432/evidence_ledger"
+    "default": with_search_options(
+        dj_database_url.parse(DATABASE_URL or "postgres://postgres@127.0.0.1:5432/evidence_ledger")
     )
 }
 # A second alias, a test mirror of `default`, so the replica router is tested against two
