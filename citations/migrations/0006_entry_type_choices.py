@@ -32,7 +32,7 @@ def settle_entry_types(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('citations', '0004_merge_wave2_a'),
+        ('citations', '0005_trigram_indexes'),
     ]
 
     operations = [
