@@ -25,6 +25,9 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seed_if_empty
 	$(BIN)/python manage.py ensure_demo_curator
+	# The background worker (the admin's BibTeX imports) runs beside the server, and stops with it.
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Start over: delete every curated record (users stay) and load the seed again.

@@ -1,37 +1,47 @@
 """Curation of references: contributors inline, identifiers, verification, BibTeX in and out."""
 
-import base64
-
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count
 from django.http import StreamingHttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from citations import duplicates, importer, merge, where_used
+from citations import bibtex, duplicates, importer, merge, where_used
 from citations.admin_history import HistoryAdmin
 from citations.admin_merge import MergeAdminMixin
 from citations.exports import bibtex_stream
 from citations.forms import ReferenceAdminForm
-from citations.models import Contributor, Person, Reference, Verification
+from citations.identifiers import InvalidIdentifier
+from citations.models import Contributor, ImportJob, Person, Reference, Verification
+from citations.parsers import TOO_LARGE
 from citations.services import (
-    reference_import_bibtex,
+    JOB_DONE,
+    UPDATE_NEEDS_CHANGE,
+    import_job_create,
+    may_change_references,
+    reference_create_from_lookup,
     reference_import_plan,
+    reference_lookup,
     reference_number_contributors,
     reference_set_contributors,
 )
+from citations.sources.http import SourceError
+from citations.tasks import import_job_start
 
 # The writes that move or reweigh evidence regrade the claims citing it: evidence services.
 from evidence.services import reference_merge_regrading, reference_set_verification
 
 NO_BIBTEX_GIVEN = "Upload a .bib file or paste BibTeX text."
 IMPORT_EXPIRED = "The preview has expired: upload the file again."
-IMPORT_DONE = "Imported {created} reference(s), updated {updated}, skipped {skipped} duplicate(s)."
+IMPORT_DONE = JOB_DONE
+# The session holds only the token of the previewed job; the file stays in the database.
 SESSION_KEY = "citations_bibtex_import"
+ADDED_FROM_IDENTIFIER = "Added {citekey} from {source}."
 
 
 def next_free(taken: set[tuple[str, int]], role: str) -> int:
@@ -46,16 +56,40 @@ class BibTeXImportForm(forms.Form):
         choices=[(c, c) for c in importer.ON_DUPLICATE_CHOICES], initial=importer.SKIP
     )
     skip_invalid = forms.BooleanField(required=False, help_text="Import the valid entries anyway.")
+    encoding = forms.CharField(
+        required=False,
+        max_length=40,
+        help_text="Only for a file that is not UTF-8, e.g. windows-1252.",
+    )
+
+    def clean_encoding(self):
+        value = self.cleaned_data["encoding"].strip()
+        try:
+            return bibtex.check_encoding(value) if value else ""
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("file") and not cleaned.get("text", "").strip():
+        upload, text = cleaned.get("file"), cleaned.get("text", "")
+        if not upload and not text.strip():
             raise forms.ValidationError(NO_BIBTEX_GIVEN)
+        limit = settings.BIBTEX_IMPORT_MAX_BYTES
+        if (upload.size if upload else len(text.encode("utf-8"))) > limit:
+            raise forms.ValidationError(TOO_LARGE.format(limit=limit))
         return cleaned
 
     def bibtex(self) -> bytes:
         upload = self.cleaned_data.get("file")
         return upload.read() if upload else self.cleaned_data["text"].encode("utf-8")
+
+
+class IdentifierForm(forms.Form):
+    identifier = forms.CharField(
+        label="DOI, PMID, PMCID or ISBN",
+        max_length=300,
+        help_text="e.g. 10.1210/en.2007-1247, 18276762, PMC4592269 or 978-0-323-59712-8",
+    )
 
 
 class ContributorInline(admin.TabularInline):
@@ -140,7 +174,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         return found | close, may_have_duplicates
 
     inlines = [ContributorInline]
-    actions = ["mark_verified", "export_bibtex", "merge_selected"]
+    actions = ["mark_verified", "match_citations", "export_bibtex", "merge_selected"]
     change_list_template = "admin/citations/reference/change_list.html"
     # Evidence moves, so the claims citing it are regraded: a service of the evidence app.
     merge_service = staticmethod(reference_merge_regrading)
@@ -244,6 +278,11 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
                 )
         self.message_user(request, f"{queryset.count()} reference(s) marked verified.")
 
+    @admin.action(description="Match selected citations to records", permissions=["change"])
+    def match_citations(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True)[:10])
+        return redirect(f"{reverse('admin:evidence_evidence_match')}?ids={ids}")
+
     @admin.action(description="Export selected as BibTeX", permissions=["view"])
     def export_bibtex(self, request, queryset):
         response = StreamingHttpResponse(
@@ -253,14 +292,50 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         return response
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.import_bibtex_view)
-        name = f"{self.opts.app_label}_{self.opts.model_name}_import_bibtex"
-        return [path("import-bibtex/", view, name=name), *super().get_urls()]
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        import_view = self.admin_site.admin_view(self.import_bibtex_view)
+        job_view = self.admin_site.admin_view(self.import_job_view)
+        add_view = self.admin_site.admin_view(self.add_from_identifier_view)
+        return [
+            path("import-bibtex/", import_view, name=f"{prefix}_import_bibtex"),
+            path("import-bibtex/<uuid:token>/", job_view, name=f"{prefix}_import_bibtex_job"),
+            path("add-from-identifier/", add_view, name=f"{prefix}_add_from_identifier"),
+            *super().get_urls(),
+        ]
+
+    def add_from_identifier_view(self, request):
+        """Identifier -> fetched record with authors, citekey and duplicates -> Save."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = IdentifierForm(request.POST or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = reference_lookup(identifier=form.cleaned_data["identifier"])
+                if "save" in request.POST:
+                    reference = reference_create_from_lookup(result=result, actor=request.user)
+                    done = ADDED_FROM_IDENTIFIER.format(
+                        citekey=reference.citekey, source=result.found.source
+                    )
+                    self.message_user(request, done, messages.SUCCESS)
+                    return redirect(
+                        reverse("admin:citations_reference_change", args=[reference.pk])
+                    )
+            except (InvalidIdentifier, SourceError, ValidationError) as exc:
+                form.add_error(None, "; ".join(getattr(exc, "messages", [str(exc)])))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Add reference from DOI / PMID / PMCID / ISBN",
+            "form": form,
+            "result": result,
+        }
+        return TemplateResponse(
+            request, "admin/citations/reference/add_from_identifier.html", context
+        )
 
     def import_bibtex_view(self, request):
-        """Upload or paste -> preview of the plan (nothing written) -> Import. A refused
-        import keeps the upload: the preview comes back, "skip invalid" can be ticked, and
-        Import tried again."""
+        """Upload or paste -> preview of the plan (nothing written) -> Import."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         if request.method == "POST" and "confirm" in request.POST:
@@ -268,53 +343,52 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         form = BibTeXImportForm(request.POST or None, request.FILES or None)
         plan = None
         if request.method == "POST" and form.is_valid():
-            data = form.bibtex()
-            plan = reference_import_plan(data=data)
-            request.session[SESSION_KEY] = {
-                "data": base64.b64encode(data).decode("ascii"),
-                "on_duplicate": form.cleaned_data["on_duplicate"],
-                "skip_invalid": form.cleaned_data["skip_invalid"],
-            }
-        return self._import_page(request, form, plan)
-
-    def _import_page(self, request, form, plan):
+            options = {name: form.cleaned_data[name] for name in IMPORT_OPTIONS}
+            if options["on_duplicate"] == importer.UPDATE and not may_change_references(
+                request.user
+            ):
+                raise PermissionDenied(UPDATE_NEEDS_CHANGE)
+            job = import_job_create(user=request.user, data=form.bibtex(), **options)
+            plan = reference_import_plan(data=bytes(job.data), encoding=job.encoding)
+            request.session[SESSION_KEY] = str(job.token)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Import BibTeX",
             "form": form,
             "plan": plan,
-            "pending": request.session.get(SESSION_KEY),
-            "on_duplicate_choices": importer.ON_DUPLICATE_CHOICES,
         }
         return TemplateResponse(request, "admin/citations/reference/import_bibtex.html", context)
 
     def _import_confirmed(self, request):
-        pending = request.session.get(SESSION_KEY)
-        if pending is None:
+        """Queue the previewed job and show its progress (large files take a while)."""
+        token = request.session.pop(SESSION_KEY, None)
+        job = ImportJob.objects.filter(
+            token=token, user=request.user, state=ImportJob.State.PREVIEWED
+        ).first()
+        if job is None:
             self.message_user(request, IMPORT_EXPIRED, messages.ERROR)
             return redirect(request.path)
-        # The preview's own options (a curator may tick "skip invalid" there and retry).
-        choice = request.POST.get("on_duplicate", pending["on_duplicate"])
-        pending = {
-            **pending,
-            "skip_invalid": request.POST.get("skip_invalid") == "on",
-            "on_duplicate": choice if choice in importer.ON_DUPLICATE_CHOICES else importer.SKIP,
+        import_job_start(job)
+        return redirect(self._url("import_bibtex_job", token=job.token))
+
+    def import_job_view(self, request, token):
+        """A job's progress, refreshed until it ends; then its result, where it belongs."""
+        job = get_object_or_404(ImportJob, token=token, user=request.user)
+        if job.finished:
+            level = messages.SUCCESS if job.written else messages.ERROR
+            self.message_user(request, job.message, level)
+            return redirect(self._url("changelist" if job.written else "import_bibtex"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Importing BibTeX",
+            "job": job,
         }
-        outcome = reference_import_bibtex(
-            data=base64.b64decode(pending["data"]),
-            on_duplicate=pending["on_duplicate"],
-            skip_invalid=pending["skip_invalid"],
-            user=request.user,
-        )
-        result = outcome.result
-        if not result.written:
-            request.session[SESSION_KEY] = pending  # kept for another try
-            self.message_user(request, result.refused, messages.ERROR)
-            return self._import_page(request, BibTeXImportForm(), outcome.plan)
-        request.session.pop(SESSION_KEY, None)
-        done = IMPORT_DONE.format(
-            created=result.created, updated=result.updated, skipped=result.skipped
-        )
-        self.message_user(request, done, messages.SUCCESS)
-        return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+        return TemplateResponse(request, "admin/citations/reference/import_job.html", context)
+
+    def _url(self, name: str, **kwargs) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", kwargs=kwargs)
+
+
+IMPORT_OPTIONS = ("encoding", "on_duplicate", "skip_invalid")

@@ -36,14 +36,20 @@ from citations.serializers import (
     ImportOptionsSerializer,
     ImportOutcomeSerializer,
     ImportUploadSerializer,
+    LookupRequestSerializer,
+    LookupResultSerializer,
     ReferenceSerializer,
     import_outcome_data,
+    lookup_result_data,
     submitted_bibtex,
 )
 from citations.services import (
     ImportOutcome,
+    reference_create_from_lookup,
     reference_import_bibtex,
+    reference_lookup,
 )
+from citations.sources import http
 from claims.curators import sees_unpublished
 from claims.models import Claim
 from evidence.services import reference_set_verification  # it regrades the claims citing it
@@ -256,6 +262,9 @@ class ReferenceViewSet(ExportMixin, viewsets.ModelViewSet):
         responses={
             200: OpenApiResponse(ImportOutcomeSerializer, "Previewed, or nothing new created"),
             201: OpenApiResponse(ImportOutcomeSerializer, "References created"),
+            409: OpenApiResponse(
+                ImportOutcomeSerializer, "Another import changed these entries: retry"
+            ),
             413: OpenApiResponse(OpenApiTypes.OBJECT, "The body is over the import limit"),
         },
     )
@@ -276,6 +285,55 @@ class ReferenceViewSet(ExportMixin, viewsets.ModelViewSet):
         )
         data = import_outcome_data(outcome, on_duplicate=options.validated_data["on_duplicate"])
         return Response(data, status=import_status(outcome))
+
+    @extend_schema(
+        summary="Look a record up by DOI, PMID, PMCID or ISBN (and add it)",
+        description="Fetches the record from Crossref, doi.org, PubMed or Open Library and "
+        "answers it with its ordered authors (stored people matched by ORCID, else by name), "
+        "the citekey it gets, and stored duplicates. With `save` (body or `?save=1`) it is "
+        "added as a verified reference (201), unless a duplicate exists (409). A service "
+        "that fails answers 404 (no such record), 502 (a malformed answer or no title) or "
+        "503 (unreachable); nothing is written then.",
+        request=LookupRequestSerializer,
+        responses={
+            200: LookupResultSerializer,
+            201: LookupResultSerializer,
+            404: OpenApiResponse(OpenApiTypes.OBJECT, "The service has no such record"),
+            409: LookupResultSerializer,
+            502: OpenApiResponse(OpenApiTypes.OBJECT, "The service answered nonsense"),
+            503: OpenApiResponse(OpenApiTypes.OBJECT, "The service could not be reached"),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="lookup", url_name="lookup")
+    def lookup(self, request):
+        """Fetch a record by identifier; `save` adds it (curators)."""
+        body = request.data if isinstance(request.data, Mapping) else {}
+        given = {"save": request.query_params.get("save", False), **body}
+        query = LookupRequestSerializer(data=given)
+        query.is_valid(raise_exception=True)
+        try:
+            result = reference_lookup(identifier=query.validated_data["identifier"])
+        except InvalidIdentifier as exc:
+            return Response({"identifier": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+        except http.SourceError as exc:
+            return Response({"detail": str(exc)}, status=source_error_status(exc))
+        if not query.validated_data["save"]:
+            return Response(lookup_result_data(result, request=request))
+        if result.duplicates or result.errors:
+            data = lookup_result_data(result, request=request)
+            refused = status.HTTP_409_CONFLICT if result.duplicates else status.HTTP_400_BAD_REQUEST
+            return Response(data, status=refused)
+        created = reference_create_from_lookup(result=result, actor=request.user)
+        data = lookup_result_data(result, request=request, created=created)
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+def source_error_status(error: http.SourceError) -> int:
+    if isinstance(error, http.SourceNotFound):
+        return status.HTTP_404_NOT_FOUND
+    if isinstance(error, http.SourceBadResponse):
+        return status.HTTP_502_BAD_GATEWAY
+    return status.HTTP_503_SERVICE_UNAVAILABLE
 
 
 def refuse_large_body(request) -> None:
@@ -299,10 +357,13 @@ def import_options(request) -> dict:
 
 def import_status(outcome: ImportOutcome) -> int:
     """200 for a preview or when nothing was new, 201 when references were created, 400
-    when the import was refused (nothing written)."""
+    when the import was refused (nothing written), 409 when a concurrent write changed the
+    same entries (nothing written; a retry succeeds)."""
     result = outcome.result
     if result is None:
         return status.HTTP_200_OK
+    if result.conflict:
+        return status.HTTP_409_CONFLICT
     if not result.written:
         return status.HTTP_400_BAD_REQUEST
     return status.HTTP_201_CREATED if result.created else status.HTTP_200_OK

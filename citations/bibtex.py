@@ -10,11 +10,18 @@ its LaTeX decoding is slow. Each of those cases is either handled or reported wi
 `%` comment lines before a field are dropped, `#` joins and @string/month macros are resolved,
 `crossref` fills missing fields; the rest are problems with a line.
 
+Untrusted input stays cheap: bytes are read as UTF-8 (or the encoding given), never guessed,
+and lines that do not decode are problems; `Macros` caps how long a value and all @string
+expansions of a file may grow, so a few hundred bytes of macros that double each other are
+refused at once.
+
 `render_entry(record)` / `render_entries(records)` write records back as BibTeX: stable field
 order, LaTeX specials escaped (math kept), case protected with braces where styles would
-lower-case it, `month` written as the standard macro.
+lower-case it, `month` written as the standard macro; no value can end its field early
+(`_braced`), whatever it holds.
 """
 
+import codecs
 import functools
 import logging
 import re
@@ -41,7 +48,20 @@ logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 EMPTY_INPUT = "The file holds no BibTeX entries."
 BINARY_INPUT = "The file is not text (it holds binary data); expected a BibTeX .bib file."
-DECODED_AS_CP1252 = "The file is not valid UTF-8: it was read as Windows-1252 (check accents)."
+NOT_UTF8 = (
+    "Line {line} is not valid UTF-8 (byte 0x{byte:02x}): save the file as UTF-8, or give its "
+    "encoding (e.g. windows-1252)."
+)
+NOT_IN_ENCODING = "Line {line} cannot be read as {encoding} (byte 0x{byte:02x})."
+MORE_UNDECODABLE = "{count} more line(s) after line {line} cannot be read either."
+UNKNOWN_ENCODING = "Unknown encoding {encoding!r}: give a name such as utf-8 or windows-1252."
+VALUE_TOO_LARGE = (
+    "The value of {name!r} is longer than {limit} characters (with @string macros expanded)."
+)
+EXPANSION_TOO_LARGE = (
+    "The @string macros of the file expand to more than {limit} characters in all."
+)
+MACRO_REFUSED = "The @string {macro!r} is used, which was refused as too large."
 MISSING_KEY = "The entry has no citation key."
 BAD_KEY = "The citation key {key!r} contains spaces or commas."
 DUPLICATE_KEY = "The key {key!r} is used again; it was first used at line {first}."
@@ -134,22 +154,110 @@ class FieldValueError(ValueError):
     """A field value that cannot be read; the message is a user-facing constant."""
 
 
+class ValueTooLarge(FieldValueError):
+    """A value, or the file's macro expansions, over the limits of `Macros`."""
+
+
+MAX_VALUE = 8 * 1024 * 1024  # A 5 MB abstract is read (the import benchmark has one).
+MAX_EXPANSION = 4 * 1024 * 1024  # Files abbreviating journals use far less: 50,000 x 30.
+
+
+class Macros(dict):
+    """The @string macros of one file (and the month names), with an expansion budget.
+
+    A macro may join others, so a few hundred bytes that double one macro 40 times stand for
+    2^40 characters. Each use of a macro counts its length against `max_expansion` for the
+    whole file, and `read_value` refuses a value longer than `max_value` before it joins the
+    parts: such a file is refused at once, in little memory. A macro refused as too large
+    stays known, so its uses say why instead of "no @string defines it".
+    """
+
+    def __init__(self, *, max_value: int = MAX_VALUE, max_expansion: int = MAX_EXPANSION):
+        super().__init__(MONTH_MACROS)
+        self.max_value, self.max_expansion = max_value, max_expansion
+        self.expanded = 0
+        self.refused: set[str] = set()
+
+    def __contains__(self, name) -> bool:
+        return super().__contains__(name) or name in self.refused
+
+    def __getitem__(self, name: str) -> str:
+        if name in self.refused:
+            raise ValueTooLarge(MACRO_REFUSED.format(macro=name))
+        value = super().__getitem__(name)
+        self.expanded += len(value)
+        if self.expanded > self.max_expansion:
+            raise ValueTooLarge(EXPANSION_TOO_LARGE.format(limit=self.max_expansion))
+        return value
+
+    def check_size(self, name: str, size: int) -> None:
+        if size > self.max_value:
+            raise ValueTooLarge(VALUE_TOO_LARGE.format(name=name, limit=self.max_value))
+
+
 # --- text -------------------------------------------------------------------------------
 
 
-def decode_bytes(data: bytes) -> tuple[str, list[str]]:
-    """Bytes of a file -> text and notes; a BOM is dropped, non-UTF-8 read as Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
+class UndecodableInput(ValueError):
+    """Bytes that are not text in the expected encoding; `problems` name the lines."""
+
+    def __init__(self, problems: list[ParseProblem]):
+        super().__init__(problems[0].message)
+        self.problems = problems
+
+
+MAX_REPORTED_LINES = 20
+
+
+def _undecodable_lines(data: bytes, encoding: str) -> list[ParseProblem]:
+    """One problem per line that does not decode (a character never spans a line)."""
+    bad = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            line.decode(encoding)
+        except UnicodeDecodeError as exc:
+            bad.append((number, line[exc.start]))
+    if encoding == "utf-8":
+        problems = [ParseProblem(n, "", NOT_UTF8.format(line=n, byte=b)) for n, b in bad]
+    else:
+        problems = [
+            ParseProblem(n, "", NOT_IN_ENCODING.format(line=n, encoding=encoding, byte=b))
+            for n, b in bad
+        ]
+    if len(problems) > MAX_REPORTED_LINES:
+        last = problems[MAX_REPORTED_LINES - 1].line
+        more = MORE_UNDECODABLE.format(count=len(problems) - MAX_REPORTED_LINES, line=last)
+        problems = problems[:MAX_REPORTED_LINES] + [ParseProblem(last, "", more)]
+    return problems
+
+
+def check_encoding(encoding: str) -> str:
+    """The canonical name of an encoding, or ValueError(UNKNOWN_ENCODING)."""
+    try:
+        return codecs.lookup(encoding.strip()).name
+    except LookupError:
+        raise ValueError(UNKNOWN_ENCODING.format(encoding=encoding)) from None
+
+
+def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, list[str]]:
+    """Bytes of a file -> text and notes. UTF-8 (a BOM dropped) unless `encoding` names
+    another; never a guess: bytes that do not decode raise `UndecodableInput` naming their
+    lines, because reading a whole UTF-8 file as Windows-1252 for a few stray bytes would
+    garble every accent in it."""
+    encoding = check_encoding(encoding) if encoding else "utf-8"
+    if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8"), []
+        return data.decode(encoding), []
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), [DECODED_AS_CP1252]
+        raise UndecodableInput(_undecodable_lines(data, encoding)) from None
 
 
-def looks_binary(text: str) -> bool:
+def looks_binary(text: str | bytes) -> bool:
     """NUL bytes anywhere (no text file has them, nor can PostgreSQL store them), or many
-    control characters at the start."""
+    control characters at the start (bytes are looked at before any decoding)."""
+    if isinstance(text, bytes):
+        text = text.decode("latin-1")  # Byte for byte: only control characters matter.
     sample = text[:4096]
     controls = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\f")
     return "\x00" in text or controls > len(sample) // 20
@@ -188,7 +296,7 @@ def _quoted_end(text: str, start: int) -> int:
     return -1
 
 
-def _value_part(text: str, pos: int, name: str, macros: dict[str, str]) -> tuple[str, int]:
+def _value_part(text: str, pos: int, name: str, macros: Macros) -> tuple[str, int]:
     match = VALUE_PART.match(text, pos)
     if not match:
         raise FieldValueError(MISSING_COMMA.format(name=name))
@@ -206,18 +314,23 @@ def _value_part(text: str, pos: int, name: str, macros: dict[str, str]) -> tuple
     return macros[macro], match.end()
 
 
-def read_value(raw: str, name: str, macros: dict[str, str]) -> str:
-    """A raw field value (`{...}`, `"..."`, 1990, a macro, parts joined by `#`) -> its LaTeX."""
+def read_value(raw: str, name: str, macros: Macros) -> str:
+    """A raw field value (`{...}`, `"..."`, 1990, a macro, parts joined by `#`) -> its LaTeX.
+
+    Its length is checked against the limit before the parts are joined."""
+    macros.check_size(name, len(raw))
     if raw[:1] == "{" and raw[-1:] == "}":
         inner = raw[1:-1]
         if ("{" not in inner and "}" not in inner) or _braced_end(raw, 0) == len(raw):
             return inner  # The common case, one braced value.
     if not raw.strip():
         raise FieldValueError(EMPTY_VALUE.format(name=name))
-    parts, pos = [], 0
+    parts, pos, size = [], 0, 0
     while True:
         part, pos = _value_part(raw, pos, name, macros)
         parts.append(part)
+        size += len(part)
+        macros.check_size(name, size)
         rest = raw[pos:].lstrip()
         if not rest:
             return "".join(parts)
@@ -370,7 +483,7 @@ class SplitEntry:
         return cls(entry.entry_type, entry.key, entry.start_line, fields)
 
 
-def _well_formed_fields(entry: SplitEntry, macros: dict[str, str]) -> tuple[dict, list[str]]:
+def _well_formed_fields(entry: SplitEntry, macros: Macros) -> tuple[dict, list[str]]:
     """Fields the fast path read: braced or quoted groups, numbers and macros, maybe joined."""
     values, errors = {}, []
     for raw_name, raw_value in entry.fields:
@@ -386,13 +499,16 @@ def _well_formed_fields(entry: SplitEntry, macros: dict[str, str]) -> tuple[dict
         elif first.isdigit():
             values[name] = raw_value
         elif raw_value.lower() in macros:
-            values[name] = macros[raw_value.lower()]
+            try:
+                values[name] = macros[raw_value.lower()]
+            except FieldValueError as exc:
+                errors.append(str(exc))
         else:
             errors.append(UNKNOWN_MACRO.format(name=name, macro=raw_value))
     return values, errors
 
 
-def _entry_fields(entry: SplitEntry, macros: dict[str, str]) -> tuple[dict, list[str]]:
+def _entry_fields(entry: SplitEntry, macros: Macros) -> tuple[dict, list[str]]:
     if entry.well_formed:
         return _well_formed_fields(entry, macros)
     values, errors = {}, []
@@ -429,15 +545,16 @@ def _text_value(name: str, value: str) -> str:
     return unescape_verbatim(value) if name in VERBATIM_FIELDS else latex.decode(value)
 
 
-def entry_record(
-    entry: SplitEntry, macros: dict[str, str], offset: int = 0
-) -> tuple[BibRecord, list[str]]:
+def entry_record(entry: SplitEntry, macros: Macros, offset: int = 0) -> tuple[BibRecord, list[str]]:
     """A split entry -> a record, and the problems found in it (each a message)."""
     values, errors = _entry_fields(entry, macros)
     record = BibRecord(entry_type=sys.intern(entry.entry_type.lower()), key=entry.key.strip())
     record.line = entry.start_line + offset + 1
+    limit = macros.max_value
     for name, value in values.items():
         try:
+            if len(value) > limit:  # Inline: this runs for every field of every entry.
+                macros.check_size(name, len(value))
             if name == "author":
                 record.authors = parse_names(value)
             elif name == "editor":
@@ -453,13 +570,16 @@ def entry_record(
     return record, errors
 
 
-def _string_definition(block: String, macros: dict[str, str]) -> str | None:
-    """Add an @string macro; return a problem message when it is malformed."""
+def _string_definition(block: String, macros: Macros) -> str | None:
+    """Add an @string macro; return a problem message when it is malformed or too large."""
     name = block.key.strip().lower()
     if not FIELD_NAME.match(name):
         return BAD_STRING.format(reason=f"invalid name {block.key.strip()!r}.")
     try:
         macros[name] = read_value(block.value, name, macros)
+    except ValueTooLarge as exc:
+        macros.refused.add(name)
+        return str(exc)
     except FieldValueError as exc:
         return BAD_STRING.format(reason=str(exc))
     return None
@@ -558,16 +678,39 @@ class Reader:
     using `crossref` come last, once the parent they inherit from has been read.
     """
 
-    def __init__(self, data: str | bytes, *, fast: bool = True):
+    def __init__(
+        self,
+        data: str | bytes,
+        *,
+        fast: bool = True,
+        encoding: str | None = None,
+        max_value: int = MAX_VALUE,
+        max_expansion: int = MAX_EXPANSION,
+    ):
         self.fast = fast  # False: every block through bibtexparser's splitter (for tests).
         self.notes: list[str] = []
+        self.undecodable: list[ParseProblem] = []
         if isinstance(data, bytes):
-            data, self.notes = decode_bytes(data)
+            data = self._decode(data, encoding)
         self.text = data.removeprefix("\ufeff")
-        self.macros = dict(MONTH_MACROS)
+        self.macros = Macros(max_value=max_value, max_expansion=max_expansion)
         self.first_line_of_key: dict[str, int] = {}
 
+    def _decode(self, data: bytes, encoding: str | None) -> str:
+        if looks_binary(data):
+            return "\x00"  # Reported as binary by `entries()`.
+        try:
+            return decode_bytes(data, encoding)[0]
+        except UndecodableInput as exc:
+            self.undecodable = exc.problems
+        except ValueError as exc:  # An unknown encoding name.
+            self.undecodable = [ParseProblem(1, "", str(exc))]
+        return ""
+
     def entries(self) -> Iterator[BibRecord | ParseProblem]:
+        if self.undecodable:
+            yield from self.undecodable
+            return
         if looks_binary(self.text):
             yield ParseProblem(1, "", BINARY_INPUT)
             return
@@ -622,9 +765,11 @@ class Reader:
         return []
 
 
-def parse(data: str | bytes, *, fast: bool = True) -> ParseResult:
-    """A .bib file's content -> records (with line numbers) and problems; never raises."""
-    reader = Reader(data, fast=fast)
+def parse(data: str | bytes, *, fast: bool = True, **options) -> ParseResult:
+    """A .bib file's content -> records (with line numbers) and problems; never raises.
+
+    `options` are those of `Reader`: `encoding`, `max_value`, `max_expansion`."""
+    reader = Reader(data, fast=fast, **options)
     result = ParseResult(notes=reader.notes)
     for item in reader.entries():
         (result.records if isinstance(item, BibRecord) else result.problems).append(item)
@@ -668,16 +813,67 @@ def format_name(name: Name) -> str:
     return ", ".join(parts + [_name_part(name.given)])
 
 
+# --- values that cannot close their field ------------------------------------------------
+# A value is written in braces, and whatever reads it back ends the field at the brace that
+# balances the first one: BibTeX counts every brace, bibtexparser and our reader skip `\{`
+# and `\}`. A body is safe when both counts balance, so no stored value (a DOI or URL with
+# a `}`, an `eprint` or `file` field) can end its field early and inject fields after it.
+# Line breaks become spaces (what every reader makes of them): a line starting `@misc(` in
+# a value would otherwise start an entry for readers that resynchronise at such lines.
+VERBATIM_UNSAFE = str.maketrans({"{": "%7B", "}": "%7D", "\\": "%5C"})
+TEXT_BRACES = {"\\{": r"\textbraceleft{}", "\\}": r"\textbraceright{}"}
+SAFE_FIELD_NAME = re.compile(r"[A-Za-z][\w\-:.+]*\Z")
+SAFE_KEY = re.compile(r"[^\s,{}()\"#%'=\\@]+\Z")
+SAFE_ENTRY_TYPE = re.compile(r"[A-Za-z]+\Z")
+INNER_GROUP = re.compile(r"\{[^{}]*\}")
+ESCAPED_BRACE = re.compile(r"\\[{}]")  # What `BRACE` skips: a brace after a backslash.
+LINE_BREAKS = re.compile(r"[\r\n]+")
+
+
+def _pairs_close(text: str) -> bool:
+    """Whether every brace has its partner: innermost groups are removed until none is left
+    (a few passes at C speed; values nest braces only a few deep)."""
+    while True:
+        text, removed = INNER_GROUP.subn("", text)
+        if not removed:
+            return "{" not in text and "}" not in text
+
+
+def is_balanced(body: str) -> bool:
+    """Whether `{body}` ends at its last brace for every reader (see above)."""
+    if body.endswith("\\"):
+        return False
+    if "{" not in body and "}" not in body:
+        return True
+    return _pairs_close(body) and ("\\" not in body or _pairs_close(ESCAPED_BRACE.sub("", body)))
+
+
+def _braced(name: str, body: str) -> str:
+    """`{body}`, made safe when it is not balanced: a verbatim value's braces and backslashes
+    are percent-encoded (as in a URL), a text's escaped braces become commands."""
+    if "\n" in body or "\r" in body:
+        body = LINE_BREAKS.sub(" ", body)
+    if ("{" not in body and "}" not in body and body[-1:] != "\\") or is_balanced(body):
+        return "{" + body + "}"
+    if name in VERBATIM_FIELDS:
+        return "{" + body.translate(VERBATIM_UNSAFE) + "}"
+    for escaped, command in TEXT_BRACES.items():
+        body = body.replace(escaped, command)
+    if not is_balanced(body):
+        body = body.replace("{", "").replace("}", "").rstrip("\\")
+    return "{" + body + "}"
+
+
 def _field_value(name: str, value: str) -> str:
     if name in TITLE_FIELDS:
-        return "{" + latex.encode(value, protect_case=True) + "}"
+        return _braced(name, latex.encode(value, protect_case=True))
     if name in VERBATIM_FIELDS:
-        return "{" + value + "}"
+        return _braced(name, value)
     if name == "month" and value in MONTH_BY_NAME:
         return MONTH_BY_NAME[value]
     if "$" in value:
-        return "{" + latex.encode(value) + "}"
-    return "{" + value.translate(latex.ENCODE_TABLE) + "}"  # No math: escaping is all.
+        return _braced(name, latex.encode(value))
+    return _braced(name, value.translate(latex.ENCODE_TABLE))  # No math: escaping is all.
 
 
 def _ordered_fields(fields: dict[str, str]) -> list[tuple[str, str]]:
@@ -685,16 +881,27 @@ def _ordered_fields(fields: dict[str, str]) -> list[tuple[str, str]]:
     known = [(name, fields[name]) for name in FIELD_ORDER if name in fields]
     if len(known) == len(fields):
         return known
-    return known + sorted(item for item in fields.items() if item[0] not in FIELD_RANK)
+    others = [item for item in fields.items() if item[0] not in FIELD_RANK]
+    # A name that is no BibTeX field name (`x = {y}, title`) could write fields of its own.
+    return known + sorted(item for item in others if SAFE_FIELD_NAME.match(item[0]))
+
+
+def _entry_head(record: BibRecord) -> str:
+    """`@type{key,`, with a type or key that could break the entry replaced."""
+    entry_type = record.entry_type if SAFE_ENTRY_TYPE.match(record.entry_type) else "misc"
+    key = record.key if SAFE_KEY.match(record.key) else re.sub(r"[^\w:.+-]", "_", record.key)
+    return f"@{entry_type}{{{key},\n"
 
 
 def render_entry(record: BibRecord) -> str:
     """One record as a BibTeX entry: authors, editors, then fields in a stable order."""
-    lines = [f"@{record.entry_type}{{{record.key},\n"]
+    lines = [_entry_head(record)]
     if record.authors:
-        lines.append(f"  author = {{{' and '.join(format_name(n) for n in record.authors)}}},\n")
+        names = " and ".join(format_name(n) for n in record.authors)
+        lines.append(f"  author = {_braced('author', names)},\n")
     if record.editors:
-        lines.append(f"  editor = {{{' and '.join(format_name(n) for n in record.editors)}}},\n")
+        names = " and ".join(format_name(n) for n in record.editors)
+        lines.append(f"  editor = {_braced('editor', names)},\n")
     lines += [
         f"  {name} = {_field_value(name, value)},\n"
         for name, value in _ordered_fields(record.fields)

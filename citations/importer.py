@@ -13,6 +13,11 @@ and contributors with PostgreSQL's COPY (the bulk write that meets the import be
 rows are generated as they are sent, so memory stays flat). Nothing is written when any entry
 is invalid (unless `skip_invalid`), or when a duplicate is found with `on_duplicate="fail"`.
 Each new reference gets its django-simple-history row ("Imported from BibTeX").
+
+Imports are serialised (`serialised()`: a PostgreSQL advisory lock held to the end of the
+write transaction), and the services plan inside it, so two imports of overlapping files
+see each other's references as duplicates. A write that still meets a concurrent change (a
+unique DOI, citekey or name taken meanwhile by another writer) is refused as a conflict.
 """
 
 import functools
@@ -20,13 +25,14 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import BooleanField, F, Func, TextField, Value
 from django.db.models.functions import MD5, Lower
 from django.utils import timezone
@@ -38,6 +44,7 @@ from citations.models import (
     BOOKTITLE_TYPES,
     PART_TYPES,
     UNKNOWN_ENTRY_TYPE,
+    URL_UNSAFE_CHARS,
     YEAR_MAX,
     YEAR_MIN,
     Contributor,
@@ -70,6 +77,9 @@ REFUSED_INVALID = "Nothing was imported: {count} entr{ies} invalid. Fix them or 
 HISTORY_REASON = "Imported from BibTeX"
 WRITE_FAILED = "Nothing was imported: the database refused the data ({error})."
 REFUSED_DUPLICATE = "Nothing was imported: {count} duplicate(s) found and duplicates must fail."
+CONFLICT = "Nothing was imported: another import changed these entries at the same time; retry."
+# The key of the advisory lock that serialises imports ("bib" in ASCII).
+IMPORT_LOCK = 0x626962
 # How the command and the API report one entry of a plan.
 INVALID_LINE = "  line {line} [{key}]: {message}"
 DUPLICATE_LINE = "  line {line} [{key}]: duplicate of {target} ({reason})"
@@ -104,7 +114,9 @@ YEAR_OF_DATE = re.compile(r"(\d{4})")
 
 
 def is_web_address(value: str) -> bool:
-    """What the model's URLField accepts (its validator: pure, no database)."""
+    """What the model accepts as a URL (its validator: pure, no database)."""
+    if URL_UNSAFE_CHARS.search(value):
+        return False
     if len(value) <= 2048 and PLAIN_URL.match(value):
         return True
     try:
@@ -169,6 +181,7 @@ class ApplyResult:
     updated: int = 0
     skipped: int = 0
     refused: str = ""
+    conflict: bool = False  # Refused because a concurrent write changed the same entries.
 
 
 # --- records -> model values (pure) -----------------------------------------------------
@@ -585,7 +598,10 @@ def _copy_rows(model, columns: list[str], rows: Iterable[list]) -> None:
     """Insert rows with PostgreSQL's COPY: the fastest bulk write, inside the transaction."""
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    # The raw psycopg copy is outside Django's error wrapping: wrap it, so that a unique
+    # violation is an IntegrityError like any other.
     with (
+        connection.wrap_database_errors,
         connection.cursor() as cursor,
         cursor.cursor.copy(
             f"COPY {table} ({names}) FROM STDIN"  # noqa: S608 - names come from model metadata
@@ -711,6 +727,18 @@ def _refusal(plan_: ImportPlan, on_duplicate: str, skip_invalid: bool) -> str:
     return ""
 
 
+@contextmanager
+def serialised():
+    """A transaction in which no other import writes: PostgreSQL's transaction-scoped
+    advisory lock (re-entrant, released at commit or rollback). SQLite, the database for
+    trying the app, serialises every write itself."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        yield
+
+
 def apply(
     plan_: ImportPlan,
     *,
@@ -730,13 +758,17 @@ def apply(
     updates = plan_.updates(on_duplicate)
     people = _People()
     try:
-        with transaction.atomic():
+        with serialised():
             if new and connection.vendor == "postgresql":
                 _write_new(new, people, progress, user)
             elif new:
                 _write_new_orm(new, people, progress, user)
             for batch in _chunks(updates):
                 _update_batch(batch, people)
+    except IntegrityError:
+        # A unique value taken since the plan was made: nothing is written; a retry plans
+        # against what the other writer stored.
+        return ApplyResult(written=False, refused=CONFLICT, conflict=True)
     except (ValidationError, DatabaseError) as exc:
         # The transaction is rolled back: nothing is half-written, and the reason is shown.
         return ApplyResult(written=False, refused=WRITE_FAILED.format(error=_first_line(exc)))

@@ -55,6 +55,8 @@ SYMBOLS = {
     "textendash": "–",
     "textemdash": "—",
     "textbackslash": "\\",
+    "textbraceleft": "{",
+    "textbraceright": "}",
     "textasciitilde": "~",
     "textasciicircum": "^",
     "textbar": "|",

@@ -1,13 +1,17 @@
 """Bibliographic records: references, the people who wrote or edited them, and their order."""
 
 import re
+import uuid
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import MD5, Lower
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
@@ -19,6 +23,8 @@ YEAR_MIN, YEAR_MAX = 1400, 2100
 PUBLIC_CLAIM_STATUSES = ("published", "retracted")
 YEAR_OUT_OF_RANGE = f"Year must be between {YEAR_MIN} and {YEAR_MAX}."
 CITEKEY_FROZEN = "This citekey is cited by a claim and never changes."
+URL_UNSAFE = "A URL cannot hold braces, quotes or backslashes (write them as %7B, %7D, %22, %5C)."
+URL_UNSAFE_CHARS = re.compile(r'[{}"\\]')
 RETRACTION_DETAILS_NEED_STATE = (
     "A notice or date of a retraction needs a retraction state other than none."
 )
@@ -204,6 +210,23 @@ class ReferenceQuerySet(models.QuerySet):
             first_reason.setdefault(ref.pk, (ref, why))
         return list(first_reason.values())
 
+    def due_for_verification(self, *, checked_before, only_unverified: bool = False):
+        """Not looked up since `checked_before` (never checked first): verify_references."""
+        due = self.filter(
+            Q(verification_checked_at__isnull=True) | Q(verification_checked_at__lt=checked_before)
+        )
+        if only_unverified:
+            due = due.filter(verification=Verification.UNVERIFIED)
+        return due.order_by(F("verification_checked_at").asc(nulls_first=True), "pk")
+
+    def due_for_retraction_check(self, *, checked_before):
+        """With a DOI or PMID, not asked about since `checked_before`: check_retractions."""
+        due = self.filter(Q(doi__isnull=False) | ~Q(pmid=""))
+        due = due.filter(
+            Q(retraction_checked_at__isnull=True) | Q(retraction_checked_at__lt=checked_before)
+        )
+        return due.order_by(F("retraction_checked_at").asc(nulls_first=True), "pk")
+
     def search(self, query: str):
         """Full-text search of title, container, as-cited text and abstract (title weighs most)."""
         return ranked_search(
@@ -278,6 +301,18 @@ class Reference(models.Model):
     retraction_date = models.DateField(
         null=True, blank=True, help_text="When the notice was published, e.g. 2010-02-06."
     )
+    verification_checked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When manage.py verify_references last looked this record up.",
+    )
+    retraction_checked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When manage.py check_retractions last asked about this record.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     # Filled by a database trigger on PostgreSQL (citations.search); never written by Python.
@@ -348,6 +383,8 @@ class Reference(models.Model):
             super().clean_fields(exclude=exclude | set(errors))
         except ValidationError as exc:
             errors.update(exc.message_dict)
+        if self.url and "url" not in exclude and URL_UNSAFE_CHARS.search(self.url):
+            errors.setdefault("url", []).append(URL_UNSAFE)
         if errors:
             raise ValidationError(errors)
 
@@ -468,3 +505,48 @@ class ReferenceAlias(models.Model):
 
     def __str__(self):
         return f"{self.citekey} -> {self.reference.citekey}"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def stale(self):
+        """Jobs a curator left more than a day ago: previews never imported, finished jobs."""
+        return self.filter(updated__lt=timezone.now() - timedelta(days=1)).exclude(
+            state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]
+        )
+
+
+class ImportJob(models.Model):
+    """A BibTeX import from the admin: the uploaded file, kept on the server (never in the
+    session) from the preview to the import, and then the background job's progress and
+    result. The file is dropped when the job ends; stale rows are deleted."""
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        QUEUED = "queued", "Waiting to start"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    data = models.BinaryField(blank=True)
+    encoding = models.CharField(max_length=40, blank=True)
+    on_duplicate = models.CharField(max_length=10)
+    skip_invalid = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEWED)
+    stage = models.CharField(max_length=200, blank=True, help_text="What the job is doing.")
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    written = models.BooleanField(default=False)
+    message = models.TextField(blank=True, help_text="The result, or why nothing was written.")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    def __str__(self):
+        return f"BibTeX import {self.token} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

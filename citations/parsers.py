@@ -1,7 +1,8 @@
 """Request parsers of the BibTeX import: a body of BibTeX text, read as bytes within a limit.
 
 The body is handed on undecoded: `citations.bibtex.decode_bytes` owns the decoding rule
-(UTF-8, else Windows-1252 with a note), the same for the API, the admin and the command.
+(UTF-8, or the encoding given; never a guess), the same for the API, the admin and the
+command.
 A body over `BIBTEX_IMPORT_MAX_BYTES` is a 413, never read whole into memory.
 """
 

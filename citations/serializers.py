@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -217,6 +218,20 @@ class ImportOptionsSerializer(serializers.Serializer):
         help_text="What to do with an entry already stored: skip it, update the stored "
         "reference, or fail (write nothing).",
     )
+    encoding = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The file's encoding when it is not UTF-8, e.g. windows-1252. Without it, "
+        "a file that is not valid UTF-8 is refused with the lines that are not.",
+    )
+
+    def validate_encoding(self, value: str) -> str:
+        if not value:
+            return ""
+        try:
+            return bibtex.check_encoding(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
 
 
 class ImportUploadSerializer(ImportOptionsSerializer):
@@ -239,8 +254,7 @@ def submitted_bibtex(data) -> str | bytes:
         raise serializers.ValidationError({"bibtex": [NO_BIBTEX]})
     if not data.strip():
         raise serializers.ValidationError({"bibtex": [NO_BIBTEX]})
-    text = bibtex.decode_bytes(data)[0] if isinstance(data, bytes) else data
-    if bibtex.looks_binary(text):
+    if bibtex.looks_binary(data):
         raise serializers.ValidationError({"bibtex": [bibtex.BINARY_INPUT]})
     return data
 
@@ -317,4 +331,74 @@ def import_outcome_data(outcome, *, on_duplicate: str) -> dict:
         "problems": import_problems(outcome.plan),
         "notes": list(outcome.plan.notes),
         "entries": [import_entry_data(item) for item in outcome.plan.items],
+    }
+
+
+class LookupRequestSerializer(serializers.Serializer):
+    identifier = serializers.CharField(
+        max_length=300, help_text="A DOI, PMID, PMCID or ISBN in any usual spelling."
+    )
+    save = serializers.BooleanField(
+        default=False, help_text="Add the record as a new reference (also `?save=1`)."
+    )
+
+
+class LookupAuthorSerializer(serializers.Serializer):
+    family = serializers.CharField()
+    given = serializers.CharField()
+    orcid = serializers.CharField()
+    person = serializers.IntegerField(allow_null=True, help_text="The stored person, if any.")
+    matched_by = serializers.CharField(help_text='"ORCID", "name" or "new".')
+
+
+class LookupDuplicateSerializer(serializers.Serializer):
+    citekey = serializers.CharField()
+    url = serializers.CharField()
+
+
+class LookupResultSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    value = serializers.CharField()
+    source = serializers.CharField()
+    citekey = serializers.CharField(help_text="The citekey it gets (or got) when added.")
+    entry_type = serializers.CharField()
+    fields = serializers.DictField(child=serializers.CharField())
+    authors = LookupAuthorSerializer(many=True)
+    duplicates = LookupDuplicateSerializer(many=True)
+    errors = serializers.ListField(child=serializers.CharField())
+    created = serializers.BooleanField()
+
+
+def lookup_result_data(result, *, request, created=None) -> dict:
+    """A looked-up record as the API answers it (and what was created, if anything)."""
+    authors = [
+        {
+            "family": match.name.family,
+            "given": match.name.given,
+            "orcid": match.orcid,
+            "person": match.person.pk if match.person else None,
+            "matched_by": match.how,
+        }
+        for match in result.people
+    ]
+    duplicates = [
+        {
+            "citekey": reference.citekey,
+            "url": request.build_absolute_uri(
+                reverse("api:reference-detail", kwargs={"citekey": reference.citekey})
+            ),
+        }
+        for reference in result.duplicates
+    ]
+    return {
+        "kind": result.kind,
+        "value": result.value,
+        "source": result.found.source,
+        "citekey": created.citekey if created else result.item.citekey,
+        "entry_type": result.found.record.entry_type,
+        "fields": result.found.record.fields,
+        "authors": authors,
+        "duplicates": duplicates,
+        "errors": result.errors,
+        "created": created is not None,
     }

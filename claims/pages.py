@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.safestring import mark_safe
 
 from citations.bibtex import render_entry
-from citations.compare import Segment, differing_fields, word_diff
+from citations.compare import DIFFERS, NOT_GIVEN, Segment, field_status, word_diff
 from citations.styles import name_list, vancouver
 from claims.forest import ForestRow, forest_plot, render_svg
 from evidence.facts import claim_grade_profile
@@ -331,6 +331,7 @@ class RecordField:
     label: str
     value: str
     differs: bool
+    not_given: bool = False
 
 
 @dataclass
@@ -347,11 +348,11 @@ def reference_page(reference) -> ReferencePage:
     """The record as fields, its formatted text, and where the as-cited text differs."""
     record = reference.to_record()
     formatted = vancouver(record)
-    differing = set(differing_fields(reference.as_cited, record)) if reference.as_cited else set()
+    status = field_status(reference.as_cited, record) if reference.as_cited else {}
     values = {"author": name_list(record.authors), **record.fields}
     values["pages"] = values.get("pages", "").replace("--", "\u2013")
     fields = [
-        RecordField(label, values[name], name in differing)
+        RecordField(label, values[name], status.get(name) == DIFFERS, status.get(name) == NOT_GIVEN)
         for name, label in FIELD_LABELS.items()
         if values.get(name)
     ]

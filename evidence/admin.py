@@ -1,12 +1,23 @@
-"""Curation of evidence items on their own (they are also inline on each claim).
+"""Curation of evidence items on their own (they are also inline on each claim), matching
+citations to records, and the Integrity page.
 
 Saving or deleting an item goes through evidence.services, which regrades its claim.
 """
 
-from django.contrib import admin
-from django.db import transaction
+import functools
 
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+
+from citations import matching
 from citations.admin_history import HistoryAdmin
+from citations.models import Reference
+from citations.sources.http import SourceError
+from evidence import verification
 from evidence.models import Evidence
 from evidence.services import claim_regrade, evidence_delete, evidence_save
 
@@ -100,6 +111,9 @@ class EvidenceAdmin(HistoryAdmin):
         ("Record", {"classes": ["collapse"], "fields": ["curator", "created", "updated"]}),
     ]
 
+    def get_urls(self):
+        return [*verification_urls(self), *super().get_urls()]
+
     def save_model(self, request, obj, form, change):
         evidence_save(evidence=obj, actor=request.user)
 
@@ -115,3 +129,103 @@ class EvidenceAdmin(HistoryAdmin):
     def delete_queryset(self, request, queryset):
         for item in queryset.select_related("claim"):
             evidence_delete(evidence=item, actor=request.user)
+
+
+# --- verification and integrity (admin pages over evidence.verification) -----------------
+
+MATCH_LIMIT = 10
+ACCEPTED = "Accepted the record from {source} for {citekey} ({outcome})."
+MARKED_NOT_FOUND = "Marked {citekey} not found."
+CANDIDATE_GONE = "That candidate is no longer offered; look again."
+NO_GOOD_CANDIDATE = "No candidate is good enough."
+
+
+def verification_urls(model_admin) -> list:
+    site = model_admin.admin_site
+    return [
+        path("integrity/", site.admin_view(integrity_view), name="evidence_evidence_integrity"),
+        path(
+            "match/",
+            site.admin_view(functools.partial(match_view, model_admin)),
+            name="evidence_evidence_match",
+        ),
+    ]
+
+
+def integrity_view(request):
+    """Claims resting on retracted, corrected, questioned, not-found or unverified records."""
+    if not request.user.has_perm("claims.view_claim"):
+        raise PermissionDenied
+    context = {
+        **admin.site.each_context(request),
+        "title": "Integrity: claims resting on doubtful records",
+        "items": Evidence.objects.on_doubtful_records(),
+    }
+    return TemplateResponse(request, "admin/evidence/integrity.html", context)
+
+
+def match_view(model_admin, request):
+    """Candidates for each selected citation (`?ids=1,2`), ranked; accept one or mark not found."""
+    if not request.user.has_perm("citations.change_reference"):
+        raise PermissionDenied
+    ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip().isdigit()]
+    references = Reference.objects.filter(pk__in=ids[:MATCH_LIMIT]).with_contributors()
+    if request.method == "POST":
+        reference = get_object_or_404(Reference, pk=request.POST.get("reference"))
+        match_decide(model_admin, request, reference)
+        return redirect(request.get_full_path())
+    sections = [match_section(reference) for reference in references]
+    context = {
+        **admin.site.each_context(request),
+        "title": "Match citations as cited",
+        "sections": sections,
+        "no_good_candidate": NO_GOOD_CANDIDATE,
+    }
+    return TemplateResponse(request, "admin/evidence/match.html", context)
+
+
+def match_section(reference) -> dict:
+    try:
+        candidates = verification.reference_find_candidates(reference=reference)
+    except SourceError as exc:
+        return {"reference": reference, "error": str(exc), "candidates": []}
+    best = candidates[0] if candidates else None
+    good = best is not None and best.title_similarity >= verification.WEAK_TITLE
+    return {
+        "reference": reference,
+        "cited": verification.cited_text(reference),
+        "candidates": candidates,
+        "clear": matching.clear_choice(candidates),
+        "good": good,
+    }
+
+
+def match_decide(model_admin, request, reference) -> None:
+    """Accept the posted candidate (found again, from the cache) or mark not found."""
+    if "not_found" in request.POST:
+        verification.reference_mark_not_found(reference=reference, actor=request.user)
+        model_admin.message_user(request, MARKED_NOT_FOUND.format(citekey=reference.citekey))
+        return
+    try:
+        candidates = verification.reference_find_candidates(reference=reference)
+        chosen = [c for c in candidates if candidate_key(c) == request.POST.get("candidate")]
+        if not chosen:
+            model_admin.message_user(request, CANDIDATE_GONE, messages.ERROR)
+            return
+        verification.reference_accept_candidate(
+            reference=reference, candidate=chosen[0], actor=request.user
+        )
+    except (SourceError, ValidationError) as exc:
+        model_admin.message_user(
+            request, "; ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR
+        )
+        return
+    done = ACCEPTED.format(
+        citekey=reference.citekey, source=chosen[0].found.source, outcome=chosen[0].outcome
+    )
+    model_admin.message_user(request, done, messages.SUCCESS)
+
+
+def candidate_key(candidate) -> str:
+    fields = candidate.record.fields
+    return fields.get("doi") or fields.get("pmid") or fields.get("isbn") or fields.get("title", "")

@@ -18,7 +18,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch
 
 from citations.models import Contributor, Reference
-from evidence.rubrics import RUBRICS, Grade
+from evidence.models import Evidence
+from evidence.rubrics import RUBRICS, Grade, grade1
 from evidence.rubrics.grade1 import EvidenceFacts
 from evidence.rubrics.grade2 import ClaimFacts, ItemFacts
 
@@ -62,11 +63,14 @@ def claim_facts(claim) -> ClaimFacts:
     )
 
 
-def item_facts(item) -> ItemFacts:
-    """grade-2's facts of one Evidence row (uses its prefetched reference and covers)."""
+def item_facts(item, label: str | None = None, covers=None) -> ItemFacts:
+    """grade-2's facts of one Evidence row: its label and covers' citekeys when given, else
+    read from its prefetched reference, contributors and covers."""
     reference = item.reference
+    if covers is None:
+        covers = tuple(covered.citekey for covered in item.covers.all())
     return ItemFacts(
-        label=item.label,
+        label=item.label if label is None else label,
         citekey=reference.citekey,
         year=reference.year,
         stance=item.stance,
@@ -79,7 +83,7 @@ def item_facts(item) -> ItemFacts:
         ci_high=item.ci_high,
         risk_of_bias=item.risk_of_bias,
         via=item.via,
-        covers=tuple(covered.citekey for covered in item.covers.all()),
+        covers=covers,
         cell_species=item.cell_species,
         population_match=item.population_match,
         intervention_match=item.intervention_match,
@@ -96,7 +100,7 @@ def item_facts(item) -> ItemFacts:
     )
 
 
-def grade1_facts(item) -> EvidenceFacts:
+def grade1_facts(item, label: str | None = None) -> EvidenceFacts:
     return EvidenceFacts(
         stance=GRADE1_STANCES.get(item.stance, item.stance),
         design=item.design,
@@ -108,16 +112,53 @@ def grade1_facts(item) -> EvidenceFacts:
         null_value=item.null_value,
         risk_of_bias=GRADE1_RISKS.get(item.risk_of_bias, item.risk_of_bias),
         large_effect=item.large_effect,
-        label=item.label,
+        label=item.label if label is None else label,
     )
 
 
 def compute_grade(claim, evidence, rubric: str | None = None) -> Grade:
     """The grade `rubric` (default: the current one) gives `claim` from `evidence`."""
+    return grade_rows(claim, [(item, None, None) for item in evidence], rubric)
+
+
+def grade_rows(claim, rows, rubric: str | None = None) -> Grade:
+    """The grade of `claim` from rows of (evidence item, label, covers' citekeys); a label
+    or covers of None is read from the item."""
     rubric = rubric_named(rubric) if rubric else current_rubric()
-    if rubric == "grade-1":
-        return RUBRICS[rubric].grade(claim.population, [grade1_facts(item) for item in evidence])
-    return RUBRICS[rubric].grade(claim_facts(claim), [item_facts(item) for item in evidence])
+    if rubric == grade1.RUBRIC:
+        return grade1.grade(
+            claim.population, [grade1_facts(item, label) for item, label, _ in rows]
+        )
+    items = [item_facts(item, label, covers) for item, label, covers in rows]
+    return RUBRICS[rubric].grade(claim_facts(claim), items)
+
+
+def evidence_rows_by_claim(claim_ids) -> dict:
+    """{claim id: [(evidence item, label, covers' citekeys)]} in three queries.
+
+    For regrading many claims at once: Django's prefetching builds a related manager per
+    item, which costs more than grading. Labels are those of `Evidence.label`.
+    """
+    items = list(Evidence.objects.filter(claim_id__in=claim_ids).select_related("reference"))
+    first_names = {}
+    contributors = Contributor.objects.filter(
+        reference_id__in={item.reference_id for item in items}
+    ).order_by("reference_id", "role", "position")  # authors before editors
+    for reference_id, family in contributors.values_list("reference_id", "person__family"):
+        first_names.setdefault(reference_id, family)
+    covers = {}
+    pooled = Evidence.covers.through.objects.filter(evidence_id__in=[i.pk for i in items])
+    for evidence_id, citekey in pooled.order_by("reference__citekey").values_list(
+        "evidence_id", "reference__citekey"
+    ):
+        covers.setdefault(evidence_id, []).append(citekey)
+    rows = {}
+    for item in items:
+        reference = item.reference
+        family = first_names.get(reference.pk, reference.citekey)
+        label = f"{family} {reference.year or 'n.d.'}"
+        rows.setdefault(item.claim_id, []).append((item, label, tuple(covers.get(item.pk, ()))))
+    return rows
 
 
 def claim_grade_profile(claim) -> Grade:

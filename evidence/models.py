@@ -6,9 +6,10 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from citations.models import Reference
+from citations.models import Reference, Retraction, Verification
 from claims.models import Claim
 
+DOUBTFUL_VERIFICATION = (Verification.UNVERIFIED, Verification.NOT_FOUND)
 CI_ORDER = "The confidence interval must satisfy low <= effect <= high."
 CI_NEEDS_BOTH = "Give both ends of the confidence interval, or neither."
 POPULATION_MISMATCH = "An item's population is humans, animals or cells."
@@ -136,6 +137,18 @@ class EvidenceQuerySet(models.QuerySet):
         from claims.models import PUBLIC_STATUSES
 
         return self.filter(claim__status__in=PUBLIC_STATUSES)
+
+    def on_doubtful_records(self):
+        """Items whose reference was retracted, corrected, questioned, not found or never
+        verified: what the Integrity page lists, by claim."""
+        doubtful = Q(reference__verification__in=DOUBTFUL_VERIFICATION) | ~Q(
+            reference__retraction=Retraction.NONE
+        )
+        return (
+            self.filter(doubtful)
+            .select_related("claim", "reference")
+            .order_by("claim__statement", "reference__citekey", "pk")
+        )
 
 
 class EvidenceManager(models.Manager.from_queryset(EvidenceQuerySet)):

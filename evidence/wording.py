@@ -21,12 +21,15 @@ LEVEL_PHRASES = {
 
 NOT_GRADED = "Not graded yet."
 UNTESTED = "No study has tested this: sources only assert it."
+BACKGROUND = "A background fact: the evidence grade does not rate it."
 
 
 def plain_language(level: str, direction: str) -> str:
     """One sentence a reader understands, e.g. plain_language("moderate", "supported")."""
     if not level:
         return NOT_GRADED
+    if level == "not_graded":
+        return BACKGROUND
     if level == "insufficient" or direction == "none":
         return UNTESTED
     return LEVEL_PHRASES.get((level, direction), NOT_GRADED)

@@ -22,6 +22,7 @@ def computed_grades() -> dict:
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = "sqlite://:memory:"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # a throwaway local database: no secret key needed
     import django
 
     django.setup()

@@ -1,6 +1,9 @@
 """Shared fixtures."""
 
+from pathlib import Path
+
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.factories import CuratorFactory
@@ -21,3 +24,54 @@ def curator_client(client, curator):
 def seed(db):
     """The demo data set of fixtures/seed.json (progesterone and bone), as `make run` loads it."""
     call_command("loaddata", "seed", verbosity=0)
+
+
+SOURCES_DATA = Path(__file__).parent / "data" / "sources"
+SOURCE_PREFIXES = {
+    "CROSSREF_API_URL": "/crossref",
+    "NCBI_EUTILS_URL": "/eutils",
+    "NCBI_IDCONV_URL": "/idconv/",
+    "DOI_RESOLVER_URL": "/doi",
+    "OPENLIBRARY_URL": "/openlibrary",
+}
+
+
+class StandIn:
+    """Local stand-ins for the metadata services, answering with recorded responses."""
+
+    def __init__(self, server):
+        self.server = server
+
+    def serve(self, path: str, name: str, *, query=None, status=200, headers=None):
+        """Answer GET `path` (with exactly `query`, when given) with tests/data/sources/`name`."""
+        body = (SOURCES_DATA / name).read_bytes() if name else b""
+        kind = "text/xml" if name.endswith(".xml") else "application/json"
+        request = self.server.expect_request(path, method="GET", query_string=query)
+        request.respond_with_data(body, status=status, headers=headers, content_type=kind)
+
+    def fail(self, path: str, status: int, *, body: str = "", headers=None, query=None):
+        request = self.server.expect_request(path, method="GET", query_string=query)
+        request.respond_with_data(body, status=status, headers=headers)
+
+    def requests(self):
+        return [request for request, _response in self.server.log]
+
+
+@pytest.fixture
+def sources(httpserver, settings):
+    """Point every metadata service at one local stand-in server, with an empty cache."""
+    for name, prefix in SOURCE_PREFIXES.items():
+        setattr(settings, name, httpserver.url_for(prefix))
+    cache.clear()
+    yield StandIn(httpserver)
+    cache.clear()
+
+
+@pytest.fixture
+def sources_offline(settings):
+    """Every metadata service at a closed local port: connections are refused."""
+    for name in SOURCE_PREFIXES:
+        setattr(settings, name, "http://127.0.0.1:9")
+    cache.clear()
+    yield
+    cache.clear()

@@ -28,6 +28,7 @@ SUPPORTING = [
     "yao2010inhibition",
     "scheven1992stimulatory",
 ]
+LEE1990 = "lee1990osteoporosis"
 MODELS = [Topic, Person, Reference, Contributor, Claim, ClaimRelation, Evidence]
 
 
@@ -39,11 +40,11 @@ def test_seed_loads_every_kind_of_row(seed):
     assert counts() == {
         "Topic": 5,
         "Person": 51,
-        "Reference": 17,
-        "Contributor": 64,
-        "Claim": 11,
-        "ClaimRelation": 8,
-        "Evidence": 37,
+        "Reference": 18,
+        "Contributor": 65,
+        "Claim": 20,
+        "ClaimRelation": 18,
+        "Evidence": 52,
     }
 
 
@@ -87,14 +88,32 @@ def test_verification_matches_the_verification_report(seed):
         cited = Reference.objects.filter(citekey__in=CITED_BY_ARTICLE, verification=verification)
         return sorted(cited.values_list("citekey", flat=True))
 
-    assert keys("discrepancy") == ["doren2003effects", "prior1990progesterone", "rickard2008bone"]
-    assert keys("unverified") == ["wei1993evidence"]
+    assert keys("discrepancy") == [
+        "doren2003effects",
+        "hall2021guyton",
+        "prior1990progesterone",
+        "rickard2008bone",
+    ]
+    assert keys("not_found") == ["wei1993evidence"]
+    assert keys("unverified") == []
     hall = Reference.objects.get(citekey="hall2021guyton")
-    assert hall.verification == "verified"
-    assert "Guyton" in hall.verification_note
+    assert hall.verification_note.startswith("Minor discrepancy")
 
 
-def test_unverified_reference_keeps_only_what_the_article_printed(seed):
+def test_the_case_series_behind_the_popular_book_is_an_unverified_record(seed):
+    lee = Reference.objects.with_contributors().get(citekey=LEE1990)
+    assert (lee.verification, lee.container_title, lee.volume, lee.issue, lee.pages) == (
+        "unverified",
+        "International Clinical Nutrition Review",
+        "10",
+        "3",
+        "384--391",
+    )
+    assert (lee.doi, lee.pmid) == (None, "")
+    assert [str(person) for person in lee.authors] == ["Lee, John R."]
+
+
+def test_reference_not_found_keeps_only_what_the_article_printed(seed):
     wei = Reference.objects.with_contributors().get(citekey="wei1993evidence")
     assert (wei.year, wei.doi, wei.pmid, wei.volume) == (1993, None, "", "")
     assert [str(person) for person in wei.authors] == ["Wei, L. L."]
@@ -127,14 +146,18 @@ def test_citekeys_start_with_first_author_family_and_year(seed):
         assert reference.citekey.startswith(ascii_lower(people[0].family) + year)
 
 
-def test_claims_are_published_and_each_has_evidence_and_an_article_assertion(seed):
+def test_claims_are_published_and_each_has_the_article_item_quoted(seed):
     claims = Claim.objects.all()
-    assert claims.published().count() == 11
+    assert claims.published().count() == 20
     for claim in claims:
         article = claim.evidence.get(reference__citekey=ARTICLE)
-        assert (article.stance, article.design) == ("asserts", "popular")
+        assert article.stance in {"asserts", "mentions"}
+        assert (article.design, article.source_access) == ("popular", "full_text")
         assert article.quote
         assert article.locator
+        assert article.population_detail.endswith(
+            ("(as the article states it)", "(title of the cited work)")
+        )
         assert claim.summary
         assert claim.source_text
         assert claim.topics.exists()
@@ -157,21 +180,8 @@ def test_estrogen_progestin_meta_analysis_values(seed):
         0.97,
         1058,
     )
-
-
-def test_cited_meta_analysis_does_not_support_the_combination_claim(seed):
-    item = Evidence.objects.get(
-        claim__slug="estrogen-progestin-raises-bmd-more-than-estrogen",
-        reference__citekey="doren2003effects",
-    )
-    assert (item.stance, item.design) == ("mixed", "meta_analysis_rct")
-    assert "does not report a larger gain" in item.notes
-
-
-def test_ovulatory_meta_analysis_values(seed):
-    item = Evidence.objects.get(reference__citekey="li2014negative")
-    assert (item.design, item.effect_value, item.sample_size) == ("meta_analysis_obs", -0.86, 436)
-    assert (item.ci_low, item.ci_high) == (None, None)
+    assert (item.i_squared, item.ci_source, item.source_access) == (81.0, "reported", "abstract")
+    assert "+0.68%/year (95% CI 0.38, 0.97%)" in item.quote
 
 
 def test_knockout_mice_item_and_its_contradiction_of_direct_bone_building(seed):

@@ -20,15 +20,23 @@ print(sorted(Reference.objects.search("progesterone bone").values_list("citekey"
 print(Reference.objects.search("osteoporosis").count(), Claim.objects.search("").count())
 """
 PROGESTERONE_BONE = [
+    "combined-therapy-with-progesterone-raises-bmd-more-than-estrogen",
     "estrogen-induces-pr-in-osteoblasts",
     "estrogen-progestin-raises-bmd-more-than-estrogen",
     "global-prko-mice-have-high-bone-mass",
     "hormone-optimization-protocols-support-bone",
+    "micronized-progesterone-supports-bone-formation",
     "ovulatory-disturbances-linked-to-bone-loss",
+    "pr-in-osteoblasts",
     "pr-in-osteoblasts-and-osteoclasts",
+    "pr-in-osteoclasts",
     "pr-inactivation-in-mx1-cells-raises-calvarial-bone",
+    "pr-inactivation-in-mx1-cells-raises-calvarial-osteogenesis",
+    "pr-inactivation-in-mx1-cells-spares-long-bone",
     "progesterone-activates-erk-mapk-in-bone-cells",
     "progesterone-directly-stimulates-bone-formation",
+    "progesterone-influences-alp-in-osteoblasts",
+    "progesterone-raises-tgfb-and-alp-in-osteoblasts",
 ]
 
 
@@ -64,11 +72,13 @@ def test_seed_and_search_on_sqlite(sqlite_lines):
         [
             "global-prko-mice-have-high-bone-mass",
             "pr-inactivation-in-mx1-cells-raises-calvarial-bone",
+            "pr-inactivation-in-mx1-cells-raises-calvarial-osteogenesis",
+            "pr-inactivation-in-mx1-cells-spares-long-bone",
             "progesterone-directly-stimulates-bone-formation",
         ]
     )
     assert progesterone_bone == str(PROGESTERONE_BONE)
-    assert sqlite_lines[-1] == "2 11"
+    assert sqlite_lines[-1] == "2 20"
 
 
 def test_multi_word_search_is_the_same_on_sqlite_and_postgresql(seed, sqlite_lines):

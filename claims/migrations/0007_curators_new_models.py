@@ -7,6 +7,6 @@ create_curators_group = import_module("claims.migrations.0002_curators_group").c
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0006_review_workflow"), ("citations", "0007_merges")]
+    dependencies = [("claims", "0006_review_workflow"), ("citations", "0009_merges")]
 
     operations = [migrations.RunPython(create_curators_group, migrations.RunPython.noop)]

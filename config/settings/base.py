@@ -17,9 +17,16 @@ DJANGO_API_ANON_RATE throttle rate of anonymous API traffic (default "300/minute
 DJANGO_API_FAILED_TOKEN_RATE wrong API tokens allowed per client address (default "10/minute")
 DJANGO_LOGIN_FAILURE_LIMIT wrong passwords before a login is locked (default 5)
 DJANGO_LOGIN_COOLOFF_MINUTES how long the lock lasts (default 15)
-DJANGO_BIBTEX_IMPORT_MAX_BYTES largest request body of POST /api/references/import/ (default 20 MiB)
+DJANGO_BIBTEX_IMPORT_MAX_BYTES largest BibTeX import, API body or admin upload (default 20 MiB)
+DJANGO_BIBTEX_MAX_FIELD_BYTES longest field value of an imported entry (default 8 MiB)
+DJANGO_BIBTEX_MAX_EXPANSION_BYTES most text the @string macros of one file expand to (4 MiB)
 LEDGER_FOUR_EYES  "0"/"false" lets a curator publish a claim they submitted (default: on)
 LEDGER_GRADE_RUBRIC rubric that grades claims, a key of evidence.rubrics.RUBRICS (default grade-2)
+LEDGER_CONTACT_EMAIL contact address in the User-Agent sent to metadata services
+CROSSREF_API_URL, NCBI_EUTILS_URL, NCBI_IDCONV_URL, DOI_RESOLVER_URL, OPENLIBRARY_URL
+                  base URLs of the metadata services (default: the public services)
+LEDGER_SOURCES_TIMEOUT, LEDGER_SOURCES_RETRIES, LEDGER_SOURCES_BACKOFF_SECONDS,
+LEDGER_SOURCES_MAX_IN_FLIGHT, LEDGER_SOURCES_CACHE_SECONDS how those services are asked
 DJANGO_SECURE_SSL_REDIRECT config.settings.prod: redirect HTTP to HTTPS (default on)
 DJANGO_HSTS_SECONDS config.settings.prod: HSTS max-age (default one year)
 DATABASE_REPLICA_URLS comma-separated read replicas (default: none)
@@ -77,6 +84,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "citations",
     "claims",
     "evidence",
@@ -248,9 +257,36 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # A BibTeX import is one request body (DATA_UPLOAD_MAX_MEMORY_SIZE does not apply to it):
 # 20 MiB holds some 50,000 entries; larger bodies are refused with a 413.
 BIBTEX_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_BIBTEX_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+# A few hundred bytes of @string macros that double each other stand for terabytes: a value
+# (counted in characters) and all the macro expansions of one file are capped, and over a cap
+# the entry is refused with its line.
+BIBTEX_MAX_FIELD_BYTES = int(os.environ.get("DJANGO_BIBTEX_MAX_FIELD_BYTES", 8 * 1024 * 1024))
+BIBTEX_MAX_EXPANSION_BYTES = int(
+    os.environ.get("DJANGO_BIBTEX_MAX_EXPANSION_BYTES", 4 * 1024 * 1024)
+)
+
+# Background jobs (the admin's BibTeX imports) are rows in the database, run by
+# `manage.py db_worker`, which `make run` starts beside the server: no other server needed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 # A new rubric is a new version: claims store the rubric that graded them (manage.py regrade).
 LEDGER_GRADE_RUBRIC = os.environ.get("LEDGER_GRADE_RUBRIC", "grade-2")
 
+# Metadata services (citations/sources/): where they are, and how politely they are asked.
+LEDGER_CONTACT_EMAIL = os.environ.get("LEDGER_CONTACT_EMAIL", "")
+CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org")
+NCBI_EUTILS_URL = os.environ.get("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils")
+NCBI_IDCONV_URL = os.environ.get(
+    "NCBI_IDCONV_URL", "https://www.ncbi.nlm.nih.gov/pmc/utils/idconv/v1.0/"
+)
+DOI_RESOLVER_URL = os.environ.get("DOI_RESOLVER_URL", "https://doi.org")
+OPENLIBRARY_URL = os.environ.get("OPENLIBRARY_URL", "https://openlibrary.org")
+SOURCES_TIMEOUT = float(os.environ.get("LEDGER_SOURCES_TIMEOUT", "10"))
+SOURCES_RETRIES = int(os.environ.get("LEDGER_SOURCES_RETRIES", "3"))
+SOURCES_BACKOFF_SECONDS = float(os.environ.get("LEDGER_SOURCES_BACKOFF_SECONDS", "1"))
+SOURCES_MAX_RETRY_AFTER = 60.0
+SOURCES_MAX_IN_FLIGHT = int(os.environ.get("LEDGER_SOURCES_MAX_IN_FLIGHT", "4"))
+SOURCES_CACHE_SECONDS = int(os.environ.get("LEDGER_SOURCES_CACHE_SECONDS", str(24 * 3600)))
 # How long the topic counts of the home page and the claim list filters are cached.
 LEDGER_FACET_CACHE_SECONDS = int(os.environ.get("DJANGO_FACET_CACHE_SECONDS", "60"))
 # How long a rendered public claim page may be served from the cache (claims.page_cache).
@@ -311,5 +347,8 @@ SPECTACULAR_SETTINGS = {
         "GradeLevelEnum": "claims.models.GradeLevel",
         "StatusEnum": "claims.models.Status",
         "ImportEntryStatusEnum": "citations.importer.STATUSES",
+        "MatchEnum": "evidence.models.Match",
+        "ClaimCellSpeciesEnum": "claims.models.CellSpecies",
+        "ItemCellSpeciesEnum": "evidence.models.CellSpecies",
     },
 }

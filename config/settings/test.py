@@ -33,4 +33,14 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "failed_token": "100000/minute"},
 }
+# Metadata services: tests point them at local stand-in servers; never the network.
+CROSSREF_API_URL = NCBI_EUTILS_URL = NCBI_IDCONV_URL = "http://127.0.0.1:9/unset"
+DOI_RESOLVER_URL = OPENLIBRARY_URL = "http://127.0.0.1:9/unset"
+LEDGER_CONTACT_EMAIL = "curators@example.org"
+SOURCES_TIMEOUT = 2.0
+SOURCES_RETRIES = 2
+SOURCES_BACKOFF_SECONDS = 0.0
+SOURCES_MAX_RETRY_AFTER = 0.05
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Background jobs run at once, in the request that enqueues them.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from openapi_schema_validator import OAS30Validator
 from rest_framework.test import APIClient
 
+from citations import bibtex
 from citations.bibtex import BINARY_INPUT
 from citations.importer import HISTORY_REASON, REFUSED_DUPLICATE, REFUSED_INVALID
 from citations.models import Contributor, Person, Reference
@@ -239,14 +240,35 @@ def test_empty_or_binary_bodies_are_a_400_with_a_clear_message(api, body, conten
     assert response.json() == {"bibtex": [message]}
 
 
-def test_windows_1252_body_is_read_with_a_note(api):
-    data = "@article{muller2020, title={M\xfcller's bones}, year={2020}}".encode("cp1252")
+def test_body_not_utf8_is_refused_naming_its_lines_unless_an_encoding_is_given(api):
+    data = "@article{muller2020,\n title={M\xfcller's bones}, year={2020}}".encode("cp1252")
 
-    response = api.post(URL, data, content_type=BIBTEX)
+    refused = api.post(URL, data, content_type=BIBTEX)
+    response = api.post(f"{URL}?encoding=windows-1252", data, content_type=BIBTEX)
 
+    assert refused.status_code == 400
+    assert refused.json()["problems"] == ["line 2 []: " + bibtex.NOT_UTF8.format(line=2, byte=0xFC)]
     assert response.status_code == 201
     assert Reference.objects.get().title == "M\xfcller's bones"
-    assert len(response.json()["notes"]) == 1
+
+
+def test_utf8_body_with_a_few_stray_bytes_is_not_read_as_windows_1252(api):
+    text = "@article{a, author={M\u00fcller, J}, title={Good}}\n" * 3
+    data = text.encode() + b"@article{b, title={Bad \xff\xfe}}\n"
+
+    response = api.post(f"{URL}?dry_run=1", data, content_type=BIBTEX)
+
+    assert response.json()["problems"] == [
+        "line 4 []: " + bibtex.NOT_UTF8.format(line=4, byte=0xFF)
+    ]
+    assert response.json()["created"] == 0
+
+
+def test_unknown_encoding_is_a_400_field_error(api):
+    response = api.post(f"{URL}?encoding=klingon", b"@article{a, title={T}}", content_type=BIBTEX)
+
+    assert response.status_code == 400
+    assert response.json() == {"encoding": [bibtex.UNKNOWN_ENCODING.format(encoding="klingon")]}
 
 
 def test_body_over_the_limit_is_413_and_nothing_is_read(api, settings):
@@ -284,7 +306,8 @@ def test_fifty_entries_import_in_a_bounded_number_of_queries(api, django_assert_
         for i in range(50)
     )
 
-    with django_assert_max_num_queries(12):
+    # 12, and the advisory lock that serialises imports with its transaction's savepoint.
+    with django_assert_max_num_queries(14):
         response = post(api, entries)
 
     assert (response.status_code, response.json()["created"]) == (201, 50)
@@ -354,9 +377,10 @@ def test_schema_documents_the_request_bodies_and_the_outcome(anon):
         "dry_run",
         "skip_invalid",
         "on_duplicate",
+        "encoding",
     }
     outcome = {"$ref": "#/components/schemas/ImportOutcome"}
-    for code in ("200", "201"):
+    for code in ("200", "201", "409"):
         assert operation["responses"][code]["content"]["application/json"]["schema"] == outcome
     assert {"400", "403", "413", "415"} <= set(operation["responses"])
 

@@ -88,21 +88,6 @@ def test_admin_import_records_the_curator_in_history(curator_client, curator):
     assert Reference.history.get().history_user == curator
 
 
-def test_a_refused_import_keeps_the_upload_and_retries_with_skip_invalid(curator_client):
-    curator_client.post(URL, {"text": BROKEN, "on_duplicate": "skip"})
-    refused = curator_client.post(URL, {"confirm": "Import", "on_duplicate": "skip"})
-    assert refused.status_code == 200
-    page = refused.content.decode()
-    assert "Nothing was imported: 1 entry is invalid." in page
-    assert 'name="skip_invalid"' in page
-    assert "Preview: 1 new, 0 duplicate, 1 invalid" in page
-    retried = curator_client.post(
-        URL, {"confirm": "Import", "skip_invalid": "on", "on_duplicate": "skip"}, follow=True
-    )
-    assert retried.redirect_chain[-1][0] == reverse("admin:citations_reference_changelist")
-    assert list(Reference.objects.values_list("citekey", flat=True)) == ["smith2020"]
-
-
 def test_the_preview_shows_titles_and_decoded_authors(curator_client):
     bib = (
         '@article{m1, title = {Bone {\\"o}stros}, year = 2001,\n'

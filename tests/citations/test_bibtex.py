@@ -88,11 +88,13 @@ def test_parse_fills_fields_from_crossref():
     assert child.editors == [Name("Smith", "Anne")]
 
 
-def test_parse_reads_bom_and_reports_cp1252_decoding():
+def test_parse_reads_bom_and_reads_a_windows_1252_file_only_when_told():
     assert only_record(b"\xef\xbb\xbf@article{a, title={T}}").key == "a"
-    result = parse("@article{a, title={Caf\u00e9}}".encode("cp1252"))
+    data = "@article{a, title={Caf\u00e9}}".encode("cp1252")
+    assert parse(data).records == []
+    result = parse(data, encoding="windows-1252")
     assert result.records[0].fields["title"] == "Café"
-    assert result.notes == [bibtex.DECODED_AS_CP1252]
+    assert result.notes == []
 
 
 @pytest.mark.parametrize(

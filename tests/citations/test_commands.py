@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from citations import bibtex
 from citations.identifiers import INVALID_PMID
 from citations.management.commands import check_references, export_bibtex, import_bibtex
 from citations.models import Contributor, Person, Reference
@@ -91,10 +92,24 @@ def test_import_bibtex_names_a_missing_file():
         call_command("import_bibtex", "nowhere.bib")
 
 
-def test_import_bibtex_reports_a_cp1252_file_and_decodes_it():
-    output = run_import(str(DATA / "malformed" / "latin1.bib"))
-    assert "  note: The file is not valid UTF-8" in output
+def test_import_bibtex_refuses_a_file_that_is_not_utf8_naming_its_lines():
+    path = str(DATA / "malformed" / "latin1.bib")
+    out = StringIO()
+    with pytest.raises(CommandError, match=import_bibtex.SOME_INVALID):
+        call_command("import_bibtex", path, stdout=out, stderr=StringIO())
+    assert "line 2 []: " + bibtex.NOT_UTF8.format(line=2, byte=0xFC) in out.getvalue()
+    assert "line 3 []: " + bibtex.NOT_UTF8.format(line=3, byte=0xE9) in out.getvalue()
+    assert Reference.objects.count() == 0
+
+
+def test_import_bibtex_reads_a_windows_1252_file_when_the_encoding_is_given():
+    run_import(str(DATA / "malformed" / "latin1.bib"), "--encoding", "windows-1252")
     assert Reference.objects.get().title == "Café study"
+
+
+def test_import_bibtex_names_an_unknown_encoding():
+    with pytest.raises(CommandError, match="Unknown encoding 'klingon'"):
+        run_import(str(DATA / "malformed" / "latin1.bib"), "--encoding", "klingon")
 
 
 def test_export_bibtex_writes_all_references_to_a_file(tmp_path):

@@ -455,3 +455,27 @@ def test_bad_page_numbers_fall_back_to_a_real_page(client):
         response = client.get(reverse("claim-list"), {"page": page})
         assert response.status_code == 200
         assert "Only claim." in response.content.decode()
+
+
+def test_reference_page_shows_a_field_the_citation_left_out_as_not_given(client):
+    reference = ReferenceFactory(
+        title="Progesterone for the prevention and treatment of osteoporosis in women",
+        container_title="Climacteric",
+        year=2018,
+        volume="21",
+        pages="366--374",
+        verification="verified",
+        as_cited="Prior, J. C. “Progesterone for the prevention and treatment of osteoporosis"
+        " in women.” Climacteric, 2018.",
+    )
+    ContributorFactory(reference=reference, person=PersonFactory(family="Prior", given="J. C."))
+    EvidenceFactory(claim=graded_claim(), reference=reference)
+    html = client.get(reference.get_absolute_url()).content.decode()
+    assert "<mark>" not in html.split('<section aria-labelledby="claims-heading">')[0].replace(
+        "Differences are <mark>highlighted</mark>", ""
+    )
+    assert (
+        '<tr><th scope="row">Volume</th><td>21 <span class="differs-note">'
+        "(not given in the citation)</span></td></tr>"
+    ) in html
+    assert '<span class="not-given" title="Not given in the citation">21:366-74</span>' in html

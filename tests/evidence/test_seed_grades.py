@@ -22,7 +22,7 @@ CODES = re.compile(
 
 def test_every_seed_claim_stores_the_grade_grade2_computes_now(seed):
     claims = list(Claim.objects.with_evidence())
-    assert len(claims) == 11
+    assert len(claims) == 20
     for claim in claims:
         result = claim_compute_grade(claim=claim, evidence=claim.evidence.all())
         stored = (claim.grade_level, claim.grade_direction, claim.grade_reasons, claim.grade_rubric)
@@ -33,7 +33,18 @@ def test_every_seed_claim_stores_the_grade_grade2_computes_now(seed):
 
 
 def test_regrading_the_seed_changes_nothing(seed):
-    assert claims_regrade() == (11, 0)
+    assert claims_regrade() == (20, 0)
+
+
+def test_seed_grades_span_the_scale(seed):
+    levels = set(Claim.objects.values_list("grade_level", "grade_direction"))
+    assert {
+        ("low", "supported"),
+        ("insufficient", "none"),
+        ("very_low", "contradicted"),
+        ("not_graded", "none"),
+    } <= levels
+    assert ("high", "supported") not in levels
 
 
 def test_no_seed_reason_shows_an_internal_code(seed):

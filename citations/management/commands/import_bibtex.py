@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from citations import importer
+from citations import bibtex, importer
 from citations.importer import DUPLICATE_LINE, INVALID_LINE, KEY_CHANGED_LINE, WARNING_LINE
 from citations.services import reference_import_bibtex
 
@@ -30,8 +30,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--on-duplicate", choices=importer.ON_DUPLICATE_CHOICES, default=importer.SKIP
         )
+        parser.add_argument(
+            "--encoding",
+            help="The files' encoding when not UTF-8 (e.g. windows-1252); without it a file "
+            "that is not valid UTF-8 is refused with the lines that are not.",
+        )
 
-    def handle(self, *args, files, dry_run, skip_invalid, on_duplicate, **options):
+    def handle(self, *args, files, dry_run, skip_invalid, on_duplicate, encoding, **options):
+        if encoding:
+            try:
+                encoding = bibtex.check_encoding(encoding)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
         any_invalid = False
         for name in files:
             path = Path(name)
@@ -39,12 +49,15 @@ class Command(BaseCommand):
                 raise CommandError(FILE_NOT_FOUND.format(path=name))
             outcome = reference_import_bibtex(
                 data=path.read_bytes(),
+                encoding=encoding,
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
                 on_duplicate=on_duplicate,
                 progress=self._progress_bar(),
             )
             self._report(name, outcome)
+            if outcome.result is not None and outcome.result.conflict:
+                raise CommandError(outcome.result.refused)
             any_invalid = any_invalid or not outcome.ok
         if any_invalid:
             raise CommandError(SOME_INVALID)

@@ -32,7 +32,7 @@ def settle_entry_types(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('citations', '0005_trigram_indexes'),
+        ('citations', '0007_importjob'),
     ]
 
     operations = [

@@ -1,4 +1,4 @@
-"""Plain words for a grade-2 judgement: its reasons and its GRADE evidence profile.
+"""grade-2, step 7: plain words for a judgement, its reasons and its GRADE evidence profile.
 
 Pure. Reads the `Judgement` of `evidence.rubrics.grade2` (duck-typed, so this module imports
 no engine code) and writes for a lay reader: designs are spelled out ("randomised controlled
@@ -7,7 +7,7 @@ trial", never `rct`), each domain says what moved the grade and which studies ar
 
 from __future__ import annotations
 
-from evidence.rubrics.profile import DomainRow, Profile
+from evidence.rubrics.profile import DOMAINS, DomainRow, Profile
 
 LEVEL_WORDS = {1: "very low", 2: "low", 3: "moderate", 4: "high"}
 DESIGN_WORDS = {
@@ -94,10 +94,14 @@ def design_words(item, plural: bool = False) -> str:
 
 
 def names(studies) -> str:
+    if len(studies) == 1:
+        return studies[0].label
     return "; ".join(dict.fromkeys(study.label for study in studies))
 
 
 def labels(studies) -> tuple[str, ...]:
+    if len(studies) == 1:
+        return (studies[0].label,)
     return tuple(dict.fromkeys(study.label for study in studies))
 
 
@@ -110,75 +114,82 @@ def sentence(text: str) -> str:
 
 
 def described(item) -> str:
-    return f"{item.name} ({_article(design_words(item))})"
+    """'Prior 1990 (a narrative review)'."""
+    return f"{item.name} ({DESCRIPTIONS[item.design, item.via]})"
 
 
 def _article(words: str) -> str:
     return ("an " if words[0] in "aeiou" else "a ") + words
 
 
+DESCRIPTIONS = {
+    (design, via): _article(words[0] + route)
+    for design, words in DESIGN_WORDS.items()
+    for via, route in VIA_WORDS.items()
+}
+
+
 # --- Nothing to grade ------------------------------------------------------------------------
 
 
-def ungraded(claim, items) -> tuple[tuple[str, ...], Profile]:
-    """Reasons and profile of a claim that is not graded or has nothing counted."""
-    not_counted = tuple(_not_counted_sentence(item) for item in items)
-    if claim.question == "background":
-        reason = "Not graded: a background fact, which the grade does not rate"
-        return (reason,), Profile(rows=(), not_counted=not_counted)
+NOT_GRADED_REASONS = ("Not graded: a background fact, which the grade does not rate",)
+NO_PROFILE = Profile(rows=())
+
+
+def insufficient(items, skipped) -> tuple[tuple[str, ...], Profile]:
+    """Reasons and profile of a claim with nothing counted: who asserts it, who mentions it,
+    and why each other item was not counted. `skipped` pairs each item with its code."""
     if not items:
-        return ("Insufficient: no evidence recorded",), Profile(rows=())
+        return ("Insufficient: no evidence recorded",), NO_PROFILE
     parts = ["Insufficient: no study that counts tests it"]
-    asserting = [item.name for item in items if item.stance == "asserts"]
-    mentioning = [item.name for item in items if item.stance == "mentions"]
+    asserting = [item.name for item, code in skipped if code == "asserts"]
+    mentioning = [item.name for item, code in skipped if code == "mentions"]
     if asserting:
         parts.append(f"only asserted by {', '.join(dict.fromkeys(asserting))}")
     if mentioning:
         parts.append(f"only mentioned by {', '.join(dict.fromkeys(mentioning))}")
-    others = [item for item in items if item.stance not in ("asserts", "mentions")]
-    parts.extend(f"{described(item)} not counted, as {_why_not(item)}" for item in others)
-    return ("; ".join(parts),), Profile(rows=(), not_counted=not_counted)
-
-
-def _why_not(item) -> str:
-    from_record = item.record in NOT_COUNTED_WORDS
-    if from_record:
-        return NOT_COUNTED_WORDS[item.record]
-    if item.stance in NOT_COUNTED_WORDS:
-        return NOT_COUNTED_WORDS[item.stance]
-    if item.design in ("narrative_review", "textbook", "expert_opinion", "popular"):
-        return NOT_COUNTED_WORDS["secondary"]
-    return NOT_COUNTED_WORDS["citation_only"]
-
-
-def _not_counted_sentence(item) -> str:
-    return f"{described(item)} is not counted: {_why_not(item)}."
+    not_counted = []
+    for item, code in skipped:
+        what, why = described(item), NOT_COUNTED_WORDS[code]
+        not_counted.append(f"{what} is not counted: {why}.")
+        if code not in ("asserts", "mentions"):
+            parts.append(f"{what} not counted, as {why}")
+    return ("; ".join(parts),), Profile(rows=(), not_counted=tuple(not_counted))
 
 
 # --- A graded claim ----------------------------------------------------------------------
 
 
 def explain(j) -> tuple[tuple[str, ...], Profile]:
-    """Reasons (one per step that acted) and the evidence profile of judgement `j`."""
-    rows = [_start_row(j)]
-    reasons = list(_start_reasons(j))
-    for domain in ("risk_of_bias", "inconsistency", "indirectness", "imprecision"):
-        rows.append(_down_row(j, domain))
-    rows.append(_publication_row(j))
-    rows.append(_up_row(j))
+    """Reasons (one per step that acted) and the evidence profile of judgement `j`.
+
+    Each domain's explanation is worded once and used twice: as its reason (when it moved
+    the grade) and in the footnote of its profile row.
+    """
+    first = max(study.rep.start for study in j.deciding)
+    leaders = [study for study in j.deciding if study.rep.start == first]
+    deciding_designs = _designs(j.deciding)
+    leading_designs = deciding_designs if len(leaders) == len(j.deciding) else _designs(leaders)
+    rows = {"start": _start_row(j, first, leaders, deciding_designs)}
+    reasons = [f"Starts {LEVEL_WORDS[first]}: {leading_designs}"]
+    if len(leaders) < len(j.deciding):
+        others = [study for study in j.deciding if study.rep.start != first]
+        reasons.append(f"Also {LEVEL_WORDS[j.top]}: {_designs(others)}")
     for domain in ("indirectness", "risk_of_bias", "inconsistency", "imprecision"):
-        reasons.extend(_down_reason(j, domain))
-    reasons.extend(_publication_reasons(j))
-    reasons.extend(_up_reasons(j))
-    reasons.extend(_limit_reasons(j))
+        rows[domain], reason = _down(j, domain)
+        reasons += [reason] if reason else []
+    rows["publication_bias"], reason = _publication(j)
+    reasons += [reason] if reason else []
+    rows["rating_up"], reason = _up(j)
+    reasons += [reason] if reason else []
+    reasons += _limit_reasons(j)
     counted_once = tuple(_counted_once(study) for study in j.studies if len(study.members) > 1)
-    counted = {id(item) for item in j.counted}
-    uncounted = [item for item in j.items if id(item) not in counted]
-    not_counted = tuple(_not_counted_sentence(item) for item in uncounted)
-    reasons.extend(
-        f"Counted once: {sentence[len('Counted once: ') :]}" for sentence in counted_once
-    )
-    reasons.extend(f"Not counted: {described(item)}, as {_why_not(item)}" for item in uncounted)
+    reasons += counted_once
+    not_counted = []
+    for item, code in j.skipped:
+        what, why = described(item), NOT_COUNTED_WORDS[code]
+        reasons.append(f"Not counted: {what}, as {why}")
+        not_counted.append(f"{what} is not counted: {why}.")
     reasons.append(_direction_reason(j))
     other_way = tuple(_other_way_sentence(study) for study in j.other_way)
     if j.other_way:
@@ -187,23 +198,12 @@ def explain(j) -> tuple[tuple[str, ...], Profile]:
             + "; ".join(f"{s.label} ({STANCE_WORDS[s.stance]})" for s in j.other_way)
         )
     profile = Profile(
-        rows=tuple(rows), counted_once=counted_once, not_counted=not_counted, other_way=other_way
+        rows=tuple(rows[domain] for domain in DOMAINS),
+        counted_once=counted_once,
+        not_counted=tuple(not_counted),
+        other_way=other_way,
     )
     return tuple(reasons), profile
-
-
-def _first_start(j) -> int:
-    return max(study.rep.start for study in j.deciding)
-
-
-def _start_reasons(j) -> list[str]:
-    first = _first_start(j)
-    leaders = [s for s in j.deciding if s.rep.start == first]
-    reasons = [f"Starts {LEVEL_WORDS[first]}: {_designs(leaders)}"]
-    others = [s for s in j.deciding if s.rep.start != first]
-    if others:
-        reasons.append(f"Also {LEVEL_WORDS[j.top]}: {_designs(others)}")
-    return reasons
 
 
 def _designs(studies) -> str:
@@ -227,13 +227,11 @@ def _count_alike(studies) -> int:
     )
 
 
-def _start_row(j) -> DomainRow:
-    first = _first_start(j)
-    leaders = [s for s in j.deciding if s.rep.start == first]
+def _start_row(j, first: int, leaders: list, deciding_designs: str) -> DomainRow:
     association = j.claim.question == "association" and first == 4
     observational = any(s.rep.item.design in ("cohort", "meta_analysis_obs") for s in leaders)
     footnote = ASSOCIATION_FOOTNOTE if association and observational else START_FOOTNOTES[first]
-    footnote = f"The deciding evidence: {_designs(j.deciding)}. {footnote}"
+    footnote = f"The deciding evidence: {deciding_designs}. {footnote}"
     if j.capped_by:
         footnote += (
             f" Whatever else it shows, the grade is at most low: nobody has checked the record"
@@ -242,30 +240,16 @@ def _start_row(j) -> DomainRow:
     return DomainRow("start", first, f"Starts {LEVEL_WORDS[first]}", labels(j.deciding), footnote)
 
 
-def _down_row(j, domain: str) -> DomainRow:
-    result = j.domains[domain]
-    footnote = FOOTNOTES[domain](j, result)
-    return DomainRow(
-        domain, result.change, SEVERITY[result.change], labels(result.studies), footnote
-    )
-
-
-def _down_reason(j, domain: str) -> list[str]:
+def _down(j, domain: str) -> tuple[DomainRow, str]:
+    """The profile row of a rating-down domain, and its reason ('' when it took nothing)."""
     result = j.domains[domain]
     if not result.change:
-        return []
+        return STEADY_ROWS[domain], ""
     why = SHORT_WHY[domain](j, result)
-    return [f"Down {-result.change}: {DOMAIN_WORDS[domain]}, {why}"]
-
-
-def _risk_footnote(j, result) -> str:
-    if not result.change:
-        return "Most of the deciding evidence comes from studies at low risk of bias."
-    return (
-        "Most of the deciding evidence was not shown to be at low risk of bias: "
-        + _risk_detail(result.studies)
-        + "."
-    )
+    footnote = sentence(FOOTNOTE_LEADS[domain] + why)
+    severity = SEVERITY[result.change]
+    row = DomainRow(domain, result.change, severity, labels(result.studies), footnote)
+    return row, f"Down {-result.change}: {DOMAIN_WORDS[domain]}, {why}"
 
 
 def _risk_detail(studies) -> str:
@@ -296,12 +280,6 @@ def _heterogeneity_words(studies) -> str:
             f"the studies pooled in {study.label} vary (I² {number(item.i_squared)}%{apart})"
         )
     return "; ".join(parts)
-
-
-def _inconsistency_footnote(j, result) -> str:
-    if not result.change:
-        return "The deciding results agree with one another."
-    return sentence(_inconsistency_why(j, result))
 
 
 def _inconsistency_why(j, result) -> str:
@@ -345,13 +323,6 @@ def _indirectness_why(j, result) -> str:
     return "; ".join(f"{detail} ({names(studies)})" for detail, studies in groups.items())
 
 
-def _indirectness_footnote(j, result) -> str:
-    if not result.change:
-        return "The deciding studies looked at what the claim is about."
-    why = _indirectness_why(j, result)
-    return f"The deciding evidence answers a different question from the claim: {why}."
-
-
 def _ci(item) -> str:
     return f"{number(item.ci_low)} to {number(item.ci_high)}"
 
@@ -374,17 +345,38 @@ def _imprecision_why(j, result) -> str:
     return f"no confidence interval and no known number of participants ({names(j.deciding)})"
 
 
-def _imprecision_footnote(j, result) -> str:
-    if not result.change:
-        return "The results are precise enough to rely on."
-    return sentence(_imprecision_why(j, result))
-
-
-FOOTNOTES = {
-    "risk_of_bias": _risk_footnote,
-    "inconsistency": _inconsistency_footnote,
-    "indirectness": _indirectness_footnote,
-    "imprecision": _imprecision_footnote,
+STEADY_FOOTNOTES = {
+    "risk_of_bias": "Most of the deciding evidence comes from studies at low risk of bias.",
+    "inconsistency": "The deciding results agree with one another.",
+    "indirectness": "The deciding studies looked at what the claim is about.",
+    "imprecision": "The results are precise enough to rely on.",
+}
+# The rows of domains that took nothing: the same for every claim (DomainRow is immutable).
+STEADY_ROWS = {
+    **{
+        domain: DomainRow(domain, 0, SEVERITY[0], (), footnote)
+        for domain, footnote in STEADY_FOOTNOTES.items()
+    },
+    "publication_bias": DomainRow(
+        "publication_bias",
+        0,
+        "Not suspected",
+        (),
+        "Nothing suggests that studies with other results went unpublished.",
+    ),
+    "rating_up": DomainRow(
+        "rating_up",
+        0,
+        "None",
+        (),
+        "Only observational evidence with no serious problem can be rated up; nothing here was.",
+    ),
+}
+FOOTNOTE_LEADS = {
+    "risk_of_bias": "risk of bias is ",
+    "inconsistency": "",
+    "indirectness": "the deciding evidence answers a different question from the claim: ",
+    "imprecision": "",
 }
 SHORT_WHY = {
     "risk_of_bias": _risk_why,
@@ -401,22 +393,14 @@ PUBLICATION_WHY = {
 }
 
 
-def _publication_row(j) -> DomainRow:
+def _publication(j) -> tuple[DomainRow, str]:
     result = j.domains["publication_bias"]
     if not result.change:
-        footnote = "Nothing suggests that studies with other results went unpublished."
-        return DomainRow("publication_bias", 0, "Not suspected", (), footnote)
+        return STEADY_ROWS["publication_bias"], ""
     why = PUBLICATION_WHY[result.why].format(names=names(result.studies))
     footnote = why[0].upper() + why[1:] + "; studies with other results may be missing."
-    return DomainRow("publication_bias", -1, "Suspected", labels(result.studies), footnote)
-
-
-def _publication_reasons(j) -> list[str]:
-    result = j.domains["publication_bias"]
-    if not result.change:
-        return []
-    why = PUBLICATION_WHY[result.why].format(names=names(result.studies))
-    return [f"Down 1: publication bias, {why}"]
+    row = DomainRow("publication_bias", -1, "Suspected", labels(result.studies), footnote)
+    return row, f"Down 1: publication bias, {why}"
 
 
 def _up_words(j, result) -> str:
@@ -434,24 +418,15 @@ def _up_words(j, result) -> str:
     return " and ".join(factors)
 
 
-def _up_row(j) -> DomainRow:
+def _up(j) -> tuple[DomainRow, str]:
     result = j.domains["rating_up"]
     if not result.change:
-        footnote = (
-            "Only observational evidence with no serious problem can be rated up; nothing here was."
-        )
-        return DomainRow("rating_up", 0, "None", (), footnote)
+        return STEADY_ROWS["rating_up"], ""
     words = _up_words(j, result)
     footnote = f"Rated up: {words}; an effect this clear is hard to explain by bias alone."
     judgement = f"Up {result.change}: {words.split(' (')[0]}"
-    return DomainRow("rating_up", result.change, judgement, labels(result.studies), footnote)
-
-
-def _up_reasons(j) -> list[str]:
-    result = j.domains["rating_up"]
-    if not result.change:
-        return []
-    return [f"Up {result.change}: {_up_words(j, result)}"]
+    row = DomainRow("rating_up", result.change, judgement, labels(result.studies), footnote)
+    return row, f"Up {result.change}: {words}"
 
 
 def _limit_reasons(j) -> list[str]:

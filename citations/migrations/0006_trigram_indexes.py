@@ -5,7 +5,7 @@ import citations.search
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("citations", "0004_merge_wave2_a"),
+        ("citations", "0005_reference_checked_at"),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('citations', '0006_entry_type_choices'),
+        ('citations', '0008_entry_type_choices'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

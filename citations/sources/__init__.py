@@ -1,0 +1,15 @@
+"""Bibliographic metadata services: one small adapter per service, one shared HTTP client.
+
+- `http`: the client every adapter uses (timeouts, bounded retries with backoff that honour
+  429 and `Retry-After`, a polite `User-Agent`, a response cache, a bound on requests in
+  flight) and the errors it raises (`SourceError` and its kinds).
+- `crossref`: works by DOI, bibliographic search with scores, editorial updates.
+- `ncbi`: PubMed records (efetch), summaries with publication types (esummary), the PMC ID
+  converter.
+- `doiorg`: CSL-JSON by content negotiation at the DOI resolver (DataCite and others).
+- `openlibrary`: books by ISBN.
+- `lookup`: one identifier (DOI, PMID, PMCID or ISBN) to a record, from the right service.
+
+Each adapter returns plain `BibRecord`s (citations/records.py); the functions that map a
+service's answer to records are pure and tested without a network.
+"""

@@ -1,0 +1,197 @@
+"""NCBI E-utilities (PubMed) and the PMC ID converter.
+
+- `record(pmid)`: `efetch.fcgi?db=pubmed&id=<pmid>&retmode=xml` -> a `PubmedArticleSet`;
+  authors with ORCIDs, identifiers (DOI, PMCID), and PubMed's publication type
+  "Retracted Publication" with the "Retraction in" notice as an `Update`.
+- `summary_updates(pmid)`: `esummary.fcgi?db=pubmed&id=<pmid>&retmode=json`: the same
+  retraction facts from the summary's `pubtype` and `references`, a cheaper check.
+- `convert(identifier)`: the PMC ID converter, `?ids=<PMCID|PMID|DOI>&format=json` ->
+  `{"pmcid", "pmid", "doi"}` of the article.
+Every request names the tool and, when set, the contact address (NCBI's `tool`/`email`).
+"""
+
+import re
+
+import defusedxml.ElementTree as ET
+from django.conf import settings
+
+from citations.records import BibRecord, Name
+from citations.sources import http
+from citations.sources.results import RETRACTED, Found, Update
+
+SERVICE = "PubMed"
+CONVERTER = "The PMC ID converter"
+TOOL = "evidence-ledger"
+RETRACTED_TYPE = "Retracted Publication"
+RETRACTION_IN = ("RetractionIn", "Retraction in")
+
+
+def _params(**params) -> dict:
+    params["tool"] = TOOL
+    if settings.LEDGER_CONTACT_EMAIL:
+        params["email"] = settings.LEDGER_CONTACT_EMAIL
+    return params
+
+
+def _eutils(name: str) -> str:
+    return f"{settings.NCBI_EUTILS_URL.rstrip('/')}/{name}"
+
+
+def record(pmid: str) -> Found:
+    params = _params(db="pubmed", id=pmid, retmode="xml")
+    url = _eutils("efetch.fcgi")
+    root = parse_xml(http.get_text(url, service=SERVICE, params=params, what=pmid, check=parse_xml))
+    article = root.find("PubmedArticle")
+    if article is None:
+        raise http.SourceNotFound(http.NOT_FOUND.format(service=SERVICE, what=f"PMID {pmid}"))
+    return found_from_article(article)
+
+
+def parse_xml(text: str):
+    try:
+        return ET.fromstring(text)
+    except (ET.ParseError, ValueError) as exc:
+        raise http.SourceBadResponse(http.BAD_RESPONSE.format(service=SERVICE, kind="XML")) from exc
+
+
+def summary_updates(pmid: str) -> list[Update]:
+    params = _params(db="pubmed", id=pmid, retmode="json")
+    data = http.get_json(_eutils("esummary.fcgi"), service=SERVICE, params=params, what=pmid)
+    summary = (data.get("result") or {}).get(str(pmid)) if isinstance(data, dict) else None
+    if not isinstance(summary, dict) or "error" in summary:
+        raise http.SourceNotFound(http.NOT_FOUND.format(service=SERVICE, what=f"PMID {pmid}"))
+    return updates_from_summary(summary)
+
+
+def convert(identifier: str) -> dict:
+    """{"pmcid", "pmid", "doi"} (those the converter knows) for one identifier."""
+    params = _params(ids=identifier, format="json")
+    url = settings.NCBI_IDCONV_URL
+    data = http.get_json(url, service=CONVERTER, params=params, what=identifier)
+    records = data.get("records") if isinstance(data, dict) else None
+    article = records[0] if isinstance(records, list) and records else {}
+    if not isinstance(article, dict) or article.get("status") == "error":
+        raise http.SourceNotFound(http.NOT_FOUND.format(service=CONVERTER, what=identifier))
+    known = {name: str(article.get(name) or "") for name in ("pmcid", "pmid", "doi")}
+    if not any(known.values()):
+        raise http.SourceNotFound(http.NOT_FOUND.format(service=CONVERTER, what=identifier))
+    return known
+
+
+# --- pure mapping ------------------------------------------------------------------------
+
+
+def _text(element, path: str) -> str:
+    found = element.find(path)
+    return " ".join("".join(found.itertext()).split()) if found is not None else ""
+
+
+def medline_pages(value: str) -> str:
+    """MEDLINE's abbreviated range "2383-90" -> "2383--2390"."""
+    match = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", value or "")
+    if not match:
+        return (value or "").strip()
+    start, end = match.groups()
+    if len(end) < len(start):
+        end = start[: len(start) - len(end)] + end
+    return f"{start}--{end}"
+
+
+def author_name(author) -> Name:
+    collective = _text(author, "CollectiveName")
+    if collective:
+        return Name(family=collective)
+    return Name(
+        family=_text(author, "LastName"),
+        given=_text(author, "ForeName") or _text(author, "Initials"),
+        suffix=_text(author, "Suffix"),
+    )
+
+
+def author_orcid(author) -> str:
+    for identifier in author.findall("Identifier"):
+        if identifier.get("Source") == "ORCID":
+            match = re.search(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", identifier.text or "")
+            return match.group(1) if match else ""
+    return ""
+
+
+def article_year(citation) -> str:
+    issue_date = "Article/Journal/JournalIssue/PubDate"
+    found = _text(citation, f"{issue_date}/Year") or _text(citation, f"{issue_date}/MedlineDate")
+    match = re.search(r"\d{4}", found or _text(citation, "Article/ArticleDate/Year"))
+    return match.group(0) if match else ""
+
+
+def article_ids(article) -> dict[str, str]:
+    ids = {}
+    for element in article.findall("PubmedData/ArticleIdList/ArticleId"):
+        kind = {"doi": "doi", "pmc": "pmcid", "pubmed": "pmid"}.get(element.get("IdType", ""))
+        if kind and element.text:
+            ids.setdefault(kind, element.text.strip())
+    doi = article.find("MedlineCitation/Article/ELocationID[@EIdType='doi']")
+    if doi is not None and doi.text:
+        ids.setdefault("doi", doi.text.strip())
+    return ids
+
+
+def found_from_article(article) -> Found:
+    """One `PubmedArticle` element as a record with ORCIDs and retraction notices."""
+    citation = article.find("MedlineCitation")
+    authors = citation.findall("Article/AuthorList/Author")
+    fields = {
+        "title": _text(citation, "Article/ArticleTitle").rstrip("."),
+        "journal": _text(citation, "Article/Journal/Title"),
+        "year": article_year(citation),
+        "volume": _text(citation, "Article/Journal/JournalIssue/Volume"),
+        "number": _text(citation, "Article/Journal/JournalIssue/Issue"),
+        "pages": medline_pages(_text(citation, "Article/Pagination/MedlinePgn")),
+        **article_ids(article),
+    }
+    fields["pmid"] = fields.get("pmid") or _text(citation, "PMID")
+    fields["doi"] = fields.get("doi", "").lower()
+    record = BibRecord(
+        entry_type="article",
+        key="",
+        fields={name: value for name, value in fields.items() if value},
+        authors=[author_name(author) for author in authors],
+    )
+    return Found(
+        record=record,
+        source=SERVICE,
+        orcids=tuple(author_orcid(author) for author in authors),
+        updates=tuple(updates_from_article(citation)),
+    )
+
+
+def updates_from_article(citation) -> list[Update]:
+    types = [_text(t, ".") for t in citation.findall("Article/PublicationTypeList/PublicationType")]
+    if RETRACTED_TYPE not in types:
+        return []
+    notices = [
+        c
+        for c in citation.findall("CommentsCorrectionsList/CommentsCorrections")
+        if c.get("RefType") in RETRACTION_IN
+    ]
+    notice = _notice(_text(notices[0], "PMID"), _text(notices[0], "RefSource")) if notices else ""
+    return [Update(state=RETRACTED, notice=notice, source=SERVICE)]
+
+
+def updates_from_summary(summary: dict) -> list[Update]:
+    if RETRACTED_TYPE not in (summary.get("pubtype") or []):
+        return []
+    notices = [
+        r
+        for r in summary.get("references") or []
+        if isinstance(r, dict) and r.get("reftype") in RETRACTION_IN
+    ]
+    first = notices[0] if notices else {}
+    notice = _notice(str(first.get("pmid") or ""), str(first.get("refsource") or ""))
+    return [Update(state=RETRACTED, notice=notice, source=SERVICE)]
+
+
+def _notice(pmid: str, source: str) -> str:
+    """The notice as a PubMed URL when it has a PMID, else the citation PubMed gives."""
+    if pmid.strip():
+        return f"https://pubmed.ncbi.nlm.nih.gov/{pmid.strip()}/"
+    return source.strip()

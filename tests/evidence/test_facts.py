@@ -1,0 +1,80 @@
+"""The ORM adapter: claims and evidence as the facts grade-2 reads, without a query per item."""
+
+import pytest
+
+from claims.models import Claim
+from evidence.facts import (
+    claim_grade_profile,
+    evidence_rows_by_claim,
+    item_facts,
+    record_of,
+)
+from tests.factories import (
+    ClaimFactory,
+    ContributorFactory,
+    EvidenceFactory,
+    PersonFactory,
+    ReferenceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def pooled_claim():
+    claim = ClaimFactory(slug="pooled")
+    trials = ReferenceFactory.create_batch(2, year=2001)
+    for trial in trials:
+        EvidenceFactory(claim=claim, reference=trial, sample_size=150, risk_of_bias="low")
+    review = ReferenceFactory(citekey="prior2005pool", year=2005)
+    ContributorFactory(reference=review, person=PersonFactory(family="Prior"), position=0)
+    pooled = EvidenceFactory(
+        claim=claim,
+        reference=review,
+        design="meta_analysis_rct",
+        sample_size=300,
+        risk_of_bias="low",
+    )
+    pooled.covers.set(trials)
+    return claim, pooled, trials
+
+
+def test_claim_grade_profile_reads_only_what_with_evidence_prefetched(django_assert_num_queries):
+    pooled_claim()
+    claim = Claim.objects.with_evidence().get(slug="pooled")
+    with django_assert_num_queries(0):
+        result = claim_grade_profile(claim)
+    assert (result.rubric, result.level) == ("grade-2", "low")  # unverified records: at most low
+    assert result.profile.counted_once[0].startswith("Counted once:")
+
+
+def test_item_facts_carry_label_covers_and_record():
+    _, pooled, trials = pooled_claim()
+    facts = item_facts(pooled)
+    assert facts.label == "Prior 2005"
+    assert set(facts.covers) == {trial.citekey for trial in trials}
+    assert facts.record == "unverified"
+
+
+@pytest.mark.parametrize(
+    ("verification", "retraction", "record"),
+    [
+        ("verified", "none", "verified"),
+        ("verified", "retracted", "retracted"),
+        ("unverified", "expression_of_concern", "expression_of_concern"),
+        ("discrepancy", "corrected", "discrepancy"),
+        ("not_found", "none", "not_found"),
+    ],
+)
+def test_a_records_retraction_state_wins_over_its_verification(verification, retraction, record):
+    reference = ReferenceFactory.build(verification=verification, retraction=retraction)
+    assert record_of(reference) == record
+
+
+def test_batch_rows_give_the_same_labels_and_covers_as_the_prefetched_items():
+    claim, _, _ = pooled_claim()
+    loaded = Claim.objects.with_evidence().get(pk=claim.pk)
+    expected = [
+        (item.pk, item.label, set(item_facts(item).covers)) for item in loaded.evidence.all()
+    ]
+    rows = evidence_rows_by_claim([claim.pk])[claim.pk]
+    assert [(item.pk, label, set(covers)) for item, label, covers in rows] == expected
