@@ -55,7 +55,7 @@ def test_two_make_run_starts_keep_an_edit_and_the_curators_password(sqlite_env):
     assert KEPT in second
     assert "my-own-password" not in second
     summary, password_kept, claims = manage(sqlite_env, "shell", "-c", READ).splitlines()[-3:]
-    assert (summary, password_kept, claims) == ("Edited by a curator.", "True", "11")
+    assert (summary, password_kept, claims) == ("Edited by a curator.", "True", "20")
 
 
 def test_demo_reset_loads_the_seed_again_and_keeps_users(sqlite_env):
@@ -64,7 +64,7 @@ def test_demo_reset_loads_the_seed_again_and_keeps_users(sqlite_env):
     manage(sqlite_env, "demo_reset")
     summary, password_kept, claims = manage(sqlite_env, "shell", "-c", READ).splitlines()[-3:]
     assert summary != "Edited by a curator."
-    assert (password_kept, claims) == ("True", "11")
+    assert (password_kept, claims) == ("True", "20")
 
 
 SINCE_PUBLISHED = """

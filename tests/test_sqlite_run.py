@@ -78,7 +78,7 @@ def test_seed_and_search_on_sqlite(sqlite_lines):
         ]
     )
     assert progesterone_bone == str(PROGESTERONE_BONE)
-    assert sqlite_lines[-1] == "2 20"
+    assert sqlite_lines[-1] == "3 20"
 
 
 def test_multi_word_search_is_the_same_on_sqlite_and_postgresql(seed, sqlite_lines):
