@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test test-only lint format migrations-check bench bench-scale browser clean
+.PHONY: install run demo-reset test test-only lint format migrations-check bench bench-scale browser clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -19,16 +19,22 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 # Debug is off unless turned on: `make run` is the one place that turns it on.
+# The seed loads only into an empty database: a restart keeps every edit.
 run: export DJANGO_DEBUG ?= 1
 run: install
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py loaddata seed
-	$(BIN)/python manage.py regrade
+	$(BIN)/python manage.py load_seed_if_empty
 	$(BIN)/python manage.py ensure_demo_curator
 	# The background worker (the admin's BibTeX imports) runs beside the server, and stops with it.
 	$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Start over: delete every curated record (users stay) and load the seed again.
+demo-reset: export DJANGO_DEBUG ?= 1
+demo-reset: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo_reset
 
 lint: install
 	$(BIN)/ruff check .

@@ -4,16 +4,18 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from citations import bibtex, importer
+from citations import bibtex, duplicates, importer, merge, where_used
 from citations.admin_history import HistoryAdmin
+from citations.admin_merge import MergeAdminMixin
 from citations.exports import bibtex_stream
+from citations.forms import ReferenceAdminForm
 from citations.identifiers import InvalidIdentifier
 from citations.models import Contributor, ImportJob, Person, Reference, Verification
 from citations.parsers import TOO_LARGE
@@ -25,9 +27,14 @@ from citations.services import (
     reference_create_from_lookup,
     reference_import_plan,
     reference_lookup,
+    reference_number_contributors,
+    reference_set_contributors,
 )
 from citations.sources.http import SourceError
 from citations.tasks import import_job_start
+
+# The writes that move or reweigh evidence regrade the claims citing it: evidence services.
+from evidence.services import reference_merge_regrading, reference_set_verification
 
 NO_BIBTEX_GIVEN = "Upload a .bib file or paste BibTeX text."
 IMPORT_EXPIRED = "The preview has expired: upload the file again."
@@ -35,6 +42,11 @@ IMPORT_DONE = JOB_DONE
 # The session holds only the token of the previewed job; the file stays in the database.
 SESSION_KEY = "citations_bibtex_import"
 ADDED_FROM_IDENTIFIER = "Added {citekey} from {source}."
+
+
+def next_free(taken: set[tuple[str, int]], role: str) -> int:
+    """The position after the last one `role` holds."""
+    return max((position for r, position in taken if r == role), default=-1) + 1
 
 
 class BibTeXImportForm(forms.Form):
@@ -81,10 +93,18 @@ class IdentifierForm(forms.Form):
 
 
 class ContributorInline(admin.TabularInline):
+    """Contributors in order; positions number themselves (a new row goes last)."""
+
     model = Contributor
     extra = 1
     autocomplete_fields = ["person"]
     ordering = ["role", "position"]
+    fields = ["person", "role", "number"]
+    readonly_fields = ["number"]
+
+    @admin.display(description="#")
+    def number(self, obj):
+        return obj.position + 1 if obj.pk else ""
 
     def get_queryset(self, request):
         # Each row's title (`Contributor.__str__`) names its person.
@@ -92,10 +112,20 @@ class ContributorInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(MergeAdminMixin, HistoryAdmin):
     list_display = ["family", "given", "prefix", "suffix", "orcid", "reference_count"]
     search_fields = ["family", "given", "orcid"]
     list_filter = ["contributions__role"]
+    readonly_fields = ["references"]
+    actions = ["merge_selected"]
+    change_list_template = "admin/citations/person/change_list.html"
+    merge_service = staticmethod(merge.person_merge)
+    merge_plan = staticmethod(merge.person_merge_plan)
+    duplicate_groups = staticmethod(duplicates.person_duplicate_groups)
+
+    @admin.display(description="References")
+    def references(self, obj):
+        return where_used.person_references(obj) if obj.pk else "-"
 
     def get_queryset(self, request):
         return (
@@ -110,7 +140,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(HistoryAdmin):
+class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     list_display = [
         "citekey",
         "short_title",
@@ -132,6 +162,7 @@ class ReferenceAdmin(HistoryAdmin):
         "contributors__person__family",
     ]
     ordering = ["citekey"]
+    form = ReferenceAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_search_results(self, request, queryset, search_term):
@@ -143,9 +174,13 @@ class ReferenceAdmin(HistoryAdmin):
         return found | close, may_have_duplicates
 
     inlines = [ContributorInline]
-    actions = ["mark_verified", "match_citations", "export_bibtex"]
+    actions = ["mark_verified", "match_citations", "export_bibtex", "merge_selected"]
     change_list_template = "admin/citations/reference/change_list.html"
-    readonly_fields = ["created", "updated"]
+    # Evidence moves, so the claims citing it are regraded: a service of the evidence app.
+    merge_service = staticmethod(reference_merge_regrading)
+    merge_plan = staticmethod(merge.reference_merge_plan)
+    duplicate_groups = staticmethod(duplicates.reference_duplicate_groups)
+    readonly_fields = ["created", "updated", "used_by"]
     fieldsets = [
         (
             None,
@@ -153,6 +188,7 @@ class ReferenceAdmin(HistoryAdmin):
                 "fields": [
                     "citekey",
                     "entry_type",
+                    "authors",
                     "title",
                     "container_title",
                     "publisher",
@@ -164,9 +200,10 @@ class ReferenceAdmin(HistoryAdmin):
                 ]
             },
         ),
-        ("Identifiers", {"fields": ["doi", "pmid", "pmcid", "isbn", "url"]}),
+        ("Identifiers", {"fields": ["doi", "pmid", "pmcid", "isbn", "url", "not_a_duplicate"]}),
         ("Verification", {"fields": ["verification", "as_cited", "verification_note"]}),
         ("Retraction", {"fields": ["retraction", "retraction_notice", "retraction_date"]}),
+        ("Where used", {"fields": ["used_by"]}),
         (
             "More",
             {
@@ -177,7 +214,52 @@ class ReferenceAdmin(HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(evidence_total=Count("evidence"))
+        # Distinct: a search joins contributors, which would count each item once per author.
+        return (
+            super().get_queryset(request).annotate(evidence_total=Count("evidence", distinct=True))
+        )
+
+    @admin.display(description="Evidence items and claims")
+    def used_by(self, obj):
+        return where_used.reference_uses(obj) if obj.pk else "-"
+
+    def save_model(self, request, obj, form, change):
+        """Save; a changed verification goes through its service (rules, history)."""
+        verification, note = obj.verification, obj.verification_note
+        verified = change and {"verification", "verification_note"} & set(form.changed_data)
+        if verified:
+            stored = Reference.objects.get(pk=obj.pk)
+            obj.verification, obj.verification_note = stored.verification, stored.verification_note
+        super().save_model(request, obj, form, change)
+        if verified:
+            reference_set_verification(
+                reference=obj, verification=verification, note=note, actor=request.user
+            )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Contributor:
+            return super().save_formset(request, form, formset, change)
+        rows = formset.save(commit=False)
+        for row in formset.deleted_objects:
+            if row.pk:
+                row.delete()
+        taken = set(form.instance.contributors.values_list("role", "position"))
+        # A new row, or one moved to the other role, goes last in its role.
+        moved = {row.pk for row, fields in formset.changed_objects if "role" in fields}
+        for row in rows:
+            if row.pk is None or row.pk in moved:
+                row.position = next_free(taken, row.role)
+                taken.add((row.role, row.position))
+            row.save()
+        return None
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.author_names is not None:
+            reference_set_contributors(
+                reference=form.instance, names=form.author_names, actor=request.user
+            )
+        reference_number_contributors(reference=form.instance)
 
     @admin.display(description="Title", ordering="title")
     def short_title(self, obj):
@@ -189,8 +271,12 @@ class ReferenceAdmin(HistoryAdmin):
 
     @admin.action(description="Mark selected references as verified", permissions=["change"])
     def mark_verified(self, request, queryset):
-        updated = queryset.update(verification=Verification.VERIFIED)
-        self.message_user(request, f"{updated} reference(s) marked verified.")
+        with transaction.atomic():
+            for reference in queryset.order_by("pk"):
+                reference_set_verification(
+                    reference=reference, verification=Verification.VERIFIED, actor=request.user
+                )
+        self.message_user(request, f"{queryset.count()} reference(s) marked verified.")
 
     @admin.action(description="Match selected citations to records", permissions=["change"])
     def match_citations(self, request, queryset):

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import django_filters
 from django import forms
 from django.conf import settings
+from django.db import transaction
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -54,8 +55,10 @@ from citations.services import (
 from citations.sources import http
 from claims.curators import sees_unpublished
 from claims.models import Claim
+from evidence.services import reference_set_verification  # it regrades the claims citing it
 
 EXPORT_ACTIONS = {"list", "retrieve"}
+VERIFICATION_FIELDS = ("verification", "verification_note")
 # Citekeys may hold ":", "." or "-"; only "/" (and NUL, which PostgreSQL refuses) cannot be.
 LOOKUP_REGEX = r"[^/\x00]+"
 CSL_SCHEMA = {
@@ -274,6 +277,28 @@ class ReferenceViewSet(ExportMixin, viewsets.ModelViewSet):
 
     def references_of(self, reference):
         return Reference.objects.filter(pk=reference.pk)
+
+    def perform_update(self, serializer):
+        """Save the record; a changed verification goes through its one service."""
+        given = {
+            name: serializer.validated_data.pop(name)
+            for name in VERIFICATION_FIELDS
+            if name in serializer.validated_data
+        }
+        with transaction.atomic():
+            stored = Reference.objects.values(*VERIFICATION_FIELDS).get(pk=serializer.instance.pk)
+            # The serializer's full_clean set the given values on the instance: not saved here.
+            for name, value in stored.items():
+                setattr(serializer.instance, name, value)
+            reference = serializer.save()
+            wanted = {**stored, **given}
+            if given and wanted != stored:
+                reference_set_verification(
+                    reference=reference,
+                    verification=wanted["verification"],
+                    note=wanted["verification_note"],
+                    actor=self.request.user,
+                )
 
     def export_stem(self, reference) -> str:
         return reference.citekey

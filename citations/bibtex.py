@@ -450,6 +450,28 @@ def parse_names(raw: str) -> list[Name]:
     return [parse_name(part.strip()) for part in parts if part.strip()]
 
 
+NAME_LIST_BREAK = re.compile(r"\s*[;\n]\s*")
+
+
+def parse_name_list(text: str) -> list[Name]:
+    """Names as a curator types or pastes them: "Family, Given; Family, Given" (semicolons
+    or one name a line), BibTeX's "Given Family and Family, Given", or both mixed."""
+    parts = _split_top(text.strip(), NAME_LIST_BREAK) if text.strip() else []
+    return [name for part in parts if part.strip() for name in parse_names(part)]
+
+
+def format_name_list(names: list[Name]) -> str:
+    """Names as `parse_name_list` reads them back: "von Family, Jr, Given; ...", no LaTeX."""
+    return "; ".join(
+        ", ".join(
+            part
+            for part in (f"{name.prefix} {name.family}".strip(), name.suffix, name.given)
+            if part
+        )
+        for name in names
+    )
+
+
 # --- entries ----------------------------------------------------------------------------
 
 

@@ -3,11 +3,12 @@
 `plan(entries)` decides, for every entry of a parsed file (records and parse problems, maybe
 a generator), what importing it would do, without writing: **new** (with the citekey it
 will get), **duplicate** (of which stored reference, and why) or **invalid** (what is wrong,
-at which line). Two entries are the same work when they share a DOI or a PMID, or the same
-normalised title, year and first author and the same container, volume, issue and pages;
-never on the title alone (a journal's recurring "Editorial" columns, the cover pages of
-its issues, are different records). Within one file only a shared DOI or PMID makes a
-duplicate: two keys are two entries. Unusual identifiers are kept verbatim with a warning.
+at which line). Two entries are the same work when they share a DOI, a PMID or (for whole
+books) an ISBN, or the same normalised title, year and first author and the same container,
+volume, issue and pages; never on the title alone (a journal's recurring "Editorial" columns,
+the cover pages of its issues, are different records). Within one file only a shared DOI,
+PMID or book ISBN makes a duplicate: two keys are two entries. Unusual identifiers are kept
+verbatim with a warning.
 
 `apply(plan, ...)` writes a plan in one transaction: people with `bulk_create`, references
 and contributors with PostgreSQL's COPY (the bulk write that meets the import benchmark;
@@ -43,10 +44,13 @@ from citations.bibtex import ParseProblem
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.models import (
     BOOKTITLE_TYPES,
+    PART_TYPES,
+    UNKNOWN_ENTRY_TYPE,
     URL_UNSAFE_CHARS,
     YEAR_MAX,
     YEAR_MIN,
     Contributor,
+    EntryType,
     Person,
     Reference,
     Role,
@@ -68,6 +72,7 @@ YEAR_AS_TEXT = "The year {year!r} is not a number between {low} and {high}: kept
 URL_AS_TEXT = "The url {url!r} is not a web address: kept as text."
 SAME_DOI = "same DOI as {target}"
 SAME_PMID = "same PMID as {target}"
+SAME_ISBN = "same ISBN as {target}"
 SAME_WORK = "same title, year, first author, container, volume, issue and pages as {target}"
 IN_FILE = "the entry at line {line}"
 REFUSED_INVALID = "Nothing was imported: {count} entr{ies} invalid. Fix them or skip invalid ones."
@@ -100,6 +105,7 @@ DIRECT_FIELDS = {
 IDENTIFIER_FIELDS = ("doi", "pmid", "pmcid", "isbn")
 # BibLaTeX entries that group or hold data for others, and have no title of their own.
 UNTITLED_TYPES = {"set", "xdata"}
+ENTRY_TYPES = frozenset(EntryType.values)
 URL_VALIDATOR = URLValidator(schemes=["http", "https", "ftp", "ftps"])
 # The usual shape of a URL, a strict subset of what the validator accepts: checked first,
 # because the validator costs tens of microseconds per call.
@@ -222,6 +228,11 @@ def _identifiers(fields: dict[str, str], values: dict, taken: set, warnings: lis
                 taken.add(name)
 
 
+def whole_book_isbn(values: dict) -> str | None:
+    """The ISBN that identifies this entry as a whole (a chapter shares its book's)."""
+    return values.get("isbn") if values.get("entry_type") not in PART_TYPES else None
+
+
 def _check_lengths(values: dict, errors: list[str]) -> None:
     for name, value in values.items():
         limit = REFERENCE_LIMITS.get(name)
@@ -259,6 +270,8 @@ def record_values(record: BibRecord) -> tuple[dict, list[str], list[str]]:
         warnings.append(URL_AS_TEXT.format(url=values.pop("url")[:80]))
     _year(fields, values, taken, warnings)
     _identifiers(fields, values, taken, warnings)
+    if record.entry_type not in ENTRY_TYPES:
+        errors.append(UNKNOWN_ENTRY_TYPE.format(entry_type=record.entry_type))
     if not values.get("title") and record.entry_type not in UNTITLED_TYPES:
         warnings.append(NO_TITLE)  # BibTeX allows it (xampl.bib's misc-minimal): kept.
     values.setdefault("title", "")
@@ -337,13 +350,15 @@ class _Stored:
         values = [item.values for item in items]
         self.by_doi = self._lookup("doi", {v["doi"] for v in values if v.get("doi")})
         self.by_pmid = self._lookup("pmid", {v["pmid"] for v in values if v.get("pmid")})
+        books = Reference.objects.exclude(entry_type__in=PART_TYPES)
+        self.by_isbn = self._lookup("isbn", {whole_book_isbn(v) for v in values} - {None}, books)
         self.by_work = self._works(items)
 
     @staticmethod
-    def _lookup(name: str, wanted: set[str]) -> dict[str, tuple[int, str]]:
+    def _lookup(name: str, wanted: set[str], stored=None) -> dict[str, tuple[int, str]]:
         found = {}
         for chunk in _chunks(sorted(wanted)):
-            rows = matching(Reference.objects, name, chunk)
+            rows = matching(Reference.objects if stored is None else stored, name, chunk)
             for value, pk, citekey in rows.values_list(name, "pk", "citekey"):
                 found[value] = (pk, citekey)
         return found
@@ -389,13 +404,17 @@ class _InFile:
     """Entries seen so far in the file, for duplicates within one file."""
 
     def __init__(self):
-        self.seen: dict[str, dict] = {"doi": {}, "pmid": {}}
+        self.seen: dict[str, dict] = {"doi": {}, "pmid": {}, "isbn": {}}
 
     def match(self, item: PlanItem) -> tuple[PlanItem, str] | None:
         values = item.values
         # Within one file only identifiers decide: entries its author gave two keys are two
         # entries (biblatex's `related` ones share title, year and author with their target).
-        probes = [("doi", values.get("doi"), SAME_DOI), ("pmid", values.get("pmid"), SAME_PMID)]
+        probes = [
+            ("doi", values.get("doi"), SAME_DOI),
+            ("pmid", values.get("pmid"), SAME_PMID),
+            ("isbn", whole_book_isbn(values), SAME_ISBN),
+        ]
         for kind, value, reason in probes:
             other = self.seen[kind].get(value) if value else None
             if other:
@@ -408,8 +427,14 @@ class _InFile:
 
 def _find_duplicate(item: PlanItem, stored: _Stored) -> tuple[int, str, str] | None:
     values = item.values
-    probes = (("doi", stored.by_doi, SAME_DOI), ("pmid", stored.by_pmid, SAME_PMID))
+    probes = (
+        ("doi", stored.by_doi, SAME_DOI),
+        ("pmid", stored.by_pmid, SAME_PMID),
+        ("isbn", stored.by_isbn, SAME_ISBN),
+    )
     for name, table, reason in probes:
+        if name == "isbn" and not whole_book_isbn(values):
+            continue
         if values.get(name) in table:
             pk, citekey = table[values[name]]
             return pk, citekey, reason.format(target=citekey)

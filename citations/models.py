@@ -24,12 +24,79 @@ YEAR_MIN, YEAR_MAX = 1, 2200
 # claims.models.PUBLIC_STATUSES; spelled out here because claims.models imports this module.
 PUBLIC_CLAIM_STATUSES = ("published", "retracted")
 YEAR_OUT_OF_RANGE = f"Year must be between {YEAR_MIN} and {YEAR_MAX}."
+CITEKEY_FROZEN = "This citekey is cited by a claim and never changes."
 URL_UNSAFE = "A URL cannot hold braces, quotes or backslashes (write them as %7B, %7D, %22, %5C)."
 URL_UNSAFE_CHARS = re.compile(r'[{}"\\]')
 RETRACTION_DETAILS_NEED_STATE = (
     "A notice or date of a retraction needs a retraction state other than none."
 )
 BOOKTITLE_TYPES = {"inproceedings", "incollection", "inbook", "conference", "bookinbook"}
+
+
+class EntryType(models.TextChoices):
+    """The entry types of BibTeX and biblatex (standard, aliases and non-standard types)."""
+
+    ARTICLE = "article", "Article"
+    BOOK = "book", "Book"
+    MVBOOK = "mvbook", "Multi-volume book"
+    INBOOK = "inbook", "Part of a book"
+    BOOKINBOOK = "bookinbook", "Book in a book"
+    SUPPBOOK = "suppbook", "Supplement to a book"
+    BOOKLET = "booklet", "Booklet"
+    COLLECTION = "collection", "Collection"
+    MVCOLLECTION = "mvcollection", "Multi-volume collection"
+    INCOLLECTION = "incollection", "Contribution to a collection"
+    SUPPCOLLECTION = "suppcollection", "Supplement to a collection"
+    DATASET = "dataset", "Data set"
+    MANUAL = "manual", "Manual"
+    MISC = "misc", "Miscellaneous"
+    ONLINE = "online", "Online resource"
+    PATENT = "patent", "Patent"
+    PERIODICAL = "periodical", "Periodical issue"
+    SUPPPERIODICAL = "suppperiodical", "Supplement to a periodical"
+    PROCEEDINGS = "proceedings", "Proceedings"
+    MVPROCEEDINGS = "mvproceedings", "Multi-volume proceedings"
+    INPROCEEDINGS = "inproceedings", "Conference paper"
+    REFERENCE = "reference", "Reference work"
+    MVREFERENCE = "mvreference", "Multi-volume reference work"
+    INREFERENCE = "inreference", "Entry in a reference work"
+    REPORT = "report", "Report"
+    SET = "set", "Entry set"
+    SOFTWARE = "software", "Software"
+    THESIS = "thesis", "Thesis"
+    UNPUBLISHED = "unpublished", "Unpublished"
+    XDATA = "xdata", "Data container (xdata)"
+    # BibTeX's types that biblatex keeps as aliases.
+    CONFERENCE = "conference", "Conference paper (BibTeX)"
+    ELECTRONIC = "electronic", "Electronic resource (alias of online)"
+    MASTERSTHESIS = "mastersthesis", "Master's thesis"
+    PHDTHESIS = "phdthesis", "PhD thesis"
+    TECHREPORT = "techreport", "Technical report"
+    WWW = "www", "Web page (alias of online)"
+    # biblatex's non-standard types (supported by some styles).
+    ARTWORK = "artwork", "Artwork"
+    AUDIO = "audio", "Audio"
+    BIBNOTE = "bibnote", "Bibliographic note"
+    COMMENTARY = "commentary", "Commentary"
+    IMAGE = "image", "Image"
+    JURISDICTION = "jurisdiction", "Court decision"
+    LEGISLATION = "legislation", "Legislation"
+    LEGAL = "legal", "Legal document"
+    LETTER = "letter", "Letter"
+    MOVIE = "movie", "Movie"
+    MUSIC = "music", "Music"
+    PERFORMANCE = "performance", "Performance"
+    REVIEW = "review", "Review"
+    STANDARD = "standard", "Standard"
+    VIDEO = "video", "Video"
+
+
+# Parts of a book carry the book's ISBN: a shared ISBN makes two whole books one, not two chapters.
+PART_TYPES = frozenset(
+    {"inbook", "incollection", "inproceedings", "conference", "bookinbook", "suppbook"}
+    | {"suppcollection", "inreference", "suppperiodical"}
+)
+UNKNOWN_ENTRY_TYPE = "{entry_type!r} is not a BibTeX or biblatex entry type (e.g. article, book)."
 
 
 class Verification(models.TextChoices):
@@ -65,6 +132,7 @@ class Person(models.Model):
     suffix = models.CharField(max_length=50, blank=True, help_text='e.g. "Jr."')
     orcid = models.CharField("ORCID", max_length=19, blank=True)
 
+    history = HistoricalRecords()
     objects = PersonManager()
 
     class Meta:
@@ -91,6 +159,16 @@ class Person(models.Model):
         return Name(family=self.family, given=self.given, prefix=self.prefix, suffix=self.suffix)
 
 
+NOT_WORD = re.compile(r"[\W_]+")
+SAME_IDENTIFIER = "same {name}"
+SAME_TITLE = "same title, year and container"
+
+
+def normalised_text(text: str) -> str:
+    """Case and punctuation folded away: how titles and containers are compared."""
+    return NOT_WORD.sub("", (text or "").casefold())
+
+
 class ReferenceQuerySet(models.QuerySet):
     def by_doi(self, doi: str):
         return self.filter(doi=doi.lower())
@@ -112,6 +190,27 @@ class ReferenceQuerySet(models.QuerySet):
             reference=models.OuterRef("pk"), claim__status__in=PUBLIC_CLAIM_STATUSES
         )
         return self.filter(models.Exists(public))  # a semi-join: no DISTINCT over every column
+
+    def same_work_as(self, *, doi=None, pmid="", isbn="", title="", year=None, container=""):
+        """Stored references that look like the same work, each with why: the same DOI, PMID
+        or ISBN (of whole books: pass no ISBN for a chapter), or the same normalised title,
+        year and container."""
+        found = []
+        for name, value in (("doi", doi), ("pmid", pmid), ("isbn", isbn)):
+            if value:
+                same = self.filter(**{name: value})
+                if name == "isbn":
+                    same = same.exclude(entry_type__in=PART_TYPES)
+                found += [(ref, SAME_IDENTIFIER.format(name=name.upper())) for ref in same]
+        if title and year:
+            key = (normalised_text(title), normalised_text(container))
+            for ref in self.filter(year=year).only("citekey", "title", "container_title"):
+                if (normalised_text(ref.title), normalised_text(ref.container_title)) == key:
+                    found.append((ref, SAME_TITLE))
+        first_reason = {}
+        for ref, why in found:
+            first_reason.setdefault(ref.pk, (ref, why))
+        return list(first_reason.values())
 
     def due_for_verification(self, *, checked_before, only_unverified: bool = False):
         """Not looked up since `checked_before` (never checked first): verify_references."""
@@ -135,7 +234,6 @@ class ReferenceQuerySet(models.QuerySet):
         return ranked_search(
             self,
             query,
-            fallback=("title", "abstract"),
             tiebreak="citekey",
         )
 
@@ -164,7 +262,9 @@ class Reference(models.Model):
     original_key = models.CharField(
         max_length=200, blank=True, help_text="The key an imported file used, when it differs."
     )
-    entry_type = models.CharField(max_length=40, default="article")
+    entry_type = models.CharField(
+        max_length=40, choices=EntryType.choices, default=EntryType.ARTICLE
+    )
     title = models.TextField()
     container_title = models.TextField(blank=True, help_text="Journal or book title.")
     publisher = models.CharField(max_length=300, blank=True)
@@ -247,6 +347,9 @@ class Reference(models.Model):
             ),
             models.CheckConstraint(condition=~Q(citekey=""), name="reference_citekey_set"),
             models.CheckConstraint(
+                condition=Q(entry_type__in=EntryType.values), name="reference_entry_type_valid"
+            ),
+            models.CheckConstraint(
                 condition=Q(retraction__in=Retraction.values), name="reference_retraction_valid"
             ),
             models.CheckConstraint(
@@ -299,6 +402,25 @@ class Reference(models.Model):
         has_details = self.retraction_notice or self.retraction_date is not None
         if self.retraction == Retraction.NONE and has_details:
             raise ValidationError({"retraction": RETRACTION_DETAILS_NEED_STATE})
+        if self.citekey_renamed() and self.evidence.exists():
+            raise ValidationError({"citekey": CITEKEY_FROZEN})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        reference = super().from_db(db, field_names, values)
+        # Remembered as loaded, so the citekey freeze needs no query to see a rename.
+        reference._loaded_citekey = reference.__dict__.get("citekey")
+        return reference
+
+    def citekey_renamed(self) -> bool:
+        """True when this stored reference is being given a new citekey."""
+        if self.pk is None:
+            return False
+        loaded = getattr(self, "_loaded_citekey", None)
+        if loaded is None:
+            rows = type(self)._base_manager.filter(pk=self.pk).values_list("citekey", flat=True)
+            loaded = rows.first()
+        return loaded not in (None, self.citekey)
 
     def to_record(self) -> BibRecord:
         """This reference as a plain record (uses prefetched contributors when present)."""
@@ -375,6 +497,23 @@ class Contributor(models.Model):
         return (self.reference.citekey, self.role, self.position)
 
     natural_key.dependencies = ["citations.reference", "citations.person"]
+
+
+class ReferenceAlias(models.Model):
+    """A citekey that was merged into another reference: its page and lookups redirect there
+    for good. The note says what the merge moved."""
+
+    citekey = models.CharField(max_length=100, unique=True)
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="aliases")
+    note = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["citekey"]
+        verbose_name_plural = "reference aliases"
+
+    def __str__(self):
+        return f"{self.citekey} -> {self.reference.citekey}"
 
 
 class ImportJobQuerySet(models.QuerySet):

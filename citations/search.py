@@ -6,11 +6,14 @@ searched table's `search_vector` column, kept current by a trigger on every inse
 (bulk writes and COPY included) and indexed with GIN, so a search reads the index instead of
 computing `to_tsvector` for every row. `StoredSearchVector` is the migration operation that
 installs the trigger and the index; the weights live in one place, `SEARCH_WEIGHTS`.
-Elsewhere (SQLite for `make run`): a case-insensitive match on the fallback fields.
+Elsewhere (SQLite for `make run`) the same rule without stemming or rank: every word (or
+quoted phrase) must occur, case-insensitively, in any of the searched fields (those of
+`SEARCH_WEIGHTS`), and a word with a leading "-" must occur in none of them.
 """
 
+import re
 from functools import reduce
-from operator import or_
+from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connections, migrations
@@ -25,19 +28,40 @@ SEARCH_WEIGHTS = {
 }
 
 
-def ranked_search(
-    queryset: QuerySet, query: str, *, fallback: tuple[str, ...], tiebreak: str
-) -> QuerySet:
+def ranked_search(queryset: QuerySet, query: str, *, tiebreak: str) -> QuerySet:
     if not query.strip():
         return queryset
     if connections[queryset.db].vendor != "postgresql":
-        return queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": query}) for f in fallback)))
+        fields = tuple(SEARCH_WEIGHTS[queryset.model._meta.db_table])
+        return queryset.filter(words_match(query, fields)).order_by(tiebreak)
     terms = SearchQuery(query, search_type="websearch", config="english")
     return (
         queryset.filter(**{VECTOR_FIELD: terms})
         .annotate(search_rank=SearchRank(F(VECTOR_FIELD), terms))
         .order_by("-search_rank", tiebreak)
     )
+
+
+TERM = re.compile(r'(-?)"([^"]*)"|(-?)(\S+)')
+
+
+def query_terms(query: str) -> list[tuple[bool, str]]:
+    """(excluded, text) for each word or quoted phrase of a web-search style query."""
+    found = []
+    for quoted_minus, phrase, minus, word in TERM.findall(query):
+        text = (phrase or word).strip()
+        if text and text.lower() not in {"or", "-"}:
+            found.append((bool(quoted_minus or minus) and bool(word or phrase), text))
+    return found
+
+
+def words_match(query: str, fields: tuple[str, ...]) -> Q:
+    """Every term in some field; every excluded term in none (the SQLite fallback)."""
+    conditions = []
+    for excluded, text in query_terms(query):
+        anywhere = reduce(or_, (Q(**{f"{field}__icontains": text}) for field in fields))
+        conditions.append(~anywhere if excluded else anywhere)
+    return reduce(and_, conditions) if conditions else Q()
 
 
 def vector_sql(table: str, row: str) -> str:

@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from citations import bibtex, importer
-from citations.models import Contributor, Reference
+from citations.models import Contributor, EntryType, Reference
 from config.exceptions import field_errors
 
 EXTRA_FIELDS_SHAPE = (
@@ -23,11 +23,9 @@ EXTRA_FIELDS_SHAPE = (
 )
 CITEKEY_SHAPE = "A citekey starts with a letter or digit; then letters, digits and _ : . + -."
 INVALID_URL = "Enter a valid URL."
-CITEKEY_FROZEN = "This citekey is cited by a claim and never changes."
-ENTRY_TYPE_SHAPE = "An entry type is a BibTeX type in letters only, e.g. article or book."
+ENTRY_TYPE_SHAPE = "{input!r} is not a BibTeX or biblatex entry type (e.g. article, book)."
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,49}$")
 CITEKEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+-]*$")
-ENTRY_TYPE = re.compile(r"^[A-Za-z]+$")
 
 RESOLVERS = {
     "doi": "https://doi.org/{}",
@@ -72,6 +70,17 @@ class CleanModelSerializer(serializers.ModelSerializer):
         return {**attrs, **{name: getattr(instance, name) for name in plain}}
 
 
+class EntryTypeField(serializers.ChoiceField):
+    """A BibTeX or biblatex entry type, in any case ("Article" is article)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid_choice": ENTRY_TYPE_SHAPE})
+        super().__init__(choices=EntryType.choices, **kwargs)
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data.lower() if isinstance(data, str) else data)
+
+
 class ContributorSerializer(serializers.ModelSerializer):
     family = serializers.CharField(source="person.family")
     given = serializers.CharField(source="person.given")
@@ -96,12 +105,7 @@ class ReferenceSerializer(CleanModelSerializer):
     citekey = serializers.RegexField(
         CITEKEY.pattern, max_length=100, error_messages={"invalid": CITEKEY_SHAPE}
     )
-    entry_type = serializers.RegexField(
-        ENTRY_TYPE.pattern,
-        max_length=40,
-        required=False,
-        error_messages={"invalid": ENTRY_TYPE_SHAPE},
-    )
+    entry_type = EntryTypeField(required=False)
     extra_fields = serializers.DictField(child=serializers.CharField(), required=False)
     url = OptionalURLField(max_length=1000, allow_blank=True, required=False)
 
@@ -157,15 +161,6 @@ class ReferenceSerializer(CleanModelSerializer):
             for name, template in RESOLVERS.items()
             if getattr(reference, name)
         }
-
-    def validate_citekey(self, value):
-        renamed = self.instance is not None and value != self.instance.citekey
-        if renamed and self.instance.evidence.exists():
-            raise serializers.ValidationError(CITEKEY_FROZEN)
-        return value
-
-    def validate_entry_type(self, value):
-        return value.lower()
 
     def validate_extra_fields(self, value):
         if not all(FIELD_NAME.match(key) for key in value):

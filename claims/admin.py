@@ -1,10 +1,12 @@
-"""Curation of claims: evidence inline with reference autocomplete, topics, relations.
+"""Curation of claims: evidence inline with reference autocomplete, topics, relations,
+review notes, and the workflow as buttons on the claim page.
 
-Saving a claim regrades it once its evidence inlines are saved. Status changes only through
-the workflow actions, which call claims.services and report each refused claim. Each action
-needs its own permission (Claim.Meta.permissions: publish_claim, retract_claim), so staff who
-may only view claims are not offered them, and a forged POST of one runs nothing. The
-claim's history is read-only: a revert would skip the workflow and the grading.
+Saving a claim regrades it once its evidence inlines are saved; a changed grade override
+goes through `claim_override_grade`. Status changes only through the workflow buttons and
+actions, which call claims.services and report each refused claim by its statement. Each
+step needs its own permission (Claim.Meta.permissions: publish_claim, retract_claim), so
+staff who may only view claims are not offered them, and a forged POST of one runs nothing.
+The claim's history is read-only: a revert would skip the workflow and the grading.
 """
 
 from functools import partial
@@ -13,23 +15,30 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.db.models import IntegerField, OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
 from citations.admin_history import HistoryAdmin
-from claims.models import Claim, ClaimRelation, Topic
+from claims.admin_workflow import RetractForm, WorkflowButtonsMixin, named
+from claims.changes import changes_since_published
+from claims.models import Claim, ClaimRelation, ReviewNote, Status, Topic
 from claims.services import (
+    claim_override_grade,
     claim_publish,
     claim_retract,
     claim_return_to_draft,
     claim_submit_for_review,
 )
 from evidence.admin import EVIDENCE_FIELDSETS
-from evidence.history import claim_grade_history
+from evidence.history import claim_grade_history, claim_history_rows
 from evidence.models import Evidence
 from evidence.services import claim_regrade
 
 NO_GRADE_HISTORY = "No grade yet."
+NO_REASONS = "No reasons yet."
+NEVER_PUBLISHED = "Not published yet."
+UNCHANGED_SINCE_PUBLISHED = "Nothing has changed since the last published version."
 
 
 class EvidenceInline(admin.StackedInline):
@@ -46,6 +55,22 @@ class EvidenceInline(admin.StackedInline):
         return queryset.prefetch_related("covers")
 
 
+class ReviewNoteInline(admin.TabularInline):
+    """Review comments beside the claim; a new note records its author."""
+
+    model = ReviewNote
+    extra = 1
+    fields = ["text", "author", "created", "resolved"]
+    readonly_fields = ["author", "created"]
+    verbose_name = "review note"
+    formfield_overrides = {
+        forms.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+    }
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
 class RelationInline(admin.TabularInline):
     model = ClaimRelation
     fk_name = "from_claim"
@@ -57,6 +82,28 @@ class RelationInline(admin.TabularInline):
         return super().get_queryset(request).select_related("from_claim", "to_claim")
 
 
+class SubqueryCount(Subquery):
+    """The number of rows of a subquery, as a column (no join to multiply other counts)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+
+class AwaitingReviewFilter(admin.SimpleListFilter):
+    """In review and submitted by someone else: what this curator may publish (four eyes)."""
+
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("mine", "Awaiting my review")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "mine":
+            return queryset
+        return queryset.filter(status=Status.IN_REVIEW).exclude(submitted_by=request.user)
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
@@ -64,14 +111,8 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class RetractForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), help_text="Shown to readers in a banner."
-    )
-
-
 @admin.register(Claim)
-class ClaimAdmin(HistoryAdmin):
+class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
     list_display = [
         "statement",
         "status",
@@ -81,8 +122,11 @@ class ClaimAdmin(HistoryAdmin):
         "supporting",
         "contradicting",
         "curator",
+        "submitted_by",
+        "open_notes",
     ]
     list_filter = [
+        AwaitingReviewFilter,
         "status",
         "population",
         "question",
@@ -91,23 +135,26 @@ class ClaimAdmin(HistoryAdmin):
         "grade_rubric",
         "topics",
     ]
-    list_select_related = ["curator"]
+    list_select_related = ["curator", "submitted_by"]
     search_fields = ["statement", "summary", "slug"]
     prepopulated_fields = {"slug": ["statement"]}
     autocomplete_fields = ["topics"]
-    inlines = [EvidenceInline, RelationInline]
+    inlines = [EvidenceInline, RelationInline, ReviewNoteInline]
     actions = ["submit_for_review", "publish", "return_to_draft", "retract"]
+    change_form_template = "admin/claims/claim/change_form.html"
     history_revert = False
     readonly_fields = [
         "status",
+        "submitted_by",
         "retraction_reason",
         "grade_level",
         "grade_direction",
-        "grade_reasons",
+        "reasons",
         "grade_rubric",
         "graded_at",
         "grade_history",
         "published_at",
+        "changes_since_published",
         "created",
         "updated",
     ]
@@ -116,7 +163,17 @@ class ClaimAdmin(HistoryAdmin):
         ("What the claim asks", {"fields": [("population", "question"), ("cell_species", "mid")]}),
         (
             "Workflow",
-            {"fields": ["status", "retraction_reason", "curator", "reviewed_at", "published_at"]},
+            {
+                "fields": [
+                    "status",
+                    "submitted_by",
+                    "retraction_reason",
+                    "curator",
+                    "reviewed_at",
+                    "published_at",
+                    "changes_since_published",
+                ]
+            },
         ),
         (
             "Grade",
@@ -124,7 +181,7 @@ class ClaimAdmin(HistoryAdmin):
                 "fields": [
                     "grade_level",
                     "grade_direction",
-                    "grade_reasons",
+                    "reasons",
                     "grade_rubric",
                     "graded_at",
                     "grade_history",
@@ -137,7 +194,13 @@ class ClaimAdmin(HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_stance_counts()
+        open_notes = ReviewNote.objects.filter(claim=OuterRef("pk"), resolved=False)
+        return (
+            super()
+            .get_queryset(request)
+            .with_stance_counts()
+            .annotate(open_notes_count=SubqueryCount(open_notes))
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -154,6 +217,10 @@ class ClaimAdmin(HistoryAdmin):
     def has_override_permission(self, request):
         return request.user.has_perm("claims.override_grade")
 
+    @admin.display(description="Open notes", ordering="open_notes_count")
+    def open_notes(self, obj):
+        return obj.open_notes_count or ""
+
     @admin.display(description="For", ordering="supporting_count")
     def supporting(self, obj):
         return obj.supporting_count
@@ -164,7 +231,7 @@ class ClaimAdmin(HistoryAdmin):
 
     @admin.display(description="Grade history")
     def grade_history(self, obj):
-        changes = claim_grade_history(obj) if obj.pk else []
+        changes = claim_grade_history(obj, self._history_rows(obj)) if obj.pk else []
         if not changes:
             return NO_GRADE_HISTORY
         rows = format_html_join(
@@ -175,12 +242,77 @@ class ClaimAdmin(HistoryAdmin):
                 for c in changes
             ),
         )
-        header = "<tr><th>Date</th><th>Level</th><th>Direction</th><th>Override</th>"
-        return format_html(header + "<th>By</th><th>Why</th></tr>{}", rows)
+        header = "<thead><tr><th>Date</th><th>Level</th><th>Direction</th><th>Override</th>"
+        return format_html(
+            '<table class="grade-history">' + header + "<th>By</th><th>Why</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @staticmethod
+    def _history_rows(obj) -> list:
+        """The claim's history, read once for the grade history and the changes panel."""
+        if not hasattr(obj, "_history_rows"):
+            obj._history_rows = claim_history_rows(obj)
+        return obj._history_rows
+
+    @admin.display(description="Grade reasons")
+    def reasons(self, obj):
+        if not obj.grade_reasons:
+            return NO_REASONS
+        items = format_html_join("", "<li>{}</li>", ((reason,) for reason in obj.grade_reasons))
+        return format_html('<ul class="grade-reasons">{}</ul>', items)
+
+    @admin.display(description="Changes since the last published version")
+    def changes_since_published(self, obj):
+        changes = changes_since_published(obj, self._history_rows(obj)) if obj.pk else None
+        if changes is None:
+            return NEVER_PUBLISHED
+        if not changes:
+            return UNCHANGED_SINCE_PUBLISHED
+        rows = format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", self._diff_rows(changes))
+        return format_html('<table class="changes-since-published">{}</table>', rows)
+
+    @staticmethod
+    def _diff_rows(changes):
+        tags = {"same": "{}", "removed": "<del>{}</del>", "added": "<ins>{}</ins>"}
+        for change in changes:
+            if change.runs:
+                text = format_html_join(
+                    "", "{}", ((format_html(tags[k], t),) for k, t in change.runs)
+                )
+            else:
+                text = format_html("<del>{}</del> → <ins>{}</ins>", change.before, change.after)
+            yield change.label, text
+
+    def save_model(self, request, obj, form, change):
+        """Save the claim; a changed override goes through its service (rules, history)."""
+        level, rationale = obj.grade_override, obj.override_rationale
+        overridden = {"grade_override", "override_rationale"} & set(form.changed_data)
+        if overridden:
+            stored = (
+                Claim.objects.filter(pk=obj.pk)
+                .values_list("grade_override", "override_rationale")
+                .first()
+            )
+            obj.grade_override, obj.override_rationale = stored or ("", "")
+        super().save_model(request, obj, form, change)
+        if overridden:
+            claim_override_grade(claim=obj, level=level, rationale=rationale, actor=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         claim_regrade(claim=form.instance, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ReviewNote:
+            for note in formset.save(commit=False):
+                note.author = note.author or request.user
+                note.save()
+            for note in formset.deleted_objects:
+                note.delete()
+            return
+        super().save_formset(request, form, formset, change)
 
     @admin.action(description="Submit selected claims for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
@@ -220,7 +352,7 @@ class ClaimAdmin(HistoryAdmin):
                 service(claim=claim, actor=request.user)
             except ValidationError as error:
                 self.message_user(
-                    request, f"{claim.slug}: {' '.join(error.messages)}", messages.ERROR
+                    request, f"{named(claim)}: {' '.join(error.messages)}", messages.ERROR
                 )
             else:
                 moved += 1

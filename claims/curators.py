@@ -7,14 +7,16 @@ own permissions (publish or return to draft, retract, override the grade): a sta
 without them may read a claim but not change what readers see.
 """
 
+from rest_framework.authtoken.models import Token
+
 CURATORS_GROUP = "Curators"
 
 CURATED_MODELS = {
-    "citations": ["reference", "person", "contributor"],
-    "claims": ["topic", "claim", "claimrelation"],
+    "citations": ["reference", "person", "contributor", "referencealias"],
+    "claims": ["topic", "claim", "claimrelation", "reviewnote"],
     "evidence": ["evidence"],
 }
-DELETABLE = {"contributor", "claimrelation", "evidence", "person", "topic"}
+DELETABLE = {"contributor", "claimrelation", "evidence", "person", "topic", "reviewnote"}
 WORKFLOW_PERMISSIONS = [
     ("claims", "publish_claim"),
     ("claims", "retract_claim"),
@@ -49,3 +51,16 @@ def sync_curators_group(group_model, permission_model) -> None:
 def sees_unpublished(user) -> bool:
     """Curators (and superusers) read drafts, and references no public claim cites yet."""
     return user is not None and user.has_perm("claims.view_claim")
+
+
+def curator_token_create(*, user) -> str:
+    """A new API token for `user` (any previous one stops working); the key is returned once
+    and never shown again."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user).key
+
+
+def curator_token_revoke(*, user) -> bool:
+    """Revoke `user`'s API token; False when there was none."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return bool(deleted)

@@ -134,7 +134,6 @@ class ClaimQuerySet(models.QuerySet):
         return ranked_search(
             self,
             query,
-            fallback=("statement", "summary"),
             tiebreak="statement",
         )
 
@@ -260,6 +259,15 @@ class Claim(models.Model):
         on_delete=models.SET_NULL,
         related_name="curated_claims",
     )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="submitted_claims",
+        help_text="Who submitted the claim for review: someone else publishes it (four eyes).",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     # Filled by a database trigger on PostgreSQL (citations.search); never written by Python.
@@ -371,3 +379,26 @@ class ClaimRelation(models.Model):
         return (self.from_claim.slug, self.to_claim.slug, self.kind)
 
     natural_key.dependencies = ["claims.claim"]
+
+
+class ReviewNote(models.Model):
+    """A reviewer's comment on a claim, kept beside it until someone marks it resolved."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="review_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="review_notes",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    text = models.TextField()
+    resolved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["claim", "created", "id"]
+
+    def __str__(self):
+        return f"Note by {self.author or 'someone'} on {self.created:%Y-%m-%d}"

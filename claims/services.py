@@ -4,17 +4,20 @@
       ^                   |
       +--return to draft--+
 
-Publishing needs at least one evidence item and a computed grade. A retracted claim stays
+Publishing needs at least one evidence item and a computed grade and, with four eyes
+(`settings.LEDGER_FOUR_EYES`, on by default), a curator other than the one who submitted the
+claim; publishing is a review, so it also sets `reviewed_at`. A retracted claim stays
 public with a banner and its reason: nothing is deleted. Each transition locks the claim row,
 checks the state it finds there, and records who made it and why in the claim's history.
 Services return the caller's instance, brought up to date.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from claims.models import Claim, Status
+from claims.models import Claim, ReviewNote, Status
 from evidence.history import save_with_history
 
 CANNOT_SUBMIT = "Only a draft claim can be submitted for review."
@@ -24,6 +27,8 @@ CANNOT_RETURN_TO_DRAFT = "Only a claim in review can be returned to draft."
 PUBLISH_NEEDS_EVIDENCE = "A claim needs at least one evidence item before it is published."
 PUBLISH_NEEDS_GRADE = "A claim needs a computed grade before it is published."
 RETRACTION_NEEDS_REASON = "A retraction needs a reason."
+FOUR_EYES = "A claim is published by a curator other than the one who submitted it."
+NOTE_NEEDS_TEXT = "A review note needs some text."
 
 SUBMITTED = "submitted for review"
 PUBLISHED = "published"
@@ -36,6 +41,7 @@ OVERRIDE_CLEARED = "grade override cleared"
 @transaction.atomic
 def claim_submit_for_review(*, claim: Claim, actor=None) -> Claim:
     locked = _locked(claim, allowed=Status.DRAFT, error=CANNOT_SUBMIT)
+    locked.submitted_by = actor
     return _move(claim, locked, Status.IN_REVIEW, actor=actor, reason=SUBMITTED)
 
 
@@ -46,7 +52,9 @@ def claim_publish(*, claim: Claim, actor=None) -> Claim:
         raise ValidationError(PUBLISH_NEEDS_EVIDENCE)
     if not locked.grade_level:
         raise ValidationError(PUBLISH_NEEDS_GRADE)
-    locked.published_at = timezone.now()
+    if _same_person(locked.submitted_by_id, actor) and settings.LEDGER_FOUR_EYES:
+        raise ValidationError(FOUR_EYES)
+    locked.published_at = locked.reviewed_at = timezone.now()
     locked.curator = locked.curator or actor
     return _move(claim, locked, Status.PUBLISHED, actor=actor, reason=PUBLISHED)
 
@@ -79,6 +87,27 @@ def claim_override_grade(*, claim: Claim, level: str, rationale: str, actor=None
     reason = OVERRIDE_SET if level else OVERRIDE_CLEARED
     save_with_history(locked, actor=actor, reason=reason)
     return _sync(claim, locked)
+
+
+@transaction.atomic
+def review_note_add(*, claim: Claim, text: str, actor=None) -> ReviewNote:
+    """A reviewer's note on `claim`, shown to curators beside it until resolved."""
+    note = ReviewNote(claim=claim, author=actor, text=text.strip())
+    if not note.text:
+        raise ValidationError(NOTE_NEEDS_TEXT)
+    note.full_clean()
+    note.save()
+    return note
+
+
+def review_note_resolve(*, note: ReviewNote, resolved: bool = True) -> ReviewNote:
+    note.resolved = resolved
+    note.save(update_fields=["resolved"])
+    return note
+
+
+def _same_person(user_id, actor) -> bool:
+    return user_id is not None and actor is not None and user_id == actor.pk
 
 
 def _locked(claim: Claim, *, allowed: str, error: str) -> Claim:

@@ -1,9 +1,14 @@
 """Public pages: thin views over the named querysets and `claims.pages`."""
 
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+from rest_framework.authtoken.models import Token
 
-from citations.models import Reference
+from citations.models import Reference, ReferenceAlias
+from claims.curators import curator_token_create, curator_token_revoke
 from claims.forms import ClaimFilterForm, public_topics
 from claims.methodology import methodology_page
 from claims.models import Claim, Topic
@@ -66,9 +71,34 @@ def reference_detail(request, citekey):
     if "\x00" in citekey:
         # No citekey holds NUL (PostgreSQL refuses it in text): not found, not a server error.
         raise Http404
-    reference = get_object_or_404(
-        Reference.objects.cited_by_public_claims().with_contributors(), citekey=citekey
-    )
+    references = Reference.objects.cited_by_public_claims().with_contributors()
+    reference = references.filter(citekey=citekey).first()
+    if reference is None:
+        # A merged citekey keeps resolving: to the reference it was merged into, for good.
+        alias = get_object_or_404(
+            ReferenceAlias.objects.select_related("reference"), citekey=citekey
+        )
+        return redirect(alias.reference, permanent=True)
     evidence = reference.evidence.public().select_related("claim").order_by("claim__statement")
     context = {"reference": reference, "page": reference_page(reference), "evidence": evidence}
     return render(request, "claims/reference_detail.html", context)
+
+
+REVOKED_MESSAGE = "Your API token was revoked: requests using it are refused from now on."
+NOTHING_TO_REVOKE = "You had no API token."
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def api_token(request):
+    """A curator's own API token: create (shown once), replace or revoke."""
+    key = None
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        revoked = curator_token_revoke(user=request.user)
+        messages.info(request, REVOKED_MESSAGE if revoked else NOTHING_TO_REVOKE)
+        return redirect("api-token")
+    if request.method == "POST":
+        key = curator_token_create(user=request.user)
+    token = Token.objects.filter(user=request.user).first()
+    context = {"title": "Your API token", "key": key, "token": token}
+    return render(request, "admin/api_token.html", context)

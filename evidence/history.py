@@ -10,37 +10,7 @@ curator's override changed.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import models
-
-
-def save_with_history(obj: models.Model, *, actor=None, reason: str = "", **save_kwargs) -> None:
-    """Save `obj`, recording `actor` (else the request's user) and `reason` in its history."""
-    _mark(obj, actor=actor, reason=reason)
-    try:
-        obj.save(**save_kwargs)
-    finally:
-        _unmark(obj)
-
-
-def delete_with_history(obj: models.Model, *, actor=None, reason: str = "") -> None:
-    _mark(obj, actor=actor, reason=reason)
-    try:
-        obj.delete()
-    finally:
-        _unmark(obj)
-
-
-def _mark(obj, *, actor, reason) -> None:
-    # Without an actor, HistoryRequestMiddleware supplies the request's user (admin, API).
-    if actor is not None:
-        obj._history_user = actor
-    obj._change_reason = reason or None
-
-
-def _unmark(obj) -> None:
-    # A later save of the same instance must not inherit this actor or reason.
-    for name in ("_history_user", "_change_reason"):
-        obj.__dict__.pop(name, None)
+from citations.history import delete_with_history, save_with_history  # noqa: F401 - re-exported
 
 
 @dataclass(frozen=True)
@@ -53,9 +23,15 @@ class GradeChange:
     reason: str
 
 
-def claim_grade_history(claim) -> list[GradeChange]:
-    """The grade changes of `claim`, oldest first: date, level, direction, override, who, why."""
-    rows = claim.history.select_related("history_user").order_by("history_date", "history_id")
+def claim_history_rows(claim) -> list:
+    """Every historical record of `claim`, oldest first, with who made it."""
+    return list(claim.history.select_related("history_user").order_by("history_date", "history_id"))
+
+
+def claim_grade_history(claim, rows=None) -> list[GradeChange]:
+    """The grade changes of `claim`, oldest first: date, level, direction, override, who, why.
+    `rows` are its records from `claim_history_rows` when the caller has read them already."""
+    rows = claim_history_rows(claim) if rows is None else rows
     changes, last = [], ("", "", "")
     for row in rows:
         key = (row.grade_level, row.grade_direction, row.grade_override)

@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from citations.merge import reference_merge
+from citations.models import Reference
 from claims.models import Claim
 from evidence.facts import (
     compute_grade,
@@ -246,3 +248,43 @@ def _check_fields(fields: dict) -> None:
     unknown = sorted(set(fields) - EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(UNKNOWN_FIELDS.format(names=", ".join(unknown)))
+
+
+MARKED_VERIFIED = "verification: {verification}"
+
+
+@transaction.atomic
+def reference_set_verification(
+    *, reference: Reference, verification: str, note: str | None = None, actor=None
+) -> Reference:
+    """The one write of a reference's verification (admin form and action, API, commands):
+    validated, kept in the reference's history with who and what, and the claims citing it
+    regraded in the same transaction (a rubric may weigh what was verified)."""
+    locked = Reference.objects.select_for_update().get(pk=reference.pk)
+    locked.verification = verification
+    if note is not None:
+        locked.verification_note = note
+    locked.full_clean()
+    reason = MARKED_VERIFIED.format(verification=locked.get_verification_display().lower())
+    save_with_history(locked, actor=actor, reason=reason)
+    reference.verification, reference.verification_note = verification, locked.verification_note
+    citing = Claim.objects.filter(evidence__reference=locked).distinct()
+    claims_regrade(
+        claims=Claim.objects.filter(pk__in=citing.values("pk")), actor=actor, reason=reason
+    )
+    return reference
+
+
+REGRADED_AFTER_MERGE = "regraded: its evidence's reference was merged ({citekey})"
+
+
+@transaction.atomic
+def reference_merge_regrading(*, survivor, loser, actor=None):
+    """Merge two references (citations.merge) and regrade every claim whose evidence moved:
+    a grade's reasons name each item by its reference ("Prior 1990")."""
+    claims = Claim.objects.filter(evidence__reference=loser).values("pk")
+    claim_ids = list(claims.distinct().values_list("pk", flat=True))
+    plan = reference_merge(survivor=survivor, loser=loser, actor=actor)
+    reason = REGRADED_AFTER_MERGE.format(citekey=loser.citekey)
+    claims_regrade(claims=Claim.objects.filter(pk__in=claim_ids), actor=actor, reason=reason)
+    return plan

@@ -20,6 +20,7 @@ DJANGO_LOGIN_COOLOFF_MINUTES how long the lock lasts (default 15)
 DJANGO_BIBTEX_IMPORT_MAX_BYTES largest BibTeX import, API body or admin upload (default 20 MiB)
 DJANGO_BIBTEX_MAX_FIELD_BYTES longest field value of an imported entry (default 8 MiB)
 DJANGO_BIBTEX_MAX_EXPANSION_BYTES most text the @string macros of one file expand to (4 MiB)
+LEDGER_FOUR_EYES  "0"/"false" lets a curator publish a claim they submitted (default: on)
 LEDGER_GRADE_RUBRIC rubric that grades claims, a key of evidence.rubrics.RUBRICS (default grade-2)
 LEDGER_CONTACT_EMAIL contact address in the User-Agent sent to metadata services
 CROSSREF_API_URL, NCBI_EUTILS_URL, NCBI_IDCONV_URL, DOI_RESOLVER_URL, OPENLIBRARY_URL
@@ -291,12 +292,18 @@ LEDGER_FACET_CACHE_SECONDS = int(os.environ.get("DJANGO_FACET_CACHE_SECONDS", "6
 # How long a rendered public claim page may be served from the cache (claims.page_cache).
 LEDGER_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300"))
 
+# Four eyes: a claim is published by a curator other than the one who submitted it. Turn it
+# off only for a one-person install.
+LEDGER_FOUR_EYES = env_bool("LEDGER_FOUR_EYES", True)
+
 # Anyone reads what is public; writes need the model permissions of the Curators group.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
+    # Token first: an anonymous write is then a 401 with "WWW-Authenticate: Token" (DRF takes
+    # that header from the first class; session authentication has none and would give 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "config.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",

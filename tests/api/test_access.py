@@ -85,9 +85,11 @@ def writes(library):
 
 
 def test_anonymous_writes_are_refused_and_change_nothing(anon, library):
+    # 401 with the scheme to authenticate with (a token), not a bare 403.
     for method, url, data in writes(library):
         response = getattr(anon, method)(url, data, format="json")
-        assert response.status_code == 403, (method, url)
+        assert response.status_code == 401, (method, url)
+        assert response["WWW-Authenticate"] == "Token", (method, url)
     assert (Claim.objects.count(), Evidence.objects.count(), Topic.objects.count()) == (2, 3, 1)
 
 

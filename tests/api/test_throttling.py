@@ -74,7 +74,7 @@ def test_failed_token_authentication_is_throttled(library, shared_cache, monkeyp
     guesser.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     right_token_while_locked = guesser.get("/api/claims/").status_code
 
-    assert guesses == [403, 403, 403, 429]  # 403: session auth comes first, so no 401
+    assert guesses == [401, 401, 401, 429]  # token auth comes first: 401 with WWW-Authenticate
     assert right_token_while_locked == 429
 
 

@@ -3,20 +3,21 @@
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework.test import APIClient
 
 from citations.identifiers import INVALID_DOI
-from citations.models import Reference
+from citations.models import CITEKEY_FROZEN, Reference
 from citations.serializers import (
-    CITEKEY_FROZEN,
     CITEKEY_SHAPE,
     ENTRY_TYPE_SHAPE,
     EXTRA_FIELDS_SHAPE,
     INVALID_URL,
 )
 from claims.models import OVERRIDE_NEEDS_RATIONALE, Claim
-from claims.services import CANNOT_PUBLISH
+from claims.services import CANNOT_PUBLISH, FOUR_EYES
 from config.exceptions import field_errors
 from evidence.models import CI_NEEDS_BOTH, CI_ORDER, Evidence
+from tests.factories import CuratorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,11 @@ def test_reference_write_normalises_identifiers(curator_api, library):
         ({"citekey": "a/b", "title": "T"}, {"citekey": [CITEKEY_SHAPE]}),
         (
             {"citekey": "n1", "title": "T", "entry_type": "art{icle"},
-            {"entry_type": [ENTRY_TYPE_SHAPE]},
+            {"entry_type": [ENTRY_TYPE_SHAPE.format(input="art{icle")]},
+        ),
+        (
+            {"citekey": "n1", "title": "T", "entry_type": "journal article"},
+            {"entry_type": [ENTRY_TYPE_SHAPE.format(input="journal article")]},
         ),
         (
             {"citekey": "n1", "title": "T", "extra_fields": ["x"]},
@@ -241,7 +246,13 @@ def test_claim_goes_from_draft_to_published_through_the_workflow(curator_api, an
 
     assert curator_api.post("/api/evidence/", evidence, format="json").status_code == 201
     assert curator_api.post("/api/claims/new/submit/").json()["status"] == "in_review"
-    published = curator_api.post("/api/claims/new/publish/")
+    refused = curator_api.post("/api/claims/new/publish/")
+    reviewer = APIClient()
+    reviewer.force_authenticate(CuratorFactory())
+    published = reviewer.post("/api/claims/new/publish/")
+
+    assert refused.status_code == 400
+    assert refused.json() == {"non_field_errors": [FOUR_EYES]}
 
     assert published.status_code == 200
     assert published.json()["status"] == "published"
@@ -272,10 +283,9 @@ def test_retraction_needs_a_reason(curator_api, library):
 
 
 def test_workflow_actions_are_refused_to_anonymous_and_staff(anon, staff_api, library):
-    for client in (anon, staff_api):
-        assert (
-            client.post("/api/claims/prko-bone-mass/retract/", {"reason": "x"}).status_code == 403
-        )
+    for client, refused in ((anon, 401), (staff_api, 403)):
+        response = client.post("/api/claims/prko-bone-mass/retract/", {"reason": "x"})
+        assert response.status_code == refused
     assert Claim.objects.get(slug="prko-bone-mass").status == "published"
 
 

@@ -86,3 +86,21 @@ def test_admin_import_records_the_curator_in_history(curator_client, curator):
     curator_client.post(URL, {"text": BIB, "on_duplicate": "skip"})
     curator_client.post(URL, {"confirm": "Import"})
     assert Reference.history.get().history_user == curator
+
+
+def test_the_preview_shows_titles_and_decoded_authors(curator_client):
+    bib = (
+        '@article{m1, title = {Bone {\\"o}stros}, year = 2001,\n'
+        '  author = {M{\\"u}ller, J{\\"o}rg and van der Berg, Ann}}\n'
+    )
+    page = curator_client.post(URL, {"text": bib, "on_duplicate": "skip"}).content.decode()
+    assert '<td class="plan-title">Bone östros (2001)</td>' in page
+    assert '<td class="plan-authors">Müller, Jörg; van der Berg, Ann</td>' in page
+
+
+def test_the_preview_links_a_duplicate_to_the_stored_reference(curator_client):
+    stored = ReferenceFactory(doi="10.1000/abc")
+    bib = "@article{again, title={Again}, doi={10.1000/ABC}, year={2000}}\n"
+    page = curator_client.post(URL, {"text": bib, "on_duplicate": "skip"}).content.decode()
+    link = reverse("admin:citations_reference_change", args=[stored.pk])
+    assert f'<a href="{link}">{stored.citekey}</a>' in page

@@ -60,6 +60,7 @@ def claim_form(reference, **evidence):
         "evidence-0-effect_measure": "difference",
         "evidence-0-risk_of_bias": "not_assessed",
         **management("relations_from", 0),
+        **management("review_notes", 0),
     }
 
 
@@ -128,13 +129,17 @@ def test_bulk_deleting_evidence_regrades_each_claim(admin_client):
 
 
 def test_publish_action_reports_each_refused_claim(curator_client):
+    # Refusals name the claim by its statement, not its slug.
     ready, draft = ClaimFactory(status="in_review"), ClaimFactory(status="draft", slug="rough")
     EvidenceFactory(claim=ready)
     claim_regrade(claim=ready)
     data = {"action": "publish", "_selected_action": [ready.pk, draft.pk]}
     response = curator_client.post(reverse(CHANGELIST), data)
     assert response.status_code == 302
-    assert sorted(texts(response)) == ["Published: 1 claim(s).", f"rough: {CANNOT_PUBLISH}"]
+    assert sorted(texts(response)) == [
+        "Published: 1 claim(s).",
+        f"“{draft.statement}”: {CANNOT_PUBLISH}",
+    ]
     assert dict(Claim.objects.values_list("slug", "status")) == {
         ready.slug: "published",
         "rough": "draft",

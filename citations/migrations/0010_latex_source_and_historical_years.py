@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('citations', '0007_importjob'),
+        ('citations', '0009_merges'),
     ]
 
     operations = [

@@ -1,0 +1,81 @@
+"""What changed since the last published version of a claim, read from its history.
+
+The last published version is the claim as it was when it was last published (reviewed): the
+newest historical record where the status became published. Edits made after that are what
+a reviewer has not seen. Each
+field a curator writes that differs now is one `FieldChange`; text fields carry a word
+diff (difflib) as a list of (kind, text) runs, kind one of "same", "removed", "added".
+"""
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from claims.models import Claim, Status
+
+COMPARED_FIELDS = [
+    "statement",
+    "summary",
+    "source_text",
+    "population",
+    "status",
+    "grade_override",
+    "override_rationale",
+    "retraction_reason",
+]
+TEXT_FIELDS = {"statement", "summary", "source_text", "override_rationale", "retraction_reason"}
+TOKEN = re.compile(r"\s+|[^\s]+")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    before: str
+    after: str
+    runs: tuple[tuple[str, str], ...] = ()
+
+
+def word_diff(before: str, after: str) -> tuple[tuple[str, str], ...]:
+    """Runs of unchanged, removed and added text, word by word."""
+    old, new = TOKEN.findall(before), TOKEN.findall(after)
+    runs = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            runs.append(("same", "".join(old[i1:i2])))
+            continue
+        if i2 > i1:
+            runs.append(("removed", "".join(old[i1:i2])))
+        if j2 > j1:
+            runs.append(("added", "".join(new[j1:j2])))
+    return tuple(runs)
+
+
+def last_published_version(claim: Claim, rows=None):
+    """The historical record of `claim` at its last publication, or None. `rows`: its records
+    oldest first, when the caller has read them already."""
+    if rows is None:
+        rows = claim.history.order_by("history_date", "history_id")
+    published = None
+    for row in rows:
+        if row.status != Status.PUBLISHED:
+            published = None
+        elif published is None:
+            published = row
+    return published
+
+
+def changes_since_published(claim: Claim, rows=None) -> list[FieldChange] | None:
+    """Field-by-field changes from the last published version; None if never published."""
+    published = last_published_version(claim, rows)
+    if published is None:
+        return None
+    changes = []
+    for name in COMPARED_FIELDS:
+        before, after = getattr(published, name) or "", getattr(claim, name) or ""
+        if before != after:
+            label = Claim._meta.get_field(name).verbose_name.capitalize()
+            runs = word_diff(before, after) if name in TEXT_FIELDS else ()
+            changes.append(FieldChange(name, label, str(before), str(after), runs))
+    return changes
