@@ -228,9 +228,17 @@ def _identifiers(fields: dict[str, str], values: dict, taken: set, warnings: lis
                 taken.add(name)
 
 
-def whole_book_isbn(values: dict) -> str | None:
-    """The ISBN that identifies this entry as a whole (a chapter shares its book's)."""
+def book_isbn(values: dict) -> str | None:
+    """The ISBN of a whole book (a chapter shares its book's ISBN: no duplicate by it)."""
     return values.get("isbn") if values.get("entry_type") not in PART_TYPES else None
+
+
+def same_book(a_title: str, b_title: str) -> bool:
+    """Two books with one ISBN are one book when one normalised title starts with the other
+    (a subtitle added or dropped); the volumes of a set often share an ISBN under titles of
+    their own ("... Teil A", "... Teil B"), and stay two records."""
+    a, b = normalised_title(a_title or ""), normalised_title(b_title or "")
+    return a.startswith(b) or b.startswith(a)
 
 
 def _check_lengths(values: dict, errors: list[str]) -> None:
@@ -350,17 +358,27 @@ class _Stored:
         values = [item.values for item in items]
         self.by_doi = self._lookup("doi", {v["doi"] for v in values if v.get("doi")})
         self.by_pmid = self._lookup("pmid", {v["pmid"] for v in values if v.get("pmid")})
-        books = Reference.objects.exclude(entry_type__in=PART_TYPES)
-        self.by_isbn = self._lookup("isbn", {whole_book_isbn(v) for v in values} - {None}, books)
+        self.by_book = self._books({isbn for v in values if (isbn := book_isbn(v))})
         self.by_work = self._works(items)
 
     @staticmethod
-    def _lookup(name: str, wanted: set[str], stored=None) -> dict[str, tuple[int, str]]:
+    def _lookup(name: str, wanted: set[str]) -> dict[str, tuple[int, str]]:
         found = {}
         for chunk in _chunks(sorted(wanted)):
-            rows = matching(Reference.objects if stored is None else stored, name, chunk)
+            rows = matching(Reference.objects, name, chunk)
             for value, pk, citekey in rows.values_list(name, "pk", "citekey"):
                 found[value] = (pk, citekey)
+        return found
+
+    @staticmethod
+    def _books(isbns: set[str]) -> dict[str, list[tuple[str, int, str]]]:
+        """Stored whole books with these ISBNs: (title, pk, citekey) by ISBN."""
+        books = Reference.objects.exclude(entry_type__in=PART_TYPES)
+        found: dict[str, list] = {}
+        for chunk in _chunks(sorted(isbns)):
+            rows = matching(books, "isbn", chunk)
+            for isbn, title, pk, citekey in rows.values_list("isbn", "title", "pk", "citekey"):
+                found.setdefault(isbn, []).append((title, pk, citekey))
         return found
 
     @staticmethod
@@ -404,40 +422,44 @@ class _InFile:
     """Entries seen so far in the file, for duplicates within one file."""
 
     def __init__(self):
-        self.seen: dict[str, dict] = {"doi": {}, "pmid": {}, "isbn": {}}
+        self.seen: dict[str, dict] = {"doi": {}, "pmid": {}}
+        self.books: dict[str, list[PlanItem]] = {}
 
     def match(self, item: PlanItem) -> tuple[PlanItem, str] | None:
         values = item.values
         # Within one file only identifiers decide: entries its author gave two keys are two
         # entries (biblatex's `related` ones share title, year and author with their target).
-        probes = [
-            ("doi", values.get("doi"), SAME_DOI),
-            ("pmid", values.get("pmid"), SAME_PMID),
-            ("isbn", whole_book_isbn(values), SAME_ISBN),
-        ]
+        probes = [("doi", values.get("doi"), SAME_DOI), ("pmid", values.get("pmid"), SAME_PMID)]
         for kind, value, reason in probes:
             other = self.seen[kind].get(value) if value else None
             if other:
                 return other, reason
+        isbn = book_isbn(values)
+        for other in self.books.get(isbn, ()) if isbn else ():
+            if same_book(values.get("title"), other.values.get("title")):
+                return other, SAME_ISBN
         for kind, value, _reason in probes:
             if value:
                 self.seen[kind].setdefault(value, item)
+        if isbn:
+            self.books.setdefault(isbn, []).append(item)
         return None
 
 
 def _find_duplicate(item: PlanItem, stored: _Stored) -> tuple[int, str, str] | None:
     values = item.values
     probes = (
-        ("doi", stored.by_doi, SAME_DOI),
-        ("pmid", stored.by_pmid, SAME_PMID),
-        ("isbn", stored.by_isbn, SAME_ISBN),
+        (values.get("doi"), stored.by_doi, SAME_DOI),
+        (values.get("pmid"), stored.by_pmid, SAME_PMID),
     )
-    for name, table, reason in probes:
-        if name == "isbn" and not whole_book_isbn(values):
-            continue
-        if values.get(name) in table:
-            pk, citekey = table[values[name]]
+    for key, table, reason in probes:
+        if key and key in table:
+            pk, citekey = table[key]
             return pk, citekey, reason.format(target=citekey)
+    isbn = book_isbn(values)
+    for title, pk, citekey in stored.by_book.get(isbn, ()) if isbn else ():
+        if same_book(values.get("title"), title):
+            return pk, citekey, SAME_ISBN.format(target=citekey)
     for pk, citekey, row in stored.by_work.get(work_key(values, item.authors), ()):
         if same_details(values, row):
             return pk, citekey, SAME_WORK.format(target=citekey)

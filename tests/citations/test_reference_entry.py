@@ -255,17 +255,19 @@ def test_a_blank_citekey_on_a_new_reference_without_authors_is_generated(curator
 
 
 def test_an_import_finds_a_book_with_the_same_isbn(curator):
-    from citations.importer import DUPLICATE, SAME_ISBN
+    from citations.importer import DUPLICATE, NEW, SAME_ISBN
 
     stored = ReferenceFactory(entry_type="book", isbn="9780306406157", title="Bone")
     bib = (
         "@book{again, title={Bone and Hormones}, year={2001}, isbn={978-0-306-40615-7}}\n"
-        "@book{twice, title={Other}, year={2002}, isbn={0-306-40615-2}}\n"
+        "@book{twice, title={Bone}, year={2002}, isbn={0-306-40615-2}}\n"
+        "@book{volume, title={Other}, year={2002}, isbn={0-306-40615-2}}\n"
     )
     plan = reference_import_plan(data=bib)
     assert [(i.status, i.reason) for i in plan.items] == [
         (DUPLICATE, SAME_ISBN.format(target=stored.citekey)),
         (DUPLICATE, SAME_ISBN.format(target=stored.citekey)),
+        (NEW, ""),  # a volume of a set sharing its ISBN under a title of its own
     ]
 
 
