@@ -53,7 +53,7 @@ from citations.services import (
     reference_lookup,
 )
 from citations.sources import http
-from claims.curators import sees_unpublished
+from claims.access import sees_unpublished
 from claims.models import Claim
 from evidence.services import reference_set_verification  # it regrades the claims citing it
 

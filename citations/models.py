@@ -21,8 +21,6 @@ from citations.search import ranked_search, similar_to, similarity_lookup
 # Real bibliographies cite historical works (1066) and announced ones; the check constraint,
 # `clean`, the importer and the API's year filters all read this one range.
 YEAR_MIN, YEAR_MAX = 1, 2200
-# claims.models.PUBLIC_STATUSES; spelled out here because claims.models imports this module.
-PUBLIC_CLAIM_STATUSES = ("published", "retracted")
 YEAR_OUT_OF_RANGE = f"Year must be between {YEAR_MIN} and {YEAR_MAX}."
 CITEKEY_FROZEN = "This citekey is cited by a claim and never changes."
 URL_UNSAFE = "A URL cannot hold braces, quotes or backslashes (write them as %7B, %7D, %22, %5C)."
@@ -179,17 +177,12 @@ class ReferenceQuerySet(models.QuerySet):
         )
 
     def cited_by(self, claims):
-        """References that are evidence for any of `claims` (a Claim queryset), each once."""
+        """References that are evidence for any of `claims` (a Claim queryset), each once.
+        Who may see which claims is the caller's to say (`Claim.objects.public()`,
+        `.visible_to(user)`): citations knows no claims."""
         evidence = self.model._meta.get_field("evidence").related_model
-        return self.filter(pk__in=evidence.objects.filter(claim__in=claims).values("reference"))
-
-    def cited_by_public_claims(self):
-        """References that bear on a claim readers can open (published or retracted)."""
-        evidence = self.model._meta.get_field("evidence").related_model
-        public = evidence.objects.filter(
-            reference=models.OuterRef("pk"), claim__status__in=PUBLIC_CLAIM_STATUSES
-        )
-        return self.filter(models.Exists(public))  # a semi-join: no DISTINCT over every column
+        cited = evidence.objects.filter(reference=models.OuterRef("pk"), claim__in=claims)
+        return self.filter(models.Exists(cited))  # a semi-join: no DISTINCT over every column
 
     def same_work_as(self, *, doi=None, pmid="", isbn="", title="", year=None, container=""):
         """Stored references that look like the same work, each with why: the same DOI, PMID

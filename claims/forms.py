@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
 
-from claims.models import PUBLIC_STATUSES, Claim, Direction, GradeLevel, Topic, level_is
+from claims.access import is_public
+from claims.models import Claim, Direction, GradeLevel, Topic, level_is
 
 INVALID_FILTER = "That is not one of the listed options; choose another."
 
@@ -35,7 +36,7 @@ def public_topics() -> list:
 
 
 def _count_public_topics() -> list:
-    public = Q(claims__status__in=PUBLIC_STATUSES)
+    public = is_public("claims__")
     return list(Topic.objects.public().annotate(claim_count=Count("claims", filter=public)))
 
 

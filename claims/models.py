@@ -9,7 +9,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from citations.models import Contributor, Reference
 from citations.search import ranked_search
+from claims.access import Status, is_public, sees_unpublished
 
 OVERRIDE_NEEDS_RATIONALE = "An override of the grade needs a rationale."
 RATIONALE_NEEDS_OVERRIDE = "A rationale only goes with an override of the grade."
@@ -33,16 +35,6 @@ class CellSpecies(models.TextChoices):
     ANY = "any", "Any"
     HUMAN = "human", "Human cells"
     ANIMAL = "animal", "Animal cells"
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    RETRACTED = "retracted", "Retracted"
-
-
-PUBLIC_STATUSES = (Status.PUBLISHED, Status.RETRACTED)
 
 
 class GradeLevel(models.TextChoices):
@@ -76,8 +68,6 @@ class TopicQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Every topic for curators; the public ones for everyone else."""
-        from claims.curators import sees_unpublished
-
         return self if sees_unpublished(user) else self.public()
 
 
@@ -107,26 +97,29 @@ class Topic(models.Model):
 
 
 class ClaimQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
-
     def public(self):
-        """What anonymous readers see: published claims, and retracted ones (with a banner)."""
-        return self.filter(status__in=PUBLIC_STATUSES)
+        """What anonymous readers see: published claims, and retracted ones (with a banner).
+        The one definition of "public" (claims.access); STYLE.md's `published()` is this read."""
+        return self.filter(is_public())
 
     def visible_to(self, user):
         """Every claim for curators; the public ones for everyone else."""
-        from claims.curators import sees_unpublished
-
         return self if sees_unpublished(user) else self.public()
 
     def with_evidence(self):
-        """Prefetch topics and evidence with all that grading and the pages read."""
-        from evidence.facts import evidence_for_grading  # evidence imports this module
-        from evidence.models import Evidence
-
+        """Prefetch topics and evidence with all that grading (evidence.facts) and the pages
+        read, in four queries: evidence with its reference, the references' contributors with
+        their people, and the studies each item covers: what evidence.facts.evidence_for_grading
+        reads for evidence rows, reached here by relation (claims' models know no evidence).
+        tests/evidence/test_facts.py holds grading a claim so loaded to no query of its own."""
         return self.prefetch_related(
-            "topics", Prefetch("evidence", queryset=evidence_for_grading(Evidence.objects.all()))
+            "topics",
+            Prefetch("evidence", queryset=_evidence_model().objects.select_related("reference")),
+            Prefetch(
+                "evidence__reference__contributors",
+                queryset=Contributor.objects.select_related("person"),
+            ),
+            Prefetch("evidence__covers", queryset=Reference.objects.only("id", "citekey")),
         )
 
     def search(self, query: str):
@@ -171,22 +164,26 @@ class ClaimQuerySet(models.QuerySet):
         return self.prefetch_related(
             Prefetch(
                 "relations_from",
-                queryset=ClaimRelation.objects.filter(
-                    to_claim__status__in=PUBLIC_STATUSES
-                ).select_related("to_claim"),
+                queryset=ClaimRelation.objects.filter(is_public("to_claim__")).select_related(
+                    "to_claim"
+                ),
             ),
             Prefetch(
                 "relations_to",
-                queryset=ClaimRelation.objects.filter(
-                    from_claim__status__in=PUBLIC_STATUSES
-                ).select_related("from_claim"),
+                queryset=ClaimRelation.objects.filter(is_public("from_claim__")).select_related(
+                    "from_claim"
+                ),
             ),
         )
 
 
+def _evidence_model():
+    """Evidence, reached through the relation: claims' models import nothing from evidence."""
+    return Claim._meta.get_field("evidence").related_model
+
+
 def _evidence_count(*stances: str):
-    evidence = Claim._meta.get_field("evidence").related_model  # no import of evidence.models
-    items = evidence.objects.filter(claim=OuterRef("pk"), stance__in=stances).order_by()
+    items = _evidence_model().objects.filter(claim=OuterRef("pk"), stance__in=stances).order_by()
     return Coalesce(Subquery(items.values("claim").annotate(n=Count("pk")).values("n")), 0)
 
 
@@ -279,7 +276,7 @@ class Claim(models.Model):
     class Meta:
         ordering = ["statement"]
         # The workflow steps that change what readers see, each its own permission
-        # (claims.curators grants them to the Curators group).
+        # (claims.access grants them to the Curators group).
         permissions = [
             ("publish_claim", "Can publish a claim or return it to draft"),
             ("retract_claim", "Can retract a claim"),

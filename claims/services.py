@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from claims.models import Claim, ReviewNote, Status
 from evidence.history import save_with_history
@@ -130,3 +131,16 @@ def _sync(claim: Claim, stored: Claim) -> Claim:
     for field in Claim._meta.concrete_fields:
         setattr(claim, field.attname, getattr(stored, field.attname))
     return claim
+
+
+def curator_token_create(*, user) -> str:
+    """A new API token for `user` (any previous one stops working); the key is returned once
+    and never shown again."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user).key
+
+
+def curator_token_revoke(*, user) -> bool:
+    """Revoke `user`'s API token; False when there was none."""
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return bool(deleted)

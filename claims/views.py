@@ -8,12 +8,12 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
 from citations.models import Reference, ReferenceAlias
-from claims.curators import curator_token_create, curator_token_revoke
 from claims.forms import ClaimFilterForm, public_topics
 from claims.methodology import methodology_page
 from claims.models import Claim, Topic
 from claims.page_cache import is_cacheable, serve_cached
 from claims.pages import claim_page, reference_page
+from claims.services import curator_token_create, curator_token_revoke
 from config.pagination import EndAwarePaginator as Paginator
 
 PAGE_SIZE = 20
@@ -71,7 +71,7 @@ def reference_detail(request, citekey):
     if "\x00" in citekey:
         # No citekey holds NUL (PostgreSQL refuses it in text): not found, not a server error.
         raise Http404
-    references = Reference.objects.cited_by_public_claims().with_contributors()
+    references = Reference.objects.cited_by(Claim.objects.public()).with_contributors()
     reference = references.filter(citekey=citekey).first()
     if reference is None:
         # A merged citekey keeps resolving: to the reference it was merged into, for good.

@@ -10,7 +10,7 @@ from rest_framework import viewsets
 
 from citations.api import LOOKUP_REGEX, YearFilter
 from citations.models import Reference
-from claims.curators import sees_unpublished
+from claims.access import sees_unpublished
 from evidence.models import (
     Design,
     Evidence,

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from citations.models import Reference, Retraction, Verification
+from claims.access import is_public
 from claims.models import Claim
 
 DOUBTFUL_VERIFICATION = (Verification.UNVERIFIED, Verification.NOT_FOUND)
@@ -134,9 +135,8 @@ def _choice_constraints(**fields) -> list[models.CheckConstraint]:
 
 class EvidenceQuerySet(models.QuerySet):
     def public(self):
-        from claims.models import PUBLIC_STATUSES
-
-        return self.filter(claim__status__in=PUBLIC_STATUSES)
+        """Items of public claims (claims.access)."""
+        return self.filter(is_public("claim__"))
 
     def on_doubtful_records(self):
         """Items whose reference was retracted, corrected, questioned, not found or never

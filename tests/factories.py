@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 from citations.models import Contributor, Person, Reference
-from claims.curators import CURATORS_GROUP, sync_curators_group
+from claims.access import CURATORS_GROUP, sync_curators_group
 from claims.models import Claim, Topic
 from evidence.models import Evidence
 

@@ -1,7 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from claims.curators import sync_curators_group
+from claims.access import sync_curators_group
 
 
 def grant_workflow_permissions(apps, schema_editor):

@@ -10,7 +10,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from citations.models import Person, Reference
-from claims.curators import sync_curators_group
+from claims.access import sync_curators_group
 from tests.factories import CuratorFactory
 from tests.pages.conftest import migrated_data_restored  # noqa: F401 - restores the groups
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def public_references(seed):
-    cited = Reference.objects.cited_by_public_claims().with_contributors()
+    cited = Reference.objects.cited_by(Claim.objects.public()).with_contributors()
     return {reference.citekey: reference for reference in cited}
 
 

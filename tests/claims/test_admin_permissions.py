@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from claims.curators import WORKFLOW_PERMISSIONS
+from claims.access import WORKFLOW_PERMISSIONS
 from claims.models import Claim
 from claims.services import claim_retract
 from evidence.services import claim_regrade

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from citations.models import Reference
-from claims.curators import sync_curators_group
+from claims.access import sync_curators_group
 from claims.models import Claim
 from evidence.services import claim_regrade
 from tests.factories import (

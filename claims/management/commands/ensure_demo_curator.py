@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
-from claims.curators import CURATORS_GROUP
+from claims.access import CURATORS_GROUP
 
 DEFAULT_USERNAME = "curator"
 DEFAULT_PASSWORD = "curator-demo-only"  # noqa: S105 - local demo account, printed on purpose
