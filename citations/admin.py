@@ -33,9 +33,6 @@ from citations.services import (
 from citations.sources.http import SourceError
 from citations.tasks import import_job_start
 
-# The writes that move or reweigh evidence regrade the claims citing it: evidence services.
-from evidence.services import reference_merge_regrading, reference_set_verification
-
 NO_BIBTEX_GIVEN = "Upload a .bib file or paste BibTeX text."
 IMPORT_EXPIRED = "The preview has expired: upload the file again."
 IMPORT_DONE = JOB_DONE
@@ -139,8 +136,12 @@ class PersonAdmin(MergeAdminMixin, HistoryAdmin):
         return obj.reference_count
 
 
-@admin.register(Reference)
 class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
+    """The curation of references. Registered by evidence.admin (`CitedReferenceAdmin`),
+    which sets the two writes that also regrade the claims citing a reference:
+    `merge_service` (evidence moves) and `verification_service` (keyword arguments
+    reference, verification, note and actor): citations knows no claims."""
+
     list_display = [
         "citekey",
         "short_title",
@@ -176,8 +177,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     inlines = [ContributorInline]
     actions = ["mark_verified", "match_citations", "export_bibtex", "merge_selected"]
     change_list_template = "admin/citations/reference/change_list.html"
-    # Evidence moves, so the claims citing it are regraded: a service of the evidence app.
-    merge_service = staticmethod(reference_merge_regrading)
+    verification_service = None
     merge_plan = staticmethod(merge.reference_merge_plan)
     duplicate_groups = staticmethod(duplicates.reference_duplicate_groups)
     readonly_fields = ["created", "updated", "used_by"]
@@ -232,7 +232,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
             obj.verification, obj.verification_note = stored.verification, stored.verification_note
         super().save_model(request, obj, form, change)
         if verified:
-            reference_set_verification(
+            self.verification_service(
                 reference=obj, verification=verification, note=note, actor=request.user
             )
 
@@ -273,7 +273,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     def mark_verified(self, request, queryset):
         with transaction.atomic():
             for reference in queryset.order_by("pk"):
-                reference_set_verification(
+                self.verification_service(
                     reference=reference, verification=Verification.VERIFIED, actor=request.user
                 )
         self.message_user(request, f"{queryset.count()} reference(s) marked verified.")

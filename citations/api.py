@@ -1,39 +1,32 @@
-"""References on the API, and exports by content negotiation for every viewset that cites.
+"""References on the API, and the references' exports for every viewset that cites.
 
-An export (`?format=bibtex|csl|ris` or the matching `Accept`) answers a list or a detail
-with the references it selects: a reference list its references, a claim its cited
-references, a topic those of its public claims. Exports are unpaginated and stream from a
-server-side cursor, so memory stays constant whatever their size.
+An export (`?format=bibtex|csl|ris` or the matching `Accept`, config.api.exports) answers a
+list or a detail with the references it selects: a reference list its references, a claim
+its cited references, a topic those of its public claims. Exports stream from a server-side
+cursor (citations.exports), so memory stays constant whatever their size.
+
+Citations knows no claims: which references a reader may see, the claim and topic filters,
+and what a changed verification regrades are said by the subclass the router registers
+(evidence.api.CitedReferenceViewSet).
 """
 
-import re
 from collections.abc import Mapping
 
 import django_filters
-from django import forms
 from django.conf import settings
 from django.db import transaction
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAcceptable
-from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import JSONParser, MultiPartParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.utils.mediatypes import _MediaType, media_type_matches
 
 from citations.exports import record_stream
 from citations.identifiers import InvalidIdentifier, normalize_doi
 from citations.models import YEAR_MAX, YEAR_MIN, Reference, Retraction, Verification
 from citations.parsers import BibTeXParser, ImportTooLarge, PlainTextParser
-from citations.renderers import EXPORT_RENDERERS, CSLJSONRenderer, ExportRenderer
+from citations.renderers import EXPORT_RENDERERS
 from citations.serializers import (
     ImportJSONSerializer,
     ImportOptionsSerializer,
@@ -53,147 +46,26 @@ from citations.services import (
     reference_lookup,
 )
 from citations.sources import http
-from claims.access import sees_unpublished
-from claims.models import Claim
-from evidence.services import reference_set_verification  # it regrades the claims citing it
+from config.api.exports import ExportMixin, export_schema
+from config.api.filters import YearFilter
+from config.api.lookups import LOOKUP_REGEX
 
-EXPORT_ACTIONS = {"list", "retrieve"}
 VERIFICATION_FIELDS = ("verification", "verification_note")
-# Citekeys may hold ":", "." or "-"; only "/" (and NUL, which PostgreSQL refuses) cannot be.
-LOOKUP_REGEX = r"[^/\x00]+"
-CSL_SCHEMA = {
-    "type": "array",
-    "items": {
-        "type": "object",
-        "required": ["id", "type"],
-        "properties": {"id": {"type": "string"}, "type": {"type": "string"}},
-    },
-}
+YEARS = (YEAR_MIN, YEAR_MAX)
 
 
-def export_schema(serializer, description: str):
-    """Declare JSON and the three export media types as responses of list and retrieve."""
-    responses = {(200, JSONRenderer.media_type): serializer}
-    for renderer in EXPORT_RENDERERS:
-        responses[(200, renderer.media_type)] = OpenApiResponse(
-            CSL_SCHEMA if renderer is CSLJSONRenderer else OpenApiTypes.STR,
-            description=f"{description} as {renderer.format}",
-        )
-    return extend_schema(responses=responses)
+class ReferenceExportMixin(ExportMixin):
+    """List and retrieve also answer with the selected references as BibTeX, CSL-JSON or RIS."""
+
+    export_renderers = EXPORT_RENDERERS
+
+    def export_records(self, references):
+        return record_stream(references)
 
 
-def export_filename(stem: str, renderer: ExportRenderer) -> str:
-    return f"{re.sub(r'[^A-Za-z0-9._-]+', '_', stem)}.{renderer.extension}"
-
-
-UTF8_NAMES = {"utf-8", "utf8"}
-
-
-def export_options(request, *, single: bool = False) -> dict:
-    """Options of an export: `charset=utf-8` (BibTeX in UTF-8 for biber and XeLaTeX rather
-    than pdfLaTeX-safe ASCII), and `single` (one reference: CSL-JSON is one object, as
-    doi.org answers)."""
-    charset = request.query_params.get("charset", "")
-    if not charset:
-        accepted = getattr(request, "accepted_media_type", "") or ""
-        charset = _MediaType(accepted).params.get("charset", "")
-    return {"unicode": charset.strip().lower() in UTF8_NAMES, "single": single}
-
-
-def export_response(request, references, stem: str, *, single: bool = False):
-    """Stream `references` in the negotiated export format as an attachment."""
-    renderer = request.accepted_renderer
-    options = export_options(request, single=single)
-    response = StreamingHttpResponse(
-        renderer.stream(record_stream(references), **options),
-        content_type=f"{renderer.media_type}; charset={renderer.charset}",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(stem, renderer)}"'
-    return response
-
-
-def accepted_ranges(header: str) -> list[_MediaType]:
-    """The media ranges of an Accept header, best first: by q-value, then the more specific
-    range, then the order given; ranges with q=0 are refused, so left out."""
-    ranges = []
-    for index, part in enumerate(header.split(",")):
-        if not part.strip():
-            continue
-        media_type = _MediaType(part.strip())
-        try:
-            quality = float(media_type.params.get("q", 1))
-        except ValueError:
-            quality = 1.0
-        if quality > 0:
-            ranges.append((-quality, -media_type.precedence, index, media_type))
-    return [media_type for *_order, media_type in sorted(ranges, key=lambda r: r[:3])]
-
-
-class ExportNegotiation(DefaultContentNegotiation):
-    """An explicit `?format=` wins over `Accept`; `Accept` is read with its q-values
-    (DRF's default ranks ranges by specificity only and answers 406 to `?format=bibtex`
-    sent with `Accept: application/json`)."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        chosen = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
-        if chosen:
-            renderers = self.filter_renderers(renderers, chosen)
-            return renderers[0], renderers[0].media_type
-        header = request.META.get("HTTP_ACCEPT") or "*/*"
-        for media_range in accepted_ranges(header):
-            for renderer in renderers:
-                if media_type_matches(renderer.media_type, str(media_range)):
-                    return renderer, renderer.media_type
-        raise NotAcceptable(available_renderers=renderers)
-
-
-class ExportMixin:
-    """List and retrieve also answer as BibTeX, CSL-JSON or RIS.
-
-    A viewset says which references an export selects: `references_of_list(queryset)`
-    and `references_of(obj)`, and names the file with `export_stem(obj)`.
-    """
-
-    list_export_stem = "references"
-    content_negotiation_class = ExportNegotiation
-    export_single = False  # A detail export is one item (a reference), not a list.
-
-    def get_renderers(self):
-        renderers = super().get_renderers()
-        if self.action in EXPORT_ACTIONS:
-            renderers += [renderer() for renderer in EXPORT_RENDERERS]
-        return renderers
-
-    def is_export(self) -> bool:
-        return isinstance(getattr(self.request, "accepted_renderer", None), ExportRenderer)
-
-    def list(self, request, *args, **kwargs):
-        if not self.is_export():
-            return super().list(request, *args, **kwargs)
-        queryset = self.filter_queryset(self.get_queryset())
-        return export_response(request, self.references_of_list(queryset), self.list_export_stem)
-
-    def retrieve(self, request, *args, **kwargs):
-        if not self.is_export():
-            return super().retrieve(request, *args, **kwargs)
-        obj = self.get_object()
-        references, stem = self.references_of(obj), self.export_stem(obj)
-        return export_response(request, references, stem, single=self.export_single)
-
-
-class YearFilter(django_filters.NumberFilter):
-    """A year bound: a whole number in the range the database allows, else a 400."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, lookup_expr: str, **kwargs):
-        super().__init__(
-            field_name=kwargs.pop("field_name", "year"),
-            lookup_expr=lookup_expr,
-            min_value=YEAR_MIN,
-            max_value=YEAR_MAX,
-            **kwargs,
-        )
+def reference_export_schema(serializer, description: str):
+    """JSON and the three export media types as the responses of list and retrieve."""
+    return export_schema(serializer, description, EXPORT_RENDERERS)
 
 
 class ReferenceFilter(django_filters.FilterSet):
@@ -205,11 +77,9 @@ class ReferenceFilter(django_filters.FilterSet):
     verification = django_filters.ChoiceFilter(choices=Verification.choices)
     retraction = django_filters.ChoiceFilter(choices=Retraction.choices)
     doi = django_filters.CharFilter(method="filter_doi", label="DOI, in any usual spelling")
-    year_min = YearFilter("gte", label="Published in or after this year")
-    year_max = YearFilter("lte", label="Published in or before this year")
+    year_min = YearFilter("gte", bounds=YEARS, label="Published in or after this year")
+    year_max = YearFilter("lte", bounds=YEARS, label="Published in or before this year")
     entry_type = django_filters.CharFilter()
-    claim = django_filters.CharFilter(method="filter_claim", label="Cited by this claim (slug)")
-    topic = django_filters.CharFilter(method="filter_topic", label="Cited in this topic (slug)")
 
     class Meta:
         model = Reference
@@ -222,8 +92,6 @@ class ReferenceFilter(django_filters.FilterSet):
             "year_min",
             "year_max",
             "entry_type",
-            "claim",
-            "topic",
         ]
 
     def filter_search(self, queryset, name, value):
@@ -231,17 +99,6 @@ class ReferenceFilter(django_filters.FilterSet):
 
     def filter_similar(self, queryset, name, value):
         return queryset.similar_to(value)
-
-    def filter_claim(self, queryset, name, value):
-        return self.cited_by(queryset, slug=value)
-
-    def filter_topic(self, queryset, name, value):
-        return self.cited_by(queryset, topics__slug=value)
-
-    def cited_by(self, queryset, **claim_lookups):
-        # Only claims the reader may see: a filter must not reveal what drafts cite.
-        user = getattr(self.request, "user", None)
-        return queryset.cited_by(Claim.objects.visible_to(user).filter(**claim_lookups))
 
     def filter_doi(self, queryset, name, value):
         try:
@@ -251,11 +108,17 @@ class ReferenceFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=export_schema(ReferenceSerializer, "The selected references"),
-    retrieve=export_schema(ReferenceSerializer, "This reference"),
+    list=reference_export_schema(ReferenceSerializer, "The selected references"),
+    retrieve=reference_export_schema(ReferenceSerializer, "This reference"),
 )
-class ReferenceViewSet(ExportMixin, viewsets.ModelViewSet):
-    """Bibliographic records. Anonymous readers see those that public claims cite."""
+class ReferenceViewSet(ReferenceExportMixin, viewsets.ModelViewSet):
+    """Bibliographic records: their shapes, filters, exports, imports and look-ups.
+
+    Not registered as it is: the apps above citations say who reads which references
+    (`readable`) and which service writes a verification (`set_verification`, keyword
+    arguments reference, verification, note and actor), in the subclass the router
+    registers (evidence.api.CitedReferenceViewSet).
+    """
 
     serializer_class = ReferenceSerializer
     filterset_class = ReferenceFilter
@@ -264,11 +127,14 @@ class ReferenceViewSet(ExportMixin, viewsets.ModelViewSet):
     lookup_value_regex = LOOKUP_REGEX
     ordering_fields = ["citekey", "year", "title", "updated"]
     cursor_ordering = "citekey"  # ?cursor= walks the list by this unique key
+    set_verification = None
+
+    def readable(self, references):
+        """The references the requesting user may read."""
+        raise NotImplementedError
 
     def get_queryset(self):
-        references = Reference.objects.all()
-        if not sees_unpublished(self.request.user):
-            references = references.cited_by_public_claims()
+        references = self.readable(Reference.objects.all())
         # Exports read contributors per chunk as they stream (citations.exports).
         return references if self.is_export() else references.with_contributors()
 
@@ -293,7 +159,7 @@ class ReferenceViewSet(ExportMixin, viewsets.ModelViewSet):
             reference = serializer.save()
             wanted = {**stored, **given}
             if given and wanted != stored:
-                reference_set_verification(
+                self.set_verification(
                     reference=reference,
                     verification=wanted["verification"],
                     note=wanted["verification_note"],

@@ -1,7 +1,7 @@
 """Export renderers: BibTeX, CSL-JSON and RIS, the media types of doi.org's content negotiation.
 
 Each renderer is a media type, a `?format=` name, a file extension and `stream(records)`
-over the pure functions. Exports stream (`citations.api.export_response`); `render()` is what
+over the pure functions. Exports stream (`config.api.exports.export_response`); `render()` is what
 DRF calls for anything else, i.e. error responses, which come back as short plain text so a
 tool never mistakes "Not found." for a bibliography.
 """
@@ -14,6 +14,14 @@ from citations import bibtex, formats
 from citations.records import BibRecord
 
 PLAIN_TEXT = "text/plain; charset=utf-8"
+CSL_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["id", "type"],
+        "properties": {"id": {"type": "string"}, "type": {"type": "string"}},
+    },
+}
 
 
 def error_text(data) -> str:
@@ -60,6 +68,7 @@ class CSLJSONRenderer(ExportRenderer):
     media_type = "application/vnd.citationstyles.csl+json"
     format = "csl"
     extension = "json"
+    openapi_schema = CSL_SCHEMA  # what the API schema says the body is (config.api.exports)
 
     def stream(self, records, *, single=False, **options):
         return formats.render_csl(records, single=single)

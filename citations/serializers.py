@@ -1,14 +1,12 @@
-"""API shapes of references, and the write rule every API serializer shares.
+"""API shapes of references: the record, its summary inside a claim or an evidence item, a
+BibTeX import's options and outcome, and an identifier look-up.
 
-`CleanModelSerializer` validates a write through the model's own `full_clean()` (field
-validation, `clean()`, unique and check constraints), the same rules the admin applies, so
-bad input is a 400 with field errors and never reaches the database to become a 500.
+Writes are validated by the model's own `full_clean()` (config.api.serializers).
 """
 
 import re
 from collections.abc import Mapping
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -16,7 +14,7 @@ from rest_framework import serializers
 
 from citations import bibtex, importer
 from citations.models import Contributor, EntryType, Reference
-from config.exceptions import field_errors
+from config.api.serializers import CleanModelSerializer
 
 EXTRA_FIELDS_SHAPE = (
     "extra_fields maps BibTeX field names (lower case letters, digits, - and _) to text."
@@ -43,31 +41,6 @@ class OptionalURLField(serializers.CharField):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.validators.append(URLValidator(message=INVALID_URL))
-
-
-class SlugField(serializers.SlugRelatedField):
-    """A related record named by its slug or citekey; text that cannot be one is a 400."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, str) and "\x00" in data:
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class CleanModelSerializer(serializers.ModelSerializer):
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        many = {field.name for field in self.Meta.model._meta.many_to_many}
-        plain = {name: value for name, value in attrs.items() if name not in many}
-        instance = self.instance or self.Meta.model()
-        for name, value in plain.items():
-            setattr(instance, name, value)
-        try:
-            instance.full_clean()
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(field_errors(exc)) from exc
-        # clean() normalises values (identifiers): write what it settled on.
-        return {**attrs, **{name: getattr(instance, name) for name in plain}}
 
 
 class EntryTypeField(serializers.ChoiceField):

@@ -13,7 +13,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from citations.api import LOOKUP_REGEX, ExportMixin, export_schema
+from citations.api import ReferenceExportMixin, reference_export_schema
 from citations.models import Reference
 from claims.models import Claim, Direction, GradeLevel, Population, Question, Status, Topic
 from claims.serializers import (
@@ -31,6 +31,7 @@ from claims.services import (
     claim_return_to_draft,
     claim_submit_for_review,
 )
+from config.api.lookups import LOOKUP_REGEX
 from config.permissions import needs
 from evidence.models import Design, Stance
 from evidence.services import claim_regrade
@@ -82,10 +83,10 @@ class WriteInTransactionMixin:
 
 
 @extend_schema_view(
-    list=export_schema(ClaimListSerializer, "The references the selected claims cite"),
-    retrieve=export_schema(ClaimSerializer, "The references this claim cites"),
+    list=reference_export_schema(ClaimListSerializer, "The references the selected claims cite"),
+    retrieve=reference_export_schema(ClaimSerializer, "The references this claim cites"),
 )
-class ClaimViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
+class ClaimViewSet(ReferenceExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
     """Claims with their grade; the detail lists the evidence with each reference."""
 
     lookup_field = "slug"
@@ -184,10 +185,12 @@ class TopicFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=export_schema(TopicSerializer, "The references of the public claims of these topics"),
-    retrieve=export_schema(TopicDetailSerializer, "The references of its public claims"),
+    list=reference_export_schema(
+        TopicSerializer, "The references of the public claims of these topics"
+    ),
+    retrieve=reference_export_schema(TopicDetailSerializer, "The references of its public claims"),
 )
-class TopicViewSet(ExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
+class TopicViewSet(ReferenceExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
     """Topics; the detail lists the claims the reader may see. Anonymous readers see the
     public topics only (`Topic.objects.public()`): a topic is public through its claims."""
 

@@ -2,9 +2,9 @@
 
 from rest_framework import serializers
 
-from citations.serializers import CleanModelSerializer, SlugField
 from claims.models import Claim, Direction, GradeLevel, Topic
 from claims.pages import reader_wording
+from config.api.serializers import CleanModelSerializer, SlugField
 from evidence.serializers import EvidenceItemSerializer
 
 GRADE_FIELDS = [

@@ -1,11 +1,25 @@
-"""Root URLs: admin, the REST API (with its schema and docs), and the public pages."""
+"""Root URLs: admin, the REST API (with its schema and docs), and the public pages.
+
+The one DRF router is here too: every API resource registers with it (URL names
+"api:<basename>-..."). This is wiring, the top of the import graph (docs/architecture.md).
+"""
 
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
 
+from claims.api import ClaimViewSet, TopicViewSet
 from claims.views import api_token
-from config.api import router
+from evidence.api import CitedReferenceViewSet, EvidenceViewSet
+
+router = DefaultRouter()
+# Citekeys may contain dots: no ".json"-style suffix routes to confuse with them.
+router.include_format_suffixes = False
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("references", CitedReferenceViewSet, basename="reference")
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("topics", TopicViewSet, basename="topic")
 
 urlpatterns = [
     path("admin/api-token/", api_token, name="api-token"),

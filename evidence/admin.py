@@ -1,7 +1,9 @@
 """Curation of evidence items on their own (they are also inline on each claim), matching
 citations to records, and the Integrity page.
 
-Saving or deleting an item goes through evidence.services, which regrades its claim.
+Saving or deleting an item goes through evidence.services, which regrades its claim. The
+references' admin is registered here too: merging references and changing a verification
+regrade the claims citing them, which citations (below claims and evidence) cannot do.
 """
 
 import functools
@@ -14,12 +16,19 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from citations import matching
+from citations.admin import ReferenceAdmin
 from citations.admin_history import HistoryAdmin
 from citations.models import Reference
 from citations.sources.http import SourceError
 from evidence import verification
 from evidence.models import Evidence
-from evidence.services import claim_regrade, evidence_delete, evidence_save
+from evidence.services import (
+    claim_regrade,
+    evidence_delete,
+    evidence_save,
+    reference_merge_regrading,
+    reference_set_verification,
+)
 
 # Grouped as a reviewer reads a study: what it is, how directly it answers the claim, what it
 # found (and how the pooled studies agree), how far to trust it, and the words to quote.
@@ -69,6 +78,14 @@ EVIDENCE_FIELDSETS = [
     ),
     ("The quote", {"fields": ["quote", "locator", "notes"]}),
 ]
+
+
+@admin.register(Reference)
+class CitedReferenceAdmin(ReferenceAdmin):
+    """References, whose merge and verification regrade the claims citing them."""
+
+    merge_service = staticmethod(reference_merge_regrading)  # evidence moves to the survivor
+    verification_service = staticmethod(reference_set_verification)
 
 
 @admin.register(Evidence)

@@ -1,16 +1,21 @@
 """Evidence items on the API: anyone reads those of public claims; curators write.
 
 Writes go through `evidence.services`, which regrades the claims they touch in the same
-transaction.
+transaction. References are read here too (`CitedReferenceViewSet`): a reference is public
+through the evidence it gives a public claim, and a changed verification regrades the claims
+citing it, two things citations cannot know.
 """
 
 import django_filters
 from django.db.models import Prefetch
 from rest_framework import viewsets
 
-from citations.api import LOOKUP_REGEX, YearFilter
+from citations.api import YEARS, ReferenceFilter, ReferenceViewSet
 from citations.models import Reference
 from claims.access import sees_unpublished
+from claims.models import Claim
+from config.api.filters import YearFilter
+from config.api.lookups import LOOKUP_REGEX
 from evidence.models import (
     Design,
     Evidence,
@@ -22,7 +27,12 @@ from evidence.models import (
     Via,
 )
 from evidence.serializers import EvidenceSerializer
-from evidence.services import evidence_create, evidence_delete, evidence_update
+from evidence.services import (
+    evidence_create,
+    evidence_delete,
+    evidence_update,
+    reference_set_verification,
+)
 
 
 class EvidenceFilter(django_filters.FilterSet):
@@ -39,8 +49,12 @@ class EvidenceFilter(django_filters.FilterSet):
     covers = django_filters.CharFilter(
         field_name="covers__citekey", distinct=True, label="Pools the study with this citekey"
     )
-    year_min = YearFilter("gte", field_name="reference__year", label="Reference year from")
-    year_max = YearFilter("lte", field_name="reference__year", label="Reference year to")
+    year_min = YearFilter(
+        "gte", bounds=YEARS, field_name="reference__year", label="Reference year from"
+    )
+    year_max = YearFilter(
+        "lte", bounds=YEARS, field_name="reference__year", label="Reference year to"
+    )
 
     class Meta:
         model = Evidence
@@ -83,3 +97,34 @@ class EvidenceViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         evidence_delete(evidence=instance, actor=self.request.user)
+
+
+class CitedReferenceFilter(ReferenceFilter):
+    claim = django_filters.CharFilter(method="filter_claim", label="Cited by this claim (slug)")
+    topic = django_filters.CharFilter(method="filter_topic", label="Cited in this topic (slug)")
+
+    class Meta(ReferenceFilter.Meta):
+        fields = [*ReferenceFilter.Meta.fields, "claim", "topic"]
+
+    def filter_claim(self, queryset, name, value):
+        return self.cited_by(queryset, slug=value)
+
+    def filter_topic(self, queryset, name, value):
+        return self.cited_by(queryset, topics__slug=value)
+
+    def cited_by(self, queryset, **claim_lookups):
+        # Only claims the reader may see: a filter must not reveal what drafts cite.
+        user = getattr(self.request, "user", None)
+        return queryset.cited_by(Claim.objects.visible_to(user).filter(**claim_lookups))
+
+
+class CitedReferenceViewSet(ReferenceViewSet):
+    """Bibliographic records. Anonymous readers see those that public claims cite."""
+
+    filterset_class = CitedReferenceFilter
+    set_verification = staticmethod(reference_set_verification)  # it regrades the citing claims
+
+    def readable(self, references):
+        if sees_unpublished(self.request.user):
+            return references
+        return references.cited_by(Claim.objects.public())

@@ -3,8 +3,9 @@
 from rest_framework import serializers
 
 from citations.models import Reference
-from citations.serializers import CleanModelSerializer, ReferenceSummarySerializer, SlugField
+from citations.serializers import ReferenceSummarySerializer
 from claims.models import Claim
+from config.api.serializers import CleanModelSerializer, SlugField
 from evidence.models import Evidence
 
 ITEM_FIELDS = [

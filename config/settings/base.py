@@ -324,7 +324,7 @@ REST_FRAMEWORK = {
         "failed_token": os.environ.get("DJANGO_API_FAILED_TOKEN_RATE", "10/minute"),
     },
     "NUM_PROXIES": NUM_PROXIES,
-    "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "config.api.exceptions.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

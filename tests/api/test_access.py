@@ -3,7 +3,7 @@
 import pytest
 
 from claims.models import Claim, Topic
-from config.exceptions import PROTECTED
+from config.api.exceptions import PROTECTED
 from evidence.models import Evidence
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from citations.serializers import (
 )
 from claims.models import OVERRIDE_NEEDS_RATIONALE, Claim
 from claims.services import CANNOT_PUBLISH, FOUR_EYES
-from config.exceptions import field_errors
+from config.api.exceptions import field_errors
 from evidence.models import CI_NEEDS_BOTH, CI_ORDER, Evidence
 from tests.factories import CuratorFactory
 

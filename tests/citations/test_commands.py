@@ -8,8 +8,9 @@ from django.core.management import CommandError, call_command
 
 from citations import bibtex
 from citations.identifiers import INVALID_PMID
-from citations.management.commands import check_references, export_bibtex, import_bibtex
+from citations.management.commands import check_references, import_bibtex
 from citations.models import Contributor, Person, Reference
+from claims.management.commands import export_bibtex
 from tests.factories import ClaimFactory, EvidenceFactory, ReferenceFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db

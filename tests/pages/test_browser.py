@@ -186,7 +186,9 @@ def test_seed_pages_screenshots(page, screenshot):
     screenshot(page, "seed-claim-list")
     page.goto(reverse("home"))
     screenshot(page, "seed-home")
-    wrongly_cited = Reference.objects.cited_by(Claim.objects.public()).filter(verification="discrepancy")
+    wrongly_cited = Reference.objects.cited_by(Claim.objects.public()).filter(
+        verification="discrepancy"
+    )
     for reference in wrongly_cited[:2]:
         page.goto(reference.get_absolute_url())
         expect(page.locator(".as-cited mark").first).to_be_visible()

@@ -1,4 +1,7 @@
-"""Export references as BibTeX, streamed: all of them, or those of one claim or topic."""
+"""Export references as BibTeX, streamed: all of them, or those of one claim or topic.
+
+A command of claims, not citations: choosing references by claim or topic reads claims.
+"""
 
 from pathlib import Path
 

@@ -1,0 +1,20 @@
+"""Filters every API shares."""
+
+import django_filters
+from django import forms
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A year bound: a whole number within `bounds` (the range the database allows, e.g.
+    citations.models.YEAR_MIN and YEAR_MAX), else a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, lookup_expr: str, *, bounds: tuple[int, int], **kwargs):
+        super().__init__(
+            field_name=kwargs.pop("field_name", "year"),
+            lookup_expr=lookup_expr,
+            min_value=bounds[0],
+            max_value=bounds[1],
+            **kwargs,
+        )
