@@ -36,9 +36,11 @@ demo-reset: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_reset
 
+# lint-imports: the import directions of docs/architecture.md (contracts in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -71,4 +73,4 @@ bench-scale: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/scale.py 10000 100000 1000000
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .import_linter_cache
