@@ -27,17 +27,19 @@ from citations.identifiers import InvalidIdentifier, normalize_doi
 from citations.models import YEAR_MAX, YEAR_MIN, Reference, Retraction, Verification
 from citations.parsers import BibTeXParser, ImportTooLarge, PlainTextParser
 from citations.renderers import EXPORT_RENDERERS
-from citations.serializers import (
+from citations.serializers import ReferenceSerializer
+from citations.serializers_import import (
     ImportJSONSerializer,
     ImportOptionsSerializer,
     ImportOutcomeSerializer,
     ImportUploadSerializer,
+    import_outcome_data,
+    submitted_bibtex,
+)
+from citations.serializers_lookup import (
     LookupRequestSerializer,
     LookupResultSerializer,
-    ReferenceSerializer,
-    import_outcome_data,
     lookup_result_data,
-    submitted_bibtex,
 )
 from citations.services import (
     ImportOutcome,

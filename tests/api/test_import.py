@@ -14,7 +14,7 @@ from citations.bibtex import BINARY_INPUT
 from citations.importer import HISTORY_REASON, REFUSED_DUPLICATE, REFUSED_INVALID
 from citations.models import Contributor, Person, Reference
 from citations.parsers import TOO_LARGE
-from citations.serializers import NO_BIBTEX, NOT_TEXT
+from citations.serializers_import import NO_BIBTEX, NOT_TEXT
 from claims.models import Claim
 from evidence.models import Evidence
 from tests.factories import CuratorFactory, ReferenceFactory

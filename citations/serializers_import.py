@@ -1,0 +1,143 @@
+"""API shapes of a BibTeX import (POST /api/references/import/): its options, the body it
+reads, and what it did (or, on a dry run, would do) with each entry."""
+
+from collections.abc import Mapping
+
+from rest_framework import serializers
+
+from citations import bibtex, importer
+
+NO_BIBTEX = (
+    "The request holds no BibTeX: send it as the body (Content-Type: application/x-bibtex "
+    'or text/plain), as a multipart "file", or as JSON {"bibtex": "..."}.'
+)
+NOT_TEXT = "The BibTeX must be text."
+
+
+class ImportOptionsSerializer(serializers.Serializer):
+    """The options of an import, from the query string or form fields."""
+
+    dry_run = serializers.BooleanField(default=False, help_text="Preview: write nothing.")
+    skip_invalid = serializers.BooleanField(
+        default=False, help_text="Write the valid entries even when some are invalid."
+    )
+    on_duplicate = serializers.ChoiceField(
+        choices=importer.ON_DUPLICATE_CHOICES,
+        default=importer.SKIP,
+        help_text="What to do with an entry already stored: skip it, update the stored "
+        "reference, or fail (write nothing).",
+    )
+    encoding = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The file's encoding when it is not UTF-8, e.g. windows-1252. Without it, "
+        "a file that is not valid UTF-8 is refused with the lines that are not.",
+    )
+
+    def validate_encoding(self, value: str) -> str:
+        if not value:
+            return ""
+        try:
+            return bibtex.check_encoding(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+
+class ImportUploadSerializer(ImportOptionsSerializer):
+    file = serializers.FileField(help_text="A .bib file.")
+
+
+class ImportJSONSerializer(ImportOptionsSerializer):
+    bibtex = serializers.CharField(help_text="BibTeX text.", trim_whitespace=False)
+
+
+def submitted_bibtex(data) -> str | bytes:
+    """The BibTeX of a parsed request body (bytes, a form with "file", or JSON "bibtex");
+    a 400 when there is none, or when it is not text."""
+    if isinstance(data, Mapping):
+        data = data.get("file", data.get("bibtex", ""))
+        data = data.read() if hasattr(data, "read") else data
+        if not isinstance(data, str | bytes):
+            raise serializers.ValidationError({"bibtex": [NOT_TEXT]})
+    elif not isinstance(data, bytes):  # JSON that is no object: a string, a list, a number
+        raise serializers.ValidationError({"bibtex": [NO_BIBTEX]})
+    if not data.strip():
+        raise serializers.ValidationError({"bibtex": [NO_BIBTEX]})
+    if bibtex.looks_binary(data):
+        raise serializers.ValidationError({"bibtex": [bibtex.BINARY_INPUT]})
+    return data
+
+
+class ImportEntrySerializer(serializers.Serializer):
+    """One entry of the file and what importing it does."""
+
+    key = serializers.CharField(help_text="The entry's key in the file.")
+    line = serializers.IntegerField(help_text="The line the entry starts on.")
+    status = serializers.ChoiceField(choices=importer.STATUSES)
+    citekey = serializers.CharField(help_text="The citekey a new reference gets.")
+    duplicate_of = serializers.CharField(
+        allow_null=True, help_text="Citekey (or key in the file) of the record it duplicates."
+    )
+    reason = serializers.CharField(help_text="Why it is a duplicate.")
+    messages = serializers.ListField(
+        child=serializers.CharField(), help_text="Errors of an invalid entry, else warnings."
+    )
+
+
+class ImportOutcomeSerializer(serializers.Serializer):
+    """What an import did, or (dry run) would do."""
+
+    dry_run = serializers.BooleanField()
+    written = serializers.BooleanField(help_text="Whether anything was written.")
+    created = serializers.IntegerField(help_text="New references (dry run: that would be).")
+    updated = serializers.IntegerField(help_text="Stored references updated (would be).")
+    duplicates = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+    detail = serializers.CharField(help_text="Why nothing was written; empty when it was.")
+    problems = serializers.ListField(
+        child=serializers.CharField(), help_text='"line N [key]: message" for each problem.'
+    )
+    notes = serializers.ListField(child=serializers.CharField())
+    entries = ImportEntrySerializer(many=True)
+
+
+def import_entry_data(item: importer.PlanItem) -> dict:
+    return {
+        "key": item.key,
+        "line": item.line,
+        "status": item.status,
+        "citekey": item.citekey,
+        "duplicate_of": item.duplicate_citekey if item.status == importer.DUPLICATE else None,
+        "reason": item.reason,
+        "messages": list(item.messages),
+    }
+
+
+def import_problems(plan: importer.ImportPlan) -> list[str]:
+    return [
+        importer.INVALID_LINE.format(line=item.line, key=item.key, message=message).strip()
+        for item in plan.with_status(importer.INVALID)
+        for message in item.messages
+    ]
+
+
+def import_outcome_data(outcome, *, on_duplicate: str) -> dict:
+    """An `ImportOutcome` in the shape of `ImportOutcomeSerializer` (built directly: a plan
+    may hold 50,000 entries, too many to pass through serializer fields one by one)."""
+    counts, result = outcome.plan.counts, outcome.result
+    if result is None:
+        created, updated = counts[importer.NEW], len(outcome.plan.updates(on_duplicate))
+    else:
+        created, updated = result.created, result.updated
+    return {
+        "dry_run": result is None,
+        "written": bool(result and result.written),
+        "created": created,
+        "updated": updated,
+        "duplicates": counts[importer.DUPLICATE],
+        "invalid": counts[importer.INVALID],
+        "detail": result.refused if result else "",
+        "problems": import_problems(outcome.plan),
+        "notes": list(outcome.plan.notes),
+        "entries": [import_entry_data(item) for item in outcome.plan.items],
+    }
