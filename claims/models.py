@@ -108,10 +108,9 @@ class ClaimQuerySet(models.QuerySet):
 
     def with_evidence(self):
         """Prefetch topics and evidence with all that grading (evidence.facts) and the pages
-        read, in four queries: evidence with its reference, the references' contributors with
-        their people, and the studies each item covers: what evidence.facts.evidence_for_grading
-        reads for evidence rows, reached here by relation (claims' models know no evidence).
-        tests/evidence/test_facts.py holds grading a claim so loaded to no query of its own."""
+        read: each item's reference, the references' contributors with their people, and the
+        studies an item covers (as evidence.facts.evidence_for_grading does for evidence rows).
+        Reached by relation: claims' models import nothing from evidence."""
         return self.prefetch_related(
             "topics",
             Prefetch("evidence", queryset=_evidence_model().objects.select_related("reference")),
