@@ -40,7 +40,9 @@ def pooled_claim():
 
 def test_claim_grade_profile_reads_only_what_with_evidence_prefetched(django_assert_num_queries):
     pooled_claim()
-    claim = Claim.objects.with_evidence().get(slug="pooled")
+    # The claim, then topics, evidence with references, contributors with people, covers.
+    with django_assert_num_queries(5):
+        claim = Claim.objects.with_evidence().get(slug="pooled")
     with django_assert_num_queries(0):
         result = claim_grade_profile(claim)
     assert (result.rubric, result.level) == ("grade-2", "low")  # unverified records: at most low
