@@ -100,7 +100,6 @@ MONTH_NAMES = [
 ]
 MONTH_MACROS = dict(zip(MONTHS, MONTH_NAMES, strict=True))
 MONTH_BY_NAME = dict(zip(MONTH_NAMES, MONTHS, strict=True))
-NAME_FIELDS = {"author", "editor"}
 # Values BibTeX tools treat as code, not text: no LaTeX decoding or escaping.
 VERBATIM_FIELDS = {"url", "doi", "eprint", "file", "pdf", "urlraw", "verba", "verbb", "verbc"}
 TITLE_FIELDS = {"title", "booktitle", "subtitle", "titleaddon", "maintitle", "shorttitle"}
@@ -246,8 +245,8 @@ def check_encoding(encoding: str) -> str:
         raise ValueError(UNKNOWN_ENCODING.format(encoding=encoding)) from None
 
 
-def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, list[str]]:
-    """Bytes of a file -> text and notes. UTF-8 (a BOM dropped) unless `encoding` names
+def decode_bytes(data: bytes, encoding: str | None = None) -> str:
+    """Bytes of a file -> text. UTF-8 (a BOM dropped) unless `encoding` names
     another; never a guess: bytes that do not decode raise `UndecodableInput` naming their
     lines, because reading a whole UTF-8 file as Windows-1252 for a few stray bytes would
     garble every accent in it."""
@@ -255,7 +254,7 @@ def decode_bytes(data: bytes, encoding: str | None = None) -> tuple[str, list[st
     if encoding == "utf-8" and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode(encoding), []
+        return data.decode(encoding)
     except UnicodeDecodeError:
         raise UndecodableInput(_undecodable_lines(data, encoding)) from None
 
@@ -552,11 +551,6 @@ def _normal_space(value: str) -> str:
     return value.strip(" ")  # Not str.strip(): a leading or trailing `~` is kept.
 
 
-def _text_value(name: str, value: str) -> str:
-    value = _normal_space(value)
-    return unescape_verbatim(value) if name in VERBATIM_FIELDS else latex.decode(value)
-
-
 def _keeps_source(name: str, source: str, text: str) -> bool:
     """Must the LaTeX as imported be kept beside the text to be written back the same?"""
     if source != text:
@@ -589,7 +583,7 @@ def entry_record(entry: SplitEntry, macros: Macros, offset: int = 0) -> tuple[Bi
         try:
             if len(value) > limit:  # Inline: this runs for every field of every entry.
                 macros.check_size(name, len(value))
-            if name in NAME_FIELDS:
+            if name == "author" or name == "editor":
                 names = parse_names(value)
                 if name == "author":
                     record.authors = names
@@ -598,7 +592,7 @@ def entry_record(entry: SplitEntry, macros: Macros, offset: int = 0) -> tuple[Bi
                 if (source := _names_source(value)) is not None:
                     sources[name] = source
             elif name in VERBATIM_FIELDS:
-                record.fields[name] = _text_value(name, value)
+                record.fields[name] = unescape_verbatim(_normal_space(value))
             else:
                 source = _normal_space(value)
                 text = record.fields[name] = latex.decode(source)
@@ -772,7 +766,7 @@ class Reader:
         if looks_binary(data):
             return "\x00"  # Reported as binary by `entries()`.
         try:
-            return decode_bytes(data, encoding)[0]
+            return decode_bytes(data, encoding)
         except UndecodableInput as exc:
             self.undecodable = exc.problems
         except ValueError as exc:  # An unknown encoding name.
