@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from citations import bibtex
 from citations.bibtex import ParseProblem, parse, render_entry
-from citations.bibtex.reader import _ordered_fields
+from citations.bibtex.render import _ordered_fields
 from citations.records import BibRecord, Name
 
 MIB = 1024 * 1024
