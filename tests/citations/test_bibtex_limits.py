@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from citations import bibtex
 from citations.bibtex import ParseProblem, parse, render_entry
+from citations.bibtex.render import _ordered_fields
 from citations.records import BibRecord, Name
 
 MIB = 1024 * 1024
@@ -232,5 +233,5 @@ def test_no_value_closes_its_field_whatever_it_holds(fields):
 
     text = render_entry(record)
 
-    assert field_names(text) == [name for name, _v in bibtex._ordered_fields(fields)]
+    assert field_names(text) == [name for name, _v in _ordered_fields(fields)]
     assert sorted(parse(text).records[0].fields) == sorted(fields)

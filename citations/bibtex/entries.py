@@ -1,0 +1,149 @@
+"""One entry -> a `BibRecord`.
+
+Field names are cleaned and checked, values read (`values`), author and editor lists split
+into names (`names`), verbatim fields unescaped and every other field decoded from LaTeX to
+Unicode, its LaTeX kept beside the text when the text alone would not write it back the
+same (`BibRecord.sources`). Also an @string definition added to a file's macros, and the
+`crossref` rule (a record inherits the fields it leaves out from its parent).
+"""
+
+import re
+import sys
+
+from citations import latex
+from citations.bibtex.blocks import SplitEntry, StringBlock
+from citations.bibtex.names import parse_names
+from citations.bibtex.problems import BAD_FIELD_NAME, BAD_KEY, BAD_STRING, MISSING_KEY
+from citations.bibtex.values import (
+    UNKNOWN_MACRO,
+    VERBATIM_FIELDS,
+    FieldValueError,
+    Macros,
+    ValueTooLarge,
+    keeps_source,
+    normal_space,
+    read_value,
+    unescape_verbatim,
+)
+from citations.records import BibRecord
+
+FIELD_NAME = re.compile(r"[A-Za-z][\w\-:.+]*\Z")
+BAD_KEY_CHARS = re.compile(r"[\s,]")
+
+
+def clean_field_name(raw: str) -> str:
+    """The field name, without `%` comment lines a file put before it."""
+    if "%" not in raw:
+        return sys.intern(raw.strip().lower())  # Interned: one copy per name, not per entry.
+    lines = [line for line in raw.splitlines() if not line.lstrip().startswith("%")]
+    return " ".join(lines).strip().lower()
+
+
+def _well_formed_fields(entry: SplitEntry, macros: Macros) -> tuple[dict, list[str]]:
+    """Fields the fast path read: braced or quoted groups, numbers and macros, maybe joined."""
+    values, errors = {}, []
+    for raw_name, raw_value in entry.fields:
+        name = sys.intern(raw_name.lower())
+        first = raw_value[0]
+        if "#" in raw_value:  # Concatenation (or a `\#` inside a value): read in full.
+            try:
+                values[name] = read_value(raw_value, name, macros)
+            except FieldValueError as exc:
+                errors.append(str(exc))
+        elif first == "{" or first == '"':
+            values[name] = raw_value[1:-1]
+        elif first.isdigit():
+            values[name] = raw_value
+        elif raw_value.lower() in macros:
+            try:
+                values[name] = macros[raw_value.lower()]
+            except FieldValueError as exc:
+                errors.append(str(exc))
+        else:
+            errors.append(UNKNOWN_MACRO.format(name=name, macro=raw_value))
+    return values, errors
+
+
+def _entry_fields(entry: SplitEntry, macros: Macros) -> tuple[dict, list[str]]:
+    if entry.well_formed:
+        return _well_formed_fields(entry, macros)
+    values, errors = {}, []
+    for raw_name, raw_value in entry.fields:
+        name = clean_field_name(raw_name)
+        if not FIELD_NAME.match(name):
+            errors.append(BAD_FIELD_NAME.format(name=raw_name.strip()))
+            continue
+        try:
+            values[name] = read_value(raw_value, name, macros)
+        except FieldValueError as exc:
+            errors.append(str(exc))
+    return values, errors
+
+
+def _names_source(value: str) -> str | None:
+    """An author or editor list's LaTeX, when names alone would not write it back."""
+    return normal_space(value) if "{" in value or "\\" in value else None
+
+
+def entry_record(entry: SplitEntry, macros: Macros, offset: int = 0) -> tuple[BibRecord, list[str]]:
+    """A split entry -> a record, and the problems found in it (each a message)."""
+    values, errors = _entry_fields(entry, macros)
+    record = BibRecord(entry_type=sys.intern(entry.entry_type.lower()), key=entry.key.strip())
+    record.line = entry.start_line + offset + 1
+    limit = macros.max_value
+    sources = record.sources
+    for name, value in values.items():
+        try:
+            if len(value) > limit:  # Inline: this runs for every field of every entry.
+                macros.check_size(name, len(value))
+            if name == "author" or name == "editor":
+                names = parse_names(value)
+                if name == "author":
+                    record.authors = names
+                else:
+                    record.editors = names
+                if (source := _names_source(value)) is not None:
+                    sources[name] = source
+            elif name in VERBATIM_FIELDS:
+                record.fields[name] = unescape_verbatim(normal_space(value))
+            else:
+                source = normal_space(value)
+                text = record.fields[name] = latex.decode(source)
+                if keeps_source(name, source, text):
+                    sources[name] = source
+        except FieldValueError as exc:
+            errors.append(str(exc))
+    if not record.key:
+        errors.insert(0, MISSING_KEY)
+    elif BAD_KEY_CHARS.search(record.key):
+        errors.insert(0, BAD_KEY.format(key=record.key))
+    return record, errors
+
+
+def string_definition(block: StringBlock, macros: Macros) -> str | None:
+    """Add an @string macro; return a problem message when it is malformed or too large."""
+    name = block.key.strip().lower()
+    if not FIELD_NAME.match(name):
+        return BAD_STRING.format(reason=f"invalid name {block.key.strip()!r}.")
+    try:
+        macros[name] = read_value(block.value, name, macros)
+    except ValueTooLarge as exc:
+        macros.refused.add(name)
+        return str(exc)
+    except FieldValueError as exc:
+        return BAD_STRING.format(reason=str(exc))
+    return None
+
+
+def inherit(child: BibRecord, parent: BibRecord) -> None:
+    """Fill fields a record leaves out from its `crossref` parent (the BibTeX rule)."""
+    for name, value in parent.fields.items():
+        child.fields.setdefault(name, value)
+    if "title" in parent.fields and child.entry_type in {"inproceedings", "incollection"}:
+        child.fields.setdefault("booktitle", parent.fields["title"])
+    child.authors = child.authors or list(parent.authors)
+    child.editors = child.editors or list(parent.editors)
+    for name, source in parent.sources.items():
+        child.sources.setdefault(name, source)
+    if "title" in parent.sources and child.entry_type in {"inproceedings", "incollection"}:
+        child.sources.setdefault("booktitle", parent.sources["title"])

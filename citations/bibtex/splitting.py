@@ -1,0 +1,63 @@
+"""Splitting a file into blocks, in file order, with their lines.
+
+The fast path: an entry in the shape nearly every file uses (braced, quoted, numeric or
+macro values, braces nested up to three deep, no `%` lines or `@` inside) is read with the
+expressions below in one pass; any other block goes to bibtexparser's splitter (`adapter`),
+which finds its errors. Either way the same `SplitEntry` comes out, so both paths agree.
+"""
+
+import re
+from collections.abc import Iterator
+
+from citations.bibtex import adapter
+from citations.bibtex.blocks import Block, SplitEntry
+
+_TEXT = r"(?:[^{}\\@]++|\\+[^\\@])"
+_BRACED = r"\{" + _TEXT + r"*\}"
+for _depth in range(2):
+    _BRACED = r"\{(?:" + _TEXT + "|" + _BRACED + r")*\}"
+# A quoted value may hold brace groups, which may hold quotes: "{Ein Handbuch f{"u}r ...}".
+_VALUE = _BRACED + r'|"(?:[^"{}\\@]++|\\+[^\\@{}]|' + _BRACED + r')*"|\d+|[A-Za-z_][\w\-:.+]*'
+_VALUE = r"(?:" + _VALUE + r")(?:\s*\#\s*(?:" + _VALUE + r"))*"  # `#` joins parts.
+_FIELD = r"\s*[A-Za-z][\w\-:.+]*\s*=\s*(?:" + _VALUE + r")\s*"
+FAST_ENTRY = re.compile(
+    r"@(\w+)[ \t]*\{[ \t]*([^\s,{}()\"#%'=\\@]+)[ \t]*,"
+    r"((?:" + _FIELD + r",)*(?:" + _FIELD + r")?)\s*\}"
+)
+FAST_FIELD = re.compile(r"\s*([A-Za-z][\w\-:.+]*)\s*=\s*(" + _VALUE + r")\s*,?")
+BLOCK_START = re.compile(r"@\w*[ \t]*[{(]")
+NEXT_BLOCK = re.compile(r"\n(?=[ \t]*@\w*[ \t]*[{(])")
+SPECIAL_BLOCKS = {"string", "comment", "preamble"}
+
+
+def fast_entry(text: str, start: int, line: int) -> tuple[SplitEntry, int] | None:
+    """The entry at `start` and the index after it, when it has the common shape."""
+    match = FAST_ENTRY.match(text, start)
+    if match is None or match.group(1).lower() in SPECIAL_BLOCKS:
+        return None
+    fields = FAST_FIELD.findall(match.group(3))
+    if len({name.lower() for name, _value in fields}) < len(fields):
+        return None  # A repeated field: the splitter reports it.
+    return SplitEntry(match.group(1), match.group(2), line, fields, True), match.end()
+
+
+def split_blocks(text: str, *, fast: bool = True) -> Iterator[tuple[Block, int]]:
+    """(block, line offset) pairs in file order: the fast path's entries, and the blocks
+    of `adapter.split` for the rest (for every block when not `fast`, in tests).
+
+    A block the fast path cannot read goes to bibtexparser's splitter together with the text
+    up to the next line that starts a block (where the splitter would end it anyway).
+    """
+    pos, line = 0, 0
+    while (start := BLOCK_START.search(text, pos)) is not None:
+        line += text.count("\n", pos, start.start())
+        found = fast_entry(text, start.start(), line) if fast else None
+        if found is not None:
+            yield found[0], 0
+            end = found[1]
+        else:
+            cut = NEXT_BLOCK.search(text, start.end())
+            end = cut.end() if cut else len(text)
+            yield from ((block, line) for block in adapter.split(text[start.start() : end]))
+        line += text.count("\n", start.start(), end)
+        pos = end

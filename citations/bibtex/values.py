@@ -1,0 +1,201 @@
+"""Field values. A raw value (`{...}`, `"..."`, a number, @string macros, parts joined by
+`#`) -> its LaTeX, within the expansion budget of `Macros`; which fields are titles and
+which are verbatim (code, never LaTeX); and when a value's LaTeX must be kept beside its
+Unicode text so that it is written back as it was imported (`keeps_source`)."""
+
+import re
+
+from citations import latex
+
+VALUE_TOO_LARGE = (
+    "The value of {name!r} is longer than {limit} characters (with @string macros expanded)."
+)
+EXPANSION_TOO_LARGE = (
+    "The @string macros of the file expand to more than {limit} characters in all."
+)
+MACRO_REFUSED = "The @string {macro!r} is used, which was refused as too large."
+MISSING_COMMA = "Field {name!r}: unexpected text after its value (a missing comma?)."
+UNCLOSED_VALUE = "Field {name!r}: its value is not closed (unbalanced braces or quotes)."
+EMPTY_VALUE = "Field {name!r} has no value."
+UNKNOWN_MACRO = "Field {name!r} uses {macro!r}, which no @string defines."
+PREAMBLE_SOURCE = "@preamble"  # The key of a file's @preamble in `BibRecord.sources`.
+
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+MONTH_MACROS = dict(zip(MONTHS, MONTH_NAMES, strict=True))
+MONTH_BY_NAME = dict(zip(MONTH_NAMES, MONTHS, strict=True))
+# Values BibTeX tools treat as code, not text: no LaTeX decoding or escaping.
+VERBATIM_FIELDS = {"url", "doi", "eprint", "file", "pdf", "urlraw", "verba", "verbb", "verbc"}
+TITLE_FIELDS = {"title", "booktitle", "subtitle", "titleaddon", "maintitle", "shorttitle"}
+
+VALUE_PART = re.compile(r'\s*(?:(\{)|(")|(\d+)|([^\s#{}",=]+))')
+WHITESPACE = re.compile(r"[ \t\r\n]+")
+BRACE = re.compile(r"(?<!\\)[{}]")
+
+
+class FieldValueError(ValueError):
+    """A field value that cannot be read; the message is a user-facing constant."""
+
+
+class ValueTooLarge(FieldValueError):
+    """A value, or the file's macro expansions, over the limits of `Macros`."""
+
+
+MAX_VALUE = 8 * 1024 * 1024  # A 5 MB abstract is read (the import benchmark has one).
+MAX_EXPANSION = 4 * 1024 * 1024  # Files abbreviating journals use far less: 50,000 x 30.
+
+
+class Macros(dict):
+    """The @string macros of one file (and the month names), with an expansion budget.
+
+    A macro may join others, so a few hundred bytes that double one macro 40 times stand for
+    2^40 characters. Each use of a macro counts its length against `max_expansion` for the
+    whole file, and `read_value` refuses a value longer than `max_value` before it joins the
+    parts: such a file is refused at once, in little memory. A macro refused as too large
+    stays known, so its uses say why instead of "no @string defines it".
+    """
+
+    def __init__(self, *, max_value: int = MAX_VALUE, max_expansion: int = MAX_EXPANSION):
+        super().__init__(MONTH_MACROS)
+        self.max_value, self.max_expansion = max_value, max_expansion
+        self.expanded = 0
+        self.refused: set[str] = set()
+
+    def __contains__(self, name) -> bool:
+        return super().__contains__(name) or name in self.refused
+
+    def __getitem__(self, name: str) -> str:
+        if name in self.refused:
+            raise ValueTooLarge(MACRO_REFUSED.format(macro=name))
+        value = super().__getitem__(name)
+        self.expanded += len(value)
+        if self.expanded > self.max_expansion:
+            raise ValueTooLarge(EXPANSION_TOO_LARGE.format(limit=self.max_expansion))
+        return value
+
+    def check_size(self, name: str, size: int) -> None:
+        if size > self.max_value:
+            raise ValueTooLarge(VALUE_TOO_LARGE.format(name=name, limit=self.max_value))
+
+
+def braced_end(text: str, start: int) -> int:
+    """Index just past the brace group opening at `start`, or -1 when unbalanced."""
+    depth = 0
+    for match in BRACE.finditer(text, start):
+        depth += 1 if match.group(0) == "{" else -1
+        if depth == 0:
+            return match.end()
+    return -1
+
+
+def _quoted_end(text: str, start: int) -> int:
+    close = text.find('"', start + 1)
+    if close > 0 and not any(ch in text[start:close] for ch in "{}\\"):
+        return close + 1  # The common case: no braces or escapes inside the quotes.
+    depth, index = 0, start + 1
+    while index < len(text):
+        ch = text[index]
+        if ch == "\\":
+            index += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            return index + 1
+        index += 1
+    return -1
+
+
+def _value_part(text: str, pos: int, name: str, macros: Macros) -> tuple[str, int]:
+    match = VALUE_PART.match(text, pos)
+    if not match:
+        raise FieldValueError(MISSING_COMMA.format(name=name))
+    start = match.end() - len(match.group(0).lstrip())
+    if match.group(1) or match.group(2):
+        end = (braced_end if match.group(1) else _quoted_end)(text, start)
+        if end < 0:
+            raise FieldValueError(UNCLOSED_VALUE.format(name=name))
+        return text[start + 1 : end - 1], end
+    if match.group(3):
+        return match.group(3), match.end()
+    macro = match.group(4).lower()
+    if macro not in macros:
+        raise FieldValueError(UNKNOWN_MACRO.format(name=name, macro=match.group(4)))
+    return macros[macro], match.end()
+
+
+def read_value(raw: str, name: str, macros: Macros) -> str:
+    """A raw field value (`{...}`, `"..."`, 1990, a macro, parts joined by `#`) -> its LaTeX.
+
+    Its length is checked against the limit before the parts are joined."""
+    macros.check_size(name, len(raw))
+    if raw[:1] == "{" and raw[-1:] == "}":
+        inner = raw[1:-1]
+        if ("{" not in inner and "}" not in inner) or braced_end(raw, 0) == len(raw):
+            return inner  # The common case, one braced value.
+    if not raw.strip():
+        raise FieldValueError(EMPTY_VALUE.format(name=name))
+    parts, pos, size = [], 0, 0
+    while True:
+        part, pos = _value_part(raw, pos, name, macros)
+        parts.append(part)
+        size += len(part)
+        macros.check_size(name, size)
+        rest = raw[pos:].lstrip()
+        if not rest:
+            return "".join(parts)
+        if not rest.startswith("#"):
+            raise FieldValueError(MISSING_COMMA.format(name=name))
+        pos = len(raw) - len(rest) + 1
+
+
+VERBATIM_ESCAPE = re.compile(r"\{\\([_%&#$])\}|\\([_%&#$])")
+
+
+def unescape_verbatim(value: str) -> str:
+    """A URL or DOI as written for BibTeX by Mendeley or JabRef (`a{\\_}b`, `50\\%`) -> as is.
+
+    These never hold braces or backslashes of their own, so escapes and braces are dropped.
+    """
+    if "\\" not in value and "{" not in value:
+        return value
+    value = VERBATIM_ESCAPE.sub(lambda m: m.group(1) or m.group(2), value)
+    return value.replace("{", "").replace("}", "")
+
+
+def normal_space(value: str) -> str:
+    """Line breaks, tabs and runs of spaces as one space (what BibTeX makes of them)."""
+    if "\n" in value or "  " in value or "\t" in value or "\r" in value:
+        value = WHITESPACE.sub(" ", value)
+    return value.strip(" ")  # Not str.strip(): a leading or trailing `~` is kept.
+
+
+def keeps_source(name: str, source: str, text: str) -> bool:
+    """Must the LaTeX as imported be kept beside the text to be written back the same?"""
+    if source != text:
+        return True
+    if name in TITLE_FIELDS:
+        if "\\" in text:
+            return True
+        first = latex.WORD.match(text)
+        if not latex.HAS_CAPITAL.search(text, 1) and not (
+            first and latex.needs_protection(first[0])
+        ):
+            return bool(latex.NEEDS_ENCODING.search(text))  # No word to brace: the usual title.
+        return latex.encode(text, protect_case=True, unicode=True) != text
+    return bool(latex.NEEDS_ENCODING.search(text))
