@@ -6,7 +6,7 @@ writing the history rows of the new references (`CopyWriter._history`: the impor
 them in the database, the baseline; `LibraryHistoryWriter` here builds the instances and
 calls the library, as `OrmWriter` does), and prints for each the time of the history step
 alone and of the whole import, with the ratio of the library to the baseline. The library
-would be used if the whole import stayed within 1.3x; it does not (1.33x-1.36x measured).
+would be used if the whole import stayed within 1.3x; it does not (1.33x-1.67x measured).
 
 Run: `make bench` (DJANGO_SETTINGS_MODULE=config.settings.test). The database is
 `BENCH_DATABASE_URL`, default postgres://postgres@127.0.0.1:5432/el_bench, as for

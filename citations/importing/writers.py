@@ -98,7 +98,7 @@ class CopyWriter(Writer):
 
         Not `bulk_history_create` (`OrmWriter` uses it): bench/import_history.py measured it
         at 20-24x this statement's time for the history of 10,000 references, making the
-        whole import 1.33-1.36x slower, over the 1.3x allowed for the library's sake.
+        whole import 1.33-1.67x slower (by the load), over the 1.3x allowed the library.
         """
         history = Reference.history.model._meta.db_table
         names = ["id"] + [f.column for f in REFERENCE_COLUMNS]
