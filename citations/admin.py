@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from citations import bibtex, duplicates, importer, merge, where_used
+from citations import bibtex, duplicates, importing, merge, where_used
 from citations.admin_history import HistoryAdmin
 from citations.admin_merge import MergeAdminMixin
 from citations.exports import bibtex_stream
@@ -50,7 +50,7 @@ class BibTeXImportForm(forms.Form):
     file = forms.FileField(required=False, label="BibTeX file")
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 12, "cols": 90}))
     on_duplicate = forms.ChoiceField(
-        choices=[(c, c) for c in importer.ON_DUPLICATE_CHOICES], initial=importer.SKIP
+        choices=[(c, c) for c in importing.ON_DUPLICATE_CHOICES], initial=importing.SKIP
     )
     skip_invalid = forms.BooleanField(required=False, help_text="Import the valid entries anyway.")
     encoding = forms.CharField(
@@ -344,7 +344,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         plan = None
         if request.method == "POST" and form.is_valid():
             options = {name: form.cleaned_data[name] for name in IMPORT_OPTIONS}
-            if options["on_duplicate"] == importer.UPDATE and not may_change_references(
+            if options["on_duplicate"] == importing.UPDATE and not may_change_references(
                 request.user
             ):
                 raise PermissionDenied(UPDATE_NEEDS_CHANGE)

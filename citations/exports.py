@@ -7,13 +7,13 @@ pure modules render one entry at a time: `bibtex_stream` here, and the API's Bib
 and RIS renderers.
 """
 
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterator
 
 from django.db.models import BigIntegerField, QuerySet
 
+from citations.batches import batched
 from citations.bibtex import render_entries
-from citations.importer import matching
+from citations.lookups import matching
 from citations.models import Contributor, Reference, Role
 from citations.records import BibRecord, Name
 
@@ -26,12 +26,6 @@ BIBTEX_SOURCES = [
     if field.get_internal_type() not in {"DateTimeField", "SearchVectorField"}
 ]
 NAME_COLUMNS = ("person__family", "person__given", "person__prefix", "person__suffix")
-
-
-def _batched(rows: Iterable, size: int) -> Iterator[list]:
-    rows = iter(rows)
-    while batch := list(islice(rows, size)):
-        yield batch
 
 
 def _names(reference_ids: list[int]) -> dict[int, tuple[list[Name], list[Name]]]:
@@ -71,7 +65,7 @@ def record_stream(
     """The references as plain records, ordered by citekey, one chunk in memory at a time."""
     queryset = Reference.objects.all() if queryset is None else queryset
     rows = queryset.order_by("citekey").values_list(*BIBTEX_SOURCES, named=True)
-    for batch in _batched(rows.iterator(chunk_size=chunk_size), chunk_size):
+    for batch in batched(rows.iterator(chunk_size=chunk_size), chunk_size):
         names = _names([row.id for row in batch])
         for row in batch:
             authors, editors = names.get(row.id, ([], []))

@@ -5,7 +5,8 @@ from collections.abc import Mapping
 
 from rest_framework import serializers
 
-from citations import bibtex, importer
+from citations import bibtex, importing
+from citations.importing.report import problem_lines
 
 NO_BIBTEX = (
     "The request holds no BibTeX: send it as the body (Content-Type: application/x-bibtex "
@@ -22,8 +23,8 @@ class ImportOptionsSerializer(serializers.Serializer):
         default=False, help_text="Write the valid entries even when some are invalid."
     )
     on_duplicate = serializers.ChoiceField(
-        choices=importer.ON_DUPLICATE_CHOICES,
-        default=importer.SKIP,
+        choices=importing.ON_DUPLICATE_CHOICES,
+        default=importing.SKIP,
         help_text="What to do with an entry already stored: skip it, update the stored "
         "reference, or fail (write nothing).",
     )
@@ -73,7 +74,7 @@ class ImportEntrySerializer(serializers.Serializer):
 
     key = serializers.CharField(help_text="The entry's key in the file.")
     line = serializers.IntegerField(help_text="The line the entry starts on.")
-    status = serializers.ChoiceField(choices=importer.STATUSES)
+    status = serializers.ChoiceField(choices=importing.STATUSES)
     citekey = serializers.CharField(help_text="The citekey a new reference gets.")
     duplicate_of = serializers.CharField(
         allow_null=True, help_text="Citekey (or key in the file) of the record it duplicates."
@@ -101,24 +102,16 @@ class ImportOutcomeSerializer(serializers.Serializer):
     entries = ImportEntrySerializer(many=True)
 
 
-def import_entry_data(item: importer.PlanItem) -> dict:
+def import_entry_data(item: importing.PlanItem) -> dict:
     return {
         "key": item.key,
         "line": item.line,
         "status": item.status,
         "citekey": item.citekey,
-        "duplicate_of": item.duplicate_citekey if item.status == importer.DUPLICATE else None,
+        "duplicate_of": item.duplicate_citekey if item.status == importing.DUPLICATE else None,
         "reason": item.reason,
         "messages": list(item.messages),
     }
-
-
-def import_problems(plan: importer.ImportPlan) -> list[str]:
-    return [
-        importer.INVALID_LINE.format(line=item.line, key=item.key, message=message).strip()
-        for item in plan.with_status(importer.INVALID)
-        for message in item.messages
-    ]
 
 
 def import_outcome_data(outcome, *, on_duplicate: str) -> dict:
@@ -126,7 +119,7 @@ def import_outcome_data(outcome, *, on_duplicate: str) -> dict:
     may hold 50,000 entries, too many to pass through serializer fields one by one)."""
     counts, result = outcome.plan.counts, outcome.result
     if result is None:
-        created, updated = counts[importer.NEW], len(outcome.plan.updates(on_duplicate))
+        created, updated = counts[importing.NEW], len(outcome.plan.updates(on_duplicate))
     else:
         created, updated = result.created, result.updated
     return {
@@ -134,10 +127,10 @@ def import_outcome_data(outcome, *, on_duplicate: str) -> dict:
         "written": bool(result and result.written),
         "created": created,
         "updated": updated,
-        "duplicates": counts[importer.DUPLICATE],
-        "invalid": counts[importer.INVALID],
+        "duplicates": counts[importing.DUPLICATE],
+        "invalid": counts[importing.INVALID],
         "detail": result.refused if result else "",
-        "problems": import_problems(outcome.plan),
+        "problems": problem_lines(outcome.plan),
         "notes": list(outcome.plan.notes),
         "entries": [import_entry_data(item) for item in outcome.plan.items],
     }

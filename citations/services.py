@@ -12,9 +12,10 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from citations import bibtex, citekeys, importer
+from citations import bibtex, citekeys, importing
 from citations.history import save_with_history
-from citations.importer import ApplyResult, ImportPlan, PlanItem
+from citations.importing import ApplyResult, ImportPlan, PlanItem
+from citations.importing.mapping import vars_of
 from citations.models import Contributor, ImportJob, Person, Reference, Role, Verification
 from citations.records import Name
 from citations.sources import lookup
@@ -40,7 +41,7 @@ class ImportOutcome:
     @property
     def ok(self) -> bool:
         """Nothing invalid, and the plan was written (or only previewed)."""
-        nothing_invalid = not self.plan.with_status(importer.INVALID)
+        nothing_invalid = not self.plan.with_status(importing.INVALID)
         return nothing_invalid and (self.result is None or self.result.written)
 
 
@@ -57,7 +58,7 @@ def bibtex_reader(data: str | bytes, encoding: str | None = None) -> bibtex.Read
 def reference_import_plan(*, data: str | bytes, encoding: str | None = None) -> ImportPlan:
     """Parse BibTeX and plan its import; reads the database, writes nothing."""
     reader = bibtex_reader(data, encoding)
-    return importer.plan(reader.entries(), reader.notes)
+    return importing.plan(reader.entries(), reader.notes)
 
 
 def reference_import_bibtex(
@@ -66,26 +67,26 @@ def reference_import_bibtex(
     encoding: str | None = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
-    on_duplicate: str = importer.SKIP,
+    on_duplicate: str = importing.SKIP,
     progress: Callable[[int, int], None] | None = None,
     user=None,
 ) -> ImportOutcome:
-    """Import a BibTeX file: one transaction, or nothing written (see `importer.apply`).
+    """Import a BibTeX file: one transaction, or nothing written (see `importing.apply`).
 
     `user` is who imports (None for the command line): updating duplicates needs their
     permission to change references, adding new ones is the caller's to check.
     """
-    if on_duplicate not in importer.ON_DUPLICATE_CHOICES:
+    if on_duplicate not in importing.ON_DUPLICATE_CHOICES:
         raise ValueError(UNKNOWN_ON_DUPLICATE)
-    if on_duplicate == importer.UPDATE and not may_change_references(user):
+    if on_duplicate == importing.UPDATE and not may_change_references(user):
         raise PermissionDenied(UPDATE_NEEDS_CHANGE)
     if dry_run:
         return ImportOutcome(plan=reference_import_plan(data=data, encoding=encoding), result=None)
-    with importer.serialised():
+    with importing.serialised():
         # Planned inside the lock: an import that ran meanwhile is seen, its entries are
         # duplicates, not new references stored twice.
         plan = reference_import_plan(data=data, encoding=encoding)
-        result = importer.apply(
+        result = importing.apply(
             plan, on_duplicate=on_duplicate, skip_invalid=skip_invalid, progress=progress, user=user
         )
     return ImportOutcome(plan=plan, result=result)
@@ -121,7 +122,7 @@ class LookupResult:
 
     @property
     def errors(self) -> list[str]:
-        return list(self.item.messages) if self.item.status == importer.INVALID else []
+        return list(self.item.messages) if self.item.status == importing.INVALID else []
 
 
 def match_people(names: list[Name], orcids: tuple[str, ...] = ()) -> list[PersonMatch]:
@@ -157,7 +158,7 @@ def reference_lookup(*, identifier: str) -> LookupResult:
     """
     kind, value = lookup.parse_identifier(identifier)
     found = lookup.lookup(kind, value)
-    (item,) = importer.plan([found.record]).items
+    (item,) = importing.plan([found.record]).items
     values = item.values or {}
     people = match_people(found.record.authors, found.orcids)
     return LookupResult(kind, value, found, item, people, duplicates_of(values, item))
@@ -206,8 +207,8 @@ def ensure_person(match: PersonMatch) -> Person:
     person = match.person
     orcid_free = match.orcid and not Person.objects.filter(orcid=match.orcid).exists()
     if person is None:
-        existing = Person.objects.filter(**importer.vars_of(match.name)).first()
-        person = existing or Person(**importer.vars_of(match.name))
+        existing = Person.objects.filter(**vars_of(match.name)).first()
+        person = existing or Person(**vars_of(match.name))
     if orcid_free and not person.orcid:
         person.orcid = match.orcid
     if person.pk is None or orcid_free:

@@ -21,7 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from citations import importer, matching
+from citations import matching
+from citations.importing.mapping import record_values
 from citations.models import Reference, Retraction, Verification
 from citations.services import contributors_replace, match_people
 from citations.sources import crossref, http, ncbi
@@ -74,7 +75,7 @@ def reference_accept_candidate(
 ) -> Reference:
     """Fill `reference` from the accepted record; regrade the claims citing it."""
     locked = Reference.objects.select_for_update().get(pk=reference.pk)
-    values, errors, _warnings = importer.record_values(candidate.record)
+    values, errors, _warnings = record_values(candidate.record)
     if errors:
         raise ValidationError(CANNOT_ACCEPT.format(errors="; ".join(errors)))
     for name in VERIFIED_FIELDS:
@@ -216,7 +217,7 @@ def reference_verify(*, reference: Reference, dry_run: bool = False, actor=None)
 
 def already_holds(reference: Reference, candidate: matching.Candidate) -> bool:
     """The reference already states what accepting `candidate` would write (a re-check)."""
-    values, _errors, _warnings = importer.record_values(candidate.record)
+    values, _errors, _warnings = record_values(candidate.record)
     same_fields = all(
         getattr(reference, name) == values[name]
         for name in VERIFIED_FIELDS

@@ -346,7 +346,7 @@ SPECTACULAR_SETTINGS = {
         "ItemPopulationEnum": "evidence.models.ItemPopulation",
         "GradeLevelEnum": "claims.models.GradeLevel",
         "StatusEnum": "claims.models.Status",
-        "ImportEntryStatusEnum": "citations.importer.STATUSES",
+        "ImportEntryStatusEnum": "citations.importing.STATUSES",
         "MatchEnum": "evidence.models.Match",
         "ClaimCellSpeciesEnum": "claims.models.CellSpecies",
         "ItemCellSpeciesEnum": "evidence.models.CellSpecies",

@@ -11,7 +11,8 @@ from rest_framework.test import APIClient
 
 from citations import bibtex
 from citations.bibtex import BINARY_INPUT
-from citations.importer import HISTORY_REASON, REFUSED_DUPLICATE, REFUSED_INVALID
+from citations.importing.applying import REFUSED_DUPLICATE, REFUSED_INVALID
+from citations.importing.writers import HISTORY_REASON
 from citations.models import Contributor, Person, Reference
 from citations.parsers import TOO_LARGE
 from citations.serializers_import import NO_BIBTEX, NOT_TEXT

@@ -3,8 +3,9 @@ injected DOI is a 400, a conflict is a 409, and exports never let a value close 
 
 import pytest
 
-from citations import bibtex, importer, services
+from citations import bibtex, services
 from citations.identifiers import INVALID_DOI
+from citations.importing import applying
 from citations.models import Reference
 from tests.citations.test_bibtex_limits import (
     ATTACKS,
@@ -63,7 +64,7 @@ def test_api_import_answers_409_when_another_writer_changed_the_entries(curator_
     response = curator_api.post(URL, RACE.encode(), content_type=BIBTEX)
 
     assert response.status_code == 409
-    assert response.json()["detail"] == importer.CONFLICT
+    assert response.json()["detail"] == applying.CONFLICT
     assert response.json()["written"] is False
     assert list(Reference.objects.values_list("citekey", flat=True)) == ["other2020"]
 

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from citations import bibtex
 from citations.identifiers import INVALID_PMID
+from citations.importing import report
 from citations.management.commands import check_references, import_bibtex
 from citations.models import Contributor, Person, Reference
 from claims.management.commands import export_bibtex
@@ -43,7 +44,7 @@ def test_import_bibtex_reports_an_imported_key_it_had_to_change(tmp_path):
         encoding="utf-8",
     )
     lines = run_import(str(path)).splitlines()
-    changed = import_bibtex.KEY_CHANGED_LINE
+    changed = report.KEY_CHANGED_LINE
     assert lines[1:3] == [
         changed.format(line=1, key="smith2020", citekey="other2005different"),
         changed.format(line=2, key="m\u00fcller2020", citekey="muller2020unicode"),

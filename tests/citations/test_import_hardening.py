@@ -10,8 +10,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from citations import admin as citations_admin
-from citations import bibtex, importer, services
+from citations import bibtex, importing, services
 from citations.identifiers import INVALID_DOI, normalize_doi
+from citations.importing import applying, mapping
 from citations.models import URL_UNSAFE, ImportJob, Reference
 from citations.parsers import TOO_LARGE
 from tests.citations.test_bibtex_limits import INJECTED_DOI, MIB, macro_bomb, measured
@@ -109,17 +110,17 @@ def test_import_refuses_an_injected_doi_as_a_doi_and_keeps_it_as_inert_text():
 
     # An unusual identifier never refuses the entry (issue 11), but it is no DOI (issue 14):
     # kept as an extra field, read as text, so it cannot close its field when written back.
-    assert item.status == importer.NEW
+    assert item.status == importing.NEW
     assert "doi" not in item.values
-    assert item.messages == (importer.KEPT_IDENTIFIER.format(name="doi", error=INVALID_DOI),)
+    assert item.messages == (mapping.KEPT_IDENTIFIER.format(name="doi", error=INVALID_DOI),)
     record = bibtex.parse(bibtex.render_entry(bibtex.parse(text).records[0])).records[0]
     assert record.fields == {"title": "T", "doi": "10.1234/x, title = Injected"}
 
 
 def test_import_takes_no_url_with_braces_quotes_or_backslashes_as_a_web_address():
-    assert importer.is_web_address("https://e.org/a")
+    assert mapping.is_web_address("https://e.org/a")
     for url in ["https://e.org/a}b", 'https://e.org/a"b', "https://e.org/a\\b"]:
-        assert not importer.is_web_address(url)
+        assert not mapping.is_web_address(url)
 
 
 # --- conflicts -------------------------------------------------------------------------------
@@ -146,7 +147,7 @@ def test_a_write_that_meets_a_concurrent_change_is_a_conflict_and_writes_nothing
     outcome = services.reference_import_bibtex(data=RACE)
 
     assert outcome.result.conflict
-    assert outcome.result.refused == importer.CONFLICT
+    assert outcome.result.refused == applying.CONFLICT
     assert list(Reference.objects.values_list("citekey", flat=True)) == ["other2020"]
 
 
@@ -154,7 +155,7 @@ def test_import_command_names_a_conflict(monkeypatch, tmp_path):
     conflicting_plan(monkeypatch)
     path = tmp_path / "race.bib"
     path.write_text(RACE)
-    with pytest.raises(CommandError, match=importer.CONFLICT):
+    with pytest.raises(CommandError, match=applying.CONFLICT):
         call_command("import_bibtex", str(path), stdout=StringIO(), stderr=StringIO())
 
 

@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from citations import importer
+from citations import importing
 from citations.exports import bibtex_stream
 from citations.identifiers import INVALID_DOI
-from citations.importer import DUPLICATE, INVALID, NEW
+from citations.importing import DUPLICATE, INVALID, NEW, applying, duplicates, mapping, writers
 from citations.models import YEAR_MAX, YEAR_MIN, Contributor, Person, Reference
 from citations.records import Name
 from citations.services import reference_import_bibtex, reference_import_plan
@@ -59,7 +59,7 @@ def test_import_rejects_malformed_entry_and_writes_nothing():
     text = ARTICLE + "@article{broken,\n  title = {A}\n  year = {2000},\n}\n"
     outcome = reference_import_bibtex(data=text)
     assert not outcome.ok
-    assert outcome.result.refused == importer.REFUSED_INVALID.format(count=1, ies="y is")
+    assert outcome.result.refused == applying.REFUSED_INVALID.format(count=1, ies="y is")
     assert table_counts() == (0, 0, 0)
     invalid = outcome.plan.with_status(INVALID)
     assert [(i.line, i.messages) for i in invalid] == [
@@ -87,7 +87,7 @@ def test_an_unusual_identifier_is_kept_verbatim_with_a_warning_never_refused():
     assert outcome.ok
     assert outcome.result.created == 3
     messages = [item.messages[0] for item in outcome.plan.items]
-    assert messages[0] == importer.KEPT_IDENTIFIER.format(name="doi", error=INVALID_DOI)
+    assert messages[0] == mapping.KEPT_IDENTIFIER.format(name="doi", error=INVALID_DOI)
     assert all("Kept as written" in message for message in messages)
     kept = {r.citekey: (r.doi, r.isbn, r.extra_fields) for r in Reference.objects.all()}
     assert kept["a"] == (None, "", {"doi": "nope"})
@@ -118,7 +118,7 @@ def test_plan_finds_duplicates_by_doi_pmid_and_work_but_never_title_alone():
     assert found == [
         ("a", DUPLICATE, "stored1", "same DOI as stored1"),
         ("b", DUPLICATE, "stored2", "same PMID as stored2"),
-        ("c", DUPLICATE, "stored3", importer.SAME_WORK.format(target="stored3")),
+        ("c", DUPLICATE, "stored3", duplicates.SAME_WORK.format(target="stored3")),
         ("d", NEW, "", ""),
         ("e", NEW, "", ""),
     ]
@@ -182,10 +182,10 @@ def test_duplicates_are_skipped_by_default_updated_or_fail_on_request():
     again = ARTICLE.replace("pages = {1221--1227}", "pages = {1221--1228}")
     skipped = reference_import_bibtex(data=again)
     assert (skipped.result.created, skipped.result.skipped) == (0, 1)
-    failed = reference_import_bibtex(data=again, on_duplicate=importer.FAIL)
-    assert failed.result.refused == importer.REFUSED_DUPLICATE.format(count=1)
+    failed = reference_import_bibtex(data=again, on_duplicate=importing.FAIL)
+    assert failed.result.refused == applying.REFUSED_DUPLICATE.format(count=1)
     assert Reference.objects.get().pages == "1221--1227"
-    updated = reference_import_bibtex(data=again, on_duplicate=importer.UPDATE)
+    updated = reference_import_bibtex(data=again, on_duplicate=importing.UPDATE)
     assert updated.result.updated == 1
     reference = Reference.objects.get()
     assert (reference.pages, reference.citekey) == ("1221--1228", "prior1990")
@@ -205,7 +205,7 @@ def test_non_numeric_year_is_kept_as_text_with_a_warning():
     reference = Reference.objects.get()
     assert (reference.year, reference.extra_fields) == (None, {"year": "in press"})
     assert outcome.plan.items[0].messages == (
-        importer.YEAR_AS_TEXT.format(year="in press", low=YEAR_MIN, high=YEAR_MAX),
+        mapping.YEAR_AS_TEXT.format(year="in press", low=YEAR_MIN, high=YEAR_MAX),
     )
 
 
@@ -229,14 +229,14 @@ def test_an_invalid_url_is_kept_as_text_with_a_warning():
     outcome = reference_import_bibtex(data="@misc{a, title={T}, url={http://not_a_host}}")
     reference = Reference.objects.get()
     assert (reference.url, reference.extra_fields) == ("", {"url": "http://not_a_host"})
-    assert outcome.plan.items[0].messages == (importer.URL_AS_TEXT.format(url="http://not_a_host"),)
+    assert outcome.plan.items[0].messages == (mapping.URL_AS_TEXT.format(url="http://not_a_host"),)
 
 
 def test_update_refused_by_the_database_rules_writes_nothing():
     stored = ReferenceFactory(citekey="stored", doi="10.1000/x", pages="1")
     Reference.objects.filter(pk=stored.pk).update(pmid="12x")  # An invalid row from elsewhere.
     text = "@article{a, title={T}, doi={10.1000/x}, pages={2}}"
-    outcome = reference_import_bibtex(data=text, on_duplicate=importer.UPDATE)
+    outcome = reference_import_bibtex(data=text, on_duplicate=importing.UPDATE)
     assert not outcome.result.written
     assert outcome.result.refused.startswith("Nothing was imported: the database refused")
     assert Reference.objects.get().pages == "1"
@@ -266,20 +266,20 @@ def test_each_new_reference_gets_a_history_row_naming_the_import(curator):
     reference_import_bibtex(data=ARTICLE, user=curator)
     entry = Reference.history.get()
     assert (entry.citekey, entry.history_type, entry.history_user) == ("prior1990", "+", curator)
-    assert entry.history_change_reason == importer.HISTORY_REASON
+    assert entry.history_change_reason == writers.HISTORY_REASON
 
 
 @settings(max_examples=200)
-@given(st.from_regex(importer.PLAIN_URL, fullmatch=True))
+@given(st.from_regex(mapping.PLAIN_URL, fullmatch=True))
 def test_the_quick_url_check_accepts_only_what_the_validator_accepts(url):
     if len(url) <= 2048 and len(url.split("/")[2]) <= 253:
-        importer.URL_VALIDATOR(url)
+        mapping.URL_VALIDATOR(url)
 
 
 def test_plan_updates_only_duplicates_of_stored_references_and_only_on_update():
-    stored = importer.PlanItem(line=1, key="a", status=DUPLICATE, duplicate_of=7)
-    in_file = importer.PlanItem(line=9, key="b", status=DUPLICATE, duplicate_citekey="a")
-    plan = importer.ImportPlan(items=[stored, in_file, importer.PlanItem(2, "c", NEW)])
-    assert plan.updates(importer.UPDATE) == [stored]
-    assert plan.updates(importer.SKIP) == []
-    assert plan.updates(importer.FAIL) == []
+    stored = importing.PlanItem(line=1, key="a", status=DUPLICATE, duplicate_of=7)
+    in_file = importing.PlanItem(line=9, key="b", status=DUPLICATE, duplicate_citekey="a")
+    plan = importing.ImportPlan(items=[stored, in_file, importing.PlanItem(2, "c", NEW)])
+    assert plan.updates(importing.UPDATE) == [stored]
+    assert plan.updates(importing.SKIP) == []
+    assert plan.updates(importing.FAIL) == []

@@ -5,7 +5,8 @@ from django.contrib.messages import get_messages
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from citations.importer import INVALID
+from citations.importing import DUPLICATE, INVALID, NEW
+from citations.importing.duplicates import SAME_ISBN
 from citations.models import CITEKEY_FROZEN, UNKNOWN_ENTRY_TYPE, Contributor, Reference
 from citations.services import reference_import_plan
 from tests.factories import (
@@ -255,8 +256,6 @@ def test_a_blank_citekey_on_a_new_reference_without_authors_is_generated(curator
 
 
 def test_an_import_finds_a_book_with_the_same_isbn(curator):
-    from citations.importer import DUPLICATE, NEW, SAME_ISBN
-
     stored = ReferenceFactory(entry_type="book", isbn="9780306406157", title="Bone")
     bib = (
         "@book{again, title={Bone and Hormones}, year={2001}, isbn={978-0-306-40615-7}}\n"
@@ -272,8 +271,6 @@ def test_an_import_finds_a_book_with_the_same_isbn(curator):
 
 
 def test_chapters_of_one_book_are_not_duplicates_by_isbn(curator):
-    from citations.importer import NEW
-
     ReferenceFactory(entry_type="incollection", isbn="9780306406157", title="Chapter one")
     bib = (
         "@incollection{c2, title={Chapter two}, year={2001}, isbn={9780306406157}}\n"

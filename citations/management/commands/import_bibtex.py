@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from citations import bibtex, importer
-from citations.importer import DUPLICATE_LINE, INVALID_LINE, KEY_CHANGED_LINE, WARNING_LINE
+from citations import bibtex, importing
+from citations.importing.report import item_lines
 from citations.services import reference_import_bibtex
 
 FILE_NOT_FOUND = "No such file: {path}"
@@ -28,7 +28,7 @@ class Command(BaseCommand):
             "--skip-invalid", action="store_true", help="Write the valid entries anyway."
         )
         parser.add_argument(
-            "--on-duplicate", choices=importer.ON_DUPLICATE_CHOICES, default=importer.SKIP
+            "--on-duplicate", choices=importing.ON_DUPLICATE_CHOICES, default=importing.SKIP
         )
         parser.add_argument(
             "--encoding",
@@ -81,7 +81,8 @@ class Command(BaseCommand):
         for note in plan.notes:
             self.stdout.write(NOTE_LINE.format(note=note))
         for item in plan.items:
-            self._report_item(item)
+            for line in item_lines(item):
+                self.stdout.write(line)
         result = outcome.result
         if result is None:
             self.stdout.write(DRY_RUN)
@@ -93,24 +94,3 @@ class Command(BaseCommand):
                     created=result.created, updated=result.updated, skipped=result.skipped
                 )
             )
-
-    def _report_item(self, item) -> None:
-        if item.status == importer.INVALID:
-            for message in item.messages:
-                self.stdout.write(
-                    INVALID_LINE.format(line=item.line, key=item.key, message=message)
-                )
-            return
-        if item.status == importer.DUPLICATE:
-            self.stdout.write(
-                DUPLICATE_LINE.format(
-                    line=item.line, key=item.key, target=item.duplicate_citekey, reason=item.reason
-                )
-            )
-        if item.status == importer.NEW and item.citekey and item.citekey != item.key:
-            # A changed key breaks \cite{} commands that use it: say so.
-            self.stdout.write(
-                KEY_CHANGED_LINE.format(line=item.line, key=item.key, citekey=item.citekey)
-            )
-        for message in item.messages:
-            self.stdout.write(WARNING_LINE.format(line=item.line, key=item.key, message=message))

@@ -1,0 +1,196 @@
+"""Duplicates: when an entry of a file is a work already stored, or already in the file.
+
+Two entries are the same work when they share a DOI, a PMID or (for whole books) an ISBN
+and one normalised title starts with the other, or the same normalised title, year and
+first author and the same container, volume, issue and pages; never on the title alone (a
+journal's recurring "Editorial" columns, the cover pages of its issues, are different
+records). Within one file only a shared DOI, PMID or book ISBN makes a duplicate: two keys
+are two entries. Stored references are looked up a batch of entries at a time.
+"""
+
+import hashlib
+import re
+
+from django.db.models.functions import MD5, Lower
+
+from citations.batches import batched
+from citations.importing.plans import BATCH, PlanItem
+from citations.lookups import matching
+from citations.models import PART_TYPES, Contributor, Reference, Role
+from citations.records import Name
+
+SAME_DOI = "same DOI as {target}"
+SAME_PMID = "same PMID as {target}"
+SAME_ISBN = "same ISBN as {target}"
+SAME_WORK = "same title, year, first author, container, volume, issue and pages as {target}"
+IN_FILE = "the entry at line {line}"
+DETAILS = ("container_title", "volume", "issue", "pages")
+NOT_WORD = re.compile(r"[\W_]+")
+
+# (stored reference's pk, its citekey, why): what an entry duplicates.
+Found = tuple[int, str, str]
+
+
+def normalised_title(title: str) -> str:
+    return NOT_WORD.sub("", title.casefold())
+
+
+def title_hash(title: str) -> str:
+    """What the database index on MD5(LOWER(title)) holds for this title."""
+    return hashlib.md5(title.lower().encode(), usedforsecurity=False).hexdigest()
+
+
+def book_isbn(values: dict) -> str | None:
+    """The ISBN of a whole book (a chapter shares its book's ISBN: no duplicate by it)."""
+    return values.get("isbn") if values.get("entry_type") not in PART_TYPES else None
+
+
+def same_book(a_title: str, b_title: str) -> bool:
+    """Two books with one ISBN are one book when one normalised title starts with the other
+    (a subtitle added or dropped); the volumes of a set often share an ISBN under titles of
+    their own ("... Teil A", "... Teil B"), and stay two records."""
+    a, b = normalised_title(a_title or ""), normalised_title(b_title or "")
+    return a.startswith(b) or b.startswith(a)
+
+
+def _first_family(names: tuple[Name, ...]) -> str:
+    return names[0].family.casefold() if names else ""
+
+
+def work_key(values: dict, authors: tuple[Name, ...]) -> tuple | None:
+    """Title, year and first author; None unless all three are known (never title alone)."""
+    key = (normalised_title(values.get("title", "")), values.get("year"), _first_family(authors))
+    return key if all(key) else None
+
+
+def same_details(a: dict, b: dict) -> bool:
+    """Container, volume, issue and pages agree (an empty one only with an empty one): the
+    cover pages of two issues share title, year and author, and are still two records."""
+    return all(
+        normalised_title(a.get(name) or "") == normalised_title(b.get(name) or "")
+        for name in DETAILS
+    )
+
+
+class Stored:
+    """The stored references a batch of entries could duplicate, fetched in a few queries."""
+
+    def __init__(self, items: list[PlanItem]):
+        values = [item.values for item in items]
+        self.by_doi = self._lookup("doi", {v["doi"] for v in values if v.get("doi")})
+        self.by_pmid = self._lookup("pmid", {v["pmid"] for v in values if v.get("pmid")})
+        self.by_book = self._books({isbn for v in values if (isbn := book_isbn(v))})
+        self.by_work = self._works(items)
+
+    @staticmethod
+    def _lookup(name: str, wanted: set[str]) -> dict[str, tuple[int, str]]:
+        found = {}
+        for chunk in batched(sorted(wanted), BATCH):
+            rows = matching(Reference.objects, name, chunk)
+            for value, pk, citekey in rows.values_list(name, "pk", "citekey"):
+                found[value] = (pk, citekey)
+        return found
+
+    @staticmethod
+    def _books(isbns: set[str]) -> dict[str, list[tuple[str, int, str]]]:
+        """Stored whole books with these ISBNs: (title, pk, citekey) by ISBN."""
+        books = Reference.objects.exclude(entry_type__in=PART_TYPES)
+        found: dict[str, list] = {}
+        for chunk in batched(sorted(isbns), BATCH):
+            rows = matching(books, "isbn", chunk)
+            for isbn, title, pk, citekey in rows.values_list("isbn", "title", "pk", "citekey"):
+                found.setdefault(isbn, []).append((title, pk, citekey))
+        return found
+
+    @staticmethod
+    def _works(items: list[PlanItem]) -> dict[tuple, list[tuple[int, str, dict]]]:
+        """Stored references with an entry's title (by its hash, which is indexed), by
+        work key."""
+        hashes = sorted({title_hash(item.values["title"]) for item in items})
+        rows = []
+        for chunk in batched(hashes, BATCH):
+            query = matching(Reference.objects, MD5(Lower("title")), chunk)
+            rows += query.values("pk", "citekey", "title", "year", *DETAILS)
+        firsts = _first_authors([row["pk"] for row in rows])
+        works: dict[tuple, list] = {}
+        for row in rows:
+            key = (normalised_title(row["title"]), row["year"], firsts.get(row["pk"], ""))
+            works.setdefault(key, []).append((row["pk"], row["citekey"], row))
+        return works
+
+
+def _first_authors(pks: list[int]) -> dict[int, str]:
+    """The first author's family name (case-folded) of each of these references."""
+    firsts: dict[int, str] = {}
+    for chunk in batched(pks, BATCH):
+        rows = (
+            Contributor.objects.filter(reference__in=chunk, role=Role.AUTHOR)
+            .order_by("reference", "position")
+            .values_list("reference_id", "person__family")
+        )
+        for pk, family in rows:
+            firsts.setdefault(pk, family.casefold())
+    return firsts
+
+
+def stored_duplicate(item: PlanItem, stored: Stored) -> Found | None:
+    """The stored reference `item` is the same work as, by the first rule that holds."""
+    values = item.values
+    probes = (
+        (values.get("doi"), stored.by_doi, SAME_DOI),
+        (values.get("pmid"), stored.by_pmid, SAME_PMID),
+    )
+    for key, table, reason in probes:
+        if key and key in table:
+            pk, citekey = table[key]
+            return pk, citekey, reason.format(target=citekey)
+    isbn = book_isbn(values)
+    for title, pk, citekey in stored.by_book.get(isbn, ()) if isbn else ():
+        if same_book(values.get("title"), title):
+            return pk, citekey, SAME_ISBN.format(target=citekey)
+    for pk, citekey, row in stored.by_work.get(work_key(values, item.authors), ()):
+        if same_details(values, row):
+            return pk, citekey, SAME_WORK.format(target=citekey)
+    return None
+
+
+class InFile:
+    """Entries seen so far in the file, for duplicates within one file."""
+
+    def __init__(self):
+        self.seen: dict[str, dict] = {"doi": {}, "pmid": {}}
+        self.books: dict[str, list[PlanItem]] = {}
+
+    def match(self, item: PlanItem) -> tuple[PlanItem, str] | None:
+        """The earlier entry `item` duplicates and the reason (a template naming its
+        target); else None, and `item` is remembered for the entries after it."""
+        values = item.values
+        # Within one file only identifiers decide: entries its author gave two keys are two
+        # entries (biblatex's `related` ones share title, year and author with their target).
+        probes = [("doi", values.get("doi"), SAME_DOI), ("pmid", values.get("pmid"), SAME_PMID)]
+        for kind, value, reason in probes:
+            other = self.seen[kind].get(value) if value else None
+            if other:
+                return other, reason
+        isbn = book_isbn(values)
+        for other in self.books.get(isbn, ()) if isbn else ():
+            if same_book(values.get("title"), other.values.get("title")):
+                return other, SAME_ISBN
+        for kind, value, _reason in probes:
+            if value:
+                self.seen[kind].setdefault(value, item)
+        if isbn:
+            self.books.setdefault(isbn, []).append(item)
+        return None
+
+
+def mark_duplicates(items: list[PlanItem], in_file: InFile) -> None:
+    """Mark the entries of a batch that duplicate a stored reference or an earlier entry."""
+    stored = Stored(items)
+    for item in items:
+        if found := stored_duplicate(item, stored):
+            item.mark_duplicate(*found)
+        elif (match := in_file.match(item)) is not None:
+            other, reason = match
+            target = IN_FILE.format(line=other.line)
+            item.mark_duplicate(None, other.key, reason.format(target=target))

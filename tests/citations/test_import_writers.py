@@ -1,0 +1,89 @@
+"""The writers of an import: one interface, and the same rows whichever writes them.
+
+`CopyWriter` is what PostgreSQL imports use; `OrmWriter` (bulk_create, for SQLite) runs here
+on PostgreSQL too, so that both are held to the same result: references, search vectors,
+ordered contributors and history rows.
+"""
+
+import pytest
+from django.db import transaction
+
+from citations.importing import NEW
+from citations.importing.people import People
+from citations.importing.writers import (
+    HISTORY_REASON,
+    CopyWriter,
+    OrmWriter,
+    UpdateWriter,
+    Writer,
+)
+from citations.models import Contributor, Person, Reference
+from citations.services import reference_import_plan
+
+pytestmark = pytest.mark.django_db
+
+BIB = r"""@article{prior1990,
+  author = {Prior, Jerilynn C. and Vigna, Yvette M.},
+  editor = {Seifert-Klauss, Vanadin},
+  title = {Spinal bone loss and ovulatory disturbances},
+  journal = {New England Journal of Medicine}, year = {1990}, doi = {10.1056/x1},
+  month = nov, keywords = {bone},
+}
+@book{seifert2010, editor = {Seifert-Klauss, Vanadin}, title = {Progesterone and bone},
+  publisher = {Springer}, year = 2010, isbn = {978-3-16-148410-0}, edition = {2}}
+@misc{taken, title = {M{\"u}ller's note}, url = {https://example.org/a}}
+@misc{nobody, title = {Anonymous}}
+"""
+IGNORED = {"id", "created", "updated"}
+
+
+def stored_rows() -> dict:
+    """What an import stored, without ids and timestamps."""
+    fields = [f.attname for f in Reference._meta.concrete_fields if f.attname not in IGNORED]
+    references = Reference.objects.order_by("citekey").values(*fields)
+    contributors = Contributor.objects.order_by("reference__citekey", "role", "position")
+    history = Reference.history.order_by("citekey")
+    return {
+        "references": list(references),
+        "contributors": list(
+            contributors.values_list("reference__citekey", "role", "position", "person__family")
+        ),
+        "people": sorted(Person.objects.values_list("family", "given")),
+        "history": list(
+            history.values_list("citekey", "title", "history_type", "history_change_reason")
+        ),
+        "history_users": set(history.values_list("history_user", flat=True)),
+    }
+
+
+def write_new(writer: type[Writer], user) -> list[tuple[int, int]]:
+    """Plan BIB and write its new entries with `writer`; the progress it reported."""
+    calls = []
+    items = reference_import_plan(data=BIB).with_status(NEW)
+    with transaction.atomic():
+        writer(People(), user=user, progress=lambda *call: calls.append(call)).write(items)
+    return calls
+
+
+def test_the_writers_share_one_interface():
+    assert all(issubclass(w, Writer) for w in (CopyWriter, OrmWriter, UpdateWriter))
+
+
+def test_the_orm_writer_stores_what_the_copy_writer_stores(curator):
+    assert write_new(CopyWriter, curator) == [(4, 4)]
+    by_copy = stored_rows()
+    Reference.objects.all().delete()
+    Reference.history.all().delete()
+    Person.objects.all().delete()
+
+    assert write_new(OrmWriter, curator) == [(4, 4)]
+
+    assert stored_rows() == by_copy
+    assert by_copy["history"][0] == ("nobody", "Anonymous", "+", HISTORY_REASON)
+    assert by_copy["history_users"] == {curator.pk}
+    assert all(row["search_vector"] for row in by_copy["references"])
+
+
+def test_the_history_rows_name_no_user_when_none_imports():
+    write_new(OrmWriter, None)
+    assert set(Reference.history.values_list("history_user", flat=True)) == {None}
