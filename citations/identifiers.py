@@ -9,10 +9,11 @@ canonical stored form, or raises `InvalidIdentifier` with a message a curator ca
 - ISBN: 13 digits without hyphens (an ISBN-10 is converted), check digit verified.
 
 Each resolver link is built here and nowhere else (`resolver_url`, `doi_url`, `pmid_url`,
-`pmcid_url`): pages, API, JSON-LD and retraction notices give the same address. A DOI is
-percent-encoded for its URL as the DOI Handbook asks ("DOI Name Encoding Rules for URL
-Presentation": `#`, `?`, `%`, `"`, `<`, `>` ... are hex-encoded), keeping only `/` as is:
-`10.1002/(sici)...;2-#` would otherwise end at the `#`. ISBN has no resolver.
+`pmcid_url`): pages, API, JSON-LD and retraction notices give the same address. In a URL a
+DOI is percent-encoded (`quoted_doi`) as the DOI Handbook asks ("DOI Name Encoding Rules for
+URL Presentation": `#`, `?`, `%`, `"`, `<`, `>` ... are hex-encoded): every character but
+letters, digits, `_.-~` and `/`, so `10.1002/(sici)...;2-#` does not end at its `#`. ISBN has
+no resolver.
 """
 
 import re
@@ -88,9 +89,13 @@ def format_isbn(isbn13: str) -> str:
     return f"{isbn13[:3]}-{isbn13[3:]}" if len(isbn13) == 13 else isbn13
 
 
+def quoted_doi(doi: str) -> str:
+    """A DOI as a URL path: 10.1000/456%23789 for 10.1000/456#789."""
+    return quote(doi, safe="/")
+
+
 def doi_url(doi: str) -> str:
-    """https://doi.org/10.1000/456%23789 for the DOI 10.1000/456#789."""
-    return f"https://doi.org/{quote(doi, safe='/')}"
+    return f"https://doi.org/{quoted_doi(doi)}"
 
 
 def pmid_url(pmid: str) -> str:
