@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run demo-reset test test-only lint format migrations-check bench bench-scale browser clean
+.PHONY: install run demo-reset test test-only test-fast lint format migrations-check bench bench-scale browser clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -62,6 +62,10 @@ test: install
 
 test-only: install
 	$(BIN)/pytest
+
+# While working: everything but the tests marked slow (`make test` runs those too).
+test-fast: install
+	$(BIN)/pytest -m "not slow"
 
 bench: install
 	scripts/ensure-postgres

@@ -20,7 +20,6 @@ from citations.identifiers import InvalidIdentifier
 from citations.models import Contributor, ImportJob, Person, Reference, Verification
 from citations.parsers import TOO_LARGE
 from citations.services import (
-    JOB_DONE,
     UPDATE_NEEDS_CHANGE,
     import_job_create,
     may_change_references,
@@ -35,7 +34,6 @@ from citations.tasks import import_job_start
 
 NO_BIBTEX_GIVEN = "Upload a .bib file or paste BibTeX text."
 IMPORT_EXPIRED = "The preview has expired: upload the file again."
-IMPORT_DONE = JOB_DONE
 # The session holds only the token of the previewed job; the file stays in the database.
 SESSION_KEY = "citations_bibtex_import"
 ADDED_FROM_IDENTIFIER = "Added {citekey} from {source}."

@@ -9,7 +9,6 @@ are appended. An imported key is kept when it is free and usable as a citekey.
 import re
 import unicodedata
 
-MAX_LENGTH = 100
 STOP_WORDS = {
     "a",
     "an",

@@ -8,7 +8,7 @@ a citation that leaves a field out is not wrong about it.
 
 `field_status(cited, record)` says, for each checked field of the verified record, whether the
 printed citation gives it differently (`DIFFERS`) or does not give it at all (`NOT_GIVEN`);
-fields it gives as recorded are left out. `differing_fields` names only the real differences.
+fields it gives as recorded are left out.
 """
 
 import re
@@ -168,11 +168,3 @@ def field_status(cited: str, record: BibRecord) -> dict[str, str]:
         if values[name] and name not in present:
             status[name] = DIFFERS if stray_words else NOT_GIVEN
     return status
-
-
-def differing_fields(cited: str, record: BibRecord) -> list[str]:
-    """Fields of the verified record that the printed citation gives differently (a field the
-    citation leaves out is not a difference: see `field_status`)."""
-    status = field_status(cited, record)
-    order = ("author", *CHECKED_FIELDS)
-    return [name for name in order if status.get(name) == DIFFERS]

@@ -2,7 +2,8 @@
 
 References are read with `QuerySet.iterator(chunk_size=...)` as plain rows; for each chunk
 the contributors are fetched in one query (a prefetch by hand: rows, not model instances,
-which is several times faster) and turned into plain records (`record_stream`), which the
+which is several times faster) and turned into plain records (`record_stream`, by
+`citations.models.reference_record`, the mapping `Reference.to_record` uses), which the
 pure modules render one entry at a time: `bibtex_stream` here, and the API's BibTeX, CSL-JSON
 and RIS renderers.
 """
@@ -14,11 +15,11 @@ from django.db.models import BigIntegerField, QuerySet
 from citations.batches import batched
 from citations.bibtex import render_entries
 from citations.lookups import matching
-from citations.models import Contributor, Reference, Role
+from citations.models import Contributor, Reference, Role, reference_record
 from citations.records import BibRecord, Name
 
 CHUNK_SIZE = 2000
-# Every column but timestamps and the search vector, so that `Reference.bibtex_fields` finds
+# Every column but timestamps and the search vector, so that `reference_record` finds
 # whatever it reads.
 BIBTEX_SOURCES = [
     field.attname
@@ -44,21 +45,6 @@ def _names(reference_ids: list[int]) -> dict[int, tuple[list[Name], list[Name]]]
     return names
 
 
-def row_record(row, authors: list[Name], editors: list[Name]) -> BibRecord:
-    """A reference row (a named tuple) as a record.
-
-    The field mapping is `Reference.bibtex_fields`, called on the row: it only reads
-    attributes, and rows spare building a model instance per reference.
-    """
-    fields = {name: str(value) for name, value in row.extra_fields.items()}
-    for name, value in Reference.bibtex_fields(row).items():
-        if value is not None and value != "":
-            fields[name] = str(value)
-    return BibRecord(
-        row.entry_type, row.citekey, fields, authors, editors, sources=row.latex_source or {}
-    )
-
-
 def record_stream(
     queryset: QuerySet[Reference] | None = None, *, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[BibRecord]:
@@ -69,7 +55,7 @@ def record_stream(
         names = _names([row.id for row in batch])
         for row in batch:
             authors, editors = names.get(row.id, ([], []))
-            yield row_record(row, authors, editors)
+            yield reference_record(row, authors, editors)
 
 
 def bibtex_stream(

@@ -7,9 +7,17 @@ canonical stored form, or raises `InvalidIdentifier` with a message a curator ca
 - PMID: digits only, no leading zeros, e.g. "18276762".
 - PMCID: "PMC" followed by digits, e.g. "PMC4592269".
 - ISBN: 13 digits without hyphens (an ISBN-10 is converted), check digit verified.
+
+Each resolver link is built here and nowhere else (`resolver_url`, `doi_url`, `pmid_url`,
+`pmcid_url`): pages, API, JSON-LD and retraction notices give the same address. In a URL a
+DOI is percent-encoded (`quoted_doi`) as the DOI Handbook asks ("DOI Name Encoding Rules for
+URL Presentation": `#`, `?`, `%`, `"`, `<`, `>` ... are hex-encoded): every character but
+letters, digits, `_.-~` and `/`, so `10.1002/(sici)...;2-#` does not end at its `#`. ISBN has
+no resolver.
 """
 
 import re
+from urllib.parse import quote
 
 # The suffix may hold almost any printable character (SICI DOIs have <>;:()), but never
 # whitespace, braces, quotes or backslashes: no registered DOI does, and in a BibTeX field a
@@ -79,6 +87,31 @@ def normalize_isbn(value: str) -> str:
 def format_isbn(isbn13: str) -> str:
     """Group a stored ISBN-13 for display as prefix-rest (registration groups vary)."""
     return f"{isbn13[:3]}-{isbn13[3:]}" if len(isbn13) == 13 else isbn13
+
+
+def quoted_doi(doi: str) -> str:
+    """A DOI as a URL path: 10.1000/456%23789 for 10.1000/456#789."""
+    return quote(doi, safe="/")
+
+
+def doi_url(doi: str) -> str:
+    return f"https://doi.org/{quoted_doi(doi)}"
+
+
+def pmid_url(pmid: str) -> str:
+    return f"https://pubmed.ncbi.nlm.nih.gov/{quote(pmid, safe='')}/"
+
+
+def pmcid_url(pmcid: str) -> str:
+    return f"https://www.ncbi.nlm.nih.gov/pmc/articles/{quote(pmcid, safe='')}/"
+
+
+RESOLVERS = {"doi": doi_url, "pmid": pmid_url, "pmcid": pmcid_url}
+
+
+def resolver_url(scheme: str, value: str) -> str:
+    """The resolver link of an identifier ("doi", "pmid" or "pmcid"); '' for no value."""
+    return RESOLVERS[scheme](value) if value else ""
 
 
 NORMALIZERS = {

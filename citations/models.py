@@ -417,18 +417,8 @@ class Reference(models.Model):
 
     def to_record(self) -> BibRecord:
         """This reference as a plain record (uses prefetched contributors when present)."""
-        fields = {name: str(value) for name, value in self.extra_fields.items()}
-        for name, value in self.bibtex_fields().items():
-            if value not in (None, ""):
-                fields[name] = str(value)
-        return BibRecord(
-            entry_type=self.entry_type,
-            key=self.citekey,
-            fields=fields,
-            authors=[person.as_name() for person in self.authors],
-            editors=[person.as_name() for person in self.editors],
-            sources=dict(self.latex_source or {}),
-        )
+        authors = [person.as_name() for person in self.authors]
+        return reference_record(self, authors, [person.as_name() for person in self.editors])
 
     def bibtex_fields(self) -> dict[str, object]:
         container = "booktitle" if self.entry_type in BOOKTITLE_TYPES else "journal"
@@ -457,6 +447,23 @@ class Reference(models.Model):
     @property
     def editors(self):
         return [c.person for c in self.contributors.all() if c.role == Role.EDITOR]
+
+
+def reference_record(reference, authors: list[Name], editors: list[Name]) -> BibRecord:
+    """A reference as a plain record: the one mapping from the database to BibTeX fields.
+
+    `reference` is a `Reference`, or a row with its attribute names (`values_list(...,
+    named=True)`): exports read rows, which spares building a model instance per reference.
+    Extra fields come first; a column with a value overrides the extra field of its name.
+    """
+    fields = {name: str(value) for name, value in reference.extra_fields.items()}
+    for name, value in Reference.bibtex_fields(reference).items():
+        if value is not None and value != "":
+            fields[name] = str(value)
+    sources = dict(reference.latex_source) if reference.latex_source else {}
+    return BibRecord(
+        reference.entry_type, reference.citekey, fields, authors, editors, sources=sources
+    )
 
 
 class ContributorManager(models.Manager):

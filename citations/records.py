@@ -3,7 +3,7 @@
 A `BibRecord` is one entry, independent of the ORM: `fields` holds BibTeX field names to
 Unicode values (title, journal, year, doi, ...), `authors` and `editors` hold ordered `Name`s,
 `sources` the LaTeX of imported fields that the text alone would not write back the same.
-`Reference.to_record()` builds one from the database.
+`citations.models.reference_record` builds one from the database (`Reference.to_record()`).
 """
 
 from dataclasses import dataclass, field

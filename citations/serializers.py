@@ -11,6 +11,7 @@ from django.core.validators import URLValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from citations.identifiers import RESOLVERS, resolver_url
 from citations.models import Contributor, EntryType, Reference
 from config.api.serializers import CleanModelSerializer
 
@@ -22,12 +23,6 @@ INVALID_URL = "Enter a valid URL."
 ENTRY_TYPE_SHAPE = "{input!r} is not a BibTeX or biblatex entry type (e.g. article, book)."
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,49}$")
 CITEKEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+-]*$")
-
-RESOLVERS = {
-    "doi": "https://doi.org/{}",
-    "pmid": "https://pubmed.ncbi.nlm.nih.gov/{}/",
-    "pmcid": "https://www.ncbi.nlm.nih.gov/pmc/articles/{}/",
-}
 
 
 @extend_schema_field(
@@ -128,9 +123,9 @@ class ReferenceSerializer(CleanModelSerializer):
     def get_identifiers(self, reference) -> dict[str, str]:
         """Resolver links of the identifiers a reference has."""
         return {
-            name: template.format(getattr(reference, name))
-            for name, template in RESOLVERS.items()
-            if getattr(reference, name)
+            scheme: resolver_url(scheme, getattr(reference, scheme))
+            for scheme in RESOLVERS
+            if getattr(reference, scheme)
         }
 
     def validate_extra_fields(self, value):

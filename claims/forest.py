@@ -41,12 +41,6 @@ MARKER = 5  # half the side of a marker
 NICE_STEPS = (1, 2, 5, 10)
 LINEAR_TICK_COUNTS = (4, 3, 2, 1)  # aim for this many intervals, fewer when numbers are wide
 LOG_MANTISSAS = ((1, 2, 5), (1, 5), (1,))  # 0.5 1 2 5 ..., then 0.5 1 5 10, then 0.1 1 10
-SHAPES = {
-    "supports": "filled square",
-    "contradicts": "open square",
-    "no_effect": "open circle",
-    "mixed": "diamond",
-}
 
 
 @dataclass(frozen=True)

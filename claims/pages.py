@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 
 from citations.bibtex import render_entry
 from citations.compare import DIFFERS, NOT_GIVEN, Segment, field_status, word_diff
+from citations.identifiers import doi_url, pmid_url
 from citations.styles import name_list, vancouver
 from claims.forest import ForestRow, forest_plot, render_svg
 from evidence.facts import claim_grade_profile
@@ -188,9 +189,9 @@ def claim_review(claim, *, url: str, wording: str, references) -> dict:
 def citation_link(reference) -> dict:
     """The most durable address of a reference: DOI, else PubMed, else its web address."""
     if reference.doi:
-        return {"url": f"https://doi.org/{reference.doi}"}
+        return {"url": doi_url(reference.doi)}
     if reference.pmid:
-        return {"url": f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/"}
+        return {"url": pmid_url(reference.pmid)}
     return {"url": reference.url} if reference.url else {}
 
 

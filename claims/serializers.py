@@ -18,17 +18,6 @@ GRADE_FIELDS = [
 ]
 
 
-class TopicSummarySerializer(serializers.ModelSerializer):
-    api_url = serializers.HyperlinkedIdentityField(
-        view_name="api:topic-detail", lookup_field="slug"
-    )
-
-    class Meta:
-        model = Topic
-        fields = ["slug", "name", "api_url"]
-        read_only_fields = fields
-
-
 class ClaimListSerializer(serializers.ModelSerializer):
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:claim-detail", lookup_field="slug"

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from claims.models import Claim, ReviewNote, Status
+from claims.models import Claim, Status
 from evidence.history import save_with_history
 
 CANNOT_SUBMIT = "Only a draft claim can be submitted for review."
@@ -29,7 +29,6 @@ PUBLISH_NEEDS_EVIDENCE = "A claim needs at least one evidence item before it is 
 PUBLISH_NEEDS_GRADE = "A claim needs a computed grade before it is published."
 RETRACTION_NEEDS_REASON = "A retraction needs a reason."
 FOUR_EYES = "A claim is published by a curator other than the one who submitted it."
-NOTE_NEEDS_TEXT = "A review note needs some text."
 
 SUBMITTED = "submitted for review"
 PUBLISHED = "published"
@@ -88,23 +87,6 @@ def claim_override_grade(*, claim: Claim, level: str, rationale: str, actor=None
     reason = OVERRIDE_SET if level else OVERRIDE_CLEARED
     save_with_history(locked, actor=actor, reason=reason)
     return _sync(claim, locked)
-
-
-@transaction.atomic
-def review_note_add(*, claim: Claim, text: str, actor=None) -> ReviewNote:
-    """A reviewer's note on `claim`, shown to curators beside it until resolved."""
-    note = ReviewNote(claim=claim, author=actor, text=text.strip())
-    if not note.text:
-        raise ValidationError(NOTE_NEEDS_TEXT)
-    note.full_clean()
-    note.save()
-    return note
-
-
-def review_note_resolve(*, note: ReviewNote, resolved: bool = True) -> ReviewNote:
-    note.resolved = resolved
-    note.save(update_fields=["resolved"])
-    return note
 
 
 def _same_person(user_id, actor) -> bool:

@@ -13,7 +13,6 @@ from claims.models import Claim
 DOUBTFUL_VERIFICATION = (Verification.UNVERIFIED, Verification.NOT_FOUND)
 CI_ORDER = "The confidence interval must satisfy low <= effect <= high."
 CI_NEEDS_BOTH = "Give both ends of the confidence interval, or neither."
-POPULATION_MISMATCH = "An item's population is humans, animals or cells."
 RATIO_POSITIVE = "A ratio and its confidence interval must be greater than 0."
 I_SQUARED_RANGE = "I² is a percentage between 0 and 100."
 DERIVED_CI_NEEDS_HOW = "Say how a derived confidence interval was obtained, and give both ends."

@@ -9,6 +9,8 @@ import pytest
 from claims.management.commands.load_seed_if_empty import KEPT, LOADED
 from tests.processes import run_manage
 
+pytestmark = pytest.mark.slow  # each step migrates a fresh SQLite file in a new interpreter
+
 RUN_STEPS = [["migrate", "--noinput"], ["load_seed_if_empty"], ["ensure_demo_curator"]]
 EDIT = """
 from django.contrib.auth import get_user_model

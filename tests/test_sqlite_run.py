@@ -7,6 +7,8 @@ from citations.models import Reference
 from claims.models import Claim
 from tests.processes import run_manage
 
+pytestmark = pytest.mark.slow  # a fresh interpreter migrates SQLite and loads the seed
+
 QUERIES = ["MICE", "progesterone bone", "bone -mice", '"bone mass"']
 SCRIPT = """
 from django.core.management import call_command

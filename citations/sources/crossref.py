@@ -8,10 +8,9 @@
   `Update`s (retraction, expression of concern, correction, ...).
 """
 
-from urllib.parse import quote
-
 from django.conf import settings
 
+from citations.identifiers import quoted_doi
 from citations.sources import http
 from citations.sources.csl import orcids, record_from_csl
 from citations.sources.results import Found, Update, date_from_parts, update_state
@@ -48,7 +47,7 @@ def _message(data) -> dict:
 
 def work(doi: str) -> Found:
     """The work with this DOI; `SourceNotFound` when Crossref does not hold it."""
-    data = http.get_json(_url(f"/works/{quote(doi, safe='/')}"), service=SERVICE, what=doi)
+    data = http.get_json(_url(f"/works/{quoted_doi(doi)}"), service=SERVICE, what=doi)
     return found_from_work(_message(data))
 
 

@@ -24,7 +24,6 @@ from citations.sources import crossref, doiorg, http, ncbi, openlibrary
 from citations.sources.results import Found
 
 DOI, PMID, PMCID, ISBN = "doi", "pmid", "pmcid", "isbn"
-KINDS = (DOI, PMID, PMCID, ISBN)
 UNRECOGNISED = (
     "Not a DOI, PMID, PMCID or ISBN: expected e.g. 10.1210/en.2007-1247, 18276762, "
     "PMC4592269 or 978-0-323-59712-8."

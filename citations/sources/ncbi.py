@@ -15,6 +15,7 @@ import re
 import defusedxml.ElementTree as ET
 from django.conf import settings
 
+from citations.identifiers import pmid_url
 from citations.records import BibRecord, Name
 from citations.sources import http
 from citations.sources.results import RETRACTED, Found, Update
@@ -193,5 +194,5 @@ def updates_from_summary(summary: dict) -> list[Update]:
 def _notice(pmid: str, source: str) -> str:
     """The notice as a PubMed URL when it has a PMID, else the citation PubMed gives."""
     if pmid.strip():
-        return f"https://pubmed.ncbi.nlm.nih.gov/{pmid.strip()}/"
+        return pmid_url(pmid.strip())
     return source.strip()

@@ -1,7 +1,6 @@
 """Template formatting for the public pages: citations, identifiers, effects, links, JSON-LD."""
 
 import json
-from urllib.parse import quote
 
 from django import template
 from django.urls import NoReverseMatch, reverse
@@ -9,12 +8,11 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from citations.bibtex import render_entry
-from citations.identifiers import format_isbn
+from citations.identifiers import doi_url, format_isbn, pmcid_url, pmid_url
 from citations.styles import vancouver
 from claims import methodology
 from claims.forest import number
 from claims.pages import NOT_GRADED_LABEL, short_level_label
-from evidence.wording import plain_language
 
 register = template.Library()
 
@@ -41,11 +39,6 @@ def bibtex(reference) -> str:
 
 
 @register.filter
-def wording(claim) -> str:
-    return plain_language(claim.effective_level, claim.grade_direction)
-
-
-@register.filter
 def effect(item) -> str:
     """'1.7 (95% CI 1.2 to 2.2) BMD, % change per year', or '' when no effect is recorded."""
     if item.effect_value is None:
@@ -61,19 +54,11 @@ def identifier_links(reference) -> list[dict]:
     """Each identifier of a reference with its resolver link (ISBN has none)."""
     links = []
     if reference.doi:
-        links.append(("DOI", reference.doi, f"https://doi.org/{quote(reference.doi, safe='/')}"))
+        links.append(("DOI", reference.doi, doi_url(reference.doi)))
     if reference.pmid:
-        links.append(
-            ("PubMed", reference.pmid, f"https://pubmed.ncbi.nlm.nih.gov/{reference.pmid}/")
-        )
+        links.append(("PubMed", reference.pmid, pmid_url(reference.pmid)))
     if reference.pmcid:
-        links.append(
-            (
-                "PMC",
-                reference.pmcid,
-                f"https://www.ncbi.nlm.nih.gov/pmc/articles/{reference.pmcid}/",
-            )
-        )
+        links.append(("PMC", reference.pmcid, pmcid_url(reference.pmcid)))
     if reference.isbn:
         links.append(("ISBN", format_isbn(reference.isbn), ""))
     if reference.url and not reference.doi:
@@ -88,7 +73,7 @@ def notice_url(reference) -> str:
     if notice.startswith(("https://", "http://")):
         return notice
     doi = notice.removeprefix("doi:").strip()
-    return f"https://doi.org/{quote(doi, safe='/')}" if doi.startswith("10.") else ""
+    return doi_url(doi) if doi.startswith("10.") else ""
 
 
 @register.simple_tag

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from citations import admin as citations_admin
 from citations.models import Reference
+from citations.services import JOB_DONE
 from tests.factories import ReferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,7 @@ def test_import_after_preview_writes_and_redirects(curator_client):
     curator_client.post(URL, {"file": upload, "on_duplicate": "skip"})
     response = curator_client.post(URL, {"confirm": "Import"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("admin:citations_reference_changelist")
-    message = citations_admin.IMPORT_DONE.format(created=1, updated=0, skipped=0)
+    message = JOB_DONE.format(created=1, updated=0, skipped=0)
     assert message in response.content.decode()
     assert Reference.objects.get().title == "Bone and DNA"
 

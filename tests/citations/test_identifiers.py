@@ -6,10 +6,14 @@ from citations.identifiers import (
     INVALID_DOI,
     INVALID_ISBN,
     InvalidIdentifier,
+    doi_url,
     normalize_doi,
     normalize_isbn,
     normalize_pmcid,
     normalize_pmid,
+    pmcid_url,
+    pmid_url,
+    resolver_url,
 )
 
 
@@ -62,3 +66,30 @@ def test_isbn_with_wrong_check_digit_is_rejected(raw):
     with pytest.raises(InvalidIdentifier) as exc:
         normalize_isbn(raw)
     assert str(exc.value) == INVALID_ISBN
+
+
+@pytest.mark.parametrize(
+    ("doi", "url"),
+    [
+        ("10.1210/en.2007-1247", "https://doi.org/10.1210/en.2007-1247"),
+        ("10.1000/456#789", "https://doi.org/10.1000/456%23789"),
+        ("10.1000/a?b=c", "https://doi.org/10.1000/a%3Fb%3Dc"),
+        ("10.1000/100%", "https://doi.org/10.1000/100%25"),
+        ("10.1000/a/b/c", "https://doi.org/10.1000/a/b/c"),
+        (
+            "10.1002/(sici)1097-4636(199706)35:4<419::aid-jbm1>3.0.co;2-#",
+            "https://doi.org/10.1002/%28sici%291097-4636%28199706%2935%3A4%3C419%3A%3Aaid-jbm1"
+            "%3E3.0.co%3B2-%23",
+        ),
+    ],
+)
+def test_doi_url_percent_encodes_everything_but_the_slash(doi, url):
+    assert doi_url(doi) == url
+    assert resolver_url("doi", doi) == url
+
+
+def test_resolver_urls_of_pmid_and_pmcid_and_none_for_no_value():
+    assert resolver_url("pmid", "18276762") == pmid_url("18276762")
+    assert pmid_url("18276762") == "https://pubmed.ncbi.nlm.nih.gov/18276762/"
+    assert pmcid_url("PMC4592269") == "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC4592269/"
+    assert resolver_url("pmcid", "") == ""

@@ -192,7 +192,7 @@ def test_admin_import_runs_as_a_job_and_drops_the_file_when_done(curator_client)
     assert response.url == reverse("admin:citations_reference_import_bibtex_job", args=[job.token])
     job.refresh_from_db()
     assert (job.state, job.written, bytes(job.data)) == (ImportJob.State.DONE, True, b"")
-    assert job.message == citations_admin.IMPORT_DONE.format(created=1, updated=0, skipped=0)
+    assert job.message == services.JOB_DONE.format(created=1, updated=0, skipped=0)
     assert Reference.objects.get().citekey == "smith2020"
 
 

@@ -18,6 +18,7 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.mark.slow  # unapplies the later migrations (and those built on them), then reapplies
 def test_a_retracted_verification_becomes_retraction_retracted_and_unverified():
     old = migrate(BEFORE).get_model("citations", "Reference")
     old.objects.create(citekey="gone2001", title="Withdrawn", verification="retracted")

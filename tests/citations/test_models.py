@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
+from citations.exports import record_stream
 from citations.identifiers import INVALID_DOI, INVALID_ISBN
 from citations.models import Contributor, Person, Reference
 from claims.models import Claim
@@ -109,6 +110,31 @@ def test_to_record_lists_authors_in_order_and_keeps_extra_fields():
     assert record.fields["year"] == "2008"
     assert record.fields["note"] == "Female PRKO mice"
     assert "pmid" not in record.fields
+
+
+def test_exports_and_to_record_build_the_same_records():
+    chapter = ReferenceFactory(
+        citekey="prior1990chapter",
+        entry_type="incollection",
+        container_title="Bone biology",
+        pmid="2190567",
+        extra_fields={"note": "Chapter 3", "pmid": "1"},
+        latex_source={"title": "Spinal bone loss in {M}ice"},
+    )
+    article = ReferenceFactory(citekey="rickard2008bone", doi="10.1210/en.2007-1247")
+    ContributorFactory(reference=chapter, person=Person.objects.create(family="Prior"))
+    ContributorFactory(
+        reference=chapter, person=Person.objects.create(family="Vigna"), role="editor"
+    )
+    ContributorFactory(reference=article, person=Person.objects.create(family="Rickard"))
+
+    exported = list(record_stream(Reference.objects.all()))
+    stored = [r.to_record() for r in Reference.objects.with_contributors().order_by("citekey")]
+
+    assert exported == stored
+    assert exported[0].fields["booktitle"] == "Bone biology"
+    assert exported[0].fields["pmid"] == "2190567"
+    assert [name.family for name in exported[0].editors] == ["Vigna"]
 
 
 @pytest.mark.django_db

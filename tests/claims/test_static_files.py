@@ -1,5 +1,7 @@
 """Static files in production: whitenoise serves hashed names with a far-future cache header."""
 
+import pytest
+
 from tests.processes import PRODUCTION_ENV, run_python
 
 # Runs under the production settings in a fresh interpreter: collect into a temporary
@@ -21,6 +23,7 @@ with tempfile.TemporaryDirectory() as root, override_settings(STATIC_ROOT=root):
 """
 
 
+@pytest.mark.slow
 def test_production_serves_hashed_static_files_cached_for_a_year_and_compressed():
     result = run_python("-c", SCRIPT, **PRODUCTION_ENV, DJANGO_ALLOWED_HOSTS="testserver")
     assert result.returncode == 0, result.stderr

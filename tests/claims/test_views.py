@@ -479,3 +479,20 @@ def test_reference_page_shows_a_field_the_citation_left_out_as_not_given(client)
         "(not given in the citation)</span></td></tr>"
     ) in html
     assert '<span class="not-given" title="Not given in the citation">21:366-74</span>' in html
+
+
+def test_page_and_api_give_the_same_percent_encoded_doi_link(client):
+    doi = "10.1002/(sici)1097-4636(199706)35:4<419::aid-jbm1>3.0.co;2-#"
+    reference = authored_reference(doi=doi, pmid="18276762")
+    claim = graded_claim()
+    EvidenceFactory(claim=claim, reference=reference)
+
+    html = client.get(reference.get_absolute_url()).content.decode()
+    claim_html = client.get(claim.get_absolute_url()).content.decode()
+    api = client.get(f"/api/references/{reference.citekey}/").json()["identifiers"]
+
+    assert "#" not in api["doi"]
+    assert f'href="{api["doi"]}"' in html
+    assert f'href="{api["pmid"]}"' in html
+    assert f'href="{api["doi"]}"' in claim_html
+    assert f'"url": "{api["doi"]}"' in claim_html  # the JSON-LD citation

@@ -1,12 +1,15 @@
-"""One truth, written once: the rubrics' vocabularies are the models' choice values."""
+"""One truth, written once: the copied vocabularies (the rubrics', the claim page's evidence
+groups, the sources' retraction states) are the models' choice values."""
 
 import pytest
 
 from citations.models import Retraction, Verification
+from citations.sources.results import SEVERITY
 from claims.models import CellSpecies as ClaimCellSpecies
 from claims.models import Direction, GradeLevel, Population, Question
+from claims.pages import GROUPS
 from evidence import models
-from evidence.facts import RECORD_RETRACTIONS
+from evidence.facts import GRADE1_RISKS, GRADE1_STANCES, RECORD_RETRACTIONS
 from evidence.rubrics import grade1, grade2
 
 
@@ -43,9 +46,34 @@ def test_grade2_records_are_the_verification_states_and_the_retractions_that_sto
     assert set(RECORD_RETRACTIONS) < set(Retraction.values)
 
 
-def test_grade1_vocabulary_is_a_subset_of_the_model_choices():
+def test_grade1_reads_every_model_value_directly_or_through_its_mapping():
     # grade-1 predates no_effect, mentions and critical; evidence.facts maps them for it.
-    assert set(grade1.STANCES) < set(models.Stance.values)
+    assert set(grade1.STANCES) | set(GRADE1_STANCES) == set(models.Stance.values)
+    assert set(GRADE1_STANCES.values()) <= set(grade1.STANCES)
+    assert set(grade1.RISKS_OF_BIAS) | set(GRADE1_RISKS) == set(models.RiskOfBias.values)
+    assert set(GRADE1_RISKS.values()) <= set(grade1.RISKS_OF_BIAS)
     assert set(grade1.DESIGNS) == set(models.Design.values)
-    assert set(grade1.RISKS_OF_BIAS) < set(models.RiskOfBias.values)
+    assert set(grade1.ITEM_POPULATIONS) == set(models.ItemPopulation.values)
+    assert set(grade1.CLAIM_POPULATIONS) == set(Population.values)
     assert set(grade1.LEVELS) < set(GradeLevel.values)
+
+
+@pytest.mark.parametrize(
+    ("words", "choices"),
+    [
+        (grade2.explain.DESIGN_WORDS, models.Design),
+        (grade2.explain.STANCE_WORDS, models.Stance),
+        (grade2.explain.VIA_WORDS, models.Via),
+        (grade2.explain.POPULATION_WORDS, Population),
+    ],
+)
+def test_grade2_has_plain_words_for_every_choice(words, choices):
+    assert set(words) == set(choices.values)
+
+
+def test_the_claim_page_has_an_evidence_group_for_every_stance():
+    assert [stance for stance, _ in GROUPS] == list(models.Stance.values)
+
+
+def test_the_sources_know_every_retraction_state():
+    assert set(SEVERITY) == set(Retraction.values)

@@ -6,6 +6,8 @@ import pytest
 from tests.conftest import SOURCE_PREFIXES, SOURCES_DATA
 from tests.processes import run_manage
 
+pytestmark = pytest.mark.slow  # a fresh interpreter migrates and loads the seed each time
+
 WAKEFIELD = "10.1016/s0140-6736(97)11096-0"
 SCRIPT = f"""
 from django.core.management import call_command

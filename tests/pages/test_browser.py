@@ -174,6 +174,7 @@ def test_bibtex_download_returns_a_file_that_parses(page):
     assert keys == expected
 
 
+@pytest.mark.slow
 def test_seed_pages_screenshots(page, screenshot):
     call_command("loaddata", "seed", verbosity=0)
     claims = list(Claim.objects.public().order_by("slug"))

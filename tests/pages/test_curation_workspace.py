@@ -54,6 +54,7 @@ def graded_claim(**fields):
     return claim
 
 
+@pytest.mark.slow
 def test_the_submitter_cannot_publish_and_a_second_curator_can(browser, live_server):
     claim = graded_claim(statement=LONG_STATEMENT)
     author, reviewer = CuratorFactory(), CuratorFactory()
@@ -151,6 +152,7 @@ def test_an_invalid_entry_type_is_refused(browser, live_server):
     assert not Reference.objects.exists()
 
 
+@pytest.mark.slow
 def test_progesterone_bone_finds_the_seed_claims(browser, live_server):
     call_command("loaddata", "seed", verbosity=0)
     page = browser.new_page(base_url=live_server.url)

@@ -191,6 +191,7 @@ def test_retracted_claim_page_shows_no_verdict(page, screenshot):
     screenshot(page, "retracted-claim")
 
 
+@pytest.mark.slow
 def test_seed_claim_pages_and_their_profiles_fit_a_phone(page):
     call_command("loaddata", "seed", verbosity=0)
     claims = list(Claim.objects.public().order_by("slug"))
