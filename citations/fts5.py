@@ -48,7 +48,8 @@ def exclusion_expression(query: str) -> str:
 def or_groups(query: str) -> list[list[tuple[bool, str]]]:
     """(excluded, text) terms with a word to look up, in groups a bare `or` separates."""
     groups: list[list[tuple[bool, str]]] = [[]]
-    for quoted_minus, phrase, minus, word in TERM.findall(query):
+    # SQLite reads a string up to its first NUL character: a NUL separates words here.
+    for quoted_minus, phrase, minus, word in TERM.findall(query.replace("\0", " ")):
         if word.lower() == "or" and not minus:
             groups.append([])
         elif searchable(phrase or word, phrase=bool(phrase)):
