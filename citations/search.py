@@ -1,14 +1,27 @@
 """Full-text search shared by claims and references.
 
-On PostgreSQL: English stemming, web-search syntax ("bone -mice", quoted phrases), fields
-weighted A (most) to D, best matches first. The weighted `tsvector` is stored in each
-searched table's `search_vector` column, kept current by a trigger on every insert and update
-(bulk writes and COPY included) and indexed with GIN, so a search reads the index instead of
-computing `to_tsvector` for every row. `StoredSearchVector` is the migration operation that
-installs the trigger and the index; the weights live in one place, `SEARCH_WEIGHTS`.
-Elsewhere (SQLite for `make run`) the same rule without stemming or rank: every word (or
-quoted phrase) must occur, case-insensitively, in any of the searched fields (those of
-`SEARCH_WEIGHTS`), and a word with a leading "-" must occur in none of them.
+One query language everywhere, PostgreSQL's web-search syntax: every word must occur,
+`"quoted words"` as a phrase, `-word` must not occur, a bare `or` between words means either
+side; English stemming and stop words; fields weighted A (most) to D (`SEARCH_WEIGHTS`, the
+one place the weights live), best matches first, ties in the caller's `tiebreak` order.
+
+On PostgreSQL the weighted `tsvector` is stored in each searched table's `search_vector`
+column, kept current by a trigger on every insert and update (bulk writes and COPY included)
+and indexed with GIN, so a search reads the index instead of computing `to_tsvector` for
+every row. `StoredSearchVector` is the migration operation that installs the trigger and the
+index; rank is `ts_rank`.
+
+On SQLite (`make run`) the index is an FTS5 table `<table>_fts` with external content (the
+table's searched columns, read from the table itself; `porter` stemming over `unicode61
+remove_diacritics 2`), kept current by insert, update and delete triggers and filled from
+the rows there when `FullTextTable` (the migration operation) creates it; rank is `bm25()`
+with `RANK_WEIGHTS`, ts_rank's weights. Django's SQLite backend alters a table by copying it
+into a new one, which drops the triggers: after every `migrate`, `restore_fts5_triggers` puts
+back the missing ones and refills that index. The query becomes a MATCH expression in
+`citations.fts5`, which quotes every word, so no input is FTS5 syntax. Where SQLite lacks
+FTS5 (`sqlite_has_fts5`, asked once), the migrations skip and search falls back to
+`words_match`: every word (or quoted phrase) must occur, case-insensitively, in any of the
+searched fields and a "-word" in none; no stemming, no rank, "or" read as a word to drop.
 """
 
 import sqlite3
