@@ -7,7 +7,16 @@ from citations.models import Reference
 from claims.models import Claim
 from tests.processes import run_manage
 
-QUERIES = ["MICE", "progesterone bone", "bone -mice", '"bone mass"']
+QUERIES = [
+    "MICE",
+    "progesterone bone",
+    "bone -mice",
+    '"bone mass"',
+    "osteoclasts or mice",
+    "the role of the receptor in bones",
+    "-mice",
+    "***",
+]
 SCRIPT = """
 from django.core.management import call_command
 from citations.models import Reference
