@@ -1,5 +1,5 @@
 """`make run` uses SQLite: the seed loads, and search gives the same results as PostgreSQL's
-(every word in any searched field; "-word" excludes; quoted phrases)."""
+(every word in any searched field; "-word" excludes; quoted phrases; "or"; stop words)."""
 
 import pytest
 
