@@ -39,7 +39,8 @@ from citations import fts5
 from citations.fts5 import TERM
 
 VECTOR_FIELD = "search_vector"
-# table -> {column: weight}: what each stored vector holds.
+# table -> {column: weight}: what each stored vector and each FTS5 table holds (a change
+# here needs a migration that rebuilds both).
 SEARCH_WEIGHTS = {
     "claims_claim": {"statement": "A", "summary": "B", "source_text": "C"},
     "citations_reference": {"title": "A", "container_title": "C", "as_cited": "C", "abstract": "D"},
