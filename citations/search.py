@@ -184,10 +184,10 @@ def fts5_triggers(table: str) -> list[str]:
     add = f"INSERT INTO {index}(rowid, {', '.join(columns)}) VALUES ({new});"  # noqa: S608
     remove = f"INSERT INTO {index}({index}, {names}) VALUES ('delete', {old});"  # noqa: S608
     return [
-        f"CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN {add} END",
-        f"CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN {remove} END",
-        f"CREATE TRIGGER {index}_update AFTER UPDATE OF {', '.join(columns)} ON {table} "
-        f"BEGIN {remove} {add} END",
+        f"CREATE TRIGGER IF NOT EXISTS {index}_insert AFTER INSERT ON {table} BEGIN {add} END",
+        f"CREATE TRIGGER IF NOT EXISTS {index}_delete AFTER DELETE ON {table} BEGIN {remove} END",
+        f"CREATE TRIGGER IF NOT EXISTS {index}_update AFTER UPDATE OF {', '.join(columns)} "
+        f"ON {table} BEGIN {remove} {add} END",
     ]
 
 
@@ -252,7 +252,7 @@ def restore_fts5_triggers(using: str) -> list[str]:
         ]
         for table in restored:
             for trigger in fts5_triggers(table):
-                cursor.execute(trigger.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))
+                cursor.execute(trigger)
             cursor.execute(fts5_rebuild(table))
     return restored
 
