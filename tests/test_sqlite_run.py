@@ -1,5 +1,5 @@
 """`make run` uses SQLite: the seed loads, and search gives the same results as PostgreSQL's
-(every word in any searched field; "-word" excludes; quoted phrases), only without rank."""
+(every word in any searched field; "-word" excludes; quoted phrases; "or"; stop words)."""
 
 import pytest
 
@@ -9,7 +9,16 @@ from tests.processes import run_manage
 
 pytestmark = pytest.mark.slow  # a fresh interpreter migrates SQLite and loads the seed
 
-QUERIES = ["MICE", "progesterone bone", "bone -mice", '"bone mass"']
+QUERIES = [
+    "MICE",
+    "progesterone bone",
+    "bone -mice",
+    '"bone mass"',
+    "osteoclasts or mice",
+    "the role of the receptor in bones",
+    "-mice",
+    "***",
+]
 SCRIPT = """
 from django.core.management import call_command
 from citations.models import Reference
