@@ -67,13 +67,14 @@ def reset_grades() -> None:
 def baseline_us() -> float:
     """Microseconds to grade one claim with the rubric alone, its facts already read."""
     from claims.models import Claim
-    from evidence.facts import evidence_rows_by_claim, grade_rows
+    from evidence.facts import claim_facts, current_rubric, evidence_values_by_claim, grade_values
 
     claim = Claim.objects.order_by("pk").first()
-    rows = evidence_rows_by_claim([claim.pk])[claim.pk]
+    facts, rubric = claim_facts(claim), current_rubric()
+    items = evidence_values_by_claim([claim.pk])
     count, start = 0, time.perf_counter()
     while time.perf_counter() - start < BASELINE_S:
-        grade_rows(claim, rows)
+        grade_values(facts, items[claim.pk], rubric)
         count += 1
     return (time.perf_counter() - start) / count * 1e6
 
@@ -85,7 +86,8 @@ def measure(label: str, base_us: float) -> float:
     before, start = peak_mb(), time.perf_counter()
     seen, changed = claims_regrade()
     seconds = time.perf_counter() - start
-    assert seen == Claim.objects.count(), (seen, "claims seen")
+    if seen != Claim.objects.count():
+        raise SystemExit(f"regrade saw {seen} claims, not all")
     per_claim_us = seconds / seen * 1e6
     print(
         f"  {label:24} {seen / seconds:9,.0f} claims/s {per_claim_us / base_us:7.1f}x"
