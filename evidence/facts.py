@@ -147,7 +147,8 @@ def grade_values(claim: ClaimFacts, items: list[dict], rubric: str | None = None
 
 
 def evidence_values_by_claim(claim_ids) -> dict:
-    """{claim id: [grading values of each evidence item (`item_values`)]} in two queries.
+    """{claim id: [grading values of each evidence item (`item_values`)]} in two queries;
+    `claim_ids` is a list or a query of them (`.values("pk")`).
 
     For regrading many claims at once, plain values and only the fields grading reads: model
     instances and Django's prefetching (a related manager per item) cost more than grading.
@@ -175,11 +176,12 @@ def evidence_values_by_claim(claim_ids) -> dict:
         values.update(label=label, citekey=citekey, year=year, covers=(), record=record)
         by_claim.setdefault(claim_id, []).append(values)
         by_pk[pk] = values
-    pooled = Evidence.covers.through.objects.filter(evidence_id__in=by_pk)
+    pooled = Evidence.covers.through.objects.filter(evidence__claim_id__in=claim_ids)
     for evidence_id, citekey in pooled.order_by("reference__citekey").values_list(
         "evidence_id", "reference__citekey"
     ):
-        by_pk[evidence_id]["covers"] += (citekey,)
+        if evidence_id in by_pk:  # unless added since the evidence was read (a dry run locks none)
+            by_pk[evidence_id]["covers"] += (citekey,)
     return by_claim
 
 

@@ -107,33 +107,33 @@ def claims_regrade(
     whose level or direction changes, `on_progress` of the claims seen so far after each
     batch; `dry_run` computes and reports without writing.
     """
-    claims = claims if claims is not None else Claim.objects.all()
+    selected = Claim.objects.all()
+    if claims is not None:
+        selected = selected.filter(pk__in=claims.values("pk"))
     rubric = rubric_named(rubric) if rubric else current_rubric()
     seen = changed = 0
     last_pk = None
     while True:
-        page = claims.order_by("pk")
-        if last_pk is not None:
-            page = page.filter(pk__gt=last_pk)
-        pks = list(page.values_list("pk", flat=True)[:batch_size])
-        if not pks:
-            return seen, changed
-        changed += _regrade_batch(pks, actor, reason, rubric, dry_run, on_change)
-        seen += len(pks)
-        last_pk = pks[-1]
-        if on_progress:
+        page = selected if last_pk is None else selected.filter(pk__gt=last_pk)
+        batch = _regrade_batch(page, batch_size, actor, reason, rubric, dry_run, on_change)
+        seen, changed, last_pk = seen + batch[0], changed + batch[1], batch[2]
+        if batch[0] and on_progress:
             on_progress(seen)
+        if batch[0] < batch_size:
+            return seen, changed
 
 
 @transaction.atomic
-def _regrade_batch(pks, actor, reason, rubric, dry_run, on_change) -> int:
-    # Locked like single regrades, so a concurrent evidence write waits instead of going stale.
-    batch = Claim.objects.filter(pk__in=pks).order_by("pk")
-    if not dry_run:
-        batch = batch.select_for_update()
-    evidence = evidence_values_by_claim(pks)
+def _regrade_batch(page, size, actor, reason, rubric, dry_run, on_change) -> tuple:
+    """Regrade the first `size` claims of `page`: (claims seen, changed, last primary key)."""
+    rows = page.order_by("pk").values_list(*REGRADE_READS, named=True)
+    # Locked, then read, like single regrades: a concurrent evidence write waits for the batch.
+    claims = list((rows if dry_run else rows.select_for_update())[:size])
+    if not claims:
+        return 0, 0, None
+    evidence = evidence_values_by_claim(page.filter(pk__lte=claims[-1].pk).values("pk"))
     changed = []
-    for claim in batch.values_list(*REGRADE_READS, named=True):
+    for claim in claims:
         result = grade_values(claim_facts(claim), evidence.get(claim.pk, []), rubric)
         grade = _computed(result)
         if grade == tuple(getattr(claim, name) for name in COMPUTED_FIELDS):
@@ -145,7 +145,7 @@ def _regrade_batch(pks, actor, reason, rubric, dry_run, on_change) -> int:
         now = timezone.now()
         _store_grades(changed, now)
         _record_history([pk for pk, *_ in changed], now, actor, reason)
-    return len(changed)
+    return len(claims), len(changed), claims[-1].pk
 
 
 def _computed(result: Grade) -> tuple:
@@ -195,16 +195,24 @@ def _record_history(pks: list, now, actor, reason: str) -> None:
         quote(history._meta.get_field(name).column)
         for name in ("history_date", "history_type", "history_user", "history_change_reason")
     )
-    placeholders = ", ".join(["%s"] * len(pks))
     # Only the models' own table and column names are formatted into the statement.
     sql = (
         f"INSERT INTO {quote(history._meta.db_table)} ({copied}, {own})"  # noqa: S608
         f" SELECT {copied}, %s, %s, %s, %s FROM {quote(Claim._meta.db_table)}"
-        f" WHERE {quote(Claim._meta.pk.column)} IN ({placeholders}) ORDER BY 1"
+        f" WHERE {quote(Claim._meta.pk.column)} {_one_of(pks)} ORDER BY 1"
     )
     date = connection.ops.adapt_datetimefield_value(now)
+    ids = [pks] if connection.vendor == "postgresql" else pks
     with connection.cursor() as cursor:
-        cursor.execute(sql, [date, "~", getattr(user, "pk", None), reason, *pks])
+        cursor.execute(sql, [date, "~", getattr(user, "pk", None), reason, *ids])
+
+
+def _one_of(values: list) -> str:
+    """SQL for "is one of `values`": one array parameter on PostgreSQL (its statements are
+    parsed per placeholder), else a list of them."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)"
+    return f"IN ({', '.join(['%s'] * len(values))})"
 
 
 @transaction.atomic

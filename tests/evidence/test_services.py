@@ -196,9 +196,9 @@ def build_graded_claims(count):
 
 def test_regrading_all_claims_takes_a_fixed_number_of_queries(django_assert_num_queries):
     build_graded_claims(2)
-    # the first batch's keys, savepoint, evidence, covers, claims, update, history, release,
-    # then an empty batch's keys
-    with django_assert_num_queries(9) as few:
+    # one batch, smaller than a full one: savepoint, claims (locked), evidence, covers, update,
+    # history, release
+    with django_assert_num_queries(7) as few:
         assert claims_regrade() == (2, 2)
     build_graded_claims(20)
     Claim.objects.update(grade_level="")
@@ -210,10 +210,10 @@ def test_regrading_all_claims_takes_a_fixed_number_of_queries(django_assert_num_
 
 def test_regrading_streams_in_batches_of_a_fixed_number_of_queries(django_assert_num_queries):
     build_graded_claims(7)
-    # Three batches (3, 3 and 1 claims) of eight queries each, then the empty batch's keys.
-    with django_assert_num_queries(3 * 8 + 1):
+    # Three batches (3, 3 and 1 claims) of seven queries each; the short one is the last.
+    with django_assert_num_queries(3 * 7):
         assert claims_regrade(batch_size=3) == (7, 7)
-    with django_assert_num_queries(3 * 6 + 1):  # nothing changes: no update, no history
+    with django_assert_num_queries(3 * 5):  # nothing changes: no update, no history
         assert claims_regrade(batch_size=3) == (7, 0)
 
 
@@ -221,7 +221,8 @@ def test_regrading_streams_in_batches_of_a_fixed_number_of_queries(django_assert
 def test_regrade_queries_grow_with_batches_not_claims(claims, django_assert_max_num_queries):
     build_graded_claims(claims)
     batches = -(-claims // 20)
-    with django_assert_max_num_queries(8 * batches + 1):
+    # seven a batch, and three to find that no claim follows a full last batch
+    with django_assert_max_num_queries(7 * batches + 3):
         assert claims_regrade(batch_size=20) == (claims, claims)
 
 
