@@ -146,9 +146,9 @@ def grade_values(claim: ClaimFacts, items: list[dict], rubric: str | None = None
     return RUBRICS[rubric].grade(claim, [_item_facts(values) for values in items])
 
 
-def evidence_values_by_claim(claim_ids) -> dict:
-    """{claim id: [grading values of each evidence item (`item_values`)]} in two queries;
-    `claim_ids` is a list or a query of them (`.values("pk")`).
+def evidence_values_by_claim(evidence) -> dict:
+    """{claim id: [grading values of each item of `evidence` (`item_values`)]} in two queries;
+    `evidence` is a queryset of Evidence, e.g. of a range of claims.
 
     For regrading many claims at once, plain values and only the fields grading reads: model
     instances and Django's prefetching (a related manager per item) cost more than grading.
@@ -156,7 +156,9 @@ def evidence_values_by_claim(claim_ids) -> dict:
     """
     first_family = Contributor.objects.filter(reference_id=OuterRef("reference_id"))
     first_family = first_family.order_by("role", "position").values("person__family")[:1]
-    rows = Evidence.objects.filter(claim_id__in=claim_ids).values_list(
+    # In the order of `claim.evidence.all()` for each claim (by claim, then id), without
+    # Evidence's default ordering by claim, which is by statement through a join.
+    rows = evidence.order_by("claim_id", "pk").values_list(
         "pk",
         "claim_id",
         "reference__citekey",
@@ -176,7 +178,7 @@ def evidence_values_by_claim(claim_ids) -> dict:
         values.update(label=label, citekey=citekey, year=year, covers=(), record=record)
         by_claim.setdefault(claim_id, []).append(values)
         by_pk[pk] = values
-    pooled = Evidence.covers.through.objects.filter(evidence__claim_id__in=claim_ids)
+    pooled = Evidence.covers.through.objects.filter(evidence__in=evidence.values("pk"))
     for evidence_id, citekey in pooled.order_by("reference__citekey").values_list(
         "evidence_id", "reference__citekey"
     ):

@@ -107,44 +107,72 @@ def claims_regrade(
     whose level or direction changes, `on_progress` of the claims seen so far after each
     batch; `dry_run` computes and reports without writing.
     """
-    selected = Claim.objects.all()
-    if claims is not None:
-        selected = selected.filter(pk__in=claims.values("pk"))
-    rubric = rubric_named(rubric) if rubric else current_rubric()
+    run = _Regrade(
+        # Only a given selection is a subquery: for all claims, a batch is a range of keys.
+        selected=None if claims is None else claims.values("pk"),
+        size=batch_size,
+        actor=actor,
+        reason=reason,
+        rubric=rubric_named(rubric) if rubric else current_rubric(),
+        dry_run=dry_run,
+        on_change=on_change,
+    )
     seen = changed = 0
     last_pk = None
     while True:
-        page = selected if last_pk is None else selected.filter(pk__gt=last_pk)
-        batch = _regrade_batch(page, batch_size, actor, reason, rubric, dry_run, on_change)
-        seen, changed, last_pk = seen + batch[0], changed + batch[1], batch[2]
-        if batch[0] and on_progress:
+        batch_seen, batch_changed, last_pk = _regrade_batch(run, after=last_pk)
+        seen, changed = seen + batch_seen, changed + batch_changed
+        if batch_seen and on_progress:
             on_progress(seen)
-        if batch[0] < batch_size:
+        if batch_seen < batch_size:
             return seen, changed
 
 
+@dataclass(frozen=True)
+class _Regrade:
+    """What the batches of one `claims_regrade` share."""
+
+    selected: object  # a query of the claims' keys; None: all claims
+    size: int
+    actor: object
+    reason: str
+    rubric: str
+    dry_run: bool
+    on_change: Callable[[GradeChange], None] | None
+
+
 @transaction.atomic
-def _regrade_batch(page, size, actor, reason, rubric, dry_run, on_change) -> tuple:
-    """Regrade the first `size` claims of `page`: (claims seen, changed, last primary key)."""
+def _regrade_batch(run: _Regrade, *, after) -> tuple:
+    """Regrade the next `run.size` claims after key `after`: (claims seen, changed, last key)."""
+    page = Claim.objects.all()
+    if run.selected is not None:
+        page = page.filter(pk__in=run.selected)
+    if after is not None:
+        page = page.filter(pk__gt=after)
     rows = page.order_by("pk").values_list(*REGRADE_READS, named=True)
     # Locked, then read, like single regrades: a concurrent evidence write waits for the batch.
-    claims = list((rows if dry_run else rows.select_for_update())[:size])
+    claims = list((rows if run.dry_run else rows.select_for_update())[: run.size])
     if not claims:
         return 0, 0, None
-    evidence = evidence_values_by_claim(page.filter(pk__lte=claims[-1].pk).values("pk"))
+    evidence = Evidence.objects.filter(claim_id__gte=claims[0].pk, claim_id__lte=claims[-1].pk)
+    if run.selected is not None:
+        evidence = evidence.filter(claim_id__in=run.selected)
+    items = evidence_values_by_claim(evidence)
     changed = []
     for claim in claims:
-        result = grade_values(claim_facts(claim), evidence.get(claim.pk, []), rubric)
+        result = grade_values(claim_facts(claim), items.get(claim.pk, []), run.rubric)
         grade = _computed(result)
         if grade == tuple(getattr(claim, name) for name in COMPUTED_FIELDS):
             continue
         changed.append((claim.pk, *grade))
-        if on_change and (claim.grade_level, claim.grade_direction) != grade[:2]:
-            on_change(GradeChange(claim.slug, claim.grade_level, claim.grade_direction, *grade[:2]))
-    if changed and not dry_run:
+        if run.on_change and (claim.grade_level, claim.grade_direction) != grade[:2]:
+            run.on_change(
+                GradeChange(claim.slug, claim.grade_level, claim.grade_direction, *grade[:2])
+            )
+    if changed and not run.dry_run:
         now = timezone.now()
         _store_grades(changed, now)
-        _record_history([pk for pk, *_ in changed], now, actor, reason)
+        _record_history([pk for pk, *_ in changed], now, run.actor, run.reason)
     return len(claims), len(changed), claims[-1].pk
 
 

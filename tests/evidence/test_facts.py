@@ -10,6 +10,7 @@ from evidence.facts import (
     item_values,
     record_of,
 )
+from evidence.models import Evidence
 from tests.factories import (
     ClaimFactory,
     ContributorFactory,
@@ -79,7 +80,7 @@ def test_batch_values_are_those_of_the_prefetched_items():
     EvidenceFactory(claim=claim, reference=edited, stance="mixed", large_effect=True)
     loaded = Claim.objects.with_evidence().get(pk=claim.pk)
     expected = [comparable(item_values(item)) for item in loaded.evidence.all()]
-    batch = evidence_values_by_claim([claim.pk])[claim.pk]
+    batch = evidence_values_by_claim(Evidence.objects.filter(claim=claim))[claim.pk]
     assert [comparable(values) for values in batch] == expected
     assert {"Prior 2005", "Editor n.d."} <= {values["label"] for values in batch}
     assert {"retracted", "unverified"} <= {values["record"] for values in batch}
