@@ -3,7 +3,8 @@
 The rubrics (`evidence.rubrics`) are pure; this module is the one place that reads model
 instances for them. It expects evidence with its reference, the reference's contributors and
 the evidence's `covers` prefetched (`Claim.objects.with_evidence()`, `evidence_for_grading`),
-so grading a claim costs no query of its own.
+so grading a claim costs no query of its own. Regrading many claims reads plain values of
+only the fields grading needs instead (`evidence_values_by_claim`), into the same facts.
 
 - The rubric that grades claims now is the setting `LEDGER_GRADE_RUBRIC` (`current_rubric`).
 - An item's `record` is its reference's retraction state when that is retracted or an
@@ -89,27 +90,24 @@ def claim_facts(claim) -> ClaimFacts:
     return ClaimFacts(**{name: getattr(claim, name) for name in CLAIM_FIELDS})
 
 
-def item_values(item, label: str | None = None, covers=None) -> dict:
-    """The grading values of one Evidence row: ItemFacts' fields plus GRADE1_ONLY. Its label
-    and covers' citekeys when given, else read from its prefetched reference, contributors and
-    covers."""
+def item_values(item) -> dict:
+    """The grading values of one Evidence row (ItemFacts' fields plus GRADE1_ONLY), read from
+    its prefetched reference, contributors and covers."""
     reference = item.reference
-    if covers is None:
-        covers = tuple(covered.citekey for covered in item.covers.all())
     values = {name: getattr(item, name) for name in (*ITEM_FIELDS, *GRADE1_ONLY)}
     values.update(
-        label=item.label if label is None else label,
+        label=item.label,
         citekey=reference.citekey,
         year=reference.year,
-        covers=covers,
+        covers=tuple(covered.citekey for covered in item.covers.all()),
         record=record_of(reference),
     )
     return values
 
 
-def item_facts(item, label: str | None = None, covers=None) -> ItemFacts:
+def item_facts(item) -> ItemFacts:
     """grade-2's facts of one Evidence row (see `item_values`)."""
-    return _item_facts(item_values(item, label, covers))
+    return _item_facts(item_values(item))
 
 
 def _item_facts(values: dict) -> ItemFacts:

@@ -1,9 +1,12 @@
 """The ORM adapter: claims and evidence as the facts grade-2 reads, without a query per item."""
 
+import dataclasses
+
 import pytest
 
 from claims.models import Claim
 from evidence.facts import (
+    ITEM_FIELDS,
     claim_grade_profile,
     evidence_values_by_claim,
     item_facts,
@@ -11,6 +14,7 @@ from evidence.facts import (
     record_of,
 )
 from evidence.models import Evidence
+from evidence.rubrics.grade2 import ItemFacts
 from tests.factories import (
     ClaimFactory,
     ContributorFactory,
@@ -88,3 +92,8 @@ def test_batch_values_are_those_of_the_prefetched_items():
 
 def comparable(values: dict) -> dict:
     return {**values, "covers": set(values["covers"])}  # pooled references in any order
+
+
+def test_item_fields_and_what_a_reference_gives_are_every_item_fact():
+    from_reference = {"label", "citekey", "year", "covers", "record"}
+    assert set(ITEM_FIELDS) | from_reference == {f.name for f in dataclasses.fields(ItemFacts)}
