@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import OutputWrapper
 
+from claims.models import Claim
 from evidence.management.commands.regrade import Progress, duration
 from tests.factories import ContributorFactory, EvidenceFactory
 
@@ -36,12 +37,16 @@ def three_claims():
 @pytest.mark.django_db
 def test_progress_is_rewritten_in_place_on_a_terminal_and_cleared_for_each_change():
     three_claims()
-    out, err = io.StringIO(), Terminal()
+    out, err = Terminal(), Terminal()
     call_command("regrade", "--batch-size", "2", stdout=out, stderr=err)
     first, last = LINE.format(done=2, percent=66), LINE.format(done=3, percent=100)
-    # the second batch's change clears the line before it is printed on stdout
+    # the second batch's change clears the line before it is printed on the same terminal
     assert re.fullmatch(rf"\r{first}\x1b\[K\r\x1b\[K\r{last}\x1b\[K\n", err.getvalue())
     assert out.getvalue().endswith("Regraded 3 claims with grade-2; 3 changed.\n")
+    Claim.objects.update(grade_level="")
+    err = Terminal()
+    call_command("regrade", "--batch-size", "2", stdout=io.StringIO(), stderr=err)
+    assert re.fullmatch(rf"\r{first}\x1b\[K\r{last}\x1b\[K\n", err.getvalue())  # to a file
 
 
 @pytest.mark.django_db

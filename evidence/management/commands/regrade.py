@@ -99,9 +99,10 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         progress = Progress(self.stderr, Claim.objects.count()) if options["verbosity"] else None
+        shared = progress and self.stdout.isatty()  # changes and progress on one terminal
 
         def report(change) -> None:
-            if progress:
+            if shared:
                 progress.clear()
             self.stdout.write(str(change))
 
