@@ -3,7 +3,8 @@
 The rubrics (`evidence.rubrics`) are pure; this module is the one place that reads model
 instances for them. It expects evidence with its reference, the reference's contributors and
 the evidence's `covers` prefetched (`Claim.objects.with_evidence()`, `evidence_for_grading`),
-so grading a claim costs no query of its own.
+so grading a claim costs no query of its own. Regrading many claims reads plain values of
+only the fields grading needs instead (`evidence_values_by_claim`), into the same facts.
 
 - The rubric that grades claims now is the setting `LEDGER_GRADE_RUBRIC` (`current_rubric`).
 - An item's `record` is its reference's retraction state when that is retracted or an
@@ -15,10 +16,10 @@ so grading a claim costs no query of its own.
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from citations.models import Contributor, Reference
-from evidence.models import Evidence
+from evidence.models import EffectMeasure, Evidence
 from evidence.rubrics import RUBRICS, Grade, grade1
 from evidence.rubrics.grade1 import EvidenceFacts
 from evidence.rubrics.grade2 import ClaimFacts, ItemFacts
@@ -49,116 +50,139 @@ def evidence_for_grading(queryset):
 
 
 def record_of(reference) -> str:
-    if reference.retraction in RECORD_RETRACTIONS:
-        return reference.retraction
-    return reference.verification
+    return _record(reference.verification, reference.retraction)
+
+
+def _record(verification: str, retraction: str) -> str:
+    return retraction if retraction in RECORD_RETRACTIONS else verification
+
+
+CLAIM_FIELDS = ("population", "question", "cell_species", "mid")
+# The Evidence fields that are ItemFacts fields of the same name and meaning.
+ITEM_FIELDS = (
+    "stance",
+    "design",
+    "population",
+    "sample_size",
+    "effect_measure",
+    "effect_value",
+    "ci_low",
+    "ci_high",
+    "risk_of_bias",
+    "via",
+    "cell_species",
+    "population_match",
+    "intervention_match",
+    "outcome_match",
+    "comparator_match",
+    "i_squared",
+    "same_direction",
+    "small_study_effects",
+    "dose_response",
+    "confounding_reduces",
+    "funding",
+    "source_access",
+)
+GRADE1_ONLY = ("large_effect",)  # read by grade-1, not an ItemFacts field
 
 
 def claim_facts(claim) -> ClaimFacts:
-    return ClaimFacts(
-        population=claim.population,
-        question=claim.question,
-        cell_species=claim.cell_species,
-        mid=claim.mid,
-    )
+    return ClaimFacts(**{name: getattr(claim, name) for name in CLAIM_FIELDS})
 
 
-def item_facts(item, label: str | None = None, covers=None) -> ItemFacts:
-    """grade-2's facts of one Evidence row: its label and covers' citekeys when given, else
-    read from its prefetched reference, contributors and covers."""
+def item_values(item) -> dict:
+    """The grading values of one Evidence row (ItemFacts' fields plus GRADE1_ONLY), read from
+    its prefetched reference, contributors and covers."""
     reference = item.reference
-    if covers is None:
-        covers = tuple(covered.citekey for covered in item.covers.all())
-    return ItemFacts(
-        label=item.label if label is None else label,
+    values = {name: getattr(item, name) for name in (*ITEM_FIELDS, *GRADE1_ONLY)}
+    values.update(
+        label=item.label,
         citekey=reference.citekey,
         year=reference.year,
-        stance=item.stance,
-        design=item.design,
-        population=item.population,
-        sample_size=item.sample_size,
-        effect_measure=item.effect_measure,
-        effect_value=item.effect_value,
-        ci_low=item.ci_low,
-        ci_high=item.ci_high,
-        risk_of_bias=item.risk_of_bias,
-        via=item.via,
-        covers=covers,
-        cell_species=item.cell_species,
-        population_match=item.population_match,
-        intervention_match=item.intervention_match,
-        outcome_match=item.outcome_match,
-        comparator_match=item.comparator_match,
-        i_squared=item.i_squared,
-        same_direction=item.same_direction,
-        small_study_effects=item.small_study_effects,
-        dose_response=item.dose_response,
-        confounding_reduces=item.confounding_reduces,
-        funding=item.funding,
-        source_access=item.source_access,
+        covers=tuple(covered.citekey for covered in item.covers.all()),
         record=record_of(reference),
     )
+    return values
 
 
-def grade1_facts(item, label: str | None = None) -> EvidenceFacts:
+def item_facts(item) -> ItemFacts:
+    """grade-2's facts of one Evidence row (see `item_values`)."""
+    return _item_facts(item_values(item))
+
+
+def _item_facts(values: dict) -> ItemFacts:
+    return ItemFacts(**{name: value for name, value in values.items() if name not in GRADE1_ONLY})
+
+
+def grade1_facts(values: dict) -> EvidenceFacts:
     return EvidenceFacts(
-        stance=GRADE1_STANCES.get(item.stance, item.stance),
-        design=item.design,
-        population=item.population,
-        sample_size=item.sample_size,
-        effect_value=item.effect_value,
-        ci_low=item.ci_low,
-        ci_high=item.ci_high,
-        null_value=item.null_value,
-        risk_of_bias=GRADE1_RISKS.get(item.risk_of_bias, item.risk_of_bias),
-        large_effect=item.large_effect,
-        label=item.label if label is None else label,
+        stance=GRADE1_STANCES.get(values["stance"], values["stance"]),
+        design=values["design"],
+        population=values["population"],
+        sample_size=values["sample_size"],
+        effect_value=values["effect_value"],
+        ci_low=values["ci_low"],
+        ci_high=values["ci_high"],
+        null_value=1.0 if values["effect_measure"] == EffectMeasure.RATIO else 0.0,
+        risk_of_bias=GRADE1_RISKS.get(values["risk_of_bias"], values["risk_of_bias"]),
+        large_effect=values["large_effect"],
+        label=values["label"],
     )
 
 
 def compute_grade(claim, evidence, rubric: str | None = None) -> Grade:
     """The grade `rubric` (default: the current one) gives `claim` from `evidence`."""
-    return grade_rows(claim, [(item, None, None) for item in evidence], rubric)
+    return grade_values(claim_facts(claim), [item_values(item) for item in evidence], rubric)
 
 
-def grade_rows(claim, rows, rubric: str | None = None) -> Grade:
-    """The grade of `claim` from rows of (evidence item, label, covers' citekeys); a label
-    or covers of None is read from the item."""
+def grade_values(claim: ClaimFacts, items: list[dict], rubric: str | None = None) -> Grade:
+    """The grade `rubric` (default: the current one) gives `claim` from its items' grading
+    values (`item_values`, `evidence_values_by_claim`)."""
     rubric = rubric_named(rubric) if rubric else current_rubric()
     if rubric == grade1.RUBRIC:
-        return grade1.grade(
-            claim.population, [grade1_facts(item, label) for item, label, _ in rows]
-        )
-    items = [item_facts(item, label, covers) for item, label, covers in rows]
-    return RUBRICS[rubric].grade(claim_facts(claim), items)
+        return grade1.grade(claim.population, [grade1_facts(values) for values in items])
+    return RUBRICS[rubric].grade(claim, [_item_facts(values) for values in items])
 
 
-def evidence_rows_by_claim(claim_ids) -> dict:
-    """{claim id: [(evidence item, label, covers' citekeys)]} in three queries.
+def evidence_values_by_claim(evidence) -> dict:
+    """{claim id: [grading values of each item of `evidence` (`item_values`)]} in two queries;
+    `evidence` is a queryset of Evidence, e.g. of a range of claims.
 
-    For regrading many claims at once: Django's prefetching builds a related manager per
-    item, which costs more than grading. Labels are those of `Evidence.label`.
+    For regrading many claims at once, plain values and only the fields grading reads: model
+    instances and Django's prefetching (a related manager per item) cost more than grading.
+    Labels are those of `Evidence.label` (first author, else first editor, else citekey).
     """
-    items = list(Evidence.objects.filter(claim_id__in=claim_ids).select_related("reference"))
-    first_names = {}
-    contributors = Contributor.objects.filter(
-        reference_id__in={item.reference_id for item in items}
-    ).order_by("reference_id", "role", "position")  # authors before editors
-    for reference_id, family in contributors.values_list("reference_id", "person__family"):
-        first_names.setdefault(reference_id, family)
-    covers = {}
-    pooled = Evidence.covers.through.objects.filter(evidence_id__in=[i.pk for i in items])
+    first_family = Contributor.objects.filter(reference_id=OuterRef("reference_id"))
+    first_family = first_family.order_by("role", "position").values("person__family")[:1]
+    # In the order of `claim.evidence.all()` for each claim (by claim, then id), without
+    # Evidence's default ordering by claim, which is by statement through a join.
+    rows = evidence.order_by("claim_id", "pk").values_list(
+        "pk",
+        "claim_id",
+        "reference__citekey",
+        "reference__year",
+        "reference__verification",
+        "reference__retraction",
+        Subquery(first_family),
+        *ITEM_FIELDS,
+        *GRADE1_ONLY,
+    )
+    names = (*ITEM_FIELDS, *GRADE1_ONLY)
+    by_claim, by_pk = {}, {}
+    for pk, claim_id, citekey, year, verification, retraction, family, *fields in rows:
+        values = dict(zip(names, fields, strict=True))
+        label = f"{citekey if family is None else family} {year or 'n.d.'}"
+        record = _record(verification, retraction)
+        values.update(label=label, citekey=citekey, year=year, covers=(), record=record)
+        by_claim.setdefault(claim_id, []).append(values)
+        by_pk[pk] = values
+    pooled = Evidence.covers.through.objects.filter(evidence__in=evidence.values("pk"))
     for evidence_id, citekey in pooled.order_by("reference__citekey").values_list(
         "evidence_id", "reference__citekey"
     ):
-        covers.setdefault(evidence_id, []).append(citekey)
-    rows = {}
-    for item in items:
-        reference = item.reference
-        family = first_names.get(reference.pk, reference.citekey)
-        label = f"{family} {reference.year or 'n.d.'}"
-        rows.setdefault(item.claim_id, []).append((item, label, tuple(covers.get(item.pk, ()))))
-    return rows
+        if evidence_id in by_pk:  # unless added since the evidence was read (a dry run locks none)
+            by_pk[evidence_id]["covers"] += (citekey,)
+    return by_claim
 
 
 def claim_grade_profile(claim) -> Grade:

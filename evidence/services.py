@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -19,16 +20,22 @@ from citations.merge import reference_merge
 from citations.models import Reference
 from claims.models import Claim
 from evidence.facts import (
+    CLAIM_FIELDS,
+    claim_facts,
     compute_grade,
+    current_rubric,
     evidence_for_grading,
-    evidence_rows_by_claim,
-    grade_rows,
+    evidence_values_by_claim,
+    grade_values,
+    rubric_named,
 )
 from evidence.history import delete_with_history, save_with_history
 from evidence.models import Evidence
 from evidence.rubrics import Grade
 
-GRADE_FIELDS = ["grade_level", "grade_direction", "grade_reasons", "grade_rubric", "graded_at"]
+# A grade as stored: what the rubric computed (`_computed`), then when it last changed.
+COMPUTED_FIELDS = ("grade_level", "grade_direction", "grade_reasons", "grade_rubric")
+GRADE_FIELDS = [*COMPUTED_FIELDS, "graded_at"]
 EDITABLE_FIELDS = frozenset(
     field.name
     for field in Evidence._meta.concrete_fields
@@ -37,7 +44,9 @@ EDITABLE_FIELDS = frozenset(
 
 REGRADED_AFTER_EVIDENCE_CHANGE = "regraded after evidence change"
 REGRADED_BY_COMMAND = "rubric change"
-REGRADE_BATCH_SIZE = 500
+REGRADE_BATCH_SIZE = 1000
+# What a batch regrade reads of each claim: what grading reads and the grade stored now.
+REGRADE_READS = ("pk", "slug", *CLAIM_FIELDS, *COMPUTED_FIELDS)
 EVIDENCE_ADDED = "evidence added"
 EVIDENCE_CHANGED = "evidence changed"
 EVIDENCE_DELETED = "evidence deleted"
@@ -87,84 +96,151 @@ def claims_regrade(
     dry_run: bool = False,
     batch_size: int = REGRADE_BATCH_SIZE,
     on_change: Callable[[GradeChange], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
     """Regrade `claims` (default: all) in batches; returns (claims seen, grades changed).
 
     Streams in primary-key order, `batch_size` claims at a time, each batch in its own
-    transaction with a fixed number of queries, so memory stays constant however many claims
-    there are. `on_change` hears of every claim whose level or direction changes; `dry_run`
-    computes and reports without writing.
+    transaction with a fixed number of queries that read only what grading needs, so time
+    grows linearly and memory stays constant however many claims there are. Only claims whose
+    grade changes are written, each with a history row. `on_change` hears of every claim
+    whose level or direction changes, `on_progress` of the claims seen so far after each
+    batch; `dry_run` computes and reports without writing.
     """
-    claims = claims if claims is not None else Claim.objects.all()
+    run = _Regrade(
+        # Only a given selection is a subquery: for all claims, a batch is a range of keys.
+        selected=None if claims is None else claims.values("pk"),
+        size=batch_size,
+        actor=actor,
+        reason=reason,
+        rubric=rubric_named(rubric) if rubric else current_rubric(),
+        dry_run=dry_run,
+        on_change=on_change,
+    )
     seen = changed = 0
     last_pk = None
     while True:
-        page = claims.order_by("pk")
-        if last_pk is not None:
-            page = page.filter(pk__gt=last_pk)
-        pks = list(page.values_list("pk", flat=True)[:batch_size])
-        if not pks:
+        batch_seen, batch_changed, last_pk = _regrade_batch(run, after=last_pk)
+        seen, changed = seen + batch_seen, changed + batch_changed
+        if batch_seen and on_progress:
+            on_progress(seen)
+        if batch_seen < batch_size:
             return seen, changed
-        changed += _regrade_batch(pks, actor, reason, rubric, dry_run, on_change)
-        seen += len(pks)
-        last_pk = pks[-1]
+
+
+@dataclass(frozen=True)
+class _Regrade:
+    """What the batches of one `claims_regrade` share."""
+
+    selected: object  # a query of the claims' keys; None: all claims
+    size: int
+    actor: object
+    reason: str
+    rubric: str
+    dry_run: bool
+    on_change: Callable[[GradeChange], None] | None
 
 
 @transaction.atomic
-def _regrade_batch(pks, actor, reason, rubric, dry_run, on_change) -> int:
-    # Locked like single regrades, so a concurrent evidence write waits instead of going stale.
-    batch = Claim.objects.filter(pk__in=pks).order_by("pk")
-    if not dry_run:
-        batch = batch.select_for_update()
-    batch = list(batch)
-    rows = evidence_rows_by_claim(pks)
-    now, changed = timezone.now(), []
-    for claim in batch:
-        old = (claim.grade_level, claim.grade_direction)
-        result = grade_rows(claim, rows.get(claim.pk, []), rubric)
-        if not _apply_grade(claim, result, now):
+def _regrade_batch(run: _Regrade, *, after) -> tuple:
+    """Regrade the next `run.size` claims after key `after`: (claims seen, changed, last key)."""
+    page = Claim.objects.all()
+    if run.selected is not None:
+        page = page.filter(pk__in=run.selected)
+    if after is not None:
+        page = page.filter(pk__gt=after)
+    rows = page.order_by("pk").values_list(*REGRADE_READS, named=True)
+    # Locked, then read, like single regrades: a concurrent evidence write waits for the batch.
+    claims = list((rows if run.dry_run else rows.select_for_update())[: run.size])
+    if not claims:
+        return 0, 0, None
+    evidence = Evidence.objects.filter(claim_id__gte=claims[0].pk, claim_id__lte=claims[-1].pk)
+    if run.selected is not None:
+        evidence = evidence.filter(claim_id__in=run.selected)
+    items = evidence_values_by_claim(evidence)
+    changed = []
+    for claim in claims:
+        result = grade_values(claim_facts(claim), items.get(claim.pk, []), run.rubric)
+        grade = _computed(result)
+        if grade == tuple(getattr(claim, name) for name in COMPUTED_FIELDS):
             continue
-        changed.append(claim)
-        if on_change and old != (result.level, result.direction):
-            on_change(GradeChange(claim.slug, *old, result.level, result.direction))
-    if changed and not dry_run:
-        _store_grades(changed)
-        Claim.history.bulk_history_create(
-            changed, update=True, default_user=actor, default_change_reason=reason
-        )
-    return len(changed)
+        changed.append((claim.pk, *grade))
+        if run.on_change and (claim.grade_level, claim.grade_direction) != grade[:2]:
+            run.on_change(
+                GradeChange(claim.slug, claim.grade_level, claim.grade_direction, *grade[:2])
+            )
+    if changed and not run.dry_run:
+        now = timezone.now()
+        _store_grades(changed, now)
+        _record_history([pk for pk, *_ in changed], now, run.actor, run.reason)
+    return len(claims), len(changed), claims[-1].pk
 
 
-def _store_grades(claims: list) -> None:
-    """Write the grade fields of `claims` in one statement.
+def _computed(result: Grade) -> tuple:
+    """`result` as the values of COMPUTED_FIELDS."""
+    return (result.level, result.direction, list(result.reasons), result.rubric)
 
-    On PostgreSQL an UPDATE from a VALUES list: Django's bulk_update builds a CASE per row and
-    field, which costs more than grading itself at 500 claims a batch.
+
+def _store_grades(grades: list[tuple], now) -> None:
+    """Write (pk, level, direction, reasons, rubric) of each claim, graded `now`, at once.
+
+    On PostgreSQL one UPDATE from arrays (six parameters however many claims): Django's
+    bulk_update builds a CASE per row and field, which costs more than grading itself.
     """
     if connection.vendor != "postgresql":
+        claims = [
+            Claim(pk=pk, **dict(zip(GRADE_FIELDS, (*grade, now), strict=True)))
+            for pk, *grade in grades
+        ]
         Claim.objects.bulk_update(claims, GRADE_FIELDS)
         return
-    row = "(%s::bigint, %s, %s, %s::jsonb, %s, %s::timestamptz)"
-    params = []
-    for claim in claims:
-        params += [
-            claim.pk,
-            claim.grade_level,
-            claim.grade_direction,
-            json.dumps(claim.grade_reasons),
-            claim.grade_rubric,
-            claim.graded_at,
-        ]
+    pks, levels, directions, reasons, rubrics = map(list, zip(*grades, strict=True))
     table = connection.ops.quote_name(Claim._meta.db_table)
-    # Only the model's own table name and placeholders are formatted into the statement.
+    # Only the model's own table name is formatted into the statement.
     sql = (
         f"UPDATE {table} AS claim SET grade_level = v.level, grade_direction = v.direction,"  # noqa: S608
-        " grade_reasons = v.reasons, grade_rubric = v.rubric, graded_at = v.graded_at"
-        f" FROM (VALUES {', '.join([row] * len(claims))})"
-        " AS v(id, level, direction, reasons, rubric, graded_at) WHERE claim.id = v.id"
+        " grade_reasons = v.reasons, grade_rubric = v.rubric, graded_at = %s"
+        " FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::jsonb[], %s::text[])"
+        " AS v(id, level, direction, reasons, rubric) WHERE claim.id = v.id"
     )
+    reasons = [json.dumps(value) for value in reasons]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [now, pks, levels, directions, reasons, rubrics])
+
+
+def _record_history(pks: list, now, actor, reason: str) -> None:
+    """One history row ("changed", by `actor`, for `reason`) per claim of `pks`, as stored
+    now: what Claim.history.bulk_history_create writes, copied inside the database instead of
+    through a model instance per claim."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history = Claim.history.model
+    # Without an actor, HistoryRequestMiddleware supplies the request's user (admin, API).
+    user = actor or history.get_default_history_user(Claim())
+    quote = connection.ops.quote_name
+    copied = ", ".join(quote(field.column) for field in history.tracked_fields)
+    own = ", ".join(
+        quote(history._meta.get_field(name).column)
+        for name in ("history_date", "history_type", "history_user", "history_change_reason")
+    )
+    # Only the models' own table and column names are formatted into the statement.
+    sql = (
+        f"INSERT INTO {quote(history._meta.db_table)} ({copied}, {own})"  # noqa: S608
+        f" SELECT {copied}, %s, %s, %s, %s FROM {quote(Claim._meta.db_table)}"
+        f" WHERE {quote(Claim._meta.pk.column)} {_one_of(pks)} ORDER BY 1"
+    )
+    date = connection.ops.adapt_datetimefield_value(now)
+    ids = [pks] if connection.vendor == "postgresql" else pks
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [date, "~", getattr(user, "pk", None), reason, *ids])
+
+
+def _one_of(values: list) -> str:
+    """SQL for "is one of `values`": one array parameter on PostgreSQL (its statements are
+    parsed per placeholder), else a list of them."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)"
+    return f"IN ({', '.join(['%s'] * len(values))})"
 
 
 @transaction.atomic
@@ -216,17 +292,11 @@ def evidence_delete(*, evidence: Evidence, actor=None) -> None:
 
 def _apply_grade(claim: Claim, result: Grade, now) -> bool:
     """Copy `result` onto `claim`; False when the stored grade already equals it."""
-    values = {
-        "grade_level": result.level,
-        "grade_direction": result.direction,
-        "grade_reasons": list(result.reasons),
-        "grade_rubric": result.rubric,
-    }
-    if all(getattr(claim, name) == value for name, value in values.items()):
+    grade = _computed(result)
+    if grade == tuple(getattr(claim, name) for name in COMPUTED_FIELDS):
         return False
-    for name, value in values.items():
+    for name, value in zip(GRADE_FIELDS, (*grade, now), strict=True):
         setattr(claim, name, value)
-    claim.graded_at = now
     return True
 
 

@@ -1,14 +1,20 @@
 """The ORM adapter: claims and evidence as the facts grade-2 reads, without a query per item."""
 
+import dataclasses
+
 import pytest
 
 from claims.models import Claim
 from evidence.facts import (
+    ITEM_FIELDS,
     claim_grade_profile,
-    evidence_rows_by_claim,
+    evidence_values_by_claim,
     item_facts,
+    item_values,
     record_of,
 )
+from evidence.models import Evidence
+from evidence.rubrics.grade2 import ItemFacts
 from tests.factories import (
     ClaimFactory,
     ContributorFactory,
@@ -72,11 +78,24 @@ def test_a_records_retraction_state_wins_over_its_verification(verification, ret
     assert record_of(reference) == record
 
 
-def test_batch_rows_give_the_same_labels_and_covers_as_the_prefetched_items():
+def test_batch_values_are_those_of_the_prefetched_items():
     claim, _, _ = pooled_claim()
+    edited = ReferenceFactory(year=None, retraction="retracted", verification="unverified")
+    editor = PersonFactory(family="Editor")
+    ContributorFactory(reference=edited, person=editor, role="editor", position=0)
+    EvidenceFactory(claim=claim, reference=edited, stance="mixed", large_effect=True)
     loaded = Claim.objects.with_evidence().get(pk=claim.pk)
-    expected = [
-        (item.pk, item.label, set(item_facts(item).covers)) for item in loaded.evidence.all()
-    ]
-    rows = evidence_rows_by_claim([claim.pk])[claim.pk]
-    assert [(item.pk, label, set(covers)) for item, label, covers in rows] == expected
+    expected = [comparable(item_values(item)) for item in loaded.evidence.all()]
+    batch = evidence_values_by_claim(Evidence.objects.filter(claim=claim))[claim.pk]
+    assert [comparable(values) for values in batch] == expected
+    assert {"Prior 2005", "Editor n.d."} <= {values["label"] for values in batch}
+    assert {"retracted", "unverified"} <= {values["record"] for values in batch}
+
+
+def comparable(values: dict) -> dict:
+    return {**values, "covers": set(values["covers"])}  # pooled references in any order
+
+
+def test_item_fields_and_what_a_reference_gives_are_every_item_fact():
+    from_reference = {"label", "citekey", "year", "covers", "record"}
+    assert set(ITEM_FIELDS) | from_reference == {f.name for f in dataclasses.fields(ItemFacts)}

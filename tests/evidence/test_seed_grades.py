@@ -36,6 +36,32 @@ def test_regrading_the_seed_changes_nothing(seed):
     assert claims_regrade() == (20, 0)
 
 
+def stored_grades() -> dict:
+    fields = ("grade_level", "grade_direction", "grade_reasons", "grade_rubric")
+    return {row[0]: row[1:] for row in Claim.objects.values_list("slug", *fields)}
+
+
+def forget_grades():
+    Claim.objects.update(grade_level="", grade_direction="", grade_reasons=[], grade_rubric="")
+
+
+def test_batch_regrade_of_the_seed_gives_back_the_seeds_stored_grades(seed):
+    snapshot = stored_grades()  # fixtures/seed.json, graded claim by claim
+    forget_grades()
+    assert claims_regrade(batch_size=7) == (20, 20)
+    assert stored_grades() == snapshot
+
+
+@pytest.mark.parametrize("rubric", ["grade-1", "grade-2"])
+def test_batch_regrade_of_the_seed_gives_each_claims_single_claim_grade(seed, rubric):
+    forget_grades()
+    assert claims_regrade(rubric=rubric, batch_size=7) == (20, 20)
+    for claim in Claim.objects.with_evidence():
+        result = claim_compute_grade(claim=claim, evidence=claim.evidence.all(), rubric=rubric)
+        expected = (result.level, result.direction, list(result.reasons), rubric)
+        assert stored_grades()[claim.slug] == expected, claim.slug
+
+
 def test_seed_grades_span_the_scale(seed):
     levels = set(Claim.objects.values_list("grade_level", "grade_direction"))
     assert {

@@ -196,9 +196,9 @@ def build_graded_claims(count):
 
 def test_regrading_all_claims_takes_a_fixed_number_of_queries(django_assert_num_queries):
     build_graded_claims(2)
-    # the first batch's keys, savepoint, claims, evidence, contributors, covers, update,
-    # history, release, then an empty batch
-    with django_assert_num_queries(10) as few:
+    # one batch, smaller than a full one: savepoint, claims (locked), evidence, covers, update,
+    # history, release
+    with django_assert_num_queries(7) as few:
         assert claims_regrade() == (2, 2)
     build_graded_claims(20)
     Claim.objects.update(grade_level="")
@@ -210,11 +210,37 @@ def test_regrading_all_claims_takes_a_fixed_number_of_queries(django_assert_num_
 
 def test_regrading_streams_in_batches_of_a_fixed_number_of_queries(django_assert_num_queries):
     build_graded_claims(7)
-    # Three batches (3, 3 and 1 claims) of nine queries each, then the empty batch's keys.
-    with django_assert_num_queries(3 * 9 + 1):
+    # Three batches (3, 3 and 1 claims) of seven queries each; the short one is the last.
+    with django_assert_num_queries(3 * 7):
         assert claims_regrade(batch_size=3) == (7, 7)
-    with django_assert_num_queries(3 * 7 + 1):  # nothing changes: no update, no history
+    with django_assert_num_queries(3 * 5):  # nothing changes: no update, no history
         assert claims_regrade(batch_size=3) == (7, 0)
+
+
+@pytest.mark.parametrize("claims", [4, 40])
+def test_regrade_queries_grow_with_batches_not_claims(claims, django_assert_max_num_queries):
+    build_graded_claims(claims)
+    batches = -(-claims // 20)
+    # seven a batch, and three to find that no claim follows a full last batch
+    with django_assert_max_num_queries(7 * batches + 3):
+        assert claims_regrade(batch_size=20) == (claims, claims)
+
+
+def test_batch_regrade_records_each_changed_claim_as_stored_with_actor_and_reason(curator):
+    build_graded_claims(3)
+    claims_regrade(claims=Claim.objects.filter(pk=Claim.objects.order_by("pk")[0].pk))
+    assert claims_regrade(actor=curator, reason="new rubric", batch_size=2) == (3, 2)
+    rows = Claim.history.filter(history_change_reason="new rubric").order_by("id")
+    tracked = [field.attname for field in Claim.history.model.tracked_fields]
+    claims = Claim.objects.order_by("pk")[1:]
+    assert [[getattr(row, name) for name in tracked] for row in rows] == [
+        [getattr(claim, name) for name in tracked] for claim in claims
+    ]
+    assert [(row.history_type, row.history_user, row.history_date) for row in rows] == [
+        ("~", curator, claim.graded_at) for claim in claims
+    ]
+    assert claims_regrade(actor=curator, reason="new rubric") == (3, 0)
+    assert rows.count() == 2
 
 
 def test_regrade_command_prints_each_change_and_records_it_as_a_rubric_change():
