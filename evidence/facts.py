@@ -93,13 +93,19 @@ def claim_facts(claim) -> ClaimFacts:
 def item_values(item) -> dict:
     """The grading values of one Evidence row (ItemFacts' fields plus GRADE1_ONLY), read from
     its prefetched reference, contributors and covers."""
+    covers = tuple(covered.citekey for covered in item.covers.all())
+    return row_values(item, label=item.label, covers=covers)
+
+
+def row_values(item, *, label: str, covers: tuple[str, ...]) -> dict:
+    """`item_values` with the label and covered citekeys given (an unsaved row has neither)."""
     reference = item.reference
     values = {name: getattr(item, name) for name in (*ITEM_FIELDS, *GRADE1_ONLY)}
     values.update(
-        label=item.label,
+        label=label,
         citekey=reference.citekey,
         year=reference.year,
-        covers=tuple(covered.citekey for covered in item.covers.all()),
+        covers=covers,
         record=record_of(reference),
     )
     return values

@@ -5,7 +5,7 @@ import pytest
 
 from citations.models import Reference
 from claims.models import Claim
-from evidence.facts import grade_rows
+from evidence.facts import claim_facts, grade_values, row_values
 from evidence.models import Evidence
 from evidence.rubrics import RUBRICS
 
@@ -45,7 +45,11 @@ def grade(rubric, claim=None, item=None, reference=None):
         ci_low=-1.0,
         ci_high=0.2,
     )
-    return grade_rows(claim, [(item, "Rickard 2008", ()), (other, "Prior 1990", ())], rubric)
+    items = [
+        row_values(item, label="Rickard 2008", covers=()),
+        row_values(other, label="Prior 1990", covers=()),
+    ]
+    return grade_values(claim_facts(claim), items, rubric)
 
 
 @pytest.mark.parametrize("rubric", RUBRICS)
