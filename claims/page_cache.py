@@ -12,7 +12,7 @@ bounds how long a page may miss a change its version does not cover (a related c
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 
 
@@ -31,6 +31,7 @@ def serve_cached(request, version, render_page) -> HttpResponse:
         return render_page()
     address = f"{request.scheme}://{request.get_host()}{request.path}|{version}"
     key = "page:" + hashlib.sha256(address.encode()).hexdigest()
+    cache = caches[settings.PAGE_CACHE]
     html = cache.get(key)
     if html is not None:
         return HttpResponse(html)
