@@ -19,8 +19,10 @@ BibTeX export rate (entries/s) of the API and of `export_bibtex`. Ratios compare
 machines; absolute times do not.
 """
 
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from contextlib import contextmanager
@@ -52,7 +54,10 @@ WORDS = [
 ]
 COMMON, RARE = "progesterone", "zyxomab"
 TOPICS = 50
+LARGE_CLAIM_ITEMS = 200  # claim-2: 10 items like every claim, plus 190
 REPEATS, BUDGET_S = 7, 20.0  # each endpoint: at most 7 timed requests or 20 s
+TRIVIAL_URL = "/bench/trivial/"  # bench/support/scale_urls.py
+EXPORT_URL = "/api/references/?format=bibtex"
 
 
 def title_sql(var: str) -> str:
@@ -209,23 +214,26 @@ def populate(n: int) -> None:
                 f"SELECT g, CASE WHEN g % 5 = 0 THEN 1 ELSE 2 + g % {TOPICS - 1} END "
                 f"FROM generate_series(1, {claims}) AS g"
             )
+        evidence = {
+            "claim": f"1 + (g - 1) % {claims}",
+            "reference": "g",
+            "outcome": "'bone mineral density'",
+            "stance": "(ARRAY['supports','supports','contradicts','mixed'])[1 + g % 4]",
+            "design": "(ARRAY['rct','cohort','animal','meta_analysis_rct'])[1 + g % 4]",
+            "population": "(ARRAY['humans','humans','animals','humans'])[1 + g % 4]",
+            "sample_size": "20 + g % 400",
+            "effect_value": "((g % 200) - 50) / 100.0",
+            "ci_low": "((g % 200) - 90) / 100.0",
+            "ci_high": "((g % 200) - 10) / 100.0",
+            "effect_unit": "'BMD, % change per year'",
+            "risk_of_bias": "(ARRAY['low','some_concerns','high'])[1 + g % 3]",
+        }
+        insert_select(Evidence, series.format(count=n), evidence)
+        # One claim of 200 items: references 1 to 190 are also its evidence, for another outcome.
         insert_select(
             Evidence,
-            series.format(count=n),
-            {
-                "claim": f"1 + (g - 1) % {claims}",
-                "reference": "g",
-                "outcome": "'bone mineral density'",
-                "stance": "(ARRAY['supports','supports','contradicts','mixed'])[1 + g % 4]",
-                "design": "(ARRAY['rct','cohort','animal','meta_analysis_rct'])[1 + g % 4]",
-                "population": "(ARRAY['humans','humans','animals','humans'])[1 + g % 4]",
-                "sample_size": "20 + g % 400",
-                "effect_value": "((g % 200) - 50) / 100.0",
-                "ci_low": "((g % 200) - 90) / 100.0",
-                "ci_high": "((g % 200) - 10) / 100.0",
-                "effect_unit": "'BMD, % change per year'",
-                "risk_of_bias": "(ARRAY['low','some_concerns','high'])[1 + g % 3]",
-            },
+            series.format(count=LARGE_CLAIM_ITEMS - 10),
+            {**evidence, "claim": "2", "outcome": "'fracture risk'"},
         )
         with connection.cursor() as cursor:
             for model in (Topic, Person, Reference, Claim):
@@ -238,29 +246,41 @@ def populate(n: int) -> None:
         cursor.execute("ANALYZE")
 
 
+def database_url(n: int) -> str:
+    return f"postgres://postgres@127.0.0.1:5432/el_scale_{n}"
+
+
 def ensure_database(n: int) -> None:
     import psycopg
 
     name = f"el_scale_{n}"
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+    os.environ["DATABASE_URL"] = database_url(n)
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
         if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             db.execute(f'CREATE DATABASE "{name}"')
 
 
-def median_ms(client, url: str, **headers) -> float:
-    times = []
+def timed_ms(client, url: str) -> float:
+    start = time.perf_counter()
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    if response.streaming:
+        for _chunk in response.streaming_content:
+            pass
+    return (time.perf_counter() - start) * 1000
+
+
+def median_pair(client, url: str) -> tuple[float, float]:
+    """Median ms of `url` and of the trivial view, requested in turn (so both see the same
+    load on a shared machine), after one warm-up request each."""
+    times, trivial = [], []
     deadline = time.perf_counter() + BUDGET_S
-    client.get(url, **headers)  # warm caches and connections
+    timed_ms(client, url), timed_ms(client, TRIVIAL_URL)
     while len(times) < REPEATS and time.perf_counter() < deadline:
-        start = time.perf_counter()
-        response = client.get(url, **headers)
-        if response.streaming:
-            b"".join(response.streaming_content)
-        times.append((time.perf_counter() - start) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-    return statistics.median(times)
+        trivial += [timed_ms(client, TRIVIAL_URL) for _ in range(3)]
+        times.append(timed_ms(client, url))
+    return statistics.median(times), statistics.median(trivial)
 
 
 def endpoints(client) -> list[tuple[str, str]]:
@@ -274,48 +294,106 @@ def endpoints(client) -> list[tuple[str, str]]:
         ("topic page (20 % of claims)", "/topics/topic-1/"),
         ("/api/references/?search=", f"/api/references/?search={COMMON}"),
         ("/api/references/?page=<last>", f"/api/references/?page={last_page}"),
-        ("claim page, 10 items", "/claims/claim-1/"),
+        ("claim page, 10 items (cached)", "/claims/claim-1/"),
+        # A query string is never served from the page cache: this one renders every time.
+        (f"claim page, {LARGE_CLAIM_ITEMS} items (rendered)", "/claims/claim-2/?render"),
     ]
 
 
-def measure_pages() -> None:
+def measure_pages() -> dict[str, list[float]]:
+    """{endpoint: [ms, ratio to the trivial view]}."""
     from django.test import Client
 
     client = Client()
-    baseline = median_ms(client, "/api/")
-    print(f"  {'trivial view (/api/)':38} {baseline:9.1f} ms   1.0x")
+    pages = {}
     for label, url in endpoints(client):
-        ms = median_ms(client, url)
-        print(f"  {label:38} {ms:9.1f} ms {ms / baseline:6.1f}x")
+        ms, trivial = median_pair(client, url)
+        pages[label] = [ms, ms / trivial]
+        log(f"  {label:40} {ms:9.1f} ms {ms / trivial:7.1f}x")
+    return pages
 
 
-def measure_rates() -> None:
-    from django.core.management import call_command
-    from django.test import Client
+def measure_throughput(n: int) -> dict[str, float]:
+    from bench.support.throughput import requests_per_second, serving
 
+    with serving(database_url(n)) as port:
+        trivial = requests_per_second(port, TRIVIAL_URL)
+        claim = requests_per_second(port, "/claims/claim-1/")
+    log(f"  gunicorn: trivial {trivial:,.0f} req/s, claim page {claim:,.0f} req/s")
+    return {"trivial": trivial, "claim_page": claim, "ratio": claim / trivial}
+
+
+def measure_regrade() -> float:
     from claims.models import Claim
     from evidence.services import claims_regrade
 
     sample = Claim.objects.order_by("pk")[:1000].values_list("pk", flat=True)
     start = time.perf_counter()
     seen, _ = claims_regrade(claims=Claim.objects.filter(pk__in=list(sample)))
-    print(f"  regrade: {seen / (time.perf_counter() - start):,.0f} claims/s (sample of {seen})")
+    rate = seen / (time.perf_counter() - start)
+    log(f"  regrade: {rate:,.0f} claims/s (sample of {seen})")
+    return rate
 
-    start = time.perf_counter()
-    response = Client().get("/api/references/?format=bibtex")
-    entries = b"".join(response.streaming_content).count(b"\n@")
-    api_rate = entries / (time.perf_counter() - start)
-    start = time.perf_counter()
-    with Path(os.devnull).open("w") as sink:
-        call_command("export_bibtex", stdout=sink)
-    command_rate = entries / (time.perf_counter() - start)
-    print(
-        f"  BibTeX export: API {api_rate:,.0f} entries/s, command {command_rate:,.0f} entries/s"
-        f" (API per entry {command_rate / api_rate:.2f}x the command's time)"
+
+def export_api() -> int:
+    """The API's BibTeX export of every public reference, read as it streams; its entries."""
+    from django.test import Client
+
+    response = Client().get(EXPORT_URL)
+    return sum(chunk.count(b"\n@") + chunk.startswith(b"@") for chunk in response)
+
+
+def export_command() -> int:
+    """`manage.py export_bibtex` of every reference, written to a counter; its entries."""
+    from django.core.management import call_command
+
+    class Counter:
+        entries = 0
+
+        def write(self, text):
+            self.entries += text.count("\n@") + text.startswith("@")
+
+        def flush(self):
+            pass
+
+    counter = Counter()
+    call_command("export_bibtex", stdout=counter)
+    return counter.entries
+
+
+def peak_rss_mb(export: str, n: int) -> float:
+    """Peak resident memory of a fresh process that runs one export (its ru_maxrss)."""
+    command = [sys.executable, __file__, "--export", export, str(n)]
+    child = subprocess.Popen(command, env={**os.environ, "DATABASE_URL": database_url(n)})
+    _pid, status, usage = os.wait4(child.pid, 0)
+    if status:
+        raise SystemExit(f"{export} export failed")
+    return usage.ru_maxrss / 1024
+
+
+def measure_exports(n: int) -> dict[str, float]:
+    rates = {}
+    for name, export in (("api", export_api), ("command", export_command)):
+        start = time.perf_counter()
+        entries = export()
+        rates[name] = entries / (time.perf_counter() - start)
+    result = {
+        "api_rate": rates["api"],
+        "command_rate": rates["command"],
+        "api_per_entry": rates["command"] / rates["api"],
+        "api_rss_mb": peak_rss_mb("api", n),
+        "command_rss_mb": peak_rss_mb("command", n),
+    }
+    log(
+        f"  BibTeX export: API {rates['api']:,.0f} entries/s, command {rates['command']:,.0f}"
+        f" entries/s (API per entry {result['api_per_entry']:.2f}x the command's time); "
+        f"peak RSS API {result['api_rss_mb']:.0f} MB, command {result['command_rss_mb']:.0f} MB"
     )
+    return result
 
 
-def run(n: int) -> None:
+def setup(n: int) -> float | None:
+    """Django on el_scale_<n>, its data set built when missing; the build time, if built."""
     ensure_database(n)
     import django
     from django.core.management import call_command
@@ -325,25 +403,138 @@ def run(n: int) -> None:
 
     settings.LEDGER_FACET_CACHE_SECONDS = 60  # as deployed (the test settings turn caches off)
     settings.LEDGER_PAGE_CACHE_SECONDS = 300
+    settings.ROOT_URLCONF = "bench.support.scale_urls"  # the site plus the trivial view
     call_command("migrate", "--noinput", verbosity=0)
     from citations.models import Reference
+    from evidence.models import Evidence
 
-    if Reference.objects.count() != n:
-        call_command("flush", "--noinput", verbosity=0)
-        start = time.perf_counter()
-        populate(n)
-        print(f"{n:,} references: data set built in {time.perf_counter() - start:.1f} s")
-    print(f"{n:,} references (server-side median, ratio to the trivial view):")
-    measure_pages()
-    measure_rates()
+    if Reference.objects.count() == n and Evidence.objects.count() == n + LARGE_CLAIM_ITEMS - 10:
+        return None
+    call_command("flush", "--noinput", verbosity=0)
+    start = time.perf_counter()
+    populate(n)
+    built = time.perf_counter() - start
+    log(f"{n:,} references: data set built in {built:.1f} s")
+    return built
+
+
+def run(n: int) -> dict:
+    """Every measurement at one size, as a dict (printed as JSON by the child process)."""
+    built = setup(n)
+    log(f"{n:,} references (server-side median, ratio to the trivial view):")
+    return {
+        "size": n,
+        "built_s": built,
+        "pages": measure_pages(),
+        "throughput": measure_throughput(n),
+        "regrade_rate": measure_regrade(),
+        "export": measure_exports(n),
+    }
+
+
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def size_label(n: int) -> str:
+    return f"{n // 1_000_000}M" if n % 1_000_000 == 0 else f"{n // 1000}k"
+
+
+def table(results: list[dict]) -> str:
+    """Every size side by side, and what issue 15 asks of them."""
+    first, last = results[0], results[-1]
+    sizes = [size_label(result["size"]) for result in results]
+    compare = len(results) > 1
+    head = f"{'server-side median':40}" + "".join(f"{size:>8} ms {'ratio':>6}" for size in sizes)
+    head += f"  {sizes[-1]}/{sizes[0]}" if compare else ""
+    lines = [head]
+    for label in first["pages"]:
+        row = f"{label:40}"
+        for result in results:
+            ms, ratio = result["pages"][label]
+            row += f"{ms:11.1f} {ratio:6.1f}x"
+        if compare:
+            row += f"  {last['pages'][label][1] / first['pages'][label][1]:6.2f}x"
+        lines.append(row)
+
+    def each(name, value, unit=""):
+        lines.append(f"{name:40}" + "".join(f"{value(r):>18}{unit}" for r in results))
+
+    each("trivial view, gunicorn req/s", lambda r: f"{r['throughput']['trivial']:,.0f}")
+    each("claim page (cached), gunicorn req/s", lambda r: f"{r['throughput']['claim_page']:,.0f}")
+    each("  ratio to the trivial view", lambda r: f"{r['throughput']['ratio']:.0%}")
+    each("BibTeX export, API entries/s", lambda r: f"{r['export']['api_rate']:,.0f}")
+    each("BibTeX export, command entries/s", lambda r: f"{r['export']['command_rate']:,.0f}")
+    each("  API time per entry / command's", lambda r: f"{r['export']['api_per_entry']:.2f}x")
+    each("peak RSS, API export (MB)", lambda r: f"{r['export']['api_rss_mb']:.0f}")
+    each("peak RSS, export_bibtex (MB)", lambda r: f"{r['export']['command_rss_mb']:.0f}")
+    each("regrade, claims/s", lambda r: f"{r['regrade_rate']:,.0f}")
+    each(
+        "data set built in (s; - : kept)", lambda r: f"{r['built_s']:.0f}" if r["built_s"] else "-"
+    )
+    lines += targets(results)
+    return "\n".join(lines)
+
+
+def targets(results: list[dict]) -> list[str]:
+    """Issue 15's targets, each with the value this run measured."""
+    first, last = results[0], results[-1]
+    size = size_label(last["size"])
+    growth = max(
+        last["pages"][label][1] / first["pages"][label][1]
+        for label in first["pages"]
+        if not label.startswith("claim page")
+    )
+    searches = [label for label in last["pages"] if "?q=" in label or "search" in label]
+    slowest = max(last["pages"][label][0] for label in searches)
+    large = f"claim page, {LARGE_CLAIM_ITEMS} items (rendered)"
+    found = [
+        (f"searches at {size} under 100 ms", f"{slowest:.0f} ms", slowest < 100),
+        (f"{large} under 60 ms", f"{last['pages'][large][0]:.0f} ms", last["pages"][large][0] < 60),
+        (
+            f"claim page throughput at {size} >= 20 % of trivial",
+            f"{last['throughput']['ratio']:.0%}",
+            last["throughput"]["ratio"] >= 0.2,
+        ),
+        (
+            "API export per entry <= 1.2x command's",
+            f"{last['export']['api_per_entry']:.2f}x",
+            last["export"]["api_per_entry"] <= 1.2,
+        ),
+    ]
+    if len(results) > 1:
+        found.insert(
+            0,
+            (
+                f"pages and lists: {size}/{size_label(first['size'])} <= 2x",
+                f"{growth:.2f}x",
+                growth <= 2,
+            ),
+        )
+    return ["", "targets:"] + [
+        f"  {'met ' if ok else 'MISSED'} {name}: {value}" for name, value, ok in found
+    ]
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["--export"]:  # a child measured for its peak memory
+        setup(int(argv[2]))
+        export_api() if argv[1] == "api" else export_command()
+        return
+    if argv[:1] == ["--json"]:  # a child measuring one size
+        print(json.dumps(run(int(argv[1]))))
+        return
+    sizes = [int(arg) for arg in argv] or [10_000]
+    results = []
+    for size in sizes:  # one process per size: Django's settings name one database
+        child = subprocess.run(
+            [sys.executable, __file__, "--json", str(size)], check=True, stdout=subprocess.PIPE
+        )
+        results.append(json.loads(child.stdout))
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    print(f"\nbench/scale.py {' '.join(map(str, sizes))}, {when}:")
+    print(table(results))
 
 
 if __name__ == "__main__":
-    sizes = [int(arg) for arg in sys.argv[1:]] or [10_000]
-    if len(sizes) > 1:  # one process per size: Django's settings name one database
-        import subprocess
-
-        for size in sizes:
-            subprocess.run([sys.executable, __file__, str(size)], check=True)
-    else:
-        run(sizes[0])
+    main(sys.argv[1:])
