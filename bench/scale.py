@@ -2,21 +2,38 @@
 
     DJANGO_SETTINGS_MODULE=config.settings.test python bench/scale.py [N ...]   # default 10000
 
-For each size N it builds (once; kept between runs) a deterministic data set in its own
-PostgreSQL database `el_scale_<N>` with `INSERT ... SELECT generate_series(...)`:
+The data set. For each size N it builds (once; kept between runs, rebuilt when its row counts
+differ) a deterministic data set in its own PostgreSQL database `el_scale_<N>` with
+`INSERT ... SELECT generate_series(...)`, in one transaction with triggers off and indexes
+rebuilt once at the end (about a minute for 1M on two shared cores):
 - N references (`ref<i>`), each with 2 or 3 authors out of N/2 people; titles are built from a
   fixed word list, with "progesterone" in every 20th title (5 %, a common word) and "zyxomab"
   in every 1,000th (0.1 %, a rare word); one DOI each;
 - N/10 claims (90 % published), with the same two words in their statements at the same
   rates, each in one of 50 topics; `topic-1` holds 20 % of the claims;
 - N evidence items: reference i is evidence for claim ((i - 1) mod N/10) + 1, so every claim
-  has 10 items, with cycling stances, designs, sample sizes and effects.
+  has 10 items, with cycling stances, designs, sample sizes and effects; and `claim-2` has
+  190 more (references 1 to 190, another outcome): a claim page of 200 items.
 
-Then it prints, for every endpoint of issue 15's table, the server-side median time in ms
-(in-process Django test client, no network) and its ratio to a trivial view measured in the
-same run (`/api/`, the API root), followed by the regrade rate (claims/s over a sample) and the
-BibTeX export rate (entries/s) of the API and of `export_bibtex`. Ratios compare across
-machines; absolute times do not.
+The measurements. Each size runs in a child process (Django's settings name one database)
+that reports JSON; the parent prints one table:
+- every endpoint of issue 15's table: the server-side median in ms (in-process Django test
+  client, no network; 7 requests after a warm-up) and its ratio to a trivial view
+  (`/bench/trivial/`, bench/support/scale_urls.py: every middleware, no database) requested
+  in turn with it, so both see the same load. The cached claim page is an anonymous reader's
+  (`claims.page_cache`); the 200-item page carries a query string, so it renders every time;
+- with several sizes, a last column: the ratio at the largest size over the ratio at the
+  smallest (issue 15: at most 2x);
+- throughput under gunicorn as production runs it (bench/support/throughput.py: 2 workers,
+  4 clients for 5 s, `wrk` when installed): requests per second of the trivial view and of
+  the cached claim page, and their ratio (issue 15: at least 20 %);
+- BibTeX export rates in entries per second, of the API (`/api/references/?format=bibtex`:
+  the references public claims cite, streamed) and of `manage.py export_bibtex` (every
+  reference), and the API's time per entry over the command's (at most 1.2x); the peak
+  resident memory of a fresh process running each export (flat across sizes: constant memory);
+- the regrade rate over a sample of 1,000 claims, and how long the data set took to build.
+Then each of issue 15's targets, met or missed. Read ratios, not milliseconds: ratios
+compare across machines and across a busy machine's moments; absolute times do not.
 """
 
 import json

@@ -1,7 +1,8 @@
 """Settings shared by every environment; every environment variable is read here.
 
 DATABASE_URL      database (default: an SQLite file; config.settings.test: local PostgreSQL)
-REDIS_URL         shared cache (throttle counters) in Redis; default: a database table
+REDIS_URL         shared cache (throttle counters, claim pages) in Redis; default: a database
+                  table, and claim pages in each process's memory
 DJANGO_DEBUG      "1"/"true" turns debug on (default: off; `make run` turns it on)
 DJANGO_SECRET_KEY required when debug is off
 DJANGO_ALLOWED_HOSTS comma-separated host names
