@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -131,11 +131,15 @@ class ClaimQuerySet(models.QuerySet):
 
     def page_version(self, slug: str):
         """What a claim page shows, as one comparable value, or None when there is no such
-        claim: the claim's and its grade's last change, and the newest change of its
-        evidence and of their references (claims.page_cache)."""
+        claim (claims.page_cache). On PostgreSQL one indexed row: the claim's `updated`,
+        which triggers move whenever its evidence, their references or the references'
+        authors change (claims migration 0008), and its grade's `graded_at`. Elsewhere the
+        newest change of the evidence and of their references is read as well."""
+        claims = self.filter(slug=slug)
+        if connections[self.db].vendor == "postgresql":
+            return claims.values_list("updated", "graded_at").first()
         return (
-            self.filter(slug=slug)
-            .annotate(
+            claims.annotate(
                 items=Count("evidence"),
                 evidence_changed=Max("evidence__updated"),
                 references_changed=Max("evidence__reference__updated"),

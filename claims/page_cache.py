@@ -2,9 +2,11 @@
 
 A claim page renders every evidence item with its citation, identifier links and BibTeX
 (about a millisecond an item); the page only changes when the claim, one of its evidence
-items or one of their references does. `serve_cached` keeps the rendered HTML under a key
-made of the page's address and that version, so a change shows at once and an unchanged page
-costs one small query. Only anonymous GETs without a query string are cached (a signed-in
+items, their references or the references' authors do (`ClaimQuerySet.page_version`: one
+indexed row). `serve_cached` keeps the rendered HTML in the `settings.PAGE_CACHE` cache
+(each process's memory, or Redis) under a key made of the page's address and that version,
+so a change shows at once, in every process, and an unchanged page costs that one query.
+Only anonymous GETs without a query string are cached (a signed-in
 curator sees extra links; `?q=` fills the header search box); LEDGER_PAGE_CACHE_SECONDS
 bounds how long a page may miss a change its version does not cover (a related claim's status).
 """
@@ -12,7 +14,7 @@ bounds how long a page may miss a change its version does not cover (a related c
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponse
 
 
@@ -31,6 +33,7 @@ def serve_cached(request, version, render_page) -> HttpResponse:
         return render_page()
     address = f"{request.scheme}://{request.get_host()}{request.path}|{version}"
     key = "page:" + hashlib.sha256(address.encode()).hexdigest()
+    cache = caches[settings.PAGE_CACHE]
     html = cache.get(key)
     if html is not None:
         return HttpResponse(html)

@@ -1,7 +1,8 @@
 """Settings shared by every environment; every environment variable is read here.
 
 DATABASE_URL      database (default: an SQLite file; config.settings.test: local PostgreSQL)
-REDIS_URL         shared cache (throttle counters) in Redis; default: a database table
+REDIS_URL         shared cache (throttle counters, claim pages) in Redis; default: a database
+                  table, and claim pages in each process's memory
 DJANGO_DEBUG      "1"/"true" turns debug on (default: off; `make run` turns it on)
 DJANGO_SECRET_KEY required when debug is off
 DJANGO_ALLOWED_HOSTS comma-separated host names
@@ -221,6 +222,7 @@ HSTS_SECONDS_IN_PRODUCTION = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 
 # create (citations 0003), or Redis when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 DATABASE_CACHE_TABLE = "django_cache"
+PAGE_CACHE = "pages"  # the alias of rendered pages
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -231,7 +233,20 @@ CACHES = {
             # One row per client address: past 300 (the default) a cull would reset counters.
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
-    )
+    ),
+    # Rendered claim pages (claims.page_cache). Each is keyed on a version of what it shows,
+    # so a copy is never stale wherever it is kept: by default in each process's memory (a
+    # hit costs no round trip; each worker renders a page once), in Redis with REDIS_URL
+    # (shared by every worker and host, one round trip a hit).
+    PAGE_CACHE: (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ledger-pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},  # a claim page is 20 to 200 kB
+        }
+    ),
 }
 
 # Content-Security-Policy (django-csp): only our own scripts, styles, images and fonts; no

@@ -8,7 +8,7 @@ import dj_database_url
 os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-test-key-only")
 
 from .base import *  # noqa: E402, F403
-from .base import DATABASE_URL, with_search_options  # noqa: E402
+from .base import DATABASE_URL, PAGE_CACHE, with_search_options  # noqa: E402
 
 DATABASES = {
     "default": with_search_options(
@@ -41,6 +41,9 @@ SOURCES_TIMEOUT = 2.0
 SOURCES_RETRIES = 2
 SOURCES_BACKOFF_SECONDS = 0.0
 SOURCES_MAX_RETRY_AFTER = 0.05
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    PAGE_CACHE: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+}
 # Background jobs run at once, in the request that enqueues them.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,13 +1,14 @@
 """Claim pages come from the cache until what they show changes."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from evidence.services import evidence_update
-from tests.factories import EvidenceFactory
+from citations.models import Reference
+from evidence.services import evidence_delete, evidence_update
+from tests.factories import ContributorFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +16,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def page_cache(settings):
     settings.LEDGER_PAGE_CACHE_SECONDS = 60
-    cache.clear()
+    caches[settings.PAGE_CACHE].clear()
     yield
-    cache.clear()
+    caches[settings.PAGE_CACHE].clear()
 
 
 def fetch(client, url, **extra):
@@ -58,3 +59,35 @@ def test_curators_and_query_strings_are_never_served_from_the_cache(curator, pag
     assert fetch(anonymous, url)[1] == 1
     assert fetch(signed_in, url)[1] > 1
     assert 'value="bone"' in fetch(anonymous, url + "?q=bone")[0]
+
+
+def test_a_cached_page_reads_one_row_of_the_claim(client, page_cache):
+    url = EvidenceFactory().claim.get_absolute_url()
+    fetch(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert len(queries) == 1
+    assert "JOIN" not in queries[0]["sql"]
+
+
+def test_bulk_writes_and_deletions_render_the_page_again(client, page_cache):
+    item = EvidenceFactory(population_detail="postmenopausal women")
+    other = EvidenceFactory(claim=item.claim, population_detail="elderly men")
+    url = item.claim.get_absolute_url()
+    fetch(client, url)
+    Reference.objects.filter(pk=item.reference_id).update(title="A title fixed in bulk")
+    assert "A title fixed in bulk" in fetch(client, url)[0]
+    evidence_delete(evidence=other)
+    assert "elderly men" not in fetch(client, url)[0]
+
+
+def test_an_author_renamed_renders_the_page_again(client, page_cache):
+    item = EvidenceFactory()
+    author = ContributorFactory(reference=item.reference, person__family="Smyth").person
+    url = item.claim.get_absolute_url()
+    assert "Smyth" in fetch(client, url)[0]
+    author.family = "Smith"
+    author.save()
+    assert "Smith" in fetch(client, url)[0]
+    ContributorFactory(reference=item.reference, person__family="Quokkason", position=1)
+    assert "Quokkason" in fetch(client, url)[0]
