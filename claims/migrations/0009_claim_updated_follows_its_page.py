@@ -75,7 +75,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("claims", "0007_curators_new_models"),
+        ("claims", "0008_claim_full_text_table"),
         ("citations", "0010_latex_source_and_historical_years"),
         ("evidence", "0002_grade2_fields"),
     ]
