@@ -9,12 +9,9 @@ ratio to the baseline of the same run, so the numbers compare across machines.
     DJANGO_SETTINGS_MODULE=config.settings.test python bench/api.py
 """
 
-import http.client
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -34,6 +31,8 @@ MAX_REQUESTS = 20_000  # per endpoint: the loops are bounded by time and by coun
 os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 sys.path.insert(0, str(ROOT))
+
+from bench.support.throughput import free_port, get, python_rate  # noqa: E402 - after the path
 
 
 def ensure_database() -> None:
@@ -100,12 +99,6 @@ def populate() -> None:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_gunicorn(port: int) -> subprocess.Popen:
     env = {
         **os.environ,
@@ -120,7 +113,7 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     for _ in range(100):
         try:
-            get(port, "/api/", "application/json")
+            get(port, "/api/", accept="application/json")
             return server
         except OSError:
             time.sleep(0.1)
@@ -128,37 +121,9 @@ def start_gunicorn(port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def get(port: int, path: str, accept: str) -> int:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        connection.request("GET", path, headers={"Accept": accept})
-        response = connection.getresponse()
-        response.read()
-        if response.status != 200:
-            raise RuntimeError(f"GET {path}: {response.status}")
-        return response.status
-    finally:
-        connection.close()
-
-
 def requests_per_second(port: int, path: str, accept: str, seconds: float) -> float:
-    done, lock = [0], threading.Lock()
-    deadline = time.perf_counter() + seconds
-
-    def client():
-        while time.perf_counter() < deadline and done[0] < MAX_REQUESTS:
-            get(port, path, accept)
-            with lock:
-                done[0] += 1
-
-    get(port, path, accept)  # warm up caches and connections
-    start = time.perf_counter()
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return done[0] / (time.perf_counter() - start)
+    get(port, path, accept=accept)  # warm up caches and connections
+    return python_rate(port, path, seconds, accept=accept, most=MAX_REQUESTS)
 
 
 def main() -> None:

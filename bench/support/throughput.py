@@ -44,9 +44,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def get(port: int, path: str, connection=None) -> int:
+def get(port: int, path: str, connection=None, accept: str = "*/*") -> int:
     connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    connection.request("GET", path)
+    connection.request("GET", path, headers={"Accept": accept})
     response = connection.getresponse()
     response.read()
     if response.status != 200:
@@ -104,13 +104,16 @@ def wrk_rate(port: int, path: str, seconds: float) -> float:
     return float(re.search(r"Requests/sec:\s*([\d.]+)", report).group(1))
 
 
-def python_rate(port: int, path: str, seconds: float) -> float:
+def python_rate(
+    port: int, path: str, seconds: float, *, accept: str = "*/*", most: int | None = None
+) -> float:
+    """Requests per second of CLIENTS threads for `seconds` (or `most` requests in all)."""
     done, lock = [0], threading.Lock()
     deadline = time.perf_counter() + seconds
 
     def client():
-        while time.perf_counter() < deadline:
-            get(port, path)
+        while time.perf_counter() < deadline and (most is None or done[0] < most):
+            get(port, path, accept=accept)
             with lock:
                 done[0] += 1
 
