@@ -270,6 +270,8 @@ def evidence_save(*, evidence: Evidence, actor=None, covers=None) -> Evidence:
     form has saved the many-to-many `covers`.
     """
     previous = Evidence.objects.filter(pk=evidence.pk).values_list("claim_id", flat=True).first()
+    cited = {evidence.reference_id, *(reference.pk for reference in covers or [])}
+    _share_references(cited - {None})
     claim_ids = _lock_claims({evidence.claim_id, previous} - {None})
     evidence.full_clean()
     reason = EVIDENCE_CHANGED if previous else EVIDENCE_ADDED
@@ -302,6 +304,20 @@ def _apply_grade(claim: Claim, result: Grade, now) -> bool:
 
 def _evidence_of(claim: Claim):
     return evidence_for_grading(Evidence.objects.filter(claim=claim))
+
+
+def _share_references(reference_ids: set) -> None:
+    """Hold the references an item will cite (FOR KEY SHARE, what inserting it would take)
+    before its claims are locked. Saving a reference locks it, then the claims citing it
+    (claims migration 0009): taken the other way round, each write would wait for the other."""
+    if connection.vendor != "postgresql" or not reference_ids:
+        return
+    quote = connection.ops.quote_name
+    table, key = quote(Reference._meta.db_table), quote(Reference._meta.pk.column)
+    # Only the model's own table and column names are formatted into the statement.
+    sql = f"SELECT {key} FROM {table} WHERE {key} = ANY(%s) ORDER BY {key} FOR KEY SHARE"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [sorted(reference_ids)])
 
 
 def _lock_claims(claim_ids: set) -> list:
