@@ -133,7 +133,7 @@ class ClaimQuerySet(models.QuerySet):
         """What a claim page shows, as one comparable value, or None when there is no such
         claim (claims.page_cache). On PostgreSQL one indexed row: the claim's `updated`,
         which triggers move whenever its evidence, their references or the references'
-        authors change (claims migration 0009), and its grade's `graded_at`. Elsewhere the
+        authors change (claims migrations 0009 and 0010), and its grade's `graded_at`. Elsewhere the
         newest change of the evidence and of their references is read as well."""
         claims = self.filter(slug=slug)
         if connections[self.db].vendor == "postgresql":

@@ -5,6 +5,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from citations.models import Reference
 from evidence.services import evidence_delete, evidence_update
@@ -91,3 +92,28 @@ def test_an_author_renamed_renders_the_page_again(client, page_cache):
     assert "Smith" in fetch(client, url)[0]
     ContributorFactory(reference=item.reference, person__family="Quokkason", position=1)
     assert "Quokkason" in fetch(client, url)[0]
+
+
+def claim_updated(claim):
+    return type(claim).objects.values_list("updated", flat=True).get(pk=claim.pk)
+
+
+def test_a_check_that_changes_nothing_keeps_the_claims_date(client, page_cache):
+    item = EvidenceFactory()
+    person = ContributorFactory(reference=item.reference).person
+    url, before = item.claim.get_absolute_url(), claim_updated(item.claim)
+    fetch(client, url)
+    checked = Reference.objects.filter(pk=item.reference_id)
+    checked.update(retraction_checked_at=timezone.now(), verification_checked_at=timezone.now())
+    item.reference.refresh_from_db()
+    item.reference.save()  # only `updated` moves
+    person.save()
+    assert claim_updated(item.claim) == before
+    assert fetch(client, url)[1] == 1
+
+    checked.update(title="A corrected title")
+    assert claim_updated(item.claim) > before
+    person.family = "Renamed"
+    moved = claim_updated(item.claim)
+    person.save()
+    assert claim_updated(item.claim) > moved
