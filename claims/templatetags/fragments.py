@@ -8,6 +8,7 @@ reference's authors and editors with their names, and the reference's number on 
 Any edit of these (a title, an author renamed, a retraction recorded by an `update()` that
 leaves `updated` alone) makes a new key, so the next render shows it: a stale fragment is
 never read, only left to expire. One `get_many` a page, so 200 items cost one cache round trip.
+As for whole pages, a deploy that changes a fragment's markup shows within that timeout.
 """
 
 import hashlib
@@ -56,7 +57,7 @@ def fragments(template_name: str, name: str, rows, content) -> str:
     }
     if missing and seconds > 0:
         store.set_many(missing, seconds)
-    html = "".join(found.get(key) or missing[key] for key in keys)
+    html = "".join(found[key] if key in found else missing[key] for key in keys)
     return mark_safe(html)  # noqa: S308 - each part is an autoescaped template
 
 
