@@ -18,6 +18,7 @@ from operator import attrgetter
 from django import template
 from django.conf import settings
 from django.core.cache import caches
+from django.template import Context
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
@@ -45,20 +46,35 @@ def reference_entries(context, references) -> str:
 
 def fragments(template_name: str, name: str, rows, content) -> str:
     """`template_name` rendered with each of `rows` as `name`, from the cache where it can."""
-    seconds = settings.LEDGER_PAGE_CACHE_SECONDS
+    if settings.LEDGER_PAGE_CACHE_SECONDS > 0:
+        html = cached(template_name, name, rows, content)
+    else:
+        html = rendered(template_name, name, rows)
+    return mark_safe("".join(html))  # noqa: S308 - each part is an autoescaped template
+
+
+def cached(template_name: str, name: str, rows, content) -> list[str]:
+    """Each row's fragment from the cache, under the key of its `content(row)`; the missing
+    ones rendered and kept."""
     store = caches[settings.PAGE_CACHE]
     keys = [fragment_key(template_name, content(row)) for row in rows]
-    found = store.get_many(keys) if seconds > 0 else {}
-    fragment = get_template(template_name)
-    missing = {
-        key: fragment.render({name: row})
-        for key, row in zip(keys, rows, strict=True)
-        if key not in found
-    }
-    if missing and seconds > 0:
-        store.set_many(missing, seconds)
-    html = "".join(found[key] if key in found else missing[key] for key in keys)
-    return mark_safe(html)  # noqa: S308 - each part is an autoescaped template
+    found = store.get_many(keys)
+    todo = {key: row for key, row in zip(keys, rows, strict=True) if key not in found}
+    missing = dict(zip(todo, rendered(template_name, name, todo.values()), strict=True))
+    if missing:
+        store.set_many(missing, settings.LEDGER_PAGE_CACHE_SECONDS)
+    return [found[key] if key in found else missing[key] for key in keys]
+
+
+def rendered(template_name: str, name: str, rows) -> list[str]:
+    """`template_name` rendered with each of `rows` as `name`, all in one context."""
+    fragment = get_template(template_name).template
+    context = Context(autoescape=fragment.engine.autoescape)
+    html = []
+    for row in rows:
+        with context.push({name: row}):
+            html.append(fragment.render(context))
+    return html
 
 
 def fragment_key(template_name: str, content) -> str:
