@@ -17,7 +17,7 @@ from citations.bibtex import render_entry
 from citations.compare import DIFFERS, NOT_GIVEN, Segment, field_status, word_diff
 from citations.identifiers import doi_url, pmid_url
 from citations.styles import name_list, vancouver
-from claims.forest import ForestRow, forest_plot, render_svg
+from claims.forest import ForestRow, forest_plot, number, render_svg
 from evidence.facts import claim_grade_profile
 from evidence.models import Design
 from evidence.wording import plain_language
@@ -60,12 +60,22 @@ class EvidenceGroup:
     items: list
 
 
+@dataclass(frozen=True)
+class PlotRow:
+    """One line of a plot's table of numbers."""
+
+    label: str  # "Rickard 2008"
+    stance: str  # "Supports"
+    effect: str  # "1.7 (95% CI 1.2 to 2.2) BMD, % change per year"
+
+
 @dataclass
 class Plot:
     ident: str
     svg: str
     unit: str
     items: list
+    table: list[PlotRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -142,17 +152,32 @@ def plots(items) -> list[Plot]:
         if None not in (item.effect_value, item.ci_low, item.ci_high):
             by_axis.setdefault((item.effect_measure, item.effect_unit), []).append(item)
     result = []
-    for number, ((measure, unit), members) in enumerate(by_axis.items(), start=1):
+    for index, ((measure, unit), members) in enumerate(by_axis.items(), start=1):
+        labels = [item.label for item in members]
         rows = [
-            ForestRow(item.label, item.effect_value, item.ci_low, item.ci_high, item.stance)
-            for item in members
+            ForestRow(label, item.effect_value, item.ci_low, item.ci_high, item.stance)
+            for label, item in zip(labels, members, strict=True)
         ]
         is_ratio = measure == "ratio"
         plot = forest_plot(rows, null_value=1.0 if is_ratio else 0.0, unit=unit, log_scale=is_ratio)
-        ident = f"forest-{number}"
+        ident = f"forest-{index}"
         svg = mark_safe(render_svg(plot, ident=ident))  # noqa: S308 - render_svg escapes all text
-        result.append(Plot(ident, svg, unit, members))
+        table = [
+            PlotRow(label, item.get_stance_display(), effect_text(item))
+            for label, item in zip(labels, members, strict=True)
+        ]
+        result.append(Plot(ident, svg, unit, members, table))
     return result
+
+
+def effect_text(item) -> str:
+    """'1.7 (95% CI 1.2 to 2.2) BMD, % change per year', or '' when no effect is recorded."""
+    if item.effect_value is None:
+        return ""
+    text = number(item.effect_value)
+    if item.ci_low is not None:
+        text += f" (95% CI {number(item.ci_low)} to {number(item.ci_high)})"
+    return f"{text} {item.effect_unit}".strip()
 
 
 def related_claims(claim) -> list[tuple[str, object]]:

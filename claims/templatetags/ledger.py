@@ -11,8 +11,7 @@ from citations.bibtex import render_entry
 from citations.identifiers import doi_url, format_isbn, pmcid_url, pmid_url
 from citations.styles import vancouver
 from claims import methodology
-from claims.forest import number
-from claims.pages import NOT_GRADED_LABEL, short_level_label
+from claims.pages import NOT_GRADED_LABEL, effect_text, short_level_label
 
 register = template.Library()
 
@@ -41,12 +40,7 @@ def bibtex(reference) -> str:
 @register.filter
 def effect(item) -> str:
     """'1.7 (95% CI 1.2 to 2.2) BMD, % change per year', or '' when no effect is recorded."""
-    if item.effect_value is None:
-        return ""
-    text = number(item.effect_value)
-    if item.ci_low is not None:
-        text += f" (95% CI {number(item.ci_low)} to {number(item.ci_high)})"
-    return f"{text} {item.effect_unit}".strip()
+    return effect_text(item)
 
 
 @register.simple_tag

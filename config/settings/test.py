@@ -43,7 +43,12 @@ SOURCES_BACKOFF_SECONDS = 0.0
 SOURCES_MAX_RETRY_AFTER = 0.05
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    PAGE_CACHE: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    # As deployed (base.py): room for pages and their fragments (claims/templatetags/fragments.py).
+    PAGE_CACHE: {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 # Background jobs run at once, in the request that enqueues them.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

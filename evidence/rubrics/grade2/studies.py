@@ -98,14 +98,14 @@ def studies_of(scored: list) -> list:
         return i
 
     joins = []
-    for i, a in enumerate(scored):
-        for b in scored[i + 1 :]:
-            kind = join_kind(a, b)
-            if kind:
-                ra, rb = root(a.index), root(b.index)
-                if ra != rb:  # the joins that merged two studies explain every study
-                    parent[max(ra, rb)] = min(ra, rb)
-                    joins.append((kind, a, b))
+    for i, j in candidate_pairs(scored):
+        a, b = scored[i], scored[j]
+        kind = join_kind(a, b)
+        if kind:
+            ra, rb = root(a.index), root(b.index)
+            if ra != rb:  # the joins that merged two studies explain every study
+                parent[max(ra, rb)] = min(ra, rb)
+                joins.append((kind, a, b))
     groups: dict[int, list] = {}
     for member in scored:
         groups.setdefault(root(member.index), []).append(member)
@@ -113,6 +113,30 @@ def studies_of(scored: list) -> list:
     for kind, a, b in joins:
         by_group[root(a.index)].append((kind, a, b))
     return [_study(members, by_group[key]) for key, members in groups.items()]
+
+
+def candidate_pairs(scored: list) -> list[tuple[int, int]]:
+    """The pairs of positions (i, j), i < j, that may join, in the order `studies_of` tries
+    them: the order of trying every pair, without trying the n(n-1)/2 of them.
+
+    Every item that is of reference K or pools K joins every other such item (same
+    reference, pools, overlap), so each is paired with the first of them only: in this
+    order that pair comes before any pair of two later ones, which the first has already
+    joined. A synthesis of unknown contents is paired with every item of its design family.
+    """
+    first: dict[str, int] = {}
+    families: dict[str, list[int]] = {}
+    pairs = set()
+    for j, b in enumerate(scored):
+        for key in (b.item.citekey, *b.covers):
+            i = first.setdefault(key, j)
+            if i != j:
+                pairs.add((i, j))
+        families.setdefault(b.family, []).append(j)
+    for i, a in enumerate(scored):
+        if a.synthesis and not a.covers:
+            pairs.update((min(i, j), max(i, j)) for j in families[a.family] if j != i)
+    return sorted(pairs)
 
 
 def _study(members: list, joins: list) -> Study:

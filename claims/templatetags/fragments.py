@@ -1,0 +1,117 @@
+"""Claim page fragments rendered once for what they show: each evidence item, and each
+reference's entry (citation, identifier links, BibTeX block).
+
+A 200-item page spends most of its rendering time on these. Each is kept in the page cache
+(`settings.PAGE_CACHE`, for LEDGER_PAGE_CACHE_SECONDS; 0 turns it off) under a digest of
+everything it shows: its row's columns (`updated` among them), its reference's columns, its
+reference's authors and editors with their names, and the reference's number on this page.
+Any edit of these (a title, an author renamed, a retraction recorded by an `update()` that
+leaves `updated` alone) makes a new key, so the next render shows it: a stale fragment is
+never read, only left to expire. One `get_many` a page, so 200 items cost one cache round trip.
+As for whole pages, a deploy that changes a fragment's markup shows within that timeout.
+"""
+
+import hashlib
+from functools import cache
+from operator import attrgetter
+
+from django import template
+from django.conf import settings
+from django.core.cache import caches
+from django.template import Context
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+EVIDENCE_ITEM = "claims/_evidence_item.html"
+REFERENCE_ENTRY = "claims/_reference.html"
+
+
+@register.simple_tag(takes_context=True)
+def evidence_items(context, items) -> str:
+    """Each item's `<li>`: its facts, its reference's label, link and number."""
+    digests = reference_digests(context)
+    return fragments(
+        EVIDENCE_ITEM, "item", items, lambda item: (columns(item), digests(item.reference))
+    )
+
+
+@register.simple_tag(takes_context=True)
+def reference_entries(context, references) -> str:
+    """Each reference's `<li>`: numbered citation, identifier links, warnings, BibTeX."""
+    digests = reference_digests(context)
+    return fragments(REFERENCE_ENTRY, "reference", references, digests)
+
+
+def fragments(template_name: str, name: str, rows, content) -> str:
+    """`template_name` rendered with each of `rows` as `name`, from the cache where it can."""
+    if settings.LEDGER_PAGE_CACHE_SECONDS > 0:
+        html = cached(template_name, name, rows, content)
+    else:
+        html = rendered(template_name, name, rows)
+    return mark_safe("".join(html))  # noqa: S308 - each part is an autoescaped template
+
+
+def cached(template_name: str, name: str, rows, content) -> list[str]:
+    """Each row's fragment from the cache, under the key of its `content(row)`; the missing
+    ones rendered and kept."""
+    store = caches[settings.PAGE_CACHE]
+    keys = [fragment_key(template_name, content(row)) for row in rows]
+    found = store.get_many(keys)
+    todo = {key: row for key, row in zip(keys, rows, strict=True) if key not in found}
+    missing = dict(zip(todo, rendered(template_name, name, todo.values()), strict=True))
+    if missing:
+        store.set_many(missing, settings.LEDGER_PAGE_CACHE_SECONDS)
+    return [found[key] if key in found else missing[key] for key in keys]
+
+
+def rendered(template_name: str, name: str, rows) -> list[str]:
+    """`template_name` rendered with each of `rows` as `name`, all in one context."""
+    fragment = get_template(template_name).template
+    context = Context(autoescape=fragment.engine.autoescape)
+    html = []
+    for row in rows:
+        with context.push({name: row}):
+            html.append(fragment.render(context))
+    return html
+
+
+def fragment_key(template_name: str, content) -> str:
+    return f"fragment:{template_name}:{digest(content)}"
+
+
+def digest(content) -> str:
+    return hashlib.blake2b(repr(content).encode(), digest_size=20).hexdigest()
+
+
+def reference_digests(context):
+    """`digests(reference)`: the digest of what a reference's entry shows, computed once a
+    page render (items share their references)."""
+    known = context.render_context.setdefault("fragments.references", {})
+
+    def digests(reference) -> str:
+        if reference.pk not in known:
+            known[reference.pk] = digest(reference_content(reference))
+        return known[reference.pk]
+
+    return digests
+
+
+@cache
+def column_getter(model):
+    """All of a model's column values at once, as a tuple."""
+    return attrgetter(*(field.attname for field in model._meta.concrete_fields))
+
+
+def columns(row) -> tuple:
+    return column_getter(type(row))(row)
+
+
+def reference_content(reference) -> tuple:
+    """What a reference's entry shows: its columns, its people, its number on the page."""
+    people = tuple(
+        (columns(contributor), columns(contributor.person))
+        for contributor in reference.contributors.all()
+    )
+    return columns(reference), people, reference.number
