@@ -27,6 +27,7 @@ from citations.identifiers import InvalidIdentifier, normalize_doi
 from citations.models import YEAR_MAX, YEAR_MIN, Reference, Retraction, Verification
 from citations.parsers import BibTeXParser, ImportTooLarge, PlainTextParser
 from citations.renderers import EXPORT_RENDERERS
+from citations.search import RANKED_MATCHES, newest_matches
 from citations.serializers import ReferenceSerializer
 from citations.serializers_import import (
     ImportJSONSerializer,
@@ -51,6 +52,7 @@ from citations.sources import http
 from config.api.exports import ExportMixin, export_schema
 from config.api.filters import YearFilter
 from config.api.lookups import LOOKUP_REGEX
+from config.pagination import KeysetPagination
 
 VERIFICATION_FIELDS = ("verification", "verification_note")
 YEARS = (YEAR_MIN, YEAR_MAX)
@@ -71,7 +73,12 @@ def reference_export_schema(serializer, description: str):
 
 
 class ReferenceFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search", label="Full-text search")
+    search = django_filters.CharFilter(
+        method="filter_search",
+        label=f"Full-text search, best first. Numbered pages rank the {RANKED_MATCHES:,} most "
+        "recently added matches (so `count` is at most that); `?cursor=`, `?ordering=` and "
+        "the exports list every match",
+    )
     similar = django_filters.CharFilter(
         method="filter_similar",
         label="Typo-tolerant look-up by citekey, title or author family name, closest first",
@@ -139,6 +146,13 @@ class ReferenceViewSet(ReferenceExportMixin, viewsets.ModelViewSet):
         references = self.readable(Reference.objects.all())
         # Exports read contributors per chunk as they stream (citations.exports).
         return references if self.is_export() else references.with_contributors()
+
+    def paginate_queryset(self, queryset):
+        # Numbered pages of a search rank its newest matches only (citations.search); a
+        # ?cursor= walk, in citekey order, and the exports reach every match.
+        if KeysetPagination.cursor_query_param not in self.request.query_params:
+            queryset = newest_matches(queryset)
+        return super().paginate_queryset(queryset)
 
     def references_of_list(self, queryset):
         return queryset

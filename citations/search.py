@@ -5,6 +5,14 @@ One query language everywhere, PostgreSQL's web-search syntax: every word must o
 side; English stemming and stop words; fields weighted A (most) to D (`SEARCH_WEIGHTS`, the
 one place the weights live), best matches first, ties in the caller's `tiebreak` order.
 
+Ranked pages rank at most `RANKED_MATCHES` matches (`newest_matches`, for the API's page
+numbers): a search matching more lists its `RANKED_MATCHES` most recently added matches (the
+highest primary keys), best first, and the older ones not at all. Ranking reads every ranked
+row's vector from the table, so ranking a common word's 50,000 matches costs what reading
+50,000 scattered rows does (about 250 ms at a million references), and the first page would
+wait for all of it; the newest thousand cost the same at any size. Fewer matches are all
+ranked, as before.
+
 On PostgreSQL the weighted `tsvector` is stored in each searched table's `search_vector`
 column, kept current by a trigger on every insert and update (bulk writes and COPY included)
 and indexed with GIN, so a search reads the index instead of computing `to_tsvector` for
@@ -49,6 +57,8 @@ SEARCH_WEIGHTS = {
 # SQLite index's bm25() uses too.
 RANK_WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}
 FTS5_TOKENIZER = "porter unicode61 remove_diacritics 2"
+RANK = "search_rank"  # the annotation a ranked search orders by, best first
+RANKED_MATCHES = 1000
 
 
 def ranked_search(queryset: QuerySet, query: str, *, tiebreak: str) -> QuerySet:
@@ -63,9 +73,20 @@ def ranked_search(queryset: QuerySet, query: str, *, tiebreak: str) -> QuerySet:
     terms = SearchQuery(query, search_type="websearch", config="english")
     return (
         queryset.filter(**{VECTOR_FIELD: terms})
-        .annotate(search_rank=SearchRank(F(VECTOR_FIELD), terms))
-        .order_by("-search_rank", tiebreak)
+        .annotate(**{RANK: SearchRank(F(VECTOR_FIELD), terms)})
+        .order_by(f"-{RANK}", tiebreak)
     )
+
+
+def newest_matches(queryset: QuerySet) -> QuerySet:
+    """A search ordered by rank, narrowed to its `RANKED_MATCHES` most recently added matches
+    (the highest primary keys, every filter applied); any other queryset as it is. They are
+    read from the primary key index newest first, so the database ranks at most
+    `RANKED_MATCHES` rows whatever the number of matches."""
+    if queryset.query.order_by[:1] != (f"-{RANK}",):
+        return queryset  # not a search, or one the caller orders otherwise (`?ordering=`)
+    newest = queryset.order_by("-pk").values("pk")[:RANKED_MATCHES]
+    return queryset.filter(pk__in=newest)
 
 
 def query_terms(query: str) -> list[tuple[bool, str]]:
@@ -163,8 +184,8 @@ def fts5_search(queryset: QuerySet, query: str, *, tiebreak: str) -> QuerySet:
         matched = queryset.extra(tables=[index], where=[f'"{index}" MATCH %s'], params=[wanted])  # noqa: S610
         return (
             matched.filter(pk=RawSQL(f'"{index}".rowid', ()))  # noqa: S611
-            .annotate(search_rank=RawSQL(f'-bm25("{index}", {weights})', ()))  # noqa: S611
-            .order_by("-search_rank", tiebreak)
+            .annotate(**{RANK: RawSQL(f'-bm25("{index}", {weights})', ())})  # noqa: S611
+            .order_by(f"-{RANK}", tiebreak)
         )
     if unwanted := fts5.exclusion_expression(query):
         rows = f'SELECT rowid FROM "{index}" WHERE "{index}" MATCH %s'  # noqa: S608

@@ -66,6 +66,16 @@ found["stemmed"] = len(slugs("osteoblast")) == len(slugs("osteoblasts")) > 0
 found["nothing"] = [slugs("***"), slugs("the of")]
 found["excluded"] = Claim.objects.search("-mice").count() + Claim.objects.search("mice").count()
 found["all"] = Claim.objects.count()
+import citations.search
+citations.search.RANKED_MATCHES = 1  # numbered pages rank the newest match only
+public = Reference.objects.cited_by(Claim.objects.public()).search("bone")
+newest = client.get("/api/references/", {"search": "bone"}).json()
+found["newest"] = [
+    public.count() > 1,
+    newest["count"],
+    [item["citekey"] for item in newest["results"]] == [public.order_by("-pk")[0].citekey],
+]
+citations.search.RANKED_MATCHES = 1000
 
 call_command("migrate", "claims", "0007", verbosity=0)
 call_command("migrate", "citations", "0010", verbosity=0)
@@ -112,6 +122,10 @@ def test_migrate_restores_the_triggers_a_table_rebuild_dropped(found):
     assert found["remade"] == [f"claims_claim_fts_{shadow}" for shadow in SHADOW_TABLES]
     assert found["after_rebuild"] == ["pr-in-osteoblasts"]
     assert found["after_rebuild_write"] == ["after"]
+
+
+def test_api_search_pages_rank_the_newest_matches(found):
+    assert found["newest"] == [True, 1, True]
 
 
 def test_no_query_gives_an_error(found):

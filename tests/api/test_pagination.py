@@ -77,3 +77,57 @@ def test_count_is_cached_per_list(curator_api, references, settings):
     filtered = curator_api.get("/api/references/?year_min=2001").json()["count"]
     cache.clear()
     assert (counts, filtered) == ([1, 0], 3)
+
+
+OSTEON_MATCHES = ["old1", "old2", "new3", "new4", "new5"]
+
+
+@pytest.fixture
+def osteon_matches():
+    """Five matches, oldest first: the oldest is a title match, as is the second newest."""
+    titles = ["Osteon remodeling", "Cortical bone", "Trabecular bone", "Osteon canals", "Marrow"]
+    abstracts = ["", "The osteon.", "An osteon.", "", "Osteon again."]
+    for key, title, abstract in zip(OSTEON_MATCHES, titles, abstracts, strict=True):
+        ReferenceFactory(citekey=key, title=title, abstract=abstract)
+
+
+@pytest.fixture
+def ranked_matches(monkeypatch):
+    monkeypatch.setattr("citations.search.RANKED_MATCHES", 3)
+
+
+def test_search_pages_rank_only_the_newest_matches(curator_api, osteon_matches, ranked_matches):
+    body = curator_api.get("/api/references/?search=osteon").json()
+
+    assert [item["citekey"] for item in body["results"]] == ["new4", "new3", "new5"]
+    assert body["count"] == 3
+    assert walk_pages(curator_api, "&search=osteon") == ["new4", "new3", "new5"]
+
+
+def test_search_with_fewer_matches_ranks_them_all(curator_api, osteon_matches):
+    body = curator_api.get("/api/references/?search=osteon").json()
+
+    assert [item["citekey"] for item in body["results"]] == [
+        "new4",
+        "old1",
+        "new3",
+        "new5",
+        "old2",
+    ]
+    assert body["count"] == 5
+
+
+@pytest.mark.parametrize("query", ["&cursor=", "&ordering=citekey"])
+def test_search_walked_by_cursor_or_ordered_otherwise_lists_every_match(
+    curator_api, osteon_matches, ranked_matches, query
+):
+    body = curator_api.get(f"/api/references/?search=osteon{query}").json()
+
+    assert sorted(item["citekey"] for item in body["results"]) == sorted(OSTEON_MATCHES)
+
+
+def test_search_export_holds_every_match(curator_api, osteon_matches, ranked_matches):
+    response = curator_api.get("/api/references/?search=osteon&format=bibtex")
+
+    exported = b"".join(response.streaming_content).decode()
+    assert all(f"{{{key}," in exported for key in OSTEON_MATCHES)

@@ -38,6 +38,7 @@ def queries(client, url, django_assert_max_num_queries, limit):
         ("/api/topics/?page_size=100", 2),
         ("/api/topics/bone/", 3),
         ("/api/claims/?search=bone&page_size=100", 3),
+        ("/api/references/?search=bone&page_size=100", 3),
     ],
 )
 @pytest.mark.parametrize("count", [1, 30])
