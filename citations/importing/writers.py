@@ -161,6 +161,7 @@ class UpdateWriter(Writer):
     citekeys never change, and their contributors are replaced when the entry names any."""
 
     def write(self, items: list[PlanItem]) -> None:
+        lock_in_order(item.duplicate_of for item in items)
         for batch in batched(items, BATCH):
             self.people.ensure(names_of(batch))
             stored = Reference.objects.in_bulk([item.duplicate_of for item in batch])
@@ -179,3 +180,14 @@ class UpdateWriter(Writer):
         if item.authors or item.editors:
             reference.contributors.all().delete()
             Contributor.objects.bulk_create(self.people.contributors(reference.pk, item))
+
+
+def lock_in_order(reference_ids) -> None:
+    """Lock every reference an import updates, in primary-key order, before the first update.
+    Updating a reference locks the claims citing it (claims migration 0009) and an evidence
+    write locks its references before its claims: taken one at a time, as they are updated,
+    these locks could wait on an evidence write that waits on them."""
+    ids = sorted(set(reference_ids))
+    for batch in batched(ids, BATCH):
+        locked = Reference.objects.select_for_update().filter(pk__in=batch).order_by("pk")
+        list(locked.values_list("pk", flat=True))
