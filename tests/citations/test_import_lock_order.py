@@ -10,14 +10,13 @@ waiting for a reference the evidence write holds. It locks them all first.
 import threading
 
 import pytest
-from django.db import connection
 
 from citations.importing import UPDATE
 from citations.importing.writers import UpdateWriter
 from citations.services import reference_import_bibtex
 from evidence import services
 from evidence.models import Stance
-from tests.evidence.test_lock_order import backend_pid, wait_until_blocked
+from tests.concurrency import backend_pid, run_together, wait_until_blocked
 from tests.factories import EvidenceFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,7 +31,7 @@ def test_an_import_updating_references_and_an_evidence_write_do_not_deadlock(mon
     first = ReferenceFactory(doi="10.1000/first", title="First study", year=2020)
     second = ReferenceFactory(doi="10.1000/second", title="Second study", year=2021)
     claim = EvidenceFactory(reference=first).claim  # the first update locks this claim
-    errors, writer_pid = [], []
+    writer_pid = []
     first_updated, writer_started = threading.Event(), threading.Event()
     update = UpdateWriter._update
 
@@ -44,17 +43,6 @@ def test_an_import_updating_references_and_an_evidence_write_do_not_deadlock(mon
             wait_until_blocked(writer_pid[0])  # the evidence write now waits for the import
 
     monkeypatch.setattr(UpdateWriter, "_update", update_then_let_the_writer_run)
-
-    def in_thread(work):
-        def run() -> None:
-            try:
-                work()
-            except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
-                errors.append(exc)
-            finally:
-                connection.close()  # This thread's own connection.
-
-        return threading.Thread(target=run)
 
     def import_updates():
         reference_import_bibtex(data=BIBTEX, on_duplicate=UPDATE)
@@ -72,12 +60,7 @@ def test_an_import_updating_references_and_an_evidence_write_do_not_deadlock(mon
             population="humans",
         )
 
-    threads = [in_thread(import_updates), in_thread(write_evidence)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert run_together(import_updates, write_evidence) == []
     second.refresh_from_db()
     assert second.title == "Second study, corrected"
     assert claim.evidence.count() == 2

@@ -2,7 +2,6 @@
 they show changes (claims/templatetags/fragments.py)."""
 
 import pytest
-from django.core.cache import caches
 
 from citations.models import Reference
 from evidence.services import evidence_update
@@ -11,14 +10,6 @@ from tests.factories import ContributorFactory, EvidenceFactory
 pytestmark = pytest.mark.django_db
 
 FRAGMENTS = {"claims/_evidence_item.html", "claims/_reference.html"}
-
-
-@pytest.fixture
-def fragment_cache(settings):
-    settings.LEDGER_PAGE_CACHE_SECONDS = 60
-    caches[settings.PAGE_CACHE].clear()
-    yield
-    caches[settings.PAGE_CACHE].clear()
 
 
 @pytest.fixture
@@ -36,7 +27,7 @@ def rendered(client, item):
     return response.text, {t.name for t in response.templates} & FRAGMENTS
 
 
-def test_unchanged_fragments_are_rendered_once(client, fragment_cache, item):
+def test_unchanged_fragments_are_rendered_once(client, page_cache, item):
     first, drawn = rendered(client, item)
     again, drawn_again = rendered(client, item)
     assert drawn == FRAGMENTS
@@ -44,7 +35,7 @@ def test_unchanged_fragments_are_rendered_once(client, fragment_cache, item):
     assert again == first
 
 
-def test_editing_a_reference_shows_in_the_next_render(client, fragment_cache, item):
+def test_editing_a_reference_shows_in_the_next_render(client, page_cache, item):
     rendered(client, item)
     item.reference.title = "A corrected title"
     item.reference.save()
@@ -54,7 +45,7 @@ def test_editing_a_reference_shows_in_the_next_render(client, fragment_cache, it
     assert drawn == FRAGMENTS
 
 
-def test_renaming_an_author_shows_in_the_next_render(client, fragment_cache, item):
+def test_renaming_an_author_shows_in_the_next_render(client, page_cache, item):
     """A person's new name leaves the reference's `updated` alone; the key still changes."""
     rendered(client, item)
     author = item.reference.contributors.get().person
@@ -65,20 +56,20 @@ def test_renaming_an_author_shows_in_the_next_render(client, fragment_cache, ite
     assert "Smyth " not in page
 
 
-def test_adding_an_author_shows_in_the_next_render(client, fragment_cache, item):
+def test_adding_an_author_shows_in_the_next_render(client, page_cache, item):
     rendered(client, item)
     ContributorFactory(reference=item.reference, person__family="Quokkason", position=1)
     assert "Quokkason" in rendered(client, item)[0]
 
 
-def test_a_bulk_update_of_a_reference_shows_in_the_next_render(client, fragment_cache, item):
+def test_a_bulk_update_of_a_reference_shows_in_the_next_render(client, page_cache, item):
     """`update()` leaves `updated` as it was: the key covers every column."""
     rendered(client, item)
     Reference.objects.filter(pk=item.reference_id).update(retraction="retracted")
     assert "This article has been retracted" in rendered(client, item)[0]
 
 
-def test_editing_an_item_shows_in_the_next_render(client, fragment_cache, item):
+def test_editing_an_item_shows_in_the_next_render(client, page_cache, item):
     rendered(client, item)
     evidence_update(evidence=item, population_detail="perimenopausal women")
     page, drawn = rendered(client, item)
@@ -86,7 +77,7 @@ def test_editing_an_item_shows_in_the_next_render(client, fragment_cache, item):
     assert drawn == {"claims/_evidence_item.html"}
 
 
-def test_a_reference_renumbered_on_the_page_is_rendered_again(client, fragment_cache, item):
+def test_a_reference_renumbered_on_the_page_is_rendered_again(client, page_cache, item):
     rendered(client, item)
     EvidenceFactory(claim=item.claim, design="meta_analysis_rct")  # sorts first: reference 1
     page, _ = rendered(client, item)

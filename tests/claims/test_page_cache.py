@@ -1,7 +1,6 @@
 """Claim pages come from the cache until what they show changes."""
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -12,14 +11,6 @@ from evidence.services import evidence_delete, evidence_update
 from tests.factories import ContributorFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.LEDGER_PAGE_CACHE_SECONDS = 60
-    caches[settings.PAGE_CACHE].clear()
-    yield
-    caches[settings.PAGE_CACHE].clear()
 
 
 def fetch(client, url, **extra):

@@ -9,41 +9,22 @@ waits for the other.
 """
 
 import threading
-import time
 
 import pytest
-from django.db import connection
 
 from citations.history import save_with_history
 from evidence import services
 from evidence.models import Stance
+from tests.concurrency import backend_pid, run_together, wait_until_blocked
 from tests.factories import ClaimFactory, EvidenceFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def backend_pid() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        return cursor.fetchone()[0]
-
-
-def wait_until_blocked(pid: int, seconds: float = 5) -> None:
-    """Until the backend `pid` waits for a lock, or `seconds` have passed."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
-            row = cursor.fetchone()
-        if row is not None and row[0] == "Lock":
-            return
-        time.sleep(0.05)
-
-
 def test_a_reference_save_and_an_evidence_write_citing_it_do_not_deadlock(monkeypatch):
     existing = EvidenceFactory(claim=ClaimFactory(), reference=ReferenceFactory())
     claim, reference = existing.claim, existing.reference
-    errors, saver_pid = [], []
+    saver_pid = []
     claims_locked, saver_started = threading.Event(), threading.Event()
     lock_claims = services._lock_claims
 
@@ -55,17 +36,6 @@ def test_a_reference_save_and_an_evidence_write_citing_it_do_not_deadlock(monkey
         return locked
 
     monkeypatch.setattr(services, "_lock_claims", lock_claims_then_let_the_saver_run)
-
-    def in_thread(work):
-        def run() -> None:
-            try:
-                work()
-            except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
-                errors.append(exc)
-            finally:
-                connection.close()  # This thread's own connection.
-
-        return threading.Thread(target=run)
 
     def write_evidence():
         services.evidence_create(
@@ -84,12 +54,7 @@ def test_a_reference_save_and_an_evidence_write_citing_it_do_not_deadlock(monkey
         reference.title = "A corrected title"
         save_with_history(reference)
 
-    threads = [in_thread(write_evidence), in_thread(save_reference)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert run_together(write_evidence, save_reference) == []
     assert claim.evidence.count() == 2
     reference.refresh_from_db()
     assert reference.title == "A corrected title"

@@ -1,0 +1,45 @@
+"""Two writers at once on two PostgreSQL connections (real threads, committed transactions):
+helpers of the lock-order tests."""
+
+import threading
+import time
+
+from django.db import connection
+
+
+def backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def wait_until_blocked(pid: int, seconds: float = 5) -> None:
+    """Until the backend `pid` waits for a lock, or `seconds` have passed."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
+            row = cursor.fetchone()
+        if row is not None and row[0] == "Lock":
+            return
+        time.sleep(0.05)
+
+
+def run_together(*works) -> list[Exception]:
+    """Run each of `works` in its own thread and connection; the exceptions they raised."""
+    errors = []
+
+    def run(work) -> None:
+        try:
+            work()
+        except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
+            errors.append(exc)
+        finally:
+            connection.close()  # This thread's own connection.
+
+    threads = [threading.Thread(target=run, args=(work,)) for work in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
