@@ -2,7 +2,7 @@
 
 Every save through a service names its actor (`history_user`) and what caused it
 (`history_change_reason`, e.g. "marked verified"). The ground floor of the apps: claims and
-evidence write their history through these too (evidence.history re-exports them).
+evidence write their history through these too.
 """
 
 from django.db import models

@@ -1,17 +1,10 @@
-"""The importer under the name DESIGN.md gives it (`citations.importer.plan`, `.apply`).
+"""Contract alias: the design names the importer `citations.importer` (`plan`, `apply`).
 
-The code lives in `citations.importing`, one module per concern (its docstring gives the
-flow); this module only keeps the design's name working for tools and scripts that use it.
-New code imports `citations.importing`.
+The team's design contract (docs/architecture.md, "Names the design contract keeps") calls
+the import step `citations.importer.apply`; tools and scripts may use that name, so it stays
+(tests/test_contract_names.py). The code lives in `citations.importing`; new code imports that.
 """
 
-from citations.importing import (  # noqa: F401 - re-exported under the design's name
-    DUPLICATE,
-    INVALID,
-    NEW,
-    ImportPlan,
-    PlanItem,
-    apply,
-    plan,
-    serialised,
-)
+from citations.importing import DUPLICATE, INVALID, NEW, ImportPlan, PlanItem, apply, plan
+
+__all__ = ["DUPLICATE", "INVALID", "NEW", "ImportPlan", "PlanItem", "apply", "plan"]

@@ -21,7 +21,7 @@ from django.utils.html import format_html, format_html_join
 
 from citations.admin_history import HistoryAdmin
 from claims.admin_workflow import RetractForm, WorkflowButtonsMixin, named
-from claims.changes import changes_since_published
+from claims.changes import changes_since_published, claim_grade_history, claim_history_rows
 from claims.models import Claim, ClaimRelation, ReviewNote, Status, Topic
 from claims.services import (
     claim_override_grade,
@@ -31,7 +31,6 @@ from claims.services import (
     claim_submit_for_review,
 )
 from evidence.admin import EVIDENCE_FIELDSETS
-from evidence.history import claim_grade_history, claim_history_rows
 from evidence.models import Evidence
 from evidence.services import claim_regrade
 

@@ -5,11 +5,15 @@ newest historical record where the status became published. Edits made after tha
 a reviewer has not seen. Each
 field a curator writes that differs now is one `FieldChange`; text fields carry a word
 diff (difflib) as a list of (kind, text) runs, kind one of "same", "removed", "added".
+
+A claim's grade history is the subsequence of its historical records where the computed
+level, the direction or the curator's override changed (`claim_grade_history`).
 """
 
 import difflib
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from claims.models import Claim, Status
 
@@ -79,3 +83,42 @@ def changes_since_published(claim: Claim, rows=None) -> list[FieldChange] | None
             runs = word_diff(before, after) if name in TEXT_FIELDS else ()
             changes.append(FieldChange(name, label, str(before), str(after), runs))
     return changes
+
+
+@dataclass(frozen=True)
+class GradeChange:
+    date: datetime
+    level: str
+    direction: str
+    override: str
+    user: str
+    reason: str
+
+
+def claim_history_rows(claim: Claim) -> list:
+    """Every historical record of `claim`, oldest first, with who made it."""
+    return list(claim.history.select_related("history_user").order_by("history_date", "history_id"))
+
+
+def claim_grade_history(claim: Claim, rows=None) -> list[GradeChange]:
+    """The grade changes of `claim`, oldest first: date, level, direction, override, who, why.
+    `rows` are its records from `claim_history_rows` when the caller has read them already."""
+    rows = claim_history_rows(claim) if rows is None else rows
+    changes, last = [], ("", "", "")
+    for row in rows:
+        key = (row.grade_level, row.grade_direction, row.grade_override)
+        if key != last:
+            changes.append(_grade_change(row))
+            last = key
+    return changes
+
+
+def _grade_change(row) -> GradeChange:
+    return GradeChange(
+        date=row.history_date,
+        level=row.grade_level,
+        direction=row.grade_direction,
+        override=row.grade_override,
+        user=row.history_user.get_username() if row.history_user else "",
+        reason=row.history_change_reason or "",
+    )

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from citations.history import save_with_history
 from claims.models import Claim, Status
-from evidence.history import save_with_history
 
 CANNOT_SUBMIT = "Only a draft claim can be submitted for review."
 CANNOT_PUBLISH = "Only a claim in review can be published."

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from citations.history import delete_with_history, save_with_history
 from citations.merge import reference_merge
 from citations.models import Reference
 from claims.models import Claim
@@ -29,7 +30,6 @@ from evidence.facts import (
     grade_values,
     rubric_named,
 )
-from evidence.history import delete_with_history, save_with_history
 from evidence.models import Evidence
 from evidence.rubrics import Grade
 

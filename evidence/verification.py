@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from citations import matching
+from citations.history import save_with_history
 from citations.importing.mapping import record_values
 from citations.models import Reference, Retraction, Verification
 from citations.services import contributors_replace, match_people
@@ -31,7 +32,6 @@ from citations.sources.csl import DEFAULT_ENTRY_TYPE
 from citations.sources.results import SEVERITY, Update, strongest
 from citations.styles import vancouver
 from claims.models import Claim
-from evidence.history import save_with_history
 from evidence.models import Evidence
 from evidence.services import claims_regrade
 

@@ -1,7 +1,7 @@
 """GRADE, made explicit: rubric `grade-1` turns a claim's evidence into a certainty level.
 
-The first rubric, kept computable so old grades can be recomputed; `evidence.grading`
-re-exports it.
+The first rubric, kept computable so old grades can be recomputed; `evidence.grading` is its
+name in the design contract (a contract alias).
 
 Pure: plain `EvidenceFacts` in, a `Grade` out, no ORM. The rules (DESIGN.md):
 

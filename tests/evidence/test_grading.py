@@ -1,10 +1,10 @@
-"""Rubric grade-1, rule by rule, without a database (evidence.grading is pure)."""
+"""Rubric grade-1, rule by rule, without a database (evidence.rubrics.grade1 is pure)."""
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evidence.grading import (
+from evidence.rubrics.grade1 import (
     DESIGNS,
     ITEM_POPULATIONS,
     LEVELS,

@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from claims.changes import claim_grade_history
 from claims.models import Claim
 from evidence import services
-from evidence.history import claim_grade_history
 from evidence.models import CI_ORDER, Evidence
 from evidence.services import (
     EVIDENCE_ADDED,
