@@ -6,7 +6,8 @@ canonical stored form, or raises `InvalidIdentifier` with a message a curator ca
   no whitespace, braces, quotes or backslashes.
 - PMID: digits only, no leading zeros, e.g. "18276762".
 - PMCID: "PMC" followed by digits, e.g. "PMC4592269".
-- ISBN: 13 digits without hyphens (an ISBN-10 is converted), check digit verified.
+- ISBN: 13 digits without hyphens (an ISBN-10 is converted), check digit verified; checks,
+  conversion and hyphenation for display (`format_isbn`) are python-stdnum's.
 
 Each resolver link is built here and nowhere else (`resolver_url`, `doi_url`, `pmid_url`,
 `pmcid_url`): pages, API, JSON-LD and retraction notices give the same address. In a URL a
@@ -18,6 +19,9 @@ no resolver.
 
 import re
 from urllib.parse import quote
+
+from stdnum import isbn as stdnum_isbn
+from stdnum.exceptions import ValidationError
 
 # The suffix may hold almost any printable character (SICI DOIs have <>;:()), but never
 # whitespace, braces, quotes or backslashes: no registered DOI does, and in a BibTeX field a
@@ -61,32 +65,20 @@ def normalize_pmcid(value: str) -> str:
     return pmcid
 
 
-def isbn10_is_valid(isbn: str) -> bool:
-    if not re.fullmatch(r"\d{9}[\dX]", isbn):
-        return False
-    digits = [10 if ch == "X" else int(ch) for ch in isbn]
-    return sum((10 - i) * d for i, d in enumerate(digits)) % 11 == 0
-
-
-def isbn13_check_digit(first12: str) -> str:
-    total = sum(int(ch) * (1 if i % 2 == 0 else 3) for i, ch in enumerate(first12))
-    return str((10 - total % 10) % 10)
-
-
 def normalize_isbn(value: str) -> str:
-    isbn = re.sub(r"[\s-]", "", value.strip().upper())
-    isbn = re.sub(r"^ISBN(?:-1[03])?:?", "", isbn)
-    if len(isbn) == 10 and isbn10_is_valid(isbn):
-        first12 = "978" + isbn[:9]
-        return first12 + isbn13_check_digit(first12)
-    if re.fullmatch(r"97[89]\d{10}", isbn) and isbn13_check_digit(isbn[:12]) == isbn[12]:
-        return isbn
-    raise InvalidIdentifier(INVALID_ISBN)
+    """The ISBN-13 of an ISBN-10 or -13, hyphens, spaces and an "ISBN" label dropped; the
+    check digit and the 978/979 prefix are python-stdnum's (`stdnum.isbn`)."""
+    isbn = re.sub(r"^ISBN(?:1[03])?:?", "", re.sub(r"[\s-]", "", value.strip().upper()))
+    try:
+        return stdnum_isbn.validate(isbn, convert=True)
+    except ValidationError as error:
+        raise InvalidIdentifier(INVALID_ISBN) from error
 
 
 def format_isbn(isbn13: str) -> str:
-    """Group a stored ISBN-13 for display as prefix-rest (registration groups vary)."""
-    return f"{isbn13[:3]}-{isbn13[3:]}" if len(isbn13) == 13 else isbn13
+    """A stored ISBN-13 hyphenated by its registration group and registrant (978-0-306-40615-7),
+    from python-stdnum's range table; as given when it is not a valid ISBN."""
+    return stdnum_isbn.format(isbn13) if stdnum_isbn.is_valid(isbn13) else isbn13
 
 
 def quoted_doi(doi: str) -> str:

@@ -7,6 +7,7 @@ from citations.identifiers import (
     INVALID_ISBN,
     InvalidIdentifier,
     doi_url,
+    format_isbn,
     normalize_doi,
     normalize_isbn,
     normalize_pmcid,
@@ -93,3 +94,21 @@ def test_resolver_urls_of_pmid_and_pmcid_and_none_for_no_value():
     assert pmid_url("18276762") == "https://pubmed.ncbi.nlm.nih.gov/18276762/"
     assert pmcid_url("PMC4592269") == "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC4592269/"
     assert resolver_url("pmcid", "") == ""
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("9780306406157", "978-0-306-40615-7"),
+        ("9781455743773", "978-1-4557-4377-3"),
+        ("9791090636071", "979-10-90636-07-1"),
+        ("not an isbn", "not an isbn"),
+    ],
+)
+def test_a_stored_isbn_is_hyphenated_by_registration_group_and_registrant(stored, shown):
+    assert format_isbn(stored) == shown
+
+
+def test_an_isbn_label_before_the_number_is_dropped():
+    assert normalize_isbn("ISBN-13: 978-0-306-40615-7") == "9780306406157"
+    assert normalize_isbn("isbn:0306406152") == "9780306406157"
