@@ -1,16 +1,22 @@
-"""Possible duplicates to review: references sharing a PMID or an ISBN, or the same
-normalised title and year; people with the same family name once accents, case and
-punctuation are folded, and the same first initial ("Seifert-Klauss, Vanadin R." and
-"Seifert-Klauß, Vanadin"). Reads only; each group lists the records, oldest first."""
+"""Possible duplicates to review: references that are the same work by the one sameness rule
+(`citations.sameness`: what the importer and the admin form apply too), and people with the
+same family name once accents, case and punctuation are folded, and the same first initial
+("Seifert-Klauss, Vanadin R." and "Seifert-Klauß, Vanadin"). Reads only; each group lists
+the records, oldest first."""
 
 from collections import defaultdict
+from itertools import combinations
 
 from citations.citekeys import ascii_fold
-from citations.models import Person, Reference, normalised_text
+from citations.models import Person, Reference, sameness_record
+from citations.sameness import DOI, FIELDS, ISBN, PMID, WORK, candidate_keys, same_work
 
-SAME_PMID = "same PMID {value}"
-SAME_ISBN = "same ISBN {value}"
-SAME_TITLE_YEAR = "same title and year ({value})"
+GROUP_NAMES = {
+    DOI: "same DOI {value}",
+    PMID: "same PMID {value}",
+    ISBN: "same ISBN {value}, one title starting like the other",
+    WORK: "same title, year ({value}), first author, container, volume, issue and pages",
+}
 SIMILAR_NAME = "similar names"
 
 
@@ -19,17 +25,33 @@ def _groups(keyed: dict) -> list[tuple[str, list]]:
 
 
 def reference_duplicate_groups() -> list[tuple[str, list[Reference]]]:
-    keyed = defaultdict(list)
-    rows = Reference.objects.only("citekey", "title", "year", "pmid", "isbn").order_by("pk")
+    """References grouped by the key they share, each group holding the references joined
+    (directly or through each other) by the rule that key stands for."""
+    keyed, records = defaultdict(list), {}
+    rows = Reference.objects.only("citekey", *FIELDS).with_first_author().order_by("pk")
     for ref in rows:
-        if ref.pmid:
-            keyed[(SAME_PMID.format(value=ref.pmid), ref.pmid)].append(ref)
-        if ref.isbn:
-            keyed[(SAME_ISBN.format(value=ref.isbn), ref.isbn)].append(ref)
-        if ref.year and ref.title:
-            title = normalised_text(ref.title)
-            keyed[(SAME_TITLE_YEAR.format(value=ref.year), (title, ref.year))].append(ref)
-    return _groups(keyed)
+        records[ref.pk] = sameness_record(ref)
+        for rule, key in candidate_keys(records[ref.pk]):
+            keyed[(rule, key)].append(ref)
+    groups = []
+    for (rule, key), refs in keyed.items():
+        value = key[1] if rule == WORK else key
+        why = GROUP_NAMES[rule].format(value=value)
+        groups += [(why, group) for group in _joined(refs, rule, records)]
+    return groups
+
+
+def _joined(refs: list[Reference], rule: str, records: dict) -> list[list[Reference]]:
+    """`refs` (sharing one key) joined in groups where `rule` is the first rule making two of
+    them one work, transitively; groups of one are left out."""
+    group_of = {ref.pk: [ref] for ref in refs}
+    for a, b in combinations(refs, 2):
+        if group_of[a.pk] is not group_of[b.pk] and same_work(records[a.pk], records[b.pk]) == rule:
+            merged = sorted(group_of[a.pk] + group_of[b.pk], key=lambda ref: ref.pk)
+            for ref in merged:
+                group_of[ref.pk] = merged
+    unique = {id(group): group for group in group_of.values() if len(group) > 1}
+    return list(unique.values())
 
 
 def person_key(person: Person) -> tuple[str, str]:

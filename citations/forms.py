@@ -8,7 +8,9 @@ from django.utils.html import format_html, format_html_join
 
 from citations import bibtex
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
-from citations.models import PART_TYPES, SAME_IDENTIFIER, Reference, Role
+from citations.models import Reference, Role
+from citations.sameness import DOI, REASONS
+from citations.sameness import FIELDS as SAMENESS_FIELDS
 from citations.services import reference_generate_citekey
 
 AUTHORS_HELP = (
@@ -22,6 +24,7 @@ POSSIBLE_DUPLICATE = (
     '"Not a duplicate" and save again.'
 )
 NOT_A_DUPLICATE = "Not a duplicate: save anyway"
+# An edit of these is checked again; one of the details alone (volume, issue, pages) is not.
 IDENTIFYING_FIELDS = {"doi", "pmid", "isbn", "title", "year", "container_title", "entry_type"}
 
 
@@ -93,23 +96,16 @@ class ReferenceAdminForm(forms.ModelForm):
         """On add, or when what identifies the work changed: a stored edit is not re-warned."""
         if self.instance.pk and not IDENTIFYING_FIELDS & set(self.changed_data):
             return
-        found = [
-            (ref, why)
-            for ref, why in Reference.objects.exclude(pk=self.instance.pk).same_work_as(
-                doi=normalised("doi", cleaned.get("doi")),
-                pmid=normalised("pmid", cleaned.get("pmid")),
-                isbn=None
-                if cleaned.get("entry_type") in PART_TYPES
-                else normalised("isbn", cleaned.get("isbn")),
-                title=cleaned.get("title", ""),
-                year=cleaned.get("year"),
-                container=cleaned.get("container_title", ""),
-            )
-        ]
-        same_doi = [(ref, why) for ref, why in found if why == SAME_IDENTIFIER.format(name="DOI")]
+        values = {name: cleaned.get(name) for name in SAMENESS_FIELDS}
+        for name in NORMALIZERS.keys() & values.keys():
+            values[name] = normalised(name, values[name])
+        values["first_author"] = self.first_family()
+        found = Reference.objects.exclude(pk=self.instance.pk).same_work_as(values)
+        same_doi = [(ref, REASONS[why]) for ref, why in found if why == DOI]
         if same_doi:
             self.add_error("doi", format_html(SAME_DOI_STORED, links=links(same_doi)))
         elif found and not cleaned.get("not_a_duplicate"):
+            found = [(ref, REASONS[why]) for ref, why in found]
             raise forms.ValidationError(format_html(POSSIBLE_DUPLICATE, links=links(found)))
 
 

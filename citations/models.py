@@ -9,13 +9,15 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import MD5, Lower
+from django.db.models.functions import MD5, Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.records import BibRecord, Name
+from citations.sameness import FIELDS as SAMENESS_FIELDS
+from citations.sameness import WORK, candidate_keys, same_work, title_hash
 from citations.search import ranked_search, similar_to, similarity_lookup
 
 # Real bibliographies cite historical works (1066) and announced ones; the check constraint,
@@ -89,11 +91,6 @@ class EntryType(models.TextChoices):
     VIDEO = "video", "Video"
 
 
-# Parts of a book carry the book's ISBN: a shared ISBN makes two whole books one, not two chapters.
-PART_TYPES = frozenset(
-    {"inbook", "incollection", "inproceedings", "conference", "bookinbook", "suppbook"}
-    | {"suppcollection", "inreference", "suppperiodical"}
-)
 UNKNOWN_ENTRY_TYPE = "{entry_type!r} is not a BibTeX or biblatex entry type (e.g. article, book)."
 
 
@@ -157,16 +154,6 @@ class Person(models.Model):
         return Name(family=self.family, given=self.given, prefix=self.prefix, suffix=self.suffix)
 
 
-NOT_WORD = re.compile(r"[\W_]+")
-SAME_IDENTIFIER = "same {name}"
-SAME_TITLE = "same title, year and container"
-
-
-def normalised_text(text: str) -> str:
-    """Case and punctuation folded away: how titles and containers are compared."""
-    return NOT_WORD.sub("", (text or "").casefold())
-
-
 class ReferenceQuerySet(models.QuerySet):
     def by_doi(self, doi: str):
         return self.filter(doi=doi.lower())
@@ -184,26 +171,25 @@ class ReferenceQuerySet(models.QuerySet):
         cited = evidence.objects.filter(reference=models.OuterRef("pk"), claim__in=claims)
         return self.filter(models.Exists(cited))  # a semi-join: no DISTINCT over every column
 
-    def same_work_as(self, *, doi=None, pmid="", isbn="", title="", year=None, container=""):
-        """Stored references that look like the same work, each with why: the same DOI, PMID
-        or ISBN (of whole books: pass no ISBN for a chapter), or the same normalised title,
-        year and container."""
-        found = []
-        for name, value in (("doi", doi), ("pmid", pmid), ("isbn", isbn)):
-            if value:
-                same = self.filter(**{name: value})
-                if name == "isbn":
-                    same = same.exclude(entry_type__in=PART_TYPES)
-                found += [(ref, SAME_IDENTIFIER.format(name=name.upper())) for ref in same]
-        if title and year:
-            key = (normalised_text(title), normalised_text(container))
-            for ref in self.filter(year=year).only("citekey", "title", "container_title"):
-                if (normalised_text(ref.title), normalised_text(ref.container_title)) == key:
-                    found.append((ref, SAME_TITLE))
-        first_reason = {}
-        for ref, why in found:
-            first_reason.setdefault(ref.pk, (ref, why))
-        return list(first_reason.values())
+    def with_first_author(self):
+        """Each reference annotated with `first_author`: its first author's family name, ""
+        without one (the sameness rule's `first_author`)."""
+        first = Contributor.objects.filter(reference=models.OuterRef("pk"), role=Role.AUTHOR)
+        family = first.order_by("position").values("person__family")[:1]
+        return self.annotate(first_author=Coalesce(models.Subquery(family), models.Value("")))
+
+    def same_work_as(self, values: dict) -> list[tuple["Reference", str]]:
+        """The references that are the same work as the record `values` (field values and
+        `first_author`), each with the rule that says so, by `citations.sameness`."""
+        wanted = Q(pk__in=[])
+        for name, key in candidate_keys(values):
+            if name == WORK:
+                wanted |= Q(title_md5=title_hash(values["title"]), year=values["year"])
+            else:
+                wanted |= Q(**{name: key})
+        rows = self.alias(title_md5=MD5(Lower("title"))).filter(wanted).with_first_author()
+        found = [(ref, same_work(values, sameness_record(ref))) for ref in rows.order_by("pk")]
+        return [(ref, why) for ref, why in found if why]
 
     def due_for_verification(self, *, checked_before, only_unverified: bool = False):
         """Not looked up since `checked_before` (never checked first): verify_references."""
@@ -447,6 +433,13 @@ class Reference(models.Model):
     @property
     def editors(self):
         return [c.person for c in self.contributors.all() if c.role == Role.EDITOR]
+
+
+def sameness_record(reference) -> dict:
+    """A stored reference as `citations.sameness` compares it (read `with_first_author()`)."""
+    return {name: getattr(reference, name) for name in SAMENESS_FIELDS} | {
+        "first_author": getattr(reference, "first_author", "")
+    }
 
 
 def reference_record(reference, authors: list[Name], editors: list[Name]) -> BibRecord:

@@ -1,75 +1,41 @@
 """Duplicates: when an entry of a file is a work already stored, or already in the file.
 
-Two entries are the same work when they share a DOI, a PMID or (for whole books) an ISBN
-and one normalised title starts with the other, or the same normalised title, year and
-first author and the same container, volume, issue and pages; never on the title alone (a
-journal's recurring "Editorial" columns, the cover pages of its issues, are different
-records). Within one file only a shared DOI, PMID or book ISBN makes a duplicate: two keys
-are two entries. Stored references are looked up a batch of entries at a time.
+An entry duplicates a stored reference when the two are the same work by the one sameness
+rule (`citations.sameness`: DOI, PMID, a whole book's ISBN with a title starting like the
+other, or title, year, first author and the same container, volume, issue and pages; never
+the title alone). Within one file only the identifiers decide (rules 1 to 3): two keys are
+two entries. Stored references are looked up a batch of entries at a time.
 """
-
-import hashlib
-import re
 
 from django.db.models.functions import MD5, Lower
 
 from citations.batches import batched
 from citations.importing.plans import BATCH, PlanItem
 from citations.lookups import matching
-from citations.models import PART_TYPES, Contributor, Reference, Role
-from citations.records import Name
+from citations.models import Reference, sameness_record
+from citations.sameness import (
+    FIELDS,
+    PART_TYPES,
+    book_isbn,
+    same_book,
+    same_details,
+    title_hash,
+    work_key,
+)
 
 SAME_DOI = "same DOI as {target}"
 SAME_PMID = "same PMID as {target}"
 SAME_ISBN = "same ISBN as {target}"
 SAME_WORK = "same title, year, first author, container, volume, issue and pages as {target}"
 IN_FILE = "the entry at line {line}"
-DETAILS = ("container_title", "volume", "issue", "pages")
-NOT_WORD = re.compile(r"[\W_]+")
 
 # (stored reference's pk, its citekey, why): what an entry duplicates.
 Found = tuple[int, str, str]
 
 
-def normalised_title(title: str) -> str:
-    return NOT_WORD.sub("", title.casefold())
-
-
-def title_hash(title: str) -> str:
-    """What the database index on MD5(LOWER(title)) holds for this title."""
-    return hashlib.md5(title.lower().encode(), usedforsecurity=False).hexdigest()
-
-
-def book_isbn(values: dict) -> str | None:
-    """The ISBN of a whole book (a chapter shares its book's ISBN: no duplicate by it)."""
-    return values.get("isbn") if values.get("entry_type") not in PART_TYPES else None
-
-
-def same_book(a_title: str, b_title: str) -> bool:
-    """Two books with one ISBN are one book when one normalised title starts with the other
-    (a subtitle added or dropped); the volumes of a set often share an ISBN under titles of
-    their own ("... Teil A", "... Teil B"), and stay two records."""
-    a, b = normalised_title(a_title or ""), normalised_title(b_title or "")
-    return a.startswith(b) or b.startswith(a)
-
-
-def _first_family(names: tuple[Name, ...]) -> str:
-    return names[0].family.casefold() if names else ""
-
-
-def work_key(values: dict, authors: tuple[Name, ...]) -> tuple | None:
-    """Title, year and first author; None unless all three are known (never title alone)."""
-    key = (normalised_title(values.get("title", "")), values.get("year"), _first_family(authors))
-    return key if all(key) else None
-
-
-def same_details(a: dict, b: dict) -> bool:
-    """Container, volume, issue and pages agree (an empty one only with an empty one): the
-    cover pages of two issues share title, year and author, and are still two records."""
-    return all(
-        normalised_title(a.get(name) or "") == normalised_title(b.get(name) or "")
-        for name in DETAILS
-    )
+def entry_record(item: PlanItem) -> dict:
+    """An entry as `citations.sameness` compares it: its values and its first author."""
+    return item.values | {"first_author": item.authors[0].family if item.authors else ""}
 
 
 class Stored:
@@ -107,30 +73,14 @@ class Stored:
         """Stored references with an entry's title (by its hash, which is indexed), by
         work key."""
         hashes = sorted({title_hash(item.values["title"]) for item in items})
-        rows = []
-        for chunk in batched(hashes, BATCH):
-            query = matching(Reference.objects, MD5(Lower("title")), chunk)
-            rows += query.values("pk", "citekey", "title", "year", *DETAILS)
-        firsts = _first_authors([row["pk"] for row in rows])
         works: dict[tuple, list] = {}
-        for row in rows:
-            key = (normalised_title(row["title"]), row["year"], firsts.get(row["pk"], ""))
-            works.setdefault(key, []).append((row["pk"], row["citekey"], row))
+        for chunk in batched(hashes, BATCH):
+            query = matching(Reference.objects, MD5(Lower("title")), chunk).with_first_author()
+            for ref in query.only("citekey", *FIELDS):
+                row = sameness_record(ref)
+                if key := work_key(row):
+                    works.setdefault(key, []).append((ref.pk, ref.citekey, row))
         return works
-
-
-def _first_authors(pks: list[int]) -> dict[int, str]:
-    """The first author's family name (case-folded) of each of these references."""
-    firsts: dict[int, str] = {}
-    for chunk in batched(pks, BATCH):
-        rows = (
-            Contributor.objects.filter(reference__in=chunk, role=Role.AUTHOR)
-            .order_by("reference", "position")
-            .values_list("reference_id", "person__family")
-        )
-        for pk, family in rows:
-            firsts.setdefault(pk, family.casefold())
-    return firsts
 
 
 def stored_duplicate(item: PlanItem, stored: Stored) -> Found | None:
@@ -148,7 +98,7 @@ def stored_duplicate(item: PlanItem, stored: Stored) -> Found | None:
     for title, pk, citekey in stored.by_book.get(isbn, ()) if isbn else ():
         if same_book(values.get("title"), title):
             return pk, citekey, SAME_ISBN.format(target=citekey)
-    for pk, citekey, row in stored.by_work.get(work_key(values, item.authors), ()):
+    for pk, citekey, row in stored.by_work.get(work_key(entry_record(item)), ()):
         if same_details(values, row):
             return pk, citekey, SAME_WORK.format(target=citekey)
     return None

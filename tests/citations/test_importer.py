@@ -107,7 +107,7 @@ def test_plan_finds_duplicates_by_doi_pmid_and_work_but_never_title_alone():
         data=(
             "@article{a, title={T1}, doi={10.1000/A}}\n"
             "@article{b, title={T2}, pmid={123}}\n"
-            "@article{c, title={Bone Study.}, year=2001, author={Smith, J.}, volume={3},"
+            "@article{c, title={BONE STUDY}, year=2001, author={Smith, J.}, volume={3},"
             " journal={J}}\n"
             "@article{d, title={Bone study}, year=2001, author={Smith, J.}, volume={4},"
             " journal={J}}\n"

@@ -107,15 +107,20 @@ def test_merging_people_moves_contributions_and_lists_similar_names(curator_clie
     )
 
 
-def test_possible_duplicate_references_share_an_isbn_or_title_and_year(curator_client):
-    book = ReferenceFactory(isbn="9780306406157", entry_type="book")
-    again = ReferenceFactory(isbn="9780306406157", entry_type="book")
-    ReferenceFactory(title="Spinal bone loss.", year=1990)
+def test_possible_duplicate_references_are_the_same_work_by_the_sameness_rule(curator_client):
+    book = ReferenceFactory(isbn="9780306406157", entry_type="book", title="Bone")
+    again = ReferenceFactory(isbn="9780306406157", entry_type="book", title="Bone: a subtitle")
+    first = ReferenceFactory(title="Spinal bone loss", year=1990)
+    second = ReferenceFactory(title="SPINAL BONE LOSS", year=1990)
+    for reference in (first, second):
+        person, _ = Person.objects.get_or_create(family="Prior", given="J.")
+        ContributorFactory(reference=reference, person=person, position=0)
     ReferenceFactory(title="Spinal Bone Loss", year=1990, container_title="Other")
     page = curator_client.get(reverse("admin:citations_reference_duplicates")).content.decode()
-    assert "same ISBN 9780306406157" in page
-    assert "same title and year (1990)" in page
+    assert "same ISBN 9780306406157, one title starting like the other" in page
+    assert "same title, year (1990), first author, container, volume, issue and pages" in page
     assert merge_url(MERGE, book, again).replace(",", "%2C") in page
+    assert merge_url(MERGE, first, second).replace(",", "%2C") in page
 
 
 def test_the_merge_action_needs_two_references(curator_client):

@@ -142,16 +142,18 @@ def test_a_duplicate_doi_links_to_the_stored_reference(curator_client):
 @pytest.mark.parametrize(
     ("stored", "typed"),
     [
-        ({"isbn": "9780306406157"}, {"isbn": "978-0-306-40615-7"}),
+        ({"isbn": "9780306406157", "title": "Spinal bone loss"}, {"isbn": "978-0-306-40615-7"}),
         ({"pmid": "2188253"}, {"pmid": "2188253"}),
         (
-            {"title": "Spinal Bone Loss and Ovulatory Disturbances.", "year": 1990},
-            {"container_title": "Journal of Bone Research"},
+            {"title": "SPINAL BONE LOSS AND OVULATORY DISTURBANCES", "year": 1990},
+            {"container_title": "Journal of Bone Research", "authors": "Prior, Jerilynn C."},
         ),
     ],
 )
 def test_a_possible_duplicate_is_shown_before_saving(curator_client, stored, typed):
     existing = ReferenceFactory(**stored)
+    prior = PersonFactory(family="Prior", given="Jerilynn C.")
+    ContributorFactory(reference=existing, person=prior, position=0)
     response = curator_client.post(reverse(ADD), reference_form(**typed))
     assert response.status_code == 200
     link = reverse("admin:citations_reference_change", args=[existing.pk])
