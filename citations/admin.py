@@ -17,7 +17,15 @@ from citations.admin_merge import MergeAdminMixin
 from citations.exports import bibtex_stream
 from citations.forms import ReferenceAdminForm
 from citations.identifiers import InvalidIdentifier
-from citations.models import Contributor, ImportJob, Person, Reference, Verification
+from citations.models import (
+    BIBLIOGRAPHIC_FIELDS,
+    IDENTIFIER_FIELDS,
+    Contributor,
+    ImportJob,
+    Person,
+    Reference,
+    Verification,
+)
 from citations.parsers import TOO_LARGE
 from citations.services import (
     UPDATE_NEEDS_CHANGE,
@@ -182,23 +190,9 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     fieldsets = [
         (
             None,
-            {
-                "fields": [
-                    "citekey",
-                    "entry_type",
-                    "authors",
-                    "title",
-                    "container_title",
-                    "publisher",
-                    "year",
-                    "volume",
-                    "issue",
-                    "pages",
-                    "edition",
-                ]
-            },
+            {"fields": ["citekey", "authors", *BIBLIOGRAPHIC_FIELDS]},
         ),
-        ("Identifiers", {"fields": ["doi", "pmid", "pmcid", "isbn", "url", "not_a_duplicate"]}),
+        ("Identifiers", {"fields": [*IDENTIFIER_FIELDS, "url", "not_a_duplicate"]}),
         ("Verification", {"fields": ["verification", "as_cited", "verification_note"]}),
         ("Retraction", {"fields": ["retraction", "retraction_notice", "retraction_date"]}),
         ("Where used", {"fields": ["used_by"]}),

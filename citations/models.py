@@ -30,6 +30,20 @@ URL_UNSAFE_CHARS = re.compile(r'[{}"\\]')
 RETRACTION_DETAILS_NEED_STATE = (
     "A notice or date of a retraction needs a retraction state other than none."
 )
+# What describes the work, in reading order (not how it is identified, checked or used): the
+# admin form, the API and a verification against a source read the list from here.
+BIBLIOGRAPHIC_FIELDS = (
+    "entry_type",
+    "title",
+    "container_title",
+    "publisher",
+    "year",
+    "volume",
+    "issue",
+    "pages",
+    "edition",
+)
+IDENTIFIER_FIELDS = tuple(NORMALIZERS)  # doi, pmid, pmcid, isbn: stored normalised
 BOOKTITLE_TYPES = {"inproceedings", "incollection", "inbook", "conference", "bookinbook"}
 
 

@@ -12,7 +12,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from citations.identifiers import RESOLVERS, resolver_url
-from citations.models import Contributor, EntryType, Reference
+from citations.models import (
+    BIBLIOGRAPHIC_FIELDS,
+    IDENTIFIER_FIELDS,
+    Contributor,
+    EntryType,
+    Reference,
+)
 from config.api.serializers import CleanModelSerializer
 
 EXTRA_FIELDS_SHAPE = (
@@ -81,20 +87,9 @@ class ReferenceSerializer(CleanModelSerializer):
             "citekey",
             "api_url",
             "page_url",
-            "entry_type",
-            "title",
-            "container_title",
-            "publisher",
-            "year",
-            "volume",
-            "issue",
-            "pages",
-            "edition",
+            *BIBLIOGRAPHIC_FIELDS,
             "contributors",
-            "doi",
-            "pmid",
-            "pmcid",
-            "isbn",
+            *IDENTIFIER_FIELDS,
             "identifiers",
             "url",
             "abstract",

@@ -31,7 +31,10 @@ class Question(models.TextChoices):
     BACKGROUND = "background", "Background fact (not graded)"
 
 
-class CellSpecies(models.TextChoices):
+class ClaimCellSpecies(models.TextChoices):
+    """The cells a cells claim speaks of (`any`: either); evidence.models.ItemCellSpecies is
+    the cells a study used."""
+
     ANY = "any", "Any"
     HUMAN = "human", "Human cells"
     ANIMAL = "animal", "Animal cells"
@@ -218,8 +221,8 @@ class Claim(models.Model):
     )
     cell_species = models.CharField(
         max_length=10,
-        choices=CellSpecies.choices,
-        default=CellSpecies.ANY,
+        choices=ClaimCellSpecies.choices,
+        default=ClaimCellSpecies.ANY,
         help_text="For a claim about cells: whose cells, e.g. human osteoblasts -> human.",
     )
     mid = models.FloatField(
@@ -305,7 +308,8 @@ class Claim(models.Model):
                 condition=Q(question__in=Question.values), name="claim_question_valid"
             ),
             models.CheckConstraint(
-                condition=Q(cell_species__in=CellSpecies.values), name="claim_cell_species_valid"
+                condition=Q(cell_species__in=ClaimCellSpecies.values),
+                name="claim_cell_species_valid",
             ),
             models.CheckConstraint(
                 condition=Q(mid__isnull=True) | Q(mid__gt=0), name="claim_mid_positive"

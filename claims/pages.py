@@ -20,6 +20,8 @@ from citations.styles import name_list, vancouver
 from claims.forest import ForestRow, forest_plot, number, render_svg
 from evidence.facts import claim_grade_profile
 from evidence.models import Design
+from evidence.rubrics.levels import LEVEL_NUMBERS, LEVEL_WORDS
+from evidence.rubrics.profile import DOMAIN_TITLES
 from evidence.wording import plain_language
 
 GROUPS = (
@@ -31,7 +33,6 @@ GROUPS = (
     ("mentions", "Sources that only mention it"),
 )
 ALWAYS_SHOWN = {"supports", "contradicts"}
-LEVEL_NUMBERS = {"very_low": 1, "low": 2, "moderate": 3, "high": 4}
 DESIGN_ORDER = list(Design.values)  # strongest designs first
 RELATION_INVERSE = {
     "contradicts": "Contradicted by",
@@ -266,23 +267,13 @@ def lower_first(label: str) -> str:
     return label[0].lower() + label[1:]
 
 
-PROFILE_DOMAINS = {
-    "start": "Starting level",
-    "risk_of_bias": "Risk of bias",
-    "inconsistency": "Inconsistency",
-    "indirectness": "Indirectness",
-    "imprecision": "Imprecision",
-    "publication_bias": "Publication bias",
-    "rating_up": "Rating up",
-}
-START_NAMES = {4: "high", 3: "moderate", 2: "low", 1: "very low"}
 GRADE2 = "grade-2"
 
 
 def change_text(domain: str, change: int) -> tuple[str, str]:
     """(words, CSS class) for what a domain did to the level."""
     if domain == "start":
-        return f"Starts {START_NAMES.get(change, 'unknown')}", "start"
+        return f"Starts {LEVEL_WORDS.get(change, 'unknown')}", "start"
     if change == 0:
         return "No change", "none"
     levels = "level" if abs(change) == 1 else "levels"
@@ -291,7 +282,7 @@ def change_text(domain: str, change: int) -> tuple[str, str]:
 
 def profile_rows(rows) -> tuple[ProfileRow, ...]:
     """The engine's `DomainRow`s in the order of DESIGN's steps, in a reader's words."""
-    order = list(PROFILE_DOMAINS)
+    order = list(DOMAIN_TITLES)
     ranked = sorted(rows, key=lambda row: order.index(row.domain) if row.domain in order else 99)
     result = []
     for row in ranked:
@@ -300,7 +291,7 @@ def profile_rows(rows) -> tuple[ProfileRow, ...]:
         result.append(
             ProfileRow(
                 domain=row.domain,
-                name=PROFILE_DOMAINS.get(row.domain, row.domain.replace("_", " ").capitalize()),
+                name=DOMAIN_TITLES.get(row.domain, row.domain.replace("_", " ").capitalize()),
                 change=change,
                 effect=effect,
                 judgement="" if judgement.casefold() == change.casefold() else judgement,

@@ -68,7 +68,10 @@ class Via(models.TextChoices):
     NARRATIVE_REVIEW = "narrative_review", "Reported by a narrative review"
 
 
-class CellSpecies(models.TextChoices):
+class ItemCellSpecies(models.TextChoices):
+    """The cells a study used (blank: not a cell study, or not given); a claim's scope is
+    claims.models.ClaimCellSpecies."""
+
     UNSPECIFIED = "", "Not cells / not given"
     HUMAN = "human", "Human cells"
     ANIMAL = "animal", "Animal cells"
@@ -201,8 +204,8 @@ class Evidence(models.Model):
     population = models.CharField(max_length=10, choices=ItemPopulation.choices)
     cell_species = models.CharField(
         max_length=10,
-        choices=CellSpecies.choices,
-        default=CellSpecies.UNSPECIFIED,
+        choices=ItemCellSpecies.choices,
+        default=ItemCellSpecies.UNSPECIFIED,
         blank=True,
         help_text="For cells evidence: whose cells, e.g. rat calvarial osteoblasts -> animal.",
     )
@@ -387,7 +390,7 @@ class Evidence(models.Model):
             ),
             *_choice_constraints(
                 via=Via,
-                cell_species=CellSpecies,
+                cell_species=ItemCellSpecies,
                 population_match=Match,
                 intervention_match=Match,
                 outcome_match=Match,

@@ -24,7 +24,13 @@ from django.utils import timezone
 from citations import matching
 from citations.history import save_with_history
 from citations.importing.mapping import record_values
-from citations.models import Reference, Retraction, Verification
+from citations.models import (
+    BIBLIOGRAPHIC_FIELDS,
+    IDENTIFIER_FIELDS,
+    Reference,
+    Retraction,
+    Verification,
+)
 from citations.services import contributors_replace, match_people
 from citations.sources import crossref, http, ncbi
 from citations.sources.candidates import find_candidates
@@ -35,22 +41,7 @@ from claims.models import Claim
 from evidence.models import Evidence
 from evidence.services import claims_regrade
 
-VERIFIED_FIELDS = (
-    "entry_type",
-    "title",
-    "container_title",
-    "publisher",
-    "year",
-    "volume",
-    "issue",
-    "pages",
-    "edition",
-    "doi",
-    "pmid",
-    "pmcid",
-    "isbn",
-)
-STORED_IDENTIFIERS = ("doi", "pmid", "pmcid", "isbn")
+VERIFIED_FIELDS = (*BIBLIOGRAPHIC_FIELDS, *IDENTIFIER_FIELDS)
 ACCEPTED_FROM = "verified against {source}"
 MARKED_NOT_FOUND = "marked not found by a curator"
 NOT_FOUND_NOTE = "Searched {sources} on {when}: no record matches this citation."
@@ -65,7 +56,7 @@ def cited_text(reference: Reference) -> str:
 
 
 def reference_find_candidates(*, reference: Reference) -> list[matching.Candidate]:
-    stored = {name: getattr(reference, name) or "" for name in STORED_IDENTIFIERS}
+    stored = {name: getattr(reference, name) or "" for name in IDENTIFIER_FIELDS}
     return find_candidates(cited=cited_text(reference), stored=stored)
 
 

@@ -17,6 +17,7 @@ from django.core.validators import URLValidator
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.models import (
     BOOKTITLE_TYPES,
+    IDENTIFIER_FIELDS,
     UNKNOWN_ENTRY_TYPE,
     URL_UNSAFE_CHARS,
     YEAR_MAX,
@@ -49,7 +50,6 @@ DIRECT_FIELDS = {
     "url": "url",
     "abstract": "abstract",
 }
-IDENTIFIER_FIELDS = ("doi", "pmid", "pmcid", "isbn")
 # BibLaTeX entries that group or hold data for others, and have no title of their own.
 UNTITLED_TYPES = {"set", "xdata"}
 ENTRY_TYPES = frozenset(EntryType.values)

@@ -368,7 +368,7 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "claims.models.Status",
         "ImportEntryStatusEnum": "citations.importing.STATUSES",
         "MatchEnum": "evidence.models.Match",
-        "ClaimCellSpeciesEnum": "claims.models.CellSpecies",
-        "ItemCellSpeciesEnum": "evidence.models.CellSpecies",
+        "ClaimCellSpeciesEnum": "claims.models.ClaimCellSpecies",
+        "ItemCellSpeciesEnum": "evidence.models.ItemCellSpecies",
     },
 }

@@ -28,13 +28,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from evidence.rubrics.levels import (
+    HIGH,
+    INSUFFICIENT,
+    LEVEL_NAMES,
+    LEVEL_WORDS,
+    LOW,
+    VERY_LOW,
+)
 from evidence.rubrics.profile import Grade
 
 RUBRIC = "grade-1"
 
-VERY_LOW, LOW, MODERATE, HIGH = 1, 2, 3, 4
-INSUFFICIENT = "insufficient"
-LEVEL_NAMES = {VERY_LOW: "very_low", LOW: "low", MODERATE: "moderate", HIGH: "high"}
 LEVELS = (*LEVEL_NAMES.values(), INSUFFICIENT)
 
 SUPPORTED, CONTRADICTED, CONTESTED, NONE = "supported", "contradicted", "contested", "none"
@@ -256,7 +261,7 @@ def _direction(claim_population: str, tested) -> tuple[str, str]:
 
 
 def _level_text(level: int) -> str:
-    return LEVEL_NAMES[level].replace("_", " ")
+    return LEVEL_WORDS[level]
 
 
 def _designs(items) -> str:

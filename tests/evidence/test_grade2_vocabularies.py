@@ -5,12 +5,11 @@ import pytest
 
 from citations.models import Retraction, Verification
 from citations.sources.results import SEVERITY
-from claims.models import CellSpecies as ClaimCellSpecies
-from claims.models import Direction, GradeLevel, Population, Question
+from claims.models import ClaimCellSpecies, Direction, GradeLevel, Population, Question
 from claims.pages import GROUPS
 from evidence import models
 from evidence.facts import GRADE1_RISKS, GRADE1_STANCES, RECORD_RETRACTIONS
-from evidence.rubrics import grade1, grade2
+from evidence.rubrics import grade1, grade2, levels
 
 
 @pytest.mark.parametrize(
@@ -22,7 +21,7 @@ from evidence.rubrics import grade1, grade2
         (grade2.CLAIM_POPULATIONS, Population),
         (grade2.QUESTIONS, Question),
         (grade2.CLAIM_CELL_SPECIES, ClaimCellSpecies),
-        (grade2.ITEM_CELL_SPECIES, models.CellSpecies),
+        (grade2.ITEM_CELL_SPECIES, models.ItemCellSpecies),
         (grade2.EFFECT_MEASURES, models.EffectMeasure),
         (grade2.RISKS_OF_BIAS, models.RiskOfBias),
         (grade2.VIAS, models.Via),
@@ -69,6 +68,13 @@ def test_grade1_reads_every_model_value_directly_or_through_its_mapping():
 )
 def test_grade2_has_plain_words_for_every_choice(words, choices):
     assert set(words) == set(choices.values)
+
+
+def test_the_levels_are_the_model_grade_levels_and_their_order_is_the_models():
+    # claims.models imports no evidence: the one order (evidence.rubrics.levels) is tied here.
+    graded = [v for v in GradeLevel.values if v not in (levels.INSUFFICIENT, levels.NOT_GRADED)]
+    assert graded == list(reversed(levels.LEVEL_NAMES.values()))  # the choices go high to low
+    assert set(GradeLevel.values) == {*graded, levels.INSUFFICIENT, levels.NOT_GRADED}
 
 
 def test_the_claim_page_has_an_evidence_group_for_every_stance():

@@ -7,9 +7,9 @@ trial", never `rct`), each domain says what moved the grade and which studies ar
 
 from __future__ import annotations
 
+from evidence.rubrics.levels import LEVEL_WORDS
 from evidence.rubrics.profile import DOMAINS, DomainRow, Profile
 
-LEVEL_WORDS = {1: "very low", 2: "low", 3: "moderate", 4: "high"}
 DESIGN_WORDS = {
     "meta_analysis_rct": (
         "meta-analysis of randomised trials",

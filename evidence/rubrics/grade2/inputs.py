@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from evidence.rubrics.levels import (  # the order of levels, part of grade-2's vocabulary
+    HIGH,
+    INSUFFICIENT,
+    LEVEL_NAMES,
+    LOW,
+    NOT_GRADED,
+    VERY_LOW,
+)
+
 RUBRIC = "grade-2"
 
-VERY_LOW, LOW, MODERATE, HIGH = 1, 2, 3, 4
-LEVEL_NAMES = {VERY_LOW: "very_low", LOW: "low", MODERATE: "moderate", HIGH: "high"}
-INSUFFICIENT, NOT_GRADED = "insufficient", "not_graded"
 LEVELS = (*LEVEL_NAMES.values(), INSUFFICIENT, NOT_GRADED)
 SUPPORTED, CONTRADICTED, CONTESTED, NONE = "supported", "contradicted", "contested", "none"
 DIRECTIONS = (SUPPORTED, CONTRADICTED, CONTESTED, NONE)
