@@ -76,7 +76,7 @@ def first_significant_word(title: str) -> str:
 
 
 def base_key(family: str, year: int | str | None, title: str) -> str:
-    """The key the DESIGN rule gives, before any collision suffix."""
+    """The key the citekey rule (this module's docstring) gives, before any collision suffix."""
     author = ascii_fold(family)[:40] or "anon"
     year_part = str(year) if year else "nd"
     return f"{author}{year_part}{first_significant_word(title)[:40]}"

@@ -239,7 +239,7 @@ AUTHORS_SET = "authors set from a typed list"
 
 
 def reference_generate_citekey(*, family: str, year, title: str, exclude_pk=None) -> str:
-    """A free citekey by the DESIGN rule (citations.citekeys), with a suffix when taken."""
+    """A free citekey by the citekey rule (citations.citekeys), with a suffix when taken."""
     base = citekeys.base_key(family, year, title)
     stored = Reference.objects.filter(citekey__istartswith=base).exclude(pk=exclude_pk)
     taken = {key.lower() for key in stored.values_list("citekey", flat=True)}

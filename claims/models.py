@@ -102,7 +102,7 @@ class Topic(models.Model):
 class ClaimQuerySet(models.QuerySet):
     def public(self):
         """What anonymous readers see: published claims, and retracted ones (with a banner).
-        The one definition of "public" (claims.access); STYLE.md's `published()` is this read."""
+        The one definition of "public" (claims.access, docs/architecture.md)."""
         return self.filter(is_public())
 
     def visible_to(self, user):

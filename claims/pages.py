@@ -281,7 +281,8 @@ def change_text(domain: str, change: int) -> tuple[str, str]:
 
 
 def profile_rows(rows) -> tuple[ProfileRow, ...]:
-    """The engine's `DomainRow`s in the order of DESIGN's steps, in a reader's words."""
+    """The engine's `DomainRow`s in the order of the rubric's steps (docs/grading.md), in a
+    reader's words."""
     order = list(DOMAIN_TITLES)
     ranked = sorted(rows, key=lambda row: order.index(row.domain) if row.domain in order else 99)
     result = []

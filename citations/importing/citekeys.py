@@ -1,6 +1,6 @@
 """Citekeys during an import: each new entry keeps its key when it is usable and free
 (neither stored nor given to an earlier entry, in any letter case); otherwise it gets the
-DESIGN rule's key (`citations.citekeys`, the pure rule) with a collision suffix, and the
+citekey rule's key (`citations.citekeys`, the pure rule) with a collision suffix, and the
 key it had is kept as `original_key`. Stored keys are looked up a batch at a time.
 """
 
@@ -23,7 +23,7 @@ def _base_key(item: PlanItem) -> str:
 
 
 def _wanted_key(item: PlanItem, taken: set[str]) -> str:
-    """The imported key when usable and free, else the DESIGN rule's key."""
+    """The imported key when usable and free, else the citekey rule's key."""
     if citekeys.is_usable(item.key) and item.key.lower() not in taken:
         return item.key
     return _base_key(item)
@@ -63,7 +63,7 @@ def _wanted_keys(items: list[PlanItem], taken: set[str]) -> list[str]:
 
 
 def assign_citekeys(items: list[PlanItem], taken: set[str]) -> None:
-    """The imported key when free; otherwise the DESIGN rule with a collision suffix.
+    """The imported key when free; otherwise the citekey rule with a collision suffix.
 
     `taken` holds the lower-case keys already given (by earlier batches); it grows.
     """

@@ -3,7 +3,8 @@
 The first rubric, kept computable so old grades can be recomputed; `evidence.grading` is its
 name in the design contract (a contract alias).
 
-Pure: plain `EvidenceFacts` in, a `Grade` out, no ORM. The rules (DESIGN.md):
+Pure: plain `EvidenceFacts` in, a `Grade` out, no ORM. The rules (docs/grading.md, "Rubric
+grade-1"):
 
 1. Testing items test the claim (stance supports, contradicts or mixed) with a primary design.
    None: level `insufficient`, direction `none`.

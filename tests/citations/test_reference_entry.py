@@ -88,7 +88,7 @@ def test_a_typed_author_list_becomes_ordered_contributors(curator_client):
         (1, "Vigna", "Yvette M."),
         (2, "Schechter", "Martin T."),
     ]
-    # Left blank, the citekey follows the DESIGN rule.
+    # Left blank, the citekey follows the citekey rule (citations.citekeys).
     assert reference.citekey == "prior1990spinal"
 
 

@@ -36,7 +36,7 @@ def graded(**kwargs):
 
 
 def seed_example_profile() -> Profile:
-    """DESIGN's first worked example, graded by the engine itself."""
+    """The first worked example of docs/grading.md, graded by the engine itself."""
     items = [
         ItemFacts(
             label="Prior 2018",

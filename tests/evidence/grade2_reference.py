@@ -1,4 +1,4 @@
-"""A second implementation of rubric grade-2, written from DESIGN.md's text alone.
+"""A second implementation of rubric grade-2, written from docs/grading.md's text alone.
 
 It shares no code with `evidence.rubrics.grade2` (only the duck-typed inputs: anything with
 the attributes of ClaimFacts and ItemFacts) and returns just (level, direction). The tests

@@ -1,4 +1,5 @@
-"""Rubric grade-2 without a database: DESIGN.md's worked examples, rule by rule, invariants, and
+"""Rubric grade-2 without a database: docs/grading.md's worked examples, rule by rule,
+invariants, and
 agreement with an independent implementation (tests/evidence/grade2_reference.py)."""
 
 import dataclasses
@@ -47,7 +48,7 @@ def level_direction(claim, items):
     return result.level, result.direction
 
 
-# --- DESIGN.md's worked examples ---------------------------------------------------------
+# --- docs/grading.md's worked examples-----------------------------------------------------
 
 
 def progesterone_bone_formation_evidence():

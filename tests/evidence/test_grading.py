@@ -513,7 +513,7 @@ def test_order_of_items_does_not_change_level_or_direction(claim_population, fac
 
 
 def rubric_as_written(claim_population, facts):
-    """DESIGN.md's grade-1 restated line by line, as a second opinion on the engine."""
+    """docs/grading.md's grade-1 restated line by line, as a second opinion on the engine."""
     start = {"meta_analysis_rct": 4, "rct": 4, "animal": 4, "in_vitro": 4, "case_series": 1}
     lost = {("humans", "animals"): 2, ("humans", "cells"): 3, ("animals", "cells"): 1}
     tested = [

@@ -1,7 +1,7 @@
 """Rubric `grade-2`: GRADE, faithful. A claim's evidence in, a `Grade` with its profile out.
 
 Pure (no ORM, no Django): plain `ClaimFacts` and `ItemFacts` in, a `Grade` out. The steps are
-those of DESIGN.md, section "Grading, rubric grade-2":
+those of docs/grading.md, "The steps":
 
 0. A background claim is not graded.
 1. Counted items test the claim (supports, contradicts, no_effect, mixed) with a primary
@@ -24,7 +24,7 @@ those of DESIGN.md, section "Grading, rubric grade-2":
 The package: `inputs` (vocabulary, ClaimFacts, ItemFacts, steps 1 and 2), `studies` (step 3),
 `domains` (steps 4 to 6), `explain` (step 7, wording); this module ties them together.
 
-Decisions DESIGN.md leaves open, made here:
+Decisions the rubric's text (docs/grading.md) leaves open, made here:
 - Only counted items join into studies: an item that is not counted (mentions, retracted,
   citation only...) can never merge or split counted studies.
 - The population match counts like the other matches: direct 0, related 1, remote 2.
