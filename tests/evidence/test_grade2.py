@@ -1,6 +1,6 @@
 """Rubric grade-2 without a database: docs/grading.md's worked examples, rule by rule,
-invariants, and
-agreement with an independent implementation (tests/evidence/grade2_reference.py)."""
+invariants, and agreement with an independent implementation
+(tests/evidence/grade2_reference.py)."""
 
 import dataclasses
 import random
