@@ -110,6 +110,17 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+# The grade as computed and stored, shown read-only; the override beside it is the curator's.
+COMPUTED_GRADE_FIELDS = [
+    "grade_level",
+    "grade_direction",
+    "reasons",
+    "grade_rubric",
+    "graded_at",
+    "grade_history",
+]
+
+
 @admin.register(Claim)
 class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
     list_display = [
@@ -146,12 +157,7 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
         "status",
         "submitted_by",
         "retraction_reason",
-        "grade_level",
-        "grade_direction",
-        "reasons",
-        "grade_rubric",
-        "graded_at",
-        "grade_history",
+        *COMPUTED_GRADE_FIELDS,
         "published_at",
         "changes_since_published",
         "created",
@@ -176,18 +182,7 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
         ),
         (
             "Grade",
-            {
-                "fields": [
-                    "grade_level",
-                    "grade_direction",
-                    "reasons",
-                    "grade_rubric",
-                    "graded_at",
-                    "grade_history",
-                    "grade_override",
-                    "override_rationale",
-                ]
-            },
+            {"fields": [*COMPUTED_GRADE_FIELDS, "grade_override", "override_rationale"]},
         ),
         ("Record", {"classes": ["collapse"], "fields": ["created", "updated"]}),
     ]
