@@ -9,14 +9,9 @@ from itertools import combinations
 
 from citations.citekeys import ascii_fold
 from citations.models import Person, Reference, sameness_record
-from citations.sameness import DOI, FIELDS, ISBN, PMID, WORK, candidate_keys, same_work
+from citations.sameness import FIELDS, REASONS, WORK, candidate_keys, same_work
 
-GROUP_NAMES = {
-    DOI: "same DOI {value}",
-    PMID: "same PMID {value}",
-    ISBN: "same ISBN {value}, one title starting like the other",
-    WORK: "same title, year ({value}), first author, container, volume, issue and pages",
-}
+GROUP_NAME = "{reason} ({value})"  # the value shared: DOI, PMID, ISBN, or the year of a work
 SIMILAR_NAME = "similar names"
 
 
@@ -36,7 +31,7 @@ def reference_duplicate_groups() -> list[tuple[str, list[Reference]]]:
     groups = []
     for (rule, key), refs in keyed.items():
         value = key[1] if rule == WORK else key
-        why = GROUP_NAMES[rule].format(value=value)
+        why = GROUP_NAME.format(reason=REASONS[rule], value=value)
         groups += [(why, group) for group in _joined(refs, rule, records)]
     return groups
 

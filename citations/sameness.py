@@ -38,7 +38,7 @@ PART_TYPES = frozenset(
     | {"suppcollection", "inreference", "suppperiodical"}
 )
 NOT_WORD = re.compile(r"[\W_]+")
-# How each rule reads to a curator (the admin form's warning, the duplicates page).
+# How each rule reads to a curator (the admin form's warning, the duplicates page's groups).
 REASONS = {
     DOI: "same DOI",
     PMID: "same PMID",
@@ -54,7 +54,9 @@ def normalised_text(text: str | None) -> str:
 
 def book_isbn(values: dict) -> str | None:
     """The ISBN of a whole book; None for a part of one or without an ISBN."""
-    return values.get("isbn") or None if values.get("entry_type") not in PART_TYPES else None
+    if values.get("entry_type") in PART_TYPES:
+        return None
+    return values.get("isbn") or None
 
 
 def same_book(a_title: str | None, b_title: str | None) -> bool:

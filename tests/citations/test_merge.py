@@ -117,8 +117,8 @@ def test_possible_duplicate_references_are_the_same_work_by_the_sameness_rule(cu
         ContributorFactory(reference=reference, person=person, position=0)
     ReferenceFactory(title="Spinal Bone Loss", year=1990, container_title="Other")
     page = curator_client.get(reverse("admin:citations_reference_duplicates")).content.decode()
-    assert "same ISBN 9780306406157, one title starting like the other" in page
-    assert "same title, year (1990), first author, container, volume, issue and pages" in page
+    assert "same ISBN, one title starting like the other (9780306406157)" in page
+    assert "same title, year, first author, container, volume, issue and pages (1990)" in page
     assert merge_url(MERGE, book, again).replace(",", "%2C") in page
     assert merge_url(MERGE, first, second).replace(",", "%2C") in page
 
