@@ -10,7 +10,6 @@
 
 from django.conf import settings
 
-from citations.identifiers import quoted_doi
 from citations.sources import http
 from citations.sources.csl import orcids, record_from_csl
 from citations.sources.results import Found, Update, date_from_parts, update_state
@@ -47,7 +46,8 @@ def _message(data) -> dict:
 
 def work(doi: str) -> Found:
     """The work with this DOI; `SourceNotFound` when Crossref does not hold it."""
-    data = http.get_json(_url(f"/works/{quoted_doi(doi)}"), service=SERVICE, what=doi)
+    path = f"/works/{http.doi_path(doi, service=SERVICE)}"
+    data = http.get_json(_url(path), service=SERVICE, what=doi)
     return found_from_work(_message(data))
 
 
