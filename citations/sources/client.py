@@ -24,9 +24,10 @@ Hand-written here, with the reason: httpx passes no network backend to httpcore,
 address check and the deadline sit in a small `httpcore.SyncBackend` subclass given to
 httpcore's `ConnectionPool` (its documented `network_backend` parameter); httpx's own
 transport then runs unchanged over that pool. A per-request `timeout` alone does not bound a
-drip: httpcore applies the read timeout to each read, so 1 byte every 1.9 s with a 2 s timeout
-never times out (measured: tests/citations/test_sources_hardening.py). No maintained library
-does both checks for httpx (drawbridge 0.1 is a young wrapper of its own client).
+drip: httpcore applies it to each read (measured: 5 bytes 1.5 s apart under `timeout=2` took
+8.3 s to fail; a longer drip never does), while here a drip ends at the deadline (1.0 s for a
+1 s deadline, tests/citations/test_sources_hardening.py). No maintained library does both
+checks for httpx (drawbridge 0.1 is a young wrapper with a client of its own).
 """
 
 import contextlib
