@@ -11,6 +11,7 @@
 from django.conf import settings
 
 from citations.sources import http
+from citations.sources.client import deadline
 from citations.sources.csl import orcids, record_from_csl
 from citations.sources.results import Found, Update, date_from_parts, update_state
 
@@ -61,9 +62,10 @@ def search(text: str, rows: int = ROWS) -> list[Found]:
 
 def updates(doi: str) -> list[Update]:
     """Every editorial update Crossref knows for this DOI (the work's and notices')."""
-    known = list(work(doi).updates)
-    params = {"filter": f"updates:{doi}", "rows": 20}
-    notices = _message(http.get_json(_url("/works"), service=SERVICE, params=params))
+    with deadline():  # the work and the notices: one budget
+        known = list(work(doi).updates)
+        params = {"filter": f"updates:{doi}", "rows": 20}
+        notices = _message(http.get_json(_url("/works"), service=SERVICE, params=params))
     return merged(known + updates_from_notices(notices.get("items") or [], doi))
 
 

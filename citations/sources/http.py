@@ -17,9 +17,10 @@ in flight, retries honouring `Retry-After`, the deadline, public addresses only)
 `User-Agent: EvidenceLedger/<version> (mailto:<contact>)` (`LEDGER_CONTACT_EMAIL`).
 
 Redirects are followed here, one at a time, at most `SOURCES_MAX_REDIRECTS`: to a configured
-service's scheme, host and port; and, when the look-up started at the DOI resolver
-(`DOI_RESOLVER_URL`), which hands DOIs on to registration agencies and publishers, to any
-host over HTTPS (whose address `client.GuardedBackend` then checks is public). Nothing else.
+service's scheme, host and port, or a host of `SOURCES_ALLOWED_HOSTS`; and, when the look-up
+started under the DOI resolver's URL (`DOI_RESOLVER_URL`), which hands DOIs on to
+registration agencies and publishers, to any host over HTTPS (whose address
+`client.GuardedBackend` then checks is public). Nothing else.
 
 Successful answers are kept in Django's cache for `SOURCES_CACHE_SECONDS`, keyed by URL,
 query and media type.
@@ -180,13 +181,15 @@ def _follow(client: httpx.Client, request: httpx.Request, service: str) -> tuple
 
 
 def redirect_allowed(target: httpx.URL, *, start: httpx.URL) -> bool:
-    """To a configured service; or anywhere over HTTPS when the DOI resolver sent us on."""
+    """To a configured service or allowed host; or anywhere over HTTPS when the DOI resolver
+    sent us on."""
     if target.scheme not in ("http", "https"):
         return False
-    if origin(target) in service_origins():
+    allowed = {name.lower() for name in settings.SOURCES_ALLOWED_HOSTS}
+    if origin(target) in service_origins() or target.host in allowed:
         return True
-    resolver = origin(httpx.URL(settings.DOI_RESOLVER_URL))
-    return origin(start) == resolver and target.scheme == "https"
+    resolver = settings.DOI_RESOLVER_URL.rstrip("/") + "/"
+    return str(start).startswith(resolver) and target.scheme == "https"
 
 
 def _answer(response: httpx.Response, service: str) -> tuple[int, str]:
@@ -195,6 +198,7 @@ def _answer(response: httpx.Response, service: str) -> tuple[int, str]:
         reason = RATE_LIMITED if status == 429 else SERVER_ERROR.format(status=status)
         raise SourceUnavailable(UNAVAILABLE.format(service=service, reason=reason))
     if status == 404:
+        read_limited(response, service)  # read, so that the connection is kept
         return status, ""
     if not response.is_success:
         reason = SERVER_ERROR.format(status=status)

@@ -5,6 +5,7 @@ Every server here is a local stand-in (pytest-httpserver)."""
 import gzip
 import itertools
 import json
+import re
 import threading
 import time
 import zlib
@@ -16,7 +17,7 @@ from django.core.cache import cache
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from citations.sources import client, crossref, doiorg, http, lookup, ncbi
+from citations.sources import candidates, client, crossref, doiorg, http, lookup, ncbi
 from tests.conftest import SOURCES_DATA
 
 RICKARD = "10.1210/en.2007-1247"
@@ -111,6 +112,23 @@ def test_doi_org_may_send_on_only_over_https_to_public_addresses(sources, elsewh
     assert elsewhere.log == []
 
 
+def test_candidates_for_a_citation_share_one_deadline(sources, settings):
+    settings.SOURCES_DEADLINE_SECONDS = 0.6
+
+    def slow(request):
+        time.sleep(0.4)
+        return Response("", status=404)
+
+    any_doi = re.compile(r"/(crossref/works|doi)/10\.1000/\d")  # Crossref, then doi.org
+    sources.server.expect_request(any_doi).respond_with_handler(slow)
+    cited = "Three DOIs: doi:10.1000/0 doi:10.1000/1 doi:10.1000/2"
+    start = time.monotonic()
+    with pytest.raises(http.SourceUnavailable, match="timed out"):
+        candidates.find_candidates(cited=cited)
+    assert time.monotonic() - start < 0.9
+    time.sleep(0.4)  # the stand-in finishes the request cut off, before the next test
+
+
 def test_a_redirect_loop_stops_at_the_limit(sources, settings):
     settings.SOURCES_MAX_REDIRECTS = 3
     redirect(sources, "/crossref/works/10.1000/loop", sources.server.url_for("/crossref/x"))
@@ -150,6 +168,9 @@ def test_the_configured_services_and_allowed_hosts_are_trusted(sources, settings
     assert not client.is_trusted("127.0.0.1", port)
     settings.SOURCES_ALLOWED_HOSTS = ["mirror.internal"]
     assert client.is_trusted("MIRROR.internal", 8443)
+    start = httpx.URL(settings.CROSSREF_API_URL)
+    assert http.redirect_allowed(httpx.URL("http://mirror.internal:8080/w"), start=start)
+    assert not http.redirect_allowed(httpx.URL("https://publisher.example/w"), start=start)
 
 
 # --- time -------------------------------------------------------------------------------------
@@ -197,6 +218,7 @@ def test_an_identifier_look_up_has_one_deadline_for_all_its_requests(sources, se
     sources.server.expect_request("/eutils/efetch.fcgi").respond_with_handler(slow)
     with pytest.raises(http.SourceUnavailable, match="timed out"):
         lookup.lookup("pmcid", "PMC1")
+    time.sleep(0.4)  # the stand-in finishes the request cut off, before the next test
 
 
 # --- size and nesting -------------------------------------------------------------------------
