@@ -3,7 +3,8 @@
 Each `normalize_*` function takes what a person or a BibTeX file wrote and returns the
 canonical stored form, or raises `InvalidIdentifier` with a message a curator can act on:
 - DOI: lower case, no resolver prefix ("https://doi.org/", "doi:"), e.g. "10.1210/en.2007-1247";
-  no whitespace, braces, quotes or backslashes.
+  no whitespace, braces, quotes or backslashes, and no "." or ".." segment between slashes
+  (in a URL it would climb out of the resolver's path: "10.1234/../../etc/passwd").
 - PMID: digits only, no leading zeros, e.g. "18276762".
 - PMCID: "PMC" followed by digits, e.g. "PMC4592269".
 - ISBN: 13 digits without hyphens (an ISBN-10 is converted), check digit verified; checks,
@@ -27,11 +28,12 @@ from stdnum.exceptions import ValidationError
 # whitespace, braces, quotes or backslashes: no registered DOI does, and in a BibTeX field a
 # `}` would end the value and let the rest of the "DOI" write fields of its own.
 DOI_PATTERN = re.compile(r'^10\.\d{4,9}/[^\s{}"\\\x00-\x1f\x7f]+$')
+DOT_SEGMENTS = {".", ".."}
 DOI_PREFIXES = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 
 INVALID_DOI = (
-    "Not a valid DOI: expected 10.<registrant>/<suffix> without spaces, braces, quotes or "
-    "backslashes, e.g. 10.1210/en.2007-1247."
+    "Not a valid DOI: expected 10.<registrant>/<suffix> without spaces, braces, quotes, "
+    "backslashes or '..' segments, e.g. 10.1210/en.2007-1247."
 )
 INVALID_PMID = "Not a valid PMID: expected a positive whole number, e.g. 18276762."
 INVALID_PMCID = "Not a valid PMCID: expected PMC followed by digits, e.g. PMC4592269."
@@ -44,7 +46,7 @@ class InvalidIdentifier(ValueError):
 
 def normalize_doi(value: str) -> str:
     doi = DOI_PREFIXES.sub("", value.strip()).strip().lower()
-    if not DOI_PATTERN.match(doi):
+    if not DOI_PATTERN.match(doi) or DOT_SEGMENTS.intersection(doi.split("/")):
         raise InvalidIdentifier(INVALID_DOI)
     return doi
 

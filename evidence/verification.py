@@ -34,6 +34,7 @@ from citations.models import (
 from citations.services import contributors_replace, match_people
 from citations.sources import crossref, http, ncbi
 from citations.sources.candidates import find_candidates
+from citations.sources.client import deadline
 from citations.sources.csl import DEFAULT_ENTRY_TYPE
 from citations.sources.results import SEVERITY, Update, strongest
 from citations.styles import vancouver
@@ -227,8 +228,9 @@ def reference_check_retraction(
     if not reference.doi and not reference.pmid:
         return CheckOutcome(reference, NO_IDENTIFIER)
     try:
-        updates = _updates(crossref.updates, reference.doi)
-        updates += _updates(ncbi.summary_updates, reference.pmid)
+        with deadline():  # Crossref and PubMed: one budget for the check
+            updates = _updates(crossref.updates, reference.doi)
+            updates += _updates(ncbi.summary_updates, reference.pmid)
     except http.SourceError as exc:
         return CheckOutcome(reference, ERROR, message=str(exc))
     best = strongest(updates)

@@ -1,8 +1,11 @@
 """Bibliographic metadata services: one small adapter per service, one shared HTTP client.
 
-- `http`: the client every adapter uses (timeouts, bounded retries with backoff that honour
-  429 and `Retry-After`, a polite `User-Agent`, a response cache, a bound on requests in
-  flight) and the errors it raises (`SourceError` and its kinds).
+- `client`: the one `httpx.Client` of a process (kept-alive connections, a bound on requests
+  in flight, httpx-retries honouring 429 and `Retry-After`, a deadline per look-up, public
+  addresses only).
+- `http`: how every adapter asks (a polite `User-Agent`, redirects followed only to allowed
+  hosts, size and nesting limits, a response cache) and the errors it raises (`SourceError`
+  and its kinds).
 - `crossref`: works by DOI, bibliographic search with scores, editorial updates.
 - `ncbi`: PubMed records (efetch), summaries with publication types (esummary), the PMC ID
   converter.

@@ -5,15 +5,23 @@ every identifier in `stored` (the reference's own); a printed identifier that no
 knows is skipped. Unless one of those is already an unambiguous match (citations.matching),
 Crossref is searched with the whole citation. The result is ranked, best first.
 A service that cannot be reached raises `SourceUnavailable`: nothing can be decided then.
+All the requests share one deadline (`SOURCES_DEADLINE_SECONDS`), so a page or API call that
+asks for candidates ends within it.
 """
 
 from citations import matching
 from citations.sources import crossref, http, lookup
+from citations.sources.client import deadline
 
 
 def find_candidates(
     *, cited: str, stored: dict[str, str] | None = None
 ) -> list[matching.Candidate]:
+    with deadline():  # every look-up and the search share one budget
+        return _find(cited, stored)
+
+
+def _find(cited: str, stored: dict[str, str] | None) -> list[matching.Candidate]:
     identifiers = lookup.identifiers_in(cited)
     identifiers += [(kind, value) for kind, value in (stored or {}).items() if value]
     candidates, seen = [], set()

@@ -10,8 +10,8 @@
 
 from django.conf import settings
 
-from citations.identifiers import quoted_doi
 from citations.sources import http
+from citations.sources.client import deadline
 from citations.sources.csl import orcids, record_from_csl
 from citations.sources.results import Found, Update, date_from_parts, update_state
 
@@ -47,7 +47,8 @@ def _message(data) -> dict:
 
 def work(doi: str) -> Found:
     """The work with this DOI; `SourceNotFound` when Crossref does not hold it."""
-    data = http.get_json(_url(f"/works/{quoted_doi(doi)}"), service=SERVICE, what=doi)
+    path = f"/works/{http.doi_path(doi, service=SERVICE)}"
+    data = http.get_json(_url(path), service=SERVICE, what=doi)
     return found_from_work(_message(data))
 
 
@@ -61,9 +62,10 @@ def search(text: str, rows: int = ROWS) -> list[Found]:
 
 def updates(doi: str) -> list[Update]:
     """Every editorial update Crossref knows for this DOI (the work's and notices')."""
-    known = list(work(doi).updates)
-    params = {"filter": f"updates:{doi}", "rows": 20}
-    notices = _message(http.get_json(_url("/works"), service=SERVICE, params=params))
+    with deadline():  # the work and the notices: one budget
+        known = list(work(doi).updates)
+        params = {"filter": f"updates:{doi}", "rows": 20}
+        notices = _message(http.get_json(_url("/works"), service=SERVICE, params=params))
     return merged(known + updates_from_notices(notices.get("items") or [], doi))
 
 

@@ -7,7 +7,6 @@ renders it). Used for DOIs that Crossref does not hold.
 
 from django.conf import settings
 
-from citations.identifiers import quoted_doi
 from citations.sources import http
 from citations.sources.csl import orcids, record_from_csl
 from citations.sources.results import Found
@@ -17,7 +16,7 @@ CSL_JSON = "application/vnd.citationstyles.csl+json"
 
 
 def work(doi: str) -> Found:
-    url = f"{settings.DOI_RESOLVER_URL.rstrip('/')}/{quoted_doi(doi)}"
+    url = f"{settings.DOI_RESOLVER_URL.rstrip('/')}/{http.doi_path(doi, service=SERVICE)}"
     item = http.get_json(url, service=SERVICE, accept=CSL_JSON, what=doi)
     if isinstance(item, list):  # some agencies answer a one-item array
         item = item[0] if item else None

@@ -21,6 +21,7 @@ from citations.identifiers import (
     normalize_pmid,
 )
 from citations.sources import crossref, doiorg, http, ncbi, openlibrary
+from citations.sources.client import deadline
 from citations.sources.results import Found
 
 DOI, PMID, PMCID, ISBN = "doi", "pmid", "pmcid", "isbn"
@@ -73,7 +74,8 @@ def identifiers_in(text: str) -> list[tuple[str, str]]:
 
 def lookup(kind: str, value: str) -> Found:
     """The record for one normalised identifier; raises `http.SourceError`."""
-    found = FETCHERS[kind](value)
+    with deadline():  # a PMCID's two requests share one budget
+        found = FETCHERS[kind](value)
     found.record.fields.setdefault(kind, value)
     if not found.title:
         what = f"{kind.upper()} {value}"

@@ -12,10 +12,15 @@ Every request names the tool and, when set, the contact address (NCBI's `tool`/`
 
 import re
 
-import defusedxml.ElementTree as ET
 from django.conf import settings
 
-from citations.identifiers import pmid_url
+from citations.identifiers import (
+    InvalidIdentifier,
+    normalize_doi,
+    normalize_pmcid,
+    normalize_pmid,
+    pmid_url,
+)
 from citations.records import BibRecord, Name
 from citations.sources import http
 from citations.sources.results import RETRACTED, Found, Update
@@ -25,6 +30,7 @@ CONVERTER = "The PMC ID converter"
 TOOL = "evidence-ledger"
 RETRACTED_TYPE = "Retracted Publication"
 RETRACTION_IN = ("RetractionIn", "Retraction in")
+NORMALIZERS = {"pmcid": normalize_pmcid, "pmid": normalize_pmid, "doi": normalize_doi}
 
 
 def _params(**params) -> dict:
@@ -49,10 +55,7 @@ def record(pmid: str) -> Found:
 
 
 def parse_xml(text: str):
-    try:
-        return ET.fromstring(text)
-    except (ET.ParseError, ValueError) as exc:
-        raise http.SourceBadResponse(http.BAD_RESPONSE.format(service=SERVICE, kind="XML")) from exc
+    return http.parse_xml(text, service=SERVICE)
 
 
 def summary_updates(pmid: str) -> list[Update]:
@@ -73,10 +76,19 @@ def convert(identifier: str) -> dict:
     article = records[0] if isinstance(records, list) and records else {}
     if not isinstance(article, dict) or article.get("status") == "error":
         raise http.SourceNotFound(http.NOT_FOUND.format(service=CONVERTER, what=identifier))
-    known = {name: str(article.get(name) or "") for name in ("pmcid", "pmid", "doi")}
+    known = {name: str(article.get(name) or "") for name in NORMALIZERS}
     if not any(known.values()):
         raise http.SourceNotFound(http.NOT_FOUND.format(service=CONVERTER, what=identifier))
-    return known
+    return {name: _checked(name, value) for name, value in known.items()}
+
+
+def _checked(name: str, value: str) -> str:
+    """An identifier from the converter's answer, normalised; never used unchecked."""
+    try:
+        return NORMALIZERS[name](value) if value else ""
+    except InvalidIdentifier as exc:
+        message = http.NOT_AN_IDENTIFIER.format(service=CONVERTER, what=value)
+        raise http.SourceRefused(message) from exc
 
 
 # --- pure mapping ------------------------------------------------------------------------

@@ -28,6 +28,13 @@ CROSSREF_API_URL, NCBI_EUTILS_URL, NCBI_IDCONV_URL, DOI_RESOLVER_URL, OPENLIBRAR
                   base URLs of the metadata services (default: the public services)
 LEDGER_SOURCES_TIMEOUT, LEDGER_SOURCES_RETRIES, LEDGER_SOURCES_BACKOFF_SECONDS,
 LEDGER_SOURCES_MAX_IN_FLIGHT, LEDGER_SOURCES_CACHE_SECONDS how those services are asked
+LEDGER_SOURCES_DEADLINE_SECONDS longest one look-up may take, connect, reads, redirects and
+                  retries together (default 20)
+LEDGER_SOURCES_MAX_BYTES largest answer read from a service, after decompression (default 10 MiB)
+LEDGER_SOURCES_ALLOWED_HOSTS comma-separated host names look-ups may reach besides the services'
+                  (they may have private addresses, e.g. a mirror; default none). The hosts of
+                  the five service URLs above are always allowed (tests' stand-ins among them);
+                  doi.org's redirects may reach any other host over HTTPS on a public address
 DJANGO_SECURE_SSL_REDIRECT config.settings.prod: redirect HTTP to HTTPS (default on)
 DJANGO_HSTS_SECONDS config.settings.prod: HSTS max-age (default one year)
 DATABASE_REPLICA_URLS comma-separated read replicas (default: none)
@@ -306,6 +313,11 @@ SOURCES_RETRIES = int(os.environ.get("LEDGER_SOURCES_RETRIES", "3"))
 SOURCES_BACKOFF_SECONDS = float(os.environ.get("LEDGER_SOURCES_BACKOFF_SECONDS", "1"))
 SOURCES_MAX_RETRY_AFTER = 60.0
 SOURCES_MAX_IN_FLIGHT = int(os.environ.get("LEDGER_SOURCES_MAX_IN_FLIGHT", "4"))
+SOURCES_DEADLINE_SECONDS = float(os.environ.get("LEDGER_SOURCES_DEADLINE_SECONDS", "20"))
+SOURCES_MAX_BYTES = int(os.environ.get("LEDGER_SOURCES_MAX_BYTES", str(10 * 1024 * 1024)))
+SOURCES_ALLOWED_HOSTS = env_list("LEDGER_SOURCES_ALLOWED_HOSTS", "")
+SOURCES_MAX_REDIRECTS = 5
+SOURCES_MAX_DEPTH = 64  # JSON and XML nesting; Crossref and PubMed answers nest under 10
 SOURCES_CACHE_SECONDS = int(os.environ.get("LEDGER_SOURCES_CACHE_SECONDS", str(24 * 3600)))
 # How long the topic counts of the home page and the claim list filters are cached.
 LEDGER_FACET_CACHE_SECONDS = int(os.environ.get("DJANGO_FACET_CACHE_SECONDS", "60"))

@@ -41,6 +41,7 @@ SOURCES_TIMEOUT = 2.0
 SOURCES_RETRIES = 2
 SOURCES_BACKOFF_SECONDS = 0.0
 SOURCES_MAX_RETRY_AFTER = 0.05
+SOURCES_DEADLINE_SECONDS = 5.0
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     # As deployed (base.py): room for pages and their fragments (claims/templatetags/fragments.py).

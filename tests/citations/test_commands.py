@@ -173,10 +173,14 @@ def test_check_references_passes_clean_data():
     assert out.getvalue() == check_references.SUMMARY.format(count=1, problems=0) + "\n"
 
 
-def test_import_bibtex_shows_progress_only_on_a_terminal(monkeypatch):
-    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
-    on_terminal = run_import(str(DATA / "zotero.bib"))
-    assert import_bibtex.PROGRESS.format(done=4, total=4) in on_terminal
+class Terminal(StringIO):
+    def isatty(self):
+        return True
+
+
+def test_import_bibtex_shows_progress_only_when_its_output_is_a_terminal():
+    terminal = Terminal()
+    call_command("import_bibtex", str(DATA / "zotero.bib"), stdout=terminal, stderr=StringIO())
+    assert "\rImporting: 4/4 entries (100%)" in terminal.getvalue()
     Reference.objects.all().delete()
-    monkeypatch.setattr("sys.stdout.isatty", lambda: False)
-    assert "\rImporting" not in run_import(str(DATA / "zotero.bib"))
+    assert "Importing" not in run_import(str(DATA / "zotero.bib"))

@@ -6,6 +6,7 @@ import time
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -306,20 +307,39 @@ def test_a_timeout_is_unavailable(sources, settings):
         crossref.work(RICKARD)
 
 
-def test_retry_after_reads_seconds_and_dates_and_is_capped(settings):
+def _busy_then_ok(sources, retry_after):
+    path = f"/crossref/works/{RICKARD}"
+    sources.server.expect_ordered_request(path).respond_with_response(
+        Response("slow down", status=429, headers={"Retry-After": retry_after})
+    )
+    sources.serve(path, "crossref-work-rickard2008.json")
+
+
+def _seconds_to_work():
+    start = time.monotonic()
+    crossref.work(RICKARD)
+    return time.monotonic() - start
+
+
+def test_retry_after_in_seconds_is_waited_for_up_to_the_cap(sources, settings):
     settings.SOURCES_MAX_RETRY_AFTER = 30
-    assert http.retry_after("5") == 5
-    assert http.retry_after("3600") == 30
-    assert http.retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0
-    assert http.retry_after("soon") is None
-    assert http.retry_after(None) is None
+    _busy_then_ok(sources, "1")
+    assert 0.95 <= _seconds_to_work() < 2.5
+    sources.server.clear()
+    cache.clear()
+    settings.SOURCES_MAX_RETRY_AFTER = 0.1
+    _busy_then_ok(sources, "3600")
+    assert _seconds_to_work() < 1
+    sources.server.clear()
+    cache.clear()
+    _busy_then_ok(sources, "Wed, 21 Oct 2015 07:28:00 GMT")  # a date in the past: at once
+    assert _seconds_to_work() < 1
 
 
-def test_requests_in_flight_are_bounded(settings, monkeypatch):
+def test_requests_in_flight_are_bounded(settings):
     server = HTTPServer(threaded=True)  # the shared stand-in answers one request at a time
     server.start()
-    monkeypatch.setattr(http, "_in_flight", None)
-    settings.SOURCES_MAX_IN_FLIGHT = 2
+    settings.SOURCES_MAX_IN_FLIGHT = 2  # the shared client is made anew with this limit
     settings.OPENLIBRARY_URL = server.url_for("/openlibrary")
     running, peak, lock = [0], [0], threading.Lock()
 
@@ -341,7 +361,6 @@ def test_requests_in_flight_are_bounded(settings, monkeypatch):
             thread.join()
     finally:
         server.stop()
-        monkeypatch.setattr(http, "_in_flight", None)
     assert peak[0] == 2
 
 

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import OutputWrapper
 
 from claims.models import Claim
-from evidence.management.commands.regrade import Progress, duration
+from config.progress import Progress, duration
 from tests.factories import ContributorFactory, EvidenceFactory
 
 LINE = r"Regrading: {done}/3 claims \({percent}%\), [\d,]+ claims/s, \d+s left"
@@ -62,7 +62,14 @@ def test_progress_in_a_log_is_a_plain_line_and_nothing_at_verbosity_0():
 
 def test_progress_in_a_log_writes_at_most_every_interval_and_at_the_end():
     log = io.StringIO()
-    progress = Progress(OutputWrapper(log), 1000, every=10, clock=Clock(0, 5, 12, 13, 20))
+    progress = Progress(
+        OutputWrapper(log),
+        1000,
+        label="Regrading",
+        noun="claims",
+        every=10,
+        clock=Clock(0, 5, 12, 13, 20),
+    )
     for done in (100, 200, 300, 1000):
         progress(done)
     assert log.getvalue().splitlines() == [

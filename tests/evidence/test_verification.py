@@ -5,14 +5,14 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.core.management.base import OutputWrapper
 from django.db import DatabaseError
 
 from citations import matching
 from citations.models import Reference, Retraction, Verification
 from citations.sources import http, lookup
 from evidence import services, verification
-from evidence.management.commands import check_retractions, verify_references
+from evidence.management import base
+from evidence.management.commands import check_retractions
 from tests.factories import ContributorFactory, EvidenceFactory, PersonFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_dry_run_writes_nothing(sources):
     output = run("verify_references", "--dry-run")
     reference.refresh_from_db()
     assert (reference.verification, reference.verification_checked_at) == ("unverified", None)
-    assert output.splitlines()[-1] == verify_references.DRY_RUN
+    assert output.splitlines()[-1] == base.DRY_RUN
 
 
 def test_a_second_run_resumes_after_the_checked_references(sources):
@@ -145,7 +145,7 @@ def test_a_second_run_resumes_after_the_checked_references(sources):
 
 def test_offline_changes_nothing_and_exits_non_zero(sources_offline):
     reference = cited_reference(RICKARD_CITED)
-    with pytest.raises(CommandError, match=re.escape(verify_references.NOTHING_DONE)):
+    with pytest.raises(CommandError, match=re.escape(base.NOTHING_DONE)):
         run("verify_references")
     reference.refresh_from_db()
     assert (reference.verification, reference.verification_checked_at) == ("unverified", None)
@@ -217,7 +217,7 @@ def test_check_retractions_skips_what_it_checked_recently(sources):
 
 def test_check_retractions_offline_changes_nothing(sources_offline):
     reference = retracted_reference()
-    with pytest.raises(CommandError, match=re.escape(check_retractions.NOTHING_DONE)):
+    with pytest.raises(CommandError, match=re.escape(base.NOTHING_DONE)):
         run("check_retractions")
     reference.refresh_from_db()
     assert (reference.retraction, reference.retraction_checked_at) == ("none", None)
@@ -299,18 +299,22 @@ def test_verifying_a_record_regrades_the_claims_citing_it(sources):
     assert item.claim.history.first().history_change_reason == reason
 
 
-def test_the_progress_bar_shows_only_on_a_terminal(monkeypatch):
-    out = StringIO()
-    monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
-    progress = verify_references.Progress(OutputWrapper(out), 2)
-    progress.advance()
-    progress.advance()
-    assert out.getvalue() == f"\r[{'#' * 15}{'.' * 15}] 1/2\r[{'#' * 30}] 2/2\n"
-    piped = StringIO()
-    monkeypatch.setattr("sys.stdout.isatty", lambda: False, raising=False)
-    quiet = verify_references.Progress(OutputWrapper(piped), 2)
-    quiet.advance()
-    assert piped.getvalue() == ""
+class Terminal(StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("command", ["verify_references", "check_retractions"])
+def test_progress_shows_only_when_the_command_writes_to_a_terminal(sources_offline, command):
+    cited_reference(RICKARD_CITED, doi=RICKARD)
+    cited_reference(WEI_CITED, doi="10.1000/wei")
+    for stdout, shown in ((Terminal(), True), (StringIO(), False)):
+        with pytest.raises(CommandError):  # offline: every check fails (and writes nothing)
+            call_command(command, stdout=stdout, stderr=StringIO())
+        output = stdout.getvalue()
+        assert ("\rChecking: 2/2 references (100%)" in output) is shown
+        assert ("Checking: 1/2 references (50%)" in output) is shown
+        assert output.splitlines()[-1].startswith("Checked 2:")
 
 
 def test_a_recheck_that_finds_the_same_record_writes_nothing(sources):

@@ -1,6 +1,5 @@
 """Import BibTeX files: plan each file, report it, then write it in one transaction."""
 
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from citations import bibtex, importing
 from citations.importing.report import item_lines
 from citations.services import reference_import_bibtex
+from config.progress import Progress
 
 FILE_NOT_FOUND = "No such file: {path}"
 SUMMARY = "{path}: {new} new, {duplicate} duplicate, {invalid} invalid."
@@ -15,7 +15,6 @@ NOTE_LINE = "  note: {note}"
 DRY_RUN = "Dry run: nothing was written."
 WRITTEN = "Created {created}, updated {updated}, skipped {skipped} duplicate(s)."
 SOME_INVALID = "Some entries were invalid: see the lines above."
-PROGRESS = "\rImporting {done}/{total}"
 
 
 class Command(BaseCommand):
@@ -53,7 +52,7 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
                 on_duplicate=on_duplicate,
-                progress=self._progress_bar(),
+                progress=Progress(self.stdout, 0, label="Importing", noun="entries"),
             )
             self._report(name, outcome)
             if outcome.result is not None and outcome.result.conflict:
@@ -61,19 +60,6 @@ class Command(BaseCommand):
             any_invalid = any_invalid or not outcome.ok
         if any_invalid:
             raise CommandError(SOME_INVALID)
-
-    def _progress_bar(self):
-        """A progress callback on a terminal only (piped output stays clean)."""
-        if not sys.stdout.isatty():
-            return None
-
-        def advance(done: int, total: int) -> None:
-            self.stdout.write(PROGRESS.format(done=done, total=total), ending="")
-            if done == total:
-                self.stdout.write("")
-            self.stdout.flush()
-
-        return advance
 
     def _report(self, name: str, outcome) -> None:
         plan = outcome.plan

@@ -10,12 +10,12 @@ interrupted run resumes and a scheduled run does not repeat itself.
 
 from datetime import datetime, time, timedelta
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from citations.models import Reference, Retraction
 from evidence import verification as v
-from evidence.management.commands.verify_references import Progress
+from evidence.management.base import ReferenceCheckCommand
 
 SUMMARY = (
     "Checked {checked}: retracted {retracted}, expressions of concern {expression_of_concern}, "
@@ -23,8 +23,6 @@ SUMMARY = (
 )
 CHANGED_LINE = "  {citekey}: {state} (notice {notice})"
 ERROR_LINE = "  {citekey}: error: {message}"
-DRY_RUN = "Dry run: nothing was written."
-NOTHING_DONE = "Nothing could be checked: every lookup failed (see the errors above)."
 BAD_DATE = "--since expects a date as YYYY-MM-DD, e.g. 2026-01-31."
 
 
@@ -36,10 +34,11 @@ def since_date(value: str) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-class Command(BaseCommand):
+class Command(ReferenceCheckCommand):
     help = "Check cited records for retractions, expressions of concern and corrections."
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument(
             "--since",
             type=since_date,
@@ -47,18 +46,12 @@ class Command(BaseCommand):
             metavar="DATE",
             help="Check references not checked since DATE (default: not in the last 24 hours).",
         )
-        parser.add_argument("--limit", type=int, default=None)
-        parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, since, limit, dry_run, **options):
         before = since or timezone.now() - timedelta(hours=24)
         due = Reference.objects.due_for_retraction_check(checked_before=before)
-        references = list(due[:limit] if limit else due)
-        progress = Progress(self.stdout, len(references))
-        outcomes = []
-        for reference in references:
-            outcomes.append(v.reference_check_retraction(reference=reference, dry_run=dry_run))
-            progress.advance()
+        check = v.reference_check_retraction
+        outcomes = self.check_each(due, check, limit=limit, dry_run=dry_run)
         self.report(outcomes, dry_run)
 
     def report(self, outcomes, dry_run: bool) -> None:
@@ -75,7 +68,4 @@ class Command(BaseCommand):
                     CHANGED_LINE.format(citekey=ref.citekey, state=state, notice=notice)
                 )
         self.stdout.write(SUMMARY.format(checked=len(outcomes), **counts))
-        if dry_run:
-            self.stdout.write(DRY_RUN)
-        if outcomes and counts[v.ERROR] == len(outcomes):
-            raise CommandError(NOTHING_DONE)
+        self.finish(outcomes, dry_run=dry_run)

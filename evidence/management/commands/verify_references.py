@@ -8,21 +8,18 @@ reference is written in its own transaction with its check time, so an interrupt
 resumes where it stopped, and a scheduled run skips what was checked recently.
 """
 
-import sys
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from citations.models import Reference
 from evidence import verification as v
+from evidence.management.base import ReferenceCheckCommand
 
 SUMMARY = (
     "Checked {checked}: matched {matched}, discrepancies {discrepancy}, "
     "for curators {for_curators}, not found {no_candidate}, errors {error}."
 )
-DRY_RUN = "Dry run: nothing was written."
-NOTHING_DONE = "Nothing could be checked: every lookup failed (see the errors above)."
 LINES = {
     v.MATCHED: "  {citekey}: verified against {source} ({ident})",
     v.DISCREPANCY: "  {citekey}: cited with discrepancies; verified against {source} ({ident})",
@@ -33,31 +30,12 @@ LINES = {
 }
 
 
-class Progress:
-    """A one-line progress bar on a terminal; silent when the output is piped."""
-
-    def __init__(self, stream, total: int):
-        self.stream, self.total, self.done = stream, total, 0
-        self.shown = total and sys.stdout.isatty()
-
-    def advance(self) -> None:
-        self.done += 1
-        if self.shown:
-            filled = 30 * self.done // self.total
-            bar = "#" * filled + "." * (30 - filled)
-            self.stream.write(f"\r[{bar}] {self.done}/{self.total}", ending="")
-            self.stream.flush()
-            if self.done == self.total:
-                self.stream.write("")
-
-
-class Command(BaseCommand):
+class Command(ReferenceCheckCommand):
     help = "Look references up in Crossref, PubMed, doi.org and Open Library; accept clear matches."
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("--only-unverified", action="store_true")
-        parser.add_argument("--limit", type=int, default=None, help="Check at most N references.")
-        parser.add_argument("--dry-run", action="store_true", help="Report only; write nothing.")
         parser.add_argument(
             "--recheck-days",
             type=int,
@@ -70,12 +48,7 @@ class Command(BaseCommand):
         due = Reference.objects.due_for_verification(
             checked_before=before, only_unverified=only_unverified
         ).with_contributors()
-        references = list(due[:limit] if limit else due)
-        progress = Progress(self.stdout, len(references))
-        outcomes = []
-        for reference in references:
-            outcomes.append(v.reference_verify(reference=reference, dry_run=dry_run))
-            progress.advance()
+        outcomes = self.check_each(due, v.reference_verify, limit=limit, dry_run=dry_run)
         self.report(outcomes, dry_run)
 
     def report(self, outcomes, dry_run: bool) -> None:
@@ -84,10 +57,7 @@ class Command(BaseCommand):
             counts[outcome.status] += 1
             self.stdout.write(LINES[outcome.status].format(**line_values(outcome)))
         self.stdout.write(SUMMARY.format(checked=len(outcomes), **counts))
-        if dry_run:
-            self.stdout.write(DRY_RUN)
-        if outcomes and counts[v.ERROR] == len(outcomes):
-            raise CommandError(NOTHING_DONE)
+        self.finish(outcomes, dry_run=dry_run)
 
 
 def line_values(outcome) -> dict:
