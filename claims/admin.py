@@ -6,7 +6,8 @@ goes through `claim_override_grade`. Status changes only through the workflow bu
 actions, which call claims.services and report each refused claim by its statement. Each
 step needs its own permission (Claim.Meta.permissions: publish_claim, retract_claim), so
 staff who may only view claims are not offered them, and a forged POST of one runs nothing.
-The claim's history is read-only: a revert would skip the workflow and the grading.
+The claim's history is read-only: a revert would skip the workflow and the grading. Saving
+a public claim stages the change as a pending revision (claims.admin_revisions).
 """
 
 from functools import partial
@@ -20,6 +21,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
 from citations.admin_history import HistoryAdmin
+from claims.admin_revisions import RevisionsMixin
 from claims.admin_workflow import RetractForm, WorkflowButtonsMixin, named
 from claims.changes import changes_since_published
 from claims.models import Claim, ClaimRelation, ReviewNote, Status, Topic
@@ -112,7 +114,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
+class ClaimAdmin(RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin):
     list_display = [
         "statement",
         "status",
@@ -155,6 +157,8 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
         "grade_history",
         "published_at",
         "changes_since_published",
+        "pending_changes",
+        "revision_history",
         "created",
         "updated",
     ]
@@ -190,6 +194,7 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
                 ]
             },
         ),
+        ("Revisions", {"fields": ["pending_changes", "revision_history"]}),
         ("Record", {"classes": ["collapse"], "fields": ["created", "updated"]}),
     ]
 
@@ -286,9 +291,16 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
             yield change.label, text
 
     def save_model(self, request, obj, form, change):
-        """Save the claim; a changed override goes through its service (rules, history)."""
+        """Save the claim (a public one: see save_related); a changed override goes through
+        its service (rules, history)."""
         level, rationale = obj.grade_override, obj.override_rationale
         overridden = {"grade_override", "override_rationale"} & set(form.changed_data)
+        if self.stages(obj, change):
+            if overridden:
+                claim_override_grade(
+                    claim=obj, level=level, rationale=rationale, actor=request.user
+                )
+            return
         if overridden:
             stored = (
                 Claim.objects.filter(pk=obj.pk)
@@ -301,6 +313,9 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
             claim_override_grade(claim=obj, level=level, rationale=rationale, actor=request.user)
 
     def save_related(self, request, form, formsets, change):
+        if self.stages(form.instance, change):
+            self.stage(request, form, formsets)
+            return
         super().save_related(request, form, formsets, change)
         claim_regrade(claim=form.instance, actor=request.user)
 
