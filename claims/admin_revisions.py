@@ -67,8 +67,21 @@ class RevisionsMixin:
             *super().get_urls(),
         ]
 
+    @staticmethod
+    def _revisions(obj) -> list:
+        """The claim's revisions, newest first, read once for the buttons and both panels."""
+        if obj is None or obj.pk is None:
+            return []
+        if not hasattr(obj, "_revisions"):
+            revisions = obj.revisions.select_related("decided_by").prefetch_related("authors")
+            obj._revisions = list(revisions)
+        return obj._revisions
+
+    def _pending(self, obj):
+        return next((r for r in self._revisions(obj) if r.status == RevisionStatus.PENDING), None)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        pending = obj.revisions.filter(status=RevisionStatus.PENDING).first() if obj else None
+        pending = self._pending(obj)
         context["pending_revision"] = pending
         if pending is not None:
             name = f"admin:{self.opts.app_label}_{self.opts.model_name}_revision"
@@ -113,7 +126,9 @@ class RevisionsMixin:
         fields = {n: form.cleaned_data[n] for n in form.changed_data if n in staged}
         items = [c for fs in formsets if fs.model is Evidence for c in item_changes(fs)]
         for formset in formsets:
-            if formset.model is not Evidence:
+            if formset.model is Evidence:  # what the admin's change message reads
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            else:
                 self.save_formset(request, form, formset, change=True)
         try:
             revision = claim_revision_create(
@@ -126,7 +141,7 @@ class RevisionsMixin:
 
     @admin.display(description="Pending revision (live vs pending)")
     def pending_changes(self, obj):
-        pending = obj.revisions.filter(status=RevisionStatus.PENDING).first() if obj.pk else None
+        pending = self._pending(obj)
         if pending is None:
             return NO_PENDING_REVISION
         rows = format_html_join(
@@ -151,7 +166,6 @@ class RevisionsMixin:
 
     @admin.display(description="Revisions")
     def revision_history(self, obj):
-        revisions = obj.revisions.select_related("decided_by").prefetch_related("authors")
         rows = [
             (
                 revision.pk,
@@ -160,7 +174,7 @@ class RevisionsMixin:
                 revision.decided_by.get_username() if revision.decided_by else "",
                 f"{revision.decided_at:%Y-%m-%d %H:%M}" if revision.decided_at else "",
             )
-            for revision in (revisions if obj.pk else [])
+            for revision in self._revisions(obj)
         ]
         if not rows:
             return NO_REVISIONS

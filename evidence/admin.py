@@ -193,7 +193,7 @@ class EvidenceAdmin(HistoryAdmin):
     @transaction.atomic
     def delete_queryset(self, request, queryset):
         for item in queryset.select_related("claim"):
-            evidence_delete(evidence=item, actor=request.user)
+            self.delete_model(request, item)
 
 
 # --- verification and integrity (admin pages over evidence.verification) -----------------

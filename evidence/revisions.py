@@ -277,6 +277,7 @@ def _validate(claim: Claim, snapshot: dict) -> None:
     seen = set()
     for values in snapshot["evidence"]:
         item = Evidence(pk=values["id"], claim=claim)
+        item._state.adding = values["id"] is None  # a stored item is not its own duplicate
         _load(item, Evidence, values)
         item.full_clean(validate_unique=False)
         key = (item.reference_id, item.outcome)
