@@ -139,13 +139,14 @@ class EvidenceAdmin(HistoryAdmin):
         return [*verification_urls(self), *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
-        if self._public_claim(obj) is None:
+        claim = self._public_claim(obj)
+        if claim is None:
             evidence_save(evidence=obj, actor=request.user)
             return
         staged = {f.name for f in staged_fields(Evidence)}
         names = form.changed_data if change else form.cleaned_data
         fields = {n: form.cleaned_data[n] for n in names if n in staged}
-        self._stage(request, obj, ItemChange(id=obj.pk if change else None, fields=fields))
+        self._stage(request, obj, claim, ItemChange(id=obj.pk if change else None, fields=fields))
 
     def save_related(self, request, form, formsets, change):
         if getattr(form.instance, "_staged", False):
@@ -155,10 +156,11 @@ class EvidenceAdmin(HistoryAdmin):
         claim_regrade(claim=form.instance.claim, actor=request.user)
 
     def delete_model(self, request, obj):
-        if self._public_claim(obj) is None:
+        claim = self._public_claim(obj)
+        if claim is None:
             evidence_delete(evidence=obj, actor=request.user)
         else:
-            self._stage(request, obj, ItemChange(id=obj.pk, remove=True))
+            self._stage(request, obj, claim, ItemChange(id=obj.pk, remove=True))
 
     def _public_claim(self, obj):
         """The claim whose revision a write to `obj` goes to (its stored claim), when public."""
@@ -166,9 +168,8 @@ class EvidenceAdmin(HistoryAdmin):
         claim = stored.claim if stored else obj.claim
         return claim if is_staged(claim) else None
 
-    def _stage(self, request, obj, change: ItemChange) -> None:
-        obj._staged = True
-        claim = self._public_claim(obj)
+    def _stage(self, request, obj, claim, change: ItemChange) -> None:
+        obj._staged, obj._staged_claim = True, claim
         try:
             claim_revision_create(claim=claim, actor=request.user, items=[change])
         except ValidationError as error:
@@ -182,12 +183,12 @@ class EvidenceAdmin(HistoryAdmin):
 
     def response_add(self, request, obj, post_url_continue=None):
         if getattr(obj, "_staged", False):
-            return redirect("admin:claims_claim_change", obj.claim_id)
+            return redirect("admin:claims_claim_change", obj._staged_claim.pk)
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
         if getattr(obj, "_staged", False):
-            return redirect("admin:claims_claim_change", obj.claim_id)
+            return redirect("admin:claims_claim_change", obj._staged_claim.pk)
         return super().response_change(request, obj)
 
     @transaction.atomic

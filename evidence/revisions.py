@@ -33,7 +33,7 @@ from claims.models import Claim, ClaimRevision, RevisionStatus
 from evidence.history import delete_with_history, save_with_history
 from evidence.models import Evidence
 from evidence.revision_diff import Change, snapshot_changes
-from evidence.services import _share_references, claim_regrade
+from evidence.services import claim_regrade, share_references
 
 CLAIM_NOT_STAGED = frozenset(
     {
@@ -132,10 +132,9 @@ def claim_revision_create(
 def claim_revision_approve(*, revision: ClaimRevision, actor) -> ClaimRevision:
     """Write the pending version onto the live rows, regrade, and record who approved it.
     Refused (nothing written) to its authors, unless four eyes is off (LEDGER_FOUR_EYES)."""
-    cited = {item["reference"] for item in revision.snapshot["evidence"]}
-    _share_references(
-        cited | {pk for item in revision.snapshot["evidence"] for pk in item.get("covers", [])}
-    )
+    items = revision.snapshot["evidence"]
+    # The lock order of evidence writes: the references cited, then the claim.
+    share_references({pk for item in items for pk in [item["reference"], *item["covers"]]} - {None})
     claim = Claim.objects.select_for_update().get(pk=revision.claim_id)
     locked = _locked_pending(revision)
     authors = list(locked.authors.order_by("username"))
@@ -158,10 +157,9 @@ def claim_revision_discard(*, revision: ClaimRevision, actor) -> ClaimRevision:
 
 def revision_changes(revision: ClaimRevision) -> list[Change]:
     """Live vs pending, field by field (evidence.revision_diff), as stored now."""
-    live = live_snapshot(revision.claim)
-    pending = revision.snapshot
     if revision.status != RevisionStatus.PENDING:
         return []
+    live, pending = live_snapshot(revision.claim), revision.snapshot
     cited = {item.get("reference") for item in [*live["evidence"], *pending["evidence"]]}
     names = dict(Reference.objects.filter(pk__in=cited - {None}).values_list("pk", "citekey"))
     return snapshot_changes(live, pending, labels=_labels(), names=names)
