@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db.models import IntegerField, OuterRef, Subquery
+from django.db.models import Exists, IntegerField, OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
@@ -24,7 +24,15 @@ from citations.admin_history import HistoryAdmin
 from claims.admin_revisions import RevisionsMixin
 from claims.admin_workflow import RetractForm, WorkflowButtonsMixin, named
 from claims.changes import changes_since_published
-from claims.models import Claim, ClaimRelation, ReviewNote, Status, Topic
+from claims.models import (
+    Claim,
+    ClaimRelation,
+    ClaimRevision,
+    ReviewNote,
+    RevisionStatus,
+    Status,
+    Topic,
+)
 from claims.services import (
     claim_override_grade,
     claim_publish,
@@ -92,15 +100,21 @@ class SubqueryCount(Subquery):
 
 
 class AwaitingReviewFilter(admin.SimpleListFilter):
-    """In review and submitted by someone else: what this curator may publish (four eyes)."""
+    """In review and submitted by someone else: what this curator may publish (four eyes);
+    or with a pending revision this curator did not write: what they may approve."""
 
     title = "review"
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("mine", "Awaiting my review")]
+        return [("mine", "Awaiting my review"), ("revisions", "Revisions awaiting my approval")]
 
     def queryset(self, request, queryset):
+        if self.value() == "revisions":
+            pending = ClaimRevision.objects.filter(
+                claim=OuterRef("pk"), status=RevisionStatus.PENDING
+            )
+            return queryset.filter(Exists(pending.exclude(authors=request.user)))
         if self.value() != "mine":
             return queryset
         return queryset.filter(status=Status.IN_REVIEW).exclude(submitted_by=request.user)

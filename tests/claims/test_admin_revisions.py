@@ -10,7 +10,7 @@ from claims.admin_revisions import STAGED
 from claims.models import Claim, ClaimRevision
 from evidence.admin import STAGED_ITEM
 from evidence.models import Evidence
-from evidence.revisions import AUTHOR_CANNOT_APPROVE
+from evidence.revisions import AUTHOR_CANNOT_APPROVE, claim_revision_create
 from evidence.services import claim_regrade
 from tests.factories import ClaimFactory, CuratorFactory, EvidenceFactory
 
@@ -147,3 +147,16 @@ def test_a_draft_is_still_saved_live_in_the_admin(client):
     client.post(change_url(claim), {**form_data(client.get(change_url(claim))), "statement": NEW})
     assert Claim.objects.get(pk=claim.pk).statement == NEW
     assert not ClaimRevision.objects.exists()
+
+
+def test_the_claim_list_filters_revisions_awaiting_my_approval(client, published):
+    author, reviewer = CuratorFactory(), CuratorFactory()
+    other = ClaimFactory(status="published")
+    EvidenceFactory(claim=other)
+    claim_revision_create(claim=published, actor=author, fields={"statement": NEW})
+    url = reverse("admin:claims_claim_changelist") + "?review=revisions"
+
+    client.force_login(reviewer)
+    assert list(client.get(url).context["cl"].result_list) == [published]
+    client.force_login(author)
+    assert list(client.get(url).context["cl"].result_list) == []
