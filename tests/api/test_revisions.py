@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from claims.models import Claim, ClaimRevision
+from claims.services import AUTHOR_CANNOT_PUBLISH
 from evidence.models import Evidence
 from evidence.revisions import AUTHOR_CANNOT_APPROVE
 from evidence.services import claim_regrade
@@ -162,3 +163,25 @@ def test_a_pending_revision_adds_no_query_to_the_reader_path(
     assert NEW not in response.content.decode()
     assert OLD in response.content.decode()
     assert count() == before
+
+
+def test_who_wrote_a_claim_cannot_publish_it_though_another_submitted_it(anon, library):
+    writer, submitter, reviewer = (APIClient() for _ in range(3))
+    for client in (writer, submitter, reviewer):
+        client.force_authenticate(CuratorFactory())
+    writer.post("/api/claims/", {"statement": "New.", "slug": "new"}, format="json")
+    evidence = {
+        "claim": "new",
+        "reference": "hidden2021draft",
+        "stance": "supports",
+        "design": "rct",
+        "population": "humans",
+    }
+    assert writer.post("/api/evidence/", evidence, format="json").status_code == 201
+    assert submitter.post("/api/claims/new/submit/").status_code == 200
+
+    refused = writer.post("/api/claims/new/publish/")
+
+    assert refused.status_code == 400
+    assert refused.json() == {"non_field_errors": [AUTHOR_CANNOT_PUBLISH]}
+    assert reviewer.post("/api/claims/new/publish/").status_code == 200

@@ -26,6 +26,7 @@ from evidence.revisions import (
     revision_changes,
 )
 from evidence.services import claim_regrade, evidence_create
+from tests.concurrency import run_together
 from tests.factories import (
     ClaimFactory,
     CuratorFactory,
@@ -288,3 +289,26 @@ def test_the_claim_curator_cannot_publish_it():
     claim_submit_for_review(claim=claim, actor=CuratorFactory())
     with pytest.raises(ValidationError, match=AUTHOR_CANNOT_PUBLISH):
         claim_publish(claim=claim, actor=owner)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_curators_approving_at_once_apply_it_once():
+    claim = ClaimFactory(status="published", statement=OLD)
+    EvidenceFactory(claim=claim)
+    revision = claim_revision_create(claim=claim, actor=CuratorFactory(), fields={"statement": NEW})
+    reviewers = [CuratorFactory(), CuratorFactory()]
+
+    errors = run_together(
+        *(
+            lambda reviewer=reviewer: claim_revision_approve(
+                revision=ClaimRevision.objects.get(pk=revision.pk), actor=reviewer
+            )
+            for reviewer in reviewers
+        )
+    )
+
+    assert [error.messages for error in errors] == [[NOT_PENDING]]
+    revision.refresh_from_db()
+    assert (revision.status, revision.decided_by in reviewers) == ("approved", True)
+    approvals = stored(claim).history.filter(history_change_reason__startswith="revision")
+    assert approvals.count() == 2  # the claim's save and its regrade, by one approval
