@@ -12,7 +12,7 @@ from evidence.admin import STAGED_ITEM
 from evidence.models import Evidence
 from evidence.revisions import AUTHOR_CANNOT_APPROVE, claim_revision_create
 from evidence.services import claim_regrade
-from tests.factories import ClaimFactory, CuratorFactory, EvidenceFactory
+from tests.factories import ClaimFactory, CuratorFactory, EvidenceFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db
 OLD = "Progesterone receptors are expressed by osteoblasts."
@@ -160,3 +160,25 @@ def test_the_claim_list_filters_revisions_awaiting_my_approval(client, published
     assert list(client.get(url).context["cl"].result_list) == [published]
     client.force_login(author)
     assert list(client.get(url).context["cl"].result_list) == []
+
+
+def test_an_evidence_row_added_inline_to_a_published_claim_waits_for_approval(client, published):
+    reference = ReferenceFactory(citekey="added2024trial")
+    original = published.evidence.get().reference.citekey
+    client.force_login(CuratorFactory())
+    data = form_data(client.get(change_url(published)))
+    row = {k.replace("evidence-0-", "evidence-1-"): v for k, v in data.items()}
+    row = {k: v for k, v in row.items() if k.startswith("evidence-1-")}
+    row.pop("evidence-1-id")
+    data.update(row, **{"evidence-1-reference": str(reference.pk), "evidence-TOTAL_FORMS": "2"})
+
+    response = client.post(change_url(published), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert published.evidence.count() == 1
+    [added] = [i for i in ClaimRevision.objects.get().snapshot["evidence"] if i["id"] is None]
+    assert (added["reference"], added["stance"]) == (reference.pk, "supports")
+    client.force_login(CuratorFactory())
+    client.post(decide_url(published, ClaimRevision.objects.get(), "approve"))
+    citekeys = set(published.evidence.values_list("reference__citekey", flat=True))
+    assert citekeys == {original, "added2024trial"}
