@@ -6,7 +6,8 @@ goes through `claim_override_grade`. Status changes only through the workflow bu
 actions, which call claims.services and report each refused claim by its statement. Each
 step needs its own permission (Claim.Meta.permissions: publish_claim, retract_claim), so
 staff who may only view claims are not offered them, and a forged POST of one runs nothing.
-The claim's history is read-only: a revert would skip the workflow and the grading.
+The claim's history is read-only: a revert would skip the workflow and the grading. Saving
+a public claim stages the change as a pending revision (claims.admin_revisions).
 """
 
 from functools import partial
@@ -15,14 +16,23 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db.models import IntegerField, OuterRef, Subquery
+from django.db.models import Exists, IntegerField, OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
 from citations.admin_history import HistoryAdmin
+from claims.admin_revisions import RevisionsMixin
 from claims.admin_workflow import RetractForm, WorkflowButtonsMixin, named
 from claims.changes import changes_since_published, claim_grade_history, claim_history_rows
-from claims.models import Claim, ClaimRelation, ReviewNote, Status, Topic
+from claims.models import (
+    Claim,
+    ClaimRelation,
+    ClaimRevision,
+    ReviewNote,
+    RevisionStatus,
+    Status,
+    Topic,
+)
 from claims.services import (
     claim_override_grade,
     claim_publish,
@@ -89,15 +99,21 @@ class SubqueryCount(Subquery):
 
 
 class AwaitingReviewFilter(admin.SimpleListFilter):
-    """In review and submitted by someone else: what this curator may publish (four eyes)."""
+    """In review and submitted by someone else: what this curator may publish (four eyes);
+    or with a pending revision this curator did not write: what they may approve."""
 
     title = "review"
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("mine", "Awaiting my review")]
+        return [("mine", "Awaiting my review"), ("revisions", "Revisions awaiting my approval")]
 
     def queryset(self, request, queryset):
+        if self.value() == "revisions":
+            pending = ClaimRevision.objects.filter(
+                claim=OuterRef("pk"), status=RevisionStatus.PENDING
+            )
+            return queryset.filter(Exists(pending.exclude(authors=request.user)))
         if self.value() != "mine":
             return queryset
         return queryset.filter(status=Status.IN_REVIEW).exclude(submitted_by=request.user)
@@ -122,7 +138,7 @@ COMPUTED_GRADE_FIELDS = [
 
 
 @admin.register(Claim)
-class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
+class ClaimAdmin(RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin):
     list_display = [
         "statement",
         "status",
@@ -160,6 +176,8 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
         *COMPUTED_GRADE_FIELDS,
         "published_at",
         "changes_since_published",
+        "pending_changes",
+        "revision_history",
         "created",
         "updated",
     ]
@@ -184,6 +202,7 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
             "Grade",
             {"fields": [*COMPUTED_GRADE_FIELDS, "grade_override", "override_rationale"]},
         ),
+        ("Revisions", {"fields": ["pending_changes", "revision_history"]}),
         ("Record", {"classes": ["collapse"], "fields": ["created", "updated"]}),
     ]
 
@@ -280,9 +299,16 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
             yield change.label, text
 
     def save_model(self, request, obj, form, change):
-        """Save the claim; a changed override goes through its service (rules, history)."""
+        """Save the claim (a public one: see save_related); a changed override goes through
+        its service (rules, history)."""
         level, rationale = obj.grade_override, obj.override_rationale
         overridden = {"grade_override", "override_rationale"} & set(form.changed_data)
+        if self.stages(obj, change):
+            if overridden:
+                claim_override_grade(
+                    claim=obj, level=level, rationale=rationale, actor=request.user
+                )
+            return
         if overridden:
             stored = (
                 Claim.objects.filter(pk=obj.pk)
@@ -295,6 +321,9 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
             claim_override_grade(claim=obj, level=level, rationale=rationale, actor=request.user)
 
     def save_related(self, request, form, formsets, change):
+        if self.stages(form.instance, change):
+            self.stage(request, form, formsets)
+            return
         super().save_related(request, form, formsets, change)
         claim_regrade(claim=form.instance, actor=request.user)
 

@@ -8,14 +8,24 @@ model permissions a POST would otherwise ask for.
 import django_filters
 from django.db import transaction
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from citations.api import ReferenceExportMixin, reference_export_schema
 from citations.models import Reference
-from claims.models import Claim, Direction, GradeLevel, Population, Question, Status, Topic
+from claims.models import (
+    Claim,
+    ClaimRevision,
+    Direction,
+    GradeLevel,
+    Population,
+    Question,
+    Status,
+    Topic,
+)
 from claims.serializers import (
     ClaimListSerializer,
     ClaimSerializer,
@@ -34,6 +44,13 @@ from claims.services import (
 from config.api.lookups import LOOKUP_REGEX
 from config.permissions import needs
 from evidence.models import Design, Stance
+from evidence.revisions import (
+    claim_revision_approve,
+    claim_revision_create,
+    claim_revision_discard,
+    is_staged,
+)
+from evidence.serializers_revision import ClaimRevisionSerializer
 from evidence.services import claim_regrade
 
 
@@ -115,6 +132,55 @@ class ClaimViewSet(ReferenceExportMixin, WriteInTransactionMixin, viewsets.Model
         # The population, question, cell species and mid feed the grade: regrade with them.
         with transaction.atomic():
             claim_regrade(claim=serializer.save(), actor=self.request.user)
+
+    def update(self, request, *args, **kwargs):
+        """A draft changes at once; a public claim's change becomes its pending revision."""
+        claim = self.get_object()
+        if not is_staged(claim):
+            return super().update(request, *args, **kwargs)
+        given = self.get_serializer(claim, data=request.data, partial=kwargs.get("partial"))
+        given.is_valid(raise_exception=True)
+        revision = claim_revision_create(
+            claim=claim, actor=request.user, fields=dict(given.validated_data)
+        )
+        if revision is None:  # nothing would change
+            return Response(self.get_serializer(claim).data)
+        return Response(ClaimRevisionSerializer(revision).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses=ClaimRevisionSerializer(many=True))
+    @action(detail=True, methods=["get"], permission_classes=[needs("claims.change_claim")])
+    def revisions(self, request, slug=None):
+        """The claim's staged revisions, newest first: who wrote, who decided, live vs pending."""
+        revisions = self.get_object().revisions.prefetch_related("authors")
+        revisions = revisions.select_related("decided_by", "claim")
+        return Response(ClaimRevisionSerializer(revisions, many=True).data)
+
+    @extend_schema(request=None, responses=ClaimRevisionSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"revisions/(?P<revision_id>[0-9]+)/approve",
+        permission_classes=[needs("claims.publish_claim")],
+    )
+    def approve_revision(self, request, slug=None, revision_id=None):
+        """Write the pending revision onto the live claim (by a curator who wrote none of it)."""
+        return self.decide(claim_revision_approve, revision_id)
+
+    @extend_schema(request=None, responses=ClaimRevisionSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"revisions/(?P<revision_id>[0-9]+)/discard",
+        permission_classes=[needs("claims.change_claim")],
+    )
+    def discard_revision(self, request, slug=None, revision_id=None):
+        """Drop the pending revision; the live claim stays as it is."""
+        return self.decide(claim_revision_discard, revision_id)
+
+    def decide(self, service, revision_id):
+        revision = get_object_or_404(ClaimRevision, claim=self.get_object(), pk=revision_id)
+        service(revision=revision, actor=self.request.user)
+        return Response(ClaimRevisionSerializer(revision).data)
 
     @extend_schema(request=None, responses=ClaimSerializer)
     @action(detail=True, methods=["post"], permission_classes=[needs("claims.change_claim")])

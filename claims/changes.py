@@ -4,18 +4,17 @@ The last published version is the claim as it was when it was last published (re
 newest historical record where the status became published. Edits made after that are what
 a reviewer has not seen. Each
 field a curator writes that differs now is one `FieldChange`; text fields carry a word
-diff (difflib) as a list of (kind, text) runs, kind one of "same", "removed", "added".
+diff (evidence.revision_diff.word_diff, shared with staged revisions) as (kind, text) runs.
 
 A claim's grade history is the subsequence of its historical records where the computed
 level, the direction or the curator's override changed (`claim_grade_history`).
 """
 
-import difflib
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from claims.models import Claim, Status
+from evidence.revision_diff import word_diff
 
 COMPARED_FIELDS = [
     "statement",
@@ -28,7 +27,6 @@ COMPARED_FIELDS = [
     "retraction_reason",
 ]
 TEXT_FIELDS = {"statement", "summary", "source_text", "override_rationale", "retraction_reason"}
-TOKEN = re.compile(r"\s+|[^\s]+")
 
 
 @dataclass(frozen=True)
@@ -38,22 +36,6 @@ class FieldChange:
     before: str
     after: str
     runs: tuple[tuple[str, str], ...] = ()
-
-
-def word_diff(before: str, after: str) -> tuple[tuple[str, str], ...]:
-    """Runs of unchanged, removed and added text, word by word."""
-    old, new = TOKEN.findall(before), TOKEN.findall(after)
-    runs = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            runs.append(("same", "".join(old[i1:i2])))
-            continue
-        if i2 > i1:
-            runs.append(("removed", "".join(old[i1:i2])))
-        if j2 > j1:
-            runs.append(("added", "".join(new[j1:j2])))
-    return tuple(runs)
 
 
 def last_published_version(claim: Claim, rows=None):

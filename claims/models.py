@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -406,3 +407,52 @@ class ReviewNote(models.Model):
 
     def __str__(self):
         return f"Note by {self.author or 'someone'} on {self.created:%Y-%m-%d}"
+
+
+class RevisionStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    DISCARDED = "discarded", "Discarded"
+
+
+class ClaimRevision(models.Model):
+    """A change to a public claim waiting for a second curator (evidence.revisions).
+
+    `snapshot` is the whole pending version as JSON: {"claim": {field: value}, "evidence":
+    [{"id": pk or None, field: value, ...}]}. Readers keep reading the live rows; approving
+    writes the snapshot onto them. `authors` are everyone who added to it; `decided_by`
+    approved or discarded it. A claim has at most one pending revision.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="revisions")
+    status = models.CharField(
+        max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.PENDING
+    )
+    snapshot = models.JSONField(encoder=DjangoJSONEncoder)
+    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="claim_revisions")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decided_claim_revisions",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["claim", "-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(status=RevisionStatus.PENDING),
+                name="claimrevision_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RevisionStatus.values), name="claimrevision_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Revision {self.pk} of {self.claim.slug} ({self.status})"

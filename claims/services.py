@@ -6,7 +6,8 @@
 
 Publishing needs at least one evidence item and a computed grade and, with four eyes
 (`settings.LEDGER_FOUR_EYES`, on by default), a curator other than the one who submitted the
-claim; publishing is a review, so it also sets `reviewed_at`. A retracted claim stays
+claim, and one who wrote none of it (`claim_authors`); publishing is a review, so it also sets
+`reviewed_at`. A retracted claim stays
 public with a banner and its reason: nothing is deleted. Each transition locks the claim row,
 checks the state it finds there, and records who made it and why in the claim's history.
 Services return the caller's instance, brought up to date.
@@ -20,6 +21,7 @@ from rest_framework.authtoken.models import Token
 
 from citations.history import save_with_history
 from claims.models import Claim, Status
+from evidence.models import Evidence
 
 CANNOT_SUBMIT = "Only a draft claim can be submitted for review."
 CANNOT_PUBLISH = "Only a claim in review can be published."
@@ -29,6 +31,7 @@ PUBLISH_NEEDS_EVIDENCE = "A claim needs at least one evidence item before it is 
 PUBLISH_NEEDS_GRADE = "A claim needs a computed grade before it is published."
 RETRACTION_NEEDS_REASON = "A retraction needs a reason."
 FOUR_EYES = "A claim is published by a curator other than the one who submitted it."
+AUTHOR_CANNOT_PUBLISH = "A claim is published by a curator who wrote none of it."
 
 SUBMITTED = "submitted for review"
 PUBLISHED = "published"
@@ -52,8 +55,11 @@ def claim_publish(*, claim: Claim, actor=None) -> Claim:
         raise ValidationError(PUBLISH_NEEDS_EVIDENCE)
     if not locked.grade_level:
         raise ValidationError(PUBLISH_NEEDS_GRADE)
-    if _same_person(locked.submitted_by_id, actor) and settings.LEDGER_FOUR_EYES:
-        raise ValidationError(FOUR_EYES)
+    if settings.LEDGER_FOUR_EYES:
+        if _same_person(locked.submitted_by_id, actor):
+            raise ValidationError(FOUR_EYES)
+        if actor is not None and actor.pk in claim_authors(locked):
+            raise ValidationError(AUTHOR_CANNOT_PUBLISH)
     locked.published_at = locked.reviewed_at = timezone.now()
     locked.curator = locked.curator or actor
     return _move(claim, locked, Status.PUBLISHED, actor=actor, reason=PUBLISHED)
@@ -87,6 +93,18 @@ def claim_override_grade(*, claim: Claim, level: str, rationale: str, actor=None
     reason = OVERRIDE_SET if level else OVERRIDE_CLEARED
     save_with_history(locked, actor=actor, reason=reason)
     return _sync(claim, locked)
+
+
+def claim_authors(claim: Claim) -> set:
+    """The ids of the users who wrote `claim`: its curator, whoever saved its fields (history
+    records without a workflow reason: the admin and API edits) and whoever wrote one of its
+    evidence items, now or before. Workflow steps, overrides and regrades are not writing."""
+    edits = claim.history.filter(history_change_reason__isnull=True)
+    items = Evidence.history.filter(claim_id=claim.pk)
+    users = {claim.curator_id}
+    users |= set(edits.values_list("history_user_id", flat=True))
+    users |= set(items.values_list("history_user_id", flat=True))
+    return users - {None}
 
 
 def _same_person(user_id, actor) -> bool:

@@ -1,7 +1,8 @@
 """Curation of evidence items on their own (they are also inline on each claim), matching
 citations to records, and the Integrity page.
 
-Saving or deleting an item goes through evidence.services, which regrades its claim. The
+Saving or deleting an item goes through evidence.services, which regrades its claim; for an
+item of a public claim it is staged as the claim's pending revision (evidence.revisions). The
 references' admin is registered here too: merging references and changing a verification
 regrade the claims citing them, which citations (below claims and evidence) cannot do.
 """
@@ -22,12 +23,18 @@ from citations.models import Reference
 from citations.sources.http import SourceError
 from evidence import verification
 from evidence.models import Evidence
+from evidence.revisions import ItemChange, claim_revision_create, is_staged, staged_fields
 from evidence.services import (
     claim_regrade,
     evidence_delete,
     evidence_save,
     reference_merge_regrading,
     reference_set_verification,
+)
+
+STAGED_ITEM = (
+    "Saved in the claim's pending revision: readers see the published version until a"
+    " curator who wrote none of it approves it."
 )
 
 # Grouped as a reviewer reads a study: what it is, how directly it answers the claim, what it
@@ -132,20 +139,62 @@ class EvidenceAdmin(HistoryAdmin):
         return [*verification_urls(self), *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
-        evidence_save(evidence=obj, actor=request.user)
+        claim = self._public_claim(obj)
+        if claim is None:
+            evidence_save(evidence=obj, actor=request.user)
+            return
+        staged = {f.name for f in staged_fields(Evidence)}
+        names = form.changed_data if change else form.cleaned_data
+        fields = {n: form.cleaned_data[n] for n in names if n in staged}
+        self._stage(request, obj, claim, ItemChange(id=obj.pk if change else None, fields=fields))
 
     def save_related(self, request, form, formsets, change):
+        if getattr(form.instance, "_staged", False):
+            return  # `covers` is part of the staged change
         # `covers` is saved after the item: regrade again so the grade sees what it pools.
         super().save_related(request, form, formsets, change)
         claim_regrade(claim=form.instance.claim, actor=request.user)
 
     def delete_model(self, request, obj):
-        evidence_delete(evidence=obj, actor=request.user)
+        claim = self._public_claim(obj)
+        if claim is None:
+            evidence_delete(evidence=obj, actor=request.user)
+        else:
+            self._stage(request, obj, claim, ItemChange(id=obj.pk, remove=True))
+
+    def _public_claim(self, obj):
+        """The claim whose revision a write to `obj` goes to (its stored claim), when public."""
+        stored = Evidence.objects.filter(pk=obj.pk).select_related("claim").first()
+        claim = stored.claim if stored else obj.claim
+        return claim if is_staged(claim) else None
+
+    def _stage(self, request, obj, claim, change: ItemChange) -> None:
+        obj._staged, obj._staged_claim = True, claim
+        try:
+            claim_revision_create(claim=claim, actor=request.user, items=[change])
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, STAGED_ITEM, messages.WARNING)
+
+    def log_addition(self, request, obj, message):
+        if not getattr(obj, "_staged", False):  # a staged item has no row (yet)
+            super().log_addition(request, obj, message)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(obj, "_staged", False):
+            return redirect("admin:claims_claim_change", obj._staged_claim.pk)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(obj, "_staged", False):
+            return redirect("admin:claims_claim_change", obj._staged_claim.pk)
+        return super().response_change(request, obj)
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
         for item in queryset.select_related("claim"):
-            evidence_delete(evidence=item, actor=request.user)
+            self.delete_model(request, item)
 
 
 # --- verification and integrity (admin pages over evidence.verification) -----------------

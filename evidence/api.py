@@ -3,12 +3,16 @@
 Writes go through `evidence.services`, which regrades the claims they touch in the same
 transaction. References are read here too (`CitedReferenceViewSet`): a reference is public
 through the evidence it gives a public claim, and a changed verification regrades the claims
-citing it, two things citations cannot know.
+citing it, two things citations cannot know. A write to an item of a public claim (adding,
+changing or deleting it) is staged instead (evidence.revisions): 202 with the claim's pending
+revision, and readers keep the published version until another curator approves it.
 """
 
 import django_filters
 from django.db.models import Prefetch
-from rest_framework import viewsets
+from rest_framework import status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from citations.api import YEARS, ReferenceFilter, ReferenceViewSet
 from citations.models import Reference
@@ -26,13 +30,17 @@ from evidence.models import (
     Stance,
     Via,
 )
+from evidence.revisions import ItemChange, claim_revision_create, is_staged
 from evidence.serializers import EvidenceSerializer
+from evidence.serializers_revision import ClaimRevisionSerializer
 from evidence.services import (
     evidence_create,
     evidence_delete,
     evidence_update,
     reference_set_verification,
 )
+
+ITEM_STAYS = "An evidence item of a public claim stays with its claim."
 
 
 class EvidenceFilter(django_filters.FilterSet):
@@ -86,6 +94,38 @@ class EvidenceViewSet(viewsets.ModelViewSet):
             Prefetch("covers", queryset=Reference.objects.only("id", "citekey"))
         )
         return evidence.all() if sees_unpublished(self.request.user) else evidence.public()
+
+    def create(self, request, *args, **kwargs):
+        given = self.get_serializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        claim = given.validated_data["claim"]
+        if not is_staged(claim):
+            return super().create(request, *args, **kwargs)
+        fields = {k: v for k, v in given.validated_data.items() if k != "claim"}
+        return self.staged(claim, ItemChange(fields=fields))
+
+    def update(self, request, *args, **kwargs):
+        item = self.get_object()
+        if not is_staged(item.claim):
+            return super().update(request, *args, **kwargs)
+        given = self.get_serializer(item, data=request.data, partial=kwargs.get("partial"))
+        given.is_valid(raise_exception=True)
+        claim = given.validated_data.pop("claim", item.claim)
+        if claim.pk != item.claim_id:
+            raise ValidationError({"claim": [ITEM_STAYS]})
+        return self.staged(item.claim, ItemChange(id=item.pk, fields=given.validated_data))
+
+    def destroy(self, request, *args, **kwargs):
+        item = self.get_object()
+        if not is_staged(item.claim):
+            return super().destroy(request, *args, **kwargs)
+        return self.staged(item.claim, ItemChange(id=item.pk, remove=True))
+
+    def staged(self, claim, change: ItemChange) -> Response:
+        revision = claim_revision_create(claim=claim, actor=self.request.user, items=[change])
+        if revision is None:  # nothing would change
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(ClaimRevisionSerializer(revision).data, status=status.HTTP_202_ACCEPTED)
 
     def perform_create(self, serializer):
         serializer.instance = evidence_create(actor=self.request.user, **serializer.validated_data)

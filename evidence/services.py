@@ -271,7 +271,7 @@ def evidence_save(*, evidence: Evidence, actor=None, covers=None) -> Evidence:
     """
     previous = Evidence.objects.filter(pk=evidence.pk).values_list("claim_id", flat=True).first()
     cited = {evidence.reference_id, *(reference.pk for reference in covers or [])}
-    _share_references(cited - {None})
+    share_references(cited - {None})
     claim_ids = _lock_claims({evidence.claim_id, previous} - {None})
     evidence.full_clean()
     reason = EVIDENCE_CHANGED if previous else EVIDENCE_ADDED
@@ -306,7 +306,7 @@ def _evidence_of(claim: Claim):
     return evidence_for_grading(Evidence.objects.filter(claim=claim))
 
 
-def _share_references(reference_ids: set) -> None:
+def share_references(reference_ids: set) -> None:
     """Hold the references an item will cite (FOR KEY SHARE, what inserting it would take)
     before its claims are locked. Saving a reference locks it, then the claims citing it
     (claims migration 0009): taken the other way round, each write would wait for the other."""

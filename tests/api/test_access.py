@@ -101,6 +101,8 @@ def test_staff_without_curator_permissions_cannot_write(staff_api, library):
 
 
 def test_curator_creates_updates_and_deletes_evidence(curator_api, library):
+    # Live writes: the claim is a draft (a public claim's are staged, tests/api/test_revisions).
+    Claim.objects.filter(slug=writes(library)[6][2]["claim"]).update(status="draft")
     created = curator_api.post("/api/evidence/", writes(library)[6][2], format="json")
     assert created.status_code == 201
     url = created.json()["api_url"]

@@ -153,7 +153,13 @@ def test_model_validation_errors_without_a_field_are_non_field_errors():
     assert field_errors(error) == {"non_field_errors": ["Broken."], "year": ["Too late."]}
 
 
+def as_draft(slug="prko-bone-mass"):
+    """Drafts are written live; a public claim's writes are staged (tests/api/test_revisions)."""
+    Claim.objects.filter(slug=slug).update(status="draft")
+
+
 def test_evidence_item_twice_for_the_same_outcome_is_400(curator_api, library):
+    as_draft()
     first = curator_api.post("/api/evidence/", EVIDENCE, format="json")
     second = curator_api.post("/api/evidence/", EVIDENCE, format="json")
 
@@ -192,6 +198,7 @@ def test_override_with_rationale_shows_beside_the_computed_grade(curator_api, li
 
 
 def test_computed_grade_is_read_only(curator_api, library):
+    as_draft()
     response = curator_api.patch(
         "/api/claims/prko-bone-mass/",
         {"grade_level": "high", "status": "draft", "summary": "S"},
@@ -201,7 +208,7 @@ def test_computed_grade_is_read_only(curator_api, library):
     assert response.status_code == 200
     claim = Claim.objects.get(slug="prko-bone-mass")
     # The client's "high" is ignored: the update regrades (one mouse study for a humans claim).
-    assert (claim.grade_level, claim.status, claim.summary) == ("very_low", "published", "S")
+    assert (claim.grade_level, claim.status, claim.summary) == ("very_low", "draft", "S")
 
 
 def test_claim_with_unknown_topic_writes_nothing(curator_api, library):
@@ -290,6 +297,7 @@ def test_workflow_actions_are_refused_to_anonymous_and_staff(anon, staff_api, li
 
 
 def test_evidence_writes_regrade_the_claim(curator_api, library):
+    as_draft()
     item = curator_api.post("/api/evidence/", EVIDENCE, format="json").json()
     graded = Claim.objects.get(slug="prko-bone-mass")
 
@@ -320,9 +328,14 @@ def test_curators_write_the_grade2_fields_and_covers_and_readers_see_them(
         "ci_derivation": "From the forest plot, figure 2.",
         "source_access": "abstract",
     }
-    created = curator_api.post("/api/evidence/", data, format="json")
-    assert created.status_code == 201, created.json()
-    item = anon.get(created.json()["api_url"]).json()
+    staged = curator_api.post("/api/evidence/", data, format="json")
+    assert staged.status_code == 202, staged.json()
+    reviewer = APIClient()
+    reviewer.force_authenticate(CuratorFactory())
+    url = f"/api/claims/prko-bone-mass/revisions/{staged.json()['id']}/approve/"
+    assert reviewer.post(url).status_code == 200
+    pk = Evidence.objects.get(outcome="pooled").pk
+    item = anon.get(f"/api/evidence/{pk}/").json()
     assert {key: item[key] for key in ("covers", "i_squared", "ci_source", "source_access")} == {
         "covers": ["rickard2008progesterone"],
         "i_squared": 81.0,

@@ -90,7 +90,7 @@ def test_the_change_form_cannot_set_the_status(curator_client):
 
 
 def test_saving_an_evidence_item_in_its_admin_regrades_the_claim(curator_client):
-    item = EvidenceFactory(design="rct", sample_size=1000)
+    item = EvidenceFactory(design="rct", sample_size=1000, claim__status="draft")
     claim_regrade(claim=item.claim)
     url = reverse("admin:evidence_evidence_change", args=[item.pk])
     data = {
@@ -112,7 +112,7 @@ def test_saving_an_evidence_item_in_its_admin_regrades_the_claim(curator_client)
 
 
 def test_deleting_an_evidence_item_in_its_admin_regrades_the_claim(admin_client):
-    item = EvidenceFactory()
+    item = EvidenceFactory(claim__status="draft")
     claim_regrade(claim=item.claim)
     url = reverse("admin:evidence_evidence_delete", args=[item.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
@@ -121,7 +121,7 @@ def test_deleting_an_evidence_item_in_its_admin_regrades_the_claim(admin_client)
 
 
 def test_bulk_deleting_evidence_regrades_each_claim(admin_client):
-    items = [EvidenceFactory(), EvidenceFactory()]
+    items = [EvidenceFactory(claim__status="draft"), EvidenceFactory(claim__status="in_review")]
     data = {"action": "delete_selected", "_selected_action": [i.pk for i in items], "post": "yes"}
     admin_client.post(reverse("admin:evidence_evidence_changelist"), data)
     levels = set(Claim.objects.values_list("grade_level", "grade_direction"))
@@ -189,7 +189,13 @@ def test_covers_set_in_the_evidence_admin_count_a_meta_analysis_once_with_its_tr
     curator_client,
 ):
     # A trial published after the meta-analysis: only `covers` can say the review pools it.
-    trial = EvidenceFactory(design="rct", sample_size=150, risk_of_bias="low", reference__year=2021)
+    trial = EvidenceFactory(
+        design="rct",
+        sample_size=150,
+        risk_of_bias="low",
+        reference__year=2021,
+        claim__status="in_review",
+    )
     pooled = EvidenceFactory(
         claim=trial.claim, design="meta_analysis_rct", sample_size=300, risk_of_bias="low"
     )

@@ -167,8 +167,10 @@ def test_the_claim_page_shows_what_changed_since_the_last_published_version(cura
     data = claim_post_data(claim, summary="Mice lacking the receptor had much more bone.")
     assert curator_client.post(change_url(claim), data).status_code == 302
     page = curator_client.get(change_url(claim)).content.decode()
-    assert 'class="changes-since-published"' in page
+    # A published claim's edit is staged: the pending revision shows it, word by word.
+    assert 'class="pending-revision"' in page
     assert "<ins>much </ins>" in page
+    assert Claim.objects.get(pk=claim.pk).summary == "Mice lacking the receptor had more bone."
 
 
 def test_grade_history_is_a_table_and_reasons_a_list(curator_client):

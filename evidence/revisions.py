@@ -1,0 +1,314 @@
+"""Staged revisions: a change to a public claim waits for a second curator.
+
+A claim readers can see (published or retracted, claims.access) is never edited in place. A
+change to its fields, its topics or its evidence items (stance, effect, risk of bias, any
+field; items added or removed) becomes the claim's pending `ClaimRevision`: a JSON snapshot
+of the whole pending version. Later changes add to the same revision, and each curator who
+made one is among its `authors`. Readers, the API, exports and the page cache keep reading
+the live rows, so they serve the last published version at no extra cost. A curator who is
+none of the authors approves it: the snapshot is written onto the live rows, the claim is
+regraded and its page version moves, all in one transaction. Discarding drops it.
+
+The staged fields are every editable concrete and many-to-many field of Claim and Evidence
+but those in CLAIM_NOT_STAGED / EVIDENCE_NOT_STAGED (the workflow, the computed grade, the
+grade override with its own permission and history, timestamps), so a field added to either
+model is staged without a change here.
+
+Drafts and claims in review are edited live as before: nobody reads them yet.
+"""
+
+import copy
+import json
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from citations.models import Reference
+from claims.access import PUBLIC_STATUSES
+from claims.models import Claim, ClaimRevision, RevisionStatus
+from citations.history import delete_with_history, save_with_history
+from evidence.models import Evidence
+from evidence.revision_diff import Change, snapshot_changes
+from evidence.services import claim_regrade, share_references
+
+CLAIM_NOT_STAGED = frozenset(
+    {
+        "id",
+        "status",
+        "submitted_by",
+        "retraction_reason",
+        "published_at",
+        "grade_level",
+        "grade_direction",
+        "grade_reasons",
+        "grade_rubric",
+        "graded_at",
+        "grade_override",
+        "override_rationale",
+        "created",
+        "updated",
+        "search_vector",
+    }
+)
+EVIDENCE_NOT_STAGED = frozenset({"id", "claim", "created", "updated"})
+
+NOT_PUBLIC = "Only a published or retracted claim has staged revisions; edit a draft directly."
+NOT_PENDING = "This revision is no longer pending."
+AUTHOR_CANNOT_APPROVE = "A revision is approved by a curator who did not write any of it."
+UNKNOWN_ITEM = "Evidence item {id} is not part of this claim's pending version."
+ITEM_GONE = "Evidence item {id} no longer exists; discard this revision and edit again."
+DUPLICATE_ITEM = "Two evidence items of the pending version cite {citekey} for the same outcome."
+KEEPS_EVIDENCE = "A public claim keeps at least one evidence item."
+NOT_STAGED = "These fields are not part of a revision: {names}."
+APPROVED = "revision {number} approved (written by {authors})"
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """A change to one evidence item: `id` None adds an item; `fields` by name (a relation as
+    an instance or its key, `covers` as References or keys); `remove` drops the item."""
+
+    id: int | None = None
+    fields: dict = field(default_factory=dict)
+    remove: bool = False
+
+
+def staged_fields(model) -> list:
+    """The fields of `model` (Claim or Evidence) a revision carries."""
+    excluded = CLAIM_NOT_STAGED if model is Claim else EVIDENCE_NOT_STAGED
+    fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
+    return [f for f in fields if f.editable and f.name not in excluded]
+
+
+def is_staged(claim: Claim) -> bool:
+    """Whether a change to `claim` (as stored) becomes a revision instead of a live write."""
+    return claim.status in PUBLIC_STATUSES
+
+
+def pending_revision(claim: Claim) -> ClaimRevision | None:
+    return claim.revisions.filter(status=RevisionStatus.PENDING).first()
+
+
+def live_snapshot(claim: Claim) -> dict:
+    """The claim and its evidence as stored now, in the revision's JSON shape."""
+    items = Evidence.objects.filter(claim=claim).order_by("pk").prefetch_related("covers")
+    evidence = [{"id": item.pk, **_dump(item, Evidence)} for item in items]
+    return _normalised({"claim": _dump(claim, Claim), "evidence": evidence})
+
+
+@transaction.atomic
+def claim_revision_create(
+    *, claim: Claim, actor, fields: dict | None = None, items=()
+) -> ClaimRevision | None:
+    """Stage `fields` of the claim and `items` (ItemChange) into its pending revision, made
+    when there is none; None when nothing would change. Raises ValidationError (by field) when
+    the pending version would be invalid, and then stores nothing."""
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    if not is_staged(locked):
+        raise ValidationError(NOT_PUBLIC)
+    revision = locked.revisions.select_for_update().filter(status=RevisionStatus.PENDING).first()
+    live = live_snapshot(locked)
+    snapshot = copy.deepcopy(revision.snapshot if revision else live)
+    snapshot["claim"].update(_dump_values(Claim, fields or {}))
+    for change in items:
+        _apply_item(snapshot, change, actor)
+    snapshot = _normalised(snapshot)
+    _validate(locked, snapshot)
+    if revision is None and snapshot == live:
+        return None
+    revision = revision or ClaimRevision(claim=locked)
+    revision.snapshot = snapshot
+    revision.save()
+    if actor is not None:
+        revision.authors.add(actor)
+    return revision
+
+
+@transaction.atomic
+def claim_revision_approve(*, revision: ClaimRevision, actor) -> ClaimRevision:
+    """Write the pending version onto the live rows, regrade, and record who approved it.
+    Refused (nothing written) to its authors, unless four eyes is off (LEDGER_FOUR_EYES)."""
+    items = revision.snapshot["evidence"]
+    # The lock order of evidence writes: the references cited, then the claim.
+    share_references({pk for item in items for pk in [item["reference"], *item["covers"]]} - {None})
+    claim = Claim.objects.select_for_update().get(pk=revision.claim_id)
+    locked = _locked_pending(revision)
+    authors = list(locked.authors.order_by("username"))
+    if settings.LEDGER_FOUR_EYES and (actor is None or actor in authors):
+        raise ValidationError(AUTHOR_CANNOT_APPROVE)
+    names = ", ".join(author.get_username() for author in authors) or "nobody"
+    reason = APPROVED.format(number=locked.pk, authors=names)
+    _write_claim(claim, locked.snapshot["claim"], actor=actor, reason=reason)
+    _write_items(claim, locked.snapshot["evidence"], actor=actor, reason=reason)
+    claim_regrade(claim=claim, actor=actor, reason=reason)
+    return _decide(revision, locked, RevisionStatus.APPROVED, actor)
+
+
+@transaction.atomic
+def claim_revision_discard(*, revision: ClaimRevision, actor) -> ClaimRevision:
+    """Drop the pending version; the live claim stays as it is."""
+    Claim.objects.select_for_update().get(pk=revision.claim_id)
+    return _decide(revision, _locked_pending(revision), RevisionStatus.DISCARDED, actor)
+
+
+def revision_changes(revision: ClaimRevision) -> list[Change]:
+    """Live vs pending, field by field (evidence.revision_diff), as stored now."""
+    if revision.status != RevisionStatus.PENDING:
+        return []
+    live, pending = live_snapshot(revision.claim), revision.snapshot
+    cited = {item.get("reference") for item in [*live["evidence"], *pending["evidence"]]}
+    names = dict(Reference.objects.filter(pk__in=cited - {None}).values_list("pk", "citekey"))
+    return snapshot_changes(live, pending, labels=_labels(), names=names)
+
+
+def _labels() -> dict:
+    return {
+        f"{kind}.{f.name}": str(f.verbose_name).capitalize()
+        for kind, model in (("claim", Claim), ("evidence", Evidence))
+        for f in staged_fields(model)
+    }
+
+
+def _locked_pending(revision: ClaimRevision) -> ClaimRevision:
+    locked = ClaimRevision.objects.select_for_update().get(pk=revision.pk)
+    if locked.status != RevisionStatus.PENDING:
+        raise ValidationError(NOT_PENDING)
+    return locked
+
+
+def _decide(revision, locked, status: str, actor) -> ClaimRevision:
+    locked.status, locked.decided_by, locked.decided_at = status, actor, timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at", "updated"])
+    for name in ("status", "decided_by_id", "decided_at", "updated"):
+        setattr(revision, name, getattr(locked, name))
+    return revision
+
+
+# --- snapshots: model values <-> JSON ------------------------------------------------------
+
+
+def _dump(obj, model) -> dict:
+    values = {}
+    for f in staged_fields(model):
+        if f.many_to_many:
+            values[f.name] = sorted(related.pk for related in getattr(obj, f.name).all())
+        else:
+            values[f.name] = getattr(obj, f.attname)
+    return values
+
+
+def _dump_values(model, values: dict) -> dict:
+    """`values` by field name, as a snapshot holds them; unknown names are refused."""
+    by_name = {f.name: f for f in staged_fields(model)}
+    unknown = sorted(set(values) - set(by_name))
+    if unknown:
+        raise ValidationError(NOT_STAGED.format(names=", ".join(unknown)))
+    dumped = {}
+    for name, value in values.items():
+        f = by_name[name]
+        if f.many_to_many:
+            dumped[name] = sorted(getattr(v, "pk", v) for v in value or [])
+        elif f.is_relation:
+            dumped[name] = getattr(value, "pk", value)
+        else:
+            dumped[name] = value
+    return dumped
+
+
+def _normalised(snapshot: dict) -> dict:
+    """The snapshot as the JSON column gives it back (dates as text), so two compare equal."""
+    return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
+
+
+def _load(obj, model, values: dict) -> dict:
+    """Set the plain fields of `obj` from snapshot `values`; returns the many-to-many ones."""
+    many = {}
+    for f in staged_fields(model):
+        if f.name not in values:
+            continue
+        value = values[f.name]
+        if f.many_to_many:
+            many[f.name] = value
+        elif f.is_relation:
+            setattr(obj, f.attname, value)
+        else:
+            setattr(obj, f.attname, f.to_python(value))
+    return many
+
+
+def _apply_item(snapshot: dict, change: ItemChange, actor) -> None:
+    items = snapshot["evidence"]
+    if change.id is None:
+        fresh = Evidence(curator=actor)
+        item = {"id": None, **_dump_values(Evidence, _defaults(fresh))}
+        item.update(_dump_values(Evidence, change.fields))
+        items.append(item)
+        return
+    position = next((i for i, item in enumerate(items) if item["id"] == change.id), None)
+    if position is None:
+        raise ValidationError(UNKNOWN_ITEM.format(id=change.id))
+    if change.remove:
+        del items[position]
+    else:
+        items[position].update(_dump_values(Evidence, change.fields))
+
+
+def _defaults(item: Evidence) -> dict:
+    """A new item's values before the change sets any: each field's default."""
+    values = {}
+    for f in staged_fields(Evidence):
+        values[f.name] = [] if f.many_to_many else getattr(item, f.attname)
+    return values
+
+
+def _validate(claim: Claim, snapshot: dict) -> None:
+    """Raise ValidationError when the pending version breaks a rule of either model."""
+    candidate = copy.copy(claim)
+    _load(candidate, Claim, snapshot["claim"])
+    candidate.full_clean()
+    if not snapshot["evidence"]:
+        raise ValidationError(KEEPS_EVIDENCE)
+    seen = set()
+    for values in snapshot["evidence"]:
+        item = Evidence(pk=values["id"], claim=claim)
+        item._state.adding = values["id"] is None  # a stored item is not its own duplicate
+        _load(item, Evidence, values)
+        item.full_clean(validate_unique=False)
+        key = (item.reference_id, item.outcome)
+        if key in seen:
+            citekey = Reference.objects.filter(pk=item.reference_id).values_list("citekey")
+            raise ValidationError(DUPLICATE_ITEM.format(citekey=citekey.first()[0]))
+        seen.add(key)
+
+
+# --- approval: the snapshot onto the live rows ---------------------------------------------
+
+
+def _write_claim(claim: Claim, values: dict, *, actor, reason: str) -> None:
+    many = _load(claim, Claim, values)
+    claim.full_clean()
+    save_with_history(claim, actor=actor, reason=reason)
+    for name, keys in many.items():
+        getattr(claim, name).set(keys)
+
+
+def _write_items(claim: Claim, items: list, *, actor, reason: str) -> None:
+    """Delete the items the pending version dropped, then update and add the others."""
+    live = {item.pk: item for item in Evidence.objects.filter(claim=claim)}
+    kept = {values["id"] for values in items}
+    for pk, item in live.items():
+        if pk not in kept:
+            delete_with_history(item, actor=actor, reason=reason)
+    for values in items:
+        if values["id"] is not None and values["id"] not in live:
+            raise ValidationError(ITEM_GONE.format(id=values["id"]))
+        item = live[values["id"]] if values["id"] is not None else Evidence(claim=claim)
+        many = _load(item, Evidence, values)
+        item.full_clean()
+        save_with_history(item, actor=actor, reason=reason)
+        for name, keys in many.items():
+            getattr(item, name).set(keys)

@@ -1,0 +1,184 @@
+"""Staged revisions in the admin: saving a public claim (or one of its evidence items) stages
+the change; the claim page shows live vs pending; the authors cannot approve; the page cache
+serves the published version until another curator does."""
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from claims.admin_revisions import STAGED
+from claims.models import Claim, ClaimRevision
+from evidence.admin import STAGED_ITEM
+from evidence.models import Evidence
+from evidence.revisions import AUTHOR_CANNOT_APPROVE, claim_revision_create
+from evidence.services import claim_regrade
+from tests.factories import ClaimFactory, CuratorFactory, EvidenceFactory, ReferenceFactory
+
+pytestmark = pytest.mark.django_db
+OLD = "Progesterone receptors are expressed by osteoblasts."
+NEW = "Osteoblasts do NOT express progesterone receptors."
+
+
+@pytest.fixture
+def published():
+    claim = ClaimFactory(status="published", statement=OLD, slug="pr-osteoblasts")
+    EvidenceFactory(claim=claim, risk_of_bias="low", sample_size=1000)
+    claim_regrade(claim=claim)
+    return claim
+
+
+def change_url(claim):
+    return reverse("admin:claims_claim_change", args=[claim.pk])
+
+
+def decide_url(claim, revision, decision):
+    return reverse("admin:claims_claim_revision", args=[claim.pk, revision.pk, decision])
+
+
+def texts(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def form_data(response) -> dict:
+    """The change form as rendered: every field of the form, its inlines and their management
+    forms, as a browser would post it back unchanged."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms += [formset.management_form, *formset.forms]
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, list | tuple):
+                data[field.html_name] = [str(v) for v in value]
+            else:
+                data[field.html_name] = "on" if value is True else str(value)
+    return data
+
+
+def test_saving_a_published_claim_stages_the_statement_and_an_inline_stance(client, published):
+    author = CuratorFactory()
+    client.force_login(author)
+    data = form_data(client.get(change_url(published)))
+    data["statement"] = NEW
+    data["evidence-0-stance"] = "contradicts"
+
+    response = client.post(change_url(published), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert STAGED in texts(response)
+    assert Claim.objects.get(pk=published.pk).statement == OLD
+    assert Evidence.objects.get(claim=published).stance == "supports"
+    revision = ClaimRevision.objects.get(claim=published)
+    assert revision.snapshot["claim"]["statement"] == NEW
+    assert revision.snapshot["evidence"][0]["stance"] == "contradicts"
+    page = client.get(change_url(published)).content.decode()
+    assert 'class="pending-revision"' in page
+    assert "<ins>NOT</ins>" in page
+    assert 'class="button revision-approve"' in page  # shown; the service refuses an author
+
+
+def test_the_author_cannot_approve_another_curator_can_and_the_cache_follows(
+    client, published, page_cache
+):
+    author, reviewer = CuratorFactory(), CuratorFactory()
+    client.force_login(author)
+    data = {**form_data(client.get(change_url(published))), "statement": NEW}
+    client.post(change_url(published), data)
+    revision = ClaimRevision.objects.get(claim=published)
+    client.logout()
+    assert OLD in client.get(published.get_absolute_url()).content.decode()  # now cached
+
+    client.force_login(author)
+    refused = client.post(decide_url(published, revision, "approve"))
+    assert AUTHOR_CANNOT_APPROVE in texts(refused)
+    client.logout()
+    assert OLD in client.get(published.get_absolute_url()).content.decode()
+
+    client.force_login(reviewer)
+    approved = client.post(decide_url(published, revision, "approve"))
+    assert f"Revision {revision.pk} approved." in texts(approved)
+    client.logout()
+    page = client.get(published.get_absolute_url()).content.decode()
+    assert NEW in page
+    assert OLD not in page
+
+
+def test_discard_in_the_admin_and_the_history_table(client, published):
+    author, reviewer = CuratorFactory(username="alice"), CuratorFactory(username="bob")
+    client.force_login(author)
+    client.post(
+        change_url(published), {**form_data(client.get(change_url(published))), "statement": NEW}
+    )
+    revision = ClaimRevision.objects.get(claim=published)
+
+    client.force_login(reviewer)
+    client.post(decide_url(published, revision, "discard"))
+
+    assert Claim.objects.get(pk=published.pk).statement == OLD
+    page = client.get(change_url(published)).content.decode()
+    assert f"<tr><td>{revision.pk}</td><td>Discarded</td><td>alice</td><td>bob</td>" in page
+
+
+def test_the_evidence_admin_stages_a_change_to_an_item_of_a_published_claim(client, published):
+    item = published.evidence.get()
+    url = reverse("admin:evidence_evidence_change", args=[item.pk])
+    client.force_login(CuratorFactory())
+    data = {**form_data(client.get(url)), "risk_of_bias": "high", "effect_value": "0.4"}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert response.url == change_url(published)
+    assert STAGED_ITEM in texts(response)
+    item.refresh_from_db()
+    assert (item.risk_of_bias, item.effect_value) == ("low", None)
+    staged = ClaimRevision.objects.get(claim=published).snapshot["evidence"][0]
+    assert (staged["risk_of_bias"], staged["effect_value"]) == ("high", 0.4)
+
+
+def test_a_draft_is_still_saved_live_in_the_admin(client):
+    claim = ClaimFactory(status="draft", statement=OLD)
+    EvidenceFactory(claim=claim)
+    client.force_login(CuratorFactory())
+    client.post(change_url(claim), {**form_data(client.get(change_url(claim))), "statement": NEW})
+    assert Claim.objects.get(pk=claim.pk).statement == NEW
+    assert not ClaimRevision.objects.exists()
+
+
+def test_the_claim_list_filters_revisions_awaiting_my_approval(client, published):
+    author, reviewer = CuratorFactory(), CuratorFactory()
+    other = ClaimFactory(status="published")
+    EvidenceFactory(claim=other)
+    claim_revision_create(claim=published, actor=author, fields={"statement": NEW})
+    url = reverse("admin:claims_claim_changelist") + "?review=revisions"
+
+    client.force_login(reviewer)
+    assert list(client.get(url).context["cl"].result_list) == [published]
+    client.force_login(author)
+    assert list(client.get(url).context["cl"].result_list) == []
+
+
+def test_an_evidence_row_added_inline_to_a_published_claim_waits_for_approval(client, published):
+    reference = ReferenceFactory(citekey="added2024trial")
+    original = published.evidence.get().reference.citekey
+    client.force_login(CuratorFactory())
+    data = form_data(client.get(change_url(published)))
+    row = {k.replace("evidence-0-", "evidence-1-"): v for k, v in data.items()}
+    row = {k: v for k, v in row.items() if k.startswith("evidence-1-")}
+    row.pop("evidence-1-id")
+    data.update(row, **{"evidence-1-reference": str(reference.pk), "evidence-TOTAL_FORMS": "2"})
+
+    response = client.post(change_url(published), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert published.evidence.count() == 1
+    [added] = [i for i in ClaimRevision.objects.get().snapshot["evidence"] if i["id"] is None]
+    assert (added["reference"], added["stance"]) == (reference.pk, "supports")
+    client.force_login(CuratorFactory())
+    client.post(decide_url(published, ClaimRevision.objects.get(), "approve"))
+    citekeys = set(published.evidence.values_list("reference__citekey", flat=True))
+    assert citekeys == {original, "added2024trial"}
