@@ -27,10 +27,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from citations.history import delete_with_history, save_with_history
 from citations.models import Reference
 from claims.access import PUBLIC_STATUSES
 from claims.models import Claim, ClaimRevision, RevisionStatus
-from citations.history import delete_with_history, save_with_history
 from evidence.models import Evidence
 from evidence.revision_diff import Change, snapshot_changes
 from evidence.services import claim_regrade, share_references
