@@ -1,7 +1,6 @@
 """Search over the seed, as `make run` serves it: every word in any searched field, "-word"
 excludes, quoted phrases, "or", English stemming and stop words."""
 
-
 from citations.models import Reference
 from claims.models import Claim
 
