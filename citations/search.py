@@ -17,9 +17,7 @@ The weighted `tsvector` is stored in each searched table's `search_vector` colum
 current by a trigger on every insert and update (bulk writes and COPY included) and indexed
 with GIN, so a search reads the index instead of computing `to_tsvector` for every row.
 `StoredSearchVector` is the migration operation that installs the trigger and the index; rank
-is `ts_rank`. (A trigger, not a generated column: the migrations that made these columns
-already ran on every database, and a generated column is Django's `GeneratedField`, which
-cannot be altered in place; see docs/architecture.md.)
+is `ts_rank`. (A trigger rather than a `GeneratedField`: docs/architecture.md says why.)
 """
 
 from functools import reduce
