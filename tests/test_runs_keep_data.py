@@ -1,7 +1,7 @@
 """`make run` twice keeps a curator's work; `make demo-reset` starts over on purpose.
 
 Each start runs the commands of `make run` (before the server) in fresh interpreters against
-one scratch PostgreSQL database, as the Makefile does.
+one scratch PostgreSQL database (a copy of one migrated once), as the Makefile does.
 """
 
 import pytest
@@ -9,7 +9,7 @@ import pytest
 from claims.management.commands.load_seed_if_empty import KEPT, LOADED
 from tests.processes import run_manage, scratch_database
 
-pytestmark = pytest.mark.slow  # each test migrates a fresh database in new interpreters
+pytestmark = pytest.mark.slow  # each step starts a new interpreter
 
 RUN_STEPS = [["migrate", "--noinput"], ["load_seed_if_empty"], ["ensure_demo_curator"]]
 EDIT = """
@@ -32,8 +32,8 @@ print(Claim.objects.count())
 
 
 @pytest.fixture
-def run_env():
-    with scratch_database("run") as url:
+def run_env(migrated_scratch):
+    with scratch_database("run", template=migrated_scratch) as url:
         yield {
             "DATABASE_URL": url,
             "DJANGO_SETTINGS_MODULE": "config.settings.base",

@@ -6,7 +6,7 @@ import pytest
 from tests.conftest import SOURCE_PREFIXES, SOURCES_DATA
 from tests.processes import run_manage, scratch_database
 
-pytestmark = pytest.mark.slow  # a fresh interpreter migrates and loads the seed each time
+pytestmark = pytest.mark.slow  # a fresh interpreter loads the seed each time
 
 WAKEFIELD = "10.1016/s0140-6736(97)11096-0"
 SCRIPT = f"""
@@ -35,8 +35,8 @@ print("claim", before, mentions_retraction(claim))
 
 
 @pytest.fixture
-def database_url():
-    with scratch_database("sources") as url:
+def database_url(migrated_scratch):
+    with scratch_database("sources", template=migrated_scratch) as url:
         yield url
 
 
