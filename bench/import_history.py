@@ -9,8 +9,8 @@ alone and of the whole import, with the ratio of the library to the baseline. Th
 would be used if the whole import stayed within 1.3x; it does not (1.33x-1.67x measured).
 
 Run: `make bench` (DJANGO_SETTINGS_MODULE=config.settings.test). The database is
-`BENCH_DATABASE_URL`, default postgres://postgres@127.0.0.1:5432/el_bench, as for
-bench/bibtex.py, emptied before each import.
+`BENCH_DATABASE_URL`, default `el_bench` on DATABASE_URL's server, as for bench/bibtex.py,
+emptied before each import.
 """
 
 import sys
