@@ -1,8 +1,16 @@
 """Search over the seed, as `make run` serves it: every word in any searched field, "-word"
 excludes, quoted phrases, "or", English stemming and stop words."""
 
+import pytest
+
 from citations.models import Reference
 from claims.models import Claim
+
+
+@pytest.fixture
+def seed(seed_once, db):
+    """The seed, loaded once for this module (tests/conftest.py `seed_once`)."""
+
 
 QUERIES = [
     "MICE",
