@@ -3,9 +3,12 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Every command that needs a database runs under this: DATABASE_URL's server, or else a private
+# PostgreSQL in .pgdata/, started for the command and stopped when it ends.
+WITH_DB := $(BIN)/python scripts/with_postgres.py
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run demo-reset test test-only test-fast lint format migrations-check bench bench-scale browser clean
+.PHONY: install run serve demo-reset test test-only test-fast lint format migrations-check bench bench-scale browser clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -20,8 +23,12 @@ install: $(VENV)/.installed
 
 # Debug is off unless turned on: `make run` is the one place that turns it on.
 # The seed loads only into an empty database: a restart keeps every edit.
+# `serve` is run's body, under the database of $(WITH_DB).
 run: export DJANGO_DEBUG ?= 1
 run: install
+	$(WITH_DB) $(MAKE) --no-print-directory serve
+
+serve:
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seed_if_empty
 	$(BIN)/python manage.py ensure_demo_curator
@@ -33,8 +40,7 @@ run: install
 # Start over: delete every curated record (users stay) and load the seed again.
 demo-reset: export DJANGO_DEBUG ?= 1
 demo-reset: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo_reset
+	$(WITH_DB) sh -c '$(BIN)/python manage.py migrate --noinput && $(BIN)/python manage.py demo_reset'
 
 # lint-imports: the import directions of docs/architecture.md (contracts in pyproject.toml).
 lint: install
@@ -47,34 +53,31 @@ format: install
 	$(BIN)/ruff format .
 
 migrations-check: install
-	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(WITH_DB) $(BIN)/python manage.py makemigrations --check --dry-run
 
 browser:
 	scripts/ensure-chromium
 
-# The whole suite on a real PostgreSQL server (started here when it is down).
+# The whole suite on a real PostgreSQL server (DATABASE_URL's, or the private one).
 test: install
-	scripts/ensure-postgres
 	-scripts/ensure-chromium
 	-scripts/ensure-tex
 	$(MAKE) lint migrations-check
-	$(BIN)/pytest --create-db
+	$(WITH_DB) $(BIN)/pytest --create-db
 
 test-only: install
-	$(BIN)/pytest
+	$(WITH_DB) $(BIN)/pytest
 
 # While working: everything but the tests marked slow (`make test` runs those too).
 test-fast: install
-	$(BIN)/pytest -m "not slow"
+	$(WITH_DB) $(BIN)/pytest -m "not slow"
 
 bench: install
-	scripts/ensure-postgres
-	for script in bench/*.py; do DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python $$script || exit 1; done
+	DJANGO_SETTINGS_MODULE=config.settings.test $(WITH_DB) sh -c 'for script in bench/*.py; do $(BIN)/python $$script || exit 1; done'
 
 # Issue 15's table at 10k, 100k and 1M references (builds el_scale_* databases once; slow).
 bench-scale: install
-	scripts/ensure-postgres
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python bench/scale.py 10000 100000 1000000
+	DJANGO_SETTINGS_MODULE=config.settings.test $(WITH_DB) $(BIN)/python bench/scale.py 10000 100000 1000000
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .import_linter_cache

@@ -16,8 +16,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.support.server import database_url  # noqa: E402 - after the path
+
 BENCH_DB = os.environ.get("BENCH_API_DATABASE", "el_bench_api")
-DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
+DATABASE_URL = database_url(BENCH_DB)
 REFERENCES, CLAIMS = 10_000, 500
 WORKERS, CLIENTS = 2, 4
 ENDPOINTS = [
@@ -30,7 +34,6 @@ MAX_REQUESTS = 20_000  # per endpoint: the loops are bounded by time and by coun
 
 os.environ["DATABASE_URL"] = DATABASE_URL
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-sys.path.insert(0, str(ROOT))
 
 from bench.support.throughput import free_port, get, python_rate  # noqa: E402 - after the path
 
@@ -38,7 +41,7 @@ from bench.support.throughput import free_port, get, python_rate  # noqa: E402 -
 def ensure_database() -> None:
     import psycopg
 
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
+    with psycopg.connect(database_url("postgres"), autocommit=True) as db:
         exists = db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
         if not exists:
             db.execute(f'CREATE DATABASE "{BENCH_DB}"')

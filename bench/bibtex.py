@@ -11,8 +11,8 @@ then prints each measurement next to bibtexparser's and their ratio:
 - one entry with a 5 MB field: import under 5 s.
 
 Run: `make bench` (DJANGO_SETTINGS_MODULE=config.settings.test). The database is
-`BENCH_DATABASE_URL`, default postgres://postgres@127.0.0.1:5432/el_bench (never
-`DATABASE_URL`), created and migrated here and emptied before each measurement.
+`BENCH_DATABASE_URL`, default `el_bench` on DATABASE_URL's server (never DATABASE_URL's own
+database), created and migrated here and emptied before each measurement.
 """
 
 import io
@@ -25,11 +25,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.support.server import database_url  # noqa: E402 - after the path
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 # Its own database, always: the benchmark empties the citation tables of the database it uses.
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/el_bench"
-)
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", database_url("el_bench"))
 # Debug off, as in production: Django would otherwise keep every query in memory.
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-key")

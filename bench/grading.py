@@ -21,7 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evidence.rubrics import grade1, grade2  # noqa: E402 - after the path set-up above
+from bench.support.server import database_url  # noqa: E402 - after the path set-up above
+from evidence.rubrics import grade1, grade2  # noqa: E402
 
 CLAIMS, ITEMS, ROUNDS = 2_000, 8, 5
 REGRADE_CLAIMS = int(
@@ -115,7 +116,7 @@ def ensure_database() -> None:
 
     import psycopg
 
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
+    with psycopg.connect(database_url("postgres"), autocommit=True) as db:
         exists = db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
         if not exists:
             db.execute(f'CREATE DATABASE "{BENCH_DB}"')
@@ -162,7 +163,7 @@ def populate() -> None:
 
 
 def bench_regrade() -> None:
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}"
+    os.environ["DATABASE_URL"] = database_url(BENCH_DB)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     ensure_database()
     import django

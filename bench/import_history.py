@@ -4,13 +4,13 @@ copying them inside the database with one `INSERT ... SELECT`, in one run.
 Imports the 10,000 entries of bench/bibtex.py into PostgreSQL, alternating the two ways of
 writing the history rows of the new references (`CopyWriter._history`: the importer copies
 them in the database, the baseline; `LibraryHistoryWriter` here builds the instances and
-calls the library, as `OrmWriter` does), and prints for each the time of the history step
+calls the library), and prints for each the time of the history step
 alone and of the whole import, with the ratio of the library to the baseline. The library
 would be used if the whole import stayed within 1.3x; it does not (1.33x-1.67x measured).
 
 Run: `make bench` (DJANGO_SETTINGS_MODULE=config.settings.test). The database is
-`BENCH_DATABASE_URL`, default postgres://postgres@127.0.0.1:5432/el_bench, as for
-bench/bibtex.py, emptied before each import.
+`BENCH_DATABASE_URL`, default `el_bench` on DATABASE_URL's server, as for bench/bibtex.py,
+emptied before each import.
 """
 
 import sys
@@ -39,7 +39,11 @@ class LibraryHistoryWriter(writers.CopyWriter):
                 Reference(pk=pk, citekey=item.citekey, created=now, updated=now, **item.values)
                 for pk, item in batch
             ]
-            writers.record_history(references, user=self.user, when=now)
+            for reference in references:
+                reference._history_user = self.user  # as the request's user would be
+            Reference.history.bulk_history_create(
+                references, default_change_reason=writers.HISTORY_REASON, default_date=now
+            )
 
 
 def timed_history(writer: type[writers.CopyWriter], spent: list[float]) -> type:

@@ -49,6 +49,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.support.server import database_url as server_database_url  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ.setdefault("DJANGO_DEBUG", "0")  # debug keeps every query in memory
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 40)
@@ -266,7 +268,7 @@ def populate(n: int) -> None:
 
 
 def database_url(n: int) -> str:
-    return f"postgres://postgres@127.0.0.1:5432/el_scale_{n}"
+    return server_database_url(f"el_scale_{n}")
 
 
 def ensure_database(n: int) -> None:
@@ -274,7 +276,7 @@ def ensure_database(n: int) -> None:
 
     name = f"el_scale_{n}"
     os.environ["DATABASE_URL"] = database_url(n)
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as db:
+    with psycopg.connect(server_database_url("postgres"), autocommit=True) as db:
         if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             db.execute(f'CREATE DATABASE "{name}"')
 

@@ -1,13 +1,11 @@
 """Membership lookups: the rows whose column (or expression) is one of many values.
 
-On PostgreSQL the values travel as one array parameter (`= ANY(%s)`): an `IN` list of
-thousands of placeholders costs more to build and send than the lookup itself. Other
-databases (SQLite, the embedded database for trying the app) get Django's `IN`.
+The values travel as one array parameter (`= ANY(%s)`): an `IN` list of thousands of
+placeholders costs more to build and send than the lookup itself.
 """
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection
-from django.db.models import BooleanField, F, Func, TextField, Value
+from django.db.models import BooleanField, Func, TextField, Value
 
 
 class AnyOf(Func):
@@ -24,7 +22,4 @@ class AnyOf(Func):
 
 def matching(queryset, expression, values: list, base_field=None):
     """Rows of `queryset` whose `expression` is one of `values`."""
-    if connection.vendor == "postgresql":
-        return queryset.filter(AnyOf(expression, values, base_field))
-    expression = F(expression) if isinstance(expression, str) else expression
-    return queryset.alias(probe=expression).filter(probe__in=list(values))
+    return queryset.filter(AnyOf(expression, values, base_field))

@@ -18,7 +18,7 @@ from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.records import BibRecord, Name
 from citations.sameness import FIELDS as SAMENESS_FIELDS
 from citations.sameness import WORK, candidate_keys, same_work, title_hash
-from citations.search import ranked_search, similar_to, similarity_lookup
+from citations.search import ranked_search, similar_to
 
 # Real bibliographies cite historical works (1066) and announced ones; the check constraint,
 # `clean`, the importer and the API's year filters all read this one range.
@@ -232,10 +232,9 @@ class ReferenceQuerySet(models.QuerySet):
 
     def similar_to(self, term: str):
         """Typo-tolerant look-up by citekey, title or an author's family name, closest first
-        (pg_trgm on PostgreSQL; citations.search.similar_to)."""
+        (pg_trgm word similarity; citations.search.similar_to)."""
         authors = Contributor.objects.using(self.db)
-        lookup = f"person__family__{similarity_lookup(authors)}"
-        by_author = authors.filter(**{lookup: term})
+        by_author = authors.filter(person__family__trigram_word_similar=term)
         return similar_to(
             self, term, ("citekey", "title"), also=Q(pk__in=by_author.values("reference"))
         )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -310,18 +310,13 @@ def import_job_create(
 
 class JobProgress:
     """Writes a running job's progress on a database connection of its own: the import's
-    transaction would hide it from the curator's page until the very end. SQLite allows one
-    writer at a time, so there the page shows the stage only."""
+    transaction would hide it from the curator's page until the very end."""
 
     def __init__(self, job: ImportJob):
         self.job_id = job.pk
-        self.side = None
-        if connection.vendor == "postgresql":
-            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        self.side = connections.create_connection(DEFAULT_DB_ALIAS)
 
     def __call__(self, done: int, total: int) -> None:
-        if self.side is None:
-            return
         stage = JOB_WRITING.format(done=done, total=total)
         with self.side.cursor() as cursor:
             cursor.execute(
@@ -331,8 +326,7 @@ class JobProgress:
             )
 
     def close(self) -> None:
-        if self.side is not None:
-            self.side.close()
+        self.side.close()
 
 
 def _job_running(job: ImportJob) -> None:

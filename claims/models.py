@@ -4,8 +4,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections, models
-from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
+from django.db import models
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -135,22 +135,10 @@ class ClaimQuerySet(models.QuerySet):
 
     def page_version(self, slug: str):
         """What a claim page shows, as one comparable value, or None when there is no such
-        claim (claims.page_cache). On PostgreSQL one indexed row: the claim's `updated`,
-        which triggers move whenever its evidence, their references or the references'
-        authors change (claims migrations 0009 and 0010), and its grade's `graded_at`. Elsewhere the
-        newest change of the evidence and of their references is read as well."""
-        claims = self.filter(slug=slug)
-        if connections[self.db].vendor == "postgresql":
-            return claims.values_list("updated", "graded_at").first()
-        return (
-            claims.annotate(
-                items=Count("evidence"),
-                evidence_changed=Max("evidence__updated"),
-                references_changed=Max("evidence__reference__updated"),
-            )
-            .values_list("updated", "graded_at", "items", "evidence_changed", "references_changed")
-            .first()
-        )
+        claim (claims.page_cache). One indexed row: the claim's `updated`, which triggers move
+        whenever its evidence, their references or the references' authors change (claims
+        migrations 0009 and 0010), and its grade's `graded_at`."""
+        return self.filter(slug=slug).values_list("updated", "graded_at").first()
 
     def with_stance_counts(self):
         """`supporting_count`, `contradicting_count`, `mixed_count`: one correlated subquery

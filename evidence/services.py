@@ -184,16 +184,9 @@ def _computed(result: Grade) -> tuple:
 def _store_grades(grades: list[tuple], now) -> None:
     """Write (pk, level, direction, reasons, rubric) of each claim, graded `now`, at once.
 
-    On PostgreSQL one UPDATE from arrays (six parameters however many claims): Django's
-    bulk_update builds a CASE per row and field, which costs more than grading itself.
+    One UPDATE from arrays (six parameters however many claims): Django's bulk_update
+    builds a CASE per row and field, which costs more than grading itself.
     """
-    if connection.vendor != "postgresql":
-        claims = [
-            Claim(pk=pk, **dict(zip(GRADE_FIELDS, (*grade, now), strict=True)))
-            for pk, *grade in grades
-        ]
-        Claim.objects.bulk_update(claims, GRADE_FIELDS)
-        return
     pks, levels, directions, reasons, rubrics = map(list, zip(*grades, strict=True))
     table = connection.ops.quote_name(Claim._meta.db_table)
     # Only the model's own table name is formatted into the statement.
@@ -227,20 +220,11 @@ def _record_history(pks: list, now, actor, reason: str) -> None:
     sql = (
         f"INSERT INTO {quote(history._meta.db_table)} ({copied}, {own})"  # noqa: S608
         f" SELECT {copied}, %s, %s, %s, %s FROM {quote(Claim._meta.db_table)}"
-        f" WHERE {quote(Claim._meta.pk.column)} {_one_of(pks)} ORDER BY 1"
+        f" WHERE {quote(Claim._meta.pk.column)} = ANY(%s) ORDER BY 1"
     )
     date = connection.ops.adapt_datetimefield_value(now)
-    ids = [pks] if connection.vendor == "postgresql" else pks
     with connection.cursor() as cursor:
-        cursor.execute(sql, [date, "~", getattr(user, "pk", None), reason, *ids])
-
-
-def _one_of(values: list) -> str:
-    """SQL for "is one of `values`": one array parameter on PostgreSQL (its statements are
-    parsed per placeholder), else a list of them."""
-    if connection.vendor == "postgresql":
-        return "= ANY(%s)"
-    return f"IN ({', '.join(['%s'] * len(values))})"
+        cursor.execute(sql, [date, "~", getattr(user, "pk", None), reason, pks])
 
 
 @transaction.atomic
@@ -310,7 +294,7 @@ def share_references(reference_ids: set) -> None:
     """Hold the references an item will cite (FOR KEY SHARE, what inserting it would take)
     before its claims are locked. Saving a reference locks it, then the claims citing it
     (claims migration 0009): taken the other way round, each write would wait for the other."""
-    if connection.vendor != "postgresql" or not reference_ids:
+    if not reference_ids:
         return
     quote = connection.ops.quote_name
     table, key = quote(Reference._meta.db_table), quote(Reference._meta.pk.column)

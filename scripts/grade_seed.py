@@ -1,6 +1,8 @@
 """Write the engine's grades into fixtures/seed.json, so the seed loads already graded.
 
-Loads the seed into a throwaway in-memory SQLite database, regrades every claim with rubric
+Loads the seed into a throwaway database (`grade_seed_scratch`, made and dropped on the server
+DATABASE_URL names; without DATABASE_URL the script runs itself under scripts/with_postgres.py,
+the private PostgreSQL of `make run`), regrades every claim with rubric
 grade-2 through the same service the app uses (labels and all), and sets the grade fields of
 each claim in the JSON, keeping everything else as it is. Run after any change to the seed's
 evidence or to the rubric; tests/evidence/test_seed_grades.py fails until you do:
@@ -11,16 +13,34 @@ evidence or to the rubric; tests/evidence/test_seed_grades.py fails until you do
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "seed.json"
 GRADED_AT = "2026-11-27T00:00:00Z"  # fixed, so regenerating an unchanged seed changes nothing
+SCRATCH = "grade_seed_scratch"
 
 
-def computed_grades() -> dict:
+@contextmanager
+def scratch_database(server_url: str):
+    """The URL of an empty database `SCRATCH` on the server of `server_url`; dropped after."""
+    import psycopg
+
+    parts = urlsplit(server_url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {SCRATCH}")
+        try:
+            yield urlunsplit(parts._replace(path=f"/{SCRATCH}"))
+        finally:
+            admin.execute(f"DROP DATABASE {SCRATCH} WITH (FORCE)")
+
+
+def computed_grades(database_url: str) -> dict:
     sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = "sqlite://:memory:"
+    os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     os.environ.setdefault("DJANGO_DEBUG", "1")  # a throwaway local database: no secret key needed
     import django
@@ -42,7 +62,11 @@ def computed_grades() -> dict:
 
 
 def main() -> None:
-    grades = computed_grades()
+    if not os.environ.get("DATABASE_URL"):
+        runner = str(ROOT / "scripts" / "with_postgres.py")
+        os.execv(sys.executable, [sys.executable, runner, sys.executable, __file__])  # noqa: S606
+    with scratch_database(os.environ["DATABASE_URL"]) as url:
+        grades = computed_grades(url)
     objects = json.loads(SEED.read_text(encoding="utf-8"))
     for obj in objects:
         if obj["model"] == "claims.claim":

@@ -2,11 +2,18 @@
 
 import unicodedata
 
+import pytest
 from django.core.management import call_command
 
 from citations.models import Contributor, Person, Reference
 from claims.models import Claim, ClaimRelation, Topic
 from evidence.models import Evidence
+
+
+@pytest.fixture
+def seed(seed_once, db):
+    """The seed, loaded once for this module (tests/conftest.py `seed_once`)."""
+
 
 ARTICLE = "anonymousndprogesterone"
 CITED_BY_ARTICLE = [

@@ -10,6 +10,12 @@ import pytest
 from claims.models import Claim
 from evidence.models import Evidence
 
+
+@pytest.fixture
+def seed(seed_once, db):
+    """The seed, loaded once for this module (tests/conftest.py `seed_once`)."""
+
+
 pytestmark = pytest.mark.django_db
 
 ARTICLE = "anonymousndprogesterone"

@@ -60,3 +60,16 @@ def test_replica_urls_become_read_aliases_of_the_router():
         DATABASE_REPLICA_URLS="postgres://u@r1:5432/ledger,postgres://u@r2:5432/ledger",
     )
     assert result.stdout.split() == ["['replica1',", "'replica2']", "r2"]
+
+
+def test_without_database_url_settings_say_how_to_get_a_database():
+    result = run_manage("check", DJANGO_DEBUG="1", DATABASE_URL="")
+    assert result.returncode != 0
+    assert "DATABASE_URL is not set" in result.stderr
+    assert "make run" in result.stderr
+
+
+def test_a_database_other_than_postgresql_is_refused():
+    result = run_manage("check", DJANGO_DEBUG="1", DATABASE_URL="mysql://u@localhost/ledger")
+    assert result.returncode != 0
+    assert "must name a PostgreSQL database" in result.stderr

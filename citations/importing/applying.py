@@ -17,7 +17,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from citations.importing.people import People
 from citations.importing.plans import DUPLICATE, FAIL, INVALID, NEW, SKIP, ImportPlan, PlanItem
-from citations.importing.writers import CopyWriter, OrmWriter, Progress, UpdateWriter
+from citations.importing.writers import CopyWriter, Progress, UpdateWriter
 
 REFUSED_INVALID = "Nothing was imported: {count} entr{ies} invalid. Fix them or skip invalid ones."
 WRITE_FAILED = "Nothing was imported: the database refused the data ({error})."
@@ -40,12 +40,10 @@ class ApplyResult:
 @contextmanager
 def serialised():
     """A transaction in which no other import writes: PostgreSQL's transaction-scoped
-    advisory lock (re-entrant, released at commit or rollback). SQLite, the database for
-    trying the app, serialises every write itself."""
+    advisory lock (re-entrant, released at commit or rollback)."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
         yield
 
 
@@ -66,11 +64,10 @@ def _first_line(error: Exception) -> str:
 
 
 def _write(new: list[PlanItem], updates: list[PlanItem], *, progress, user) -> None:
-    """New references (COPY on PostgreSQL, bulk_create elsewhere), then the updates."""
+    """New references (with COPY), then the updates."""
     people = People()
-    new_writer = CopyWriter if connection.vendor == "postgresql" else OrmWriter
     if new:
-        new_writer(people, user=user, progress=progress).write(new)
+        CopyWriter(people, user=user, progress=progress).write(new)
     if updates:
         UpdateWriter(people).write(updates)
 

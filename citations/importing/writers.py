@@ -3,11 +3,10 @@
 A writer writes plan items inside the caller's transaction (`applying.apply` opens it and
 chooses the writers): `CopyWriter` writes new references with PostgreSQL's COPY, the bulk
 write that meets the import benchmark (rows are generated as they are sent, so memory
-stays flat); `OrmWriter` writes them with `bulk_create`, on any database (SQLite, the
-embedded database for trying the app); `UpdateWriter` writes the imported values over the
-stored references that entries duplicate. Each new reference gets its django-simple-history
-row ("Imported from BibTeX"): from `bulk_history_create` in `OrmWriter`, copied inside the
-database in `CopyWriter` (the library there makes the import too slow: `CopyWriter._history`).
+stays flat); `UpdateWriter` writes the imported values over the stored references that
+entries duplicate. Each new reference gets its django-simple-history row ("Imported from
+BibTeX"), copied inside the database (the library makes the import too slow:
+`CopyWriter._history`).
 """
 
 import json
@@ -51,36 +50,6 @@ class Writer:
             self.progress(done, total)
 
 
-def record_history(references: list[Reference], *, user, when=None) -> None:
-    """One history row ("+", `HISTORY_REASON`, by `user`) per new reference, in one INSERT.
-
-    The user is set on each instance: without it, simple-history would take the user of
-    the request being served, and `user` is who imports (None on the command line).
-    """
-    for reference in references:
-        reference._history_user = user
-    Reference.history.bulk_history_create(
-        references, default_change_reason=HISTORY_REASON, default_date=when
-    )
-
-
-class OrmWriter(Writer):
-    """New references with `bulk_create`, a batch at a time, on any database."""
-
-    def write(self, items: list[PlanItem]) -> None:
-        self.people.ensure(names_of(items))
-        for done, batch in enumerate(batched(items, BATCH), start=1):
-            references = [Reference(citekey=item.citekey, **item.values) for item in batch]
-            Reference.objects.bulk_create(references)
-            record_history(references, user=self.user)
-            Contributor.objects.bulk_create(
-                contributor
-                for reference, item in zip(references, batch, strict=True)
-                for contributor in self.people.contributors(reference.pk, item)
-            )
-            self._advance(min(done * BATCH, len(items)), len(items))
-
-
 class CopyWriter(Writer):
     """New references and their contributors with PostgreSQL's COPY: one stream each
     (bulk_create is 10x slower), their ids taken from the sequence beforehand."""
@@ -96,7 +65,7 @@ class CopyWriter(Writer):
     def _history(self, ids: list[int], items: list[PlanItem], now) -> None:
         """One history row per new reference, copied inside the database in one statement.
 
-        Not `bulk_history_create` (`OrmWriter` uses it): bench/import_history.py measured it
+        Not simple-history's `bulk_history_create`: bench/import_history.py measured it
         at 20-24x this statement's time for the history of 10,000 references, making the
         whole import 1.33-1.67x slower (by the load), over the 1.3x allowed the library.
         """

@@ -1,14 +1,12 @@
-import citations.search
 from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    """SQLite's full-text index of references (FTS5); nothing on PostgreSQL."""
+    """Empty: once a full-text table of another engine; kept so the migration chain holds.
+    References' search vectors are `search_vector` (citations.search.StoredSearchVector)."""
 
     dependencies = [
         ("citations", "0010_latex_source_and_historical_years"),
     ]
 
-    operations = [
-        citations.search.FullTextTable("citations_reference"),
-    ]
+    operations = []

@@ -1,14 +1,12 @@
-import citations.search
 from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    """SQLite's full-text index of claims (FTS5); nothing on PostgreSQL."""
+    """Empty: once a full-text table of another engine; kept so the migration chain holds.
+    Claims' search vectors are `search_vector` (citations.search.StoredSearchVector)."""
 
     dependencies = [
         ("claims", "0007_curators_new_models"),
     ]
 
-    operations = [
-        citations.search.FullTextTable("claims_claim"),
-    ]
+    operations = []

@@ -1,12 +1,11 @@
-"""A claim's `updated` moves whenever what its public page shows changes (PostgreSQL).
+"""A claim's `updated` moves whenever what its public page shows changes.
 
 The page shows the claim, its evidence items, their references and the references' authors.
 Statement-level triggers (one UPDATE per statement, however many rows it wrote) set
 `updated` of every claim whose evidence was inserted, updated or deleted, or whose evidence
 cites a reference, a contributor or a person that changed. Claims are locked in primary-key
 order, as the services lock them. A cached claim page is keyed on `updated` and `graded_at`
-(`ClaimQuerySet.page_version`): one indexed row, however many items the page has. Elsewhere
-(SQLite) `page_version` reads the newest change of the items themselves instead.
+(`ClaimQuerySet.page_version`): one indexed row, however many items the page has.
 """
 
 from django.db import migrations
@@ -48,8 +47,6 @@ def triggers():
 
 
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for table, claim_ids in SOURCES.items():
         locked = f"SELECT id FROM claims_claim WHERE id IN ({claim_ids}) ORDER BY id FOR UPDATE"  # noqa: S608 (constants)
         schema_editor.execute(
@@ -65,8 +62,6 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for name, _event, _side, table, _function in triggers():
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
     for table in SOURCES:

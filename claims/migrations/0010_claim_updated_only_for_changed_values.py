@@ -36,8 +36,6 @@ def changed_rows(ignored: tuple[str, ...]) -> str:
 
 
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for table, (ignored, claim_ids) in TABLES.items():
         for suffix in OLD_TRIGGERS:
             schema_editor.execute(
@@ -58,8 +56,6 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for table in TABLES:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_touch_claims_update ON {table}")
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_touch_claims_changed()")

@@ -1,6 +1,7 @@
 """Settings shared by every environment; every environment variable is read here.
 
-DATABASE_URL      database (default: an SQLite file; config.settings.test: local PostgreSQL)
+DATABASE_URL      PostgreSQL database, required (`make run`/`make test` set it: see
+                  scripts/with_postgres.py)
 REDIS_URL         shared cache (throttle counters, claim pages) in Redis; default: a database
                   table, and claim pages in each process's memory
 DJANGO_DEBUG      "1"/"true" turns debug on (default: off; `make run` turns it on)
@@ -144,18 +145,22 @@ def with_search_options(database: dict) -> dict:
     default cost (1000) PostgreSQL starts two for a search's page of newest matches, a
     10 ms query that then takes 20 to 40 ms on a busy machine; counting a million rows
     still gets them."""
-    if database["ENGINE"] == "django.db.backends.postgresql":
-        database.setdefault("OPTIONS", {})["options"] = (
-            "-c pg_trgm.word_similarity_threshold=0.5 -c parallel_setup_cost=10000"
-        )
+    database.setdefault("OPTIONS", {})["options"] = (
+        "-c pg_trgm.word_similarity_threshold=0.5 -c parallel_setup_cost=10000"
+    )
     return database
 
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL or f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=CONN_MAX_AGE
+if not DATABASE_URL:
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. PostgreSQL is the only database: use `make run` / `make test` "
+        "(they start a private PostgreSQL when DATABASE_URL is unset), run manage.py under it "
+        "(`.venv/bin/python scripts/with_postgres.py .venv/bin/python manage.py ...`), or set "
+        "DATABASE_URL=postgres://USER@HOST:PORT/NAME."
     )
-}
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE)}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must name a PostgreSQL database (postgres://...).")
 # Read replicas (PostgreSQL streaming replicas): pages, API reads and exports read from one of
 # them; writes, and a client's reads for a few seconds after its write, use the primary
 # (config/db_router.py). Without DATABASE_REPLICA_URLS everything uses `default`.

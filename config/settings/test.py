@@ -1,5 +1,7 @@
-"""Test settings: the suite runs on a real PostgreSQL server. Reads no environment variable
-itself (base.py reads them all); only gives a secret key of its own when none is set."""
+"""Test settings: the suite runs on a real PostgreSQL server, DATABASE_URL's (`make test`
+starts a private one when it is unset; base.py stops with a clear message when nothing is
+configured). Reads no environment variable itself (base.py reads them all); only gives a
+secret key of its own when none is set."""
 
 import os
 
@@ -10,11 +12,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-test-key-only")
 from .base import *  # noqa: E402, F403
 from .base import DATABASE_URL, PAGE_CACHE, with_search_options  # noqa: E402
 
-DATABASES = {
-    "default": with_search_options(
-        dj_database_url.parse(DATABASE_URL or "postgres://postgres@127.0.0.1:5432/evidence_ledger")
-    )
-}
+DATABASES = {"default": with_search_options(dj_database_url.parse(DATABASE_URL))}
 # A second alias, a test mirror of `default`, so the replica router is tested against two
 # databases (tests/test_db_router.py turns replica reads on with LEDGER_READ_REPLICAS).
 DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}

@@ -136,6 +136,7 @@ def test_parse_reports_a_malformed_string_definition():
     assert result.problems[0].message.startswith("A malformed @string definition: ")
 
 
+@pytest.mark.slow  # 8 to 11 s on a busy 2-core machine
 def test_parse_reads_a_5_mb_field():
     text = "@article{big, title={Big}, abstract={" + r"M{\"u}ller 4\% " * 400_000 + "}}"
     record = only_record(text)

@@ -1,9 +1,5 @@
-"""The writers of an import: one interface, and the same rows whichever writes them.
-
-`CopyWriter` is what PostgreSQL imports use; `OrmWriter` (bulk_create, for SQLite) runs here
-on PostgreSQL too, so that both are held to the same result: references, search vectors,
-ordered contributors and history rows.
-"""
+"""The writers of an import: one interface; `CopyWriter` stores references, search vectors,
+ordered contributors and history rows."""
 
 import pytest
 from django.db import transaction
@@ -13,7 +9,6 @@ from citations.importing.people import People
 from citations.importing.writers import (
     HISTORY_REASON,
     CopyWriter,
-    OrmWriter,
     UpdateWriter,
     Writer,
 )
@@ -66,24 +61,30 @@ def write_new(writer: type[Writer], user) -> list[tuple[int, int]]:
 
 
 def test_the_writers_share_one_interface():
-    assert all(issubclass(w, Writer) for w in (CopyWriter, OrmWriter, UpdateWriter))
+    assert all(issubclass(w, Writer) for w in (CopyWriter, UpdateWriter))
 
 
-def test_the_orm_writer_stores_what_the_copy_writer_stores(curator):
+def test_the_copy_writer_stores_references_contributors_vectors_and_history(curator):
     assert write_new(CopyWriter, curator) == [(4, 4)]
-    by_copy = stored_rows()
-    Reference.objects.all().delete()
-    Reference.history.all().delete()
-    Person.objects.all().delete()
-
-    assert write_new(OrmWriter, curator) == [(4, 4)]
-
-    assert stored_rows() == by_copy
-    assert by_copy["history"][0] == ("nobody", "Anonymous", "+", HISTORY_REASON)
-    assert by_copy["history_users"] == {curator.pk}
-    assert all(row["search_vector"] for row in by_copy["references"])
+    stored = stored_rows()
+    assert [row["citekey"] for row in stored["references"]] == [
+        "nobody",
+        "prior1990",
+        "seifert2010",
+        "taken",
+    ]
+    assert stored["contributors"] == [
+        ("prior1990", "author", 0, "Prior"),
+        ("prior1990", "author", 1, "Vigna"),
+        ("prior1990", "editor", 0, "Seifert-Klauss"),
+        ("seifert2010", "editor", 0, "Seifert-Klauss"),
+    ]
+    assert stored["history"][0] == ("nobody", "Anonymous", "+", HISTORY_REASON)
+    assert len(stored["history"]) == 4
+    assert stored["history_users"] == {curator.pk}
+    assert all(row["search_vector"] for row in stored["references"])
 
 
 def test_the_history_rows_name_no_user_when_none_imports():
-    write_new(OrmWriter, None)
+    write_new(CopyWriter, None)
     assert set(Reference.history.values_list("history_user", flat=True)) == {None}

@@ -147,13 +147,14 @@ def test_export_compiles_with_pdflatex_and_bibtex(third_party, name, tmp_path):
 
 # Beebe's bibliographies are written for BibTeX: their originals fail under biblatex the
 # same way (biber's initials of `{{\TeX} Collection editors}` unbalance the .bbl;
-# `\path|...|` verbatim inside note fields), so their exports cannot do better.
+# `\path|...|` verbatim inside note fields), so their exports cannot do better. Known
+# failures are not run (`run=False`): biber alone spent ~179 s on tugboat.bib to fail again.
 FOR_BIBTEX_ONLY = {
     "tugboat.bib": "biber writes unbalanced initials for {{\\TeX} Collection editors}",
     "texjourn.bib": "\\path|...| verbatim inside biblatex fields",
 }
 BIBER_FILES = [
-    pytest.param(name, marks=pytest.mark.xfail(reason=FOR_BIBTEX_ONLY[name], strict=False))
+    pytest.param(name, marks=pytest.mark.xfail(reason=FOR_BIBTEX_ONLY[name], run=False))
     if name in FOR_BIBTEX_ONLY
     else name
     for name in FILES

@@ -12,6 +12,12 @@ from claims.models import Claim
 from evidence.rubrics.grade2 import DESIGNS, STANCES
 from evidence.services import claim_compute_grade, claims_regrade
 
+
+@pytest.fixture
+def seed(seed_once, db):
+    """The seed, loaded once for this module (tests/conftest.py `seed_once`)."""
+
+
 pytestmark = pytest.mark.django_db
 
 # Internal choice codes that never reach a reader (plain words such as "textbook" may).

@@ -4,9 +4,9 @@ stand-in servers: check_retractions marks the seed's cited record and regrades i
 import pytest
 
 from tests.conftest import SOURCE_PREFIXES, SOURCES_DATA
-from tests.processes import run_manage
+from tests.processes import run_manage, scratch_database
 
-pytestmark = pytest.mark.slow  # a fresh interpreter migrates and loads the seed each time
+pytestmark = pytest.mark.slow  # a fresh interpreter loads the seed each time
 
 WAKEFIELD = "10.1016/s0140-6736(97)11096-0"
 SCRIPT = f"""
@@ -34,11 +34,17 @@ print("claim", before, mentions_retraction(claim))
 """
 
 
-def environment(base: str) -> dict:
+@pytest.fixture
+def database_url(migrated_scratch):
+    with scratch_database("sources", template=migrated_scratch) as url:
+        yield url
+
+
+def environment(base: str, database_url: str) -> dict:
     env = {name: base + prefix for name, prefix in SOURCE_PREFIXES.items()}
     return {
         **env,
-        "DATABASE_URL": "sqlite:///:memory:",
+        "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "LEDGER_SOURCES_BACKOFF_SECONDS": "0",
         "LEDGER_SOURCES_RETRIES": "1",
@@ -53,11 +59,14 @@ def answer(server, path, name, query=None):
 
 
 @pytest.mark.django_db
-def test_check_retractions_runs_against_stand_ins_named_by_the_environment(httpserver):
+def test_check_retractions_runs_against_stand_ins_named_by_the_environment(
+    httpserver, database_url
+):
     answer(httpserver, f"/crossref/works/{WAKEFIELD}", "crossref-work-wakefield1998.json")
     query = {"filter": f"updates:{WAKEFIELD}", "rows": "20"}
     answer(httpserver, "/crossref/works", "crossref-updates-wakefield1998.json", query)
-    result = run_manage("shell", "-c", SCRIPT, **environment(httpserver.url_for("")))
+    env = environment(httpserver.url_for(""), database_url)
+    result = run_manage("shell", "-c", SCRIPT, **env)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[-2] == "state retracted 10.1016/s0140-6736(10)60175-4"
@@ -66,8 +75,8 @@ def test_check_retractions_runs_against_stand_ins_named_by_the_environment(https
     assert agents == {"EvidenceLedger/0.1 (mailto:ops@example.org)"}
 
 
-def test_with_the_services_down_nothing_changes_and_the_command_says_why():
-    result = run_manage("shell", "-c", SCRIPT, **environment("http://127.0.0.1:9"))
+def test_with_the_services_down_nothing_changes_and_the_command_says_why(database_url):
+    result = run_manage("shell", "-c", SCRIPT, **environment("http://127.0.0.1:9", database_url))
     lines = result.stdout.strip().splitlines()
     assert "could not be reached (no connection)" in result.stdout + result.stderr
     assert lines[-2] == "state none -"

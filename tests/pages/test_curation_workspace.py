@@ -16,7 +16,7 @@ from tests.factories import (
     EvidenceFactory,
     ReferenceFactory,
 )
-from tests.test_sqlite_run import PROGESTERONE_BONE
+from tests.test_seed_search import PROGESTERONE_BONE
 
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
