@@ -462,8 +462,29 @@ def reference_record(reference, authors: list[Name], editors: list[Name]) -> Bib
             fields[name] = str(value)
     sources = dict(reference.latex_source) if reference.latex_source else {}
     return BibRecord(
-        reference.entry_type, reference.citekey, fields, authors, editors, sources=sources
+        reference.entry_type,
+        reference.citekey,
+        fields,
+        authors,
+        editors,
+        sources=sources,
+        notice=notice_text(reference.retraction, reference.retraction_notice),
     )
+
+
+NOTICE_LABELS = {
+    Retraction.RETRACTED: "Retracted",
+    Retraction.EXPRESSION_OF_CONCERN: "Expression of concern",
+}
+
+
+def notice_text(retraction: str, notice: str) -> str:
+    """What an export says of a retracted work: 'Retracted: <notice DOI or URL>'; '' when
+    the work is under no notice a reader must know of (a correction is not one)."""
+    label = NOTICE_LABELS.get(retraction)
+    if label is None:
+        return ""
+    return f"{label}: {notice}" if notice else label
 
 
 class ContributorManager(models.Manager):

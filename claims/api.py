@@ -101,7 +101,7 @@ class ClaimViewSet(ReferenceExportMixin, WriteInTransactionMixin, viewsets.Model
         if self.is_export():
             return claims
         if self.action == "list":
-            return claims.prefetch_related("topics")
+            return claims.prefetch_related("topics").with_retracted_tests()
         return claims.with_evidence()
 
     def get_serializer_class(self):
