@@ -10,6 +10,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
 from citations import bibtex, duplicates, importing, merge, where_used
 from citations.admin_history import HistoryAdmin
@@ -178,7 +179,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     verification_service = None
     merge_plan = staticmethod(merge.reference_merge_plan)
     duplicate_groups = staticmethod(duplicates.reference_duplicate_groups)
-    readonly_fields = ["created", "updated", "used_by"]
+    readonly_fields = ["created", "updated", "used_by", "merged_from"]
     fieldsets = [
         (
             None,
@@ -199,7 +200,10 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
             },
         ),
         ("Identifiers", {"fields": ["doi", "pmid", "pmcid", "isbn", "url", "not_a_duplicate"]}),
-        ("Verification", {"fields": ["verification", "as_cited", "verification_note"]}),
+        (
+            "Verification",
+            {"fields": ["verification", "as_cited", "merged_from", "verification_note"]},
+        ),
         ("Retraction", {"fields": ["retraction", "retraction_notice", "retraction_date"]}),
         ("Where used", {"fields": ["used_by"]}),
         (
@@ -220,6 +224,15 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     @admin.display(description="Evidence items and claims")
     def used_by(self, obj):
         return where_used.reference_uses(obj) if obj.pk else "-"
+
+    @admin.display(description="Merged into this record")
+    def merged_from(self, obj):
+        """Each old citekey with how its source printed it: a merge keeps both texts."""
+        aliases = obj.aliases.all() if obj.pk else []
+        rows = format_html_join(
+            "", "<li><code>{}</code>: {}</li>", ((a.citekey, a.as_cited or "-") for a in aliases)
+        )
+        return format_html("<ul>{}</ul>", rows) if rows else "-"
 
     def save_model(self, request, obj, form, change):
         """Save; a changed verification goes through its service (rules, history)."""

@@ -171,6 +171,11 @@ class ReferenceQuerySet(models.QuerySet):
     def by_doi(self, doi: str):
         return self.filter(doi=doi.lower())
 
+    def merged_from(self, citekey: str):
+        """The reference an old citekey was merged into (`ReferenceAlias`), where a reader
+        should go instead; never the one holding that citekey itself (a redirect would loop)."""
+        return self.filter(aliases__citekey=citekey).exclude(citekey=citekey)
+
     def with_contributors(self):
         return self.prefetch_related(
             models.Prefetch("contributors", queryset=Contributor.objects.select_related("person"))
@@ -522,11 +527,15 @@ class Contributor(models.Model):
 
 class ReferenceAlias(models.Model):
     """A citekey that was merged into another reference: its page and lookups redirect there
-    for good. The note says what the merge moved."""
+    for good. The note says what the merge moved; `as_cited` keeps how a source printed the
+    merged record (its own "as cited" text, attributed to this citekey)."""
 
     citekey = models.CharField(max_length=100, unique=True)
     reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="aliases")
     note = models.TextField(blank=True)
+    as_cited = models.TextField(
+        blank=True, help_text="The merged record's citation as a source printed it."
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

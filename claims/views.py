@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
-from citations.models import Reference, ReferenceAlias
+from citations.models import Reference
 from claims.forms import ClaimFilterForm, public_topics
 from claims.methodology import methodology_page
 from claims.models import Claim, Topic
@@ -75,12 +75,15 @@ def reference_detail(request, citekey):
     reference = references.filter(citekey=citekey).first()
     if reference is None:
         # A merged citekey keeps resolving: to the reference it was merged into, for good.
-        alias = get_object_or_404(
-            ReferenceAlias.objects.select_related("reference"), citekey=citekey
-        )
-        return redirect(alias.reference, permanent=True)
+        return redirect(get_object_or_404(references.merged_from(citekey)), permanent=True)
     evidence = reference.evidence.public().select_related("claim").order_by("claim__statement")
-    context = {"reference": reference, "page": reference_page(reference), "evidence": evidence}
+    also_cited = reference.aliases.exclude(as_cited="")  # merged records, as sources printed them
+    context = {
+        "reference": reference,
+        "page": reference_page(reference),
+        "evidence": evidence,
+        "also_cited": also_cited,
+    }
     return render(request, "claims/reference_detail.html", context)
 
 
