@@ -352,7 +352,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         if request.method == "POST" and "confirm" in request.POST:
             return self._import_confirmed(request)
         form = BibTeXImportForm(request.POST or None, request.FILES or None)
-        plan = None
+        plan, refused = None, ""
         if request.method == "POST" and form.is_valid():
             options = {name: form.cleaned_data[name] for name in IMPORT_OPTIONS}
             if options["on_duplicate"] == importing.UPDATE and not may_change_references(
@@ -361,6 +361,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
                 raise PermissionDenied(UPDATE_NEEDS_CHANGE)
             job = import_job_create(user=request.user, data=form.bibtex(), **options)
             plan = reference_import_plan(data=bytes(job.data), encoding=job.encoding)
+            refused = importing.refusal(plan, options["on_duplicate"], options["skip_invalid"])
             request.session[SESSION_KEY] = str(job.token)
         context = {
             **self.admin_site.each_context(request),
@@ -368,6 +369,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
             "title": "Import BibTeX",
             "form": form,
             "plan": plan,
+            "refused": refused,  # the import would write nothing: no Import button
         }
         return TemplateResponse(request, "admin/citations/reference/import_bibtex.html", context)
 

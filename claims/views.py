@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
@@ -17,6 +18,7 @@ from claims.services import curator_token_create, curator_token_revoke
 from config.pagination import EndAwarePaginator as Paginator
 
 PAGE_SIZE = 20
+FAVICON = "favicon.svg"
 RECENT_ON_HOME = 10
 
 
@@ -52,6 +54,11 @@ def render_claim(request, slug):
     claim = get_object_or_404(claims, slug=slug)
     page = claim_page(claim, url=request.build_absolute_uri(claim.get_absolute_url()))
     return render(request, "claims/claim_detail.html", {"claim": claim, "page": page})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the site's icon."""
+    return redirect(static(FAVICON))
 
 
 def methodology(request):
