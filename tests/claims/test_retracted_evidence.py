@@ -174,3 +174,17 @@ def test_wording_when_every_test_was_retracted():
     assert plain_language("insufficient", "none", retracted=3) == ALL_RETRACTED.format(count=3)
     assert plain_language("insufficient", "none") == UNTESTED
     assert plain_language("moderate", "supported", retracted=2) == "This is probably true."
+
+
+def test_a_cached_claim_page_shows_a_retraction_recorded_after_it_was_cached(client, page_cache):
+    reference = ReferenceFactory(verification="verified")
+    ContributorFactory(reference=reference, person__family="Wakefield")
+    claim = ClaimFactory()
+    EvidenceFactory(claim=claim, reference=reference)
+    claim_regrade(claim=claim)
+    assert integrity.CITES_RETRACTED not in client.get(claim.get_absolute_url()).content.decode()
+    update = Update(state=RETRACTED, notice=NOTICE, source="Crossref")
+    assert reference_record_retraction(reference=reference, updates=[update])
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert integrity.CITES_RETRACTED in page
+    assert RETRACTED_ONLY in page
