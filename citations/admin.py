@@ -215,6 +215,12 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         ),
     ]
 
+    def changelist_view(self, request, extra_context=None):
+        """The list without the navigation sidebar (the breadcrumbs lead back): at 1280 px the
+        sidebar and the filters leave too little room for every column of a reference."""
+        context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context=context)
+
     def get_queryset(self, request):
         # Distinct: a search joins contributors, which would count each item once per author.
         return (
