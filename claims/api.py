@@ -206,6 +206,7 @@ class TopicViewSet(ReferenceExportMixin, WriteInTransactionMixin, viewsets.Model
         if self.action != "retrieve" or self.is_export():
             return topics
         claims = Claim.objects.visible_to(self.request.user).prefetch_related("topics")
+        claims = claims.with_retracted_tests()  # for each claim's plain_language
         return topics.prefetch_related(
             Prefetch("claims", queryset=claims, to_attr="visible_claims")
         )

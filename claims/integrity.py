@@ -47,6 +47,18 @@ def retracted_tests(items) -> int:
     return sum(1 for item in items if is_retracted(item) and item.stance in TESTING_STANCES)
 
 
+def plotted_stance(item) -> str:
+    """The marker a forest plot draws: the stance, or "retracted" (hollow, grey)."""
+    return RETRACTED if is_retracted(item) else item.stance
+
+
+def table_stance(item) -> str:
+    """The stance in a plot's table of numbers: 'Retracted (was: supports)'."""
+    if is_retracted(item):
+        return f"Retracted (was: {item.get_stance_display().lower()})"
+    return item.get_stance_display()
+
+
 def flags(items) -> list[Flag]:
     """Each doubtful cited paper once, in order of first use; retracted ones first."""
     seen: dict[int, Flag] = {}

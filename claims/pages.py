@@ -158,17 +158,6 @@ def stance_groups(items) -> list[EvidenceGroup]:
     return groups
 
 
-def plotted_stance(item) -> str:
-    """The marker a forest plot draws: the stance, or "retracted" (hollow, grey)."""
-    return integrity.RETRACTED if integrity.is_retracted(item) else item.stance
-
-
-def table_stance(item) -> str:
-    if integrity.is_retracted(item):
-        return f"Retracted (was: {item.get_stance_display().lower()})"
-    return item.get_stance_display()
-
-
 def plots(items) -> list[Plot]:
     """One forest plot per (effect measure, unit): effects in different units share no axis."""
     by_axis: dict[tuple[str, str], list] = {}
@@ -179,7 +168,9 @@ def plots(items) -> list[Plot]:
     for index, ((measure, unit), members) in enumerate(by_axis.items(), start=1):
         labels = [item.label for item in members]
         rows = [
-            ForestRow(label, item.effect_value, item.ci_low, item.ci_high, plotted_stance(item))
+            ForestRow(
+                label, item.effect_value, item.ci_low, item.ci_high, integrity.plotted_stance(item)
+            )
             for label, item in zip(labels, members, strict=True)
         ]
         is_ratio = measure == "ratio"
@@ -187,7 +178,7 @@ def plots(items) -> list[Plot]:
         ident = f"forest-{index}"
         svg = mark_safe(render_svg(plot, ident=ident))  # noqa: S308 - render_svg escapes all text
         table = [
-            PlotRow(label, table_stance(item), effect_text(item))
+            PlotRow(label, integrity.table_stance(item), effect_text(item))
             for label, item in zip(labels, members, strict=True)
         ]
         result.append(Plot(ident, svg, unit, members, table))

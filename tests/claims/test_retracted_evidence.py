@@ -14,7 +14,13 @@ from claims import integrity
 from evidence.services import claim_regrade
 from evidence.verification import reference_record_retraction
 from evidence.wording import ALL_RETRACTED, RETRACTED_ONLY, UNTESTED, plain_language
-from tests.factories import ClaimFactory, ContributorFactory, EvidenceFactory, ReferenceFactory
+from tests.factories import (
+    ClaimFactory,
+    ContributorFactory,
+    EvidenceFactory,
+    ReferenceFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 NOTICE = "10.1016/s0140-6736(10)60175-4"
@@ -122,6 +128,10 @@ def test_api_claim_detail_and_list_carry_the_retraction():
     )
     (listed,) = api.get("/api/claims/").json()["results"]
     assert listed["plain_language"] == RETRACTED_ONLY
+    topic = TopicFactory()
+    claim.topics.add(topic)
+    (in_topic,) = api.get(f"/api/topics/{topic.slug}/").json()["claims"]
+    assert in_topic["plain_language"] == RETRACTED_ONLY
 
 
 def test_api_claim_detail_of_a_clean_claim_cites_nothing_retracted():
