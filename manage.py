@@ -1,5 +1,9 @@
 #!/usr/bin/env python
-"""Django's command-line utility for administrative tasks."""
+"""Django's command-line utility for administrative tasks.
+
+Settings that cannot load, or a database that cannot be reached, end the command with one
+clear sentence and status 1 (config/startup.py), not a traceback.
+"""
 
 import os
 import sys
@@ -7,9 +11,21 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+    from django.db.utils import OperationalError
 
-    execute_from_command_line(sys.argv)
+    from config.startup import database_message, settings_message
+
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as error:
+        sys.exit(settings_message(error))
+    except OperationalError as error:
+        message = database_message(error)
+        if message is None:
+            raise
+        sys.exit(message)
 
 
 if __name__ == "__main__":

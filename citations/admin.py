@@ -10,6 +10,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
 from citations import bibtex, duplicates, importing, merge, where_used
 from citations.admin_history import HistoryAdmin
@@ -186,14 +187,17 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     verification_service = None
     merge_plan = staticmethod(merge.reference_merge_plan)
     duplicate_groups = staticmethod(duplicates.reference_duplicate_groups)
-    readonly_fields = ["created", "updated", "used_by"]
+    readonly_fields = ["created", "updated", "used_by", "merged_from"]
     fieldsets = [
         (
             None,
             {"fields": ["citekey", "authors", *BIBLIOGRAPHIC_FIELDS]},
         ),
         ("Identifiers", {"fields": [*IDENTIFIER_FIELDS, "url", "not_a_duplicate"]}),
-        ("Verification", {"fields": ["verification", "as_cited", "verification_note"]}),
+        (
+            "Verification",
+            {"fields": ["verification", "as_cited", "merged_from", "verification_note"]},
+        ),
         ("Retraction", {"fields": ["retraction", "retraction_notice", "retraction_date"]}),
         ("Where used", {"fields": ["used_by"]}),
         (
@@ -205,6 +209,12 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         ),
     ]
 
+    def changelist_view(self, request, extra_context=None):
+        """The list without the navigation sidebar (the breadcrumbs lead back): at 1280 px the
+        sidebar and the filters leave too little room for every column of a reference."""
+        context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context=context)
+
     def get_queryset(self, request):
         # Distinct: a search joins contributors, which would count each item once per author.
         return (
@@ -214,6 +224,15 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     @admin.display(description="Evidence items and claims")
     def used_by(self, obj):
         return where_used.reference_uses(obj) if obj.pk else "-"
+
+    @admin.display(description="Merged into this record")
+    def merged_from(self, obj):
+        """Each old citekey with how its source printed it: a merge keeps both texts."""
+        aliases = obj.aliases.all() if obj.pk else []
+        rows = format_html_join(
+            "", "<li><code>{}</code>: {}</li>", ((a.citekey, a.as_cited or "-") for a in aliases)
+        )
+        return format_html("<ul>{}</ul>", rows) if rows else "-"
 
     def save_model(self, request, obj, form, change):
         """Save; a changed verification goes through its service (rules, history)."""
@@ -333,7 +352,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         if request.method == "POST" and "confirm" in request.POST:
             return self._import_confirmed(request)
         form = BibTeXImportForm(request.POST or None, request.FILES or None)
-        plan = None
+        plan, refused = None, ""
         if request.method == "POST" and form.is_valid():
             options = {name: form.cleaned_data[name] for name in IMPORT_OPTIONS}
             if options["on_duplicate"] == importing.UPDATE and not may_change_references(
@@ -342,6 +361,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
                 raise PermissionDenied(UPDATE_NEEDS_CHANGE)
             job = import_job_create(user=request.user, data=form.bibtex(), **options)
             plan = reference_import_plan(data=bytes(job.data), encoding=job.encoding)
+            refused = importing.refusal(plan, options["on_duplicate"], options["skip_invalid"])
             request.session[SESSION_KEY] = str(job.token)
         context = {
             **self.admin_site.each_context(request),
@@ -349,6 +369,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
             "title": "Import BibTeX",
             "form": form,
             "plan": plan,
+            "refused": refused,  # the import would write nothing: no Import button
         }
         return TemplateResponse(request, "admin/citations/reference/import_bibtex.html", context)
 

@@ -8,6 +8,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
 
+from citations.merge import MergeConflict
+
 PICK_TWO = "Select exactly two records to merge."
 MERGED = "Merged {loser} into {survivor}: moved {moved}."
 
@@ -74,6 +76,8 @@ class MergeAdminMixin:
         loser_name = str(loser)
         try:
             plan = type(self).merge_service(survivor=survivor, loser=loser, actor=request.user)
+        except MergeConflict as conflict:
+            return self._conflict(request, str(conflict))
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return redirect(self.merge_url(survivor, loser))
@@ -81,6 +85,17 @@ class MergeAdminMixin:
         self.message_user(request, done, messages.SUCCESS)
         info = self.opts.app_label, self.opts.model_name
         return redirect(reverse("admin:{}_{}_change".format(*info), args=[survivor.pk]))
+
+    def _conflict(self, request, message: str):
+        """409 Conflict: another merge (or a delete) took a record of this one meanwhile."""
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Not merged",
+            "message": message,
+        }
+        template = "admin/citations/merge_conflict.html"
+        return TemplateResponse(request, template, context, status=409)
 
     def duplicates_view(self, request):
         if not self.has_view_permission(request):

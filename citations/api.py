@@ -15,6 +15,8 @@ from collections.abc import Mapping
 import django_filters
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -184,6 +186,19 @@ class ReferenceViewSet(ReferenceExportMixin, viewsets.ModelViewSet):
 
     def export_stem(self, reference) -> str:
         return reference.citekey
+
+    def retrieve(self, request, *args, **kwargs):
+        """The record; an old (merged) citekey answers 301 to the record it was merged into,
+        as its page does, with the same query (`?format=bibtex` stays an export)."""
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            survivor = self.get_queryset().merged_from(kwargs[self.lookup_field]).first()
+            if survivor is None:
+                raise
+        url = reverse("api:reference-detail", kwargs={"citekey": survivor.citekey})
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
     @extend_schema(
         summary="Import references from BibTeX",

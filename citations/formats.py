@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from citations import latex
-from citations.records import BibRecord, Name
+from citations.records import BibRecord, Name, with_notice
 
 CSL_TYPES = {
     "article": "article-journal",
@@ -181,8 +181,8 @@ def csl_issued(year: str, month: str = "", day: str = "") -> dict:
 
 
 def csl_item(record: BibRecord) -> dict:
-    """One record as a CSL-JSON item."""
-    fields = record.fields
+    """One record as a CSL-JSON item; a retraction notice goes in `note` (after the user's)."""
+    fields = with_notice(record.fields, record.notice, ("note",))
     item = {
         "id": record.key,
         "citation-key": record.key,
@@ -264,6 +264,8 @@ def render_ris_entry(record: BibRecord) -> str:
         lines.append(ris_line(RIS_PMCID, fields["pmcid"]))
     if len(named(record.authors)) < len(record.authors):
         lines.append(ris_line("N1", ET_AL_NOTE))
+    if record.notice:  # N1 repeats: the notice is its own note, beside the user's
+        lines.append(ris_line("N1", record.notice))
     lines.append(ris_line("ID", record.key))
     lines.append("ER  - \n")
     return "".join(lines)

@@ -4,9 +4,12 @@
 related model, and what stops it (two evidence items of one claim and outcome, one on each
 side). `reference_merge(...)` then moves every row that points at the loser (evidence,
 citations of claims, any later relation such as coverage) to the survivor, keeps the loser's
-citekey as a `ReferenceAlias` (its page redirects there for good), deletes the loser with a
-history record, and records on the survivor's history what moved. The loser's contributors
-go with it: the survivor's author list stands. `person_merge` moves contributions.
+citekey as a `ReferenceAlias` (its page redirects there for good) with the loser's "as cited"
+text (attributed to that citekey; the survivor takes it too when it has none of its own),
+deletes the loser with a history record, and records on the survivor's history what moved.
+The loser's contributors go with it: the survivor's author list stands. `person_merge` moves
+contributions. A record that another merge (or a delete) removed meanwhile stops the merge
+with `MergeConflict` (HTTP 409 Conflict), and nothing changes.
 
 Relations are found from the model's metadata, not listed here, so citations knows no
 claims or evidence and a relation added later moves too.
@@ -27,6 +30,14 @@ CLASH = "{model} {values} is on both"
 MERGED_INTO = "merged into {survivor}"
 MERGED_FROM = "merged {loser} into this: {moved}"
 NOTHING_MOVED = "nothing to move"
+RECORD_GONE = (
+    "{record} was merged or deleted by someone else meanwhile: nothing was changed. "
+    "Reload the list and choose again."
+)
+
+
+class MergeConflict(Exception):
+    """A record of the merge is gone: another merge or a delete removed it meanwhile."""
 
 
 @dataclass
@@ -131,6 +142,9 @@ def _merge(survivor, loser, *, actor, label: str, skip=()) -> MergePlan:
 def _locked(model, *records):
     """The records as stored, locked in primary-key order."""
     stored = model._base_manager.select_for_update().in_bulk([r.pk for r in records])
+    gone = [record for record in records if record.pk not in stored]
+    if gone:
+        raise MergeConflict(RECORD_GONE.format(record=gone[0]))
     return [stored[r.pk] for r in records]
 
 
@@ -140,7 +154,11 @@ def reference_merge(*, survivor: Reference, loser: Reference, actor=None) -> Mer
     survivor, loser = _locked(Reference, survivor, loser)
     plan = _merge(survivor, loser, actor=actor, label=survivor.citekey, skip=(Contributor,))
     note = MERGED_FROM.format(loser=loser.citekey, moved=plan.summary)
-    ReferenceAlias.objects.create(citekey=loser.citekey, reference=survivor, note=note)
+    ReferenceAlias.objects.create(
+        citekey=loser.citekey, reference=survivor, note=note, as_cited=loser.as_cited
+    )
+    if not survivor.as_cited.strip():
+        survivor.as_cited = loser.as_cited
     delete_with_history(loser, actor=actor, reason=MERGED_INTO.format(survivor=survivor.citekey))
     save_with_history(survivor, actor=actor, reason=note)
     return plan

@@ -172,6 +172,11 @@ class ReferenceQuerySet(models.QuerySet):
     def by_doi(self, doi: str):
         return self.filter(doi=doi.lower())
 
+    def merged_from(self, citekey: str):
+        """The reference an old citekey was merged into (`ReferenceAlias`), where a reader
+        should go instead; never the one holding that citekey itself (a redirect would loop)."""
+        return self.filter(aliases__citekey=citekey).exclude(citekey=citekey)
+
     def with_contributors(self):
         return self.prefetch_related(
             models.Prefetch("contributors", queryset=Contributor.objects.select_related("person"))
@@ -468,8 +473,29 @@ def reference_record(reference, authors: list[Name], editors: list[Name]) -> Bib
             fields[name] = str(value)
     sources = dict(reference.latex_source) if reference.latex_source else {}
     return BibRecord(
-        reference.entry_type, reference.citekey, fields, authors, editors, sources=sources
+        reference.entry_type,
+        reference.citekey,
+        fields,
+        authors,
+        editors,
+        sources=sources,
+        notice=notice_text(reference.retraction, reference.retraction_notice),
     )
+
+
+NOTICE_LABELS = {
+    Retraction.RETRACTED: "Retracted",
+    Retraction.EXPRESSION_OF_CONCERN: "Expression of concern",
+}
+
+
+def notice_text(retraction: str, notice: str) -> str:
+    """What an export says of a retracted work: 'Retracted: <notice DOI or URL>'; '' when
+    the work is under no notice a reader must know of (a correction is not one)."""
+    label = NOTICE_LABELS.get(retraction)
+    if label is None:
+        return ""
+    return f"{label}: {notice}" if notice else label
 
 
 class ContributorManager(models.Manager):
@@ -507,11 +533,15 @@ class Contributor(models.Model):
 
 class ReferenceAlias(models.Model):
     """A citekey that was merged into another reference: its page and lookups redirect there
-    for good. The note says what the merge moved."""
+    for good. The note says what the merge moved; `as_cited` keeps how a source printed the
+    merged record (its own "as cited" text, attributed to this citekey)."""
 
     citekey = models.CharField(max_length=100, unique=True)
     reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="aliases")
     note = models.TextField(blank=True)
+    as_cited = models.TextField(
+        blank=True, help_text="The merged record's citation as a source printed it."
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

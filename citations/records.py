@@ -2,7 +2,8 @@
 
 A `BibRecord` is one entry, independent of the ORM: `fields` holds BibTeX field names to
 Unicode values (title, journal, year, doi, ...), `authors` and `editors` hold ordered `Name`s,
-`sources` the LaTeX of imported fields that the text alone would not write back the same.
+`sources` the LaTeX of imported fields that the text alone would not write back the same,
+`notice` an editorial notice every export prints ("Retracted: 10.1016/s0140-6736(10)60175-4").
 `citations.models.reference_record` builds one from the database (`Reference.to_record()`).
 """
 
@@ -36,3 +37,18 @@ class BibRecord:
     # Field name ("title", "author", ...) -> its LaTeX as imported, where the text alone would
     # not write it back the same (`Reference.latex_source`): exports write it while unedited.
     sources: dict[str, str] = field(default_factory=dict)
+    # What the publisher later said of the work, for readers of an export; never a user's field.
+    notice: str = ""
+
+
+def with_notice(fields: dict[str, str], notice: str, names: tuple[str, ...]) -> dict[str, str]:
+    """`fields` with `notice` in the first of `names` that is empty, so a user's own note stays
+    as written beside it (as Zotero keeps its retraction note apart); appended to the last
+    one when none is free; unchanged when there is no notice or it is already there."""
+    if not notice or any(notice in fields.get(name, "") for name in names):
+        return fields
+    free = next((name for name in names if not fields.get(name, "").strip()), None)
+    if free is not None:
+        return {**fields, free: notice}
+    last = names[-1]
+    return {**fields, last: f"{fields[last].rstrip().rstrip('.')}. {notice}"}

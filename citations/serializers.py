@@ -150,6 +150,8 @@ class ReferenceSummarySerializer(serializers.ModelSerializer):
             "url",
             "verification",
             "retraction",
+            "retraction_notice",
+            "retraction_date",
         ]
         read_only_fields = fields
 

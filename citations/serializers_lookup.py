@@ -1,5 +1,6 @@
 """API shapes of an identifier look-up (POST /api/references/lookup/): the identifier asked
-for, and the record found with its authors, its duplicates and whether it was added."""
+for, and the record found with its authors, its duplicates, the editorial notices the service
+lists (`retraction`; `notice_of` when the record is itself a notice) and whether it was added."""
 
 from django.urls import reverse
 from rest_framework import serializers
@@ -27,6 +28,19 @@ class LookupDuplicateSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
+class LookupRetractionSerializer(serializers.Serializer):
+    state = serializers.CharField(help_text='"retracted", "expression_of_concern" or "corrected".')
+    notice = serializers.CharField(help_text="The notice: its DOI or URL.")
+    date = serializers.DateField(allow_null=True)
+    source = serializers.CharField()
+
+
+class LookupNoticeOfSerializer(serializers.Serializer):
+    state = serializers.CharField()
+    work = serializers.CharField(help_text="The work the notice is about: its DOI or URL.")
+    date = serializers.DateField(allow_null=True)
+
+
 class LookupResultSerializer(serializers.Serializer):
     kind = serializers.CharField()
     value = serializers.CharField()
@@ -37,6 +51,12 @@ class LookupResultSerializer(serializers.Serializer):
     authors = LookupAuthorSerializer(many=True)
     duplicates = LookupDuplicateSerializer(many=True)
     errors = serializers.ListField(child=serializers.CharField())
+    retraction = LookupRetractionSerializer(
+        allow_null=True, help_text="The most serious notice about the work; stored when added."
+    )
+    notice_of = LookupNoticeOfSerializer(
+        many=True, help_text="When the record is itself a notice: the works it is about."
+    )
     created = serializers.BooleanField()
 
 
@@ -71,5 +91,20 @@ def lookup_result_data(result, *, request, created=None) -> dict:
         "authors": authors,
         "duplicates": duplicates,
         "errors": result.errors,
+        "retraction": retraction_data(result.retraction),
+        "notice_of": [
+            {"state": n.state, "work": n.work, "date": n.date} for n in result.found.notice_of
+        ],
         "created": created is not None,
+    }
+
+
+def retraction_data(update) -> dict | None:
+    if update is None:
+        return None
+    return {
+        "state": update.state,
+        "notice": update.notice,
+        "date": update.date,
+        "source": update.source,
     }

@@ -16,10 +16,18 @@ from citations import bibtex, citekeys, importing
 from citations.history import save_with_history
 from citations.importing import ApplyResult, ImportPlan, PlanItem
 from citations.importing.mapping import vars_of
-from citations.models import Contributor, ImportJob, Person, Reference, Role, Verification
+from citations.models import (
+    Contributor,
+    ImportJob,
+    Person,
+    Reference,
+    Retraction,
+    Role,
+    Verification,
+)
 from citations.records import Name
 from citations.sources import lookup
-from citations.sources.results import Found
+from citations.sources.results import NONE, Found, Update, strongest
 
 UNKNOWN_ON_DUPLICATE = "on_duplicate must be one of: skip, update, fail."
 UPDATE_NEEDS_CHANGE = (
@@ -97,6 +105,7 @@ def reference_import_bibtex(
 DUPLICATE_EXISTS = "Not added: {citekey} already holds this record."
 RECORD_INVALID = "Not added: {errors}"
 ADDED_FROM = "Added from {source} ({kind} {value})"
+ADDED_UNDER_NOTICE = "; {state} per {source}"
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,12 @@ class LookupResult:
     @property
     def errors(self) -> list[str]:
         return list(self.item.messages) if self.item.status == importing.INVALID else []
+
+    @property
+    def retraction(self) -> Update | None:
+        """The most serious notice the service lists for the work (None: there is none)."""
+        best = strongest(self.found.updates)
+        return best if best is not None and best.state != NONE else None
 
 
 def match_people(names: list[Name], orcids: tuple[str, ...] = ()) -> list[PersonMatch]:
@@ -174,14 +189,27 @@ def reference_create_from_lookup(*, result: LookupResult, actor=None) -> Referen
     values = {k: v for k, v in result.item.values.items() if k != "original_key"}
     reference = Reference(citekey=result.item.citekey, **values)
     reference.verification = Verification.VERIFIED
-    reference.verification_note = f"{ADDED_FROM.format(**_origin(result))}."
+    reason = ADDED_FROM.format(**_origin(result)) + _notice_recorded(reference, result.retraction)
+    reference.verification_note = f"{reason}."
     reference.verification_checked_at = timezone.now()
     reference.full_clean()
-    _save_with_reason(reference, actor, ADDED_FROM.format(**_origin(result)))
+    _save_with_reason(reference, actor, reason)
     contributors_replace(
         reference=reference, people=result.people, editors=result.found.record.editors
     )
     return reference
+
+
+def _notice_recorded(reference: Reference, update: Update | None) -> str:
+    """Store the service's notice on the new reference, before anything cites it (so no grade
+    ever counts a retracted paper); the words the history and the note add."""
+    if update is None:
+        return ""
+    reference.retraction = Retraction(update.state)
+    reference.retraction_notice = update.notice[:1000]
+    reference.retraction_date = update.date
+    state = reference.get_retraction_display().lower()
+    return ADDED_UNDER_NOTICE.format(state=state, source=update.source)
 
 
 def _origin(result: LookupResult) -> dict:

@@ -136,5 +136,6 @@ class WorkflowButtonsMixin:
                 request, f"{named(claim)}: {' '.join(error.messages)}", messages.ERROR
             )
             return False
-        self.message_user(request, f"{done}: {named(claim)}.", messages.SUCCESS)
+        # The quoted statement ends the sentence: no second full stop after its own.
+        self.message_user(request, f"{done}: {named(claim)}", messages.SUCCESS)
         return True

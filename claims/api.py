@@ -118,7 +118,7 @@ class ClaimViewSet(ReferenceExportMixin, WriteInTransactionMixin, viewsets.Model
         if self.is_export():
             return claims
         if self.action == "list":
-            return claims.prefetch_related("topics")
+            return claims.prefetch_related("topics").with_retracted_tests()
         return claims.with_evidence()
 
     def get_serializer_class(self):
@@ -272,6 +272,7 @@ class TopicViewSet(ReferenceExportMixin, WriteInTransactionMixin, viewsets.Model
         if self.action != "retrieve" or self.is_export():
             return topics
         claims = Claim.objects.visible_to(self.request.user).prefetch_related("topics")
+        claims = claims.with_retracted_tests()  # for each claim's plain_language
         return topics.prefetch_related(
             Prefetch("claims", queryset=claims, to_attr="visible_claims")
         )

@@ -5,7 +5,8 @@ Plain data in (`ForestRow`s, the null value, the unit), geometry out (`ForestPlo
 gives accessible markup: a `<title>` and `<desc>` with every number, a dashed line of no
 effect labelled in words, the unit under the axis, and marker shapes that tell the stance
 apart without colour (filled square: supports; open square: contradicts; open circle: found
-no effect; diamond: mixed).
+no effect; diamond: mixed). A study whose paper was retracted is a hollow grey square with
+the word "retracted" over it: it counts in no grade.
 Ratios (no effect at 1) are drawn on a log scale so 0.5 and 2 sit equally far from 1.
 """
 
@@ -24,6 +25,7 @@ MARGIN = 4
 LABEL_FONT = 14  # study labels
 TICK_FONT = 14  # numbers under the axis
 NULL_FONT = 13  # "No effect"
+MARK_FONT = 11  # "retracted" over a retracted study's marker
 UNIT_FONT = 13  # the unit under the axis (bold)
 CHAR_EM = 0.6  # width of an average character in em (system sans-serif; digits are ~0.55)
 BOLD_CHAR_EM = 0.64
@@ -92,6 +94,7 @@ class ForestPlot:
 
 
 NULL_LABEL = "No effect"
+RETRACTED = "retracted"  # the stance of a row whose paper was retracted
 
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
@@ -235,6 +238,10 @@ def text_boxes(plot: ForestPlot) -> list[TextBox]:
         )
     for text, centre, half in tick_labels(plot.ticks):
         boxes.append(TextBox("tick", text, centre - half, centre + half))
+    for geometry in plot.rows:
+        if geometry.row.stance == RETRACTED:
+            centre, half = retracted_label_x(geometry)
+            boxes.append(TextBox("mark", RETRACTED, centre - half, centre + half))
     half = text_width(NULL_LABEL, NULL_FONT) / 2
     boxes.append(TextBox("null", NULL_LABEL, plot.null_label_x - half, plot.null_label_x + half))
     middle = (PLOT_LEFT + PLOT_RIGHT) / 2
@@ -255,7 +262,8 @@ def number(value: float) -> str:
 
 
 def describe_row(row: ForestRow) -> str:
-    return f"{row.label}: {number(row.value)} (95% CI {number(row.low)} to {number(row.high)})"
+    text = f"{row.label}: {number(row.value)} (95% CI {number(row.low)} to {number(row.high)})"
+    return f"{text}, {RETRACTED}" if row.stance == RETRACTED else text
 
 
 def description(plot: ForestPlot) -> str:
@@ -271,7 +279,8 @@ def marker(geometry: RowGeometry) -> str:
         return f'<polygon class="fp-mark fp-mixed" points="{points}"/>'
     if geometry.row.stance == "no_effect":
         return f'<circle class="fp-mark fp-null-effect" cx="{x}" cy="{y}" r="{m}"/>'
-    kind = "fp-against" if geometry.row.stance == "contradicts" else "fp-for"
+    kinds = {"contradicts": "fp-against", RETRACTED: "fp-retracted"}
+    kind = kinds.get(geometry.row.stance, "fp-for")
     return (
         f'<rect class="fp-mark {kind}" x="{round(x - m, 1)}" y="{y - m}" '
         f'width="{2 * m}" height="{2 * m}"/>'
@@ -291,14 +300,31 @@ def short_label(label: str) -> str:
     return head[: LABEL_CHARS - len(tail) - 1].rstrip() + "\u2026" + tail
 
 
+def retracted_label_x(geometry: RowGeometry) -> tuple[float, float]:
+    """(centre, half width) of "retracted" over the marker, kept inside the drawing."""
+    half = text_width(RETRACTED, MARK_FONT) / 2
+    return min(max(geometry.x_value, MARGIN + half), WIDTH - MARGIN - half), half
+
+
+def mark_label(geometry: RowGeometry) -> str:
+    if geometry.row.stance != RETRACTED:
+        return ""
+    centre, _ = retracted_label_x(geometry)
+    return (
+        f'<text class="fp-mark-label" x="{round(centre, 1)}" y="{geometry.y - MARKER - 3}" '
+        f'font-size="{MARK_FONT}" text-anchor="middle">{RETRACTED}</text>'
+    )
+
+
 def row_markup(geometry: RowGeometry) -> str:
     y = geometry.y
+    retracted = " fp-row-retracted" if geometry.row.stance == RETRACTED else ""
     return (
-        f'<g class="fp-row"><text class="fp-label" x="{LABEL_RIGHT}" y="{y + 5}" '
+        f'<g class="fp-row{retracted}"><text class="fp-label" x="{LABEL_RIGHT}" y="{y + 5}" '
         f'font-size="{LABEL_FONT}" '
         f'text-anchor="end">{escape(short_label(geometry.row.label))}</text>'
         f'<line class="fp-ci" x1="{geometry.x_low}" y1="{y}" x2="{geometry.x_high}" y2="{y}"/>'
-        f"{marker(geometry)}</g>"
+        f"{marker(geometry)}{mark_label(geometry)}</g>"
     )
 
 

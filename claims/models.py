@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from citations.models import Contributor, Reference
+from citations.models import Contributor, Reference, Retraction
 from citations.search import ranked_search
 from claims.access import Status, is_public, sees_unpublished
 
@@ -143,12 +143,19 @@ class ClaimQuerySet(models.QuerySet):
     def with_stance_counts(self):
         """`supporting_count`, `contradicting_count`, `mixed_count`: one correlated subquery
         each, which PostgreSQL evaluates for the rows of the page only (after ORDER BY and
-        LIMIT), where a join and GROUP BY would count the evidence of every claim first."""
+        LIMIT), where a join and GROUP BY would count the evidence of every claim first.
+        Evidence from a retracted paper counts for nothing, so it is not counted here."""
         return self.annotate(
             supporting_count=_evidence_count("supports"),
             contradicting_count=_evidence_count("contradicts", "no_effect"),  # both count against
             mixed_count=_evidence_count("mixed"),
-        )
+        ).with_retracted_tests()
+
+    def with_retracted_tests(self):
+        """`retracted_tests`: how many items that tested the claim cite a retracted paper
+        (what the wording of an ungraded claim says; claims.integrity)."""
+        testing = ("supports", "contradicts", "no_effect", "mixed")
+        return self.annotate(retracted_tests=_evidence_count(*testing, retracted=True))
 
     def with_level(self, level: str):
         """Claims whose effective level (the curator's override, else computed) is `level`."""
@@ -177,8 +184,11 @@ def _evidence_model():
     return Claim._meta.get_field("evidence").related_model
 
 
-def _evidence_count(*stances: str):
-    items = _evidence_model().objects.filter(claim=OuterRef("pk"), stance__in=stances).order_by()
+def _evidence_count(*stances: str, retracted: bool = False):
+    """Items of these stances citing a retracted paper (`retracted`), or any other paper."""
+    items = _evidence_model().objects.filter(claim=OuterRef("pk"), stance__in=stances)
+    is_retracted = Q(reference__retraction=Retraction.RETRACTED)
+    items = items.filter(is_retracted if retracted else ~is_retracted).order_by()
     return Coalesce(Subquery(items.values("claim").annotate(n=Count("pk")).values("n")), 0)
 
 

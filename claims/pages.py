@@ -17,6 +17,7 @@ from citations.bibtex import render_entry
 from citations.compare import DIFFERS, NOT_GIVEN, Segment, field_status, word_diff
 from citations.identifiers import doi_url, pmid_url
 from citations.styles import name_list, vancouver
+from claims import integrity
 from claims.forest import ForestRow, forest_plot, number, render_svg
 from evidence.facts import claim_grade_profile
 from evidence.models import Design
@@ -112,10 +113,15 @@ class ClaimPage:
     json_ld: dict = field(default_factory=dict)
     profile: EvidenceProfile | None = None
     reasons: list[str] = field(default_factory=list)
+    flags: list[integrity.Flag] = field(default_factory=list)
 
     @property
     def retracted(self) -> bool:
         return self.claim.status == "retracted"
+
+    @property
+    def cites_retracted(self) -> bool:
+        return any(flag.state == integrity.RETRACTED for flag in self.flags)
 
 
 def ordered_items(claim) -> list:
@@ -138,11 +144,18 @@ def numbered_references(items) -> list:
 
 
 def stance_groups(items) -> list[EvidenceGroup]:
+    """Items by stance; those citing a retracted paper apart, after the rest (never counted)."""
+    kept = [item for item in items if not integrity.is_retracted(item)]
     groups = []
     for stance, heading in GROUPS:
-        members = [item for item in items if item.stance == stance]
+        members = [item for item in kept if item.stance == stance]
         if members or stance in ALWAYS_SHOWN:
             groups.append(EvidenceGroup(stance, heading, members))
+    retracted = [item for item in items if integrity.is_retracted(item)]
+    if retracted:
+        groups.append(
+            EvidenceGroup(integrity.RETRACTED_GROUP, integrity.RETRACTED_HEADING, retracted)
+        )
     return groups
 
 
@@ -156,7 +169,9 @@ def plots(items) -> list[Plot]:
     for index, ((measure, unit), members) in enumerate(by_axis.items(), start=1):
         labels = [item.label for item in members]
         rows = [
-            ForestRow(label, item.effect_value, item.ci_low, item.ci_high, item.stance)
+            ForestRow(
+                label, item.effect_value, item.ci_low, item.ci_high, integrity.plotted_stance(item)
+            )
             for label, item in zip(labels, members, strict=True)
         ]
         is_ratio = measure == "ratio"
@@ -164,7 +179,7 @@ def plots(items) -> list[Plot]:
         ident = f"forest-{index}"
         svg = mark_safe(render_svg(plot, ident=ident))  # noqa: S308 - render_svg escapes all text
         table = [
-            PlotRow(label, item.get_stance_display(), effect_text(item))
+            PlotRow(label, integrity.table_stance(item), effect_text(item))
             for label, item in zip(labels, members, strict=True)
         ]
         result.append(Plot(ident, svg, unit, members, table))
@@ -200,7 +215,12 @@ def claim_review(claim, *, url: str, wording: str, references) -> dict:
         "itemReviewed": {
             "@type": "Claim",
             "appearance": [
-                {"@type": "CreativeWork", "name": reference.title, **citation_link(reference)}
+                {
+                    "@type": "CreativeWork",
+                    "name": reference.title,
+                    **citation_link(reference),
+                    **integrity.work_status(reference),
+                }
                 for reference in references
             ],
         },
@@ -244,13 +264,14 @@ def short_level_label(claim) -> str:
     return claim.get_grade_override_display() or claim.get_grade_level_display()
 
 
-def reader_wording(claim) -> str:
-    """The one sentence a reader gets; a retracted claim states no verdict."""
+def reader_wording(claim, *, retracted: int = 0) -> str:
+    """The one sentence a reader gets; a retracted claim states no verdict. `retracted`:
+    how many of its tests cite a retracted paper (integrity.retracted_tests)."""
     if claim.status == "retracted":
         return RETRACTED_WORDING
     if claim.effective_level == "not_graded":
         return BACKGROUND_WORDING
-    return plain_language(claim.effective_level, claim.grade_direction)
+    return plain_language(claim.effective_level, claim.grade_direction, retracted=retracted)
 
 
 # Design codes that are not English words; a reader sees the model's label instead.
@@ -328,7 +349,7 @@ def grade_profile(claim):
 def claim_page(claim, *, url: str) -> ClaimPage:
     items = ordered_items(claim)
     references = numbered_references(items)
-    wording = reader_wording(claim)
+    wording = reader_wording(claim, retracted=integrity.retracted_tests(items))
     page = ClaimPage(
         claim=claim,
         wording=wording,
@@ -339,6 +360,7 @@ def claim_page(claim, *, url: str) -> ClaimPage:
         related=related_claims(claim),
         profile=evidence_profile(grade_profile(claim)),
         reasons=[spelled_out(reason) for reason in claim.grade_reasons or []],
+        flags=integrity.flags(items),
     )
     page.json_ld = claim_review(claim, url=url, wording=wording, references=references)
     return page

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from claims import integrity
 from claims.models import Claim, Direction, GradeLevel, Topic
 from claims.pages import reader_wording
 from config.api.serializers import CleanModelSerializer, SlugField
@@ -51,12 +52,15 @@ class ClaimListSerializer(serializers.ModelSerializer):
 
     def get_plain_language(self, claim) -> str:
         """The grade in words, from the curator's override when there is one; a retracted
-        claim states no verdict."""
-        return reader_wording(claim)
+        claim states no verdict; one whose every test was retracted says so."""
+        return reader_wording(claim, retracted=getattr(claim, "retracted_tests", 0))
 
 
 class ClaimSerializer(CleanModelSerializer, ClaimListSerializer):
     evidence = EvidenceItemSerializer(many=True, read_only=True)
+    cites_retracted = serializers.SerializerMethodField(
+        help_text="True when any cited paper was retracted (its evidence counts in no grade)."
+    )
 
     class Meta:
         model = Claim
@@ -70,6 +74,7 @@ class ClaimSerializer(CleanModelSerializer, ClaimListSerializer):
             "retraction_reason",
             "published_at",
             "reviewed_at",
+            "cites_retracted",
             "evidence",
             "created",
         ]
@@ -84,6 +89,13 @@ class ClaimSerializer(CleanModelSerializer, ClaimListSerializer):
             "created",
             "updated",
         ]
+
+    def get_plain_language(self, claim) -> str:
+        items = claim.evidence.all()  # prefetched (Claim.objects.with_evidence)
+        return reader_wording(claim, retracted=integrity.retracted_tests(items))
+
+    def get_cites_retracted(self, claim) -> bool:
+        return any(integrity.is_retracted(item) for item in claim.evidence.all())
 
 
 class RetractSerializer(serializers.Serializer):

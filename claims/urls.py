@@ -6,6 +6,7 @@ from claims import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("methodology/", views.methodology, name="methodology"),
     path("claims/", views.claim_list, name="claim-list"),
     path("claims/<slug:slug>/", views.claim_detail, name="claim-detail"),

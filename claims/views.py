@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
-from citations.models import Reference, ReferenceAlias
+from citations.models import Reference
 from claims.forms import ClaimFilterForm, public_topics
 from claims.methodology import methodology_page
 from claims.models import Claim, Topic
@@ -17,6 +18,7 @@ from claims.services import curator_token_create, curator_token_revoke
 from config.pagination import EndAwarePaginator as Paginator
 
 PAGE_SIZE = 20
+FAVICON = "favicon.svg"
 RECENT_ON_HOME = 10
 
 
@@ -54,6 +56,11 @@ def render_claim(request, slug):
     return render(request, "claims/claim_detail.html", {"claim": claim, "page": page})
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the site's icon."""
+    return redirect(static(FAVICON))
+
+
 def methodology(request):
     return render(request, "claims/methodology.html", {"page": methodology_page()})
 
@@ -75,12 +82,15 @@ def reference_detail(request, citekey):
     reference = references.filter(citekey=citekey).first()
     if reference is None:
         # A merged citekey keeps resolving: to the reference it was merged into, for good.
-        alias = get_object_or_404(
-            ReferenceAlias.objects.select_related("reference"), citekey=citekey
-        )
-        return redirect(alias.reference, permanent=True)
+        return redirect(get_object_or_404(references.merged_from(citekey)), permanent=True)
     evidence = reference.evidence.public().select_related("claim").order_by("claim__statement")
-    context = {"reference": reference, "page": reference_page(reference), "evidence": evidence}
+    also_cited = reference.aliases.exclude(as_cited="")  # merged records, as sources printed them
+    context = {
+        "reference": reference,
+        "page": reference_page(reference),
+        "evidence": evidence,
+        "also_cited": also_cited,
+    }
     return render(request, "claims/reference_detail.html", context)
 
 

@@ -14,7 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from citations import matching
 from citations.admin import ReferenceAdmin
@@ -281,6 +282,9 @@ def match_decide(model_admin, request, reference) -> None:
         verification.reference_accept_candidate(
             reference=reference, candidate=chosen[0], actor=request.user
         )
+    except verification.DoiTaken as exc:
+        model_admin.message_user(request, doi_taken_message(exc, reference), messages.ERROR)
+        return
     except (SourceError, ValidationError) as exc:
         model_admin.message_user(
             request, "; ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR
@@ -290,6 +294,23 @@ def match_decide(model_admin, request, reference) -> None:
         citekey=reference.citekey, source=chosen[0].found.source, outcome=chosen[0].outcome
     )
     model_admin.message_user(request, done, messages.SUCCESS)
+
+
+def doi_taken_message(exc, reference) -> str:
+    """The refusal, linking the record that holds the DOI and the merge of the two."""
+    holder = exc.holder
+    change = reverse("admin:citations_reference_change", args=[holder.pk])
+    merge = reverse("admin:citations_reference_merge")
+    return format_html(
+        '{} <a href="{}">Open {}</a> · <a href="{}?ids={},{}&amp;survivor={}">Merge the two</a>',
+        exc.messages[0],
+        change,
+        holder.citekey,
+        merge,
+        holder.pk,
+        reference.pk,
+        holder.pk,
+    )
 
 
 def candidate_key(candidate) -> str:

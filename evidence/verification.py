@@ -49,6 +49,18 @@ NOT_FOUND_NOTE = "Searched {sources} on {when}: no record matches this citation.
 RETRACTION_FROM = "{state} per {source}"
 REGRADED_AFTER_CHECK = "regraded: a cited record was checked ({citekey}, {what})"
 CANNOT_ACCEPT = "The record cannot be stored: {errors}"
+DOI_TAKEN = (
+    "Not accepted: DOI {doi} is already the record of {citekey}. "
+    "The two are one work: merge them instead."
+)
+
+
+class DoiTaken(ValidationError):
+    """The accepted record's DOI belongs to another stored reference (`holder`)."""
+
+    def __init__(self, *, doi: str, holder: Reference):
+        super().__init__(DOI_TAKEN.format(doi=doi, citekey=holder.citekey))
+        self.holder = holder
 
 
 def cited_text(reference: Reference) -> str:
@@ -70,6 +82,9 @@ def reference_accept_candidate(
     values, errors, _warnings = record_values(candidate.record)
     if errors:
         raise ValidationError(CANNOT_ACCEPT.format(errors="; ".join(errors)))
+    holder = Reference.objects.exclude(pk=locked.pk).by_doi(values.get("doi") or "").first()
+    if values.get("doi") and holder is not None:
+        raise DoiTaken(doi=values["doi"], holder=holder)
     for name in VERIFIED_FIELDS:
         if values.get(name) not in (None, "") and not _vaguer(name, values[name]):
             setattr(locked, name, values[name])

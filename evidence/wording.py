@@ -22,14 +22,27 @@ LEVEL_PHRASES = {
 NOT_GRADED = "Not graded yet."
 UNTESTED = "No study has tested this: sources only assert it."
 BACKGROUND = "A background fact: the evidence grade does not rate it."
+# A grade that counts nothing because every study that tested the claim was retracted says so:
+# "sources only assert it" would hide the retraction.
+RETRACTED_ONLY = "The only study was retracted; nothing else tests this."
+ALL_RETRACTED = "All {count} studies were retracted; nothing else tests this."
 
 
-def plain_language(level: str, direction: str) -> str:
-    """One sentence a reader understands, e.g. plain_language("moderate", "supported")."""
+def plain_language(level: str, direction: str, *, retracted: int = 0) -> str:
+    """One sentence a reader understands, e.g. plain_language("moderate", "supported").
+
+    `retracted` is how many items that tested the claim cite a retracted paper."""
     if not level:
         return NOT_GRADED
     if level == "not_graded":
         return BACKGROUND
     if level == "insufficient" or direction == "none":
-        return UNTESTED
+        return untested(retracted)
     return LEVEL_PHRASES.get((level, direction), NOT_GRADED)
+
+
+def untested(retracted: int) -> str:
+    """Why nothing counted: every test was retracted, or nothing ever tested it."""
+    if retracted == 1:
+        return RETRACTED_ONLY
+    return ALL_RETRACTED.format(count=retracted) if retracted else UNTESTED

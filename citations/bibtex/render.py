@@ -22,7 +22,7 @@ from citations.bibtex.values import (
     VERBATIM_FIELDS,
     FieldValueError,
 )
-from citations.records import BibRecord, Name
+from citations.records import BibRecord, Name, with_notice
 
 FIELD_ORDER = [
     "title",
@@ -45,6 +45,7 @@ FIELD_ORDER = [
     "school",
     "organization",
     "note",
+    "annote",
     "doi",
     "pmid",
     "pmcid",
@@ -54,6 +55,7 @@ FIELD_ORDER = [
     "urldate",
     "abstract",
 ]
+NOTICE_FIELDS = ("note", "annote")  # where a retraction notice goes, beside a user's note
 FIELD_RANK = {name: index for index, name in enumerate(FIELD_ORDER)}
 
 # --- values that cannot close their field ------------------------------------------------
@@ -186,7 +188,8 @@ def render_entry(record: BibRecord, *, unicode: bool = False) -> str:
             value = _names_value(record, role, names, unicode)
             lines.append(f"  {role} = {_braced(role, value)},\n")
     sources = record.sources
-    for name, value in _ordered_fields(record.fields):
+    fields = with_notice(record.fields, record.notice, NOTICE_FIELDS)
+    for name, value in _ordered_fields(fields):
         if value == "":
             continue
         source = _source(sources, name, value) if sources and name not in VERBATIM_FIELDS else None

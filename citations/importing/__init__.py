@@ -22,7 +22,7 @@ The services (`citations.services.reference_import_bibtex`) call `plan` and `app
 `serialised()`, so that what was planned is what is written.
 """
 
-from citations.importing.applying import ApplyResult, apply, serialised
+from citations.importing.applying import ApplyResult, apply, refusal, serialised
 from citations.importing.planner import plan
 from citations.importing.plans import (
     DUPLICATE,
@@ -48,6 +48,7 @@ __all__ = [
     "UPDATE",
     "ApplyResult",
     "ImportPlan",
+    "refusal",
     "PlanItem",
     "apply",
     "plan",

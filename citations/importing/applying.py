@@ -47,7 +47,8 @@ def serialised():
         yield
 
 
-def _refusal(plan: ImportPlan, on_duplicate: str, skip_invalid: bool) -> str:
+def refusal(plan: ImportPlan, on_duplicate: str, skip_invalid: bool) -> str:
+    """Why applying `plan` with these options would write nothing; "" when it would write."""
     invalid = len(plan.with_status(INVALID))
     if invalid and not skip_invalid:
         return REFUSED_INVALID.format(count=invalid, ies="y is" if invalid == 1 else "ies are")
@@ -84,7 +85,7 @@ def apply(
 
     `user` (optional) is recorded as the author of the history rows of new references.
     """
-    if refused := _refusal(plan, on_duplicate, skip_invalid):
+    if refused := refusal(plan, on_duplicate, skip_invalid):
         return ApplyResult(written=False, refused=refused)
     new, updates = plan.with_status(NEW), plan.updates(on_duplicate)
     try:

@@ -6,6 +6,9 @@
 - `updates(doi)`: the work's own `updated-by` entries plus the notices that
   `GET /works?filter=updates:<doi>` finds (each notice's `update-to` names the work), as
   `Update`s (retraction, expression of concern, correction, ...).
+A work found by DOI carries its `updated-by` entries (`Found.updates`: Crossref lists on the
+updated work every notice whose `update-to` names it) and, when it is itself a notice, its
+`update-to` entries (`Found.notice_of`).
 """
 
 from django.conf import settings
@@ -13,7 +16,7 @@ from django.conf import settings
 from citations.sources import http
 from citations.sources.client import deadline
 from citations.sources.csl import orcids, record_from_csl
-from citations.sources.results import Found, Update, date_from_parts, update_state
+from citations.sources.results import Found, NoticeOf, Update, date_from_parts, update_state
 
 SERVICE = "Crossref"
 ROWS = 5
@@ -76,7 +79,19 @@ def found_from_work(item: dict) -> Found:
         orcids=orcids(item),
         updates=tuple(updates_from_work(item)),
         score=item.get("score"),
+        notice_of=tuple(notice_of_work(item)),
     )
+
+
+def notice_of_work(item: dict) -> list[NoticeOf]:
+    """A notice's `update-to`: the works it retracts, corrects or expresses concern about."""
+    found = []
+    for entry in item.get("update-to") or []:
+        state = update_state(str(entry.get("type", "")))
+        if state and entry.get("DOI"):
+            when = date_from_parts(entry.get("updated"))
+            found.append(NoticeOf(state=state, work=str(entry["DOI"]).lower(), date=when))
+    return found
 
 
 def updates_from_work(item: dict) -> list[Update]:

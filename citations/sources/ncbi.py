@@ -2,7 +2,8 @@
 
 - `record(pmid)`: `efetch.fcgi?db=pubmed&id=<pmid>&retmode=xml` -> a `PubmedArticleSet`;
   authors with ORCIDs, identifiers (DOI, PMCID), and PubMed's publication type
-  "Retracted Publication" with the "Retraction in" notice as an `Update`.
+  "Retracted Publication" with the "Retraction in" notice as an `Update`; a record of type
+  "Retraction of Publication" is itself a notice, of the work its "Retraction of" names.
 - `summary_updates(pmid)`: `esummary.fcgi?db=pubmed&id=<pmid>&retmode=json`: the same
   retraction facts from the summary's `pubtype` and `references`, a cheaper check.
 - `convert(identifier)`: the PMC ID converter, `?ids=<PMCID|PMID|DOI>&format=json` ->
@@ -23,7 +24,7 @@ from citations.identifiers import (
 )
 from citations.records import BibRecord, Name
 from citations.sources import http
-from citations.sources.results import RETRACTED, Found, Update
+from citations.sources.results import RETRACTED, Found, NoticeOf, Update
 
 SERVICE = "PubMed"
 CONVERTER = "The PMC ID converter"
@@ -31,6 +32,8 @@ TOOL = "evidence-ledger"
 RETRACTED_TYPE = "Retracted Publication"
 RETRACTION_IN = ("RetractionIn", "Retraction in")
 NORMALIZERS = {"pmcid": normalize_pmcid, "pmid": normalize_pmid, "doi": normalize_doi}
+RETRACTION_TYPE = "Retraction of Publication"
+RETRACTION_OF = ("RetractionOf", "Retraction of")
 
 
 def _params(**params) -> dict:
@@ -174,12 +177,27 @@ def found_from_article(article) -> Found:
         source=SERVICE,
         orcids=tuple(author_orcid(author) for author in authors),
         updates=tuple(updates_from_article(citation)),
+        notice_of=tuple(notice_of_article(citation)),
     )
 
 
+def _types(citation) -> list[str]:
+    return [_text(t, ".") for t in citation.findall("Article/PublicationTypeList/PublicationType")]
+
+
+def notice_of_article(citation) -> list[NoticeOf]:
+    """A retraction notice's "Retraction of" entries: the works it retracts."""
+    if RETRACTION_TYPE not in _types(citation):
+        return []
+    return [
+        NoticeOf(state=RETRACTED, work=_notice(_text(c, "PMID"), _text(c, "RefSource")))
+        for c in citation.findall("CommentsCorrectionsList/CommentsCorrections")
+        if c.get("RefType") in RETRACTION_OF
+    ]
+
+
 def updates_from_article(citation) -> list[Update]:
-    types = [_text(t, ".") for t in citation.findall("Article/PublicationTypeList/PublicationType")]
-    if RETRACTED_TYPE not in types:
+    if RETRACTED_TYPE not in _types(citation):
         return []
     notices = [
         c

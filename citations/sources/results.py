@@ -2,8 +2,10 @@
 
 `Found.record` is a plain `BibRecord`; `orcids` gives each author's ORCID ("" when none) in
 author order, so people can be matched by ORCID before name; `updates` are the editorial
-notices the service knows of (retraction, expression of concern, correction); `score` is a
-search service's relevance score, when the record came from a search.
+notices the service knows of (retraction, expression of concern, correction); `notice_of`
+says the record is itself such a notice, and of which works (Crossref's `update-to`, PubMed's
+"Retraction of Publication"); `score` is a search service's relevance score, when the record
+came from a search.
 
 The retraction states are the values of `citations.models.Retraction`; the most serious
 notice wins: retracted, then expression of concern, then corrected.
@@ -46,6 +48,15 @@ class Update:
     source: str = ""
 
 
+@dataclass(frozen=True)
+class NoticeOf:
+    """The record is a notice (`state`: a retraction, ...) about `work` (its DOI or URL)."""
+
+    state: str
+    work: str
+    date: datetime.date | None = None
+
+
 @dataclass
 class Found:
     record: BibRecord
@@ -53,6 +64,7 @@ class Found:
     orcids: tuple[str, ...] = ()
     updates: tuple[Update, ...] = ()
     score: float | None = None
+    notice_of: tuple[NoticeOf, ...] = ()
 
     @property
     def title(self) -> str:

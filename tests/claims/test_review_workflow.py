@@ -76,7 +76,7 @@ def test_four_eyes_in_the_admin_buttons(client, curator):
 
     client.force_login(CuratorFactory())
     done = client.post(step_url(claim, "publish"))
-    assert texts(done)[-1] == "Published: “Progesterone raises spinal bone density.”."
+    assert texts(done)[-1] == "Published: “Progesterone raises spinal bone density.”"
     claim.refresh_from_db()
     assert claim.status == "published"
     assert claim.reviewed_at is not None
