@@ -274,6 +274,18 @@ def test_unknown_encoding_is_a_400_field_error(api):
     assert response.json() == {"encoding": [bibtex.UNKNOWN_ENCODING.format(encoding="klingon")]}
 
 
+@pytest.mark.parametrize("codec", ["rot13", "zlib_codec", "base64", "hex", "bz2", "uu", "quopri"])
+def test_an_encoding_that_is_no_text_encoding_is_a_400_naming_the_allowed_ones(api, codec):
+    body = b"@article{a, title={T}}"
+
+    response = api.post(f"{URL}?encoding={codec}", body, content_type=BIBTEX)
+
+    assert response.status_code == 400
+    assert response.json() == {"encoding": [bibtex.NOT_TEXT_ENCODING.format(encoding=codec)]}
+    assert "windows-1250 to windows-1258" in response.json()["encoding"][0]
+    assert not Reference.objects.exists()
+
+
 def test_body_over_the_limit_is_413_and_nothing_is_read(api, settings):
     settings.BIBTEX_IMPORT_MAX_BYTES = 100
 

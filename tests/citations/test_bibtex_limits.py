@@ -153,6 +153,22 @@ def test_an_unknown_encoding_is_named():
     ]
 
 
+@pytest.mark.parametrize("codec", ["rot13", "zlib_codec", "base64", "hex", "bz2", "uu", "quopri"])
+def test_a_codec_that_is_no_text_encoding_is_refused_naming_the_allowed_ones(codec):
+    message = bibtex.NOT_TEXT_ENCODING.format(encoding=codec)
+
+    with pytest.raises(ValueError, match="is not an encoding a BibTeX file is read in"):
+        bibtex.check_encoding(codec)
+    assert parse(b"@article{a, title={T}}", encoding=codec).problems == [
+        ParseProblem(1, "", message)
+    ]
+
+
+@pytest.mark.parametrize("name", ["utf-8", "latin-1", "windows-1252", "mac-roman", "gb18030"])
+def test_the_text_encodings_named_as_allowed_are_accepted(name):
+    assert bibtex.check_encoding(name) in bibtex.TEXT_ENCODINGS
+
+
 def test_a_binary_file_is_still_reported_as_binary_not_as_bad_utf8():
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
     assert parse(png).problems == [ParseProblem(1, "", bibtex.BINARY_INPUT)]
