@@ -74,6 +74,7 @@ from citations.bibtex.render import render_entries, render_entry
 from citations.bibtex.values import (
     EMPTY_VALUE,
     EXPANSION_TOO_LARGE,
+    INHERITANCE_TOO_LARGE,
     MACRO_REFUSED,
     MAX_EXPANSION,
     MAX_VALUE,
@@ -123,6 +124,7 @@ __all__ = [
     "EMPTY_INPUT",
     "EMPTY_VALUE",
     "EXPANSION_TOO_LARGE",
+    "INHERITANCE_TOO_LARGE",
     "MACRO_REFUSED",
     "MISSING_COMMA",
     "MISSING_KEY",

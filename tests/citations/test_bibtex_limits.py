@@ -94,6 +94,46 @@ def test_macro_expansion_budget_counts_every_use_in_the_file():
     assert len(result.problems) == 10
 
 
+def crossref_family(title: str, children: int) -> str:
+    """One @proceedings with `title` and `children` papers inheriting it through crossref."""
+    text = "".join(
+        f"@inproceedings{{c{i}, title={{Paper {i}}}, crossref={{proc}}}}\n" for i in range(children)
+    )
+    return text + "@proceedings{proc, title={" + title + "}, year=2020}\n"
+
+
+def test_crossref_inheritance_counts_against_the_expansion_budget():
+    result = parse(crossref_family("x" * MIB, 60))  # 60 copies of 1 MB: 60 MB
+
+    over = bibtex.INHERITANCE_TOO_LARGE.format(parent="proc", limit=bibtex.MAX_EXPANSION)
+    inherited = sum(
+        len(record.fields["booktitle"]) for record in result.records if record.key != "proc"
+    )
+    assert inherited <= bibtex.MAX_EXPANSION
+    assert len(result.records) == 1 + 3  # the parent and the 3 children within 4 MiB
+    assert result.problems == [ParseProblem(1 + i, f"c{i}", over) for i in range(3, 60)]
+
+
+def test_crossref_inheritance_and_macros_share_one_budget():
+    text = "@string{j = {" + "z" * 600 + "}}\n" + crossref_family("y" * 300, 3)
+    text += "@article{a, title={A}, journal = j}\n"
+
+    result = parse(text, max_expansion=1000)
+
+    over = bibtex.INHERITANCE_TOO_LARGE.format(parent="proc", limit=1000)
+    assert sorted(record.key for record in result.records) == ["a", "c0", "proc"]
+    assert result.problems == [ParseProblem(3, "c1", over), ParseProblem(4, "c2", over)]
+
+
+def test_ordinary_crossref_families_are_read_within_the_budget():
+    result = parse(crossref_family("Proceedings of a Society", 500))
+
+    assert result.problems == []
+    assert {record.fields["booktitle"] for record in result.records[:-1]} == {
+        "Proceedings of a Society"
+    }
+
+
 def test_ordinary_files_with_macros_and_months_stay_well_within_the_limits():
     text = '@string{jbmr = "Journal of Bone and Mineral Research"}\n'
     text += "".join(
