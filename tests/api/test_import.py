@@ -286,6 +286,21 @@ def test_an_encoding_that_is_no_text_encoding_is_a_400_naming_the_allowed_ones(a
     assert not Reference.objects.exists()
 
 
+def test_a_2_mib_title_imports_whole_as_its_dry_run_said_and_is_found_by_its_first_words(api):
+    # 300,000 distinct words: a tsvector of them all would pass PostgreSQL's 1 MB limit.
+    title = " ".join(f"w{i}" for i in range(300_000))
+    body = f"@article{{huge, title={{{title}}}, year=2020}}".encode()
+    assert len(title) > 2 * 1024 * 1024
+
+    dry = api.post(f"{URL}?dry_run=1", body, content_type=BIBTEX)
+    real = api.post(URL, body, content_type=BIBTEX)
+
+    assert (dry.status_code, dry.json()["created"]) == (200, 1)
+    assert (real.status_code, real.json()["created"]) == (201, 1)
+    assert Reference.objects.get().title == title  # the stored field is never cut
+    assert Reference.objects.search("w17").count() == 1  # the first words are indexed
+
+
 def test_body_over_the_limit_is_413_and_nothing_is_read(api, settings):
     settings.BIBTEX_IMPORT_MAX_BYTES = 100
 
