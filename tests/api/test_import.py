@@ -311,6 +311,33 @@ def test_body_over_the_limit_is_413_and_nothing_is_read(api, settings):
     assert row_counts() == (0, 0, 0)
 
 
+class UnreadableBody:
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+@pytest.mark.parametrize("content_type", [BIBTEX, "text/plain", "multipart/form-data; boundary=x"])
+def test_a_body_over_the_limit_is_refused_from_its_content_length_before_it_is_read(
+    api, content_type
+):
+    declared = str(200 * 1024 * 1024)
+
+    response = api.generic(
+        "POST",
+        URL,
+        content_type=content_type,
+        CONTENT_LENGTH=declared,
+        **{"wsgi.input": UnreadableBody()},
+    )
+
+    assert response.status_code == 413
+    assert row_counts() == (0, 0, 0)
+
+
 def test_unsupported_media_type_is_415(api):
     assert post(api, content_type="application/xml").status_code == 415
 
