@@ -8,6 +8,8 @@ DJANGO_SECRET_KEY required when debug is off
 DJANGO_ALLOWED_HOSTS comma-separated host names
 DJANGO_CSRF_TRUSTED_ORIGINS comma-separated origins (behind a proxy)
 DJANGO_CONN_MAX_AGE seconds a database connection is kept (default 0)
+DJANGO_STATEMENT_TIMEOUT_MS longest SQL statement of a web request, in ms (default 20000;
+                  0: none); management commands and the job worker run without one
 DJANGO_NUM_PROXIES how many proxies of ours stand in front of the app (default 0: none, so
                   X-Forwarded-For is never trusted)
 DJANGO_TRUSTED_PROXIES comma-separated addresses or networks of our proxies (instead of a
@@ -128,19 +130,33 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 CONN_MAX_AGE = int(os.environ.get("DJANGO_CONN_MAX_AGE", "0"))
+# The request-level time budget: PostgreSQL cancels a web request's statement after this
+# long, and config.middleware answers 503 with Retry-After (gunicorn.conf.py gives workers
+# longer, so a slow query never ends in a killed worker). manage.py sets
+# LEDGER_PROCESS=command: migrations, imports from the command line and the job worker
+# (db_worker, which runs large imports and dry runs) run without it.
+STATEMENT_TIMEOUT_MS = (
+    0
+    if os.environ.get("LEDGER_PROCESS") == "command"
+    else int(os.environ.get("DJANGO_STATEMENT_TIMEOUT_MS", "20000"))
+)
 
 
-def with_search_options(database: dict) -> dict:
-    """Set when the connection opens. Typo-tolerant look-ups (citations.search.similar_to)
-    match a word at least this close (pg_trgm's default 0.6 misses two swapped letters in a
-    seven-letter name). Parallel workers only for queries that repay starting them: at the
-    default cost (1000) PostgreSQL starts two for a search's page of newest matches, a
+def with_search_options(
+    database: dict, *, statement_timeout_ms: int = STATEMENT_TIMEOUT_MS
+) -> dict:
+    """Set when the connection opens (with the statement timeout, when there is one).
+    Typo-tolerant look-ups (citations.search.similar_to) match a word at least this close
+    (pg_trgm's default 0.6 misses two swapped letters in a seven-letter name). Parallel
+    workers only for queries that repay starting them: at the default cost (1000)
+    PostgreSQL starts two for a search's page of newest matches, a
     10 ms query that then takes 20 to 40 ms on a busy machine; counting a million rows
     still gets them."""
     if database["ENGINE"] == "django.db.backends.postgresql":
-        database.setdefault("OPTIONS", {})["options"] = (
-            "-c pg_trgm.word_similarity_threshold=0.5 -c parallel_setup_cost=10000"
-        )
+        options = "-c pg_trgm.word_similarity_threshold=0.5 -c parallel_setup_cost=10000"
+        if statement_timeout_ms > 0:
+            options += f" -c statement_timeout={statement_timeout_ms}"
+        database.setdefault("OPTIONS", {})["options"] = options
     return database
 
 

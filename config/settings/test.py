@@ -10,9 +10,12 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-test-key-only")
 from .base import *  # noqa: E402, F403
 from .base import DATABASE_URL, PAGE_CACHE, with_search_options  # noqa: E402
 
+# No statement timeout: on a busy test machine a bulk import's COPY may take longer than a
+# web request's budget (tests/test_time_budget.py sets one on its own connection).
 DATABASES = {
     "default": with_search_options(
-        dj_database_url.parse(DATABASE_URL or "postgres://postgres@127.0.0.1:5432/evidence_ledger")
+        dj_database_url.parse(DATABASE_URL or "postgres://postgres@127.0.0.1:5432/evidence_ledger"),
+        statement_timeout_ms=0,
     )
 }
 # A second alias, a test mirror of `default`, so the replica router is tested against two
