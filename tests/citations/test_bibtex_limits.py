@@ -291,3 +291,23 @@ def test_no_value_closes_its_field_whatever_it_holds(fields):
 
     assert field_names(text) == [name for name, _v in _ordered_fields(fields)]
     assert sorted(parse(text).records[0].fields) == sorted(fields)
+
+
+def nested_title_record(depth: int, key: str = "a") -> BibRecord:
+    text = "@article{" + key + ", title={" + "{" * depth + "Bone" + "}" * depth + "}}\n"
+    return parse(text).records[0]
+
+
+def test_writing_200k_nested_braces_takes_the_time_of_as_many_braces_nested_1k_deep():
+    deep = nested_title_record(200_000)
+    shallow = [nested_title_record(1_000, key=f"a{i}") for i in range(200)]  # as many braces
+
+    started = time.perf_counter()
+    written = render_entry(deep)
+    deep_seconds, started = time.perf_counter() - started, time.perf_counter()
+    for record in shallow:
+        render_entry(record)
+    shallow_seconds = time.perf_counter() - started
+
+    assert "{" * 200_000 + "Bone" in written
+    assert deep_seconds < 10 * max(shallow_seconds, 0.01)  # quadratic: 200 times as long
