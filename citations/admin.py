@@ -17,7 +17,7 @@ from citations.admin_merge import MergeAdminMixin
 from citations.exports import bibtex_stream
 from citations.forms import ReferenceAdminForm
 from citations.identifiers import InvalidIdentifier
-from citations.models import Contributor, ImportJob, Person, Reference, Verification
+from citations.models import Contributor, ImportJob, Person, Reference, Role, Verification
 from citations.parsers import TOO_LARGE
 from citations.services import (
     UPDATE_NEEDS_CHANGE,
@@ -87,8 +87,19 @@ class IdentifierForm(forms.Form):
     )
 
 
+# Rows the contributors inline shows at most: each row's person widget costs a query and a
+# form, so a reference with 10,000 authors timed out; past this, a read-only summary stands
+# in for the inline and the Authors list (one text field) is where its authors are edited.
+EDITABLE_CONTRIBUTORS = 50
+MANY_CONTRIBUTORS = (
+    "{authors} author(s) and {editors} editor(s): too many to edit row by row here. The "
+    "Authors field above holds every author in order; changing it replaces them."
+)
+
+
 class ContributorInline(admin.TabularInline):
-    """Contributors in order; positions number themselves (a new row goes last)."""
+    """Contributors in order; positions number themselves (a new row goes last). Shown for
+    references with at most `EDITABLE_CONTRIBUTORS` contributors."""
 
     model = Contributor
     extra = 1
@@ -178,7 +189,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     verification_service = None
     merge_plan = staticmethod(merge.reference_merge_plan)
     duplicate_groups = staticmethod(duplicates.reference_duplicate_groups)
-    readonly_fields = ["created", "updated", "used_by"]
+    readonly_fields = ["created", "updated", "used_by", "contributors_summary"]
     fieldsets = [
         (
             None,
@@ -215,6 +226,37 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         # Distinct: a search joins contributors, which would count each item once per author.
         return (
             super().get_queryset(request).annotate(evidence_total=Count("evidence", distinct=True))
+        )
+
+    def contributor_counts(self, obj) -> dict[str, int]:
+        """{role: count} of a stored reference, counted once per request's object."""
+        if not hasattr(obj, "_contributor_counts"):
+            rows = obj.contributors.values("role").annotate(count=Count("pk")).order_by()
+            obj._contributor_counts = {row["role"]: row["count"] for row in rows}
+        return obj._contributor_counts
+
+    def has_many_contributors(self, obj) -> bool:
+        return obj is not None and sum(self.contributor_counts(obj).values()) > (
+            EDITABLE_CONTRIBUTORS
+        )
+
+    def get_inlines(self, request, obj):
+        return [] if self.has_many_contributors(obj) else super().get_inlines(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.has_many_contributors(obj):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        fields = list(options["fields"])
+        fields.insert(fields.index("authors") + 1, "contributors_summary")
+        return [(name, {**options, "fields": fields}), *rest]
+
+    @admin.display(description="Contributors")
+    def contributors_summary(self, obj):
+        counts = self.contributor_counts(obj)
+        return MANY_CONTRIBUTORS.format(
+            authors=f"{counts.get(Role.AUTHOR, 0):,}", editors=f"{counts.get(Role.EDITOR, 0):,}"
         )
 
     @admin.display(description="Evidence items and claims")
