@@ -23,6 +23,7 @@ from citations.services import (
     UPDATE_NEEDS_CHANGE,
     import_job_create,
     may_change_references,
+    needs_preview_job,
     reference_create_from_lookup,
     reference_import_plan,
     reference_lookup,
@@ -30,7 +31,7 @@ from citations.services import (
     reference_set_contributors,
 )
 from citations.sources.http import SourceError
-from citations.tasks import import_job_start
+from citations.tasks import import_job_start, import_preview_start
 
 NO_BIBTEX_GIVEN = "Upload a .bib file or paste BibTeX text."
 IMPORT_EXPIRED = "The preview has expired: upload the file again."
@@ -389,8 +390,13 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
             ):
                 raise PermissionDenied(UPDATE_NEEDS_CHANGE)
             job = import_job_create(user=request.user, data=form.bibtex(), **options)
-            plan = reference_import_plan(data=bytes(job.data), encoding=job.encoding)
             request.session[SESSION_KEY] = str(job.token)
+            if needs_preview_job(job.data):  # too large to preview within the request
+                import_preview_start(job)
+                return redirect(self._url("import_bibtex_job", token=job.token))
+            plan = reference_import_plan(data=bytes(job.data), encoding=job.encoding)
+        elif request.method == "GET" and "preview" in request.GET:
+            plan = self._previewed_plan(request, request.GET["preview"])
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -399,6 +405,15 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
             "plan": plan,
         }
         return TemplateResponse(request, "admin/citations/reference/import_bibtex.html", context)
+
+    def _previewed_plan(self, request, token: str) -> dict | None:
+        """The preview a job made of the curator's upload awaiting confirmation, if any."""
+        if token != request.session.get(SESSION_KEY):
+            return None
+        job = ImportJob.objects.filter(
+            token=token, user=request.user, state=ImportJob.State.PREVIEWED
+        ).first()
+        return job.preview if job is not None else None
 
     def _import_confirmed(self, request):
         """Queue the previewed job and show its progress (large files take a while)."""
@@ -415,6 +430,8 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     def import_job_view(self, request, token):
         """A job's progress, refreshed until it ends; then its result, where it belongs."""
         job = get_object_or_404(ImportJob, token=token, user=request.user)
+        if job.state == ImportJob.State.PREVIEWED and job.preview is not None:
+            return redirect(f"{self._url('import_bibtex')}?preview={job.token}")
         if job.finished:
             level = messages.SUCCESS if job.written else messages.ERROR
             self.message_user(request, job.message, level)

@@ -21,6 +21,8 @@ DJANGO_API_FAILED_TOKEN_RATE wrong API tokens allowed per client address (defaul
 DJANGO_LOGIN_FAILURE_LIMIT wrong passwords before a login is locked (default 5)
 DJANGO_LOGIN_COOLOFF_MINUTES how long the lock lasts (default 15)
 DJANGO_BIBTEX_IMPORT_MAX_BYTES largest BibTeX import, API body or admin upload (default 20 MiB)
+DJANGO_BIBTEX_PREVIEW_INLINE_MAX_BYTES largest file previewed in the request (default 2 MiB);
+                  a larger dry run or admin preview runs as a background job
 DJANGO_BIBTEX_MAX_FIELD_BYTES longest field value of an imported entry (default 8 MiB)
 DJANGO_BIBTEX_MAX_EXPANSION_BYTES most text the @string macros of one file expand to (4 MiB)
 LEDGER_FOUR_EYES  "0"/"false" lets a curator publish a claim they submitted (default: on)
@@ -293,6 +295,11 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # A BibTeX import is one request body (DATA_UPLOAD_MAX_MEMORY_SIZE does not apply to it):
 # 20 MiB holds some 50,000 entries; larger bodies are refused with a 413.
 BIBTEX_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_BIBTEX_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+# A preview (API dry run, admin upload) of a larger file runs as a background job, like an
+# import: a 19 MB dry run takes longer than a request's time budget.
+BIBTEX_PREVIEW_INLINE_MAX_BYTES = int(
+    os.environ.get("DJANGO_BIBTEX_PREVIEW_INLINE_MAX_BYTES", 2 * 1024 * 1024)
+)
 # A few hundred bytes of @string macros that double each other stand for terabytes: a value
 # (counted in characters) and all the macro expansions of one file are capped, and over a cap
 # the entry is refused with its line.
