@@ -37,6 +37,8 @@ NO_BIBTEX_GIVEN = "Upload a .bib file or paste BibTeX text."
 IMPORT_EXPIRED = "The preview has expired: upload the file again."
 # The session holds only the token of the previewed job; the file stays in the database.
 SESSION_KEY = "citations_bibtex_import"
+# Entries the import preview lists (all are counted): 50,000 rows are 15 MB of HTML.
+PREVIEW_ROWS = 1000
 ADDED_FROM_IDENTIFIER = "Added {citekey} from {source}."
 
 
@@ -403,6 +405,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
             "title": "Import BibTeX",
             "form": form,
             "plan": plan,
+            **preview_rows(plan),
         }
         return TemplateResponse(request, "admin/citations/reference/import_bibtex.html", context)
 
@@ -449,3 +452,15 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
 
 
 IMPORT_OPTIONS = ("encoding", "on_duplicate", "skip_invalid")
+
+
+def preview_rows(plan) -> dict:
+    """The rows a preview lists, of a plan or of a preview job's plain data, and how many
+    it leaves out."""
+    if not plan:
+        return {}
+    items = plan["items"] if isinstance(plan, dict) else plan.items
+    return {
+        "preview_rows": items[:PREVIEW_ROWS],
+        "rows_not_shown": max(0, len(items) - PREVIEW_ROWS),
+    }

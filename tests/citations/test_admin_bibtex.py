@@ -27,6 +27,7 @@ def test_preview_shows_the_plan_and_writes_nothing(curator_client):
     page = response.content.decode()
     assert "Preview: 1 new, 0 duplicate, 0 invalid" in page
     assert "<td>smith2020</td>" in page
+    assert "more entries are not listed" not in page
     assert Reference.objects.count() == 0
 
 
@@ -137,3 +138,15 @@ def test_a_preview_of_another_upload_is_not_shown(curator_client, settings):
     response = curator_client.get(f"{URL}?preview={job.token}")
 
     assert "Preview:" not in response.content.decode()
+
+
+def test_the_preview_lists_its_first_rows_and_counts_the_rest(curator_client, monkeypatch):
+    monkeypatch.setattr(citations_admin, "PREVIEW_ROWS", 2)
+    text = "".join(f"@article{{e{i}, title={{Title {i}}}, year=2020}}\n" for i in range(5))
+
+    page = curator_client.post(URL, {"text": text, "on_duplicate": "skip"}).content.decode()
+
+    assert "Preview: 5 new, 0 duplicate, 0 invalid" in page
+    assert "<td>e1</td>" in page
+    assert "<td>e2</td>" not in page
+    assert "3 more entries are not listed" in page
