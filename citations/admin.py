@@ -25,6 +25,7 @@ from citations.models import (
     ImportJob,
     Person,
     Reference,
+    Role,
     Verification,
 )
 from citations.parsers import TOO_LARGE
@@ -32,6 +33,7 @@ from citations.services import (
     UPDATE_NEEDS_CHANGE,
     import_job_create,
     may_change_references,
+    needs_preview_job,
     reference_create_from_lookup,
     reference_import_plan,
     reference_lookup,
@@ -39,12 +41,14 @@ from citations.services import (
     reference_set_contributors,
 )
 from citations.sources.http import SourceError
-from citations.tasks import import_job_start
+from citations.tasks import import_job_start, import_preview_start
 
 NO_BIBTEX_GIVEN = "Upload a .bib file or paste BibTeX text."
 IMPORT_EXPIRED = "The preview has expired: upload the file again."
 # The session holds only the token of the previewed job; the file stays in the database.
 SESSION_KEY = "citations_bibtex_import"
+# Entries the import preview lists (all are counted): 50,000 rows are 15 MB of HTML.
+PREVIEW_ROWS = 1000
 ADDED_FROM_IDENTIFIER = "Added {citekey} from {source}."
 
 
@@ -96,8 +100,19 @@ class IdentifierForm(forms.Form):
     )
 
 
+# Rows the contributors inline shows at most: each row's person widget costs a query and a
+# form, so a reference with 10,000 authors timed out; past this, a read-only summary stands
+# in for the inline and the Authors list (one text field) is where its authors are edited.
+EDITABLE_CONTRIBUTORS = 50
+MANY_CONTRIBUTORS = (
+    "{authors} author(s) and {editors} editor(s): too many to edit row by row here. The "
+    "Authors field above holds every author in order; changing it replaces them."
+)
+
+
 class ContributorInline(admin.TabularInline):
-    """Contributors in order; positions number themselves (a new row goes last)."""
+    """Contributors in order; positions number themselves (a new row goes last). Shown for
+    references with at most `EDITABLE_CONTRIBUTORS` contributors."""
 
     model = Contributor
     extra = 1
@@ -187,7 +202,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     verification_service = None
     merge_plan = staticmethod(merge.reference_merge_plan)
     duplicate_groups = staticmethod(duplicates.reference_duplicate_groups)
-    readonly_fields = ["created", "updated", "used_by", "merged_from"]
+    readonly_fields = ["created", "updated", "used_by", "merged_from", "contributors_summary"]
     fieldsets = [
         (
             None,
@@ -219,6 +234,37 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         # Distinct: a search joins contributors, which would count each item once per author.
         return (
             super().get_queryset(request).annotate(evidence_total=Count("evidence", distinct=True))
+        )
+
+    def contributor_counts(self, obj) -> dict[str, int]:
+        """{role: count} of a stored reference, counted once per request's object."""
+        if not hasattr(obj, "_contributor_counts"):
+            rows = obj.contributors.values("role").annotate(count=Count("pk")).order_by()
+            obj._contributor_counts = {row["role"]: row["count"] for row in rows}
+        return obj._contributor_counts
+
+    def has_many_contributors(self, obj) -> bool:
+        return obj is not None and sum(self.contributor_counts(obj).values()) > (
+            EDITABLE_CONTRIBUTORS
+        )
+
+    def get_inlines(self, request, obj):
+        return [] if self.has_many_contributors(obj) else super().get_inlines(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.has_many_contributors(obj):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        fields = list(options["fields"])
+        fields.insert(fields.index("authors") + 1, "contributors_summary")
+        return [(name, {**options, "fields": fields}), *rest]
+
+    @admin.display(description="Contributors")
+    def contributors_summary(self, obj):
+        counts = self.contributor_counts(obj)
+        return MANY_CONTRIBUTORS.format(
+            authors=f"{counts.get(Role.AUTHOR, 0):,}", editors=f"{counts.get(Role.EDITOR, 0):,}"
         )
 
     @admin.display(description="Evidence items and claims")
@@ -360,9 +406,14 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
             ):
                 raise PermissionDenied(UPDATE_NEEDS_CHANGE)
             job = import_job_create(user=request.user, data=form.bibtex(), **options)
+            request.session[SESSION_KEY] = str(job.token)
+            if needs_preview_job(job.data):  # too large to preview within the request
+                import_preview_start(job)
+                return redirect(self._url("import_bibtex_job", token=job.token))
             plan = reference_import_plan(data=bytes(job.data), encoding=job.encoding)
             refused = importing.refusal(plan, options["on_duplicate"], options["skip_invalid"])
-            request.session[SESSION_KEY] = str(job.token)
+        elif request.method == "GET" and "preview" in request.GET:
+            plan = self._previewed_plan(request, request.GET["preview"])
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -370,8 +421,18 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
             "form": form,
             "plan": plan,
             "refused": refused,  # the import would write nothing: no Import button
+            **preview_rows(plan),
         }
         return TemplateResponse(request, "admin/citations/reference/import_bibtex.html", context)
+
+    def _previewed_plan(self, request, token: str) -> dict | None:
+        """The preview a job made of the curator's upload awaiting confirmation, if any."""
+        if token != request.session.get(SESSION_KEY):
+            return None
+        job = ImportJob.objects.filter(
+            token=token, user=request.user, state=ImportJob.State.PREVIEWED
+        ).first()
+        return job.preview if job is not None else None
 
     def _import_confirmed(self, request):
         """Queue the previewed job and show its progress (large files take a while)."""
@@ -388,6 +449,8 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     def import_job_view(self, request, token):
         """A job's progress, refreshed until it ends; then its result, where it belongs."""
         job = get_object_or_404(ImportJob, token=token, user=request.user)
+        if job.state == ImportJob.State.PREVIEWED and job.preview is not None:
+            return redirect(f"{self._url('import_bibtex')}?preview={job.token}")
         if job.finished:
             level = messages.SUCCESS if job.written else messages.ERROR
             self.message_user(request, job.message, level)
@@ -405,3 +468,15 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
 
 
 IMPORT_OPTIONS = ("encoding", "on_duplicate", "skip_invalid")
+
+
+def preview_rows(plan) -> dict:
+    """The rows a preview lists, of a plan or of a preview job's plain data, and how many
+    it leaves out."""
+    if not plan:
+        return {}
+    items = plan["items"] if isinstance(plan, dict) else plan.items
+    return {
+        "preview_rows": items[:PREVIEW_ROWS],
+        "rows_not_shown": max(0, len(items) - PREVIEW_ROWS),
+    }

@@ -16,6 +16,7 @@ import django_filters
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -26,16 +27,18 @@ from rest_framework.response import Response
 
 from citations.exports import record_stream
 from citations.identifiers import InvalidIdentifier, normalize_doi
-from citations.models import YEAR_MAX, YEAR_MIN, Reference, Retraction, Verification
+from citations.models import YEAR_MAX, YEAR_MIN, ImportJob, Reference, Retraction, Verification
 from citations.parsers import BibTeXParser, ImportTooLarge, PlainTextParser
 from citations.renderers import EXPORT_RENDERERS
 from citations.search import RANKED_MATCHES, newest_matches
 from citations.serializers import ReferenceSerializer
 from citations.serializers_import import (
+    ImportJobSerializer,
     ImportJSONSerializer,
     ImportOptionsSerializer,
     ImportOutcomeSerializer,
     ImportUploadSerializer,
+    import_job_data,
     import_outcome_data,
     submitted_bibtex,
 )
@@ -46,11 +49,14 @@ from citations.serializers_lookup import (
 )
 from citations.services import (
     ImportOutcome,
+    import_job_create,
+    needs_preview_job,
     reference_create_from_lookup,
     reference_import_bibtex,
     reference_lookup,
 )
 from citations.sources import http
+from citations.tasks import import_preview_start
 from config.api.exports import ExportMixin, export_schema
 from config.api.filters import YearFilter
 from config.api.lookups import LOOKUP_REGEX
@@ -216,6 +222,9 @@ class ReferenceViewSet(ReferenceExportMixin, viewsets.ModelViewSet):
         responses={
             200: OpenApiResponse(ImportOutcomeSerializer, "Previewed, or nothing new created"),
             201: OpenApiResponse(ImportOutcomeSerializer, "References created"),
+            202: OpenApiResponse(
+                ImportJobSerializer, "A dry run of a large file, previewed by a background job"
+            ),
             409: OpenApiResponse(
                 ImportOutcomeSerializer, "Another import changed these entries: retry"
             ),
@@ -234,11 +243,50 @@ class ReferenceViewSet(ReferenceExportMixin, viewsets.ModelViewSet):
         refuse_large_body(request)
         options = ImportOptionsSerializer(data=import_options(request))
         options.is_valid(raise_exception=True)
+        bibtex_data = submitted_bibtex(request.data)
+        if options.validated_data["dry_run"] and needs_preview_job(bibtex_data):
+            return self.preview_as_job(request, bibtex_data, options.validated_data)
         outcome = reference_import_bibtex(
-            data=submitted_bibtex(request.data), user=request.user, **options.validated_data
+            data=bibtex_data, user=request.user, **options.validated_data
         )
         data = import_outcome_data(outcome, on_duplicate=options.validated_data["on_duplicate"])
         return Response(data, status=import_status(outcome))
+
+    def preview_as_job(self, request, data: str | bytes, options: dict) -> Response:
+        """A dry run too large for the request's time budget: 202, previewed by a job."""
+        encoding = "" if isinstance(data, str) else options.get("encoding", "")
+        job = import_job_create(
+            user=request.user,
+            data=data.encode() if isinstance(data, str) else data,
+            encoding=encoding,
+            on_duplicate=options["on_duplicate"],
+            skip_invalid=options["skip_invalid"],
+            dry_run=True,
+        )
+        import_preview_start(job)
+        job.refresh_from_db()  # a worker may have run it already (tests: at once)
+        data = import_job_data(job, url=self.import_job_url(request, job))
+        return Response(data, status=status.HTTP_202_ACCEPTED)
+
+    def import_job_url(self, request, job) -> str:
+        return self.reverse_action("import-job", kwargs={"token": job.token})
+
+    @extend_schema(
+        summary="A dry run previewed by a background job",
+        description="Where a large dry run stands; once `done`, `result` holds its answer.",
+        request=None,
+        responses={200: ImportJobSerializer, 404: OpenApiResponse(OpenApiTypes.OBJECT)},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=r"import/jobs/(?P<token>[0-9a-f-]{36})",
+        url_name="import-job",
+    )
+    def import_job(self, request, token):
+        """A dry run job of the requesting curator (others' jobs are not found)."""
+        job = get_object_or_404(ImportJob, token=token, user_id=request.user.pk, dry_run=True)
+        return Response(import_job_data(job, url=self.import_job_url(request, job)))
 
     @extend_schema(
         summary="Look a record up by DOI, PMID, PMCID or ISBN (and add it)",

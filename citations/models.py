@@ -584,6 +584,11 @@ class ImportJob(models.Model):
     total = models.PositiveIntegerField(default=0)
     written = models.BooleanField(default=False)
     message = models.TextField(blank=True, help_text="The result, or why nothing was written.")
+    # A preview run as a job (the file was too large to preview within a request): an API
+    # dry run keeps the API's answer here and ends; an admin preview keeps the plan's table
+    # and waits, PREVIEWED, for the curator to import it.
+    dry_run = models.BooleanField(default=False, help_text="An API dry run: preview only.")
+    preview = models.JSONField(null=True, blank=True, help_text="The preview, once made.")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

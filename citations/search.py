@@ -17,7 +17,12 @@ The weighted `tsvector` is stored in each searched table's `search_vector` colum
 current by a trigger on every insert and update (bulk writes and COPY included) and indexed
 with GIN, so a search reads the index instead of computing `to_tsvector` for every row.
 `StoredSearchVector` is the migration operation that installs the trigger and the index; rank
-is `ts_rank`. (A trigger rather than a `GeneratedField`: docs/architecture.md says why.)
+is `ts_rank`. (A trigger rather than a `GeneratedField`: docs/architecture.md says why.) A
+`tsvector` holds at most 1 MB of lexemes, so the vector indexes the first
+`INDEXED_CHARACTERS` characters of each column (at most 4 bytes each in UTF-8, so the columns
+together stay within it): the stored field is never cut, a 2 MiB title is saved whole and
+found by its first 50,000 characters' words, and a dry run and the real import agree
+(`SearchVectorFunction` replaced the trigger's function of databases migrated before).
 """
 
 from functools import reduce
@@ -37,6 +42,8 @@ SEARCH_WEIGHTS = {
 }
 RANK = "search_rank"  # the annotation a ranked search orders by, best first
 RANKED_MATCHES = 1000
+TSVECTOR_MAX_BYTES = 1024 * 1024 - 1  # PostgreSQL's limit on a tsvector's lexemes
+INDEXED_CHARACTERS = 50_000  # per column; 4 columns x 50,000 x 4 bytes stay within the limit
 
 
 def ranked_search(queryset: QuerySet, query: str, *, tiebreak: str) -> QuerySet:
@@ -63,11 +70,45 @@ def newest_matches(queryset: QuerySet) -> QuerySet:
 
 def vector_sql(table: str, row: str) -> str:
     """The SQL of the weighted vector of `row` (NEW in the trigger, the table in a backfill)."""
+    text = "left(coalesce({row}.{column}, ''), {limit})"
     parts = (
-        f"setweight(to_tsvector('english'::regconfig, coalesce({row}.{column}, '')), '{weight}')"
+        f"setweight(to_tsvector('english'::regconfig, "
+        f"{text.format(row=row, column=column, limit=INDEXED_CHARACTERS)}), '{weight}')"
         for column, weight in SEARCH_WEIGHTS[table].items()
     )
     return " || ".join(parts)
+
+
+def fill_function_sql(table: str) -> str:
+    """The trigger function setting NEW's vector (CREATE OR REPLACE: a migration may renew it)."""
+    return (
+        f"CREATE OR REPLACE FUNCTION {table}_search_vector_fill() RETURNS trigger "
+        f"LANGUAGE plpgsql AS $$ BEGIN "
+        f"NEW.{VECTOR_FIELD} := {vector_sql(table, 'NEW')}; RETURN NEW; END $$"
+    )
+
+
+class SearchVectorFunction(migrations.operations.base.Operation):
+    """Renew the trigger function of `StoredSearchVector` (stored vectors
+    stay: they were computed from the same text, whole texts that fitted the limit)."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, table: str):
+        self.table = table
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        schema_editor.execute(fill_function_sql(self.table))
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass  # The earlier function failed on long texts: there is nothing to go back to.
+
+    def describe(self):
+        return f"Search vector of {self.table} indexes the first characters of long texts"
 
 
 class StoredSearchVector(migrations.operations.base.Operation):
@@ -84,10 +125,7 @@ class StoredSearchVector(migrations.operations.base.Operation):
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         table, name = self.table, f"{self.table}_search_vector"
-        schema_editor.execute(
-            f"CREATE FUNCTION {name}_fill() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"NEW.{VECTOR_FIELD} := {vector_sql(table, 'NEW')}; RETURN NEW; END $$"
-        )
+        schema_editor.execute(fill_function_sql(table))
         columns = ", ".join(SEARCH_WEIGHTS[table])  # a regrade does not recompute vectors
         schema_editor.execute(
             f"CREATE TRIGGER {name}_fill BEFORE INSERT OR UPDATE OF {columns} ON {table} "

@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from rest_framework import serializers
 
 from citations import bibtex, importing
-from citations.importing.report import problem_lines
+from citations.importing.report import import_entry_data, import_outcome_data
 
 NO_BIBTEX = (
     "The request holds no BibTeX: send it as the body (Content-Type: application/x-bibtex "
     'or text/plain), as a multipart "file", or as JSON {"bibtex": "..."}.'
 )
 NOT_TEXT = "The BibTeX must be text."
+__all__ = ["import_entry_data", "import_outcome_data"]  # built in citations.importing.report
 
 
 class ImportOptionsSerializer(serializers.Serializer):
@@ -69,6 +70,31 @@ def submitted_bibtex(data) -> str | bytes:
     return data
 
 
+class ImportJobSerializer(serializers.Serializer):
+    """A dry run previewed by a background job (its file was too large to preview within the
+    request): where it stands, and its answer once done."""
+
+    token = serializers.UUIDField()
+    url = serializers.CharField(help_text="Where to ask for the job's state (GET).")
+    state = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    stage = serializers.CharField(help_text="What the job is doing.")
+    message = serializers.CharField(help_text="The result, or why the preview failed.")
+    result = serializers.JSONField(
+        allow_null=True, help_text="Once done: the dry run's answer (ImportOutcome's shape)."
+    )
+
+
+def import_job_data(job, *, url: str) -> dict:
+    return {
+        "token": str(job.token),
+        "url": url,
+        "state": job.state,
+        "stage": job.stage,
+        "message": job.message,
+        "result": job.preview if job.state == "done" else None,
+    }
+
+
 class ImportEntrySerializer(serializers.Serializer):
     """One entry of the file and what importing it does."""
 
@@ -100,37 +126,3 @@ class ImportOutcomeSerializer(serializers.Serializer):
     )
     notes = serializers.ListField(child=serializers.CharField())
     entries = ImportEntrySerializer(many=True)
-
-
-def import_entry_data(item: importing.PlanItem) -> dict:
-    return {
-        "key": item.key,
-        "line": item.line,
-        "status": item.status,
-        "citekey": item.citekey,
-        "duplicate_of": item.duplicate_citekey if item.status == importing.DUPLICATE else None,
-        "reason": item.reason,
-        "messages": list(item.messages),
-    }
-
-
-def import_outcome_data(outcome, *, on_duplicate: str) -> dict:
-    """An `ImportOutcome` in the shape of `ImportOutcomeSerializer` (built directly: a plan
-    may hold 50,000 entries, too many to pass through serializer fields one by one)."""
-    counts, result = outcome.plan.counts, outcome.result
-    if result is None:
-        created, updated = counts[importing.NEW], len(outcome.plan.updates(on_duplicate))
-    else:
-        created, updated = result.created, result.updated
-    return {
-        "dry_run": result is None,
-        "written": bool(result and result.written),
-        "created": created,
-        "updated": updated,
-        "duplicates": counts[importing.DUPLICATE],
-        "invalid": counts[importing.INVALID],
-        "detail": result.refused if result else "",
-        "problems": problem_lines(outcome.plan),
-        "notes": list(outcome.plan.notes),
-        "entries": [import_entry_data(item) for item in outcome.plan.items],
-    }

@@ -37,6 +37,8 @@ JOB_DONE = "Imported {created} reference(s), updated {updated}, skipped {skipped
 JOB_READING = "Reading the file and finding duplicates"
 JOB_WRITING = "Writing references: {done} of {total}"
 JOB_CRASHED = "The import stopped on an unexpected error; nothing was written."
+JOB_PREVIEW_QUEUED = "Waiting to preview the file"
+JOB_PREVIEWED = "Previewed: nothing was written."
 
 
 @dataclass
@@ -322,10 +324,17 @@ def reference_number_contributors(*, reference: Reference) -> None:
 
 
 def import_job_create(
-    *, user, data: bytes, encoding: str = "", on_duplicate: str, skip_invalid: bool
+    *,
+    user,
+    data: bytes,
+    encoding: str = "",
+    on_duplicate: str,
+    skip_invalid: bool,
+    dry_run: bool = False,
 ) -> ImportJob:
     """Keep an uploaded file on the server until it is imported (or abandoned: stale jobs
-    are deleted here, each time a new one starts)."""
+    are deleted here, each time a new one starts). `dry_run`: an API dry run, previewed by
+    a job and never imported."""
     ImportJob.objects.stale().delete()
     return ImportJob.objects.create(
         user=user,
@@ -333,7 +342,35 @@ def import_job_create(
         encoding=encoding,
         on_duplicate=on_duplicate,
         skip_invalid=skip_invalid,
+        dry_run=dry_run,
     )
+
+
+def needs_preview_job(data: str | bytes) -> bool:
+    """Is a file too large to preview within a request's time budget?"""
+    return len(data) > settings.BIBTEX_PREVIEW_INLINE_MAX_BYTES
+
+
+def import_job_preview(*, job_id: int) -> ImportJob:
+    """Preview a job's file (in the background worker): an API dry run keeps the API's answer
+    and drops the file (DONE); an admin upload keeps the plan's table and the file, PREVIEWED,
+    for the curator to import. Nothing is written but the job."""
+    job = ImportJob.objects.get(pk=job_id)
+    _job_running(job)
+    try:
+        plan = reference_import_plan(data=bytes(job.data), encoding=job.encoding or None)
+    except Exception:
+        _job_failed(job, JOB_CRASHED)
+        raise
+    if job.dry_run:
+        outcome = ImportOutcome(plan=plan, result=None)
+        job.preview = importing.import_outcome_data(outcome, on_duplicate=job.on_duplicate)
+        job.state, job.data, job.message = ImportJob.State.DONE, b"", JOB_PREVIEWED
+    else:
+        job.preview, job.state = importing.plan_snapshot(plan), ImportJob.State.PREVIEWED
+    job.stage = ""
+    job.save()
+    return job
 
 
 class JobProgress:

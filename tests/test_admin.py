@@ -4,6 +4,8 @@ import pytest
 from django.db.models import Count
 from django.urls import reverse
 
+from citations.admin import MANY_CONTRIBUTORS
+from citations.models import Contributor, Person
 from claims.models import Claim
 from tests.factories import (
     ContributorFactory,
@@ -145,3 +147,46 @@ def test_reference_change_form_costs_at_most_one_query_per_contributor_row(
     with django_assert_max_num_queries(len(one.captured_queries) + 10):
         response = curator_client.get(url)
     assert response.status_code == 200
+
+
+def test_a_reference_with_10000_authors_has_a_change_form_of_few_queries_and_a_summary(
+    curator_client, django_assert_max_num_queries
+):
+    reference = ReferenceFactory(title="A consortium paper")
+    people = Person.objects.bulk_create(
+        Person(family=f"Member{i}", given="A.") for i in range(10_000)
+    )
+    Contributor.objects.bulk_create(
+        Contributor(reference=reference, person=person, position=i)
+        for i, person in enumerate(people)
+    )
+    url = reverse("admin:citations_reference_change", args=[reference.pk])
+
+    with django_assert_max_num_queries(20):
+        response = curator_client.get(url)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert MANY_CONTRIBUTORS.format(authors="10,000", editors="0") in page
+    assert "Member9999, A." in page  # every author, in the one Authors list
+    assert "contributors-TOTAL_FORMS" not in page  # no row-by-row inline
+
+
+def test_a_reference_with_10000_authors_saves_from_its_change_form_keeping_them(curator_client):
+    reference = ReferenceFactory(title="A consortium paper", year=2020)
+    people = Person.objects.bulk_create(Person(family=f"M{i}") for i in range(10_000))
+    Contributor.objects.bulk_create(
+        Contributor(reference=reference, person=person, position=i)
+        for i, person in enumerate(people)
+    )
+    url = reverse("admin:citations_reference_change", args=[reference.pk])
+    form = curator_client.get(url).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data.update(title="A renamed consortium paper", not_a_duplicate="on")
+
+    response = curator_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    reference.refresh_from_db()
+    assert reference.title == "A renamed consortium paper"
+    assert reference.contributors.count() == 10_000

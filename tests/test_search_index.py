@@ -74,3 +74,13 @@ def test_similar_reads_the_trigram_index(library):
         similar = Reference.objects.filter(title__trigram_word_similar="osteoblst")
         plan = similar.order_by().explain()
     assert "citations_reference_title_trgm" in plan
+
+
+def test_a_long_text_is_stored_whole_and_indexed_by_its_first_characters():
+    words = [f"w{i}" for i in range(300_000)]  # 2.2 MB: its whole vector passes 1 MB
+    claim = ClaimFactory(summary=" ".join(words))
+
+    claim.refresh_from_db()
+    assert claim.summary == " ".join(words)
+    assert list(Claim.objects.search("w17")) == [claim]
+    assert list(Claim.objects.search("w299999")) == []  # past the indexed characters

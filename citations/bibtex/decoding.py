@@ -13,6 +13,24 @@ NOT_UTF8 = (
 NOT_IN_ENCODING = "Line {line} cannot be read as {encoding} (byte 0x{byte:02x})."
 MORE_UNDECODABLE = "{count} more line(s) after line {line} cannot be read either."
 UNKNOWN_ENCODING = "Unknown encoding {encoding!r}: give a name such as utf-8 or windows-1252."
+# Text encodings a .bib file may be in (canonical codec names). Python's other codecs are
+# not text (rot13, base64, hex, zlib, bz2, uu, quopri turn bytes into bytes) or not files'
+# encodings (idna, unicode_escape, utf-7): refused by name, never tried.
+TEXT_ENCODINGS = frozenset(
+    ["ascii", "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32"]
+    + ["utf-32-le", "utf-32-be", "mac-roman", "mac-latin2", "mac-cyrillic", "cp437", "cp850"]
+    + ["cp852", "koi8-r", "koi8-u", "shift_jis", "cp932", "euc_jp", "iso2022_jp", "gb2312"]
+    + ["gbk", "gb18030", "big5", "euc_kr", "cp949"]
+    + [f"iso8859-{n}" for n in range(1, 17) if n != 12]
+    + [f"cp{n}" for n in range(1250, 1259)]
+)
+NOT_TEXT_ENCODING = (
+    "{encoding!r} is not an encoding a BibTeX file is read in. Allowed: utf-8, utf-8-sig, "
+    "utf-16, utf-16-le, utf-16-be, utf-32, utf-32-le, utf-32-be, ascii, latin-1 and "
+    "iso8859-1 to iso8859-16, windows-1250 to windows-1258, mac-roman, mac-latin2, "
+    "mac-cyrillic, cp437, cp850, cp852, koi8-r, koi8-u, shift_jis, cp932, euc-jp, iso2022-jp, "
+    "gb2312, gbk, gb18030, big5, euc-kr, cp949."
+)
 
 
 class UndecodableInput(ValueError):
@@ -49,11 +67,15 @@ def _undecodable_lines(data: bytes, encoding: str) -> list[ParseProblem]:
 
 
 def check_encoding(encoding: str) -> str:
-    """The canonical name of an encoding, or ValueError(UNKNOWN_ENCODING)."""
+    """The canonical name of a text encoding in `TEXT_ENCODINGS`, or ValueError
+    (UNKNOWN_ENCODING, or NOT_TEXT_ENCODING naming the allowed ones)."""
     try:
-        return codecs.lookup(encoding.strip()).name
+        name = codecs.lookup(encoding.strip()).name
     except LookupError:
         raise ValueError(UNKNOWN_ENCODING.format(encoding=encoding)) from None
+    if name not in TEXT_ENCODINGS:
+        raise ValueError(NOT_TEXT_ENCODING.format(encoding=encoding))
+    return name
 
 
 def decode_bytes(data: bytes, encoding: str | None = None) -> str:

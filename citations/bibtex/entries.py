@@ -15,6 +15,7 @@ from citations.bibtex.blocks import SplitEntry, StringBlock
 from citations.bibtex.names import parse_names
 from citations.bibtex.problems import BAD_FIELD_NAME, BAD_KEY, BAD_STRING, MISSING_KEY
 from citations.bibtex.values import (
+    INHERITANCE_TOO_LARGE,
     UNKNOWN_MACRO,
     VERBATIM_FIELDS,
     FieldValueError,
@@ -135,15 +136,28 @@ def string_definition(block: StringBlock, macros: Macros) -> str | None:
     return None
 
 
-def inherit(child: BibRecord, parent: BibRecord) -> None:
-    """Fill fields a record leaves out from its `crossref` parent (the BibTeX rule)."""
-    for name, value in parent.fields.items():
-        child.fields.setdefault(name, value)
+def inherit(child: BibRecord, parent: BibRecord, macros: Macros) -> None:
+    """Fill fields a record leaves out from its `crossref` parent (the BibTeX rule).
+
+    What is copied counts against the file's expansion budget of `macros`, and the child's
+    values are checked against its value limit afterwards: ValueTooLarge, nothing copied.
+    """
+    fields = {name: value for name, value in parent.fields.items() if name not in child.fields}
+    sources = {name: src for name, src in parent.sources.items() if name not in child.sources}
     if "title" in parent.fields and child.entry_type in {"inproceedings", "incollection"}:
-        child.fields.setdefault("booktitle", parent.fields["title"])
-    child.authors = child.authors or list(parent.authors)
-    child.editors = child.editors or list(parent.editors)
-    for name, source in parent.sources.items():
-        child.sources.setdefault(name, source)
-    if "title" in parent.sources and child.entry_type in {"inproceedings", "incollection"}:
-        child.sources.setdefault("booktitle", parent.sources["title"])
+        if "booktitle" not in child.fields and "booktitle" not in fields:
+            fields["booktitle"] = parent.fields["title"]
+        if "title" in parent.sources and "booktitle" not in child.sources | sources:
+            sources["booktitle"] = parent.sources["title"]
+    authors = [] if child.authors else list(parent.authors)
+    editors = [] if child.editors else list(parent.editors)
+    copied = sum(map(len, fields.values())) + sum(map(len, sources.values()))
+    copied += sum(len(name.family) + len(name.given) + 2 for name in authors + editors)
+    refused = INHERITANCE_TOO_LARGE.format(parent=parent.key, limit=macros.max_expansion)
+    macros.charge(copied, refused)
+    for name, value in fields.items():
+        macros.check_size(name, len(value))
+    child.fields.update(fields)
+    child.sources.update(sources)
+    child.authors = child.authors or authors
+    child.editors = child.editors or editors

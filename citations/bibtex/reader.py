@@ -39,6 +39,7 @@ from citations.bibtex.values import (
     PREAMBLE_SOURCE,
     FieldValueError,
     Macros,
+    ValueTooLarge,
     braced_end,
     read_value,
 )
@@ -138,8 +139,12 @@ class Reader:
                     yield item
         for child in children:
             parent = parents.get(child.fields["crossref"].lower())
-            if parent is not None and parent is not child:
-                inherit(child, parent)
+            try:
+                if parent is not None and parent is not child:
+                    inherit(child, parent, self.macros)
+            except ValueTooLarge as exc:
+                yield ParseProblem(child.line, child.key, str(exc))
+                continue
             yield child
         if not found and _only_comments(self.text):
             self.notes.append(NOTHING_TO_IMPORT)  # An empty file: nothing to do, no error.

@@ -12,6 +12,7 @@ ASCII is written as LaTeX commands (pdfLaTeX-safe). No value can end its field e
 import functools
 import re
 from collections.abc import Iterable, Iterator
+from itertools import accumulate
 
 from citations import latex
 from citations.bibtex.names import format_name, parse_names
@@ -70,18 +71,18 @@ TEXT_BRACES = {"\\{": r"\textbraceleft{}", "\\}": r"\textbraceright{}"}
 SAFE_FIELD_NAME = re.compile(r"[A-Za-z][\w\-:.+]*\Z")
 SAFE_KEY = re.compile(r"[^\s,{}()\"#%'=\\@]+\Z")
 SAFE_ENTRY_TYPE = re.compile(r"[A-Za-z]+\Z")
-INNER_GROUP = re.compile(r"\{[^{}]*\}")
+BRACES = re.compile(r"[{}]")
+BRACE_STEP = {"{": 1, "}": -1}
 ESCAPED_BRACE = re.compile(r"\\[{}]")  # What `values.BRACE` skips: a brace after a backslash.
 LINE_BREAKS = re.compile(r"[\r\n]+")
 
 
 def _pairs_close(text: str) -> bool:
-    """Whether every brace has its partner: innermost groups are removed until none is left
-    (a few passes at C speed; values nest braces only a few deep)."""
-    while True:
-        text, removed = INNER_GROUP.subn("", text)
-        if not removed:
-            return "{" not in text and "}" not in text
+    """Whether every brace has its partner: the running depth never drops below zero and
+    ends at zero. One pass at C speed, linear however deep the braces nest (200,000 nested
+    braces made the former innermost-group removal quadratic)."""
+    depths = list(accumulate(map(BRACE_STEP.__getitem__, BRACES.findall(text))))
+    return not depths or (depths[-1] == 0 and min(depths) >= 0)
 
 
 def is_balanced(body: str) -> bool:

@@ -13,6 +13,10 @@ VALUE_TOO_LARGE = (
 EXPANSION_TOO_LARGE = (
     "The @string macros of the file expand to more than {limit} characters in all."
 )
+INHERITANCE_TOO_LARGE = (
+    "Inheriting from {parent!r} (crossref) takes the file past its expansion budget: "
+    "@string macros and crossref inheritance expand to more than {limit} characters in all."
+)
 MACRO_REFUSED = "The @string {macro!r} is used, which was refused as too large."
 MISSING_COMMA = "Field {name!r}: unexpected text after its value (a missing comma?)."
 UNCLOSED_VALUE = "Field {name!r}: its value is not closed (unbalanced braces or quotes)."
@@ -63,9 +67,11 @@ class Macros(dict):
 
     A macro may join others, so a few hundred bytes that double one macro 40 times stand for
     2^40 characters. Each use of a macro counts its length against `max_expansion` for the
-    whole file, and `read_value` refuses a value longer than `max_value` before it joins the
-    parts: such a file is refused at once, in little memory. A macro refused as too large
-    stays known, so its uses say why instead of "no @string defines it".
+    whole file, and so does every character `crossref` inheritance copies into a record
+    (one 1 MB title inherited by 60 entries is 60 MB). `read_value` refuses a value longer
+    than `max_value` before it joins the parts: such a file is refused at once, in little
+    memory. A macro refused as too large stays known, so its uses say why instead of "no
+    @string defines it".
     """
 
     def __init__(self, *, max_value: int = MAX_VALUE, max_expansion: int = MAX_EXPANSION):
@@ -85,6 +91,13 @@ class Macros(dict):
         if self.expanded > self.max_expansion:
             raise ValueTooLarge(EXPANSION_TOO_LARGE.format(limit=self.max_expansion))
         return value
+
+    def charge(self, size: int, message: str) -> None:
+        """Count `size` characters copied into the file's records (crossref inheritance)
+        against the budget; ValueTooLarge(message) past it."""
+        self.expanded += size
+        if self.expanded > self.max_expansion:
+            raise ValueTooLarge(message)
 
     def check_size(self, name: str, size: int) -> None:
         if size > self.max_value:

@@ -16,7 +16,9 @@ The flow, one module per step:
    must fail, a conflict with a concurrent writer. The `writers` write the rows: COPY on
    PostgreSQL, `bulk_create` elsewhere, updates over stored duplicates; `people` finds or
    creates the authors and editors; every new reference gets its history row.
-3. `report` words each entry of a plan as a line, for the command and the API.
+3. `report` words each entry of a plan as a line, for the command and the API, and gives a
+   plan as plain data: the API's answer (`import_outcome_data`) and the admin preview's
+   table (`plan_snapshot`), which a preview job keeps.
 
 The services (`citations.services.reference_import_bibtex`) call `plan` and `apply` inside
 `serialised()`, so that what was planned is what is written.
@@ -36,6 +38,7 @@ from citations.importing.plans import (
     ImportPlan,
     PlanItem,
 )
+from citations.importing.report import import_outcome_data, plan_snapshot
 
 __all__ = [
     "DUPLICATE",
@@ -51,6 +54,8 @@ __all__ = [
     "refusal",
     "PlanItem",
     "apply",
+    "import_outcome_data",
     "plan",
+    "plan_snapshot",
     "serialised",
 ]

@@ -9,6 +9,8 @@ DJANGO_SECRET_KEY required when debug is off
 DJANGO_ALLOWED_HOSTS comma-separated host names
 DJANGO_CSRF_TRUSTED_ORIGINS comma-separated origins (behind a proxy)
 DJANGO_CONN_MAX_AGE seconds a database connection is kept (default 0)
+DJANGO_STATEMENT_TIMEOUT_MS longest SQL statement of a web request, in ms (default 20000;
+                  0: none); management commands and the job worker run without one
 DJANGO_NUM_PROXIES how many proxies of ours stand in front of the app (default 0: none, so
                   X-Forwarded-For is never trusted)
 DJANGO_TRUSTED_PROXIES comma-separated addresses or networks of our proxies (instead of a
@@ -20,6 +22,8 @@ DJANGO_API_FAILED_TOKEN_RATE wrong API tokens allowed per client address (defaul
 DJANGO_LOGIN_FAILURE_LIMIT wrong passwords before a login is locked (default 5)
 DJANGO_LOGIN_COOLOFF_MINUTES how long the lock lasts (default 15)
 DJANGO_BIBTEX_IMPORT_MAX_BYTES largest BibTeX import, API body or admin upload (default 20 MiB)
+DJANGO_BIBTEX_PREVIEW_INLINE_MAX_BYTES largest file previewed in the request (default 2 MiB);
+                  a larger dry run or admin preview runs as a background job
 DJANGO_BIBTEX_MAX_FIELD_BYTES longest field value of an imported entry (default 8 MiB)
 DJANGO_BIBTEX_MAX_EXPANSION_BYTES most text the @string macros of one file expand to (4 MiB)
 LEDGER_FOUR_EYES  "0"/"false" lets a curator publish a claim they submitted (default: on)
@@ -136,18 +140,32 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 CONN_MAX_AGE = int(os.environ.get("DJANGO_CONN_MAX_AGE", "0"))
+# The request-level time budget: PostgreSQL cancels a web request's statement after this
+# long, and config.middleware answers 503 with Retry-After (gunicorn.conf.py gives workers
+# longer, so a slow query never ends in a killed worker). manage.py sets
+# LEDGER_PROCESS=command: migrations, imports from the command line and the job worker
+# (db_worker, which runs large imports and dry runs) run without it.
+STATEMENT_TIMEOUT_MS = (
+    0
+    if os.environ.get("LEDGER_PROCESS") == "command"
+    else int(os.environ.get("DJANGO_STATEMENT_TIMEOUT_MS", "20000"))
+)
 
 
-def with_search_options(database: dict) -> dict:
-    """Set when the connection opens. Typo-tolerant look-ups (citations.search.similar_to)
-    match a word at least this close (pg_trgm's default 0.6 misses two swapped letters in a
-    seven-letter name). Parallel workers only for queries that repay starting them: at the
-    default cost (1000) PostgreSQL starts two for a search's page of newest matches, a
+def with_search_options(
+    database: dict, *, statement_timeout_ms: int = STATEMENT_TIMEOUT_MS
+) -> dict:
+    """Set when the connection opens (with the statement timeout, when there is one).
+    Typo-tolerant look-ups (citations.search.similar_to) match a word at least this close
+    (pg_trgm's default 0.6 misses two swapped letters in a seven-letter name). Parallel
+    workers only for queries that repay starting them: at the default cost (1000)
+    PostgreSQL starts two for a search's page of newest matches, a
     10 ms query that then takes 20 to 40 ms on a busy machine; counting a million rows
     still gets them."""
-    database.setdefault("OPTIONS", {})["options"] = (
-        "-c pg_trgm.word_similarity_threshold=0.5 -c parallel_setup_cost=10000"
-    )
+    options = "-c pg_trgm.word_similarity_threshold=0.5 -c parallel_setup_cost=10000"
+    if statement_timeout_ms > 0:
+        options += f" -c statement_timeout={statement_timeout_ms}"
+    database.setdefault("OPTIONS", {})["options"] = options
     return database
 
 
@@ -289,6 +307,11 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # A BibTeX import is one request body (DATA_UPLOAD_MAX_MEMORY_SIZE does not apply to it):
 # 20 MiB holds some 50,000 entries; larger bodies are refused with a 413.
 BIBTEX_IMPORT_MAX_BYTES = int(os.environ.get("DJANGO_BIBTEX_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+# A preview (API dry run, admin upload) of a larger file runs as a background job, like an
+# import: a 19 MB dry run takes longer than a request's time budget.
+BIBTEX_PREVIEW_INLINE_MAX_BYTES = int(
+    os.environ.get("DJANGO_BIBTEX_PREVIEW_INLINE_MAX_BYTES", 2 * 1024 * 1024)
+)
 # A few hundred bytes of @string macros that double each other stand for terabytes: a value
 # (counted in characters) and all the macro expansions of one file are capped, and over a cap
 # the entry is refused with its line.

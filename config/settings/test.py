@@ -12,7 +12,11 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "insecure-test-key-only")
 from .base import *  # noqa: E402, F403
 from .base import DATABASE_URL, PAGE_CACHE, with_search_options  # noqa: E402
 
-DATABASES = {"default": with_search_options(dj_database_url.parse(DATABASE_URL))}
+# No statement timeout: on a busy test machine a bulk import's COPY may take longer than a
+# web request's budget (tests/test_time_budget.py sets one on its own connection).
+DATABASES = {
+    "default": with_search_options(dj_database_url.parse(DATABASE_URL), statement_timeout_ms=0)
+}
 # A second alias, a test mirror of `default`, so the replica router is tested against two
 # databases (tests/test_db_router.py turns replica reads on with LEDGER_READ_REPLICAS).
 DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}

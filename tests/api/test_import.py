@@ -13,7 +13,7 @@ from citations import bibtex
 from citations.bibtex import BINARY_INPUT
 from citations.importing.applying import REFUSED_DUPLICATE, REFUSED_INVALID
 from citations.importing.writers import HISTORY_REASON
-from citations.models import Contributor, Person, Reference
+from citations.models import Contributor, ImportJob, Person, Reference
 from citations.parsers import TOO_LARGE
 from citations.serializers_import import NO_BIBTEX, NOT_TEXT
 from claims.models import Claim
@@ -274,6 +274,34 @@ def test_unknown_encoding_is_a_400_field_error(api):
     assert response.json() == {"encoding": [bibtex.UNKNOWN_ENCODING.format(encoding="klingon")]}
 
 
+@pytest.mark.parametrize("codec", ["rot13", "zlib_codec", "base64", "hex", "bz2", "uu", "quopri"])
+def test_an_encoding_that_is_no_text_encoding_is_a_400_naming_the_allowed_ones(api, codec):
+    body = b"@article{a, title={T}}"
+
+    response = api.post(f"{URL}?encoding={codec}", body, content_type=BIBTEX)
+
+    assert response.status_code == 400
+    assert response.json() == {"encoding": [bibtex.NOT_TEXT_ENCODING.format(encoding=codec)]}
+    assert "windows-1250 to windows-1258" in response.json()["encoding"][0]
+    assert not Reference.objects.exists()
+
+
+def test_a_2_mib_title_imports_whole_as_its_dry_run_said_and_is_found_by_its_first_words(api):
+    # 300,000 distinct words: a tsvector of them all would pass PostgreSQL's 1 MB limit.
+    title = " ".join(f"w{i}" for i in range(300_000))
+    body = f"@article{{huge, title={{{title}}}, year=2020}}".encode()
+    assert len(title) > 2 * 1024 * 1024
+
+    dry = api.post(f"{URL}?dry_run=1", body, content_type=BIBTEX)  # over 2 MiB: a job
+    previewed = api.get(dry.json()["url"]).json()["result"]
+    real = api.post(URL, body, content_type=BIBTEX)
+
+    assert (dry.status_code, previewed["created"]) == (202, 1)
+    assert (real.status_code, real.json()["created"]) == (201, 1)
+    assert Reference.objects.get().title == title  # the stored field is never cut
+    assert Reference.objects.search("w17").count() == 1  # the first words are indexed
+
+
 def test_body_over_the_limit_is_413_and_nothing_is_read(api, settings):
     settings.BIBTEX_IMPORT_MAX_BYTES = 100
 
@@ -281,6 +309,68 @@ def test_body_over_the_limit_is_413_and_nothing_is_read(api, settings):
 
     assert response.status_code == 413
     assert response.json() == {"detail": TOO_LARGE.format(limit=100)}
+    assert row_counts() == (0, 0, 0)
+
+
+def test_a_large_dry_run_is_previewed_by_a_job_whose_answer_is_the_inline_one(api, settings):
+    inline = post(api, query="?dry_run=1").json()
+    settings.BIBTEX_PREVIEW_INLINE_MAX_BYTES = 100  # TWO_ENTRIES is "large" here
+
+    accepted = post(api, query="?dry_run=1")
+    job = api.get(accepted.json()["url"])
+
+    assert accepted.status_code == 202
+    assert accepted.json()["url"].endswith(
+        f"/api/references/import/jobs/{accepted.json()['token']}/"
+    )
+    assert job.status_code == 200
+    assert (job.json()["state"], job.json()["result"]) == ("done", inline)
+    assert row_counts() == (0, 0, 0)
+    assert bytes(ImportJob.objects.get().data) == b""  # the file is dropped once previewed
+
+
+def test_a_dry_run_job_is_not_found_by_another_curator(api, settings):
+    settings.BIBTEX_PREVIEW_INLINE_MAX_BYTES = 100
+    url = post(api, query="?dry_run=1").json()["url"]
+    other = APIClient()
+    other.force_authenticate(CuratorFactory())
+
+    assert other.get(url).status_code == 404
+    assert APIClient().get(url).status_code in {401, 403, 404}
+
+
+def test_a_large_real_import_is_not_turned_into_a_dry_run_job(api, settings):
+    settings.BIBTEX_PREVIEW_INLINE_MAX_BYTES = 100
+
+    response = post(api)
+
+    assert (response.status_code, response.json()["created"]) == (201, 2)
+
+
+class UnreadableBody:
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+@pytest.mark.parametrize("content_type", [BIBTEX, "text/plain", "multipart/form-data; boundary=x"])
+def test_a_body_over_the_limit_is_refused_from_its_content_length_before_it_is_read(
+    api, content_type
+):
+    declared = str(200 * 1024 * 1024)
+
+    response = api.generic(
+        "POST",
+        URL,
+        content_type=content_type,
+        CONTENT_LENGTH=declared,
+        **{"wsgi.input": UnreadableBody()},
+    )
+
+    assert response.status_code == 413
     assert row_counts() == (0, 0, 0)
 
 

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from citations import admin as citations_admin
-from citations.models import Reference
+from citations.models import ImportJob, Reference
 from citations.services import JOB_DONE
 from tests.factories import ReferenceFactory
 
@@ -27,6 +27,7 @@ def test_preview_shows_the_plan_and_writes_nothing(curator_client):
     page = response.content.decode()
     assert "Preview: 1 new, 0 duplicate, 0 invalid" in page
     assert "<td>smith2020</td>" in page
+    assert "more entries are not listed" not in page
     assert Reference.objects.count() == 0
 
 
@@ -105,3 +106,47 @@ def test_the_preview_links_a_duplicate_to_the_stored_reference(curator_client):
     page = curator_client.post(URL, {"text": bib, "on_duplicate": "skip"}).content.decode()
     link = reverse("admin:citations_reference_change", args=[stored.pk])
     assert f'<a href="{link}">{stored.citekey}</a>' in page
+
+
+def test_a_large_upload_is_previewed_by_a_job_then_shown_and_imported(curator_client, settings):
+    settings.BIBTEX_PREVIEW_INLINE_MAX_BYTES = 100  # BROKEN-sized files are "large" here
+    text = BIB + "@article{jones2021, title = {Marrow}, author = {Jones, Bo}, year = 2021}\n"
+
+    upload = curator_client.post(URL, {"text": text, "on_duplicate": "skip"})
+    job = ImportJob.objects.get()
+    shown = curator_client.get(upload["Location"], follow=True)  # the job page, then the preview
+
+    assert upload.status_code == 302
+    assert upload["Location"].endswith(f"/import-bibtex/{job.token}/")
+    assert shown.redirect_chain[-1][0] == f"{URL}?preview={job.token}"
+    page = shown.content.decode()
+    assert "Preview: 2 new, 0 duplicate, 0 invalid" in page
+    assert "<td>jones2021</td>" in page
+    assert "Jones, Bo" in page
+    assert Reference.objects.count() == 0
+    imported = curator_client.post(URL, {"confirm": "Import"}, follow=True)
+    assert JOB_DONE.format(created=2, updated=0, skipped=0) in imported.content.decode()
+    assert Reference.objects.count() == 2
+
+
+def test_a_preview_of_another_upload_is_not_shown(curator_client, settings):
+    settings.BIBTEX_PREVIEW_INLINE_MAX_BYTES = 10
+    curator_client.post(URL, {"text": BIB, "on_duplicate": "skip"})
+    job = ImportJob.objects.get()
+    curator_client.post(URL, {"text": BIB, "on_duplicate": "skip"})  # a second upload
+
+    response = curator_client.get(f"{URL}?preview={job.token}")
+
+    assert "Preview:" not in response.content.decode()
+
+
+def test_the_preview_lists_its_first_rows_and_counts_the_rest(curator_client, monkeypatch):
+    monkeypatch.setattr(citations_admin, "PREVIEW_ROWS", 2)
+    text = "".join(f"@article{{e{i}, title={{Title {i}}}, year=2020}}\n" for i in range(5))
+
+    page = curator_client.post(URL, {"text": text, "on_duplicate": "skip"}).content.decode()
+
+    assert "Preview: 5 new, 0 duplicate, 0 invalid" in page
+    assert "<td>e1</td>" in page
+    assert "<td>e2</td>" not in page
+    assert "3 more entries are not listed" in page

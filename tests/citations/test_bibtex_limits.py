@@ -94,6 +94,46 @@ def test_macro_expansion_budget_counts_every_use_in_the_file():
     assert len(result.problems) == 10
 
 
+def crossref_family(title: str, children: int) -> str:
+    """One @proceedings with `title` and `children` papers inheriting it through crossref."""
+    text = "".join(
+        f"@inproceedings{{c{i}, title={{Paper {i}}}, crossref={{proc}}}}\n" for i in range(children)
+    )
+    return text + "@proceedings{proc, title={" + title + "}, year=2020}\n"
+
+
+def test_crossref_inheritance_counts_against_the_expansion_budget():
+    result = parse(crossref_family("x" * MIB, 60))  # 60 copies of 1 MB: 60 MB
+
+    over = bibtex.INHERITANCE_TOO_LARGE.format(parent="proc", limit=bibtex.MAX_EXPANSION)
+    inherited = sum(
+        len(record.fields["booktitle"]) for record in result.records if record.key != "proc"
+    )
+    assert inherited <= bibtex.MAX_EXPANSION
+    assert len(result.records) == 1 + 3  # the parent and the 3 children within 4 MiB
+    assert result.problems == [ParseProblem(1 + i, f"c{i}", over) for i in range(3, 60)]
+
+
+def test_crossref_inheritance_and_macros_share_one_budget():
+    text = "@string{j = {" + "z" * 600 + "}}\n" + crossref_family("y" * 300, 3)
+    text += "@article{a, title={A}, journal = j}\n"
+
+    result = parse(text, max_expansion=1000)
+
+    over = bibtex.INHERITANCE_TOO_LARGE.format(parent="proc", limit=1000)
+    assert sorted(record.key for record in result.records) == ["a", "c0", "proc"]
+    assert result.problems == [ParseProblem(3, "c1", over), ParseProblem(4, "c2", over)]
+
+
+def test_ordinary_crossref_families_are_read_within_the_budget():
+    result = parse(crossref_family("Proceedings of a Society", 500))
+
+    assert result.problems == []
+    assert {record.fields["booktitle"] for record in result.records[:-1]} == {
+        "Proceedings of a Society"
+    }
+
+
 def test_ordinary_files_with_macros_and_months_stay_well_within_the_limits():
     text = '@string{jbmr = "Journal of Bone and Mineral Research"}\n'
     text += "".join(
@@ -151,6 +191,22 @@ def test_an_unknown_encoding_is_named():
     assert parse(b"@article{a, title={T}}", encoding="klingon").problems == [
         ParseProblem(1, "", bibtex.UNKNOWN_ENCODING.format(encoding="klingon"))
     ]
+
+
+@pytest.mark.parametrize("codec", ["rot13", "zlib_codec", "base64", "hex", "bz2", "uu", "quopri"])
+def test_a_codec_that_is_no_text_encoding_is_refused_naming_the_allowed_ones(codec):
+    message = bibtex.NOT_TEXT_ENCODING.format(encoding=codec)
+
+    with pytest.raises(ValueError, match="is not an encoding a BibTeX file is read in"):
+        bibtex.check_encoding(codec)
+    assert parse(b"@article{a, title={T}}", encoding=codec).problems == [
+        ParseProblem(1, "", message)
+    ]
+
+
+@pytest.mark.parametrize("name", ["utf-8", "latin-1", "windows-1252", "mac-roman", "gb18030"])
+def test_the_text_encodings_named_as_allowed_are_accepted(name):
+    assert bibtex.check_encoding(name) in bibtex.TEXT_ENCODINGS
 
 
 def test_a_binary_file_is_still_reported_as_binary_not_as_bad_utf8():
@@ -235,3 +291,23 @@ def test_no_value_closes_its_field_whatever_it_holds(fields):
 
     assert field_names(text) == [name for name, _v in _ordered_fields(fields)]
     assert sorted(parse(text).records[0].fields) == sorted(fields)
+
+
+def nested_title_record(depth: int, key: str = "a") -> BibRecord:
+    text = "@article{" + key + ", title={" + "{" * depth + "Bone" + "}" * depth + "}}\n"
+    return parse(text).records[0]
+
+
+def test_writing_200k_nested_braces_takes_the_time_of_as_many_braces_nested_1k_deep():
+    deep = nested_title_record(200_000)
+    shallow = [nested_title_record(1_000, key=f"a{i}") for i in range(200)]  # as many braces
+
+    started = time.perf_counter()
+    written = render_entry(deep)
+    deep_seconds, started = time.perf_counter() - started, time.perf_counter()
+    for record in shallow:
+        render_entry(record)
+    shallow_seconds = time.perf_counter() - started
+
+    assert "{" * 200_000 + "Bone" in written
+    assert deep_seconds < 10 * max(shallow_seconds, 0.01)  # quadratic: 200 times as long
