@@ -7,6 +7,7 @@ from django.db import connections, models
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
 from citations.models import Contributor, Reference
@@ -402,3 +403,18 @@ class ReviewNote(models.Model):
 
     def __str__(self):
         return f"Note by {self.author or 'someone'} on {self.created:%Y-%m-%d}"
+
+
+class ApiToken(AbstractAuthToken):
+    """A curator's API token: django-rest-knox's token (`digest`, the SHA-512 of the key, is
+    all that is stored of it; `token_key`, its first 15 characters, finds the row) with its
+    `expiry` and `last_used` (the time of the last request it authenticated, to the minute).
+    """
+
+    last_used = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"API token {self.token_key}… of {self.user}"

@@ -15,7 +15,8 @@ DJANGO_TRUSTED_PROXIES comma-separated addresses or networks of our proxies (ins
 DJANGO_SECURE_PROXY_SSL_HEADER header a trusted proxy sets to "https" on HTTPS requests,
                   e.g. "X-Forwarded-Proto" (default: none trusted)
 DJANGO_API_ANON_RATE throttle rate of anonymous API traffic (default "300/minute")
-DJANGO_API_FAILED_TOKEN_RATE wrong API tokens allowed per client address (default "10/minute")
+DJANGO_API_FAILED_TOKEN_RATE wrong API tokens allowed per token prefix (default "10/minute")
+DJANGO_API_TOKEN_DAYS days an API token lives (default 90)
 DJANGO_LOGIN_FAILURE_LIMIT wrong passwords before a login is locked (default 5)
 DJANGO_LOGIN_COOLOFF_MINUTES how long the lock lasts (default 15)
 DJANGO_BIBTEX_IMPORT_MAX_BYTES largest BibTeX import, API body or admin upload (default 20 MiB)
@@ -79,7 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -227,6 +228,7 @@ HSTS_SECONDS_IN_PRODUCTION = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 
 # create (citations 0003), or Redis when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 DATABASE_CACHE_TABLE = "django_cache"
+THROTTLE_COUNTER_TABLE = "throttle_counter"  # config.counters, without Redis
 PAGE_CACHE = "pages"  # the alias of rendered pages
 CACHES = {
     "default": (
@@ -315,6 +317,15 @@ LEDGER_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300
 # Four eyes: a claim is published by a curator other than the one who submitted it. Turn it
 # off only for a one-person install.
 LEDGER_FOUR_EYES = env_bool("LEDGER_FOUR_EYES", True)
+
+# API tokens (django-rest-knox, config.authentication): only a SHA-512 digest is stored, in
+# claims.ApiToken (knox's token plus the time of last use); a token expires after
+# DJANGO_API_TOKEN_DAYS and is sent as "Authorization: Token <key>".
+KNOX_TOKEN_MODEL = "claims.ApiToken"  # noqa: S105 (a model name, not a secret)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("DJANGO_API_TOKEN_DAYS", "90"))),
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 # Anyone reads what is public; writes need the model permissions of the Curators group.
 REST_FRAMEWORK = {
