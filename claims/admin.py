@@ -372,8 +372,8 @@ class ClaimRelationAdmin(admin.ModelAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     """Who holds a token, since when, until when, last used: never the key (it is not
-    stored) nor its digest. Tokens are made by their curator on the API token page; here
-    they can only be revoked (deleted)."""
+    stored; the digest in the links cannot authenticate). Tokens are made by their curator
+    on the API token page; here they can only be revoked (deleted)."""
 
     list_display = ("token_key", "user", "created", "expiry", "last_used")
     list_select_related = ("user",)
