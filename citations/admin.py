@@ -18,7 +18,7 @@ from citations.exports import bibtex_stream
 from citations.forms import ReferenceAdminForm
 from citations.identifiers import InvalidIdentifier
 from citations.models import Contributor, ImportJob, Person, Reference, Verification
-from citations.parsers import TOO_LARGE
+from citations.parsers import FORM_OVERHEAD_BYTES, TOO_LARGE, declared_length
 from citations.services import (
     UPDATE_NEEDS_CHANGE,
     import_job_create,
@@ -336,6 +336,8 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         """Upload or paste -> preview of the plan (nothing written) -> Import."""
         if not self.has_add_permission(request):
             raise PermissionDenied
+        if request.method == "POST" and upload_too_large(request):
+            return self._import_refused_unread(request)
         if request.method == "POST" and "confirm" in request.POST:
             return self._import_confirmed(request)
         form = BibTeXImportForm(request.POST or None, request.FILES or None)
@@ -357,6 +359,19 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
             "plan": plan,
         }
         return TemplateResponse(request, "admin/citations/reference/import_bibtex.html", context)
+
+    def _import_refused_unread(self, request):
+        """413 from the declared size alone: the body (a file of any size) is never read."""
+        limit = settings.BIBTEX_IMPORT_MAX_BYTES
+        self.message_user(request, TOO_LARGE.format(limit=limit), messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import BibTeX",
+            "form": BibTeXImportForm(),
+        }
+        template = "admin/citations/reference/import_bibtex.html"
+        return TemplateResponse(request, template, context, status=413)
 
     def _import_confirmed(self, request):
         """Queue the previewed job and show its progress (large files take a while)."""
@@ -390,3 +405,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
 
 
 IMPORT_OPTIONS = ("encoding", "on_duplicate", "skip_invalid")
+
+
+def upload_too_large(request) -> bool:
+    return declared_length(request) > settings.BIBTEX_IMPORT_MAX_BYTES + FORM_OVERHEAD_BYTES

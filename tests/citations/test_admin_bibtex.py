@@ -105,3 +105,26 @@ def test_the_preview_links_a_duplicate_to_the_stored_reference(curator_client):
     page = curator_client.post(URL, {"text": bib, "on_duplicate": "skip"}).content.decode()
     link = reverse("admin:citations_reference_change", args=[stored.pk])
     assert f'<a href="{link}">{stored.citekey}</a>' in page
+
+
+class UnreadableBody:
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+def test_an_upload_of_200_mb_is_refused_from_its_content_length_unread(curator_client):
+    from citations.parsers import TOO_LARGE
+
+    response = curator_client.generic(
+        "POST",
+        URL,
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
+        **{"wsgi.input": UnreadableBody()},
+    )
+    assert response.status_code == 413
+    assert TOO_LARGE.format(limit=20 * 1024 * 1024) in response.content.decode()
