@@ -18,7 +18,11 @@ DJANGO_API_ANON_RATE throttle rate of anonymous API traffic (default "300/minute
 DJANGO_API_FAILED_TOKEN_RATE wrong API tokens allowed per token prefix (default "10/minute")
 DJANGO_API_TOKEN_DAYS days an API token lives (default 90)
 DJANGO_LOGIN_FAILURE_LIMIT wrong passwords before a login is locked (default 5)
+DJANGO_LOGIN_ACCOUNT_FAILURE_LIMIT wrong passwords from any addresses before the account is
+                  locked everywhere and its holder e-mailed (default 20)
 DJANGO_LOGIN_COOLOFF_MINUTES how long the lock lasts (default 15)
+DJANGO_EMAIL_HOST, DJANGO_EMAIL_PORT, DJANGO_DEFAULT_FROM_EMAIL outgoing mail (lockout
+                  notices; default localhost:25, webmaster@localhost)
 DJANGO_BIBTEX_IMPORT_MAX_BYTES largest BibTeX import, API body or admin upload (default 20 MiB)
 DJANGO_BIBTEX_MAX_FIELD_BYTES longest field value of an imported entry (default 8 MiB)
 DJANGO_BIBTEX_MAX_EXPANSION_BYTES most text the @string macros of one file expand to (4 MiB)
@@ -198,18 +202,25 @@ if DEBUG:
 
 LOGIN_URL = "admin:login"
 
-# Login lockout (django-axes): after DJANGO_LOGIN_FAILURE_LIMIT wrong passwords for one
-# username from one address, that pair is refused (429) for DJANGO_LOGIN_COOLOFF_MINUTES,
-# even with the right password. The address is config.throttling.client_ip (proxy-aware).
+# Login lockout (django-axes, config.lockout): after DJANGO_LOGIN_FAILURE_LIMIT wrong
+# passwords for one username from one address, that pair is refused (429) for
+# DJANGO_LOGIN_COOLOFF_MINUTES, even with the right password; after
+# DJANGO_LOGIN_ACCOUNT_FAILURE_LIMIT from any addresses, the username is refused everywhere
+# and its holder gets an e-mail. The address is config.throttling.client_ip (proxy-aware).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
+AXES_FAILURE_LIMIT = "config.lockout.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]  # order: config.lockout
 AXES_CLIENT_IP_CALLABLE = "config.throttling.client_ip"
 AXES_RESET_ON_SUCCESS = True
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 # Proxies: none is trusted unless configured. X-Forwarded-For names the client only through
 # proxies of ours, by address or by count (config.throttling.client_ip); HTTPS is read
