@@ -17,6 +17,7 @@ from citations.admin_merge import MergeAdminMixin
 from citations.exports import bibtex_stream
 from citations.forms import ReferenceAdminForm
 from citations.identifiers import InvalidIdentifier
+from citations.job_recovery import import_jobs_recover
 from citations.models import Contributor, ImportJob, Person, Reference, Verification
 from citations.parsers import FORM_OVERHEAD_BYTES, TOO_LARGE, declared_length
 from citations.services import (
@@ -30,7 +31,7 @@ from citations.services import (
     reference_set_contributors,
 )
 from citations.sources.http import SourceError
-from citations.tasks import import_job_start
+from citations.tasks import import_job_retry, import_job_start
 
 NO_BIBTEX_GIVEN = "Upload a .bib file or paste BibTeX text."
 IMPORT_EXPIRED = "The preview has expired: upload the file again."
@@ -386,9 +387,13 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         return redirect(self._url("import_bibtex_job", token=job.token))
 
     def import_job_view(self, request, token):
-        """A job's progress, refreshed until it ends; then its result, where it belongs."""
+        """A job's progress, refreshed until it ends; then its result, where it belongs. A
+        job whose worker stopped stays here, with its reason and a Retry button."""
+        import_jobs_recover()
         job = get_object_or_404(ImportJob, token=token, user=request.user)
-        if job.finished:
+        if request.method == "POST" and "retry" in request.POST:
+            return self._import_retry(request, job)
+        if job.finished and not job.retryable:
             level = messages.SUCCESS if job.written else messages.ERROR
             self.message_user(request, job.message, level)
             return redirect(self._url("changelist" if job.written else "import_bibtex"))
@@ -399,6 +404,13 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
             "job": job,
         }
         return TemplateResponse(request, "admin/citations/reference/import_job.html", context)
+
+    def _import_retry(self, request, job):
+        try:
+            import_job_retry(job=job)
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+        return redirect(self._url("import_bibtex_job", token=job.token))
 
     def _url(self, name: str, **kwargs) -> str:
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", kwargs=kwargs)

@@ -26,6 +26,9 @@ DJANGO_EMAIL_HOST, DJANGO_EMAIL_PORT, DJANGO_DEFAULT_FROM_EMAIL outgoing mail (l
 DJANGO_BIBTEX_IMPORT_MAX_BYTES largest BibTeX import, API body or admin upload (default 20 MiB)
 DJANGO_BIBTEX_MAX_FIELD_BYTES longest field value of an imported entry (default 8 MiB)
 DJANGO_BIBTEX_MAX_EXPANSION_BYTES most text the @string macros of one file expand to (4 MiB)
+LEDGER_JOB_HEARTBEAT_SECONDS, LEDGER_JOB_STALE_SECONDS how often a running import job's
+                  worker says it is alive (default 5), and after how long silent it is
+                  failed as stopped, retryable (default 30)
 LEDGER_FOUR_EYES  "0"/"false" lets a curator publish a claim they submitted (default: on)
 LEDGER_GRADE_RUBRIC rubric that grades claims, a key of evidence.rubrics.RUBRICS (default grade-2)
 LEDGER_CONTACT_EMAIL contact address in the User-Agent sent to metadata services
@@ -301,6 +304,10 @@ BIBTEX_MAX_EXPANSION_BYTES = int(
 # Background jobs (the admin's BibTeX imports) are rows in the database, run by
 # `manage.py db_worker`, which `make run` starts beside the server: no other server needed.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running import job's worker writes a heartbeat this often; a job silent for
+# LEDGER_JOB_STALE_SECONDS lost its worker and is failed, retryable (citations.job_recovery).
+LEDGER_JOB_HEARTBEAT_SECONDS = float(os.environ.get("LEDGER_JOB_HEARTBEAT_SECONDS", "5"))
+LEDGER_JOB_STALE_SECONDS = float(os.environ.get("LEDGER_JOB_STALE_SECONDS", "30"))
 
 # A new rubric is a new version: claims store the rubric that graded them (manage.py regrade).
 LEDGER_GRADE_RUBRIC = os.environ.get("LEDGER_GRADE_RUBRIC", "grade-2")
