@@ -174,3 +174,19 @@ def test_a_worker_killed_mid_import_leaves_a_failed_retryable_job_that_a_new_wor
     assert batch.returncode == 0, batch.stderr
     assert (job.state, bytes(job.data)) == (ImportJob.State.DONE, b"")
     assert job.message == services.JOB_DONE.format(created=20000, updated=0, skipped=0)
+
+
+@pytest.mark.django_db
+def test_recover_jobs_fails_stopped_jobs_and_deletes_abandoned_ones(curator):
+    from django.core.management import call_command
+
+    stopped = running_job(curator, silent_for=60)
+    abandoned = ImportJob.objects.create(
+        user=curator, on_duplicate="skip", data=b"x", state=ImportJob.State.FAILED
+    )
+    ImportJob.objects.filter(pk=abandoned.pk).update(updated=timezone.now() - timedelta(days=2))
+
+    call_command("recover_jobs")
+
+    assert ImportJob.objects.get(pk=stopped.pk).message == JOB_WORKER_STOPPED
+    assert not ImportJob.objects.filter(pk=abandoned.pk).exists()
