@@ -40,11 +40,13 @@ class WorkerStopped(Exception):
 def import_jobs_recover() -> int:
     """Fail the running jobs whose worker stopped; how many there were."""
     silent_for = timedelta(seconds=settings.LEDGER_JOB_STALE_SECONDS)
-    stopped = ImportJob.objects.stopped(silent_for=silent_for).select_for_update(skip_locked=True)
-    found = dict(stopped.values_list("pk", "task_id"))
+    stopped = ImportJob.objects.stopped(silent_for=silent_for) | _claimed_but_never_started(
+        silent_for
+    )
+    found = dict(stopped.select_for_update(skip_locked=True).values_list("pk", "task_id"))
     if not found:
         return 0
-    ImportJob.objects.filter(pk__in=found, state=ImportJob.State.RUNNING).update(
+    ImportJob.objects.filter(pk__in=found).update(
         state=ImportJob.State.FAILED, stage="", message=JOB_WORKER_STOPPED, updated=timezone.now()
     )
     DBTaskResult.objects.filter(
@@ -56,6 +58,16 @@ def import_jobs_recover() -> int:
         traceback=JOB_WORKER_STOPPED,
     )
     return len(found)
+
+
+def _claimed_but_never_started(silent_for: timedelta):
+    """Queued jobs whose task a worker claimed long ago, but that never said "running": the
+    worker died between the two."""
+    claimed = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=timezone.now() - silent_for
+    ).values_list("id", flat=True)
+    task_ids = [str(task_id) for task_id in claimed]
+    return ImportJob.objects.filter(state=ImportJob.State.QUEUED, task_id__in=task_ids)
 
 
 def _uuids(task_ids) -> list[str]:

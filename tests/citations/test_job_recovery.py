@@ -8,6 +8,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from citations import services
 from citations.heartbeat import Heartbeat
 from citations.job_recovery import JOB_WORKER_STOPPED, import_jobs_recover
 from citations.models import ImportJob, Reference
+from citations.tasks import import_job_start
 from tests.processes import ROOT
 
 BIB = "@article{smith2020, title = {Bone}, author = {Smith, Ann}, year = 2020}\n"
@@ -128,8 +130,6 @@ def big_bibtex(entries: int) -> bytes:
 def test_a_worker_killed_mid_import_leaves_a_failed_retryable_job_that_a_new_worker_imports(
     curator_client, curator, settings
 ):
-    from citations.tasks import import_job_start
-
     settings.TASKS = DB_TASKS
     settings.LEDGER_JOB_STALE_SECONDS = 2
     job = ImportJob.objects.create(user=curator, on_duplicate="skip", data=big_bibtex(20000))
@@ -178,8 +178,6 @@ def test_a_worker_killed_mid_import_leaves_a_failed_retryable_job_that_a_new_wor
 
 @pytest.mark.django_db
 def test_recover_jobs_fails_stopped_jobs_and_deletes_abandoned_ones(curator):
-    from django.core.management import call_command
-
     stopped = running_job(curator, silent_for=60)
     abandoned = ImportJob.objects.create(
         user=curator, on_duplicate="skip", data=b"x", state=ImportJob.State.FAILED
@@ -190,3 +188,20 @@ def test_recover_jobs_fails_stopped_jobs_and_deletes_abandoned_ones(curator):
 
     assert ImportJob.objects.get(pk=stopped.pk).message == JOB_WORKER_STOPPED
     assert not ImportJob.objects.filter(pk=abandoned.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_queued_job_whose_task_a_dead_worker_claimed_is_failed_too(curator, settings):
+    settings.TASKS = DB_TASKS
+    job = ImportJob.objects.create(user=curator, on_duplicate="skip", data=BIB.encode())
+    import_job_start(job)
+    job.refresh_from_db()
+    long_ago = timezone.now() - timedelta(minutes=5)
+    DBTaskResult.objects.filter(id=job.task_id).update(
+        status=TaskResultStatus.RUNNING, started_at=long_ago
+    )
+
+    assert import_jobs_recover() == 1
+    job.refresh_from_db()
+    assert (job.state, job.retryable) == (ImportJob.State.FAILED, True)
+    assert DBTaskResult.objects.get(id=job.task_id).status == TaskResultStatus.FAILED
