@@ -18,6 +18,7 @@ from citations.admin_merge import MergeAdminMixin
 from citations.exports import bibtex_stream
 from citations.forms import ReferenceAdminForm
 from citations.identifiers import InvalidIdentifier
+from citations.job_recovery import import_jobs_recover
 from citations.models import (
     BIBLIOGRAPHIC_FIELDS,
     IDENTIFIER_FIELDS,
@@ -28,7 +29,7 @@ from citations.models import (
     Role,
     Verification,
 )
-from citations.parsers import TOO_LARGE
+from citations.parsers import FORM_OVERHEAD_BYTES, TOO_LARGE, declared_length
 from citations.services import (
     UPDATE_NEEDS_CHANGE,
     import_job_create,
@@ -41,7 +42,7 @@ from citations.services import (
     reference_set_contributors,
 )
 from citations.sources.http import SourceError
-from citations.tasks import import_job_start, import_preview_start
+from citations.tasks import import_job_retry, import_job_start, import_preview_start
 
 NO_BIBTEX_GIVEN = "Upload a .bib file or paste BibTeX text."
 IMPORT_EXPIRED = "The preview has expired: upload the file again."
@@ -395,6 +396,8 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         """Upload or paste -> preview of the plan (nothing written) -> Import."""
         if not self.has_add_permission(request):
             raise PermissionDenied
+        if request.method == "POST" and upload_too_large(request):
+            return self._import_refused_unread(request)
         if request.method == "POST" and "confirm" in request.POST:
             return self._import_confirmed(request)
         form = BibTeXImportForm(request.POST or None, request.FILES or None)
@@ -434,6 +437,19 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         ).first()
         return job.preview if job is not None else None
 
+    def _import_refused_unread(self, request):
+        """413 from the declared size alone: the body (a file of any size) is never read."""
+        limit = settings.BIBTEX_IMPORT_MAX_BYTES
+        self.message_user(request, TOO_LARGE.format(limit=limit), messages.ERROR)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import BibTeX",
+            "form": BibTeXImportForm(),
+        }
+        template = "admin/citations/reference/import_bibtex.html"
+        return TemplateResponse(request, template, context, status=413)
+
     def _import_confirmed(self, request):
         """Queue the previewed job and show its progress (large files take a while)."""
         token = request.session.pop(SESSION_KEY, None)
@@ -447,11 +463,15 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         return redirect(self._url("import_bibtex_job", token=job.token))
 
     def import_job_view(self, request, token):
-        """A job's progress, refreshed until it ends; then its result, where it belongs."""
+        """A job's progress, refreshed until it ends; then its result, where it belongs. A
+        job whose worker stopped stays here, with its reason and a Retry button."""
+        import_jobs_recover()
         job = get_object_or_404(ImportJob, token=token, user=request.user)
+        if request.method == "POST" and "retry" in request.POST:
+            return self._import_retry(request, job)
         if job.state == ImportJob.State.PREVIEWED and job.preview is not None:
             return redirect(f"{self._url('import_bibtex')}?preview={job.token}")
-        if job.finished:
+        if job.finished and not job.retryable:
             level = messages.SUCCESS if job.written else messages.ERROR
             self.message_user(request, job.message, level)
             return redirect(self._url("changelist" if job.written else "import_bibtex"))
@@ -462,6 +482,13 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
             "job": job,
         }
         return TemplateResponse(request, "admin/citations/reference/import_job.html", context)
+
+    def _import_retry(self, request, job):
+        try:
+            import_job_retry(job=job)
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+        return redirect(self._url("import_bibtex_job", token=job.token))
 
     def _url(self, name: str, **kwargs) -> str:
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", kwargs=kwargs)
@@ -480,3 +507,7 @@ def preview_rows(plan) -> dict:
         "preview_rows": items[:PREVIEW_ROWS],
         "rows_not_shown": max(0, len(items) - PREVIEW_ROWS),
     }
+
+
+def upload_too_large(request) -> bool:
+    return declared_length(request) > settings.BIBTEX_IMPORT_MAX_BYTES + FORM_OVERHEAD_BYTES

@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from citations.exports import record_stream
 from citations.identifiers import InvalidIdentifier, normalize_doi
 from citations.models import YEAR_MAX, YEAR_MIN, ImportJob, Reference, Retraction, Verification
-from citations.parsers import BibTeXParser, ImportTooLarge, PlainTextParser
+from citations.parsers import BibTeXParser, ImportTooLarge, PlainTextParser, declared_length
 from citations.renderers import EXPORT_RENDERERS
 from citations.search import RANKED_MATCHES, newest_matches
 from citations.serializers import ReferenceSerializer
@@ -340,11 +340,7 @@ def source_error_status(error: http.SourceError) -> int:
 
 def refuse_large_body(request) -> None:
     """413 before the body is read: DATA_UPLOAD_MAX_MEMORY_SIZE does not guard parsers."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > settings.BIBTEX_IMPORT_MAX_BYTES:
+    if declared_length(request) > settings.BIBTEX_IMPORT_MAX_BYTES:
         raise ImportTooLarge
 
 

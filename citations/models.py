@@ -559,6 +559,12 @@ class ImportJobQuerySet(models.QuerySet):
             state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]
         )
 
+    def stopped(self, *, silent_for: timedelta):
+        """Running jobs whose worker has said nothing for `silent_for`: it is gone."""
+        cutoff = timezone.now() - silent_for
+        beat = Coalesce("heartbeat", "updated")
+        return self.filter(state=ImportJob.State.RUNNING).alias(beat=beat).filter(beat__lt=cutoff)
+
 
 class ImportJob(models.Model):
     """A BibTeX import from the admin: the uploaded file, kept on the server (never in the
@@ -591,6 +597,12 @@ class ImportJob(models.Model):
     preview = models.JSONField(null=True, blank=True, help_text="The preview, once made.")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    heartbeat = models.DateTimeField(
+        null=True, blank=True, help_text="When the worker running the job last said it was alive."
+    )
+    task_id = models.CharField(
+        max_length=64, blank=True, help_text="The background task (django-tasks) that runs it."
+    )
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -600,3 +612,8 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def retryable(self) -> bool:
+        """Failed with its file kept: its worker stopped (citations.job_recovery)."""
+        return self.state == self.State.FAILED and len(self.data or b"") > 0

@@ -22,6 +22,18 @@ class ImportTooLarge(APIException):
         super().__init__(TOO_LARGE.format(limit=settings.BIBTEX_IMPORT_MAX_BYTES))
 
 
+# Room a form upload needs besides the file: its other fields and the multipart headers.
+FORM_OVERHEAD_BYTES = 64 * 1024
+
+
+def declared_length(request) -> int:
+    """The body size the client declared (Content-Length), 0 when none or unreadable."""
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
 def read_limited(stream) -> bytes:
     """All of `stream`, or ImportTooLarge once it passes the import limit."""
     limit = settings.BIBTEX_IMPORT_MAX_BYTES

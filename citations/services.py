@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from citations import bibtex, citekeys, importing
+from citations.heartbeat import Heartbeat
 from citations.history import save_with_history
 from citations.importing import ApplyResult, ImportPlan, PlanItem
 from citations.importing.mapping import vars_of
@@ -395,8 +396,8 @@ class JobProgress:
 
 
 def _job_running(job: ImportJob) -> None:
-    job.state, job.stage = ImportJob.State.RUNNING, JOB_READING
-    job.save(update_fields=["state", "stage", "updated"])
+    job.state, job.stage, job.heartbeat = ImportJob.State.RUNNING, JOB_READING, timezone.now()
+    job.save(update_fields=["state", "stage", "heartbeat", "updated"])
 
 
 def _job_finished(job: ImportJob, result: ApplyResult) -> None:
@@ -417,19 +418,21 @@ def _job_failed(job: ImportJob, message: str) -> None:
 
 def import_job_run(*, job_id: int) -> ImportJob:
     """Run an import job (in the background worker): the same import as the API's, with
-    progress written as it goes; the file is dropped once the job ends."""
+    progress written as it goes and a heartbeat beside it (citations.heartbeat); the file
+    is dropped once the job ends."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     _job_running(job)
     progress = JobProgress(job)
     try:
-        outcome = reference_import_bibtex(
-            data=bytes(job.data),
-            encoding=job.encoding or None,
-            on_duplicate=job.on_duplicate,
-            skip_invalid=job.skip_invalid,
-            progress=progress,
-            user=job.user,
-        )
+        with Heartbeat(job.pk):
+            outcome = reference_import_bibtex(
+                data=bytes(job.data),
+                encoding=job.encoding or None,
+                on_duplicate=job.on_duplicate,
+                skip_invalid=job.skip_invalid,
+                progress=progress,
+                user=job.user,
+            )
     except PermissionDenied as exc:  # The curator lost a permission since the preview.
         _job_failed(job, str(exc))
         return job

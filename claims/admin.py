@@ -25,6 +25,7 @@ from claims.admin_revisions import RevisionsMixin
 from claims.admin_workflow import RetractForm, WorkflowButtonsMixin, named
 from claims.changes import changes_since_published, claim_grade_history, claim_history_rows
 from claims.models import (
+    ApiToken,
     Claim,
     ClaimRelation,
     ClaimRevision,
@@ -390,3 +391,22 @@ class ClaimRelationAdmin(admin.ModelAdmin):
     list_select_related = ["from_claim", "to_claim"]
     search_fields = ["from_claim__statement", "to_claim__statement"]
     autocomplete_fields = ["from_claim", "to_claim"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Who holds a token, since when, until when, last used: never the key (it is not
+    stored; the digest in the links cannot authenticate). Tokens are made by their curator
+    on the API token page; here they can only be revoked (deleted)."""
+
+    list_display = ("token_key", "user", "created", "expiry", "last_used")
+    list_select_related = ("user",)
+    search_fields = ("user__username", "token_key")
+    fields = ("token_key", "user", "created", "expiry", "last_used")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

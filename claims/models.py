@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
 from citations.models import Contributor, Reference, Retraction
@@ -454,3 +455,18 @@ class ClaimRevision(models.Model):
 
     def __str__(self):
         return f"Revision {self.pk} of {self.claim.slug} ({self.status})"
+
+
+class ApiToken(AbstractAuthToken):
+    """A curator's API token: django-rest-knox's token (`digest`, the SHA-512 of the key, is
+    all that is stored of it; `token_key`, its first 15 characters, finds the row) with its
+    `expiry` and `last_used` (the time of the last request it authenticated, to the minute).
+    """
+
+    last_used = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"API token {self.token_key}… of {self.user}"

@@ -6,6 +6,8 @@ items, their references or the references' authors do (`ClaimQuerySet.page_versi
 indexed row). `serve_cached` keeps the rendered HTML in the `settings.PAGE_CACHE` cache
 (each process's memory, or Redis) under a key made of the page's address and that version,
 so a change shows at once, in every process, and an unchanged page costs that one query.
+The address leaves out the Host header's port: a client that names 400 ports gets one
+rendering, not 400.
 Only anonymous GETs without a query string are cached (a signed-in
 curator sees extra links; `?q=` fills the header search box); LEDGER_PAGE_CACHE_SECONDS
 bounds how long a page may miss a change its version does not cover (a related claim's status).
@@ -16,6 +18,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 
 
 def is_cacheable(request) -> bool:
@@ -31,7 +34,8 @@ def serve_cached(request, version, render_page) -> HttpResponse:
     """The page `render_page()` gives, from the cache when `version` was rendered before."""
     if not is_cacheable(request):
         return render_page()
-    address = f"{request.scheme}://{request.get_host()}{request.path}|{version}"
+    host, _port = split_domain_port(request.get_host())  # a port renders the same page
+    address = f"{request.scheme}://{host}{request.path}|{version}"
     key = "page:" + hashlib.sha256(address.encode()).hexdigest()
     cache = caches[settings.PAGE_CACHE]
     html = cache.get(key)

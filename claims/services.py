@@ -17,10 +17,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from citations.history import save_with_history
-from claims.models import Claim, Status
+from claims.models import ApiToken, Claim, Status
 from evidence.models import Evidence
 
 CANNOT_SUBMIT = "Only a draft claim can be submitted for review."
@@ -133,14 +132,16 @@ def _sync(claim: Claim, stored: Claim) -> Claim:
     return claim
 
 
+@transaction.atomic
 def curator_token_create(*, user) -> str:
     """A new API token for `user` (any previous one stops working); the key is returned once
-    and never shown again."""
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user).key
+    and never shown again: only its digest is stored (claims.ApiToken)."""
+    ApiToken.objects.filter(user=user).delete()
+    _token, key = ApiToken.objects.create(user=user)
+    return key
 
 
 def curator_token_revoke(*, user) -> bool:
     """Revoke `user`'s API token; False when there was none."""
-    deleted, _ = Token.objects.filter(user=user).delete()
+    deleted, _ = ApiToken.objects.filter(user=user).delete()
     return bool(deleted)

@@ -6,12 +6,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_http_methods
-from rest_framework.authtoken.models import Token
 
 from citations.models import Reference
 from claims.forms import ClaimFilterForm, public_topics
 from claims.methodology import methodology_page
-from claims.models import Claim, Topic
+from claims.models import ApiToken, Claim, Topic
 from claims.page_cache import is_cacheable, serve_cached
 from claims.pages import claim_page, reference_page
 from claims.services import curator_token_create, curator_token_revoke
@@ -109,6 +108,6 @@ def api_token(request):
         return redirect("api-token")
     if request.method == "POST":
         key = curator_token_create(user=request.user)
-    token = Token.objects.filter(user=request.user).first()
+    token = ApiToken.objects.filter(user=request.user).first()
     context = {"title": "Your API token", "key": key, "token": token}
     return render(request, "admin/api_token.html", context)

@@ -18,8 +18,10 @@ from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
 
 MAX_PAGE_SIZE = 100
+CURSOR_HAS_NUL = "This cursor is not one the API gave: it holds a NUL character."
 
 
 def is_totally_ordered(queryset) -> bool:
@@ -72,7 +74,11 @@ class KeysetPagination(pagination.CursorPagination):
     def decode_cursor(self, request):
         if not request.query_params.get(self.cursor_query_param):
             return None  # `?cursor=` starts at the beginning
-        return super().decode_cursor(request)
+        cursor = super().decode_cursor(request)
+        if cursor.position is not None and "\x00" in cursor.position:
+            # PostgreSQL text cannot hold NUL: the filter would fail with a 500.
+            raise ValidationError({self.cursor_query_param: [CURSOR_HAS_NUL]})
+        return cursor
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -4,12 +4,16 @@
   "no authentication" among their security requirements.
 - A request body declared per media type (the BibTeX import: text, multipart or JSON) is
   required; drf-spectacular only infers that for serializers.
+- API tokens (config.authentication, knox's) are "Authorization: Token <key>", under the
+  scheme name DRF's tokens had ("tokenAuth").
 - Every operation can fail the same few ways (bad input, forbidden, not found, not
   acceptable, throttled); `document_errors` declares those responses, as JSON and, for
   exports, as the short plain text the export renderers answer errors with.
 """
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from rest_framework import permissions
 
 ERROR = {
@@ -32,6 +36,15 @@ ERRORS = {
     "429": "Too many requests: anonymous traffic is throttled.",
 }
 NOT_FOR_READS = {"403", "409", "415"}
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    target_class = "config.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        prefix = self.target.authenticate_header(None)
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix=prefix)
 
 
 class AutoSchema(SpectacularAutoSchema):

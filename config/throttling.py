@@ -6,8 +6,9 @@ either by address (DJANGO_TRUSTED_PROXIES: addresses or networks) or by count
 X-Forwarded-For entry that is not itself a trusted proxy. By count: from the
 `NUM_PROXIES`-th entry counted from the right. Entries further left are whatever the
 client wrote, so they are never trusted. One definition serves the API
-throttles and the login lockout (django-axes). Counters live in the shared default cache
-(the database, or Redis when REDIS_URL is set), so every worker counts against one limit.
+throttles and the login lockout (django-axes). Counters (config.counters) live in the
+shared store (the database, or Redis when REDIS_URL is set), so every worker counts
+against one limit, atomically.
 """
 
 import ipaddress
@@ -15,6 +16,8 @@ import ipaddress
 from django.conf import settings
 from rest_framework import throttling
 from rest_framework.settings import api_settings
+
+from config import counters
 
 
 def client_ip(request) -> str:
@@ -43,7 +46,24 @@ def first_untrusted(chain: list[str], trusted: list[str]) -> str:
     return chain[0]
 
 
-class AnonRateThrottle(throttling.AnonRateThrottle):
+class AtomicRateThrottle(throttling.SimpleRateThrottle):
+    """DRF's rate throttle counted by config.counters: one atomic step per request, so a
+    limit of N admits at most N in a window however many requests arrive at once."""
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        hits, self.remaining = counters.count(self.key, self.duration)
+        return hits <= self.num_requests
+
+    def wait(self):
+        return self.remaining
+
+
+class AnonRateThrottle(AtomicRateThrottle, throttling.AnonRateThrottle):
     """Anonymous API traffic, counted per client address (setting "anon")."""
 
     def get_ident(self, request):
@@ -51,22 +71,26 @@ class AnonRateThrottle(throttling.AnonRateThrottle):
 
 
 class FailedTokenThrottle(throttling.SimpleRateThrottle):
-    """Wrong API tokens, counted per client address (setting "failed_token").
+    """Wrong API tokens, counted per token prefix (setting "failed_token";
+    config.authentication says why the prefix).
 
-    Only failures count: `refuses(request)` says whether the limit is reached, `record()`
-    counts one more failure after `refuses` has looked.
+    Only failures count: `refuses()` says whether the prefix's limit is reached, `record()`
+    counts one more failure.
     """
 
     scope = "failed_token"
 
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+    def __init__(self, prefix: str):
+        super().__init__()
+        self.key = self.cache_format % {"scope": self.scope, "ident": prefix}
+        self.remaining = float(self.duration or 0)
 
-    def refuses(self, request) -> bool:
-        self.key = self.get_cache_key(request, None)
-        self.now = self.timer()
-        self.history = [at for at in self.cache.get(self.key, []) if at > self.now - self.duration]
-        return len(self.history) >= self.num_requests
+    def refuses(self) -> bool:
+        return self.rate is not None and counters.peek(self.key) >= self.num_requests
 
     def record(self) -> None:
-        self.throttle_success()
+        if self.rate is not None:
+            _, self.remaining = counters.count(self.key, self.duration)
+
+    def wait(self):
+        return self.remaining

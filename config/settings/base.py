@@ -18,14 +18,22 @@ DJANGO_TRUSTED_PROXIES comma-separated addresses or networks of our proxies (ins
 DJANGO_SECURE_PROXY_SSL_HEADER header a trusted proxy sets to "https" on HTTPS requests,
                   e.g. "X-Forwarded-Proto" (default: none trusted)
 DJANGO_API_ANON_RATE throttle rate of anonymous API traffic (default "300/minute")
-DJANGO_API_FAILED_TOKEN_RATE wrong API tokens allowed per client address (default "10/minute")
+DJANGO_API_FAILED_TOKEN_RATE wrong API tokens allowed per token prefix (default "10/minute")
+DJANGO_API_TOKEN_DAYS days an API token lives (default 90)
 DJANGO_LOGIN_FAILURE_LIMIT wrong passwords before a login is locked (default 5)
+DJANGO_LOGIN_ACCOUNT_FAILURE_LIMIT wrong passwords from any addresses before the account is
+                  locked everywhere and its holder e-mailed (default 20)
 DJANGO_LOGIN_COOLOFF_MINUTES how long the lock lasts (default 15)
+DJANGO_EMAIL_HOST, DJANGO_EMAIL_PORT, DJANGO_DEFAULT_FROM_EMAIL outgoing mail (lockout
+                  notices; default localhost:25, webmaster@localhost)
 DJANGO_BIBTEX_IMPORT_MAX_BYTES largest BibTeX import, API body or admin upload (default 20 MiB)
 DJANGO_BIBTEX_PREVIEW_INLINE_MAX_BYTES largest file previewed in the request (default 2 MiB);
                   a larger dry run or admin preview runs as a background job
 DJANGO_BIBTEX_MAX_FIELD_BYTES longest field value of an imported entry (default 8 MiB)
 DJANGO_BIBTEX_MAX_EXPANSION_BYTES most text the @string macros of one file expand to (4 MiB)
+LEDGER_JOB_HEARTBEAT_SECONDS, LEDGER_JOB_STALE_SECONDS how often a running import job's
+                  worker says it is alive (default 5), and after how long silent it is
+                  failed as stopped, retryable (default 30)
 LEDGER_FOUR_EYES  "0"/"false" lets a curator publish a claim they submitted (default: on)
 LEDGER_GRADE_RUBRIC rubric that grades claims, a key of evidence.rubrics.RUBRICS (default grade-2)
 LEDGER_CONTACT_EMAIL contact address in the User-Agent sent to metadata services
@@ -91,7 +99,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -227,18 +235,25 @@ if DEBUG:
 
 LOGIN_URL = "admin:login"
 
-# Login lockout (django-axes): after DJANGO_LOGIN_FAILURE_LIMIT wrong passwords for one
-# username from one address, that pair is refused (429) for DJANGO_LOGIN_COOLOFF_MINUTES,
-# even with the right password. The address is config.throttling.client_ip (proxy-aware).
+# Login lockout (django-axes, config.lockout): after DJANGO_LOGIN_FAILURE_LIMIT wrong
+# passwords for one username from one address, that pair is refused (429) for
+# DJANGO_LOGIN_COOLOFF_MINUTES, even with the right password; after
+# DJANGO_LOGIN_ACCOUNT_FAILURE_LIMIT from any addresses, the username is refused everywhere
+# and its holder gets an e-mail. The address is config.throttling.client_ip (proxy-aware).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
+AXES_FAILURE_LIMIT = "config.lockout.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]  # order: config.lockout
 AXES_CLIENT_IP_CALLABLE = "config.throttling.client_ip"
 AXES_RESET_ON_SUCCESS = True
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 # Proxies: none is trusted unless configured. X-Forwarded-For names the client only through
 # proxies of ours, by address or by count (config.throttling.client_ip); HTTPS is read
@@ -257,6 +272,7 @@ HSTS_SECONDS_IN_PRODUCTION = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 
 # create (citations 0003), or Redis when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 DATABASE_CACHE_TABLE = "django_cache"
+THROTTLE_COUNTER_TABLE = "throttle_counter"  # config.counters, without Redis
 PAGE_CACHE = "pages"  # the alias of rendered pages
 CACHES = {
     "default": (
@@ -323,6 +339,10 @@ BIBTEX_MAX_EXPANSION_BYTES = int(
 # Background jobs (the admin's BibTeX imports) are rows in the database, run by
 # `manage.py db_worker`, which `make run` starts beside the server: no other server needed.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running import job's worker writes a heartbeat this often; a job silent for
+# LEDGER_JOB_STALE_SECONDS lost its worker and is failed, retryable (citations.job_recovery).
+LEDGER_JOB_HEARTBEAT_SECONDS = float(os.environ.get("LEDGER_JOB_HEARTBEAT_SECONDS", "5"))
+LEDGER_JOB_STALE_SECONDS = float(os.environ.get("LEDGER_JOB_STALE_SECONDS", "30"))
 
 # A new rubric is a new version: claims store the rubric that graded them (manage.py regrade).
 LEDGER_GRADE_RUBRIC = os.environ.get("LEDGER_GRADE_RUBRIC", "grade-2")
@@ -355,6 +375,18 @@ LEDGER_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "300
 # Four eyes: a claim is published by a curator other than the one who submitted it. Turn it
 # off only for a one-person install.
 LEDGER_FOUR_EYES = env_bool("LEDGER_FOUR_EYES", True)
+
+# API tokens (django-rest-knox, config.authentication): only a SHA-512 digest is stored, in
+# claims.ApiToken (knox's token plus the time of last use); a token expires after
+# DJANGO_API_TOKEN_DAYS and is sent as "Authorization: Token <key>".
+KNOX_TOKEN_MODEL = "claims.ApiToken"  # noqa: S105 (a model name, not a secret)
+# knox's own migrations create its AuthToken table even when swapped out: an unused table
+# whose foreign key to users blocks a flush. Without them, the swapped model gets no table.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=int(os.environ.get("DJANGO_API_TOKEN_DAYS", "90"))),
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 # Anyone reads what is public; writes need the model permissions of the Curators group.
 REST_FRAMEWORK = {

@@ -142,13 +142,13 @@ def test_superuser_deleting_a_cited_reference_gets_409(library, django_user_mode
 
 
 def test_token_authentication_lets_a_curator_write(library):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from claims.services import curator_token_create
     from tests.factories import CuratorFactory
 
-    token = Token.objects.create(user=CuratorFactory())
-    client = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = curator_token_create(user=CuratorFactory())
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {key}")
 
     response = client.post("/api/topics/", {"name": "Muscle", "slug": "muscle"}, format="json")
 

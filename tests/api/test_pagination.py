@@ -131,3 +131,14 @@ def test_search_export_holds_every_match(curator_api, osteon_matches, ranked_mat
 
     exported = b"".join(response.streaming_content).decode()
     assert all(f"{{{key}," in exported for key in OSTEON_MATCHES)
+
+
+def test_a_cursor_holding_a_nul_is_a_400_not_a_500(curator_api, references):
+    from base64 import b64encode
+
+    from config.pagination import CURSOR_HAS_NUL
+
+    cursor = b64encode(b"p=prior%001990").decode()
+    response = curator_api.get(f"/api/references/?cursor={cursor}")
+    assert response.status_code == 400
+    assert response.json() == {"cursor": [CURSOR_HAS_NUL]}

@@ -1,11 +1,12 @@
 """Throttles count per real client address, in a cache every worker shares."""
 
+import secrets
+
 import pytest
-from django.core.cache.backends.db import DatabaseCache
 from django.test import RequestFactory
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from claims.services import curator_token_create
 from config.settings import base
 from config.throttling import AnonRateThrottle, FailedTokenThrottle, client_ip
 from tests.factories import CuratorFactory
@@ -38,15 +39,6 @@ def test_rotating_x_forwarded_for_does_not_lift_the_anonymous_limit(anon, librar
     assert statuses == [200, 200, 200, 429, 429]
 
 
-def test_two_workers_share_one_anonymous_counter(anon, library, three_a_minute, monkeypatch):
-    workers = [DatabaseCache(base.DATABASE_CACHE_TABLE, {}) for _ in range(2)]
-    statuses = []
-    for n in range(4):
-        monkeypatch.setattr(AnonRateThrottle, "cache", workers[n % 2])
-        statuses.append(anon.get("/api/claims/").status_code)
-    assert statuses == [200, 200, 200, 429]
-
-
 def test_behind_one_trusted_proxy_the_client_is_the_address_it_saw(
     anon, library, three_a_minute, settings
 ):
@@ -62,26 +54,54 @@ def test_behind_one_trusted_proxy_the_client_is_the_address_it_saw(
     assert (first, other) == ([200, 200, 200, 429], 200)
 
 
-def test_failed_token_authentication_is_throttled(library, shared_cache, monkeypatch):
+def wrong_key(n: int, prefix: str = "") -> str:
+    """A well-formed wrong key: `prefix` then hexadecimal digits of its own."""
+    return (prefix + secrets.token_hex(32))[:64]
+
+
+@pytest.fixture
+def three_failures_a_minute(monkeypatch, shared_cache):
     monkeypatch.setattr(FailedTokenThrottle, "rate", "3/minute", raising=False)
-    token = Token.objects.create(user=CuratorFactory())
+
+
+def test_wrong_tokens_for_one_prefix_are_throttled(library, three_failures_a_minute):
+    key = curator_token_create(user=CuratorFactory())
     guesser = APIClient()
 
     guesses = []
-    for n in range(4):
-        guesser.credentials(HTTP_AUTHORIZATION=f"Token wrong{n}")
+    for n in range(4):  # a guesser who knows the first 15 characters of a key
+        guesser.credentials(HTTP_AUTHORIZATION=f"Token {wrong_key(n, key[:15])}")
         guesses.append(guesser.get("/api/claims/").status_code)
-    guesser.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    right_token_while_locked = guesser.get("/api/claims/").status_code
 
     assert guesses == [401, 401, 401, 429]  # token auth comes first: 401 with WWW-Authenticate
-    assert right_token_while_locked == 429
+
+
+def test_a_neighbours_wrong_tokens_do_not_lock_out_a_right_one(library, three_failures_a_minute):
+    key = curator_token_create(user=CuratorFactory())
+    same_address = APIClient()
+    wrong = []
+    for n in range(9):
+        same_address.credentials(HTTP_AUTHORIZATION=f"Token {wrong_key(n)}")
+        wrong.append(same_address.get("/api/claims/").status_code)
+    same_address.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    assert wrong == [401] * 9
+    assert same_address.get("/api/claims/").status_code == 200
+
+
+def test_malformed_tokens_share_one_throttled_bucket(library, three_failures_a_minute):
+    client = APIClient()
+    statuses = []
+    for n in range(4):
+        client.credentials(HTTP_AUTHORIZATION=f"Token not-a-key-{n}")
+        statuses.append(client.get("/api/claims/").status_code)
+    assert statuses == [401, 401, 401, 429]
 
 
 def test_right_tokens_are_not_counted_as_failures(library, shared_cache, monkeypatch):
     monkeypatch.setattr(FailedTokenThrottle, "rate", "2/minute", raising=False)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=CuratorFactory())}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {curator_token_create(user=CuratorFactory())}")
     assert [client.get("/api/claims/").status_code for _ in range(4)] == [200] * 4
 
 

@@ -150,3 +150,26 @@ def test_the_preview_lists_its_first_rows_and_counts_the_rest(curator_client, mo
     assert "<td>e1</td>" in page
     assert "<td>e2</td>" not in page
     assert "3 more entries are not listed" in page
+
+
+class UnreadableBody:
+    """A request body that fails the test if anything reads it."""
+
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+def test_an_upload_of_200_mb_is_refused_from_its_content_length_unread(curator_client):
+    from citations.parsers import TOO_LARGE
+
+    response = curator_client.generic(
+        "POST",
+        URL,
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(200 * 1024 * 1024),
+        **{"wsgi.input": UnreadableBody()},
+    )
+    assert response.status_code == 413
+    assert TOO_LARGE.format(limit=20 * 1024 * 1024) in response.content.decode()

@@ -2,9 +2,9 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from claims.models import ApiToken
 from claims.views import REVOKED_MESSAGE
 from tests.factories import ReferenceFactory
 
@@ -14,9 +14,10 @@ pytestmark = pytest.mark.django_db
 def test_a_curator_creates_sees_once_and_revokes_their_token(curator_client, curator):
     url = reverse("api-token")
     assert "You have no API token." in curator_client.get(url).content.decode()
-    created = curator_client.post(url, {"action": "create"})
-    key = Token.objects.get(user=curator).key
-    assert f'<code id="api-token-key">{key}</code>' in created.content.decode()
+    created = curator_client.post(url, {"action": "create"}).content.decode()
+    key = created.split('<code id="api-token-key">')[1].split("</code>")[0]
+    assert len(key) == 64
+    assert ApiToken.objects.get(user=curator).token_key == key[:15]
     assert key not in curator_client.get(url).content.decode()
 
     api = APIClient()
@@ -27,7 +28,7 @@ def test_a_curator_creates_sees_once_and_revokes_their_token(curator_client, cur
 
     revoked = curator_client.post(url, {"action": "revoke"}, follow=True)
     assert REVOKED_MESSAGE in revoked.content.decode()
-    assert not Token.objects.filter(user=curator).exists()
+    assert not ApiToken.objects.filter(user=curator).exists()
     refused = api.patch("/api/references/prior1990spinal/", {"pages": "1"}, format="json")
     assert refused.status_code == 401
 
@@ -41,3 +42,13 @@ def test_the_token_page_needs_a_staff_login(client):
 def test_the_admin_links_to_the_token_page(curator_client):
     page = curator_client.get(reverse("admin:index")).content.decode()
     assert f'href="{reverse("api-token")}"' in page
+
+
+def test_the_token_admin_lists_tokens_without_their_keys(admin_client, curator):
+    from claims.services import curator_token_create
+
+    key = curator_token_create(user=curator)
+    token = ApiToken.objects.get(user=curator)
+    page = admin_client.get(reverse("admin:claims_apitoken_changelist")).content.decode()
+    assert token.token_key in page
+    assert key not in page  # the digest is the row's key in links: it cannot authenticate

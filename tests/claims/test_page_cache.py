@@ -108,3 +108,11 @@ def test_a_check_that_changes_nothing_keeps_the_claims_date(client, page_cache):
     moved = claim_updated(item.claim)
     person.save()
     assert claim_updated(item.claim) > moved
+
+
+def test_the_host_headers_port_is_not_part_of_the_cache_key(client, page_cache, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    url = EvidenceFactory().claim.get_absolute_url()
+    first, _ = fetch(client, url, HTTP_HOST="testserver:8001")
+    again, queries = fetch(client, url, HTTP_HOST="testserver:8002")
+    assert (again, queries) == (first, 1)

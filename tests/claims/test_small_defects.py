@@ -11,9 +11,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from evidence.history import save_with_history
 
 from citations.admin_history import EMPTY_LINK
+from citations.history import save_with_history
 from claims.access import CURATORS_GROUP
 from claims.management.commands import create_curator
 from config.startup import MISSING_DATABASE, database_message, settings_message
