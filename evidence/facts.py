@@ -14,13 +14,15 @@ only the fields grading needs instead (`evidence_values_by_claim`), into the sam
   `mentions` as `asserts` and risk of bias `critical` as `high`.
 """
 
+import dataclasses
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import OuterRef, Prefetch, Subquery
 
 from citations.models import Contributor, Reference
 from evidence.models import EffectMeasure, Evidence
-from evidence.rubrics import RUBRICS, Grade, grade1
+from evidence.rubrics import RUBRICS, Grade, grade1, grade3
 from evidence.rubrics.grade1 import EvidenceFacts
 from evidence.rubrics.grade2 import ClaimFacts, ItemFacts
 
@@ -141,13 +143,36 @@ def compute_grade(claim, evidence, rubric: str | None = None) -> Grade:
     return grade_values(claim_facts(claim), [item_values(item) for item in evidence], rubric)
 
 
-def grade_values(claim: ClaimFacts, items: list[dict], rubric: str | None = None) -> Grade:
+def grade_values(
+    claim: ClaimFacts, items: list[dict], rubric: str | None = None, *, profile: bool = True
+) -> Grade:
     """The grade `rubric` (default: the current one) gives `claim` from its items' grading
-    values (`item_values`, `evidence_values_by_claim`)."""
+    values (`item_values`, `evidence_values_by_claim`). `profile=False` skips grade-3's
+    evidence profile, which storing a grade does not need."""
     rubric = rubric_named(rubric) if rubric else current_rubric()
     if rubric == grade1.RUBRIC:
         return grade1.grade(claim.population, [grade1_facts(values) for values in items])
+    if rubric == grade3.RUBRIC:
+        facts = [grade3_item(values) for values in items]
+        return grade3.grade(grade3_claim(claim), facts, profile=profile)
     return RUBRICS[rubric].grade(claim, [_item_facts(values) for values in items])
+
+
+# grade-3 reads every grade-2 field; the fields it adds take their defaults until the models
+# carry them (the names below are grade-3's, so a value read under that name is passed on).
+GRADE3_CLAIM_NAMES = frozenset(field.name for field in dataclasses.fields(grade3.ClaimFacts))
+GRADE3_ITEM_NAMES = frozenset(field.name for field in dataclasses.fields(grade3.ItemFacts))
+
+
+def grade3_claim(claim) -> grade3.ClaimFacts:
+    """grade-3's facts of a claim, from grade-2's `ClaimFacts` (or any object with the
+    fields' names as attributes)."""
+    values = {name: getattr(claim, name) for name in GRADE3_CLAIM_NAMES if hasattr(claim, name)}
+    return grade3.ClaimFacts(values.pop("population"), **values)
+
+
+def grade3_item(values: dict) -> grade3.ItemFacts:
+    return grade3.ItemFacts(**{name: v for name, v in values.items() if name in GRADE3_ITEM_NAMES})
 
 
 def evidence_values_by_claim(evidence) -> dict:

@@ -160,7 +160,9 @@ def _regrade_batch(run: _Regrade, *, after) -> tuple:
     items = evidence_values_by_claim(evidence)
     changed = []
     for claim in claims:
-        result = grade_values(claim_facts(claim), items.get(claim.pk, []), run.rubric)
+        result = grade_values(
+            claim_facts(claim), items.get(claim.pk, []), run.rubric, profile=False
+        )
         grade = _computed(result)
         if grade == tuple(getattr(claim, name) for name in COMPUTED_FIELDS):
             continue
