@@ -77,7 +77,7 @@ NOT_RATED_UP_ROW = DomainRow(
 def profile_of(j, parts: dict) -> Profile:
     """The evidence profile of judgement `j`; `parts` are the words `reasons_of` worked out."""
     whys = parts["whys"]
-    deciding = labels(j.deciding)
+    deciding = tuple([study.label for study in j.deciding])  # one per study, repeats kept
     risks = tuple([study_risk(study) for study in j.deciding])
     pooled = tuple([_heterogeneity(study) for study in j.deciding if study.rep.synthesis])
     estimate = _estimate(j)
