@@ -63,7 +63,14 @@ Decisions DESIGN.md leaves open, made here:
 - The indirectness row shows the least indirect of D's studies with the highest start.
 - The laboratory note applies when the claim is about humans and a deciding study is animal
   or cell evidence; the prognostic note whenever the question is `prognostic`.
-- An empty label reads as the citekey, or "an unlabelled item" (as grade-2).
+- An empty label reads as the citekey, or "an unlabelled item" (as grade-2). A study is
+  labelled by its representative; two comparisons of one paper are two studies with one
+  label, and `Profile.deciding` keeps one label per deciding study (pages count them).
+- Reasons: "may include" flags are reasons too (step 3 acted); items not counted are grouped
+  per reason, one sentence each, in the reasons and in `Profile.not_counted`.
+- `Grade` keeps its positional order (level, direction, reasons, rubric, profile) for grade-1
+  and grade-2; grade-3 passes `provisional` by keyword. `grade(..., profile=False)` leaves
+  the profile out (None): storing a grade needs level, direction, provisional and reasons.
 """
 
 from __future__ import annotations
