@@ -142,6 +142,12 @@ def test_a_single_unreplicated_study_is_at_most_moderate():
     assert [cap.kind for cap in result.profile.caps] == ["single_study"]
 
 
+def test_caps_that_lowered_the_grade_are_reasons_in_plain_words():
+    trial = item(sample_size=5000, effect_value=0.5, ci_low=0.3, ci_high=0.7, risk_of_bias="low")
+    reasons = grade(ClaimFacts("humans"), [trial]).reasons
+    assert "At most moderate: one study, not replicated (Smith 2020)" in reasons
+
+
 def test_a_narrative_reviews_account_is_at_most_low():
     trials = [
         item(

@@ -100,7 +100,7 @@ def reasons_of(j) -> tuple[tuple[str, ...], dict]:
     elif j.unclamped > 4:
         reasons.append("Stays high: the top of the scale")
     caps = cap_texts(j)
-    reasons += [f"At most {text[7:]}" for _, _, _, applied, text in caps if applied]
+    reasons += [f"At most {text[8:]}" for _, _, _, applied, text in caps if applied]
     overlaps = overlaps_of(j.overlaps)
     reasons += [text for _, _, text in overlaps]
     counted_once = tuple(counted_once_of(s) for s in j.studies if len(s.members) > 1)
