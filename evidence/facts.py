@@ -223,19 +223,25 @@ def grade1_facts(values: dict) -> EvidenceFacts:
     )
 
 
-def compute_grade(claim, evidence, rubric: str | None = None) -> Grade:
+def compute_grade(claim, evidence, rubric: str | None = None, *, profile: bool = True) -> Grade:
     """The grade `rubric` (default: the current one) gives `claim` from `evidence`."""
-    return grade_values(claim_values(claim), [item_values(item) for item in evidence], rubric)
+    items = [item_values(item) for item in evidence]
+    return grade_values(claim_values(claim), items, rubric, profile=profile)
 
 
-def grade_values(claim: dict, items: list[dict], rubric: str | None = None) -> Grade:
+def grade_values(
+    claim: dict, items: list[dict], rubric: str | None = None, *, profile: bool = True
+) -> Grade:
     """The grade `rubric` (default: the current one) gives a claim from its grading values
-    (`claim_values`) and its items' (`item_values`, `evidence_values_by_claim`)."""
+    (`claim_values`) and its items' (`item_values`, `evidence_values_by_claim`).
+    `profile=False` skips grade-3's evidence profile, which storing a grade does not need."""
     rubric = rubric_named(rubric) if rubric else current_rubric()
     if rubric == grade1.RUBRIC:
         return grade1.grade(claim["population"], [grade1_facts(values) for values in items])
     module = RUBRICS[rubric]
     facts = [_item_facts(module, values) for values in items]
+    if module is grade3:
+        return grade3.grade(_claim_facts(module, claim), facts, profile=profile)
     return module.grade(_claim_facts(module, claim), facts)
 
 

@@ -60,9 +60,12 @@ EVIDENCE_DELETED = "evidence deleted"
 UNKNOWN_FIELDS = "Unknown evidence fields: {names}."
 
 
-def claim_compute_grade(*, claim: Claim, evidence, rubric: str | None = None) -> Grade:
-    """The grade `rubric` (default: the current one) gives `claim` from `evidence`."""
-    return compute_grade(claim, evidence, rubric)
+def claim_compute_grade(
+    *, claim: Claim, evidence, rubric: str | None = None, profile: bool = True
+) -> Grade:
+    """The grade `rubric` (default: the current one) gives `claim` from `evidence`; storing a
+    grade asks for no evidence profile (`profile=False`)."""
+    return compute_grade(claim, evidence, rubric, profile=profile)
 
 
 @transaction.atomic
@@ -71,7 +74,7 @@ def claim_regrade(
 ) -> Grade:
     """Recompute and store the grade of `claim`; the caller's instance gets the new fields."""
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
-    result = claim_compute_grade(claim=locked, evidence=_evidence_of(locked))
+    result = claim_compute_grade(claim=locked, evidence=_evidence_of(locked), profile=False)
     if _apply_grade(locked, result, now=timezone.now()):
         save_with_history(locked, actor=actor, reason=reason, update_fields=GRADE_FIELDS)
     for name in GRADE_FIELDS:
@@ -169,7 +172,7 @@ def _regrade_batch(run: _Regrade, *, after) -> tuple:
     changed = []
     for claim in claims:
         values = claim_values(claim, parts.get(claim.pk, ()))
-        result = grade_values(values, items.get(claim.pk, []), run.rubric)
+        result = grade_values(values, items.get(claim.pk, []), run.rubric, profile=False)
         grade = _computed(result)
         if grade == tuple(getattr(claim, name) for name in COMPUTED_FIELDS):
             continue

@@ -19,10 +19,12 @@ section "Grading, rubric grade-3":
    unverified record: low).
 7. The direction: from the pooled estimate when there is one, else a 2/3 tally of findings;
    a null reads "no difference shown", never "contradicted".
-8. Reasons and the evidence profile (`explain`).
+8. Reasons (`explain`, always) and the evidence profile (`rows`, unless `profile=False`:
+   storing a grade needs only level, direction, provisional and reasons).
 
 The package: `inputs` (vocabulary, ClaimFacts, ItemFacts, steps 1 and 2), `studies` (steps 3
-and 4), `domains` (steps 5 to 7), `explain` (step 8, wording); this module ties them.
+and 4), `domains` (steps 5 to 7), `explain` (step 8, reasons), `rows` (step 8, the profile);
+this module ties them.
 
 Decisions DESIGN.md leaves open, made here:
 - Bad input is a ValueError naming the field: an unknown choice value, a CI with one end or
@@ -61,7 +63,14 @@ Decisions DESIGN.md leaves open, made here:
 - The indirectness row shows the least indirect of D's studies with the highest start.
 - The laboratory note applies when the claim is about humans and a deciding study is animal
   or cell evidence; the prognostic note whenever the question is `prognostic`.
-- An empty label reads as the citekey, or "an unlabelled item" (as grade-2).
+- An empty label reads as the citekey, or "an unlabelled item" (as grade-2). A study is
+  labelled by its representative; two comparisons of one paper are two studies with one
+  label, and `Profile.deciding` keeps one label per deciding study (pages count them).
+- Reasons: "may include" flags are reasons too (step 3 acted); items not counted are grouped
+  per reason, one sentence each, in the reasons and in `Profile.not_counted`.
+- `Grade` keeps its positional order (level, direction, reasons, rubric, profile) for grade-1
+  and grade-2; grade-3 passes `provisional` by keyword. `grade(..., profile=False)` leaves
+  the profile out (None): storing a grade needs level, direction, provisional and reasons.
 """
 
 from __future__ import annotations
@@ -69,7 +78,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from evidence.rubrics.grade3 import explain
+from evidence.rubrics.grade2.explain import insufficient
+from evidence.rubrics.grade3 import explain, rows
 from evidence.rubrics.grade3.domains import (
     Domain as Domain,
 )
@@ -88,6 +98,7 @@ from evidence.rubrics.grade3.domains import (
 )
 from evidence.rubrics.grade3.inputs import *  # noqa: F403 - the vocabulary is the interface
 from evidence.rubrics.grade3.inputs import (
+    COUNTED_STANCES,
     HIGH,
     INSUFFICIENT,
     LABORATORY_CAP,
@@ -95,16 +106,18 @@ from evidence.rubrics.grade3.inputs import (
     NONE,
     NOT_GRADED,
     RUBRIC,
+    SECONDARY_DESIGNS,
     SINGLE_STUDY_CAP,
+    UNCOUNTED_RECORDS,
     UNVERIFIED_CAP,
     VERY_LOW,
     ClaimFacts,
     ItemFacts,
     why_not_counted,
 )
-from evidence.rubrics.grade3.studies import Scored, possible_overlaps, studies_of
+from evidence.rubrics.grade3.studies import Scored, claim_thresholds, possible_overlaps, studies_of
 from evidence.rubrics.grade3.studies import Study as Study
-from evidence.rubrics.profile import Grade
+from evidence.rubrics.profile import Grade, Profile
 
 DOWN_AND_UP = ("risk_of_bias", "inconsistency", "imprecision", "publication_bias", "rating_up")
 
@@ -122,6 +135,7 @@ class Judgement:
     overlaps: list  # (review Scored, other Scored)
     deciding: list
     weights: list
+    weights_are_sizes: bool
     top: int
     domains: dict
     provisional: bool
@@ -137,11 +151,15 @@ def partition(items: tuple) -> tuple[list, list]:
     """Step 1: the counted items, and the others with why each is not counted."""
     counted, skipped = [], []
     for item in items:
-        code = why_not_counted(item)
-        if code:
-            skipped.append((item, code))
-        else:
+        if (
+            item.stance in COUNTED_STANCES
+            and item.design not in SECONDARY_DESIGNS
+            and item.record not in UNCOUNTED_RECORDS
+            and item.source_access != "citation_only"
+        ):
             counted.append(item)
+        else:
+            skipped.append((item, why_not_counted(item)))
     return counted, skipped
 
 
@@ -155,7 +173,8 @@ def judge(claim: ClaimFacts, items: Sequence[ItemFacts]) -> Judgement | None:
 
 
 def _judge(claim: ClaimFacts, items: tuple, counted: list, skipped: list) -> Judgement:
-    scored = [Scored(claim, item, index) for index, item in enumerate(counted)]
+    bounds = claim_thresholds(claim)
+    scored = [Scored(claim, item, index, bounds) for index, item in enumerate(counted)]
     studies = studies_of(scored)
     top, deciding = deciding_set(studies)
     weights = weights_of(deciding)
@@ -185,6 +204,7 @@ def _judge(claim: ClaimFacts, items: tuple, counted: list, skipped: list) -> Jud
         overlaps=possible_overlaps(scored, studies),
         deciding=deciding,
         weights=weights,
+        weights_are_sizes=all(s.rep.item.sample_size is not None for s in deciding),
         top=top,
         domains=domains,
         provisional=provisional,
@@ -210,23 +230,40 @@ def _caps(deciding: list, domains: dict) -> list:
     return caps
 
 
-def grade(claim: ClaimFacts, items: Sequence[ItemFacts]) -> Grade:
-    """The grade-3 grade of `claim` from its evidence `items`, with reasons and profile."""
+NOT_GRADED_BACKGROUND = (
+    ("Not graded: a background fact, which the grade does not rate",),
+    Profile(rows=()),
+)
+
+
+def not_graded(claim: ClaimFacts) -> tuple[tuple[str, ...], Profile]:
+    if claim.question == "background":
+        return NOT_GRADED_BACKGROUND
+    parts = claim.parts
+    return (
+        (f"Not graded: the claim bundles {len(parts)} outcomes; see its parts",),
+        Profile(rows=(), parts=parts),
+    )
+
+
+def grade(claim: ClaimFacts, items: Sequence[ItemFacts], *, profile: bool = True) -> Grade:
+    """The grade-3 grade of `claim` from its evidence `items`, with reasons and, unless
+    `profile` is false (storing grades needs only the reasons), its evidence profile."""
     if claim.question == "background" or claim.parts:
-        reasons, profile = explain.not_graded(claim)
-        return Grade(NOT_GRADED, NONE, reasons, RUBRIC, profile)
+        reasons, shown = not_graded(claim)
+        return Grade(NOT_GRADED, NONE, reasons, RUBRIC, shown)
     items = tuple(items)
     counted, skipped = partition(items)
     if not counted:
-        reasons, profile = explain.insufficient(items, skipped)
-        return Grade(INSUFFICIENT, NONE, reasons, RUBRIC, profile)
+        reasons, shown = insufficient(items, skipped)
+        return Grade(INSUFFICIENT, NONE, reasons, RUBRIC, shown)
     judgement = _judge(claim, items, counted, skipped)
-    reasons, profile = explain.explain(judgement)
+    reasons, parts = explain.reasons_of(judgement)
     return Grade(
         level=LEVEL_NAMES[judgement.level],
         direction=judgement.direction,
         reasons=reasons,
         rubric=RUBRIC,
-        profile=profile,
+        profile=rows.profile_of(judgement, parts) if profile else None,
         provisional=judgement.provisional,
     )

@@ -7,8 +7,6 @@ lives in `evidence.rubrics.grade3.explain`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from evidence.rubrics.grade3.inputs import (
     AGAINST,
     CONTESTED,
@@ -27,15 +25,23 @@ from evidence.rubrics.grade3.inputs import (
 from evidence.rubrics.grade3.studies import ci_finding, thresholds
 
 
-@dataclass(frozen=True)
 class Domain:
     """One domain's judgement: levels moved, the studies behind it, why (a short code), and
-    for imprecision the estimate judged (`detail`)."""
+    for imprecision the estimate judged (`detail`). A plain class: made six times per grade."""
 
-    change: int
-    studies: tuple = ()
-    why: str = ""
-    detail: dict = field(default_factory=dict)
+    __slots__ = ("change", "studies", "why", "detail")
+
+    def __init__(self, change: int, studies: tuple = (), why: str = "", detail=None):
+        self.change = change
+        self.studies = studies
+        self.why = why
+        self.detail = {} if detail is None else detail
+
+    def __repr__(self) -> str:
+        return f"Domain({self.change}, {self.why!r})"
+
+
+STEADY = Domain(0)  # shared: a domain that took nothing (never mutated)
 
 
 # --- Step 5: the deciding set --------------------------------------------------------------
@@ -71,26 +77,29 @@ def risk_of_bias(deciding: list, weights: list) -> Domain:
     """Down 2 when critical weighs at least half, down 1 when high and critical weigh at least
     a third; some concerns and not assessed never rate down."""
     total = sum(weights)
-    critical = high = 0
+    critical = high = unassessed = 0
     for study, weight in zip(deciding, weights, strict=True):
-        risk = effective_risk(study.rep.item)
+        risk = study.rep.risk
         if risk == "critical":
             critical += weight
         elif risk == "high":
             high += weight
+        elif risk == "not_assessed":
+            unassessed += 1
     if critical and 2 * critical >= total:
-        worst = [s for s in deciding if effective_risk(s.rep.item) == "critical"]
+        worst = [s for s in deciding if s.rep.risk == "critical"]
         return Domain(-2, tuple(worst), "critical")
     if 3 * (high + critical) >= total and high + critical:
-        bad = [s for s in deciding if effective_risk(s.rep.item) in ("high", "critical")]
+        bad = [s for s in deciding if s.rep.risk in ("high", "critical")]
         return Domain(-1, tuple(bad), "high")
-    if all(effective_risk(s.rep.item) == "not_assessed" for s in deciding):
+    if unassessed == len(deciding):
         return Domain(0, tuple(deciding), "not_assessed")
-    return Domain(0)
+    return STEADY
 
 
 def is_provisional(deciding: list) -> bool:
-    return any(effective_risk(study.rep.item) == "not_assessed" for study in deciding)
+    """A deciding study's risk of bias (after the expression-of-concern rule) is not assessed."""
+    return any(study.rep.risk == "not_assessed" for study in deciding)
 
 
 def heterogeneity(item: ItemFacts) -> int:
@@ -291,7 +300,7 @@ DOWN_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", 
 
 def rating_up(claim: ClaimFacts, deciding: list, domains: dict, provisional: bool) -> Domain:
     if not may_rate_up(deciding, domains, provisional):
-        return Domain(0)
+        return STEADY
     if claim.has_pooled_ci:
         large = large_step(
             claim.pooled_measure, claim.pooled_value, claim.pooled_ci_low, claim.pooled_ci_high
@@ -307,7 +316,7 @@ def rating_up(claim: ClaimFacts, deciding: list, domains: dict, provisional: boo
     confounding = [s for s in deciding if s.rep.item.confounding_reduces]
     change = min(2, large + (1 if dose else 0) + (1 if confounding else 0))
     if not change:
-        return Domain(0)
+        return STEADY
     behind = (list(large_from) if large else []) + dose + confounding
     factors = [("very_large" if large == 2 else "large")] if large else []
     factors += ["dose_response"] * bool(dose) + ["confounding"] * bool(confounding)
@@ -317,11 +326,13 @@ def rating_up(claim: ClaimFacts, deciding: list, domains: dict, provisional: boo
 def indirectness_domain(deciding: list) -> Domain:
     """The deciding studies' indirectness (applied per item in step 2): the least indirect
     of those with the highest start, which is what took the grade from its start."""
+    if not any(study.rep.indirect for study in deciding):
+        return STEADY
     first = max(study.rep.start for study in deciding)
     leaders = [study for study in deciding if study.rep.start == first]
     least = min(study.rep.indirect for study in leaders)
     if not least:
-        return Domain(0)
+        return STEADY
     change = max(1, first - least) - first
     indirect = tuple(study for study in deciding if study.rep.indirect)
     return Domain(change, indirect, "indirect")
@@ -362,6 +373,8 @@ OTHER_WAY = {
 
 
 def points_other_way(studies: list, deciding: list, direction: str) -> list:
+    if len(studies) == len(deciding):
+        return []
     opposed = OTHER_WAY.get(direction, ())
     inside = {id(study) for study in deciding}
     return [s for s in studies if id(s) not in inside and s.finding in opposed]

@@ -287,25 +287,29 @@ def why_not_counted(item: ItemFacts) -> str:
 
 
 def start_level(claim: ClaimFacts, item: ItemFacts) -> int:
-    if item.design == "animal" and item.randomised == "yes":
+    design = item.design
+    if design == "animal":
+        return HIGH if item.randomised == "yes" else LOW
+    if design in PROGNOSTIC_HIGH and claim.question == "prognostic":
         return HIGH
-    if claim.question == "prognostic" and item.design in PROGNOSTIC_HIGH:
-        return HIGH
-    return START_LEVELS[item.design]
+    return START_LEVELS[design]
 
 
 def species_rank(claim: ClaimFacts, item: ItemFacts) -> int:
     """grade-2's raw species penalty: 2 animals and 3 cells on a humans claim, 1 cells on an
     animals claim, 1 cells of the other species on a cells claim of one species, else 0."""
-    if (
-        claim.population == "cells"
-        and item.population == "cells"
-        and item.cell_species
-        and claim.cell_species != "any"
-        and item.cell_species != claim.cell_species
-    ):
-        return 1
-    return SPECIES.get((claim.population, item.population), 0)
+    population = claim.population
+    if population == "cells":
+        species = item.cell_species
+        if (
+            item.population == "cells"
+            and species
+            and claim.cell_species != "any"
+            and species != claim.cell_species
+        ):
+            return 1
+        return 0
+    return SPECIES.get((population, item.population), 0)
 
 
 def indirectness(claim: ClaimFacts, item: ItemFacts, species: int | None = None) -> int:
@@ -362,6 +366,7 @@ __all__ = [
     "LEVEL_NAMES",
     "LOW",
     "MATCHES",
+    "META_ANALYSES",
     "MID_SCALES",
     "MIXED",
     "MODERATE",

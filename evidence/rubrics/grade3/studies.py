@@ -14,6 +14,7 @@ from evidence.rubrics.grade3.inputs import (
     AGAINST,
     FAMILIES,
     FOR,
+    META_ANALYSES,
     MIXED,
     NULL,
     RATIO_THRESHOLDS,
@@ -36,12 +37,14 @@ def thresholds(claim: ClaimFacts, measure: str) -> tuple[float, float] | None:
     return RATIO_THRESHOLDS if measure == "ratio" else None
 
 
-def ci_finding(claim: ClaimFacts, measure: str, low: float, high: float) -> str:
-    """The finding of a CI on a claim that says which way it points (step 4)."""
+def ci_finding(claim: ClaimFacts, measure: str, low: float, high: float, bounds=False) -> str:
+    """The finding of a CI on a claim that says which way it points (step 4). `bounds` are
+    the claim's thresholds for `measure` when the caller has them."""
     no_effect = 1.0 if measure == "ratio" else 0.0
     if low <= no_effect <= high:
         return NULL
-    bounds = thresholds(claim, measure)
+    if bounds is False:
+        bounds = thresholds(claim, measure)
     if bounds is not None and bounds[0] < low and high < bounds[1]:
         return NULL
     claimed = claim.claimed_direction
@@ -56,12 +59,19 @@ def ci_finding(claim: ClaimFacts, measure: str, low: float, high: float) -> str:
 STANCE_FINDINGS = {"supports": FOR, "contradicts": AGAINST, "no_effect": NULL, "mixed": MIXED}
 
 
-def item_finding(claim: ClaimFacts, item: ItemFacts) -> str:
-    if item.has_ci and claim.claimed_direction != "unspecified":
-        return ci_finding(claim, item.effect_measure, item.ci_low, item.ci_high)
-    if item.stance == "supports" and claim.claimed_direction == "none":
+def item_finding(claim: ClaimFacts, item: ItemFacts, bounds=False) -> str:
+    """An item's finding; `bounds` as for `ci_finding`."""
+    claimed = claim.claimed_direction
+    if item.ci_low is not None and claimed != "unspecified":
+        return ci_finding(claim, item.effect_measure, item.ci_low, item.ci_high, bounds)
+    if claimed == "none" and item.stance == "supports":
         return NULL
     return STANCE_FINDINGS[item.stance]
+
+
+def claim_thresholds(claim: ClaimFacts) -> dict:
+    """The claim's thresholds by measure, computed once per grading."""
+    return {measure: thresholds(claim, measure) for measure in ("ratio", "difference")}
 
 
 class Scored:
@@ -80,22 +90,28 @@ class Scored:
         "synthesis",
         "family",
         "finding",
+        "risk",
     )
 
-    def __init__(self, claim: ClaimFacts, item: ItemFacts, index: int):
+    def __init__(self, claim: ClaimFacts, item: ItemFacts, index: int, bounds: dict | None = None):
         self.item = item
         self.index = index
-        self.key = item.key
-        self.comparison = item.comparison_key
+        self.key = item.citekey or item.label
+        self.comparison = item.comparison.strip().casefold() if item.comparison else ""
         self.start = start_level(claim, item)
         self.species = species_rank(claim, item)
         self.indirect = indirectness(claim, item, self.species)
         level = self.start - self.indirect
         self.uncapped = level if level > VERY_LOW else VERY_LOW
         self.level = min(self.uncapped, read_cap(item))
-        self.synthesis = item.is_synthesis
+        self.synthesis = item.design in META_ANALYSES or item.via != "direct"
         self.family = FAMILIES[item.design]
-        self.finding = item_finding(claim, item)
+        bounds = bounds[item.effect_measure] if bounds is not None else False
+        self.finding = item_finding(claim, item, bounds)
+        risk = item.risk_of_bias
+        if item.record == "expression_of_concern" and risk != "critical":
+            risk = "high"  # an expression of concern counts as high risk of bias
+        self.risk = risk
 
 
 class Study:
@@ -190,11 +206,12 @@ def possible_overlaps(scored: list, studies: list) -> list[tuple[Scored, Scored]
     """(review, other) pairs: a synthesis of unknown contents and an item of another study of
     the same comparison and design family that it may include (a synthesis, or not newer;
     unknown years count). Flagged for the curator, never merged."""
+    reviews = [member for member in scored if member.synthesis and not member.item.covers]
+    if not reviews:
+        return []
     study_of = {id(member): n for n, study in enumerate(studies) for member in study.members}
     pairs = []
-    for review in scored:
-        if not review.synthesis or review.item.covers:
-            continue
+    for review in reviews:
         year = review.item.year
         for other in scored:
             if (
