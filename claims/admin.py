@@ -142,6 +142,7 @@ class ClaimAdmin(WorkflowButtonsMixin, HistoryAdmin):
         "question",
         "grade_level",
         "grade_direction",
+        "grade_provisional",
         "grade_rubric",
         "topics",
     ]
