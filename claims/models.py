@@ -484,7 +484,15 @@ class ClaimRelationManager(models.Manager):
 class ClaimRelation(models.Model):
     from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_from")
     to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_to")
-    kind = models.CharField(max_length=12, choices=RelationKind.choices)
+    kind = models.CharField(
+        max_length=12,
+        choices=RelationKind.choices,
+        help_text=(
+            "Read from this claim to the other: this claim refines, contradicts, depends on or"
+            " is part of that one. Part of: this claim is one outcome of the other's bundled"
+            " statement, which is then not graded itself but through its parts."
+        ),
+    )
     note = models.TextField(blank=True)
 
     objects = ClaimRelationManager()

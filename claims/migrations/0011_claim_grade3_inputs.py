@@ -123,7 +123,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='claimrelation',
             name='kind',
-            field=models.CharField(choices=[('contradicts', 'Contradicts'), ('refines', 'Refines'), ('depends_on', 'Depends on'), ('part_of', 'Part of')], max_length=12),
+            field=models.CharField(choices=[('contradicts', 'Contradicts'), ('refines', 'Refines'), ('depends_on', 'Depends on'), ('part_of', 'Part of')], help_text="Read from this claim to the other: this claim refines, contradicts, depends on or is part of that one. Part of: this claim is one outcome of the other's bundled statement, which is then not graded itself but through its parts.", max_length=12),
         ),
         migrations.AlterField(
             model_name='historicalclaim',
