@@ -44,6 +44,7 @@ class ClaimListSerializer(serializers.ModelSerializer):
             "topics",
             "grade_level",
             "grade_direction",
+            "grade_provisional",
             "grade_override",
             "plain_language",
             "updated",
@@ -73,7 +74,11 @@ class ClaimSerializer(CleanModelSerializer, ClaimListSerializer):
             "pooled_value",
             "pooled_ci_low",
             "pooled_ci_high",
-            *[field for field in GRADE_FIELDS if field != "grade_override"],
+            *[
+                field
+                for field in GRADE_FIELDS
+                if field not in ("grade_override", "grade_provisional")
+            ],
             "retraction_reason",
             "published_at",
             "reviewed_at",

@@ -35,7 +35,10 @@ def test_curators_write_the_claims_grading_inputs_and_readers_see_them(curator_a
     shown = anon.get(CLAIM).json()
     assert {key: shown[key] for key in inputs} == inputs
     assert shown["grade_rubric"] == "grade-3"
-    assert shown["grade_provisional"] in (True, False)
+    listed = anon.get("/api/claims/").json()["results"]
+    assert {claim["slug"]: claim["grade_provisional"] for claim in listed}["prko-bone-mass"] is (
+        shown["grade_provisional"]
+    )
 
 
 @pytest.mark.parametrize(
