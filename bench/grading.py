@@ -202,6 +202,7 @@ def bench_regrade() -> None:
     from django.conf import settings
 
     from claims.models import Claim
+    from evidence.facts import current_rubric
     from evidence.services import claims_regrade
 
     settings.DEBUG = False  # as in production: no log of every query kept in memory
@@ -214,7 +215,7 @@ def bench_regrade() -> None:
     elapsed = time.perf_counter() - start
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"regrade: {seen} claims x {REGRADE_ITEMS} items, {changed} changed, {elapsed:.1f} s")
-    print(f"regrade: {seen / elapsed:.0f} claims/s (grade-2, history rows included)")
+    print(f"regrade: {seen / elapsed:.0f} claims/s ({current_rubric()}, history rows included)")
     print(f"regrade: peak memory {rss_after / 1024:.0f} MiB ({rss_before / 1024:.0f} MiB before)")
 
 

@@ -48,6 +48,8 @@ STEADY = Domain(0)  # shared: a domain that took nothing (never mutated)
 
 
 def deciding_set(studies: list) -> tuple[int, list]:
+    if len(studies) == 1:
+        return studies[0].level, studies
     top = max(study.level for study in studies)
     at_top = [study for study in studies if study.level == top]
     fewest = min(study.rep.species for study in at_top)
@@ -348,6 +350,14 @@ def direction_of(claim: ClaimFacts, deciding: list, weights: list) -> tuple[str,
     if claim.has_pooled_ci and claim.claimed_direction != "unspecified":
         finding = ci_finding(claim, claim.pooled_measure, claim.pooled_ci_low, claim.pooled_ci_high)
         return FINDING_DIRECTIONS[finding], {}
+    if len(deciding) == 1:  # one study: its finding decides (mixed is half each way)
+        finding, weight = deciding[0].finding, weights[0]
+        tally = {"for": 0, "against": 0, "null": 0}
+        if finding == MIXED:
+            tally["for"] = tally["against"] = weight / 2
+            return CONTESTED, tally
+        tally[finding] = weight
+        return FINDING_DIRECTIONS[finding], tally
     doubled = {FOR: 0, AGAINST: 0, NULL: 0, MIXED: 0}
     for study, weight in zip(deciding, weights, strict=True):
         doubled[study.finding] += 2 * weight

@@ -126,8 +126,11 @@ def _start_kind(study) -> str:
 
 
 def _start_row(j, first: int, designs: str, deciding: tuple) -> DomainRow:
-    kinds = dict.fromkeys(_start_kind(study) for study in j.deciding)
-    footnote = " ".join(START_FOOTNOTES[kind] for kind in kinds)
+    if len(j.deciding) == 1:
+        footnote = START_FOOTNOTES[_start_kind(j.deciding[0])]
+    else:
+        kinds = dict.fromkeys([_start_kind(study) for study in j.deciding])
+        footnote = " ".join([START_FOOTNOTES[kind] for kind in kinds])
     footnote = f"The deciding evidence: {designs}. {footnote}"
     return DomainRow("start", first, f"Starts {LEVEL_WORDS[first]}", deciding, footnote)
 
@@ -244,14 +247,14 @@ def estimate_text(d) -> str:
     if d["source"] != "pooled":
         what = f"the estimate of {d['study'].label}"
     derived = ", derived from a P value" if d["ci_source"] == "derived" else ""
-    value = f"{number(d['value'])}, " if d["value"] is not None else ""
-    text = f"Judged on {what} ({value}95% CI {number(d['low'])} to {number(d['high'])}{derived})"
+    value = f"{d['value']:,g}, " if d["value"] is not None else ""
+    text = f"Judged on {what} ({value}95% CI {d['low']:,g} to {d['high']:,g}{derived})"
     bounds = d["bounds"]
     if bounds is not None:
         source = "the MID" if d["mid"] is not None else "the default for ratios"
-        regions = ", ".join(REGION_WORDS[r] for r in d["regions"])
+        regions = ", ".join([REGION_WORDS[r] for r in d["regions"]])
         text += (
-            f"; thresholds of an important effect {number(bounds[0])} and {number(bounds[1])}"
+            f"; thresholds of an important effect {bounds[0]:,g} and {bounds[1]:,g}"
             f" ({source}); the interval spans {regions}"
         )
         if d["twice"]:
