@@ -1,14 +1,20 @@
-"""Benchmark: rubric grade-2 against grade-1 in the same process, and regrade throughput.
+"""Benchmark: rubrics grade-2 and grade-3 against grade-1 in the same process, and regrade
+throughput.
 
-1. Pure grading: the same random claims (8 evidence items each) graded by grade-1 and by
-   grade-2 (reasons and evidence profile included); prints microseconds per claim and the
-   ratio grade-2 / grade-1 (target: at most 3x), plus the ratio to one pass over the evidence.
+1. Pure grading: the same random claims (8 evidence items each) graded by grade-1, by
+   grade-2 (reasons and evidence profile) and by grade-3 (its items carry its new fields
+   too), both as stored (level, direction, reasons: `grade(..., profile=False)`, what
+   `regrade` needs and what grade-1 computes) and with the evidence profile a page shows;
+   prints microseconds per claim and the ratios to grade-1 (target: at most 3x), plus the
+   ratio to one pass over the evidence.
 2. `manage.py regrade`'s service over N claims of 3 evidence items on PostgreSQL (its own
    database, BENCH_GRADING_DATABASE, default el_bench_grading): claims per second and the
    process's peak memory, which stays flat because regrading streams in batches.
    N is 100,000 with BENCH_FULL=1, else 2,000 (BENCH_CLAIMS overrides both).
 
-    DJANGO_SETTINGS_MODULE=config.settings.test python bench/grading.py
+    DJANGO_SETTINGS_MODULE=config.settings.test python bench/grading.py [pure]
+
+`pure` runs part 1 only (no database).
 """
 
 import os
@@ -22,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.support.server import database_url  # noqa: E402 - after the path set-up above
-from evidence.rubrics import grade1, grade2  # noqa: E402
+from evidence.rubrics import grade1, grade2, grade3  # noqa: E402
 
 CLAIMS, ITEMS, ROUNDS = 2_000, 8, 5
 REGRADE_CLAIMS = int(
@@ -71,6 +77,22 @@ def as_grade1(item: grade2.ItemFacts) -> grade1.EvidenceFacts:
     )
 
 
+def as_grade3(item: grade2.ItemFacts, rng: random.Random) -> grade3.ItemFacts:
+    """The grade-2 item with grade-3's new fields drawn at random."""
+    return grade3.ItemFacts(
+        **vars(item),
+        ci_source=rng.choice(grade3.CI_SOURCES),
+        rob_tool=rng.choice(("", "RoB 2", "SYRCLE")),
+        comparison=rng.choice(("", "", "A vs B")),
+        randomised=rng.choice(grade3.RANDOMISED),
+    )
+
+
+def grade3_stored(claim, items) -> grade3.Grade:
+    """What `regrade` stores: level, direction, provisional and reasons, no page profile."""
+    return grade3.grade(claim, items, profile=False)
+
+
 def baseline(claim, facts) -> int:
     return sum(1 for item in facts if item.stance != "asserts")
 
@@ -97,18 +119,27 @@ def bench_pure() -> None:
     rng = random.Random(2026)
     cases2 = [[random_item(rng) for _ in range(ITEMS)] for _ in range(CLAIMS)]
     cases1 = [[as_grade1(item) for item in case] for case in cases2]
+    cases3 = [[as_grade3(item, rng) for item in case] for case in cases2]
     claim2 = grade2.ClaimFacts("humans")
-    base, first, second = best_of(
+    claim3 = grade3.ClaimFacts("humans", mid=1.25, mid_scale="ratio", claimed_direction="decrease")
+    base, first, second, third, stored = best_of(
         ROUNDS,
         (baseline, "humans", cases1),
         (grade1.grade, "humans", cases1),
         (grade2.grade, claim2, cases2),
+        (grade3.grade, claim3, cases3),
+        (grade3_stored, claim3, cases3),
     )
     print(f"grading: {CLAIMS} claims x {ITEMS} items, best of {ROUNDS} rounds")
     print(f"grading: grade-1 {first / CLAIMS * 1e6:.1f} us per claim")
     print(f"grading: grade-2 {second / CLAIMS * 1e6:.1f} us per claim (with its profile)")
+    print(f"grading: grade-3 {stored / CLAIMS * 1e6:.1f} us per claim (as stored: reasons)")
+    print(f"grading: grade-3 {third / CLAIMS * 1e6:.1f} us per claim (with its profile)")
     print(f"grading: grade-2 / grade-1 ratio {second / first:.2f}x (target <= 3x)")
+    print(f"grading: grade-3 / grade-1 ratio {stored / first:.2f}x as stored (target <= 3x)")
+    print(f"grading: grade-3 / grade-1 ratio {third / first:.2f}x with its profile")
     print(f"grading: grade-2 ratio to one pass over the evidence {second / base:.1f}x")
+    print(f"grading: grade-3 ratio to one pass over the evidence {third / base:.1f}x")
 
 
 def ensure_database() -> None:
@@ -172,6 +203,7 @@ def bench_regrade() -> None:
     from django.conf import settings
 
     from claims.models import Claim
+    from evidence.facts import current_rubric
     from evidence.services import claims_regrade
 
     settings.DEBUG = False  # as in production: no log of every query kept in memory
@@ -184,10 +216,11 @@ def bench_regrade() -> None:
     elapsed = time.perf_counter() - start
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"regrade: {seen} claims x {REGRADE_ITEMS} items, {changed} changed, {elapsed:.1f} s")
-    print(f"regrade: {seen / elapsed:.0f} claims/s (grade-2, history rows included)")
+    print(f"regrade: {seen / elapsed:.0f} claims/s ({current_rubric()}, history rows included)")
     print(f"regrade: peak memory {rss_after / 1024:.0f} MiB ({rss_before / 1024:.0f} MiB before)")
 
 
 if __name__ == "__main__":
     bench_pure()
-    bench_regrade()
+    if sys.argv[1:] != ["pure"]:
+        bench_regrade()

@@ -43,12 +43,19 @@ from claims.services import (
 )
 from evidence.admin import EVIDENCE_FIELDSETS
 from evidence.models import Evidence
-from evidence.services import claim_regrade
+from evidence.services import claim_regrade, claims_regrade
 
 NO_GRADE_HISTORY = "No grade yet."
 NO_REASONS = "No reasons yet."
 NEVER_PUBLISHED = "Not published yet."
 UNCHANGED_SINCE_PUBLISHED = "Nothing has changed since the last published version."
+RELATIONS_CHANGED = "regraded: its relations changed"
+GRADING_INPUTS_NOTE = (
+    "What the rubric reads of the claim. A claim that bundles several outcomes is not graded"
+    " itself: relate each outcome's claim to it as <i>part of</i> (Relations, below, on the"
+    " part's page). The pooled estimate is optional: one estimate pooling the deciding"
+    " studies, with its 95% confidence interval."
+)
 
 
 class EvidenceInline(admin.StackedInline):
@@ -82,10 +89,13 @@ class ReviewNoteInline(admin.TabularInline):
 
 
 class RelationInline(admin.TabularInline):
+    """Relations from this claim: "this claim refines / is part of / ... that claim"."""
+
     model = ClaimRelation
     fk_name = "from_claim"
     extra = 0
     autocomplete_fields = ["to_claim"]
+    verbose_name_plural = "relations (this claim refines, is part of, depends on ... another)"
 
     def get_queryset(self, request):
         # Each row's title (`ClaimRelation.__str__`) names both claims.
@@ -131,6 +141,7 @@ class TopicAdmin(admin.ModelAdmin):
 COMPUTED_GRADE_FIELDS = [
     "grade_level",
     "grade_direction",
+    "grade_provisional",
     "reasons",
     "grade_rubric",
     "graded_at",
@@ -159,6 +170,7 @@ class ClaimAdmin(RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin):
         "question",
         "grade_level",
         "grade_direction",
+        "grade_provisional",
         "grade_rubric",
         "topics",
     ]
@@ -184,7 +196,17 @@ class ClaimAdmin(RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["statement", "slug", "summary", "source_text", "topics"]}),
-        ("What the claim asks", {"fields": [("population", "question"), ("cell_species", "mid")]}),
+        (
+            "Grading inputs",
+            {
+                "description": GRADING_INPUTS_NOTE,
+                "fields": [
+                    ("population", "question", "cell_species"),
+                    ("claimed_direction", "mid", "mid_scale"),
+                    ("pooled_measure", "pooled_value", "pooled_ci_low", "pooled_ci_high"),
+                ],
+            },
+        ),
         (
             "Workflow",
             {
@@ -325,8 +347,19 @@ class ClaimAdmin(RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin):
         if self.stages(form.instance, change):
             self.stage(request, form, formsets)
             return
+        # A claim related to this one as its whole (`part_of`) is graded through its parts:
+        # regrade every claim this one relates to, before and after the relations change.
+        claim = form.instance
+        related = set(claim.relations_from.values_list("to_claim_id", flat=True))
         super().save_related(request, form, formsets, change)
-        claim_regrade(claim=form.instance, actor=request.user)
+        claim_regrade(claim=claim, actor=request.user)
+        related |= set(claim.relations_from.values_list("to_claim_id", flat=True))
+        if related:
+            claims_regrade(
+                claims=Claim.objects.filter(pk__in=related),
+                actor=request.user,
+                reason=RELATIONS_CHANGED,
+            )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is ReviewNote:
@@ -391,6 +424,32 @@ class ClaimRelationAdmin(admin.ModelAdmin):
     list_select_related = ["from_claim", "to_claim"]
     search_fields = ["from_claim__statement", "to_claim__statement"]
     autocomplete_fields = ["from_claim", "to_claim"]
+
+    def save_model(self, request, obj, form, change):
+        ends = _relation_ends(obj)
+        super().save_model(request, obj, form, change)
+        _regrade_claims(request, ends | _relation_ends(obj))
+
+    def delete_model(self, request, obj):
+        ends = _relation_ends(obj)
+        super().delete_model(request, obj)
+        _regrade_claims(request, ends)
+
+    def delete_queryset(self, request, queryset):
+        ends = {pk for relation in queryset for pk in _relation_ends(relation)}
+        super().delete_queryset(request, queryset)
+        _regrade_claims(request, ends)
+
+
+def _relation_ends(relation) -> set:
+    """The claims at both ends of `relation` as stored (a `part_of` decides the whole's scope)."""
+    stored = ClaimRelation.objects.filter(pk=relation.pk).values_list("from_claim", "to_claim")
+    return {pk for pair in stored for pk in pair} | {relation.from_claim_id, relation.to_claim_id}
+
+
+def _regrade_claims(request, claim_ids: set) -> None:
+    claims = Claim.objects.filter(pk__in=claim_ids - {None})
+    claims_regrade(claims=claims, actor=request.user, reason=RELATIONS_CHANGED)
 
 
 @admin.register(ApiToken)

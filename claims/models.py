@@ -5,7 +5,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from knox.models import AbstractAuthToken
@@ -18,6 +18,10 @@ from claims.access import Status, is_public, sees_unpublished
 OVERRIDE_NEEDS_RATIONALE = "An override of the grade needs a rationale."
 RATIONALE_NEEDS_OVERRIDE = "A rationale only goes with an override of the grade."
 MID_POSITIVE = "The minimal important difference must be greater than 0."
+MID_RATIO_ABOVE_ONE = "On the ratio scale the minimal important difference must be greater than 1."
+POOLED_CI_NEEDS_BOTH = "Give both ends of the pooled confidence interval, or neither."
+POOLED_CI_ORDER = "The pooled confidence interval must satisfy low <= estimate <= high."
+POOLED_RATIO_POSITIVE = "A pooled ratio and its confidence interval must be greater than 0."
 
 
 class Population(models.TextChoices):
@@ -29,8 +33,26 @@ class Population(models.TextChoices):
 
 class Question(models.TextChoices):
     EFFECT = "effect", "Effect (causal or intervention claim)"
-    ASSOCIATION = "association", "Association"
+    PROGNOSTIC = "prognostic", "Prognostic factor (predicts risk; says nothing about cause)"
+    ASSOCIATION = "association", "Association (old value: graded as an effect)"
     BACKGROUND = "background", "Background fact (not graded)"
+
+
+class Scale(models.TextChoices):
+    """How an effect is expressed: a difference (no effect at 0) or a ratio (no effect at 1)."""
+
+    DIFFERENCE = "difference", "Difference (no effect at 0)"
+    RATIO = "ratio", "Ratio (no effect at 1)"
+
+
+class ClaimedDirection(models.TextChoices):
+    """Which way the claim says the outcome moves: what a confidence interval is read against."""
+
+    UNSPECIFIED = "unspecified", "Not specified"
+    INCREASE = "increase", "Increase"
+    DECREASE = "decrease", "Decrease"
+    EITHER = "either", 'Either way ("influences")'
+    NONE = "none", "No effect (the claim says nothing changes)"
 
 
 class ClaimCellSpecies(models.TextChoices):
@@ -55,6 +77,7 @@ class Direction(models.TextChoices):
     SUPPORTED = "supported", "Supported"
     CONTESTED = "contested", "Contested"
     CONTRADICTED = "contradicted", "Contradicted"
+    NO_DIFFERENCE = "no_difference", "No difference shown"
     NONE = "none", "No testing evidence"
 
 
@@ -62,6 +85,7 @@ class RelationKind(models.TextChoices):
     CONTRADICTS = "contradicts", "Contradicts"
     REFINES = "refines", "Refines"
     DEPENDS_ON = "depends_on", "Depends on"
+    PART_OF = "part_of", "Part of"  # one outcome of a bundled statement
 
 
 class TopicQuerySet(models.QuerySet):
@@ -113,8 +137,10 @@ class ClaimQuerySet(models.QuerySet):
 
     def with_evidence(self):
         """Prefetch topics and evidence with all that grading (evidence.facts) and the pages
-        read: each item's reference, the references' contributors with their people, and the
-        studies an item covers (as evidence.facts.evidence_for_grading does for evidence rows).
+        read: each item's reference, the references' contributors with their people, the
+        studies an item covers (as evidence.facts.evidence_for_grading does for evidence rows),
+        and in `part_relations` the `part_of` relations to the claim with their parts, public
+        or not (a claim with parts is graded through them).
         Reached by relation: claims' models import nothing from evidence."""
         return self.prefetch_related(
             "topics",
@@ -124,6 +150,13 @@ class ClaimQuerySet(models.QuerySet):
                 queryset=Contributor.objects.select_related("person"),
             ),
             Prefetch("evidence__covers", queryset=Reference.objects.only("id", "citekey")),
+            Prefetch(
+                "relations_to",
+                queryset=ClaimRelation.objects.filter(kind=RelationKind.PART_OF)
+                .select_related("from_claim")
+                .order_by("from_claim__slug"),
+                to_attr="part_relations",
+            ),
         )
 
     def search(self, query: str):
@@ -215,8 +248,10 @@ class Claim(models.Model):
         choices=Question.choices,
         default=Question.EFFECT,
         help_text=(
-            "Effect: X causes or changes Y (e.g. progesterone builds bone). Association: X goes"
-            " with Y (e.g. users have fewer fractures). Background: a textbook fact, not graded."
+            "Effect: X causes or changes Y (e.g. progesterone builds bone). Prognostic: people"
+            " with X more often get Y, no causal reading (e.g. ovulatory disturbances go with"
+            " bone loss); cohorts start high. Association: the old value, graded as an effect"
+            " until you choose. Background: a textbook fact, not graded."
         ),
     )
     cell_species = models.CharField(
@@ -231,12 +266,54 @@ class Claim(models.Model):
         blank=True,
         help_text=(
             "The smallest change in the outcome that matters, in the unit of the claim's"
-            " outcome, e.g. 1.0 for '% change in BMD per year'. Leave empty when unknown."
+            " outcome, e.g. 1.0 for '% change in BMD per year', or a ratio above 1, e.g. 1.25"
+            " (see the MID scale). Leave empty when unknown."
         ),
     )
+    mid_scale = models.CharField(
+        "MID scale",
+        max_length=10,
+        choices=Scale.choices,
+        default=Scale.DIFFERENCE,
+        help_text=(
+            "Difference: the MID is in the unit of the claim's outcome. Ratio: the MID is a"
+            " ratio, e.g. 1.25 (then 0.8 to 1.25 counts as trivial)."
+        ),
+    )
+    claimed_direction = models.CharField(
+        max_length=12,
+        choices=ClaimedDirection.choices,
+        default=ClaimedDirection.UNSPECIFIED,
+        help_text=(
+            "Which way the claim says the outcome moves, e.g. increase for 'raises BMD';"
+            " either for 'influences'; none for a claim that nothing changes. Confidence"
+            " intervals are read against it."
+        ),
+    )
+    pooled_measure = models.CharField(
+        max_length=10,
+        choices=Scale.choices,
+        default=Scale.DIFFERENCE,
+        help_text="The scale of the pooled estimate below.",
+    )
+    pooled_value = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Optional: one estimate pooling the deciding studies (e.g. from a meta-analysis"
+            " of exactly them), in the claim's outcome unit."
+        ),
+    )
+    pooled_ci_low = models.FloatField("pooled 95% CI low", null=True, blank=True)
+    pooled_ci_high = models.FloatField("pooled 95% CI high", null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     grade_level = models.CharField(max_length=12, choices=GradeLevel.choices, blank=True)
-    grade_direction = models.CharField(max_length=12, choices=Direction.choices, blank=True)
+    grade_direction = models.CharField(max_length=15, choices=Direction.choices, blank=True)
+    grade_provisional = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Computed: a deciding study's risk of bias is not assessed yet.",
+    )
     grade_reasons = models.JSONField(default=list, blank=True)
     grade_rubric = models.CharField(
         max_length=20, blank=True, help_text="The rubric that computed the stored grade."
@@ -315,6 +392,43 @@ class Claim(models.Model):
                 condition=Q(mid__isnull=True) | Q(mid__gt=0), name="claim_mid_positive"
             ),
             models.CheckConstraint(
+                condition=Q(mid_scale__in=Scale.values), name="claim_mid_scale_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(mid_scale=Scale.RATIO) | Q(mid__isnull=True) | Q(mid__gt=1),
+                name="claim_mid_ratio_above_one",
+            ),
+            models.CheckConstraint(
+                condition=Q(claimed_direction__in=ClaimedDirection.values),
+                name="claim_claimed_direction_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(pooled_measure__in=Scale.values), name="claim_pooled_measure_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(pooled_ci_low__isnull=True, pooled_ci_high__isnull=True)
+                | Q(
+                    pooled_ci_low__isnull=False,
+                    pooled_ci_high__isnull=False,
+                    pooled_ci_low__lte=F("pooled_ci_high"),
+                ),
+                name="claim_pooled_ci_both_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(pooled_value__isnull=True)
+                | Q(pooled_ci_low__isnull=True)
+                | Q(pooled_ci_low__lte=F("pooled_value"), pooled_ci_high__gte=F("pooled_value")),
+                name="claim_pooled_value_inside_ci",
+            ),
+            models.CheckConstraint(
+                condition=~Q(pooled_measure=Scale.RATIO)
+                | (
+                    (Q(pooled_value__isnull=True) | Q(pooled_value__gt=0))
+                    & (Q(pooled_ci_low__isnull=True) | Q(pooled_ci_low__gt=0))
+                ),
+                name="claim_pooled_ratio_positive",
+            ),
+            models.CheckConstraint(
                 condition=Q(grade_level="") | Q(grade_level__in=GradeLevel.values),
                 name="claim_grade_level_valid",
             ),
@@ -344,6 +458,22 @@ class Claim(models.Model):
             raise ValidationError({"grade_override": RATIONALE_NEEDS_OVERRIDE})
         if self.mid is not None and not self.mid > 0:
             raise ValidationError({"mid": MID_POSITIVE})
+        if self.mid is not None and self.mid_scale == Scale.RATIO and not self.mid > 1:
+            raise ValidationError({"mid": MID_RATIO_ABOVE_ONE})
+        self._clean_pooled()
+
+    def _clean_pooled(self):
+        low, high, value = self.pooled_ci_low, self.pooled_ci_high, self.pooled_value
+        if (low is None) != (high is None):
+            raise ValidationError({"pooled_ci_high": POOLED_CI_NEEDS_BOTH})
+        if self.pooled_measure == Scale.RATIO and any(
+            number is not None and not number > 0 for number in (value, low, high)
+        ):
+            raise ValidationError({"pooled_value": POOLED_RATIO_POSITIVE})
+        if low is not None and low > high:
+            raise ValidationError({"pooled_ci_low": POOLED_CI_ORDER})
+        if low is not None and value is not None and not low <= value <= high:
+            raise ValidationError({"pooled_value": POOLED_CI_ORDER})
 
     @property
     def effective_level(self):
@@ -358,7 +488,15 @@ class ClaimRelationManager(models.Manager):
 class ClaimRelation(models.Model):
     from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_from")
     to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="relations_to")
-    kind = models.CharField(max_length=12, choices=RelationKind.choices)
+    kind = models.CharField(
+        max_length=12,
+        choices=RelationKind.choices,
+        help_text=(
+            "Read from this claim to the other: this claim refines, contradicts, depends on or"
+            " is part of that one. Part of: this claim is one outcome of the other's bundled"
+            " statement, which is then not graded itself but through its parts."
+        ),
+    )
     note = models.TextField(blank=True)
 
     objects = ClaimRelationManager()

@@ -39,6 +39,7 @@ RELATION_INVERSE = {
     "contradicts": "Contradicted by",
     "refines": "Refined by",
     "depends_on": "Needed by",
+    "part_of": "Has part",
 }
 FIELD_LABELS = {
     "author": "Authors",

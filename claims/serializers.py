@@ -11,6 +11,7 @@ from evidence.serializers import EvidenceItemSerializer
 GRADE_FIELDS = [
     "grade_level",
     "grade_direction",
+    "grade_provisional",
     "grade_reasons",
     "grade_rubric",
     "graded_at",
@@ -44,6 +45,7 @@ class ClaimListSerializer(serializers.ModelSerializer):
             "topics",
             "grade_level",
             "grade_direction",
+            "grade_provisional",
             "grade_override",
             "plain_language",
             "updated",
@@ -70,7 +72,17 @@ class ClaimSerializer(CleanModelSerializer, ClaimListSerializer):
             "source_text",
             "cell_species",
             "mid",
-            *[field for field in GRADE_FIELDS if field != "grade_override"],
+            "mid_scale",
+            "claimed_direction",
+            "pooled_measure",
+            "pooled_value",
+            "pooled_ci_low",
+            "pooled_ci_high",
+            *[
+                field
+                for field in GRADE_FIELDS
+                if field not in ("grade_override", "grade_provisional")
+            ],
             "retraction_reason",
             "published_at",
             "reviewed_at",

@@ -37,9 +37,38 @@ STAGED_ITEM = (
     "Saved in the claim's pending revision: readers see the published version until a"
     " curator who wrote none of it approves it."
 )
+# What each risk-of-bias tool asks, and how its overall judgement maps onto ours: a note the
+# curator opens beside the two fields (the fieldset description is the admin's own HTML).
+ROB_GUIDE = """
+<details class="rob-guide"><summary>Which tool, and how to read its overall judgement</summary>
+<ul>
+<li><b>RoB 2</b> (randomised trials): randomisation process; deviations from intended
+interventions; missing outcome data; measurement of the outcome; selection of the reported
+result. Low only when every domain is low; any "some concerns" gives some concerns; any high
+gives high.</li>
+<li><b>ROBINS-I</b> (non-randomised studies of interventions): confounding; selection of
+participants; classification of interventions; deviations; missing data; measurement of
+outcomes; selection of the reported result. Low, moderate (enter "some concerns"), serious
+(enter "high"), critical.</li>
+<li><b>ROBINS-E</b> (observational studies of exposures): the same questions for an exposure;
+low, some concerns, high, very high (enter "critical").</li>
+<li><b>QUIPS</b> (prognostic factor studies, e.g. cohorts on a prognostic claim): study
+participation; attrition; prognostic factor measurement; outcome measurement; confounding;
+statistical analysis and reporting. Low, moderate (enter "some concerns"), high.</li>
+<li><b>SYRCLE</b> (animal experiments): sequence generation; baseline characteristics;
+allocation concealment; random housing; blinding of caregivers; random outcome assessment;
+blinding of assessors; incomplete outcome data; selective reporting; other. Knockout versus
+wild type is a genotype comparison: set "Randomised" to no.</li>
+<li><b>Cell studies</b>: no accepted tool; leave "Not assessed" (the page says so and marks
+the grade provisional).</li>
+</ul>
+<p>"Not assessed" never lowers a grade; it makes it provisional. Use notes for what the
+judgement rests on (e.g. "abstract only: sequence generation not described").</p>
+</details>
+"""
 
 # Grouped as a reviewer reads a study: what it is, how directly it answers the claim, what it
-# found (and how the pooled studies agree), how far to trust it, and the words to quote.
+# found (and how the pooled studies agree), its risk of bias with the tool, and the quote.
 EVIDENCE_FIELDSETS = [
     (
         "What the study is",
@@ -67,6 +96,7 @@ EVIDENCE_FIELDSETS = [
         "Result and synthesis",
         {
             "fields": [
+                ("comparison", "randomised"),
                 ("effect_measure", "effect_value", "ci_low", "ci_high"),
                 "effect_unit",
                 ("ci_source", "ci_derivation"),
@@ -75,10 +105,13 @@ EVIDENCE_FIELDSETS = [
         },
     ),
     (
+        "Risk of bias",
+        {"fields": [("rob_tool", "risk_of_bias")], "description": ROB_GUIDE},
+    ),
+    (
         "Appraisal",
         {
             "fields": [
-                "risk_of_bias",
                 ("dose_response", "confounding_reduces"),
                 "large_effect",
             ]
@@ -108,12 +141,15 @@ class EvidenceAdmin(HistoryAdmin):
         "sample_size",
         "effect_value",
         "risk_of_bias",
+        "rob_tool",
     ]
     list_filter = [
         "stance",
         "design",
         "population",
         "risk_of_bias",
+        "rob_tool",
+        "randomised",
         "via",
         "source_access",
         "funding",

@@ -122,7 +122,28 @@ class SourceAccess(models.TextChoices):
 
 class CISource(models.TextChoices):
     REPORTED = "reported", "Reported by the source"
-    DERIVED = "derived", "Derived by the curator"
+    DERIVED = "derived", "Derived by the curator (e.g. from a P value)"
+
+
+class Randomised(models.TextChoices):
+    """Whether chance decided who (or which animal) got what: for animal experiments, random
+    allocation (SYRCLE item 1); a genotype comparison is not randomised."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_REPORTED = "not_reported", "Not reported"
+
+
+class RobTool(models.TextChoices):
+    """The tool a risk-of-bias judgement was made with (shown beside it: "low (RoB 2)")."""
+
+    NONE = "", "No tool named"
+    ROB2 = "rob2", "RoB 2"
+    ROBINS_I = "robins_i", "ROBINS-I"
+    ROBINS_E = "robins_e", "ROBINS-E"
+    QUIPS = "quips", "QUIPS"
+    SYRCLE = "syrcle", "SYRCLE"
+    OTHER = "other", "Other"
 
 
 def _choice_constraints(**fields) -> list[models.CheckConstraint]:
@@ -199,6 +220,25 @@ class Evidence(models.Model):
         help_text=(
             "For a meta-analysis or review: the primary studies it pools, so none is counted"
             " twice, e.g. the two trials a meta-analysis combines."
+        ),
+    )
+    comparison = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=(
+            "What was compared, when it is not the claim's main comparison, e.g. 'CEE+MP vs"
+            " CEE'. Items join into one study only under the same comparison (case and outer"
+            " spaces ignored); leave empty for the claim's main comparison."
+        ),
+    )
+    randomised = models.CharField(
+        max_length=12,
+        choices=Randomised.choices,
+        default=Randomised.NOT_REPORTED,
+        help_text=(
+            "Did chance decide who got what? For an animal experiment: random allocation"
+            " (SYRCLE item 1); knockout versus wild type is a genotype comparison: no."
         ),
     )
     population = models.CharField(max_length=10, choices=ItemPopulation.choices)
@@ -298,8 +338,20 @@ class Evidence(models.Model):
         choices=RiskOfBias.choices,
         default=RiskOfBias.NOT_ASSESSED,
         help_text=(
-            "Risk of bias as judged with a tool such as RoB 2 or ROBINS-I, e.g. some concerns:"
-            " open-label trial. Not assessed lowers the grade like high risk."
+            "The overall judgement of the tool named below, e.g. some concerns: open-label"
+            " trial. Not assessed makes the grade provisional; it never lowers it."
+        ),
+    )
+    rob_tool = models.CharField(
+        "risk-of-bias tool",
+        max_length=10,
+        choices=RobTool.choices,
+        default=RobTool.NONE,
+        blank=True,
+        help_text=(
+            "The tool the judgement above was made with: RoB 2 (randomised trials), ROBINS-I"
+            " (non-randomised studies of interventions), ROBINS-E (of exposures), QUIPS"
+            " (prognostic factor studies), SYRCLE (animal experiments)."
         ),
     )
     large_effect = models.BooleanField(
@@ -401,6 +453,8 @@ class Evidence(models.Model):
                 funding=Funding,
                 source_access=SourceAccess,
                 ci_source=CISource,
+                randomised=Randomised,
+                rob_tool=RobTool,
             ),
             models.CheckConstraint(
                 condition=Q(i_squared__isnull=True) | Q(i_squared__gte=0, i_squared__lte=100),

@@ -46,12 +46,12 @@ def counts():
 def test_seed_loads_every_kind_of_row(seed):
     assert counts() == {
         "Topic": 5,
-        "Person": 51,
-        "Reference": 18,
-        "Contributor": 65,
+        "Person": 60,
+        "Reference": 23,
+        "Contributor": 77,
         "Claim": 20,
         "ClaimRelation": 18,
-        "Evidence": 52,
+        "Evidence": 59,
     }
 
 
@@ -168,7 +168,7 @@ def test_claims_are_published_and_each_has_the_article_item_quoted(seed):
         assert claim.summary
         assert claim.source_text
         assert claim.topics.exists()
-        assert claim.grade_rubric == "grade-2"
+        assert claim.grade_rubric == "grade-3"
 
 
 def test_estrogen_progestin_meta_analysis_values(seed):

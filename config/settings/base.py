@@ -35,7 +35,7 @@ LEDGER_JOB_HEARTBEAT_SECONDS, LEDGER_JOB_STALE_SECONDS how often a running impor
                   worker says it is alive (default 5), and after how long silent it is
                   failed as stopped, retryable (default 30)
 LEDGER_FOUR_EYES  "0"/"false" lets a curator publish a claim they submitted (default: on)
-LEDGER_GRADE_RUBRIC rubric that grades claims, a key of evidence.rubrics.RUBRICS (default grade-2)
+LEDGER_GRADE_RUBRIC rubric that grades claims, a key of evidence.rubrics.RUBRICS (default grade-3)
 LEDGER_CONTACT_EMAIL contact address in the User-Agent sent to metadata services
 CROSSREF_API_URL, NCBI_EUTILS_URL, NCBI_IDCONV_URL, DOI_RESOLVER_URL, OPENLIBRARY_URL
                   base URLs of the metadata services (default: the public services)
@@ -345,7 +345,7 @@ LEDGER_JOB_HEARTBEAT_SECONDS = float(os.environ.get("LEDGER_JOB_HEARTBEAT_SECOND
 LEDGER_JOB_STALE_SECONDS = float(os.environ.get("LEDGER_JOB_STALE_SECONDS", "30"))
 
 # A new rubric is a new version: claims store the rubric that graded them (manage.py regrade).
-LEDGER_GRADE_RUBRIC = os.environ.get("LEDGER_GRADE_RUBRIC", "grade-2")
+LEDGER_GRADE_RUBRIC = os.environ.get("LEDGER_GRADE_RUBRIC", "grade-3")
 
 # Metadata services (citations/sources/): where they are, and how politely they are asked.
 LEDGER_CONTACT_EMAIL = os.environ.get("LEDGER_CONTACT_EMAIL", "")

@@ -71,7 +71,8 @@ def test_claim_detail_takes_constant_queries_whatever_its_evidence(
         ContributorFactory.create_batch(3, reference=reference)
         EvidenceFactory(claim=claim, reference=reference)
 
-    with django_assert_max_num_queries(5):  # claim, topics, evidence, contributors, covers
+    # claim, topics, evidence, contributors, covers, parts (part_of relations)
+    with django_assert_max_num_queries(6):
         response = anon.get("/api/claims/many/")
 
     assert len(response.json()["evidence"]) == count

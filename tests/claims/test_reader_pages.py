@@ -88,7 +88,8 @@ def profile_of(monkeypatch):
 # The methodology page
 
 
-def test_methodology_page_explains_levels_domains_and_the_rubric(client):
+def test_methodology_page_explains_levels_domains_and_the_rubric(client, settings):
+    settings.LEDGER_GRADE_RUBRIC = "grade-2"  # the grade-2 page (grade-3's: w20pages)
     response = client.get("/methodology/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -297,7 +298,8 @@ def test_profile_text_is_escaped(client, profile_of):
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 6
 
 
-def test_grade_1_claims_keep_their_reasons_spelled_out_and_their_rubric_label(client):
+def test_grade_1_claims_keep_their_reasons_spelled_out_and_their_rubric_label(client, settings):
+    settings.LEDGER_GRADE_RUBRIC = "grade-2"  # the grade-2 page (grade-3's: w20pages)
     claim = graded(
         grade_rubric="grade-1",
         grade_level="moderate",
@@ -316,7 +318,8 @@ def test_grade_1_claims_keep_their_reasons_spelled_out_and_their_rubric_label(cl
     assert not CODES.search(html)
 
 
-def test_a_grade_2_claim_without_a_profile_shows_its_reasons(client, profile_of):
+def test_a_grade_2_claim_without_a_profile_shows_its_reasons(client, profile_of, settings):
+    settings.LEDGER_GRADE_RUBRIC = "grade-2"  # the grade-2 page (grade-3's: w20pages)
     profile_of(None)
     html = client.get(graded().get_absolute_url()).content.decode()
     assert "evidence-profile" not in html

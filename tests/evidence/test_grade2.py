@@ -421,7 +421,7 @@ def test_grade1_leaves_the_profile_empty():
     old = grade1.grade("humans", [grade1.EvidenceFacts("supports", "rct", "humans")])
     assert isinstance(old, Grade)
     assert (old.rubric, old.profile) == ("grade-1", None)
-    assert set(RUBRICS) == {"grade-1", "grade-2"}
+    assert set(RUBRICS) == {"grade-1", "grade-2", "grade-3"}
 
 
 @settings(max_examples=300, deadline=None)

@@ -5,11 +5,25 @@ import pytest
 
 from citations.models import Retraction, Verification
 from citations.sources.results import SEVERITY
-from claims.models import ClaimCellSpecies, Direction, GradeLevel, Population, Question
+from claims.models import (
+    ClaimCellSpecies,
+    ClaimedDirection,
+    Direction,
+    GradeLevel,
+    Population,
+    Question,
+    Scale,
+)
 from claims.pages import GROUPS
 from evidence import models
-from evidence.facts import GRADE1_RISKS, GRADE1_STANCES, RECORD_RETRACTIONS
-from evidence.rubrics import grade1, grade2, levels
+from evidence.facts import (
+    GRADE1_RISKS,
+    GRADE1_STANCES,
+    GRADE2_QUESTIONS,
+    RECORD_RETRACTIONS,
+    ROB_TOOL_NAMES,
+)
+from evidence.rubrics import grade1, grade2, grade3, levels
 
 
 @pytest.mark.parametrize(
@@ -19,7 +33,6 @@ from evidence.rubrics import grade1, grade2, levels
         (grade2.DESIGNS, models.Design),
         (grade2.ITEM_POPULATIONS, models.ItemPopulation),
         (grade2.CLAIM_POPULATIONS, Population),
-        (grade2.QUESTIONS, Question),
         (grade2.CLAIM_CELL_SPECIES, ClaimCellSpecies),
         (grade2.ITEM_CELL_SPECIES, models.ItemCellSpecies),
         (grade2.EFFECT_MEASURES, models.EffectMeasure),
@@ -33,11 +46,40 @@ from evidence.rubrics import grade1, grade2, levels
         (grade2.FUNDINGS, models.Funding),
         (grade2.SOURCE_ACCESSES, models.SourceAccess),
         (grade2.LEVELS, GradeLevel),
-        (grade2.DIRECTIONS, Direction),
     ],
 )
 def test_grade2_vocabulary_equals_the_model_choices(vocabulary, choices):
     assert set(vocabulary) == set(choices.values)
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "choices"),
+    [
+        (grade3.QUESTIONS, Question),
+        (grade3.DIRECTIONS, Direction),
+        (grade3.MID_SCALES, Scale),
+        (grade3.EFFECT_MEASURES, Scale),
+        (grade3.CLAIMED_DIRECTIONS, ClaimedDirection),
+        (grade3.RANDOMISED, models.Randomised),
+        (grade3.CI_SOURCES, models.CISource),
+        (grade3.LEVELS, GradeLevel),
+    ],
+)
+def test_grade3_vocabulary_equals_the_model_choices(vocabulary, choices):
+    assert set(vocabulary) == set(choices.values)
+
+
+def test_grade2_reads_grade3s_new_values_through_a_mapping_or_never_stores_them():
+    # prognostic reads as association (cohorts start high); grade-2 never says no_difference.
+    assert set(grade2.QUESTIONS) | set(GRADE2_QUESTIONS) == set(Question.values)
+    assert set(GRADE2_QUESTIONS.values()) <= set(grade2.QUESTIONS)
+    assert set(grade2.DIRECTIONS) == set(Direction.values) - {"no_difference"}
+
+
+def test_grade3_gets_each_named_risk_of_bias_tool_by_the_name_it_knows():
+    named = {name for name in ROB_TOOL_NAMES.values() if name}
+    assert set(grade3.ROB_TOOLS) <= named
+    assert named - set(grade3.ROB_TOOLS) == {"Other"}  # free text for the rubric
 
 
 def test_grade2_records_are_the_verification_states_and_the_retractions_that_stop_a_record():

@@ -43,7 +43,11 @@ def test_unverified_seed_references_are_listed_and_nothing_is_marked(seed, sourc
     for citekey in unverified:
         assert f"{citekey}: no good candidate" in output
     assert "wei1993evidence" not in output  # searched already: the seed marks it not found
-    assert output.splitlines()[-1].startswith("Checked 3: matched 0")
+    # seed v3's Liu 2005 and Prior 1994 are looked up by their DOIs, which no stand-in serves.
+    assert {"liu2005effects", "prior1994cyclic"} <= {
+        line.split(":")[0].strip() for line in output.splitlines()
+    }
+    assert output.splitlines()[-1].startswith("Checked 5: matched 0")
 
 
 def test_with_the_services_down_the_seed_is_unchanged_and_the_command_says_why(
