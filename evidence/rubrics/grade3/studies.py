@@ -1,0 +1,210 @@
+"""grade-3, steps 3 and 4: counted items join into studies, per comparison, and each item and
+study gets its finding.
+
+Items join (transitively) only when their comparison keys are equal and they share a
+reference, one pools the other (`covers`), or their pools overlap. A synthesis of unknown
+contents is never merged on presumed overlap: it is flagged ("X may include Y"). A finding is
+`for`, `against`, `null` or `mixed` the claim, from the CI when there is one and the claim
+says which way it points, else from the stance.
+"""
+
+from __future__ import annotations
+
+from evidence.rubrics.grade3.inputs import (
+    AGAINST,
+    FAMILIES,
+    FOR,
+    MIXED,
+    NULL,
+    RATIO_THRESHOLDS,
+    VERY_LOW,
+    ClaimFacts,
+    ItemFacts,
+    indirectness,
+    read_cap,
+    species_rank,
+    start_level,
+)
+
+
+def thresholds(claim: ClaimFacts, measure: str) -> tuple[float, float] | None:
+    """The thresholds of an important effect on `measure`: the claim's MID when it is on that
+    scale, else (0.75, 1.25) for ratios, else none."""
+    mid = claim.mid
+    if mid is not None and claim.mid_scale == measure:
+        return (1 / mid, mid) if measure == "ratio" else (-mid, mid)
+    return RATIO_THRESHOLDS if measure == "ratio" else None
+
+
+def ci_finding(claim: ClaimFacts, measure: str, low: float, high: float) -> str:
+    """The finding of a CI on a claim that says which way it points (step 4)."""
+    no_effect = 1.0 if measure == "ratio" else 0.0
+    if low <= no_effect <= high:
+        return NULL
+    bounds = thresholds(claim, measure)
+    if bounds is not None and bounds[0] < low and high < bounds[1]:
+        return NULL
+    claimed = claim.claimed_direction
+    if claimed == "either":
+        return FOR
+    if claimed == "none":
+        return AGAINST
+    above = low > no_effect
+    return FOR if above == (claimed == "increase") else AGAINST
+
+
+STANCE_FINDINGS = {"supports": FOR, "contradicts": AGAINST, "no_effect": NULL, "mixed": MIXED}
+
+
+def item_finding(claim: ClaimFacts, item: ItemFacts) -> str:
+    if item.has_ci and claim.claimed_direction != "unspecified":
+        return ci_finding(claim, item.effect_measure, item.ci_low, item.ci_high)
+    if item.stance == "supports" and claim.claimed_direction == "none":
+        return NULL
+    return STANCE_FINDINGS[item.stance]
+
+
+class Scored:
+    """A counted item with what steps 2 and 4 compute for it."""
+
+    __slots__ = (
+        "item",
+        "index",
+        "key",
+        "comparison",
+        "start",
+        "species",
+        "indirect",
+        "uncapped",
+        "level",
+        "synthesis",
+        "family",
+        "finding",
+    )
+
+    def __init__(self, claim: ClaimFacts, item: ItemFacts, index: int):
+        self.item = item
+        self.index = index
+        self.key = item.key
+        self.comparison = item.comparison_key
+        self.start = start_level(claim, item)
+        self.species = species_rank(claim, item)
+        self.indirect = indirectness(claim, item, self.species)
+        level = self.start - self.indirect
+        self.uncapped = level if level > VERY_LOW else VERY_LOW
+        self.level = min(self.uncapped, read_cap(item))
+        self.synthesis = item.is_synthesis
+        self.family = FAMILIES[item.design]
+        self.finding = item_finding(claim, item)
+
+
+class Study:
+    """Items counted as one study: level, representative (`rep`), finding, label, joins."""
+
+    __slots__ = ("members", "level", "rep", "finding", "joins", "label")
+
+    def __init__(self, members: list, level: int, rep: Scored, finding: str, joins: list):
+        self.members = members  # Scored, in input order
+        self.level = level
+        self.rep = rep
+        self.finding = finding
+        self.joins = joins  # (kind, a, b): the joins that made it one study
+        self.label = rep.item.name
+
+
+def join_kind(a: Scored, b: Scored) -> str:
+    """Why `a` and `b` are one study ('' when they are not): DESIGN step 3."""
+    if a.comparison != b.comparison:
+        return ""
+    x, y = a.item, b.item
+    if a.key == b.key:
+        return "same_reference"
+    if a.key in y.covers or b.key in x.covers:
+        return "pools"
+    if not set(x.covers).isdisjoint(y.covers):
+        return "overlap"
+    return ""
+
+
+def studies_of(scored: list) -> list:
+    """Join counted items into studies (transitively); each study in first-member order.
+
+    Items of one comparison join exactly when their references and pooled references
+    intersect, so each item is joined to the first item that named one of its references.
+    """
+    parent = list(range(len(scored)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple[str, str], int] = {}
+    joins = []
+    for j, b in enumerate(scored):
+        for key in (b.key, *b.item.covers):
+            i = first.setdefault((b.comparison, key), j)
+            if i == j:
+                continue
+            ri, rj = root(i), root(j)
+            if ri != rj:
+                parent[max(ri, rj)] = min(ri, rj)
+                joins.append((join_kind(scored[i], b), scored[i], b))
+    groups: dict[int, list] = {}
+    for member in scored:
+        groups.setdefault(root(member.index), []).append(member)
+    by_group: dict[int, list] = {key: [] for key in groups}
+    for join in joins:
+        by_group[root(join[1].index)].append(join)
+    return [_study(members, by_group[key]) for key, members in groups.items()]
+
+
+def _study(members: list, joins: list) -> Study:
+    if len(members) == 1:
+        (only,) = members
+        return Study(members, only.level, only, only.finding, joins)
+    level = max(member.level for member in members)
+    rep = min((m for m in members if m.level == level), key=_representative_order)
+    own = {member.finding for member in members if member.key == rep.key}
+    finding = rep.finding
+    if MIXED in own or (FOR in own and AGAINST in own):
+        finding = MIXED
+    return Study(members, level, rep, finding, joins)
+
+
+def _representative_order(member: Scored):
+    item = member.item
+    return (
+        item.sample_size is None,
+        -(item.sample_size or 0),
+        not member.synthesis,
+        item.year is None,
+        -(item.year or 0),
+        item.label,
+        member.index,
+    )
+
+
+def possible_overlaps(scored: list, studies: list) -> list[tuple[Scored, Scored]]:
+    """(review, other) pairs: a synthesis of unknown contents and an item of another study of
+    the same comparison and design family that it may include (a synthesis, or not newer;
+    unknown years count). Flagged for the curator, never merged."""
+    study_of = {id(member): n for n, study in enumerate(studies) for member in study.members}
+    pairs = []
+    for review in scored:
+        if not review.synthesis or review.item.covers:
+            continue
+        year = review.item.year
+        for other in scored:
+            if (
+                other is review
+                or other.comparison != review.comparison
+                or other.family != review.family
+                or study_of[id(other)] == study_of[id(review)]
+            ):
+                continue
+            other_year = other.item.year
+            if other.synthesis or year is None or other_year is None or other_year <= year:
+                pairs.append((review, other))
+    return pairs
