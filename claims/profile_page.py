@@ -96,9 +96,8 @@ def deciding_studies(profile) -> tuple[str, ...]:
     lists them; () without a profile."""
     if profile is None:
         return ()
-    deciding = tuple(getattr(profile, "deciding", ()) or ())
-    if deciding:
-        return deciding
+    if profile.deciding:
+        return tuple(profile.deciding)
     start = profile.row("start")
     return tuple(start.studies) if start else ()
 
@@ -150,12 +149,18 @@ def estimate_details(estimate, derivations: dict[str, str]) -> tuple[str, ...]:
 
 
 def row_details(row, profile, derivations: dict[str, str]) -> tuple[str, ...]:
+    """What a row's footnote does not already say: each deciding study's risk of bias with its
+    tool, each synthesis's I² and direction, the estimate imprecision was judged on."""
     if row.domain == "risk_of_bias":
-        return tuple(f"{risk.study}: {risk.text}" for risk in getattr(profile, "risks", ()))
+        return tuple(f"{r.study}: {r.text}" for r in profile.risks if r.text not in row.footnote)
     if row.domain == "inconsistency":
-        return tuple(f"{h.study}: {h.text}" for h in getattr(profile, "heterogeneity", ()))
-    if row.domain == "imprecision":
-        return estimate_details(getattr(profile, "estimate", None), derivations)
+        return tuple(
+            f"{h.study}: {h.text}" for h in profile.heterogeneity if h.text not in row.footnote
+        )
+    if row.domain == "imprecision" and profile.estimate is not None:
+        lines = estimate_details(profile.estimate, derivations)
+        told = profile.estimate.text and profile.estimate.text.rstrip(".") in row.footnote
+        return tuple(line for line in lines if line.startswith("Optimal")) if told else lines
     return ()
 
 
@@ -197,12 +202,18 @@ def evidence_profile(profile, derivations: dict[str, str] | None = None) -> Evid
         not_counted=tuple(spelled_out(text) for text in profile.not_counted),
         other_way=tuple(spelled_out(text) for text in profile.other_way),
         deciding=deciding_studies(profile),
-        caps=tuple(spelled_out(cap.text) for cap in getattr(profile, "caps", ()) if cap.text),
-        overlaps=tuple(spelled_out(o.text) for o in getattr(profile, "overlaps", ())),
-        provisional=bool(getattr(profile, "provisional", False)),
+        caps=tuple(cap_text(cap) for cap in profile.caps),
+        overlaps=tuple(spelled_out(overlap.text) for overlap in profile.overlaps),
+        provisional=profile.provisional,
     )
 
 
-def deciding_text(count: int) -> str:
-    """'1 study decides', '2 studies decide'."""
-    return "1 study decides" if count == 1 else f"{count} studies decide"
+def cap_text(cap) -> str:
+    """ "At most low: ... (Rickard 2008); it lowered the grade.", or that it did not."""
+    text = spelled_out(cap.text)
+    text = text[0].upper() + text[1:]
+    return (
+        f"{text}; it lowered the grade."
+        if cap.applied
+        else f"{text}; it does not lower this grade."
+    )
