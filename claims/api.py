@@ -112,7 +112,7 @@ class ClaimViewSet(ReferenceExportMixin, WriteInTransactionMixin, viewsets.Model
             serializer.save(curator=self.request.user)
 
     def perform_update(self, serializer):
-        # The population, question, cell species and mid feed the grade: regrade with them.
+        # The grading inputs (population, question, mid, pooled estimate...): regrade with them.
         with transaction.atomic():
             claim_regrade(claim=serializer.save(), actor=self.request.user)
 

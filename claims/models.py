@@ -80,7 +80,7 @@ class RelationKind(models.TextChoices):
     CONTRADICTS = "contradicts", "Contradicts"
     REFINES = "refines", "Refines"
     DEPENDS_ON = "depends_on", "Depends on"
-    PART_OF = "part_of", "Part of (one outcome of a bundled statement)"
+    PART_OF = "part_of", "Part of"  # one outcome of a bundled statement
 
 
 class TopicQuerySet(models.QuerySet):
@@ -132,8 +132,10 @@ class ClaimQuerySet(models.QuerySet):
 
     def with_evidence(self):
         """Prefetch topics and evidence with all that grading (evidence.facts) and the pages
-        read: each item's reference, the references' contributors with their people, and the
-        studies an item covers (as evidence.facts.evidence_for_grading does for evidence rows).
+        read: each item's reference, the references' contributors with their people, the
+        studies an item covers (as evidence.facts.evidence_for_grading does for evidence rows),
+        and in `part_relations` the `part_of` relations to the claim with their parts, public
+        or not (a claim with parts is graded through them).
         Reached by relation: claims' models import nothing from evidence."""
         return self.prefetch_related(
             "topics",
@@ -143,6 +145,13 @@ class ClaimQuerySet(models.QuerySet):
                 queryset=Contributor.objects.select_related("person"),
             ),
             Prefetch("evidence__covers", queryset=Reference.objects.only("id", "citekey")),
+            Prefetch(
+                "relations_to",
+                queryset=ClaimRelation.objects.filter(kind=RelationKind.PART_OF)
+                .select_related("from_claim")
+                .order_by("from_claim__slug"),
+                to_attr="part_relations",
+            ),
         )
 
     def search(self, query: str):

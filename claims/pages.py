@@ -44,6 +44,7 @@ RELATION_INVERSE = {
     "contradicts": "Contradicted by",
     "refines": "Refined by",
     "depends_on": "Needed by",
+    "part_of": "Has part",
 }
 RELATION_LABELS = {"part_of": "Part of"}  # the models' labels explain themselves to curators
 FIELD_LABELS = {

@@ -12,17 +12,25 @@ only the fields grading needs instead (`evidence_values_by_claim`), into the sam
   record as verified, unverified...: the corrected paper stands).
 - grade-1 predates some choice values; for it, `no_effect` reads as `contradicts`,
   `mentions` as `asserts` and risk of bias `critical` as `high`.
+- grade-2 predates grade-3's inputs: it reads `question=prognostic` as `association` (its
+  word for "cohorts start high") and a `mid` only on the difference scale; it ignores the
+  rest. grade-3 reads them all, a claim's `parts` (the slugs of the claims related to it as
+  `part_of`) and each item's risk-of-bias tool by its name ("RoB 2").
+- A rubric's facts are built from the values that are fields of its dataclasses: the claim's
+  grading values (`claim_values`) and each item's (`item_values`) are one dict for every rubric.
 """
+
+import dataclasses
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import OuterRef, Prefetch, Subquery
 
 from citations.models import Contributor, Reference
-from evidence.models import EffectMeasure, Evidence
-from evidence.rubrics import RUBRICS, Grade, grade1
+from claims.models import ClaimRelation, RelationKind, Scale
+from evidence.models import EffectMeasure, Evidence, RobTool
+from evidence.rubrics import RUBRICS, Grade, grade1, grade2, grade3
 from evidence.rubrics.grade1 import EvidenceFacts
-from evidence.rubrics.grade2 import ClaimFacts, ItemFacts
 
 UNKNOWN_RUBRIC = "Unknown grading rubric {name!r}; expected one of {choices}."
 RECORD_RETRACTIONS = ("retracted", "expression_of_concern")
@@ -57,7 +65,22 @@ def _record(verification: str, retraction: str) -> str:
     return retraction if retraction in RECORD_RETRACTIONS else verification
 
 
-CLAIM_FIELDS = ("population", "question", "cell_species", "mid")
+# The Claim fields that are ClaimFacts fields of the same name and meaning (grade-3's; grade-2
+# reads the first four).
+CLAIM_FIELDS = (
+    "population",
+    "question",
+    "cell_species",
+    "mid",
+    "mid_scale",
+    "claimed_direction",
+    "pooled_measure",
+    "pooled_value",
+    "pooled_ci_low",
+    "pooled_ci_high",
+)
+GRADE2_QUESTIONS = {"prognostic": "association"}
+ROB_TOOL_NAMES = {value: ("" if value == RobTool.NONE else label) for value, label in RobTool.choices}
 # The Evidence fields that are ItemFacts fields of the same name and meaning.
 ITEM_FIELDS = (
     "stance",
@@ -69,6 +92,10 @@ ITEM_FIELDS = (
     "ci_low",
     "ci_high",
     "risk_of_bias",
+    "rob_tool",
+    "ci_source",
+    "comparison",
+    "randomised",
     "via",
     "cell_species",
     "population_match",
@@ -86,8 +113,38 @@ ITEM_FIELDS = (
 GRADE1_ONLY = ("large_effect",)  # read by grade-1, not an ItemFacts field
 
 
-def claim_facts(claim) -> ClaimFacts:
-    return ClaimFacts(**{name: getattr(claim, name) for name in CLAIM_FIELDS})
+def claim_values(claim, parts: tuple[str, ...] | None = None) -> dict:
+    """The grading values of `claim` (a Claim, or a row with CLAIM_FIELDS) and the slugs of
+    its parts: `parts` when given, else read from the claim (`parts_of`)."""
+    values = {name: getattr(claim, name) for name in CLAIM_FIELDS}
+    values["parts"] = parts_of(claim) if parts is None else tuple(parts)
+    return values
+
+
+PARTS_PREFETCH = "part_relations"  # the attribute `Claim.objects.with_evidence()` fills
+
+
+def parts_of(claim) -> tuple[str, ...]:
+    """Slugs of the claims that are part of `claim` (relation `part_of` to it), in slug order:
+    from the prefetch of `with_evidence()` when there, else one query (none for a new claim)."""
+    relations = getattr(claim, PARTS_PREFETCH, None)
+    if relations is not None:
+        return tuple(sorted(relation.from_claim.slug for relation in relations))
+    if claim.pk is None:
+        return ()
+    return tuple(parts_by_claim([claim.pk]).get(claim.pk, ()))
+
+
+def parts_by_claim(claim_ids) -> dict:
+    """{claim id: (slugs of its parts, in order)} for `claim_ids` (ids or a query of them),
+    in one query; claims without parts are absent."""
+    rows = ClaimRelation.objects.filter(kind=RelationKind.PART_OF, to_claim_id__in=claim_ids)
+    parts = {}
+    for whole, slug in rows.order_by("from_claim__slug").values_list(
+        "to_claim_id", "from_claim__slug"
+    ):
+        parts[whole] = (*parts.get(whole, ()), slug)
+    return parts
 
 
 def item_values(item) -> dict:
@@ -111,13 +168,41 @@ def row_values(item, *, label: str, covers: tuple[str, ...]) -> dict:
     return values
 
 
-def item_facts(item) -> ItemFacts:
-    """grade-2's facts of one Evidence row (see `item_values`)."""
-    return _item_facts(item_values(item))
+def item_facts(item, rubric: str = grade2.RUBRIC):
+    """`rubric`'s facts (grade-2 or grade-3 ItemFacts) of one Evidence row (`item_values`)."""
+    return _item_facts(RUBRICS[rubric_named(rubric)], item_values(item))
 
 
-def _item_facts(values: dict) -> ItemFacts:
-    return ItemFacts(**{name: value for name, value in values.items() if name not in GRADE1_ONLY})
+def _item_facts(module, values: dict):
+    if module is grade3:
+        values = {**values, "rob_tool": ROB_TOOL_NAMES.get(values["rob_tool"], values["rob_tool"])}
+    return _facts(module.ItemFacts, values)
+
+
+def _claim_facts(module, values: dict):
+    if module is grade2:
+        question = values["question"]
+        values = {
+            **values,
+            "question": GRADE2_QUESTIONS.get(question, question),
+            "mid": values["mid"] if values["mid_scale"] == Scale.DIFFERENCE else None,
+        }
+    return _facts(module.ClaimFacts, values)
+
+
+def _facts(cls, values: dict):
+    """An instance of the dataclass `cls` from those of `values` that are its fields."""
+    names = _field_names(cls)
+    return cls(**{name: value for name, value in values.items() if name in names})
+
+
+_FIELD_NAMES: dict = {}
+
+
+def _field_names(cls) -> frozenset:
+    if cls not in _FIELD_NAMES:
+        _FIELD_NAMES[cls] = frozenset(field.name for field in dataclasses.fields(cls))
+    return _FIELD_NAMES[cls]
 
 
 def grade1_facts(values: dict) -> EvidenceFacts:
@@ -138,16 +223,18 @@ def grade1_facts(values: dict) -> EvidenceFacts:
 
 def compute_grade(claim, evidence, rubric: str | None = None) -> Grade:
     """The grade `rubric` (default: the current one) gives `claim` from `evidence`."""
-    return grade_values(claim_facts(claim), [item_values(item) for item in evidence], rubric)
+    return grade_values(claim_values(claim), [item_values(item) for item in evidence], rubric)
 
 
-def grade_values(claim: ClaimFacts, items: list[dict], rubric: str | None = None) -> Grade:
-    """The grade `rubric` (default: the current one) gives `claim` from its items' grading
-    values (`item_values`, `evidence_values_by_claim`)."""
+def grade_values(claim: dict, items: list[dict], rubric: str | None = None) -> Grade:
+    """The grade `rubric` (default: the current one) gives a claim from its grading values
+    (`claim_values`) and its items' (`item_values`, `evidence_values_by_claim`)."""
     rubric = rubric_named(rubric) if rubric else current_rubric()
     if rubric == grade1.RUBRIC:
-        return grade1.grade(claim.population, [grade1_facts(values) for values in items])
-    return RUBRICS[rubric].grade(claim, [_item_facts(values) for values in items])
+        return grade1.grade(claim["population"], [grade1_facts(values) for values in items])
+    module = RUBRICS[rubric]
+    facts = [_item_facts(module, values) for values in items]
+    return module.grade(_claim_facts(module, claim), facts)
 
 
 def evidence_values_by_claim(evidence) -> dict:

@@ -15,6 +15,8 @@ ITEM_FIELDS = [
     "design",
     "via",
     "covers",
+    "comparison",
+    "randomised",
     "population",
     "cell_species",
     "population_detail",
@@ -34,6 +36,7 @@ ITEM_FIELDS = [
     "same_direction",
     "small_study_effects",
     "risk_of_bias",
+    "rob_tool",
     "dose_response",
     "confounding_reduces",
     "funding",
@@ -83,6 +86,7 @@ class EvidenceSerializer(CleanModelSerializer):
         read_only_fields = ["created", "updated"]
         extra_kwargs = {
             "outcome": {"default": ""},
+            "comparison": {"default": ""},
             "sample_size": {"min_value": 1},
             "i_squared": {"min_value": 0, "max_value": 100},
         }

@@ -21,12 +21,13 @@ from citations.models import Reference
 from claims.models import Claim
 from evidence.facts import (
     CLAIM_FIELDS,
-    claim_facts,
+    claim_values,
     compute_grade,
     current_rubric,
     evidence_for_grading,
     evidence_values_by_claim,
     grade_values,
+    parts_by_claim,
     rubric_named,
 )
 from evidence.history import delete_with_history, save_with_history
@@ -34,7 +35,13 @@ from evidence.models import Evidence
 from evidence.rubrics import Grade
 
 # A grade as stored: what the rubric computed (`_computed`), then when it last changed.
-COMPUTED_FIELDS = ("grade_level", "grade_direction", "grade_reasons", "grade_rubric")
+COMPUTED_FIELDS = (
+    "grade_level",
+    "grade_direction",
+    "grade_provisional",
+    "grade_reasons",
+    "grade_rubric",
+)
 GRADE_FIELDS = [*COMPUTED_FIELDS, "graded_at"]
 EDITABLE_FIELDS = frozenset(
     field.name
@@ -158,9 +165,11 @@ def _regrade_batch(run: _Regrade, *, after) -> tuple:
     if run.selected is not None:
         evidence = evidence.filter(claim_id__in=run.selected)
     items = evidence_values_by_claim(evidence)
+    parts = parts_by_claim(_batch_keys(run, claims))
     changed = []
     for claim in claims:
-        result = grade_values(claim_facts(claim), items.get(claim.pk, []), run.rubric)
+        values = claim_values(claim, parts.get(claim.pk, ()))
+        result = grade_values(values, items.get(claim.pk, []), run.rubric)
         grade = _computed(result)
         if grade == tuple(getattr(claim, name) for name in COMPUTED_FIELDS):
             continue
@@ -176,13 +185,23 @@ def _regrade_batch(run: _Regrade, *, after) -> tuple:
     return len(claims), len(changed), claims[-1].pk
 
 
+def _batch_keys(run: _Regrade, claims: list):
+    """The keys of a batch's claims for a query: their range, within the selection."""
+    keys = Claim.objects.filter(pk__gte=claims[0].pk, pk__lte=claims[-1].pk)
+    if run.selected is not None:
+        keys = keys.filter(pk__in=run.selected)
+    return keys.values("pk")
+
+
 def _computed(result: Grade) -> tuple:
-    """`result` as the values of COMPUTED_FIELDS."""
-    return (result.level, result.direction, list(result.reasons), result.rubric)
+    """`result` as the values of COMPUTED_FIELDS (a rubric before grade-3 is never provisional)."""
+    provisional = getattr(result, "provisional", False)
+    return (result.level, result.direction, provisional, list(result.reasons), result.rubric)
 
 
 def _store_grades(grades: list[tuple], now) -> None:
-    """Write (pk, level, direction, reasons, rubric) of each claim, graded `now`, at once.
+    """Write (pk, level, direction, provisional, reasons, rubric) of each claim, graded `now`,
+    at once.
 
     On PostgreSQL one UPDATE from arrays (six parameters however many claims): Django's
     bulk_update builds a CASE per row and field, which costs more than grading itself.
@@ -194,18 +213,19 @@ def _store_grades(grades: list[tuple], now) -> None:
         ]
         Claim.objects.bulk_update(claims, GRADE_FIELDS)
         return
-    pks, levels, directions, reasons, rubrics = map(list, zip(*grades, strict=True))
+    pks, levels, directions, provisionals, reasons, rubrics = map(list, zip(*grades, strict=True))
     table = connection.ops.quote_name(Claim._meta.db_table)
     # Only the model's own table name is formatted into the statement.
     sql = (
         f"UPDATE {table} AS claim SET grade_level = v.level, grade_direction = v.direction,"  # noqa: S608
-        " grade_reasons = v.reasons, grade_rubric = v.rubric, graded_at = %s"
-        " FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::jsonb[], %s::text[])"
-        " AS v(id, level, direction, reasons, rubric) WHERE claim.id = v.id"
+        " grade_provisional = v.provisional, grade_reasons = v.reasons,"
+        " grade_rubric = v.rubric, graded_at = %s FROM unnest(%s::bigint[], %s::text[],"
+        " %s::text[], %s::boolean[], %s::jsonb[], %s::text[])"
+        " AS v(id, level, direction, provisional, reasons, rubric) WHERE claim.id = v.id"
     )
     reasons = [json.dumps(value) for value in reasons]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now, pks, levels, directions, reasons, rubrics])
+        cursor.execute(sql, [now, pks, levels, directions, provisionals, reasons, rubrics])
 
 
 def _record_history(pks: list, now, actor, reason: str) -> None:

@@ -1,9 +1,9 @@
 """Write the engine's grades into fixtures/seed.json, so the seed loads already graded.
 
 Loads the seed into a throwaway in-memory SQLite database, regrades every claim with rubric
-grade-2 through the same service the app uses (labels and all), and sets the grade fields of
+grade-3 through the same service the app uses (labels and all), and sets the grade fields of
 each claim in the JSON, keeping everything else as it is. Run after any change to the seed's
-evidence or to the rubric; tests/evidence/test_seed_grades.py fails until you do:
+evidence or to the rubric; tests/evidence/test_seed_grades.py and tests/test_seed_v3.py fail until you do:
 
     .venv/bin/python scripts/grade_seed.py
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "fixtures" / "seed.json"
-GRADED_AT = "2026-11-27T00:00:00Z"  # fixed, so regenerating an unchanged seed changes nothing
+GRADED_AT = "2026-12-06T00:00:00Z"  # fixed, so regenerating an unchanged seed changes nothing
 
 
 def computed_grades() -> dict:
@@ -29,14 +29,19 @@ def computed_grades() -> dict:
     from django.core.management import call_command
 
     from claims.models import Claim
-    from evidence.rubrics import grade2
+    from evidence.rubrics import grade3
     from evidence.services import claims_regrade
 
     call_command("migrate", verbosity=0)
     call_command("loaddata", str(SEED), verbosity=0)
-    claims_regrade(rubric=grade2.RUBRIC)
+    claims_regrade(rubric=grade3.RUBRIC)
     rows = Claim.objects.values_list(
-        "slug", "grade_level", "grade_direction", "grade_reasons", "grade_rubric"
+        "slug",
+        "grade_level",
+        "grade_direction",
+        "grade_provisional",
+        "grade_reasons",
+        "grade_rubric",
     )
     return {slug: values for slug, *values in rows}
 
@@ -47,17 +52,19 @@ def main() -> None:
     for obj in objects:
         if obj["model"] == "claims.claim":
             fields = obj["fields"]
-            level, direction, reasons, rubric = grades[fields["slug"]]
+            level, direction, provisional, reasons, rubric = grades[fields["slug"]]
             fields.update(
                 grade_level=level,
                 grade_direction=direction,
+                grade_provisional=provisional,
                 grade_reasons=reasons,
                 grade_rubric=rubric,
                 graded_at=GRADED_AT,
             )
     SEED.write_text(json.dumps(objects, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    for slug, (level, direction, reasons, _) in sorted(grades.items()):
-        sys.stdout.write(f"{slug}: {level}, {direction}\n")
+    for slug, (level, direction, provisional, reasons, _) in sorted(grades.items()):
+        mark = " (provisional)" if provisional else ""
+        sys.stdout.write(f"{slug}: {level}, {direction}{mark}\n")
         sys.stdout.writelines(f"  - {reason}\n" for reason in reasons)
 
 

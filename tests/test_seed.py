@@ -39,12 +39,12 @@ def counts():
 def test_seed_loads_every_kind_of_row(seed):
     assert counts() == {
         "Topic": 5,
-        "Person": 51,
-        "Reference": 18,
-        "Contributor": 65,
+        "Person": 60,
+        "Reference": 23,
+        "Contributor": 77,
         "Claim": 20,
         "ClaimRelation": 18,
-        "Evidence": 52,
+        "Evidence": 59,
     }
 
 

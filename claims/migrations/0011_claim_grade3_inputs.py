@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='claimrelation',
             name='kind',
-            field=models.CharField(choices=[('contradicts', 'Contradicts'), ('refines', 'Refines'), ('depends_on', 'Depends on'), ('part_of', 'Part of (one outcome of a bundled statement)')], max_length=12),
+            field=models.CharField(choices=[('contradicts', 'Contradicts'), ('refines', 'Refines'), ('depends_on', 'Depends on'), ('part_of', 'Part of')], max_length=12),
         ),
         migrations.AlterField(
             model_name='historicalclaim',

@@ -1,4 +1,4 @@
-"""The ORM adapter: claims and evidence as the facts grade-2 reads, without a query per item."""
+"""The ORM adapter: claims and evidence as the facts the rubrics read, without a query per item."""
 
 import dataclasses
 
@@ -14,7 +14,7 @@ from evidence.facts import (
     record_of,
 )
 from evidence.models import Evidence
-from evidence.rubrics.grade2 import ItemFacts
+from evidence.rubrics import grade3
 from tests.factories import (
     ClaimFactory,
     ContributorFactory,
@@ -46,8 +46,9 @@ def pooled_claim():
 
 def test_claim_grade_profile_reads_only_what_with_evidence_prefetched(django_assert_num_queries):
     pooled_claim()
-    # The claim, then topics, evidence with references, contributors with people, covers.
-    with django_assert_num_queries(5):
+    # The claim, then topics, evidence with references, contributors with people, covers, and
+    # the claim's parts (part_of relations to it).
+    with django_assert_num_queries(6):
         claim = Claim.objects.with_evidence().get(slug="pooled")
     with django_assert_num_queries(0):
         result = claim_grade_profile(claim)
@@ -57,7 +58,7 @@ def test_claim_grade_profile_reads_only_what_with_evidence_prefetched(django_ass
 
 def test_item_facts_carry_label_covers_and_record():
     _, pooled, trials = pooled_claim()
-    facts = item_facts(pooled)
+    facts = item_facts(pooled, grade3.RUBRIC)
     assert facts.label == "Prior 2005"
     assert set(facts.covers) == {trial.citekey for trial in trials}
     assert facts.record == "unverified"
@@ -96,6 +97,7 @@ def comparable(values: dict) -> dict:
     return {**values, "covers": set(values["covers"])}  # pooled references in any order
 
 
-def test_item_fields_and_what_a_reference_gives_are_every_item_fact():
+def test_item_fields_and_what_a_reference_gives_are_every_grade3_item_fact():
     from_reference = {"label", "citekey", "year", "covers", "record"}
-    assert set(ITEM_FIELDS) | from_reference == {f.name for f in dataclasses.fields(ItemFacts)}
+    fields = {f.name for f in dataclasses.fields(grade3.ItemFacts)}
+    assert set(ITEM_FIELDS) | from_reference == fields
