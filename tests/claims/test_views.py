@@ -271,7 +271,8 @@ def test_claim_page_query_count_is_constant(client, django_assert_max_num_querie
             ci_high=2.0,
         )
         item.covers.add(authored_reference(f"Covered{index}"))
-    with django_assert_max_num_queries(7):  # with the studies each item covers (grade-2)
+    # with the studies each item covers (grade-2) and the claim's parts (grade-3)
+    with django_assert_max_num_queries(8):
         response = client.get("/claims/many/")
     html = response.content.decode()
     assert html.count('<li class="evidence-item">') == count
@@ -282,7 +283,8 @@ def test_claim_page_query_count_is_constant(client, django_assert_max_num_querie
 def test_list_query_count_is_constant(client, django_assert_max_num_queries, count):
     for _ in range(count):
         graded_claim().topics.add(TopicFactory())
-    with django_assert_max_num_queries(5):
+    # the evidence each claim's deciding studies are counted from, and its parts
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("claim-list"))
     assert response.status_code == 200
 
