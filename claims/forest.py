@@ -50,6 +50,7 @@ class ForestRow:
     low: float
     high: float
     stance: str = "supports"
+    ci_note: str = ""  # "derived from a P value": said wherever the interval is
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,10 @@ def number(value: float) -> str:
 
 
 def describe_row(row: ForestRow) -> str:
-    return f"{row.label}: {number(row.value)} (95% CI {number(row.low)} to {number(row.high)})"
+    note = f", {row.ci_note}" if row.ci_note else ""
+    return (
+        f"{row.label}: {number(row.value)} (95% CI {number(row.low)} to {number(row.high)}{note})"
+    )
 
 
 def description(plot: ForestPlot) -> str:

@@ -145,7 +145,14 @@ def plots(items) -> list[Plot]:
     for index, ((measure, unit), members) in enumerate(by_axis.items(), start=1):
         labels = [item.label for item in members]
         rows = [
-            ForestRow(label, item.effect_value, item.ci_low, item.ci_high, item.stance)
+            ForestRow(
+                label,
+                item.effect_value,
+                item.ci_low,
+                item.ci_high,
+                item.stance,
+                ci_note=ci_label(item.ci_source, item.ci_derivation),
+            )
             for label, item in zip(labels, members, strict=True)
         ]
         is_ratio = measure == "ratio"

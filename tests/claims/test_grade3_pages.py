@@ -178,6 +178,8 @@ def test_imprecision_shows_the_estimate_its_derived_ci_the_mid_and_the_regions(
     # The evidence item and the forest plot's table say so too, not "95% CI" alone.
     derived = "−0.86 (95% CI −1.68 to −0.04, derived from a P value) BMD, % per year"
     assert html.count(derived) == 2
+    # ...and the plot's description, which screen readers read.
+    assert "Li 2014: −0.86 (95% CI −1.68 to −0.04, derived from a P value).</desc>" in html
 
 
 def test_a_ci_derived_another_way_is_labelled_derived_not_from_a_p_value(client):
