@@ -80,7 +80,9 @@ CLAIM_FIELDS = (
     "pooled_ci_high",
 )
 GRADE2_QUESTIONS = {"prognostic": "association"}
-ROB_TOOL_NAMES = {value: ("" if value == RobTool.NONE else label) for value, label in RobTool.choices}
+ROB_TOOL_NAMES = {
+    value: ("" if value == RobTool.NONE else label) for value, label in RobTool.choices
+}
 # The Evidence fields that are ItemFacts fields of the same name and meaning.
 ITEM_FIELDS = (
     "stance",

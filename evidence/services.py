@@ -195,8 +195,7 @@ def _batch_keys(run: _Regrade, claims: list):
 
 def _computed(result: Grade) -> tuple:
     """`result` as the values of COMPUTED_FIELDS (a rubric before grade-3 is never provisional)."""
-    provisional = getattr(result, "provisional", False)
-    return (result.level, result.direction, provisional, list(result.reasons), result.rubric)
+    return (result.level, result.direction, result.provisional, list(result.reasons), result.rubric)
 
 
 def _store_grades(grades: list[tuple], now) -> None:

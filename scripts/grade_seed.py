@@ -3,7 +3,8 @@
 Loads the seed into a throwaway in-memory SQLite database, regrades every claim with rubric
 grade-3 through the same service the app uses (labels and all), and sets the grade fields of
 each claim in the JSON, keeping everything else as it is. Run after any change to the seed's
-evidence or to the rubric; tests/evidence/test_seed_grades.py and tests/test_seed_v3.py fail until you do:
+evidence or to the rubric; tests/evidence/test_seed_grades.py and tests/test_seed_v3.py fail
+until you do:
 
     .venv/bin/python scripts/grade_seed.py
 """

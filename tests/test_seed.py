@@ -161,7 +161,7 @@ def test_claims_are_published_and_each_has_the_article_item_quoted(seed):
         assert claim.summary
         assert claim.source_text
         assert claim.topics.exists()
-        assert claim.grade_rubric == "grade-2"
+        assert claim.grade_rubric == "grade-3"
 
 
 def test_estrogen_progestin_meta_analysis_values(seed):

@@ -29,6 +29,8 @@ OLD_CLAIM_SLUGS = [
     "progesterone-acts-through-nuclear-receptors",
     "hormone-optimization-protocols-support-bone",
 ]
+
+
 def item(slug, citekey, outcome=""):
     return Evidence.objects.select_related("reference").get(
         claim__slug=slug, reference__citekey=citekey, outcome=outcome

@@ -22,7 +22,7 @@ DJANGO_BIBTEX_IMPORT_MAX_BYTES largest BibTeX import, API body or admin upload (
 DJANGO_BIBTEX_MAX_FIELD_BYTES longest field value of an imported entry (default 8 MiB)
 DJANGO_BIBTEX_MAX_EXPANSION_BYTES most text the @string macros of one file expand to (4 MiB)
 LEDGER_FOUR_EYES  "0"/"false" lets a curator publish a claim they submitted (default: on)
-LEDGER_GRADE_RUBRIC rubric that grades claims, a key of evidence.rubrics.RUBRICS (default grade-2)
+LEDGER_GRADE_RUBRIC rubric that grades claims, a key of evidence.rubrics.RUBRICS (default grade-3)
 LEDGER_CONTACT_EMAIL contact address in the User-Agent sent to metadata services
 CROSSREF_API_URL, NCBI_EUTILS_URL, NCBI_IDCONV_URL, DOI_RESOLVER_URL, OPENLIBRARY_URL
                   base URLs of the metadata services (default: the public services)
@@ -290,7 +290,7 @@ BIBTEX_MAX_EXPANSION_BYTES = int(
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # A new rubric is a new version: claims store the rubric that graded them (manage.py regrade).
-LEDGER_GRADE_RUBRIC = os.environ.get("LEDGER_GRADE_RUBRIC", "grade-2")
+LEDGER_GRADE_RUBRIC = os.environ.get("LEDGER_GRADE_RUBRIC", "grade-3")
 
 # Metadata services (citations/sources/): where they are, and how politely they are asked.
 LEDGER_CONTACT_EMAIL = os.environ.get("LEDGER_CONTACT_EMAIL", "")

@@ -4,7 +4,7 @@
 grade-1 grades `grade(claim_population, facts: [EvidenceFacts])`; grade-2 grades
 `grade(claim: ClaimFacts, items: [ItemFacts])`, and so does grade-3 with its own, richer
 `ClaimFacts` and `ItemFacts` (`evidence.rubrics.grade3`). Which one grades claims now is the
-setting `LEDGER_GRADE_RUBRIC` (environment variable of the same name, default grade-2); see
+setting `LEDGER_GRADE_RUBRIC` (environment variable of the same name, default grade-3); see
 `evidence.facts.current_rubric`.
 """
 
@@ -12,7 +12,7 @@ from evidence.rubrics import grade1, grade2, grade3
 from evidence.rubrics.profile import DomainRow, Grade, Profile
 
 RUBRICS = {grade1.RUBRIC: grade1, grade2.RUBRIC: grade2, grade3.RUBRIC: grade3}
-CURRENT_DEFAULT = grade2.RUBRIC
+CURRENT_DEFAULT = grade3.RUBRIC
 
 __all__ = [
     "RUBRICS",

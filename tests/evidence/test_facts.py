@@ -52,7 +52,7 @@ def test_claim_grade_profile_reads_only_what_with_evidence_prefetched(django_ass
         claim = Claim.objects.with_evidence().get(slug="pooled")
     with django_assert_num_queries(0):
         result = claim_grade_profile(claim)
-    assert (result.rubric, result.level) == ("grade-2", "low")  # unverified records: at most low
+    assert (result.rubric, result.level) == ("grade-3", "low")  # unverified records: at most low
     assert result.profile.counted_once[0].startswith("Counted once:")
 
 
