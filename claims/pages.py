@@ -25,7 +25,7 @@ from claims.profile_page import (
     spelled_out,
 )
 from claims.verdict import RETRACTED_WORDING as RETRACTED_WORDING  # re-exported: API, tests
-from claims.verdict import grade_notes, level_label, parts_of, reader_wording
+from claims.verdict import grade_notes, is_compound, level_label, parts_of, reader_wording
 from evidence.facts import compute_grade
 from evidence.models import Design
 
@@ -105,6 +105,10 @@ class ClaimPage:
     @property
     def retracted(self) -> bool:
         return self.claim.status == "retracted"
+
+    @property
+    def compound(self) -> bool:
+        return is_compound(self.claim)
 
 
 def ordered_items(claim) -> list:

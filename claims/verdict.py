@@ -54,13 +54,18 @@ def parts_of(claim) -> list:
     return sorted(parts, key=lambda part: part.statement)
 
 
+def is_compound(claim) -> bool:
+    """Not graded, and not a background fact: grade-3 grades it through its parts."""
+    return claim.effective_level == "not_graded" and claim.question != "background"
+
+
 def reader_wording(claim) -> str:
     """The one sentence a reader gets; a retracted claim states no verdict. A claim not
     graded is a background fact, or (any other question) a compound claim."""
     if claim.status == "retracted":
         return RETRACTED_WORDING
     if claim.effective_level == "not_graded":
-        return BACKGROUND_WORDING if claim.question == "background" else COMPOUND_WORDING
+        return COMPOUND_WORDING if is_compound(claim) else BACKGROUND_WORDING
     return plain_language(claim.effective_level, claim.grade_direction, rubric=claim.grade_rubric)
 
 

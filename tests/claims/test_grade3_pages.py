@@ -318,6 +318,21 @@ def test_compound_claim_lists_its_parts_with_their_grades_instead_of_its_own(cli
     )
 
 
+def test_compound_claim_whose_parts_are_unpublished_says_so(client):
+    whole = claim3(grade_level="not_graded", grade_direction="none")
+    draft = claim3(status="draft")
+    ClaimRelation.objects.create(from_claim=draft, to_claim=whole, kind="part_of")
+    html = page_html(client, whole)
+    assert "It has no grade of its own, and its parts are not published yet." in html
+    assert draft.statement not in html
+
+
+def test_background_fact_is_not_a_compound_claim(client):
+    html = page_html(client, claim3(grade_level="not_graded", question="background"))
+    assert '<section class="parts"' not in html
+    assert "A background fact: not graded." in html
+
+
 # Lists count the studies that decide
 
 
