@@ -26,8 +26,14 @@ from claims.profile_page import (
 )
 from claims.verdict import RETRACTED_WORDING as RETRACTED_WORDING  # re-exported: API, tests
 from claims.verdict import grade_notes, is_compound, level_label, parts_of, reader_wording
-from evidence.facts import compute_grade
-from evidence.models import Design
+from evidence.facts import (
+    claim_values,
+    compute_grade,
+    evidence_values_by_claim,
+    grade_values,
+    parts_by_claim,
+)
+from evidence.models import Design, Evidence
 
 GROUPS = (
     ("supports", "Evidence for"),
@@ -247,11 +253,25 @@ def grade_profile(claim):
 def with_deciding_counts(claims) -> list:
     """`claims` as a list, each with `deciding_count`: how many studies decide its grade, what
     list pages show instead of tallying evidence items; None without a profile (grade-1, not
-    graded, insufficient). Expects `Claim.objects.with_evidence()`: no query per claim."""
+    graded, insufficient). Recomputed by each claim's own rubric from the plain values the
+    batch regrade reads (evidence.facts): three queries for the whole list, no instances."""
     claims = list(claims)
     for claim in claims:
-        profile = grade_profile(claim) if claim.grade_level in COUNTED_LEVELS else None
-        claim.deciding_count = len(deciding_studies(profile)) or None
+        claim.deciding_count = None
+    graded = [
+        claim
+        for claim in claims
+        if claim.grade_level in COUNTED_LEVELS and claim.grade_rubric in PROFILED_RUBRICS
+    ]
+    if not graded:
+        return claims
+    ids = [claim.pk for claim in graded]
+    items = evidence_values_by_claim(Evidence.objects.filter(claim_id__in=ids))
+    parts = parts_by_claim(ids)
+    for claim in graded:
+        values = claim_values(claim, parts.get(claim.pk, ()))
+        result = grade_values(values, items.get(claim.pk, []), claim.grade_rubric)
+        claim.deciding_count = len(deciding_studies(result.profile)) or None
     return claims
 
 

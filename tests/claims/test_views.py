@@ -283,8 +283,7 @@ def test_claim_page_query_count_is_constant(client, django_assert_max_num_querie
 def test_list_query_count_is_constant(client, django_assert_max_num_queries, count):
     for _ in range(count):
         graded_claim().topics.add(TopicFactory())
-    # the evidence each claim's deciding studies are counted from, and its parts
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("claim-list"))
     assert response.status_code == 200
 
