@@ -121,6 +121,15 @@ def test_risk_of_bias_names_each_study_with_its_tool(client, engine_grade):
     assert PROVISIONAL_NOTE not in html
 
 
+def test_each_evidence_item_names_its_risk_of_bias_tool(client):
+    claim = claim3()
+    EvidenceFactory(claim=claim, risk_of_bias="low", rob_tool="rob2")
+    EvidenceFactory(claim=claim, risk_of_bias="not_assessed", rob_tool="rob2")
+    html = page_html(client, claim)
+    assert "<dt>Risk of bias</dt><dd>Low (RoB 2)</dd>" in html
+    assert "<dt>Risk of bias</dt><dd>Not assessed</dd>" in html
+
+
 def test_one_study_is_not_applicable_for_inconsistency(client, engine_grade):
     engine_grade(knockout_mice())
     row = profile_row(page_html(client, claim3(grade_level="low")), "inconsistency")
