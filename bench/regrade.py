@@ -67,11 +67,11 @@ def reset_grades() -> None:
 def baseline_us() -> float:
     """Microseconds to grade one claim with the rubric alone, its facts already read."""
     from claims.models import Claim
-    from evidence.facts import claim_facts, current_rubric, evidence_values_by_claim, grade_values
+    from evidence.facts import claim_values, current_rubric, evidence_values_by_claim, grade_values
     from evidence.models import Evidence
 
     claim = Claim.objects.order_by("pk").first()
-    facts, rubric = claim_facts(claim), current_rubric()
+    facts, rubric = claim_values(claim), current_rubric()
     items = evidence_values_by_claim(Evidence.objects.filter(claim=claim))
     count, start = 0, time.perf_counter()
     while time.perf_counter() - start < BASELINE_S:

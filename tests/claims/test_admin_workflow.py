@@ -37,6 +37,8 @@ EVIDENCE_DEFAULTS = {
     "dose_response": "not_assessed",
     "funding": "not_reported",
     "source_access": "full_text",
+    "randomised": "not_reported",
+    "rob_tool": "",
 }
 
 
@@ -54,6 +56,9 @@ def claim_form(reference, **evidence):
         "population": "humans",
         "question": "effect",
         "cell_species": "any",
+        "mid_scale": "difference",
+        "claimed_direction": "unspecified",
+        "pooled_measure": "difference",
         **management("evidence", 1),
         **{f"evidence-0-{name}": value for name, value in row.items()},
         "evidence-0-reference": str(reference.pk),
@@ -74,7 +79,7 @@ def test_adding_a_claim_with_evidence_inline_grades_it(curator_client, curator):
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     claim = Claim.objects.get()
-    # grade-2: animals for a humans claim (high - 2), risk of bias not assessed (- 1).
+    # grade-3: an animal experiment (not randomised) starts low; animals for a humans claim -2.
     assert (claim.status, claim.grade_level, claim.grade_direction) == (
         "draft",
         "very_low",

@@ -254,8 +254,9 @@ def test_curator_text_is_escaped_everywhere(client):
 @pytest.mark.parametrize("rubric", ["grade-1", "grade-2"])
 @pytest.mark.parametrize("count", [3, 40])
 def test_claim_page_query_count_is_constant(client, django_assert_max_num_queries, count, rubric):
-    """Claim, topics, evidence with references, contributors and covers, relations both ways:
-    the grade-2 evidence profile is recomputed from these prefetches, with no query per item."""
+    """Claim, topics, evidence with references, contributors and covers, the claim's parts,
+    relations both ways: the evidence profile is recomputed from these prefetches, with no
+    query per item."""
     claim = graded_claim(slug="many", grade_rubric=rubric)
     other = graded_claim()
     ClaimRelation.objects.create(from_claim=claim, to_claim=other, kind="refines")
@@ -271,8 +272,7 @@ def test_claim_page_query_count_is_constant(client, django_assert_max_num_querie
             ci_high=2.0,
         )
         item.covers.add(authored_reference(f"Covered{index}"))
-    # with the studies each item covers (grade-2) and the claim's parts (grade-3)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(8):  # with the studies each item covers, and parts
         response = client.get("/claims/many/")
     html = response.content.decode()
     assert html.count('<li class="evidence-item">') == count

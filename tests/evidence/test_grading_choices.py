@@ -5,11 +5,18 @@ import pytest
 
 from citations.models import Reference
 from claims.models import Claim
-from evidence.facts import claim_facts, grade_values, row_values
+from evidence.facts import claim_values, grade_values, row_values
 from evidence.models import Evidence
 from evidence.rubrics import RUBRICS
 
-GRADED_CLAIM_FIELDS = ("population", "question", "cell_species")
+GRADED_CLAIM_FIELDS = (
+    "population",
+    "question",
+    "cell_species",
+    "mid_scale",
+    "claimed_direction",
+    "pooled_measure",
+)
 GRADED_REFERENCE_FIELDS = ("verification", "retraction")
 TESTED_ITEM = {
     "stance": "supports",
@@ -49,7 +56,7 @@ def grade(rubric, claim=None, item=None, reference=None):
         row_values(item, label="Rickard 2008", covers=()),
         row_values(other, label="Prior 1990", covers=()),
     ]
-    return grade_values(claim_facts(claim), items, rubric)
+    return grade_values(claim_values(claim), items, rubric)
 
 
 @pytest.mark.parametrize("rubric", RUBRICS)

@@ -42,7 +42,7 @@ def test_progress_is_rewritten_in_place_on_a_terminal_and_cleared_for_each_chang
     first, last = LINE.format(done=2, percent=66), LINE.format(done=3, percent=100)
     # the second batch's change clears the line before it is printed on the same terminal
     assert re.fullmatch(rf"\r{first}\x1b\[K\r\x1b\[K\r{last}\x1b\[K\n", err.getvalue())
-    assert out.getvalue().endswith("Regraded 3 claims with grade-2; 3 changed.\n")
+    assert out.getvalue().endswith("Regraded 3 claims with grade-3; 3 changed.\n")
     Claim.objects.update(grade_level="")
     err = Terminal()
     call_command("regrade", "--batch-size", "2", stdout=io.StringIO(), stderr=err)

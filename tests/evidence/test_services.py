@@ -33,9 +33,13 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-RCT_HIGH = [
+# grade-3: one trial, low risk of bias, 1,000 people: starts high, capped at moderate (house
+# rule: a single study is not replicated).
+RCT_MODERATE = [
     "Starts high: randomised controlled trial (Smith 2020)",
-    "Direction supported: the deciding evidence weighs 1,000 for and 0 against (by number studied)",
+    "At most moderate: one study, not replicated (Smith 2020)",
+    "Direction: supported: the deciding evidence weighs 1,000 for, 0 against and 0 showing no"
+    " difference (by number studied)",
 ]
 
 
@@ -61,7 +65,7 @@ def stored_grade(claim):
 def test_creating_evidence_stores_the_grade_on_the_claim(curator):
     claim = ClaimFactory(status="draft")
     item = add_rct(claim, actor=curator)
-    assert stored_grade(claim) == ("high", "supported", RCT_HIGH, "grade-2")
+    assert stored_grade(claim) == ("moderate", "supported", RCT_MODERATE, "grade-3")
     assert claim.graded_at is not None
     assert item.curator == curator
 
@@ -69,7 +73,7 @@ def test_creating_evidence_stores_the_grade_on_the_claim(curator):
 def test_the_callers_claim_instance_sees_the_new_grade():
     claim = ClaimFactory()
     add_rct(claim)
-    assert (claim.grade_level, claim.grade_direction) == ("high", "supported")
+    assert (claim.grade_level, claim.grade_direction) == ("moderate", "supported")
 
 
 def test_updating_evidence_regrades_the_claim():
@@ -84,7 +88,7 @@ def test_moving_evidence_to_another_claim_regrades_both():
     item = add_rct(first)
     evidence_update(evidence=item, claim=second)
     assert stored_grade(first)[:2] == ("insufficient", "none")
-    assert stored_grade(second)[:2] == ("high", "supported")
+    assert stored_grade(second)[:2] == ("moderate", "supported")
 
 
 def test_deleting_evidence_regrades_the_claim():
@@ -95,18 +99,18 @@ def test_deleting_evidence_regrades_the_claim():
         "insufficient",
         "none",
         ["Insufficient: no evidence recorded"],
-        "grade-2",
+        "grade-3",
     )
     assert Evidence.objects.count() == 0
 
 
 def test_a_ratio_effect_is_graded_against_a_null_of_one():
-    claim = ClaimFactory()
+    claim = ClaimFactory(claimed_direction="increase")
     add_rct(claim, effect_measure="ratio", effect_value=1.4, ci_low=1.1, ci_high=1.9)
-    assert stored_grade(claim)[0] == "high"
+    assert stored_grade(claim)[1] == "supported"  # the interval excludes 1
     item = Evidence.objects.get()
     evidence_update(evidence=item, effect_value=0.9, ci_low=0.7, ci_high=1.2)
-    assert stored_grade(claim)[0] == "moderate"
+    assert stored_grade(claim)[1] == "no_difference"  # it contains 1
 
 
 def test_invalid_evidence_is_refused_and_the_grade_stays():
@@ -151,8 +155,8 @@ def test_a_regrade_that_changes_nothing_writes_nothing(django_assert_num_queries
     versions = claim.history.count()
     evidence_update(evidence=item, quote="Bone density rose.")
     assert claim.history.count() == versions
-    # savepoint, lock, evidence, contributors, covers, release
-    with django_assert_num_queries(6):
+    # savepoint, lock, evidence, contributors, covers, parts, release
+    with django_assert_num_queries(7):
         claim_regrade(claim=claim)
 
 
@@ -169,7 +173,7 @@ def test_history_records_each_evidence_change_with_the_user(curator):
     ]
     regrades = claim.history.filter(history_change_reason=REGRADED_AFTER_EVIDENCE_CHANGE)
     assert [(r.grade_level, r.history_user) for r in regrades.order_by("history_id")] == [
-        ("high", curator),
+        ("moderate", curator),
         ("low", curator),
         ("insufficient", curator),
     ]
@@ -182,8 +186,9 @@ def test_grade_history_lists_each_change_with_who_and_why(curator):
     evidence_update(evidence=item, actor=curator, population="animals", design="animal")
     changes = claim_grade_history(claim)
     assert [(c.level, c.direction, c.user, c.reason) for c in changes] == [
-        ("high", "supported", curator.username, REGRADED_AFTER_EVIDENCE_CHANGE),
-        ("low", "supported", curator.username, REGRADED_AFTER_EVIDENCE_CHANGE),
+        ("moderate", "supported", curator.username, REGRADED_AFTER_EVIDENCE_CHANGE),
+        # a mouse experiment (genotype, not allocated) on a humans claim: starts low, -2
+        ("very_low", "supported", curator.username, REGRADED_AFTER_EVIDENCE_CHANGE),
     ]
     assert changes[0].date <= changes[1].date
 
@@ -196,9 +201,9 @@ def build_graded_claims(count):
 
 def test_regrading_all_claims_takes_a_fixed_number_of_queries(django_assert_num_queries):
     build_graded_claims(2)
-    # one batch, smaller than a full one: savepoint, claims (locked), evidence, covers, update,
-    # history, release
-    with django_assert_num_queries(7) as few:
+    # one batch, smaller than a full one: savepoint, claims (locked), evidence, covers, parts,
+    # update, history, release
+    with django_assert_num_queries(8) as few:
         assert claims_regrade() == (2, 2)
     build_graded_claims(20)
     Claim.objects.update(grade_level="")
@@ -210,10 +215,10 @@ def test_regrading_all_claims_takes_a_fixed_number_of_queries(django_assert_num_
 
 def test_regrading_streams_in_batches_of_a_fixed_number_of_queries(django_assert_num_queries):
     build_graded_claims(7)
-    # Three batches (3, 3 and 1 claims) of seven queries each; the short one is the last.
-    with django_assert_num_queries(3 * 7):
+    # Three batches (3, 3 and 1 claims) of eight queries each; the short one is the last.
+    with django_assert_num_queries(3 * 8):
         assert claims_regrade(batch_size=3) == (7, 7)
-    with django_assert_num_queries(3 * 5):  # nothing changes: no update, no history
+    with django_assert_num_queries(3 * 6):  # nothing changes: no update, no history
         assert claims_regrade(batch_size=3) == (7, 0)
 
 
@@ -221,8 +226,8 @@ def test_regrading_streams_in_batches_of_a_fixed_number_of_queries(django_assert
 def test_regrade_queries_grow_with_batches_not_claims(claims, django_assert_max_num_queries):
     build_graded_claims(claims)
     batches = -(-claims // 20)
-    # seven a batch, and three to find that no claim follows a full last batch
-    with django_assert_max_num_queries(7 * batches + 3):
+    # eight a batch, and three to find that no claim follows a full last batch
+    with django_assert_max_num_queries(8 * batches + 3):
         assert claims_regrade(batch_size=20) == (claims, claims)
 
 
@@ -250,13 +255,13 @@ def test_regrade_command_prints_each_change_and_records_it_as_a_rubric_change():
     call_command("regrade", stdout=out)
     assert sorted(out.getvalue().splitlines()) == sorted(
         [f"{slug}: ungraded, none -> very_low, supported" for slug in slugs]
-        + ["Regraded 2 claims with grade-2; 2 changed."]
+        + ["Regraded 2 claims with grade-3; 2 changed."]
     )
     assert REGRADED_BY_COMMAND == "rubric change"
     assert Claim.history.filter(history_change_reason=REGRADED_BY_COMMAND).count() == 2
     out = io.StringIO()
     call_command("regrade", stdout=out)
-    assert out.getvalue() == "Regraded 2 claims with grade-2; 0 changed.\n"
+    assert out.getvalue() == "Regraded 2 claims with grade-3; 0 changed.\n"
 
 
 def test_regrade_command_with_another_rubric_and_a_dry_run():
@@ -269,7 +274,7 @@ def test_regrade_command_with_another_rubric_and_a_dry_run():
         f"{claim.slug}: very_low, supported -> low, supported\n"
         "Regraded 1 claims with grade-1; 1 would change.\n"
     )
-    assert Claim.objects.get().grade_rubric == "grade-2"
+    assert Claim.objects.get().grade_rubric == "grade-3"
     call_command("regrade", "--rubric", "grade-1", stdout=io.StringIO())
     assert Claim.objects.values_list("grade_level", "grade_rubric").get() == ("low", "grade-1")
     changes = claim_grade_history(claim)
