@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from evidence.services import claims_regrade
 from evidence.wording import LABORATORY_NOTE, PROGNOSTIC_NOTE, PROVISIONAL_NOTE
+from tests.pages.conftest import DESKTOP, PHONE
 
 pytest.importorskip("playwright.sync_api")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,9 +67,13 @@ def test_claim_pages_and_methodology_say_only_what_was_judged(page, seed_graded_
 
 
 def test_prognostic_claim_with_a_derived_ci_and_no_risk_of_bias_assessment(
-    page, seed_graded_by_grade_3
+    page, seed_graded_by_grade_3, screenshot
 ):
     read(page, OVULATORY)
+    screenshot(page, "judged-ovulatory")
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size(DESKTOP)
     notes = page.locator(".verdict-notes").inner_text()
     assert PROVISIONAL_NOTE in notes
     assert PROGNOSTIC_NOTE in notes
@@ -80,8 +85,11 @@ def test_prognostic_claim_with_a_derived_ci_and_no_risk_of_bias_assessment(
     assert "Li 2014" in page.locator("p.deciding").inner_text()
 
 
-def test_null_trials_read_no_difference_shown_not_contradicted(page, seed_graded_by_grade_3):
+def test_null_trials_read_no_difference_shown_not_contradicted(
+    page, seed_graded_by_grade_3, screenshot
+):
     read(page, MICRONIZED)
+    screenshot(page, "judged-micronized")
     verdict = page.locator(".verdict").inner_text()
     assert "No difference shown" in page.locator(".verdict .direction").inner_text()
     assert "No difference shown; the evidence is very uncertain." in verdict
