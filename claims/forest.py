@@ -52,6 +52,7 @@ class ForestRow:
     low: float
     high: float
     stance: str = "supports"
+    ci_note: str = ""  # "derived from a P value": said wherever the interval is
 
 
 @dataclass(frozen=True)
@@ -262,7 +263,10 @@ def number(value: float) -> str:
 
 
 def describe_row(row: ForestRow) -> str:
-    text = f"{row.label}: {number(row.value)} (95% CI {number(row.low)} to {number(row.high)})"
+    note = f", {row.ci_note}" if row.ci_note else ""
+    text = (
+        f"{row.label}: {number(row.value)} (95% CI {number(row.low)} to {number(row.high)}{note})"
+    )
     return f"{text}, {RETRACTED}" if row.stance == RETRACTED else text
 
 

@@ -124,8 +124,8 @@ class ClaimFilterForm(forms.Form):
 
     def results(self):
         """Matching public claims, ready for a list page; none when the input is invalid."""
-        claims = Claim.objects.public().prefetch_related("topics").with_stance_counts()
-        claims = claims.order_by("statement")  # grouping drops Meta.ordering; search re-orders
+        claims = Claim.objects.public().prefetch_related("topics")
+        claims = claims.order_by("statement")  # search re-orders by rank
         results = self.filter(claims) if self.is_valid() else claims.none()
         self.count_options()
         return results

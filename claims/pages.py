@@ -8,7 +8,6 @@ beyond the prefetches of `Claim.objects.public().with_evidence().with_relations(
 BibTeX, and where the citation as a source printed it differs from the verified record.
 """
 
-import re
 from dataclasses import dataclass, field
 
 from django.utils.safestring import mark_safe
@@ -19,11 +18,24 @@ from citations.identifiers import doi_url, pmid_url
 from citations.styles import name_list, vancouver
 from claims import integrity
 from claims.forest import ForestRow, forest_plot, number, render_svg
-from evidence.facts import claim_grade_profile
-from evidence.models import Design
-from evidence.rubrics.levels import LEVEL_NUMBERS, LEVEL_WORDS
-from evidence.rubrics.profile import DOMAIN_TITLES
-from evidence.wording import plain_language
+from claims.profile_page import (
+    EvidenceProfile,
+    ci_label,
+    deciding_studies,
+    evidence_profile,
+    spelled_out,
+)
+from claims.verdict import RETRACTED_WORDING as RETRACTED_WORDING  # re-exported: API, tests
+from claims.verdict import grade_notes, is_compound, level_label, parts_of, reader_wording
+from evidence.facts import (
+    claim_values,
+    compute_grade,
+    evidence_values_by_claim,
+    grade_values,
+    parts_by_claim,
+)
+from evidence.models import Design, Evidence
+from evidence.rubrics.levels import LEVEL_NUMBERS
 
 GROUPS = (
     ("supports", "Evidence for"),
@@ -41,6 +53,7 @@ RELATION_INVERSE = {
     "depends_on": "Needed by",
     "part_of": "Has part",
 }
+RELATION_LABELS = {"part_of": "Part of"}  # the models' labels explain themselves to curators
 FIELD_LABELS = {
     "author": "Authors",
     "title": "Title",
@@ -81,27 +94,6 @@ class Plot:
     table: list[PlotRow] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class ProfileRow:
-    """One domain of the evidence profile, ready to print."""
-
-    domain: str  # "risk_of_bias": the anchor of its explanation on the methodology page
-    name: str  # "Risk of bias"
-    change: str  # "Starts high", "Down 1 level", "Up 2 levels", "No change"
-    effect: str  # "start", "down", "up", "none": the CSS class of the change
-    judgement: str  # "" when it would only repeat the change ("Starts high")
-    studies: tuple[str, ...]
-    footnote: str
-
-
-@dataclass(frozen=True)
-class EvidenceProfile:
-    rows: tuple[ProfileRow, ...]
-    counted_once: tuple[str, ...]
-    not_counted: tuple[str, ...]
-    other_way: tuple[str, ...]
-
-
 @dataclass
 class ClaimPage:
     claim: object
@@ -115,6 +107,8 @@ class ClaimPage:
     profile: EvidenceProfile | None = None
     reasons: list[str] = field(default_factory=list)
     flags: list[integrity.Flag] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    parts: list = field(default_factory=list)  # a compound claim's parts, each with its grade
 
     @property
     def retracted(self) -> bool:
@@ -123,6 +117,9 @@ class ClaimPage:
     @property
     def cites_retracted(self) -> bool:
         return any(flag.state == integrity.RETRACTED for flag in self.flags)
+
+    def compound(self) -> bool:
+        return is_compound(self.claim)
 
 
 def ordered_items(claim) -> list:
@@ -171,7 +168,12 @@ def plots(items) -> list[Plot]:
         labels = [item.label for item in members]
         rows = [
             ForestRow(
-                label, item.effect_value, item.ci_low, item.ci_high, integrity.plotted_stance(item)
+                label,
+                item.effect_value,
+                item.ci_low,
+                item.ci_high,
+                integrity.plotted_stance(item),
+                ci_note=ci_label(item.ci_source, item.ci_derivation),
             )
             for label, item in zip(labels, members, strict=True)
         ]
@@ -188,18 +190,29 @@ def plots(items) -> list[Plot]:
 
 
 def effect_text(item) -> str:
-    """'1.7 (95% CI 1.2 to 2.2) BMD, % change per year', or '' when no effect is recorded."""
+    """'1.7 (95% CI 1.2 to 2.2) BMD, % change per year', or '' when no effect is recorded; a
+    derived interval says so: '(95% CI −1.68 to −0.04, derived from a P value)'."""
     if item.effect_value is None:
         return ""
     text = number(item.effect_value)
     if item.ci_low is not None:
-        text += f" (95% CI {number(item.ci_low)} to {number(item.ci_high)})"
+        label = ci_label(item.ci_source, item.ci_derivation)
+        text += f" (95% CI {number(item.ci_low)} to {number(item.ci_high)}"
+        text += f", {label})" if label else ")"
     return f"{text} {item.effect_unit}".strip()
 
 
 def related_claims(claim) -> list[tuple[str, object]]:
-    outgoing = [(r.get_kind_display(), r.to_claim) for r in claim.relations_from.all()]
-    incoming = [(RELATION_INVERSE[r.kind], r.from_claim) for r in claim.relations_to.all()]
+    """Claims related in either direction; a compound claim's parts are listed as its parts."""
+    outgoing = [
+        (RELATION_LABELS.get(r.kind) or r.get_kind_display(), r.to_claim)
+        for r in claim.relations_from.all()
+    ]
+    incoming = [
+        (RELATION_INVERSE[r.kind], r.from_claim)
+        for r in claim.relations_to.all()
+        if r.kind in RELATION_INVERSE
+    ]
     return outgoing + incoming
 
 
@@ -242,115 +255,60 @@ def citation_link(reference) -> dict:
     return {"url": reference.url} if reference.url else {}
 
 
-NOT_GRADED_LABEL = "Not graded"
-UNGRADED_LEVELS = {"", None, "not_graded"}
-RETRACTED_WORDING = "This claim has been retracted: it no longer states a verdict."
-BACKGROUND_WORDING = "A background fact: not graded."
-
-
-def level_label(claim) -> str:
-    """'Moderate certainty'; 'Insufficient evidence' when nothing tested the claim."""
-    if claim.effective_level == "insufficient":
-        return "Insufficient evidence"
-    if claim.effective_level in UNGRADED_LEVELS:
-        return NOT_GRADED_LABEL
-    display = claim.get_grade_override_display() or claim.get_grade_level_display()
-    return f"{display} certainty" if display else NOT_GRADED_LABEL
-
-
-def short_level_label(claim) -> str:
-    """The badge of a claim in a list: 'Moderate', 'Insufficient', 'Not graded'."""
-    if claim.effective_level in UNGRADED_LEVELS:
-        return NOT_GRADED_LABEL
-    return claim.get_grade_override_display() or claim.get_grade_level_display()
-
-
-def reader_wording(claim, *, retracted: int = 0) -> str:
-    """The one sentence a reader gets; a retracted claim states no verdict. `retracted`:
-    how many of its tests cite a retracted paper (integrity.retracted_tests)."""
-    if claim.status == "retracted":
-        return RETRACTED_WORDING
-    if claim.effective_level == "not_graded":
-        return BACKGROUND_WORDING
-    return plain_language(claim.effective_level, claim.grade_direction, retracted=retracted)
-
-
-# Design codes that are not English words; a reader sees the model's label instead.
-DESIGN_LABELS = {value: label for value, label in Design.choices if "_" in value or value == "rct"}
-DESIGN_CODE = re.compile(r"\b(" + "|".join(sorted(DESIGN_LABELS, key=len, reverse=True)) + r")\b")
-
-
-def spelled_out(text: str) -> str:
-    """'Starts high: rct (Smith 2020)' -> 'Starts high: randomised controlled trial (...)'."""
-    return DESIGN_CODE.sub(lambda m: lower_first(DESIGN_LABELS[m.group(1)]), text)
-
-
-def lower_first(label: str) -> str:
-    return label[0].lower() + label[1:]
-
-
-GRADE2 = "grade-2"
-
-
-def change_text(domain: str, change: int) -> tuple[str, str]:
-    """(words, CSS class) for what a domain did to the level."""
-    if domain == "start":
-        return f"Starts {LEVEL_WORDS.get(change, 'unknown')}", "start"
-    if change == 0:
-        return "No change", "none"
-    levels = "level" if abs(change) == 1 else "levels"
-    return (f"Down {-change} {levels}", "down") if change < 0 else (f"Up {change} {levels}", "up")
-
-
-def profile_rows(rows) -> tuple[ProfileRow, ...]:
-    """The engine's `DomainRow`s in the order of the rubric's steps (docs/grading.md), in a
-    reader's words."""
-    order = list(DOMAIN_TITLES)
-    ranked = sorted(rows, key=lambda row: order.index(row.domain) if row.domain in order else 99)
-    result = []
-    for row in ranked:
-        change, effect = change_text(row.domain, row.change)
-        judgement = spelled_out(row.judgement)
-        result.append(
-            ProfileRow(
-                domain=row.domain,
-                name=DOMAIN_TITLES.get(row.domain, row.domain.replace("_", " ").capitalize()),
-                change=change,
-                effect=effect,
-                judgement="" if judgement.casefold() == change.casefold() else judgement,
-                studies=tuple(row.studies),
-                footnote=spelled_out(row.footnote),
-            )
-        )
-    return tuple(result)
-
-
-def evidence_profile(profile) -> EvidenceProfile | None:
-    """What a reader sees of the engine's `Profile` (None stays None)."""
-    if profile is None:
-        return None
-    return EvidenceProfile(
-        rows=profile_rows(profile.rows),
-        counted_once=tuple(spelled_out(text) for text in profile.counted_once),
-        not_counted=tuple(spelled_out(text) for text in profile.not_counted),
-        other_way=tuple(spelled_out(text) for text in profile.other_way),
-    )
+PROFILED_RUBRICS = ("grade-2", "grade-3")
+COUNTED_LEVELS = ("high", "moderate", "low", "very_low")
 
 
 def grade_profile(claim):
-    """The engine's profile of a grade-2 claim, recomputed from its prefetched evidence.
-
-    None for claims stored by another rubric: they show their stored reasons.
-    """
-    if claim.grade_rubric != GRADE2 or not claim.grade_level:
+    """The engine's profile of a claim's stored grade, recomputed by the rubric that stored it
+    from the prefetched evidence. None for grade-1 claims: they show their stored reasons."""
+    if claim.grade_rubric not in PROFILED_RUBRICS or not claim.grade_level:
         return None
-    return claim_grade_profile(claim).profile
+    return compute_grade(claim, claim.evidence.all(), claim.grade_rubric).profile
+
+
+def with_deciding_counts(claims) -> list:
+    """`claims` as a list, each with `deciding_count`: how many studies decide its grade, what
+    list pages show instead of tallying evidence items; None without a profile (grade-1, not
+    graded, insufficient). Recomputed by each claim's own rubric from the plain values the
+    batch regrade reads (evidence.facts): three queries for the whole list, no instances."""
+    claims = list(claims)
+    for claim in claims:
+        claim.deciding_count = None
+    graded = [
+        claim
+        for claim in claims
+        if claim.grade_level in COUNTED_LEVELS and claim.grade_rubric in PROFILED_RUBRICS
+    ]
+    if not graded:
+        return claims
+    ids = [claim.pk for claim in graded]
+    items = evidence_values_by_claim(Evidence.objects.filter(claim_id__in=ids))
+    parts = parts_by_claim(ids)
+    for claim in graded:
+        values = claim_values(claim, parts.get(claim.pk, ()))
+        result = grade_values(values, items.get(claim.pk, []), claim.grade_rubric)
+        claim.deciding_count = len(deciding_studies(result.profile)) or None
+    return claims
+
+
+def deciding_items(items, profile) -> list:
+    """The evidence rows of the studies that decide the grade (by label)."""
+    labels = set(deciding_studies(profile))
+    return [item for item in items if item.label in labels]
+
+
+def derivations(items) -> dict[str, str]:
+    """How each derived confidence interval was obtained, by the item's label."""
+    return {item.label: item.ci_derivation for item in items if item.ci_source == "derived"}
 
 
 def claim_page(claim, *, url: str) -> ClaimPage:
     items = ordered_items(claim)
     references = numbered_references(items)
+    parts = parts_of(claim)
     wording = reader_wording(claim, retracted=integrity.retracted_tests(items))
+    profile = grade_profile(claim)
     page = ClaimPage(
         claim=claim,
         wording=wording,
@@ -359,9 +317,11 @@ def claim_page(claim, *, url: str) -> ClaimPage:
         plots=plots(items),
         references=references,
         related=related_claims(claim),
-        profile=evidence_profile(grade_profile(claim)),
+        profile=evidence_profile(profile, derivations(items)),
         reasons=[spelled_out(reason) for reason in claim.grade_reasons or []],
         flags=integrity.flags(items),
+        notes=grade_notes(claim, deciding_items(items, profile)),
+        parts=parts,
     )
     page.json_ld = claim_review(claim, url=url, wording=wording, references=references)
     return page

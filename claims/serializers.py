@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from claims import integrity
 from claims.models import Claim, Direction, GradeLevel, Topic
-from claims.pages import reader_wording
+from claims.verdict import reader_wording
 from config.api.serializers import CleanModelSerializer, SlugField
 from evidence.serializers import EvidenceItemSerializer
 

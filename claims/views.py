@@ -12,7 +12,7 @@ from claims.forms import ClaimFilterForm, public_topics
 from claims.methodology import methodology_page
 from claims.models import ApiToken, Claim, Topic
 from claims.page_cache import is_cacheable, serve_cached
-from claims.pages import claim_page, reference_page
+from claims.pages import claim_page, reference_page, with_deciding_counts
 from claims.services import curator_token_create, curator_token_revoke
 from config.pagination import EndAwarePaginator as Paginator
 
@@ -22,13 +22,12 @@ RECENT_ON_HOME = 10
 
 
 def home(request):
-    claims = (
-        Claim.objects.public()
-        .prefetch_related("topics")
-        .with_stance_counts()
-        .order_by("-reviewed_at", "-updated")[:RECENT_ON_HOME]
-    )
-    context = {"claims": claims, "topics": public_topics(), "form": ClaimFilterForm()}
+    claims = Claim.objects.public().prefetch_related("topics").order_by("-reviewed_at", "-updated")
+    context = {
+        "claims": with_deciding_counts(claims[:RECENT_ON_HOME]),
+        "topics": public_topics(),
+        "form": ClaimFilterForm(),
+    }
     return render(request, "claims/home.html", context)
 
 
@@ -39,7 +38,7 @@ def claim_list(request):
         paginator.count = form.unfiltered_total  # counted (and cached) with the facets
     page = paginator.get_page(request.GET.get("page"))
     status = 400 if form.errors else 200
-    context = {"form": form, "page": page, "claims": page.object_list}
+    context = {"form": form, "page": page, "claims": with_deciding_counts(page.object_list)}
     return render(request, "claims/claim_list.html", context, status=status)
 
 
@@ -66,10 +65,9 @@ def methodology(request):
 
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.public(), slug=slug)
-    claims = topic.claims.public().prefetch_related("topics").with_stance_counts()
-    claims = claims.order_by("statement")
+    claims = topic.claims.public().prefetch_related("topics").order_by("statement")
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"topic": topic, "page": page, "claims": page.object_list}
+    context = {"topic": topic, "page": page, "claims": with_deciding_counts(page.object_list)}
     return render(request, "claims/topic_detail.html", context)
 
 

@@ -1,6 +1,6 @@
-"""grade-3's claim inputs (DESIGN, "Grading, rubric grade-3": inputs).
+"""grade-3's claim inputs (docs/grading.md, "Rubric grade-3": inputs).
 
-Old values map as DESIGN says, so no row changes here: `question=association` stays and is
+Old values map as docs/grading.md says, so no row changes here: `question=association` stays and is
 graded as `effect` until a curator chooses `prognostic`; `mid` keeps its meaning on the new
 `mid_scale` default (`difference`); `claimed_direction` starts `unspecified`; no relation
 becomes `part_of` by itself (a curator relates each part). `grade_direction` grows to hold

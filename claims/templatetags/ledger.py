@@ -11,7 +11,8 @@ from citations.bibtex import render_entry
 from citations.identifiers import doi_url, format_isbn, pmcid_url, pmid_url
 from citations.styles import vancouver
 from claims import methodology
-from claims.pages import NOT_GRADED_LABEL, effect_text, short_level_label
+from claims.pages import effect_text
+from claims.verdict import NOT_GRADED_LABEL, short_level_label
 
 register = template.Library()
 

@@ -95,7 +95,7 @@ def test_methodology_page_explains_levels_domains_and_the_rubric(client, setting
     assert response.status_code == 200
     assert reverse("methodology") == "/methodology/"
     assert '<h1 id="methodology-heading">How we grade evidence</h1>' in html
-    assert "Rubric in force: <strong>grade-2</strong>." in html
+    assert "Rubric in force: <strong>grade-3</strong>." in html
     for level, name in [
         ("high", "High certainty"),
         ("moderate", "Moderate certainty"),
@@ -313,13 +313,13 @@ def test_grade_1_claims_keep_their_reasons_spelled_out_and_their_rubric_label(cl
     assert '(<a href="/methodology/#rubric">rubric grade-1</a>)' in html
     assert (
         '<p class="rubric-note">Graded under an earlier rubric, grade-1; the rubric now in force '
-        "is grade-2. The grade keeps its label until the claim is graded again.</p>"
+        "is grade-3. The grade keeps its label until the claim is graded again.</p>"
     ) in html
     assert not CODES.search(html)
 
 
 def test_a_grade_2_claim_without_a_profile_shows_its_reasons(client, profile_of, settings):
-    settings.LEDGER_GRADE_RUBRIC = "grade-2"  # the grade-2 page (grade-3's: w20pages)
+    settings.LEDGER_GRADE_RUBRIC = "grade-2"  # graded by the rubric in force: no note
     profile_of(None)
     html = client.get(graded().get_absolute_url()).content.decode()
     assert "evidence-profile" not in html

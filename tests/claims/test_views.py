@@ -216,7 +216,7 @@ def test_ungraded_claim_says_so_and_has_no_numeric_rating(client):
 
 
 def test_untested_claim_wording(client):
-    claim = ClaimFactory(grade_level="insufficient", grade_direction="none")
+    claim = ClaimFactory(grade_level="insufficient", grade_direction="none", grade_rubric="grade-2")
     html = client.get(claim.get_absolute_url()).content.decode()
     assert badge("insufficient", "Insufficient evidence") in html
     assert (
@@ -335,19 +335,24 @@ def test_list_is_paginated_with_filters_kept(client):
     assert "Page 2 of 2" in second
 
 
-def test_list_shows_stance_counts(client):
-    claim = graded_claim()
-    EvidenceFactory.create_batch(2, claim=claim, stance="supports")
-    EvidenceFactory(claim=claim, stance="contradicts")
+def test_list_counts_the_studies_that_decide_not_evidence_items(client):
+    """Two reports of one study and an item that only asserts it: one study decides."""
+    claim = graded_claim(grade_rubric="grade-2")
+    trial = authored_reference("Prior")
+    EvidenceFactory(claim=claim, reference=trial, stance="supports", outcome="spine")
+    EvidenceFactory(claim=claim, reference=trial, stance="supports", outcome="hip")
+    EvidenceFactory(claim=claim, stance="asserts", design="popular")
     html = client.get(reverse("claim-list")).content.decode()
-    assert "2 for · 1 against</span>" in html
+    assert '<span class="counts">1 study decides</span>' in html
+    assert " for · " not in html
 
 
-def test_list_counts_mixed_evidence_so_a_contested_claim_is_not_shown_empty(client):
-    claim = graded_claim(grade_direction="contested")
-    EvidenceFactory(claim=claim, stance="mixed")
+def test_list_shows_no_count_where_no_study_decides(client):
+    graded_claim(grade_level="insufficient", grade_direction="none", grade_rubric="grade-2")
+    graded_claim(grade_rubric="grade-1")  # grade-1 has no evidence profile
     html = client.get(reverse("claim-list")).content.decode()
-    assert "0 for · 0 against · 1 mixed</span>" in html
+    assert html.count('<li class="claim-item">') == 2
+    assert 'class="counts"' not in html
 
 
 def test_home_lists_public_claims_and_topics_with_counts(client):

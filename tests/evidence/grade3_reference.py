@@ -1,4 +1,4 @@
-"""An independent implementation of rubric grade-3, written from DESIGN.md's text (section
+"""An independent implementation of rubric grade-3, written from docs/grading.md's text (section
 "Grading, rubric grade-3", with grade-2's field meanings) and the decisions listed in the
 docstring of `evidence.rubrics.grade3`, without the package's code. It computes only
 (level, direction, provisional); tests compare it with the package on many random cases.

@@ -1,4 +1,4 @@
-"""Rubric grade-3 without a database: DESIGN.md's 15 worked examples, one named test each
+"""Rubric grade-3 without a database: docs/grading.md's 15 worked examples, one named test each
 (level, direction, provisional), and agreement with an independent implementation
 (tests/evidence/grade3_reference.py) on random cases."""
 
@@ -28,7 +28,7 @@ def outcome(claim, items):
     return result.level, result.direction, result.provisional
 
 
-# --- DESIGN.md's worked examples ---------------------------------------------------------
+# --- docs/grading.md's worked examples ---------------------------------------------------------
 
 
 def test_example_1_one_verified_cell_study_with_a_ci_is_low_supported_never_high():

@@ -1,7 +1,7 @@
 """Rubric `grade-3`: GRADE, adapted. A claim's evidence in, a `Grade` with its profile out.
 
 Pure (no ORM, no Django): plain `ClaimFacts` and `ItemFacts` in, a `Grade(level, direction,
-provisional, reasons, profile, rubric="grade-3")` out. The steps are those of DESIGN.md,
+provisional, reasons, profile, rubric="grade-3")` out. The steps are those of docs/grading.md,
 section "Grading, rubric grade-3":
 
 0. A background claim, or a compound claim (it has `parts`), is not graded.
@@ -26,7 +26,7 @@ The package: `inputs` (vocabulary, ClaimFacts, ItemFacts, steps 1 and 2), `studi
 and 4), `domains` (steps 5 to 7), `explain` (step 8, reasons), `rows` (step 8, the profile);
 this module ties them.
 
-Decisions DESIGN.md leaves open, made here:
+Decisions the rubric text (docs/grading.md) leaves open, made here:
 - Bad input is a ValueError naming the field: an unknown choice value, a CI with one end or
   low above high, a ratio (value or CI) not above 0, a sample size below 1 (the model's own
   constraints), a MID not above 0 (not above 1 on the ratio scale).
@@ -55,7 +55,7 @@ Decisions DESIGN.md leaves open, made here:
 - Rating up: "human" is item population `humans`; "at item level 2" is start 2 and level 2;
   a large effect needs a ratio with a value; dose-response and confounding may come from any
   representative.
-- Caps apply after the clamp, in DESIGN's order; "one study" is D with exactly one study.
+- Caps apply after the clamp, in the order docs/grading.md gives; "one study" is D with exactly one study.
 - Provisional only for a graded claim; insufficient and not graded never are.
 - Points the other way (counted studies outside D): for `supported` the against and null
   ones, for `contradicted` the for and null ones, for `no_difference` the for and against

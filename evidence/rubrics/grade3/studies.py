@@ -129,7 +129,7 @@ class Study:
 
 
 def join_kind(a: Scored, b: Scored) -> str:
-    """Why `a` and `b` are one study ('' when they are not): DESIGN step 3."""
+    """Why `a` and `b` are one study ('' when they are not): docs/grading.md, step 3."""
     if a.comparison != b.comparison:
         return ""
     x, y = a.item, b.item
