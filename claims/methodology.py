@@ -2,7 +2,7 @@
 the levels, the directions, the domains and the house rules that are stricter than GRADE.
 
 Plain data for `templates/claims/methodology.html`; `docs/grading.md` is the same rubric
-written precisely for people who work on the code (the team design document (its grading text is in docs/grading.md), "Grading, rubric
+written precisely for people who work on the code (docs/grading.md, "Rubric
 grade-3"). Keep the two in step. Nothing here may state a judgement the rubric does not make:
 no "chance decided the groups" for animal or cell studies, no "not suspected" for publication
 bias nobody assessed.

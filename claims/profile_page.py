@@ -165,7 +165,7 @@ def row_details(row, profile, derivations: dict[str, str]) -> tuple[str, ...]:
 
 
 def profile_rows(profile, derivations: dict[str, str]) -> tuple[ProfileRow, ...]:
-    """The engine's `DomainRow`s in the order of the steps of docs/grading.md, in a reader's words."""
+    """The engine's `DomainRow`s in the order of the rubric steps, in a reader's words."""
     order = list(DOMAIN_TITLES)
     ranked = sorted(
         profile.rows, key=lambda row: order.index(row.domain) if row.domain in order else 99

@@ -4,7 +4,7 @@
 The certainty level sets the hedge ("shows", "probably", "may", "very uncertain"); the
 direction sets what is stated: the claim (`supported`), its opposite (`contradicted`), little
 or no difference (`no_difference`, grade-3's reading of null results) or disagreement
-(`contested`). grade-3 claims read `GRADE3_PHRASES` (the team design document (its grading text is in docs/grading.md), "Reader wording");
+(`contested`). grade-3 claims read `GRADE3_PHRASES` (docs/grading.md, "Reader wording");
 claims stored by grade-1 or grade-2 keep the sentences of their rubric (`LEVEL_PHRASES`),
 whose "contradicted" still counted null results as votes against.
 
@@ -75,7 +75,7 @@ def plain_language(level: str, direction: str, *, rubric: str = "", retracted: i
     """One sentence a reader understands, e.g. plain_language("moderate", "supported").
 
     `rubric` is the rubric that stored the grade; grade-1 and grade-2 grades keep their own
-    sentences, any other (and none given) reads grade-3's table (docs/grading.md). `retracted` is how many
+    sentences, any other (and none given) reads grade-3's table. `retracted` is how many
     items that tested the claim cite a retracted paper.
     """
     if not level:

@@ -9,7 +9,7 @@ from evidence.wording import (
     plain_language,
 )
 
-# the team design document (its grading text is in docs/grading.md), grade-3 "Reader wording" (GRADE 26), row by row.
+# docs/grading.md, grade-3 "Reader wording" (GRADE 26), row by row.
 DESIGN_TABLE = {
     "supported": (
         "The evidence shows that this is true.",

@@ -55,7 +55,7 @@ Decisions the rubric text (docs/grading.md) leaves open, made here:
 - Rating up: "human" is item population `humans`; "at item level 2" is start 2 and level 2;
   a large effect needs a ratio with a value; dose-response and confounding may come from any
   representative.
-- Caps apply after the clamp, in the order docs/grading.md gives; "one study" is D with exactly one study.
+- Caps apply after the clamp, in the order of the rubric; "one study" is D with exactly one study.
 - Provisional only for a graded claim; insufficient and not graded never are.
 - Points the other way (counted studies outside D): for `supported` the against and null
   ones, for `contradicted` the for and null ones, for `no_difference` the for and against
