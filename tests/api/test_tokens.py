@@ -15,7 +15,7 @@ from tests.factories import CuratorFactory
 
 pytestmark = pytest.mark.django_db
 
-hash_migration = importlib.import_module("claims.migrations.0012_api_token_hash_plaintext")
+hash_migration = importlib.import_module("claims.migrations.0014_api_token_hash_plaintext")
 
 
 def api(key: str) -> APIClient:
