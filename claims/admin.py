@@ -344,15 +344,16 @@ class ClaimAdmin(RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin):
             claim_override_grade(claim=obj, level=level, rationale=rationale, actor=request.user)
 
     def save_related(self, request, form, formsets, change):
-        if self.stages(form.instance, change):
-            self.stage(request, form, formsets)
-            return
         # A claim related to this one as its whole (`part_of`) is graded through its parts:
         # regrade every claim this one relates to, before and after the relations change.
+        # Relations save live even when the claim's own changes are staged (stage()).
         claim = form.instance
         related = set(claim.relations_from.values_list("to_claim_id", flat=True))
-        super().save_related(request, form, formsets, change)
-        claim_regrade(claim=claim, actor=request.user)
+        if self.stages(claim, change):
+            self.stage(request, form, formsets)
+        else:
+            super().save_related(request, form, formsets, change)
+            claim_regrade(claim=claim, actor=request.user)
         related |= set(claim.relations_from.values_list("to_claim_id", flat=True))
         if related:
             claims_regrade(

@@ -124,7 +124,7 @@ class ClaimFilterForm(forms.Form):
 
     def results(self):
         """Matching public claims, ready for a list page; none when the input is invalid."""
-        claims = Claim.objects.public().prefetch_related("topics")
+        claims = Claim.objects.public().prefetch_related("topics").with_retracted_tests()
         claims = claims.order_by("statement")  # search re-orders by rank
         results = self.filter(claims) if self.is_valid() else claims.none()
         self.count_options()

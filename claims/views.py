@@ -22,7 +22,8 @@ RECENT_ON_HOME = 10
 
 
 def home(request):
-    claims = Claim.objects.public().prefetch_related("topics").order_by("-reviewed_at", "-updated")
+    claims = Claim.objects.public().prefetch_related("topics").with_retracted_tests()
+    claims = claims.order_by("-reviewed_at", "-updated")
     context = {
         "claims": with_deciding_counts(claims[:RECENT_ON_HOME]),
         "topics": public_topics(),
@@ -65,7 +66,8 @@ def methodology(request):
 
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.public(), slug=slug)
-    claims = topic.claims.public().prefetch_related("topics").order_by("statement")
+    claims = topic.claims.public().prefetch_related("topics").with_retracted_tests()
+    claims = claims.order_by("statement")
     page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"topic": topic, "page": page, "claims": with_deciding_counts(page.object_list)}
     return render(request, "claims/topic_detail.html", context)

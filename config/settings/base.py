@@ -442,5 +442,6 @@ SPECTACULAR_SETTINGS = {
         "MatchEnum": "evidence.models.Match",
         "ClaimCellSpeciesEnum": "claims.models.ClaimCellSpecies",
         "ItemCellSpeciesEnum": "evidence.models.ItemCellSpecies",
+        "ScaleEnum": "claims.models.Scale",
     },
 }

@@ -28,6 +28,19 @@ def curator_api(db):
 
 
 @pytest.fixture
+def reviewer(db):
+    """A second curator: approves what `curator_api`'s curator wrote."""
+    return CuratorFactory()
+
+
+@pytest.fixture
+def reviewer_api(reviewer):
+    client = APIClient()
+    client.force_authenticate(reviewer)
+    return client
+
+
+@pytest.fixture
 def staff_api(db):
     """Staff without the Curators group: may log into the admin, holds no permissions."""
     client = APIClient()

@@ -19,7 +19,9 @@ EVIDENCE = {
 }
 
 
-def test_curators_write_the_claims_grading_inputs_and_readers_see_them(curator_api, anon, library):
+def test_curators_write_the_claims_grading_inputs_and_readers_see_them(
+    curator_api, reviewer_api, anon, library
+):
     inputs = {
         "question": "prognostic",
         "claimed_direction": "decrease",
@@ -30,8 +32,10 @@ def test_curators_write_the_claims_grading_inputs_and_readers_see_them(curator_a
         "pooled_ci_low": 0.6,
         "pooled_ci_high": 0.8,
     }
-    response = curator_api.patch(CLAIM, inputs, format="json")
-    assert response.status_code == 200, response.json()
+    response = curator_api.patch(CLAIM, inputs, format="json")  # published: staged
+    assert response.status_code == 202, response.json()
+    approved = reviewer_api.post(f"{CLAIM}revisions/{response.json()['id']}/approve/")
+    assert approved.status_code == 200, approved.json()
     shown = anon.get(CLAIM).json()
     assert {key: shown[key] for key in inputs} == inputs
     assert shown["grade_rubric"] == "grade-3"
@@ -63,7 +67,9 @@ def test_the_stored_grade_and_provisional_flag_are_read_only(curator_api, librar
     assert claim.grade_level != "high"
 
 
-def test_curators_write_an_items_comparison_randomisation_and_tool(curator_api, anon, library):
+def test_curators_write_an_items_comparison_randomisation_and_tool(
+    curator_api, reviewer_api, anon, library
+):
     data = {
         **EVIDENCE,
         "comparison": "progesterone vs placebo",
@@ -71,9 +77,12 @@ def test_curators_write_an_items_comparison_randomisation_and_tool(curator_api, 
         "rob_tool": "rob2",
         "risk_of_bias": "some_concerns",
     }
-    created = curator_api.post("/api/evidence/", data, format="json")
-    assert created.status_code == 201, created.json()
-    shown = anon.get(created.json()["api_url"]).json()
+    staged = curator_api.post("/api/evidence/", data, format="json")  # published claim: staged
+    assert staged.status_code == 202, staged.json()
+    approved = reviewer_api.post(f"{CLAIM}revisions/{staged.json()['id']}/approve/")
+    assert approved.status_code == 200, approved.json()
+    item = Evidence.objects.get(claim__slug="prko-bone-mass", reference__citekey="hidden2021draft")
+    shown = anon.get(f"/api/evidence/{item.pk}/").json()
     assert {key: shown[key] for key in ("comparison", "randomised", "rob_tool")} == {
         "comparison": "progesterone vs placebo",
         "randomised": "yes",

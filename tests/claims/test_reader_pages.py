@@ -88,8 +88,7 @@ def profile_of(monkeypatch):
 # The methodology page
 
 
-def test_methodology_page_explains_levels_domains_and_the_rubric(client, settings):
-    settings.LEDGER_GRADE_RUBRIC = "grade-2"  # the grade-2 page (grade-3's: w20pages)
+def test_methodology_page_explains_levels_domains_and_the_rubric(client):
     response = client.get("/methodology/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -298,8 +297,7 @@ def test_profile_text_is_escaped(client, profile_of):
     assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 6
 
 
-def test_grade_1_claims_keep_their_reasons_spelled_out_and_their_rubric_label(client, settings):
-    settings.LEDGER_GRADE_RUBRIC = "grade-2"  # the grade-2 page (grade-3's: w20pages)
+def test_grade_1_claims_keep_their_reasons_spelled_out_and_their_rubric_label(client):
     claim = graded(
         grade_rubric="grade-1",
         grade_level="moderate",

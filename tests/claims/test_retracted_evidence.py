@@ -13,7 +13,13 @@ from citations.sources.results import EXPRESSION_OF_CONCERN, RETRACTED, Update
 from claims import integrity
 from evidence.services import claim_regrade
 from evidence.verification import reference_record_retraction
-from evidence.wording import ALL_RETRACTED, RETRACTED_ONLY, UNTESTED, plain_language
+from evidence.wording import (
+    ALL_RETRACTED,
+    NO_COUNTED_STUDY,
+    RETRACTED_ONLY,
+    UNTESTED,
+    plain_language,
+)
 from tests.factories import (
     ClaimFactory,
     ContributorFactory,
@@ -111,7 +117,8 @@ def test_claim_lists_do_not_count_retracted_evidence_for_the_claim(client):
     claim, _ = claim_with_one_study()
     page = text_of(client.get("/claims/").content.decode())
     assert claim.statement in page
-    assert "0 for · 0 against · 1 retracted" in page
+    assert "1 retracted" in page
+    assert "decide" not in page  # no study counts: the retracted one is not "deciding"
 
 
 def test_api_claim_detail_and_list_carry_the_retraction():
@@ -182,7 +189,8 @@ def test_claim_page_queries_do_not_grow_with_retracted_evidence(
 def test_wording_when_every_test_was_retracted():
     assert plain_language("insufficient", "none", retracted=1) == RETRACTED_ONLY
     assert plain_language("insufficient", "none", retracted=3) == ALL_RETRACTED.format(count=3)
-    assert plain_language("insufficient", "none") == UNTESTED
+    assert plain_language("insufficient", "none", rubric="grade-2") == UNTESTED
+    assert plain_language("insufficient", "none") == NO_COUNTED_STUDY
     assert plain_language("moderate", "supported", retracted=2) == "This is probably true."
 
 
