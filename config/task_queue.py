@@ -20,7 +20,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 from django_tasks_rq import RQBackend
-from rq import Retry
+from rq import Retry, Worker
 
 logger = logging.getLogger(__name__)
 OUTCOMES = {TaskResultStatus.SUCCESSFUL: "succeeded", TaskResultStatus.FAILED: "failed"}
@@ -37,6 +37,17 @@ class RetryingQueue(DjangoRQ):
         if retry is None and settings.TASK_RETRIES > 0:
             retry = Retry(max=settings.TASK_RETRIES)
         return super().create_job(*args, retry=retry, **kwargs)
+
+
+class PromptWorker(Worker):
+    """RQ's worker, stopping its pub/sub thread before unsubscribing. Otherwise, with
+    redis-py 8, the thread can go back to a 60 s read after the unsubscribe reply and hold up
+    every shutdown (a burst run, a deploy, Ctrl-C of `make run`) for that minute."""
+
+    def unsubscribe(self):
+        if self.pubsub_thread:
+            self.pubsub_thread._running.clear()
+        super().unsubscribe()
 
 
 def ready_counts() -> dict[str, int]:

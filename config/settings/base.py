@@ -310,7 +310,10 @@ RQ_QUEUES = {
         "QUEUE_CLASS": "config.task_queue.RetryingQueue",
     }
 }
-RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}  # what django-tasks-rq's jobs need to run
+RQ = {
+    "JOB_CLASS": "django_tasks_rq.backend.Job",  # what django-tasks-rq's jobs need to run
+    "WORKER_CLASS": "config.task_queue.PromptWorker",
+}
 RQ_SHOW_ADMIN_LINK = False
 if REDIS_URL:
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
