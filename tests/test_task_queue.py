@@ -20,12 +20,14 @@ from django_tasks.base import TaskResultStatus
 
 from citations.models import ImportJob, Reference
 from citations.tasks import import_job_start, run_import_job
+from config import task_queue
 from tests import sample_tasks
 from tests.factories import CuratorFactory
 from tests.processes import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 REDIS_URL = "redis://127.0.0.1:6379/9"
+REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 BIBTEX = b"@article{smith2020, title={Bone density}, author={Smith, Jane}, year=2020}\n"
 
 
@@ -86,12 +88,18 @@ def attempts(path: Path) -> int:
     return len(path.read_text().splitlines()) if path.exists() else 0
 
 
-def test_an_import_job_enqueued_by_the_app_is_run_by_an_rq_worker(rq_backend):
+def test_an_import_job_enqueued_by_the_app_is_run_by_an_rq_worker(rq_backend, settings):
+    # The cache the worker counts outcomes in (REDIS_URL), read from here too.
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": REDIS_CACHE, "LOCATION": REDIS_URL},
+    }
     job = ImportJob.objects.create(user=CuratorFactory(), on_duplicate="skip", data=BIBTEX)
 
     import_job_start(job)
     (task_id,) = rq_backend.job_ids  # waiting in Redis, not run in this process
     assert ImportJob.objects.get(pk=job.pk).state == ImportJob.State.QUEUED
+    assert task_queue.ready_counts() == {"default": 1}
 
     started = time.monotonic()
     finish(worker("--burst"))
@@ -102,7 +110,8 @@ def test_an_import_job_enqueued_by_the_app_is_run_by_an_rq_worker(rq_backend):
     assert job.state == ImportJob.State.DONE
     assert Reference.objects.get().citekey == "smith2020"
     assert run_import_job.get_result(task_id).status == TaskResultStatus.SUCCESSFUL
-    assert rq_backend.count == 0
+    assert task_queue.ready_counts() == {"default": 0}
+    assert task_queue.outcome_counts() == {"succeeded": 1, "failed": 0}
 
 
 def test_a_job_whose_work_horse_is_killed_is_retried_and_finishes(rq_backend, tmp_path):
