@@ -64,7 +64,7 @@ class TaskQueueCollector(Collector):
 
 def exposition() -> tuple[bytes, str]:
     """The metrics text and its content type."""
-    registry = CollectorRegistry(auto_describe=True)
+    registry = CollectorRegistry()  # no auto-describe: each collector runs once a scrape
     if settings.METRICS_MULTIPROCESS:
         multiprocess.MultiProcessCollector(registry)
     else:
