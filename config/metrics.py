@@ -7,8 +7,9 @@
 - `ledger_page_cache_lookups_total{result}`: claims.page_cache look-ups, "hit" or "miss";
   the hit rate is hits over both.
 - `ledger_tasks_ready{queue}`: tasks waiting for a worker, read from the queue at scrape time.
-- `ledger_tasks_finished_total{outcome}`: tasks that "succeeded" or "failed", counted by the
-  workers in the shared cache (config.task_queue), the same on every app server.
+- `ledger_tasks_finished_total{outcome}`: task runs that "succeeded" or "failed", counted by
+  the workers in the shared cache (config.task_queue), the same on every app server. On RQ a
+  failed run that is retried counts as failed too (a run whose process was killed does not).
 
 Request and cache counters live in each process: under gunicorn set PROMETHEUS_MULTIPROC_DIR
 to an empty directory per server (prometheus-client's multiprocess mode) and scrape each

@@ -164,3 +164,8 @@ def test_a_job_over_its_timeout_is_stopped_and_fails(rq_backend, settings, tmp_p
     assert time.monotonic() - started < 30, output
     assert "JobTimeoutException" in output, output
     assert sample_tasks.note_attempt_and_wait.get_result(result.id).status == "FAILED"
+
+
+def test_readyz_pings_the_rq_queue(rq_backend, client):
+    response = client.get("/readyz")
+    assert (response.status_code, response.json()["queue"]) == (200, "ok")
