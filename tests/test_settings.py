@@ -60,3 +60,20 @@ def test_replica_urls_become_read_aliases_of_the_router():
         DATABASE_REPLICA_URLS="postgres://u@r1:5432/ledger,postgres://u@r2:5432/ledger",
     )
     assert result.stdout.split() == ["['replica1',", "'replica2']", "r2"]
+
+
+def test_redis_url_puts_tasks_on_rq_and_the_database_backend_serves_without_it():
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.TASKS['default']['BACKEND'], 'django_rq' in settings.INSTALLED_APPS, "
+        "settings.RQ_QUEUES['default']['URL'])"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.base", "DJANGO_DEBUG": "1"}
+    with_redis = run_python("-c", script, **env, REDIS_URL="redis://redis:6379/2")
+    without = run_python("-c", script, **env, REDIS_URL="")
+    assert with_redis.stdout.split() == [
+        "django_tasks_rq.RQBackend",
+        "True",
+        "redis://redis:6379/2",
+    ]
+    assert without.stdout.split()[:2] == ["django_tasks_db.DatabaseBackend", "False"]
