@@ -65,7 +65,8 @@ def may_read_metrics(request) -> bool:
         address = ipaddress.ip_address(client_ip(request))
     except ValueError:
         return False
-    return any(address in ipaddress.ip_network(net) for net in settings.METRICS_ALLOWED_NETWORKS)
+    allowed = settings.METRICS_ALLOWED_NETWORKS
+    return any(address in ipaddress.ip_network(net, strict=False) for net in allowed)
 
 
 def metrics_view(request) -> HttpResponse:
