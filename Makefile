@@ -32,8 +32,10 @@ serve:
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seed_if_empty
 	$(BIN)/python manage.py ensure_demo_curator
-	# The background worker (the admin's BibTeX imports) runs beside the server, and stops with it.
-	$(BIN)/python manage.py db_worker & worker=$$!; \
+	# The background worker (the admin's BibTeX imports) runs beside the server, and stops with it:
+	# RQ's when REDIS_URL is set (as config/settings/base.py decides), else the database's.
+	if [ -n "$$REDIS_URL" ]; then set -- rqworker default --with-scheduler; else set -- db_worker; fi; \
+	$(BIN)/python manage.py "$$@" & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

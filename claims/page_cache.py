@@ -20,6 +20,8 @@ from django.core.cache import caches
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 
+from config.metrics import PAGE_CACHE_LOOKUPS
+
 
 def is_cacheable(request) -> bool:
     return (
@@ -39,6 +41,7 @@ def serve_cached(request, version, render_page) -> HttpResponse:
     key = "page:" + hashlib.sha256(address.encode()).hexdigest()
     cache = caches[settings.PAGE_CACHE]
     html = cache.get(key)
+    PAGE_CACHE_LOOKUPS.labels(result="miss" if html is None else "hit").inc()
     if html is not None:
         return HttpResponse(html)
     response = render_page()

@@ -73,3 +73,20 @@ def test_a_database_other_than_postgresql_is_refused():
     result = run_manage("check", DJANGO_DEBUG="1", DATABASE_URL="mysql://u@localhost/ledger")
     assert result.returncode != 0
     assert "must name a PostgreSQL database" in result.stderr
+
+
+def test_redis_url_puts_tasks_on_rq_and_the_database_backend_serves_without_it():
+    script = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.TASKS['default']['BACKEND'], 'django_rq' in settings.INSTALLED_APPS, "
+        "settings.RQ_QUEUES['default']['URL'])"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "config.settings.base", "DJANGO_DEBUG": "1"}
+    with_redis = run_python("-c", script, **env, REDIS_URL="redis://redis:6379/2")
+    without = run_python("-c", script, **env, REDIS_URL="")
+    assert with_redis.stdout.split() == [
+        "django_tasks_rq.RQBackend",
+        "True",
+        "redis://redis:6379/2",
+    ]
+    assert without.stdout.split()[:2] == ["django_tasks_db.DatabaseBackend", "False"]

@@ -2,8 +2,15 @@
 
 DATABASE_URL      PostgreSQL database, required (`make run`/`make test` set it: see
                   scripts/with_postgres.py)
-REDIS_URL         shared cache (throttle counters, claim pages) in Redis; default: a database
-                  table, and claim pages in each process's memory
+REDIS_URL         shared cache (throttle counters, claim pages) and the task queue (RQ) in Redis;
+                  default: a database table, claim pages in each process's memory, tasks
+                  as database rows
+DJANGO_TASK_RETRIES times a failed task, or one whose worker died, is run again (RQ; default 2)
+DJANGO_TASK_TIMEOUT_SECONDS longest a task may run before RQ stops it (default 3600)
+DJANGO_METRICS_ALLOWED_NETWORKS comma-separated networks that may read /metrics (default
+                  loopback)
+DJANGO_METRICS_TOKEN bearer token that reads /metrics from anywhere (default: none)
+PROMETHEUS_MULTIPROC_DIR prometheus-client's multiprocess mode (gunicorn): an empty directory
 DJANGO_DEBUG      "1"/"true" turns debug on (default: off; `make run` turns it on)
 DJANGO_SECRET_KEY required when debug is off
 DJANGO_ALLOWED_HOSTS comma-separated host names
@@ -107,12 +114,15 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "config.apps.OperationsConfig",
     "citations",
     "claims",
     "evidence",
 ]
 
 MIDDLEWARE = [
+    "config.health.ProbeMiddleware",  # first: probes skip host checks and the HTTPS redirect
+    "config.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.db_router.ReplicaMiddleware",
@@ -336,9 +346,37 @@ BIBTEX_MAX_EXPANSION_BYTES = int(
     os.environ.get("DJANGO_BIBTEX_MAX_EXPANSION_BYTES", 4 * 1024 * 1024)
 )
 
-# Background jobs (the admin's BibTeX imports) are rows in the database, run by
-# `manage.py db_worker`, which `make run` starts beside the server: no other server needed.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Background jobs (the admin's BibTeX imports). With REDIS_URL they go to RQ (django-tasks-rq):
+# one Redis list that workers on any machine take jobs from (`manage.py rqworker default
+# --with-scheduler`); a job is retried TASK_RETRIES times when it fails or its worker dies
+# (config.task_queue.RetryingQueue) and stopped after TASK_TIMEOUT_SECONDS. Without Redis they
+# are rows in the database, run by `manage.py db_worker`: no other server needed. `make run`
+# starts the worker that matches (the same test on REDIS_URL).
+TASK_RETRIES = int(os.environ.get("DJANGO_TASK_RETRIES", "2"))
+TASK_TIMEOUT_SECONDS = int(os.environ.get("DJANGO_TASK_TIMEOUT_SECONDS", "3600"))
+RQ_QUEUES = {
+    "default": {
+        "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": TASK_TIMEOUT_SECONDS,
+        "QUEUE_CLASS": "config.task_queue.RetryingQueue",
+    }
+}
+RQ = {
+    "JOB_CLASS": "django_tasks_rq.backend.Job",  # what django-tasks-rq's jobs need to run
+    "WORKER_CLASS": "config.task_queue.PromptWorker",
+}
+RQ_SHOW_ADMIN_LINK = False
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# /metrics (config.health): readable from these networks (the client address as
+# config.throttling.client_ip finds it) or with this bearer token; 404 for anyone else.
+METRICS_ALLOWED_NETWORKS = env_list("DJANGO_METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+METRICS_TOKEN = os.environ.get("DJANGO_METRICS_TOKEN", "")
+METRICS_MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 # A running import job's worker writes a heartbeat this often; a job silent for
 # LEDGER_JOB_STALE_SECONDS lost its worker and is failed, retryable (citations.job_recovery).
 LEDGER_JOB_HEARTBEAT_SECONDS = float(os.environ.get("LEDGER_JOB_HEARTBEAT_SECONDS", "5"))
