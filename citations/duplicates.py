@@ -1,5 +1,5 @@
 """Possible duplicates to review: references that are the same work by the one sameness rule
-(`citations.sameness`: what the importer and the admin form apply too), and people with the
+(`citations.text.sameness`: what the importer and the admin form apply too), and people with the
 same family name once accents, case and punctuation are folded, and the same first initial
 ("Seifert-Klauss, Vanadin R." and "Seifert-Klauß, Vanadin"). Reads only; each group lists
 the records, oldest first."""
@@ -9,7 +9,7 @@ from itertools import combinations
 
 from citations.citekeys import ascii_fold
 from citations.models import Person, Reference, sameness_record
-from citations.sameness import FIELDS, REASONS, WORK, candidate_keys, same_work
+from citations.text.sameness import FIELDS, REASONS, WORK, candidate_keys, same_work
 
 GROUP_NAME = "{reason} ({value})"  # the value shared: DOI, PMID, ISBN, or the year of a work
 SIMILAR_NAME = "similar names"

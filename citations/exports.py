@@ -14,9 +14,9 @@ from django.db.models import BigIntegerField, QuerySet
 
 from citations.batches import batched
 from citations.bibtex import render_entries
-from citations.lookups import matching
+from citations.membership import matching
 from citations.models import Contributor, Reference, Role, reference_record
-from citations.records import BibRecord, Name
+from citations.text.records import BibRecord, Name
 
 CHUNK_SIZE = 2000
 # Every column but timestamps and the search vector, so that `reference_record` finds

@@ -14,8 +14,8 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from citations import latex
-from citations.records import BibRecord, Name, with_notice
+from citations.text import latex
+from citations.text.records import BibRecord, Name, with_notice
 
 CSL_TYPES = {
     "article": "article-journal",

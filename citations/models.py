@@ -15,10 +15,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
-from citations.records import BibRecord, Name
-from citations.sameness import FIELDS as SAMENESS_FIELDS
-from citations.sameness import WORK, candidate_keys, same_work, title_hash
 from citations.search import ranked_search, similar_to
+from citations.text.records import BibRecord, Name
+from citations.text.sameness import FIELDS as SAMENESS_FIELDS
+from citations.text.sameness import WORK, candidate_keys, same_work, title_hash
 
 # Real bibliographies cite historical works (1066) and announced ones; the check constraint,
 # `clean`, the importer and the API's year filters all read this one range.
@@ -199,7 +199,7 @@ class ReferenceQuerySet(models.QuerySet):
 
     def same_work_as(self, values: dict) -> list[tuple["Reference", str]]:
         """The references that are the same work as the record `values` (field values and
-        `first_author`), each with the rule that says so, by `citations.sameness`."""
+        `first_author`), each with the rule that says so, by `citations.text.sameness`."""
         wanted = Q(pk__in=[])
         for name, key in candidate_keys(values):
             if name == WORK:
@@ -454,7 +454,7 @@ class Reference(models.Model):
 
 
 def sameness_record(reference) -> dict:
-    """A stored reference as `citations.sameness` compares it (read `with_first_author()`)."""
+    """A stored reference as `citations.text.sameness` compares it (read `with_first_author()`)."""
     return {name: getattr(reference, name) for name in SAMENESS_FIELDS} | {
         "first_author": getattr(reference, "first_author", "")
     }

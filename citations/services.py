@@ -26,9 +26,9 @@ from citations.models import (
     Role,
     Verification,
 )
-from citations.records import Name
 from citations.sources import lookup
 from citations.sources.results import NONE, Found, Update, strongest
+from citations.text.records import Name
 
 UNKNOWN_ON_DUPLICATE = "on_duplicate must be one of: skip, update, fail."
 UPDATE_NEEDS_CHANGE = (

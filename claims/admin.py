@@ -20,7 +20,7 @@ from django.db.models import Exists, IntegerField, OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
-from citations.admin_history import HistoryAdmin
+from citations.admin.history import HistoryAdmin
 from claims.admin_revisions import RevisionsMixin
 from claims.admin_workflow import RetractForm, WorkflowButtonsMixin, named
 from claims.changes import changes_since_published, claim_grade_history, claim_history_rows

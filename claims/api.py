@@ -14,7 +14,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from citations.api import ReferenceExportMixin, reference_export_schema
+from citations.api.views import ReferenceExportMixin, reference_export_schema
 from citations.models import Reference
 from claims.models import (
     Claim,
@@ -41,7 +41,7 @@ from claims.services import (
     claim_return_to_draft,
     claim_submit_for_review,
 )
-from config.api.lookups import LOOKUP_REGEX
+from config.api.url_keys import LOOKUP_REGEX
 from config.permissions import needs
 from evidence.models import Design, Stance
 from evidence.revisions import (

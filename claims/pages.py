@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from django.utils.safestring import mark_safe
 
 from citations.bibtex import render_entry
-from citations.compare import DIFFERS, NOT_GIVEN, Segment, field_status, word_diff
 from citations.identifiers import doi_url, pmid_url
-from citations.styles import name_list, vancouver
+from citations.text.compare import DIFFERS, NOT_GIVEN, Segment, field_status, word_diff
+from citations.text.styles import name_list, vancouver
 from claims import integrity
 from claims.forest import ForestRow, forest_plot, number, render_svg
 from claims.profile_page import (

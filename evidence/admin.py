@@ -17,10 +17,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from citations import matching
-from citations.admin import ReferenceAdmin
-from citations.admin_history import HistoryAdmin
+from citations.admin.history import HistoryAdmin
+from citations.admin.references import ReferenceAdmin
 from citations.models import Reference
+from citations.sources import matching
 from citations.sources.http import SourceError
 from evidence import verification
 from evidence.models import Evidence

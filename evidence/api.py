@@ -14,12 +14,12 @@ from rest_framework import status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from citations.api import YEARS, ReferenceFilter, ReferenceViewSet
+from citations.api.views import YEARS, ReferenceFilter, ReferenceViewSet
 from citations.models import Reference
 from claims.access import sees_unpublished
 from claims.models import Claim
 from config.api.filters import YearFilter
-from config.api.lookups import LOOKUP_REGEX
+from config.api.url_keys import LOOKUP_REGEX
 from evidence.models import (
     Design,
     Evidence,

@@ -7,8 +7,8 @@ response. A list asks once for all its items (`CoversListSerializer`).
 
 from rest_framework import serializers
 
+from citations.api.serializers import ReferenceSummarySerializer
 from citations.models import Reference
-from citations.serializers import ReferenceSummarySerializer
 from claims.access import sees_unpublished
 from claims.models import Claim
 from config.api.serializers import CleanModelSerializer, SlugField

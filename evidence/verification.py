@@ -21,7 +21,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from citations import matching
 from citations.history import save_with_history
 from citations.importing.mapping import record_values
 from citations.models import (
@@ -32,12 +31,12 @@ from citations.models import (
     Verification,
 )
 from citations.services import contributors_replace, match_people
-from citations.sources import crossref, http, ncbi
+from citations.sources import crossref, http, matching, ncbi
 from citations.sources.candidates import find_candidates
 from citations.sources.client import deadline
 from citations.sources.csl import DEFAULT_ENTRY_TYPE
 from citations.sources.results import SEVERITY, Update, strongest
-from citations.styles import vancouver
+from citations.text.styles import vancouver
 from claims.models import Claim
 from evidence.models import Evidence
 from evidence.services import claims_regrade
@@ -197,7 +196,7 @@ class CheckOutcome:
 
 
 def reference_verify(*, reference: Reference, dry_run: bool = False, actor=None) -> CheckOutcome:
-    """Find candidates; accept one only by the rule of citations.matching; else list it."""
+    """Find candidates; accept one only by the rule of citations.sources.matching; else list it."""
     try:
         candidates = reference_find_candidates(reference=reference)
     except http.SourceError as exc:

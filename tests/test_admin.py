@@ -4,7 +4,7 @@ import pytest
 from django.db.models import Count
 from django.urls import reverse
 
-from citations.admin import MANY_CONTRIBUTORS
+from citations.admin.references import MANY_CONTRIBUTORS
 from citations.models import Contributor, Person
 from claims.models import Claim
 from tests.factories import (

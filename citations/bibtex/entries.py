@@ -10,7 +10,6 @@ same (`BibRecord.sources`). Also an @string definition added to a file's macros,
 import re
 import sys
 
-from citations import latex
 from citations.bibtex.blocks import SplitEntry, StringBlock
 from citations.bibtex.names import parse_names
 from citations.bibtex.problems import BAD_FIELD_NAME, BAD_KEY, BAD_STRING, MISSING_KEY
@@ -26,7 +25,8 @@ from citations.bibtex.values import (
     read_value,
     unescape_verbatim,
 )
-from citations.records import BibRecord
+from citations.text import latex
+from citations.text.records import BibRecord
 
 FIELD_NAME = re.compile(r"[A-Za-z][\w\-:.+]*\Z")
 BAD_KEY_CHARS = re.compile(r"[\s,]")

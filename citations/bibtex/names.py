@@ -7,9 +7,9 @@ family name that would otherwise be read differently. Also the lists a curator t
 import functools
 import re
 
-from citations import latex
 from citations.bibtex.values import FieldValueError, normal_space
-from citations.records import Name
+from citations.text import latex
+from citations.text.records import Name
 
 BAD_NAME = "Cannot read the name {name!r}: more than two commas."
 

@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from citations import latex
 from citations.bibtex.blocks import (
     Block,
     FailedBlock,
@@ -43,7 +42,8 @@ from citations.bibtex.values import (
     braced_end,
     read_value,
 )
-from citations.records import BibRecord
+from citations.text import latex
+from citations.text.records import BibRecord
 
 
 @dataclass

@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
-from citations import latex
 from citations.bibtex.names import format_name, parse_names
 from citations.bibtex.values import (
     MONTH_BY_NAME,
@@ -23,7 +22,8 @@ from citations.bibtex.values import (
     VERBATIM_FIELDS,
     FieldValueError,
 )
-from citations.records import BibRecord, Name, with_notice
+from citations.text import latex
+from citations.text.records import BibRecord, Name, with_notice
 
 FIELD_ORDER = [
     "title",

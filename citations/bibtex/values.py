@@ -5,7 +5,7 @@ Unicode text so that it is written back as it was imported (`keeps_source`)."""
 
 import re
 
-from citations import latex
+from citations.text import latex
 
 VALUE_TOO_LARGE = (
     "The value of {name!r} is longer than {limit} characters (with @string macros expanded)."

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from citations import citekeys
 from citations.batches import batched
 from citations.importing.plans import BATCH, PlanItem
-from citations.lookups import matching
+from citations.membership import matching
 from citations.models import Reference
 
 # Suffixed keys are looked up with one regular expression per this many bases.

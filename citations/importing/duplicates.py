@@ -1,7 +1,7 @@
 """Duplicates: when an entry of a file is a work already stored, or already in the file.
 
 An entry duplicates a stored reference when the two are the same work by the one sameness
-rule (`citations.sameness`: DOI, PMID, a whole book's ISBN with a title starting like the
+rule (`citations.text.sameness`: DOI, PMID, a whole book's ISBN with a title starting like the
 other, or title, year, first author and the same container, volume, issue and pages; never
 the title alone). Within one file only the identifiers decide (rules 1 to 3): two keys are
 two entries. Stored references are looked up a batch of entries at a time.
@@ -11,9 +11,9 @@ from django.db.models.functions import MD5, Lower
 
 from citations.batches import batched
 from citations.importing.plans import BATCH, PlanItem
-from citations.lookups import matching
+from citations.membership import matching
 from citations.models import Reference, sameness_record
-from citations.sameness import (
+from citations.text.sameness import (
     FIELDS,
     PART_TYPES,
     book_isbn,
@@ -34,7 +34,7 @@ Found = tuple[int, str, str]
 
 
 def entry_record(item: PlanItem) -> dict:
-    """An entry as `citations.sameness` compares it: its values and its first author."""
+    """An entry as `citations.text.sameness` compares it: its values and its first author."""
     return item.values | {"first_author": item.authors[0].family if item.authors else ""}
 
 

@@ -26,7 +26,7 @@ from citations.models import (
     Person,
     Reference,
 )
-from citations.records import BibRecord, Name
+from citations.text.records import BibRecord, Name
 
 NO_TITLE = "The entry has no title."
 TOO_LONG = "Field {name!r} is longer than {limit} characters."

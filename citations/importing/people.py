@@ -7,7 +7,7 @@ from citations.batches import batched
 from citations.importing.mapping import vars_of
 from citations.importing.plans import BATCH, PlanItem
 from citations.models import Contributor, Person, Role
-from citations.records import Name
+from citations.text.records import Name
 
 
 def names_of(items: Iterable[PlanItem]) -> set[Name]:

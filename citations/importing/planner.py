@@ -12,7 +12,7 @@ from citations.importing.citekeys import assign_citekeys
 from citations.importing.duplicates import InFile, mark_duplicates
 from citations.importing.mapping import record_values
 from citations.importing.plans import BATCH, INVALID, NEW, ImportPlan, PlanItem
-from citations.records import BibRecord
+from citations.text.records import BibRecord
 
 
 def _item(record: BibRecord) -> PlanItem:

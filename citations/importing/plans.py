@@ -6,7 +6,7 @@ the line it starts on. `planner.plan` builds a plan, `applying.apply` writes it.
 
 from dataclasses import dataclass, field
 
-from citations.records import Name
+from citations.text.records import Name
 
 NEW, DUPLICATE, INVALID = "new", "duplicate", "invalid"
 STATUSES = (NEW, DUPLICATE, INVALID)

@@ -13,6 +13,6 @@
 - `openlibrary`: books by ISBN.
 - `lookup`: one identifier (DOI, PMID, PMCID or ISBN) to a record, from the right service.
 
-Each adapter returns plain `BibRecord`s (citations/records.py); the functions that map a
+Each adapter returns plain `BibRecord`s (citations/text/records.py); the functions that map a
 service's answer to records are pure and tested without a network.
 """

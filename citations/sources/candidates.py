@@ -2,15 +2,14 @@
 
 `find_candidates(cited, stored)` looks up every DOI, PMID and PMCID printed in `cited` and
 every identifier in `stored` (the reference's own); a printed identifier that no service
-knows is skipped. Unless one of those is already an unambiguous match (citations.matching),
+knows is skipped. Unless one of those is already an unambiguous match (citations.sources.matching),
 Crossref is searched with the whole citation. The result is ranked, best first.
 A service that cannot be reached raises `SourceUnavailable`: nothing can be decided then.
 All the requests share one deadline (`SOURCES_DEADLINE_SECONDS`), so a page or API call that
 asks for candidates ends within it.
 """
 
-from citations import matching
-from citations.sources import crossref, http, lookup
+from citations.sources import crossref, http, lookup, matching
 from citations.sources.client import deadline
 
 

@@ -9,8 +9,8 @@ entry type (the inverse of citations.formats.CSL_TYPES for doi.org; Crossref's o
 import html
 import re
 
-from citations.records import BibRecord, Name
 from citations.sources.results import date_from_parts
+from citations.text.records import BibRecord, Name
 
 CSL_ENTRY_TYPES = {
     "article-journal": "article",

@@ -22,9 +22,9 @@ from citations.identifiers import (
     normalize_pmid,
     pmid_url,
 )
-from citations.records import BibRecord, Name
 from citations.sources import http
 from citations.sources.results import RETRACTED, Found, NoticeOf, Update
+from citations.text.records import BibRecord, Name
 
 SERVICE = "PubMed"
 CONVERTER = "The PMC ID converter"

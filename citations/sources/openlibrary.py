@@ -12,9 +12,9 @@ import re
 from django.conf import settings
 
 from citations.bibtex import FieldValueError, parse_name
-from citations.records import BibRecord, Name
 from citations.sources import http
 from citations.sources.results import Found
+from citations.text.records import BibRecord, Name
 
 SERVICE = "Open Library"
 

@@ -14,7 +14,7 @@ notice wins: retracted, then expression of concern, then corrected.
 import datetime
 from dataclasses import dataclass
 
-from citations.records import BibRecord
+from citations.text.records import BibRecord
 
 NONE, CORRECTED, EXPRESSION_OF_CONCERN, RETRACTED = (
     "none",

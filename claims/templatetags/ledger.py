@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 
 from citations.bibtex import render_entry
 from citations.identifiers import doi_url, format_isbn, pmcid_url, pmid_url
-from citations.styles import vancouver
+from citations.text.styles import vancouver
 from claims import methodology
 from claims.pages import effect_text
 from claims.verdict import NOT_GRADED_LABEL, short_level_label

@@ -5,7 +5,7 @@
 - `exports`: list and retrieve that also answer in export formats (`ExportMixin`), their
   content negotiation, streamed responses and OpenAPI responses (`export_schema`).
 - `filters`: `YearFilter`, a year bound within the range the database allows.
-- `lookups`: `LOOKUP_REGEX`, what a slug or citekey in a URL may hold.
+- `url_keys`: `LOOKUP_REGEX`, what a slug or citekey in a URL may hold.
 - `exceptions`: the one exception handler (Django's `ValidationError` is a 400).
 
 The apps import from here; this package imports from no app (import-linter checks it, see

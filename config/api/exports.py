@@ -5,7 +5,7 @@ with the records it selects. Exports are unpaginated and stream, so memory stays
 whatever their size. A viewset names its export renderers (`export_renderers`: classes with
 a media type, a `?format=` name, a file extension, a charset and `stream(records, **options)`)
 and turns what it selects into what they stream (`export_records`); the references' exports
-are citations.api.ReferenceExportMixin.
+are citations.api.views.ReferenceExportMixin.
 """
 
 import re

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from citations.formats import csl_item, render_csl, render_ris, render_ris_entry
-from citations.records import BibRecord, Name
+from citations.text.records import BibRecord, Name
 
 BOOK = BibRecord(
     entry_type="incollection",

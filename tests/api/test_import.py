@@ -10,12 +10,12 @@ from openapi_schema_validator import OAS30Validator
 from rest_framework.test import APIClient
 
 from citations import bibtex
+from citations.api.import_serializers import NO_BIBTEX, NOT_TEXT
+from citations.api.parsers import TOO_LARGE
 from citations.bibtex import BINARY_INPUT
 from citations.importing.applying import REFUSED_DUPLICATE, REFUSED_INVALID
 from citations.importing.writers import HISTORY_REASON
 from citations.models import Contributor, ImportJob, Person, Reference
-from citations.parsers import TOO_LARGE
-from citations.serializers_import import NO_BIBTEX, NOT_TEXT
 from claims.models import Claim
 from evidence.models import Evidence
 from tests.factories import CuratorFactory, ReferenceFactory

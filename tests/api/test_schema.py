@@ -4,7 +4,7 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from citations.renderers import EXPORT_RENDERERS
+from citations.api.renderers import EXPORT_RENDERERS
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import bibtexparser  # noqa: TID251 - an independent parser checks what we rende
 import pytest
 import rispy
 
-from citations.latex import plain_text
 from citations.models import Reference
+from citations.text.latex import plain_text
 from claims.models import Claim
 
 pytestmark = pytest.mark.django_db

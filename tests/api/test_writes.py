@@ -5,14 +5,14 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.test import APIClient
 
-from citations.identifiers import INVALID_DOI
-from citations.models import CITEKEY_FROZEN, Reference
-from citations.serializers import (
+from citations.api.serializers import (
     CITEKEY_SHAPE,
     ENTRY_TYPE_SHAPE,
     EXTRA_FIELDS_SHAPE,
     INVALID_URL,
 )
+from citations.identifiers import INVALID_DOI
+from citations.models import CITEKEY_FROZEN, Reference
 from claims.models import OVERRIDE_NEEDS_RATIONALE, Claim
 from claims.services import CANNOT_PUBLISH, FOUR_EYES
 from config.api.exceptions import field_errors

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from citations import admin as citations_admin
+from citations.admin import references as citations_admin
 from citations.models import ImportJob, Reference
 from citations.services import JOB_DONE
 from tests.factories import ReferenceFactory
@@ -162,7 +162,7 @@ class UnreadableBody:
 
 
 def test_an_upload_of_200_mb_is_refused_from_its_content_length_unread(curator_client):
-    from citations.parsers import TOO_LARGE
+    from citations.api.parsers import TOO_LARGE
 
     response = curator_client.generic(
         "POST",

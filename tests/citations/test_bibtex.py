@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from citations import bibtex
 from citations.bibtex import parse, parse_name, render_entry
-from citations.records import BibRecord, Name
+from citations.text.records import BibRecord, Name
 
 
 def only_record(text: str) -> BibRecord:

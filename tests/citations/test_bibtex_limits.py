@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from citations import bibtex
 from citations.bibtex import ParseProblem, parse, render_entry
 from citations.bibtex.render import _ordered_fields
-from citations.records import BibRecord, Name
+from citations.text.records import BibRecord, Name
 
 MIB = 1024 * 1024
 

@@ -1,7 +1,7 @@
 """As-cited vs verified comparison: pure, no database."""
 
-from citations.compare import DIFFERS, NOT_GIVEN, Segment, field_status, word_diff
-from citations.records import BibRecord, Name
+from citations.text.compare import DIFFERS, NOT_GIVEN, Segment, field_status, word_diff
+from citations.text.records import BibRecord, Name
 
 VERIFIED = "Rickard DJ. Bone growth. Endocrinology. 2008;149(5):2383-90."
 

@@ -9,12 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from citations import admin as citations_admin
 from citations import bibtex, importing, services
+from citations.admin import references as citations_admin
+from citations.api.parsers import TOO_LARGE
 from citations.identifiers import INVALID_DOI, normalize_doi
 from citations.importing import applying, mapping
 from citations.models import URL_UNSAFE, ImportJob, Reference
-from citations.parsers import TOO_LARGE
 from tests.citations.test_bibtex_limits import INJECTED_DOI, MIB, macro_bomb, measured
 from tests.factories import CuratorFactory, ReferenceFactory
 

@@ -9,8 +9,8 @@ from citations.exports import bibtex_stream
 from citations.identifiers import INVALID_DOI
 from citations.importing import DUPLICATE, INVALID, NEW, applying, duplicates, mapping, writers
 from citations.models import YEAR_MAX, YEAR_MIN, Contributor, Person, Reference
-from citations.records import Name
 from citations.services import reference_import_bibtex, reference_import_plan
+from citations.text.records import Name
 from tests.factories import ContributorFactory, PersonFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from citations.latex import decode, encode
+from citations.text.latex import decode, encode
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,9 @@ import pytest
 
 from citations.bibtex import parse, render_entry
 from citations.exports import bibtex_stream
-from citations.latex import decode, encode, plain_text, to_ascii
 from citations.models import Reference
 from citations.services import reference_import_bibtex
+from citations.text.latex import decode, encode, plain_text, to_ascii
 
 SOURCE = r"""@article{thanh1990,
   author = {Th{\`a}nh, H{\`a}n Th{\^e} and {Women's Health Initiative} and others},

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from citations.bibtex import parse, render_entry
 from citations.exports import bibtex_stream
 from citations.models import Reference
-from citations.records import BibRecord, Name
 from citations.services import reference_import_bibtex
+from citations.text.records import BibRecord, Name
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -1,4 +1,4 @@
-"""One sameness rule (citations.sameness): the importer, the duplicates page and the model's
+"""One sameness rule (citations.text.sameness): the importer, the duplicates page and the model's
 `same_work_as` (the admin form's warning) call the same pairs of records one work."""
 
 import pytest
@@ -6,8 +6,8 @@ import pytest
 from citations.duplicates import reference_duplicate_groups
 from citations.importing import DUPLICATE
 from citations.models import Person, Reference
-from citations.sameness import DOI, ISBN, PMID, WORK, same_work
 from citations.services import reference_import_plan
+from citations.text.sameness import DOI, ISBN, PMID, WORK, same_work
 from tests.factories import ContributorFactory, ReferenceFactory
 
 ARTICLE = {

@@ -11,9 +11,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from citations.identifiers import InvalidIdentifier
-from citations.records import Name
 from citations.sources import crossref, doiorg, http, lookup, ncbi, openlibrary
 from citations.sources.results import CORRECTED, RETRACTED, Update, strongest
+from citations.text.records import Name
 from tests.conftest import SOURCES_DATA
 
 RICKARD = "10.1210/en.2007-1247"

@@ -2,8 +2,8 @@
 
 import pytest
 
-from citations.records import BibRecord, Name
-from citations.styles import initials, short_pages, vancouver
+from citations.text.records import BibRecord, Name
+from citations.text.styles import initials, short_pages, vancouver
 
 
 def article(**fields):

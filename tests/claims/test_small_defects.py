@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from citations.admin_history import EMPTY_LINK
+from citations.admin.history import EMPTY_LINK
 from citations.history import save_with_history
 from claims.access import CURATORS_GROUP
 from claims.management.commands import create_curator

@@ -7,9 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError
 
-from citations import matching
 from citations.models import Reference, Retraction, Verification
-from citations.sources import http, lookup
+from citations.sources import http, lookup, matching
 from evidence import services, verification
 from evidence.management import base
 from evidence.management.commands import check_retractions

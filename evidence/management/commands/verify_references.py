@@ -2,7 +2,7 @@
 
 Each reference's citation (`as_cited`, else its stored record) is looked up (identifiers
 first, then Crossref's bibliographic search). A candidate is accepted on its own only by the
-rule of citations.matching (an identifier agrees, or one candidate is clearly ahead with a
+rule of citations.sources.matching (an identifier agrees, or one candidate is clearly ahead with a
 closely similar title and the same first author); the rest are listed for curators. Each
 reference is written in its own transaction with its check time, so an interrupted run
 resumes where it stopped, and a scheduled run skips what was checked recently.

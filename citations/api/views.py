@@ -25,14 +25,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from citations.exports import record_stream
-from citations.identifiers import InvalidIdentifier, normalize_doi
-from citations.models import YEAR_MAX, YEAR_MIN, ImportJob, Reference, Retraction, Verification
-from citations.parsers import BibTeXParser, ImportTooLarge, PlainTextParser, declared_length
-from citations.renderers import EXPORT_RENDERERS
-from citations.search import RANKED_MATCHES, newest_matches
-from citations.serializers import ReferenceSerializer
-from citations.serializers_import import (
+from citations.api.import_serializers import (
     ImportJobSerializer,
     ImportJSONSerializer,
     ImportOptionsSerializer,
@@ -42,11 +35,18 @@ from citations.serializers_import import (
     import_outcome_data,
     submitted_bibtex,
 )
-from citations.serializers_lookup import (
+from citations.api.lookup_serializers import (
     LookupRequestSerializer,
     LookupResultSerializer,
     lookup_result_data,
 )
+from citations.api.parsers import BibTeXParser, ImportTooLarge, PlainTextParser, declared_length
+from citations.api.renderers import EXPORT_RENDERERS
+from citations.api.serializers import ReferenceSerializer
+from citations.exports import record_stream
+from citations.identifiers import InvalidIdentifier, normalize_doi
+from citations.models import YEAR_MAX, YEAR_MIN, ImportJob, Reference, Retraction, Verification
+from citations.search import RANKED_MATCHES, newest_matches
 from citations.services import (
     ImportOutcome,
     import_job_create,
@@ -59,7 +59,7 @@ from citations.sources import http
 from citations.tasks import import_preview_start
 from config.api.exports import ExportMixin, export_schema
 from config.api.filters import YearFilter
-from config.api.lookups import LOOKUP_REGEX
+from config.api.url_keys import LOOKUP_REGEX
 from config.pagination import KeysetPagination
 
 VERIFICATION_FIELDS = ("verification", "verification_note")

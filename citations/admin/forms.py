@@ -9,9 +9,9 @@ from django.utils.html import format_html, format_html_join
 from citations import bibtex
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.models import Reference, Role
-from citations.sameness import DOI, REASONS
-from citations.sameness import FIELDS as SAMENESS_FIELDS
 from citations.services import reference_generate_citekey
+from citations.text.sameness import DOI, REASONS
+from citations.text.sameness import FIELDS as SAMENESS_FIELDS
 
 AUTHORS_HELP = (
     'One list, in order: "Family, Given; Family, Given" (or one name a line), or BibTeX\'s '

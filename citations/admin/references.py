@@ -12,11 +12,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from citations import bibtex, duplicates, importing, merge, where_used
-from citations.admin_history import HistoryAdmin
-from citations.admin_merge import MergeAdminMixin
+from citations import bibtex, duplicates, importing, merge
+from citations.admin import where_used
+from citations.admin.forms import ReferenceAdminForm
+from citations.admin.history import HistoryAdmin
+from citations.admin.merge import MergeAdminMixin
+from citations.api.parsers import FORM_OVERHEAD_BYTES, TOO_LARGE, declared_length
 from citations.exports import bibtex_stream
-from citations.forms import ReferenceAdminForm
 from citations.identifiers import InvalidIdentifier
 from citations.job_recovery import import_jobs_recover
 from citations.models import (
@@ -29,7 +31,6 @@ from citations.models import (
     Role,
     Verification,
 )
-from citations.parsers import FORM_OVERHEAD_BYTES, TOO_LARGE, declared_length
 from citations.services import (
     UPDATE_NEEDS_CHANGE,
     import_job_create,

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from citations.records import BibRecord
+from citations.text.records import BibRecord
 
 # Initials are one word however they are spelt ("W. F." = "WF"), so "Boron, W. F." and
 # "Boron WF" do not differ.

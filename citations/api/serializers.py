@@ -1,8 +1,8 @@
 """API shapes of references: the record, and its summary inside a claim or an evidence item.
 
 Writes are validated by the model's own `full_clean()` (config.api.serializers). The shapes of
-a BibTeX import and of an identifier look-up are citations.serializers_import and
-citations.serializers_lookup.
+a BibTeX import and of an identifier look-up are citations.api.import_serializers and
+citations.api.lookup_serializers.
 """
 
 import re

@@ -2,7 +2,7 @@
 
 Candidates come first from identifiers (printed in the citation, or stored on the
 reference), then from a bibliographic search (Crossref's relevance `score`). Each is
-compared with the printed citation field by field (citations/compare.py).
+compared with the printed citation field by field (citations/text/compare.py).
 
 **The auto-accept rule** (`verify_references` accepts on its own only then):
 1. *An identifier agrees*: the candidate was fetched by a DOI, PMID or PMCID printed in the
@@ -23,9 +23,9 @@ import re
 from dataclasses import dataclass, field
 
 from citations.citekeys import STOP_WORDS, ascii_fold
-from citations.compare import CHECKED_FIELDS, DIFFERS, NOT_GIVEN, field_status, normalised
-from citations.records import BibRecord
 from citations.sources.results import Found
+from citations.text.compare import CHECKED_FIELDS, DIFFERS, NOT_GIVEN, field_status, normalised
+from citations.text.records import BibRecord
 
 CLEAR_LEAD = 1.5
 TITLE_SIMILAR = 0.9

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from rest_framework.renderers import BaseRenderer
 
 from citations import bibtex, formats
-from citations.records import BibRecord
+from citations.text.records import BibRecord
 
 PLAIN_TEXT = "text/plain; charset=utf-8"
 CSL_SCHEMA = {

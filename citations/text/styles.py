@@ -9,7 +9,7 @@ The result is plain text: DOI and PubMed links are added by the page templates.
 
 import re
 
-from citations.records import BibRecord, Name
+from citations.text.records import BibRecord, Name
 
 MAX_AUTHORS = 6
 BOOK_TYPES = {"book", "mvbook", "collection", "proceedings", "manual", "report", "thesis"}

@@ -1,0 +1,1 @@
+"""The API boundary of references: viewsets, serializers, renderers and parsers."""
