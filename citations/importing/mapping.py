@@ -31,6 +31,7 @@ from citations.text.records import BibRecord, Name
 
 NO_TITLE = "The entry has no title."
 TOO_LONG = "Field {name!r} is longer than {limit} characters."
+KEPT_LONG = "Field {name!r} is longer than {limit} characters: kept as written, as an extra field."
 NAME_TOO_LONG = "The name {name!r} is too long to store."
 EMPTY_NAME = "A name in {field!r} has no family name."
 KEPT_IDENTIFIER = "Field {name!r}: {error} Kept as written."
@@ -99,10 +100,17 @@ def vars_of(name: Name) -> dict[str, str]:
     }
 
 
-def _take(fields: dict[str, str], mapping: dict[str, str], values: dict, taken: set) -> None:
-    """Copy mapped fields into model values; a second field for one target stays extra."""
+def _take(
+    fields: dict[str, str], mapping: dict[str, str], values: dict, taken: set, warnings: list
+) -> None:
+    """Copy mapped fields into model values; a second field for one target stays extra, and
+    so does a value too long for its column (`pages = {494, with subject index, ...}`)."""
     for name, target in mapping.items():
         if name in fields and target not in values:
+            limit = REFERENCE_LIMITS.get(target)
+            if limit and len(fields[name]) > limit:
+                warnings.append(KEPT_LONG.format(name=name, limit=limit))
+                continue
             values[target] = fields[name]
             taken.add(name)
 
@@ -188,8 +196,8 @@ def record_values(record: BibRecord) -> tuple[dict, list[str], list[str]]:
     warnings: list[str] = []
     taken: set[str] = set()
     container = BOOK_CONTAINER_FIELDS if record.entry_type in BOOKTITLE_TYPES else {}
-    _take(fields, {**container, **CONTAINER_FIELDS}, values, taken)
-    _take(fields, DIRECT_FIELDS, values, taken)
+    _take(fields, {**container, **CONTAINER_FIELDS}, values, taken, warnings)
+    _take(fields, DIRECT_FIELDS, values, taken, warnings)
     _url(values, taken, warnings)
     _year(fields, values, taken, warnings)
     _identifiers(fields, values, taken, warnings)

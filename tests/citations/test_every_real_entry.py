@@ -7,7 +7,7 @@ from citations import bibtex
 from citations.bibtex.values import MACRO_KEPT
 from citations.exports import bibtex_stream
 from citations.importing.aliases import ALIAS_NOTE
-from citations.importing.mapping import TYPE_AS_MISC
+from citations.importing.mapping import KEPT_LONG, TYPE_AS_MISC
 from citations.models import Reference, ReferenceAlias
 from citations.services import reference_import_bibtex
 from citations.text.records import Name
@@ -103,3 +103,26 @@ def test_a_second_import_keeps_its_other_key_as_an_alias_once():
     ]
     assert Reference.objects.get().extra_fields["ids"] == "texbook, dek84, knuth1984b"
     assert reference_import_bibtex(data=again).result.aliases == 0
+
+
+@pytest.mark.django_db
+def test_a_key_no_citekey_can_be_stays_citable_through_biblatex_ids():
+    outcome = reference_import_bibtex(
+        data='@misc{key?, author = "Smith, Bob", title = "T", year = 2012}'
+    )
+    reference = Reference.objects.get()
+    assert (reference.citekey, reference.original_key) == (outcome.plan.items[0].citekey, "key?")
+    assert reference.citekey != "key?"
+    assert reference.extra_fields["ids"] == "key?"
+    assert "  ids = {key?},\n" in "".join(bibtex_stream(Reference.objects.all()))
+
+
+@pytest.mark.django_db
+def test_a_value_too_long_for_its_column_is_kept_as_an_extra_field_not_refused():
+    pages = "494, with subject index, author index, and glossary"
+    outcome = reference_import_bibtex(data=f"@book{{lewis92, title={{T}}, pages={{{pages}}}}}")
+    assert outcome.ok
+    assert KEPT_LONG.format(name="pages", limit=50) in outcome.plan.items[0].messages
+    reference = Reference.objects.get()
+    assert (reference.pages, reference.extra_fields["pages"]) == ("", pages)
+    assert f"  pages = {{{pages}}},\n" in "".join(bibtex_stream(Reference.objects.all()))
