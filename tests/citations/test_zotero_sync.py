@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from werkzeug import Response
 
+from citations.admin import zotero as admin_zotero
 from citations.management.commands import import_zotero
 from citations.models import Reference, ZoteroLibrary
 
@@ -136,3 +137,20 @@ def test_import_zotero_needs_a_numeric_library_id():
     with pytest.raises(CommandError, match=import_zotero.NEEDS_LIBRARY) as raised:
         call_command("import_zotero", "--group", "abc")
     assert raised.value.returncode == 2
+
+
+def test_the_admin_action_imports_what_changed_in_the_selected_libraries(zotero, admin_client):
+    library_server = zotero(30)
+    library = ZoteroLibrary.objects.create(kind="group", library_id="4711")
+    url = "/admin/citations/zoterolibrary/"
+    data = {"action": "sync_now", "_selected_action": [library.pk]}
+    response = admin_client.post(url, data, follow=True)
+    assert response.status_code == 200
+    text = admin_zotero.SYNCED.format(library=library, fetched=30, created=30, updated=0, skipped=0)
+    assert [str(m) for m in response.context["messages"]] == [text]
+    assert Reference.objects.count() == 30
+    library.refresh_from_db()
+    assert library.version == 30
+    library_server.change(3, "Revised")
+    admin_client.post(url, data)
+    assert Reference.objects.get(extra_fields__zoterokey="K0000003").title == "Revised"
