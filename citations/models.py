@@ -617,3 +617,37 @@ class ImportJob(models.Model):
     def retryable(self) -> bool:
         """Failed with its file kept: its worker stopped (citations.job_recovery)."""
         return self.state == self.State.FAILED and len(self.data or b"") > 0
+
+
+class ZoteroLibrary(models.Model):
+    """A Zotero user or group library (or one collection of it) imported into the ledger,
+    and the library version it was last synced at: the next sync asks Zotero only for the
+    items changed since (`since=<version>`). Its items are found again by their Zotero key
+    (`extra_fields["zoterokey"]`)."""
+
+    class Kind(models.TextChoices):
+        USER = "user", "User library"
+        GROUP = "group", "Group library"
+
+    kind = models.CharField(max_length=5, choices=Kind.choices, default=Kind.GROUP)
+    library_id = models.CharField(max_length=20, help_text="The numeric user or group ID.")
+    collection = models.CharField(max_length=20, blank=True, help_text="A collection key, or all.")
+    version = models.PositiveBigIntegerField(default=0, help_text="Library version last synced.")
+    synced = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "library_id", "collection"], name="zotero_library_unique"
+            ),
+        ]
+        verbose_name_plural = "Zotero libraries"
+
+    def __str__(self):
+        where = f"{self.kind}s/{self.library_id}"
+        return f"{where}/collections/{self.collection}" if self.collection else where
+
+    @property
+    def items_path(self) -> str:
+        """The API path of the library's (or the collection's) items."""
+        return f"/{self}/items"

@@ -15,7 +15,7 @@ from citations.bibtex.names import parse_names
 from citations.bibtex.problems import BAD_FIELD_NAME, BAD_KEY, BAD_STRING, MISSING_KEY
 from citations.bibtex.values import (
     INHERITANCE_TOO_LARGE,
-    UNKNOWN_MACRO,
+    RAW_VALUE,
     VERBATIM_FIELDS,
     FieldValueError,
     Macros,
@@ -40,7 +40,16 @@ def clean_field_name(raw: str) -> str:
     return " ".join(lines).strip().lower()
 
 
-def _well_formed_fields(entry: SplitEntry, macros: Macros) -> tuple[dict, list[str]]:
+def _keep_undefined(name: str, raw_value: str, macros: Macros, raw: dict[str, str]) -> None:
+    """Remember a value that uses macros no @string defines, as written (`raw`)."""
+    if macros.undefined:
+        raw[name] = normal_space(raw_value)
+        macros.undefined.clear()
+
+
+def _well_formed_fields(
+    entry: SplitEntry, macros: Macros, raw: dict[str, str]
+) -> tuple[dict, list[str]]:
     """Fields the fast path read: braced or quoted groups, numbers and macros, maybe joined."""
     values, errors = {}, []
     for raw_name, raw_value in entry.fields:
@@ -51,6 +60,7 @@ def _well_formed_fields(entry: SplitEntry, macros: Macros) -> tuple[dict, list[s
                 values[name] = read_value(raw_value, name, macros)
             except FieldValueError as exc:
                 errors.append(str(exc))
+            _keep_undefined(name, raw_value, macros, raw)
         elif first == "{" or first == '"':
             values[name] = raw_value[1:-1]
         elif first.isdigit():
@@ -60,14 +70,14 @@ def _well_formed_fields(entry: SplitEntry, macros: Macros) -> tuple[dict, list[s
                 values[name] = macros[raw_value.lower()]
             except FieldValueError as exc:
                 errors.append(str(exc))
-        else:
-            errors.append(UNKNOWN_MACRO.format(name=name, macro=raw_value))
+        else:  # A macro no @string of the file defines: kept, shown as its name.
+            values[name] = raw[name] = raw_value
     return values, errors
 
 
-def _entry_fields(entry: SplitEntry, macros: Macros) -> tuple[dict, list[str]]:
+def _entry_fields(entry: SplitEntry, macros: Macros, raw: dict[str, str]) -> tuple[dict, list[str]]:
     if entry.well_formed:
-        return _well_formed_fields(entry, macros)
+        return _well_formed_fields(entry, macros, raw)
     values, errors = {}, []
     for raw_name, raw_value in entry.fields:
         name = clean_field_name(raw_name)
@@ -78,6 +88,7 @@ def _entry_fields(entry: SplitEntry, macros: Macros) -> tuple[dict, list[str]]:
             values[name] = read_value(raw_value, name, macros)
         except FieldValueError as exc:
             errors.append(str(exc))
+        _keep_undefined(name, raw_value, macros, raw)
     return values, errors
 
 
@@ -87,12 +98,21 @@ def _names_source(value: str) -> str | None:
 
 
 def entry_record(entry: SplitEntry, macros: Macros, offset: int = 0) -> tuple[BibRecord, list[str]]:
-    """A split entry -> a record, and the problems found in it (each a message)."""
-    values, errors = _entry_fields(entry, macros)
+    """A split entry -> a record, and the problems found in it (each a message).
+
+    A value using macros no @string of the file defines is kept: its text shows their
+    names, its LaTeX is kept (`sources`) and the value as written under `RAW_VALUE + name`,
+    which exports write back bare."""
+    raw: dict[str, str] = {}
+    values, errors = _entry_fields(entry, macros, raw)
     record = BibRecord(entry_type=sys.intern(entry.entry_type.lower()), key=entry.key.strip())
     record.line = entry.start_line + offset + 1
     limit = macros.max_value
     sources = record.sources
+    for name, value in raw.items():
+        if name in values and name not in VERBATIM_FIELDS and name not in ("author", "editor"):
+            sources[RAW_VALUE + name] = value
+            sources[name] = normal_space(values[name])
     for name, value in values.items():
         try:
             if len(value) > limit:  # Inline: this runs for every field of every entry.
@@ -110,7 +130,7 @@ def entry_record(entry: SplitEntry, macros: Macros, offset: int = 0) -> tuple[Bi
             else:
                 source = normal_space(value)
                 text = record.fields[name] = latex.decode(source)
-                if keeps_source(name, source, text):
+                if name not in raw and keeps_source(name, source, text):
                     sources[name] = source
         except FieldValueError as exc:
             errors.append(str(exc))
@@ -124,6 +144,7 @@ def entry_record(entry: SplitEntry, macros: Macros, offset: int = 0) -> tuple[Bi
 def string_definition(block: StringBlock, macros: Macros) -> str | None:
     """Add an @string macro; return a problem message when it is malformed or too large."""
     name = block.key.strip().lower()
+    macros.undefined.clear()  # A macro of another file within a macro: its name stands for it.
     if not FIELD_NAME.match(name):
         return BAD_STRING.format(reason=f"invalid name {block.key.strip()!r}.")
     try:

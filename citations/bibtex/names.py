@@ -7,7 +7,7 @@ family name that would otherwise be read differently. Also the lists a curator t
 import functools
 import re
 
-from citations.bibtex.values import FieldValueError, normal_space
+from citations.bibtex.values import FieldValueError, braced_end, normal_space
 from citations.text import latex
 from citations.text.records import Name
 
@@ -74,9 +74,38 @@ def _extended_name(parts: list[str]) -> Name:
     return Name(**{"family": "", **values})
 
 
+BIBCORPORATE = re.compile(r"\\bibcorporate\s*")
+
+
+def _unbraced(text: str) -> str | None:
+    """`text` without its outer braces when one brace group is all of it, else None."""
+    text = text.strip()
+    if text.startswith("{") and braced_end(text, 0) == len(text):
+        return text[1:-1].strip()
+    return None
+
+
+def _corporate(raw: str) -> Name | None:
+    """An institution's name: one brace group (`{World Health Organization}`, double braces,
+    apacite's `{\\bibcorporate{Canarie, Inc.}}`) is one family name, never split."""
+    inner = _unbraced(raw)
+    if inner is None:
+        return None
+    while (deeper := _unbraced(inner)) is not None:
+        inner = deeper
+    if command := BIBCORPORATE.match(inner):
+        argument = _unbraced(inner[command.end() :])
+        if argument is None:
+            return None
+        inner = argument
+    return Name(family=latex.decode(inner)) if inner else None
+
+
 @functools.lru_cache(maxsize=100_000)
 def parse_name(raw: str) -> Name:
     """One BibTeX name ("First von Last", "von Last, First", "von Last, Jr, First") -> Name."""
+    if raw.startswith("{") and (corporate := _corporate(raw)) is not None:
+        return corporate
     parts = [part.strip() for part in _split_top(raw, COMMA)]
     if EXTENDED_NAME.match(raw):
         return _extended_name(parts)

@@ -33,9 +33,11 @@ from citations.bibtex.problems import (
 )
 from citations.bibtex.splitting import split_blocks
 from citations.bibtex.values import (
+    MACRO_KEPT,
     MAX_EXPANSION,
     MAX_VALUE,
     PREAMBLE_SOURCE,
+    RAW_VALUE,
     FieldValueError,
     Macros,
     ValueTooLarge,
@@ -153,6 +155,11 @@ class Reader:
 
     def _entry(self, entry: SplitEntry, offset: int) -> list[BibRecord | ParseProblem]:
         record, errors = entry_record(entry, self.macros, offset)
+        for name, value in record.sources.items():
+            if name.startswith(RAW_VALUE):
+                name = name.removeprefix(RAW_VALUE)
+                note = MACRO_KEPT.format(line=record.line, key=record.key, name=name, value=value)
+                self.notes.append(note)
         if self.preamble and any(latex.unknown_commands(v) for v in record.sources.values()):
             record.sources[PREAMBLE_SOURCE] = self.preamble
         folded = record.key.lower()

@@ -18,9 +18,12 @@ from citations.bibtex.names import format_name, parse_names
 from citations.bibtex.values import (
     MONTH_BY_NAME,
     PREAMBLE_SOURCE,
+    RAW_VALUE,
     TITLE_FIELDS,
     VERBATIM_FIELDS,
     FieldValueError,
+    Macros,
+    read_value,
 )
 from citations.text import latex
 from citations.text.records import BibRecord, Name, with_notice
@@ -133,9 +136,17 @@ def _ordered_fields(fields: dict[str, str]) -> list[tuple[str, str]]:
     return known + sorted(item for item in others if SAFE_FIELD_NAME.match(item[0]))
 
 
+# `BibRecord.sources[ENTRY_TYPE_SOURCE]`: the type a misc was imported with when it was no
+# BibTeX or biblatex type (apacite's @magazine): written back as it came.
+ENTRY_TYPE_SOURCE = "@type"
+
+
 def _entry_head(record: BibRecord) -> str:
     """`@type{key,`, with a type or key that could break the entry replaced."""
-    entry_type = record.entry_type if SAFE_ENTRY_TYPE.match(record.entry_type) else "misc"
+    entry_type = record.entry_type
+    if entry_type == "misc" and record.sources:
+        entry_type = record.sources.get(ENTRY_TYPE_SOURCE) or entry_type
+    entry_type = entry_type if SAFE_ENTRY_TYPE.match(entry_type) else "misc"
     key = record.key if SAFE_KEY.match(record.key) else re.sub(r"[^\w:.+-]", "_", record.key)
     return f"@{entry_type}{{{key},\n"
 
@@ -155,6 +166,25 @@ def _source(sources: dict[str, str], name: str, text: str) -> str | None:
         if source is not None and latex.decode(source) == text:
             return source
     return None
+
+
+@functools.lru_cache(maxsize=10_000)
+def bare_value(raw: str) -> bool:
+    """Whether a value using undefined @string macros (`jgr # " 12"`) can be written as it
+    came, unbraced: one line of macro names, numbers and balanced groups joined by `#`."""
+    if not raw or "\n" in raw or "\r" in raw or not is_balanced(raw):
+        return False
+    try:
+        read_value(raw, "", Macros())
+    except FieldValueError:
+        return False
+    return True
+
+
+def _macro_value(sources: dict[str, str], name: str) -> str | None:
+    """A field imported with @string macros its file did not define, as it came (bare)."""
+    raw = sources.get(RAW_VALUE + name)
+    return raw if raw is not None and bare_value(raw) else None
 
 
 @functools.lru_cache(maxsize=10_000)
@@ -196,6 +226,8 @@ def render_entry(record: BibRecord, *, unicode: bool = False) -> str:
         source = _source(sources, name, value) if sources and name not in VERBATIM_FIELDS else None
         if source is None:
             lines.append(f"  {name} = {_field_value(name, value, unicode)},\n")
+        elif (bare := _macro_value(sources, name)) is not None:
+            lines.append(f"  {name} = {bare},\n")
         else:
             written = source if unicode else latex.to_ascii(source)
             lines.append(f"  {name} = {_braced(name, written)},\n")

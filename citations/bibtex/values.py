@@ -22,7 +22,15 @@ MISSING_COMMA = "Field {name!r}: unexpected text after its value (a missing comm
 UNCLOSED_VALUE = "Field {name!r}: its value is not closed (unbalanced braces or quotes)."
 EMPTY_VALUE = "Field {name!r} has no value."
 UNKNOWN_MACRO = "Field {name!r} uses {macro!r}, which no @string defines."
+MACRO_KEPT = (
+    "line {line} [{key}]: field {name!r} is {value}, a @string macro this file does not "
+    "define (another file may): kept as the macro, shown as its name."
+)
 PREAMBLE_SOURCE = "@preamble"  # The key of a file's @preamble in `BibRecord.sources`.
+# `BibRecord.sources[RAW_VALUE + name]`: a value using @string macros no @string of its file
+# defines, as written (`jgr # " 12"`), so exports write the macro back bare, as BibTeX and
+# biber leave an undefined macro for another file of the same collection to define.
+RAW_VALUE = "@raw:"
 
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 MONTH_NAMES = [
@@ -79,6 +87,9 @@ class Macros(dict):
         self.max_value, self.max_expansion = max_value, max_expansion
         self.expanded = 0
         self.refused: set[str] = set()
+        # Undefined macros met by `read_value` since the caller last cleared it: BibTeX warns
+        # and goes on (another file of the collection may define them); so do we.
+        self.undefined: list[str] = []
 
     def __contains__(self, name) -> bool:
         return super().__contains__(name) or name in self.refused
@@ -148,7 +159,8 @@ def _value_part(text: str, pos: int, name: str, macros: Macros) -> tuple[str, in
         return match.group(3), match.end()
     macro = match.group(4).lower()
     if macro not in macros:
-        raise FieldValueError(UNKNOWN_MACRO.format(name=name, macro=match.group(4)))
+        macros.undefined.append(match.group(4))
+        return match.group(4), match.end()  # Shown as its name; written back bare.
     return macros[macro], match.end()
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from citations.importing.aliases import write_aliases
 from citations.importing.people import People
 from citations.importing.plans import DUPLICATE, FAIL, INVALID, NEW, SKIP, ImportPlan, PlanItem
 from citations.importing.writers import CopyWriter, Progress, UpdateWriter
@@ -33,6 +34,7 @@ class ApplyResult:
     created: int = 0
     updated: int = 0
     skipped: int = 0
+    aliases: int = 0  # Keys of duplicates kept as aliases of their record (`aliases`).
     refused: str = ""
     conflict: bool = False  # Refused because a concurrent write changed the same entries.
 
@@ -91,6 +93,7 @@ def apply(
     try:
         with serialised():
             _write(new, updates, progress=progress, user=user)
+            aliases = write_aliases(plan.items)
     except IntegrityError:
         # A unique value taken since the plan was made: nothing is written; a retry plans
         # against what the other writer stored.
@@ -99,4 +102,6 @@ def apply(
         # The transaction is rolled back: nothing is half-written, and the reason is shown.
         return ApplyResult(written=False, refused=WRITE_FAILED.format(error=_first_line(exc)))
     skipped = len(plan.with_status(DUPLICATE)) - len(updates)
-    return ApplyResult(written=True, created=len(new), updated=len(updates), skipped=skipped)
+    return ApplyResult(
+        written=True, created=len(new), updated=len(updates), skipped=skipped, aliases=aliases
+    )

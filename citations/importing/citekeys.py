@@ -9,10 +9,13 @@ from collections.abc import Iterable
 
 from citations import citekeys
 from citations.batches import batched
+from citations.bibtex.render import SAFE_KEY
 from citations.importing.plans import BATCH, PlanItem
 from citations.membership import matching
 from citations.models import Reference
 
+# A key BibTeX and biblatex read (what exports may write, `bibtex.render.SAFE_KEY`).
+BIBTEX_KEY = SAFE_KEY
 # Suffixed keys are looked up with one regular expression per this many bases.
 REGEX_BASES = 200
 
@@ -78,3 +81,16 @@ def assign_citekeys(items: list[PlanItem], taken: set[str]) -> None:
         taken.add(key.lower())
         if key != item.key:
             item.values["original_key"] = item.key[:200]
+            _cite_original(item)
+
+
+def _cite_original(item: PlanItem) -> None:
+    """A key BibTeX reads but a citekey cannot be (`key?`, `Müller2001`) stays citable in
+    exports: biblatex's `ids` names it beside the new citekey. A key another record holds
+    is not added (two records answering one `\\cite`)."""
+    if citekeys.is_usable(item.key) or not BIBTEX_KEY.match(item.key):
+        return
+    extra = item.values.setdefault("extra_fields", {})
+    ids = [key.strip() for key in extra.get("ids", "").split(",") if key.strip()]
+    if item.key not in ids:
+        extra["ids"] = ", ".join([*ids, item.key])

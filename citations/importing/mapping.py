@@ -14,6 +14,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from citations.bibtex.render import ENTRY_TYPE_SOURCE, SAFE_ENTRY_TYPE
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.models import (
     BOOKTITLE_TYPES,
@@ -30,11 +31,16 @@ from citations.text.records import BibRecord, Name
 
 NO_TITLE = "The entry has no title."
 TOO_LONG = "Field {name!r} is longer than {limit} characters."
+KEPT_LONG = "Field {name!r} is longer than {limit} characters: kept as written, as an extra field."
 NAME_TOO_LONG = "The name {name!r} is too long to store."
 EMPTY_NAME = "A name in {field!r} has no family name."
 KEPT_IDENTIFIER = "Field {name!r}: {error} Kept as written."
 YEAR_AS_TEXT = "The year {year!r} is not a number between {low} and {high}: kept as text."
 URL_AS_TEXT = "The url {url!r} is not a web address: kept as text."
+TYPE_AS_MISC = (
+    "@{entry_type} is no BibTeX or biblatex entry type: imported as misc (as BibTeX reads it), "
+    "exported as @{entry_type}."
+)
 
 # Record field -> model field; the first one present wins, the others stay extra fields.
 CONTAINER_FIELDS = {"journal": "container_title", "journaltitle": "container_title"}
@@ -94,10 +100,17 @@ def vars_of(name: Name) -> dict[str, str]:
     }
 
 
-def _take(fields: dict[str, str], mapping: dict[str, str], values: dict, taken: set) -> None:
-    """Copy mapped fields into model values; a second field for one target stays extra."""
+def _take(
+    fields: dict[str, str], mapping: dict[str, str], values: dict, taken: set, warnings: list
+) -> None:
+    """Copy mapped fields into model values; a second field for one target stays extra, and
+    so does a value too long for its column (`pages = {494, with subject index, ...}`)."""
     for name, target in mapping.items():
         if name in fields and target not in values:
+            limit = REFERENCE_LIMITS.get(target)
+            if limit and len(fields[name]) > limit:
+                warnings.append(KEPT_LONG.format(name=name, limit=limit))
+                continue
             values[target] = fields[name]
             taken.add(name)
 
@@ -161,8 +174,15 @@ def _check_names(record: BibRecord, errors: list[str]) -> None:
 
 
 def _check_type_and_title(record: BibRecord, values: dict, errors, warnings) -> None:
+    """An unknown type is a misc remembering its own (BibTeX reads it as misc); a type that
+    could not be written back as one (`@a-b`) is refused."""
     if record.entry_type not in ENTRY_TYPES:
-        errors.append(UNKNOWN_ENTRY_TYPE.format(entry_type=record.entry_type))
+        if SAFE_ENTRY_TYPE.match(record.entry_type) and len(record.entry_type) <= 40:
+            values["entry_type"] = EntryType.MISC
+            values["latex_source"] = {**record.sources, ENTRY_TYPE_SOURCE: record.entry_type}
+            warnings.append(TYPE_AS_MISC.format(entry_type=record.entry_type))
+        else:
+            errors.append(UNKNOWN_ENTRY_TYPE.format(entry_type=record.entry_type))
     if not values.get("title") and record.entry_type not in UNTITLED_TYPES:
         warnings.append(NO_TITLE)  # BibTeX allows it (xampl.bib's misc-minimal): kept.
     values.setdefault("title", "")
@@ -171,13 +191,13 @@ def _check_type_and_title(record: BibRecord, values: dict, errors, warnings) -> 
 def record_values(record: BibRecord) -> tuple[dict, list[str], list[str]]:
     """A record -> (Reference field values, errors, warnings). Pure: no database."""
     fields = record.fields
-    values: dict = {"entry_type": record.entry_type}
+    values: dict = {"entry_type": record.entry_type, "latex_source": record.sources}
     errors: list[str] = []
     warnings: list[str] = []
     taken: set[str] = set()
     container = BOOK_CONTAINER_FIELDS if record.entry_type in BOOKTITLE_TYPES else {}
-    _take(fields, {**container, **CONTAINER_FIELDS}, values, taken)
-    _take(fields, DIRECT_FIELDS, values, taken)
+    _take(fields, {**container, **CONTAINER_FIELDS}, values, taken, warnings)
+    _take(fields, DIRECT_FIELDS, values, taken, warnings)
     _url(values, taken, warnings)
     _year(fields, values, taken, warnings)
     _identifiers(fields, values, taken, warnings)
@@ -185,5 +205,4 @@ def record_values(record: BibRecord) -> tuple[dict, list[str], list[str]]:
     _check_lengths(values, errors)
     _check_names(record, errors)
     values["extra_fields"] = {name: value for name, value in fields.items() if name not in taken}
-    values["latex_source"] = record.sources
     return values, errors, warnings

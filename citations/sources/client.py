@@ -131,7 +131,7 @@ def origin(url: httpx.URL) -> tuple[str, str, int]:
 def service_origins() -> set[tuple[str, str, int]]:
     """The scheme, host and port of every configured service URL."""
     names = ("CROSSREF_API_URL", "NCBI_EUTILS_URL", "NCBI_IDCONV_URL", "DOI_RESOLVER_URL")
-    urls = [getattr(settings, name) for name in (*names, "OPENLIBRARY_URL")]
+    urls = [getattr(settings, name) for name in (*names, "OPENLIBRARY_URL", "ZOTERO_API_URL")]
     return {origin(httpx.URL(url)) for url in urls}
 
 

@@ -122,6 +122,17 @@ def get_json(url: str, *, service: str, params=None, accept="application/json", 
     return parse(text)
 
 
+def fresh_json(url: str, *, service: str, params=None, headers=None):
+    """The JSON body at `url`, never cached (a sync asks what changed since a version):
+    for services that need a credential header (Zotero's `Zotero-API-Key`)."""
+    status, text = _request(
+        url, service=service, params=params, accept="application/json", extra=headers
+    )
+    if status == 404:
+        raise SourceNotFound(NOT_FOUND.format(service=service, what=url))
+    return parse_json(text, service=service)
+
+
 def get_text(url: str, *, service: str, params=None, accept="*/*", what="", check=None) -> str:
     """The body at `url` as text; raises a `SourceError`. Only an answer that passes
     `check` (e.g. parses) is cached, so a garbled answer is asked for again next time."""
@@ -144,10 +155,11 @@ def cache_key(url: str, params, accept: str) -> str:
     return f"sources:{digest}"
 
 
-def _request(url: str, *, service: str, params, accept: str) -> tuple[int, str]:
+def _request(url: str, *, service: str, params, accept: str, extra=None) -> tuple[int, str]:
     """One GET with its retries and redirects, within one deadline: (status, body)."""
     client = shared_client()
     headers = {"User-Agent": user_agent(), "Accept": accept, "Accept-Encoding": ACCEPT_ENCODING}
+    headers |= extra or {}
     with deadline():
         try:
             request = client.build_request(

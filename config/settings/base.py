@@ -44,7 +44,8 @@ LEDGER_JOB_HEARTBEAT_SECONDS, LEDGER_JOB_STALE_SECONDS how often a running impor
 LEDGER_FOUR_EYES  "0"/"false" lets a curator publish a claim they submitted (default: on)
 LEDGER_GRADE_RUBRIC rubric that grades claims, a key of evidence.rubrics.RUBRICS (default grade-3)
 LEDGER_CONTACT_EMAIL contact address in the User-Agent sent to metadata services
-CROSSREF_API_URL, NCBI_EUTILS_URL, NCBI_IDCONV_URL, DOI_RESOLVER_URL, OPENLIBRARY_URL
+CROSSREF_API_URL, NCBI_EUTILS_URL, NCBI_IDCONV_URL, DOI_RESOLVER_URL, OPENLIBRARY_URL,
+ZOTERO_API_URL, ZOTERO_API_KEY (the Zotero Web API and its key, for import_zotero)
                   base URLs of the metadata services (default: the public services)
 LEDGER_SOURCES_TIMEOUT, LEDGER_SOURCES_RETRIES, LEDGER_SOURCES_BACKOFF_SECONDS,
 LEDGER_SOURCES_MAX_IN_FLIGHT, LEDGER_SOURCES_CACHE_SECONDS how those services are asked
@@ -394,6 +395,9 @@ NCBI_IDCONV_URL = os.environ.get(
 )
 DOI_RESOLVER_URL = os.environ.get("DOI_RESOLVER_URL", "https://doi.org")
 OPENLIBRARY_URL = os.environ.get("OPENLIBRARY_URL", "https://openlibrary.org")
+# Zotero Web API (citations/zotero/): libraries imported by `import_zotero` and the admin.
+ZOTERO_API_URL = os.environ.get("ZOTERO_API_URL", "https://api.zotero.org")
+ZOTERO_API_KEY = os.environ.get("ZOTERO_API_KEY", "")
 SOURCES_TIMEOUT = float(os.environ.get("LEDGER_SOURCES_TIMEOUT", "10"))
 SOURCES_RETRIES = int(os.environ.get("LEDGER_SOURCES_RETRIES", "3"))
 SOURCES_BACKOFF_SECONDS = float(os.environ.get("LEDGER_SOURCES_BACKOFF_SECONDS", "1"))

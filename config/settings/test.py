@@ -37,7 +37,7 @@ REST_FRAMEWORK = {
 }
 # Metadata services: tests point them at local stand-in servers; never the network.
 CROSSREF_API_URL = NCBI_EUTILS_URL = NCBI_IDCONV_URL = "http://127.0.0.1:9/unset"
-DOI_RESOLVER_URL = OPENLIBRARY_URL = "http://127.0.0.1:9/unset"
+DOI_RESOLVER_URL = OPENLIBRARY_URL = ZOTERO_API_URL = "http://127.0.0.1:9/unset"
 LEDGER_CONTACT_EMAIL = "curators@example.org"
 SOURCES_TIMEOUT = 2.0
 SOURCES_RETRIES = 2

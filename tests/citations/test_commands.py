@@ -1,5 +1,8 @@
 """import_bibtex and export_bibtex, run with call_command against their message constants."""
 
+import re
+import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from tests.factories import ClaimFactory, EvidenceFactory, ReferenceFactory, Top
 
 pytestmark = pytest.mark.django_db
 DATA = Path(__file__).resolve().parent.parent / "data"
+ROOT = DATA.parent.parent
 
 
 def run_import(*args) -> str:
@@ -71,8 +75,10 @@ def test_import_bibtex_dry_run_writes_nothing():
 )
 def test_import_bibtex_fails_on_malformed_files_naming_the_line_and_writes_nothing(name):
     out = StringIO()
-    with pytest.raises(CommandError, match=import_bibtex.SOME_INVALID):
+    failed = import_bibtex.FAILED_FILES.format(count=1, total=1)
+    with pytest.raises(CommandError, match=re.escape(failed)) as raised:
         call_command("import_bibtex", str(DATA / "malformed" / name), stdout=out, stderr=StringIO())
+    assert raised.value.returncode == 1
     assert "  line 1 [" in out.getvalue() or "  line 6 [" in out.getvalue()
     counts = (Reference.objects.count(), Person.objects.count(), Contributor.objects.count())
     assert counts == (0, 0, 0)
@@ -91,23 +97,60 @@ def test_import_bibtex_keeps_an_unusual_identifier_verbatim_with_a_warning():
     assert (reference.doi, reference.extra_fields["doi"]) == (None, "not-a-doi")
 
 
-def test_import_bibtex_skip_invalid_writes_the_rest_and_still_fails():
-    out = StringIO()
+def test_import_bibtex_skip_invalid_writes_the_rest_reports_the_skips_and_succeeds():
+    out, err = StringIO(), StringIO()
     path = str(DATA / "malformed" / "unclosed_brace.bib")
-    with pytest.raises(CommandError):
-        call_command("import_bibtex", path, "--skip-invalid", stdout=out, stderr=StringIO())
+    call_command("import_bibtex", path, "--skip-invalid", stdout=out, stderr=err)
     assert list(Reference.objects.values_list("citekey", flat=True)) == ["fine2021"]
+    assert (
+        err.getvalue() == import_bibtex.SKIPPED_INVALID.format(path=path, count=1, ies="y") + "\n"
+    )
 
 
-def test_import_bibtex_names_a_missing_file():
-    with pytest.raises(CommandError, match="No such file: nowhere.bib"):
-        call_command("import_bibtex", "nowhere.bib")
+def test_import_bibtex_skip_invalid_fails_when_nothing_could_be_imported():
+    path = str(DATA / "malformed" / "missing_key.bib")
+    err = StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_bibtex", path, "--skip-invalid", stdout=StringIO(), stderr=err)
+    assert raised.value.returncode == 1
+    assert import_bibtex.NOTHING_IMPORTED.format(path=path) in err.getvalue()
+
+
+def test_import_bibtex_dry_run_exits_as_the_import_would():
+    path = str(DATA / "malformed" / "unclosed_brace.bib")
+    call_command("import_bibtex", path, "--dry-run", "--skip-invalid", stdout=StringIO())
+    with pytest.raises(CommandError) as raised:
+        call_command("import_bibtex", path, "--dry-run", stdout=StringIO(), stderr=StringIO())
+    assert raised.value.returncode == 1
+    assert Reference.objects.count() == 0
+
+
+def test_import_bibtex_names_a_missing_file_as_a_usage_error_and_reads_no_file():
+    good = str(DATA / "malformed" / "invalid_doi.bib")
+    with pytest.raises(CommandError, match="No such file: nowhere.bib") as raised:
+        call_command("import_bibtex", good, "nowhere.bib")
+    assert raised.value.returncode == import_bibtex.USAGE_ERROR == 2
+    assert Reference.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [(["--no-such-option"], 2), (["nowhere.bib"], 2), (["--encoding", "klingon", "x.bib"], 2)],
+)
+def test_import_bibtex_exits_2_on_usage_errors_from_the_command_line(args, status):
+    command = [sys.executable, "manage.py", "import_bibtex", *args]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)  # noqa: S603
+    assert done.returncode == status, done.stderr
+
+
+def test_import_bibtex_help_documents_the_exit_status():
+    assert import_bibtex.EXIT_HELP in import_bibtex.Command().help
 
 
 def test_import_bibtex_refuses_a_file_that_is_not_utf8_naming_its_lines():
     path = str(DATA / "malformed" / "latin1.bib")
     out = StringIO()
-    with pytest.raises(CommandError, match=import_bibtex.SOME_INVALID):
+    with pytest.raises(CommandError, match="Nothing could be imported"):
         call_command("import_bibtex", path, stdout=out, stderr=StringIO())
     assert "line 2 []: " + bibtex.NOT_UTF8.format(line=2, byte=0xFC) in out.getvalue()
     assert "line 3 []: " + bibtex.NOT_UTF8.format(line=3, byte=0xE9) in out.getvalue()

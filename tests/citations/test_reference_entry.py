@@ -123,9 +123,9 @@ def test_an_invalid_entry_type_is_refused_in_admin_import_and_database(curator_c
     assert response.status_code == 200
     assert "entry_type" in errors(response)
     assert not Reference.objects.exists()
-    plan = reference_import_plan(data="@journalarticle{k1, title={T}, year={2000}}")
+    plan = reference_import_plan(data="@journal_article{k1, title={T}, year={2000}}")
     assert plan.items[0].status == INVALID
-    assert plan.items[0].messages == (UNKNOWN_ENTRY_TYPE.format(entry_type="journalarticle"),)
+    assert plan.items[0].messages == (UNKNOWN_ENTRY_TYPE.format(entry_type="journal_article"),)
     with pytest.raises(IntegrityError), transaction.atomic():
         Reference.objects.create(citekey="k2", title="T", entry_type="journal article")
 

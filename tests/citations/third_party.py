@@ -84,3 +84,31 @@ def bib_files() -> dict[str, Path]:
     if absent:
         raise Unavailable(f"Not found in the Debian packages: {', '.join(absent)}")
     return files
+
+
+# Whole Debian packages whose every .bib file a test reads (issue 24: BibTeX keeps every real
+# entry): extracted with `dpkg-deb -x` under CACHE/<package>/, never committed.
+COLLECTIONS = ("texlive-bibtex-extra", "texlive-publishers", "r-cran-bibtex")
+
+
+def package_bib_files(package: str) -> list[Path]:
+    """Every .bib file of a Debian package, downloading and unpacking it when missing."""
+    target = CACHE / package
+    done = target / ".unpacked"
+    if not done.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        if not shutil.which("dpkg-deb"):
+            raise Unavailable("dpkg-deb is missing: cannot unpack Debian packages.")
+        deb = _download(package)
+        shutil.rmtree(target, ignore_errors=True)
+        result = subprocess.run(
+            ["dpkg-deb", "-x", str(deb), str(target)],  # noqa: S607
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise Unavailable(f"dpkg-deb -x {deb.name} failed: {result.stderr.strip()[:200]}")
+        done.touch()
+    return sorted(path for path in target.rglob("*.bib") if path.is_file())

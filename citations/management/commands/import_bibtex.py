@@ -1,10 +1,17 @@
-"""Import BibTeX files: plan each file, report it, then write it in one transaction."""
+"""Import BibTeX files: plan each file, report it, then write it in one transaction.
+
+Exit status (`EXIT_HELP`): 0 when the command did what was asked (every file written, or
+previewed, with `--skip-invalid` the invalid entries skipped and reported); 1 when a file
+could import nothing (an invalid entry without `--skip-invalid`, only invalid entries,
+duplicates with `--on-duplicate=fail`, a concurrent import); 2 on a usage error (an unknown
+option, a missing file, an unknown encoding)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from citations import bibtex, importing
+from citations.importing.applying import refusal
 from citations.importing.report import item_lines
 from citations.services import reference_import_bibtex
 from config.progress import Progress
@@ -14,11 +21,33 @@ SUMMARY = "{path}: {new} new, {duplicate} duplicate, {invalid} invalid."
 NOTE_LINE = "  note: {note}"
 DRY_RUN = "Dry run: nothing was written."
 WRITTEN = "Created {created}, updated {updated}, skipped {skipped} duplicate(s)."
-SOME_INVALID = "Some entries were invalid: see the lines above."
+NOTHING_IMPORTED = "Nothing could be imported from {path}."
+SKIPPED_INVALID = "{path}: skipped {count} invalid entr{ies} (see the lines above)."
+FAILED_FILES = "Nothing could be imported from {count} of {total} file(s): see the lines above."
+USAGE_ERROR = 2  # The exit status of a usage error, as argparse gives for unknown options.
+EXIT_HELP = (
+    "Exit status: 0 when it did what was asked (with --skip-invalid, the invalid entries are "
+    "skipped and reported); 1 when a file could import nothing; 2 on a usage error."
+)
+
+
+def could_import(outcome, *, on_duplicate: str, skip_invalid: bool) -> bool:
+    """Did an import (or its dry run) do what was asked? False when nothing could be imported:
+    it was refused, or every entry was invalid."""
+    plan = outcome.plan
+    counts = plan.counts
+    if counts[importing.INVALID] and not counts[importing.NEW] + counts[importing.DUPLICATE]:
+        return False
+    if outcome.result is None:
+        return not refusal(plan, on_duplicate, skip_invalid)
+    return outcome.result.written
 
 
 class Command(BaseCommand):
-    help = "Import references from BibTeX files (a plan is reported before anything is written)."
+    help = (
+        "Import references from BibTeX files (a plan is reported before anything is written). "
+        + EXIT_HELP
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE")
@@ -40,12 +69,13 @@ class Command(BaseCommand):
             try:
                 encoding = bibtex.check_encoding(encoding)
             except ValueError as exc:
-                raise CommandError(str(exc)) from exc
-        any_invalid = False
+                raise CommandError(str(exc), returncode=USAGE_ERROR) from exc
+        for name in files:
+            if not Path(name).is_file():
+                raise CommandError(FILE_NOT_FOUND.format(path=name), returncode=USAGE_ERROR)
+        failed = 0
         for name in files:
             path = Path(name)
-            if not path.is_file():
-                raise CommandError(FILE_NOT_FOUND.format(path=name))
             outcome = reference_import_bibtex(
                 data=path.read_bytes(),
                 encoding=encoding,
@@ -57,9 +87,14 @@ class Command(BaseCommand):
             self._report(name, outcome)
             if outcome.result is not None and outcome.result.conflict:
                 raise CommandError(outcome.result.refused)
-            any_invalid = any_invalid or not outcome.ok
-        if any_invalid:
-            raise CommandError(SOME_INVALID)
+            if not could_import(outcome, on_duplicate=on_duplicate, skip_invalid=skip_invalid):
+                failed += 1
+                self.stderr.write(NOTHING_IMPORTED.format(path=name))
+            elif invalid := outcome.plan.counts[importing.INVALID]:
+                ies = "y" if invalid == 1 else "ies"
+                self.stderr.write(SKIPPED_INVALID.format(path=name, count=invalid, ies=ies))
+        if failed:
+            raise CommandError(FAILED_FILES.format(count=failed, total=len(files)))
 
     def _report(self, name: str, outcome) -> None:
         plan = outcome.plan

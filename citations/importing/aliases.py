@@ -1,0 +1,73 @@
+"""Second keys: an entry that is a work already in the ledger (or earlier in its file) is
+not a second record; its key becomes an alias of that record.
+
+Why one record with both keys, and not two: the ledger keeps one record per work (a DOI is
+unique, and a curator verifies, grades and retracts a work once), yet a document may
+`\\cite` either key. So the second key is a `ReferenceAlias` (the API and the reference
+pages redirect it to the record, as for merged records) and is added to the record's
+biblatex `ids` field, so an exported file lets `\\cite{second}` resolve in biblatex. A key
+that is not usable as a citekey, or that a stored record or alias holds, is left out (the
+plan still reports the entry as a duplicate).
+"""
+
+from citations import citekeys
+from citations.batches import batched
+from citations.importing.plans import BATCH, DUPLICATE, PlanItem
+from citations.membership import matching
+from citations.models import Reference, ReferenceAlias
+
+ALIAS_NOTE = "A second key for this work in an imported file (line {line})."
+
+
+def _targets(items: list[PlanItem], written: dict[str, PlanItem]) -> dict[str, str]:
+    """Each duplicate's key -> the citekey of the record it is the same work as."""
+    targets = {}
+    for item in items:
+        if item.duplicate_of is not None:
+            targets[item.key] = item.duplicate_citekey
+        elif (first := written.get(item.duplicate_citekey)) is not None and first.citekey:
+            targets[item.key] = first.citekey
+    return targets
+
+
+def _free(keys: list[str]) -> set[str]:
+    """Those of `keys` (lower-cased) that no stored record or alias holds, in any case."""
+    taken: set[str] = set()
+    for chunk in batched(sorted({k for key in keys for k in (key, key.lower())}), BATCH):
+        for model in (Reference, ReferenceAlias):
+            rows = matching(model.objects, "citekey", chunk).values_list("citekey", flat=True)
+            taken.update(key.lower() for key in rows)
+    return {key.lower() for key in keys} - taken
+
+
+def _add_ids(reference: Reference, keys: list[str]) -> None:
+    ids = [key.strip() for key in reference.extra_fields.get("ids", "").split(",") if key.strip()]
+    ids += [key for key in keys if key not in ids]
+    reference.extra_fields = {**reference.extra_fields, "ids": ", ".join(ids)}
+
+
+def write_aliases(items: list[PlanItem]) -> int:
+    """Aliases for the duplicates among a written plan's `items`; returns how many."""
+    written = {item.key: item for item in items if item.citekey}
+    duplicates = [
+        item for item in items if item.status == DUPLICATE and citekeys.is_usable(item.key)
+    ]
+    targets = _targets(duplicates, written)
+    free = _free(list(targets))
+    wanted = {key: target for key, target in targets.items() if key.lower() in free}
+    if not wanted:
+        return 0
+    records = Reference.objects.in_bulk(set(wanted.values()), field_name="citekey")
+    by_target: dict[str, list[str]] = {}
+    lines = {item.key: item.line for item in duplicates}
+    aliases = []
+    for key, target in wanted.items():
+        if target in records:
+            by_target.setdefault(target, []).append(key)
+            note = ALIAS_NOTE.format(line=lines[key])
+            aliases.append(ReferenceAlias(citekey=key, reference=records[target], note=note))
+    ReferenceAlias.objects.bulk_create(aliases)
+    for target, keys in by_target.items():
+        _add_ids(records[target], keys)
+    Reference.objects.bulk_update([records[t] for t in by_target], ["extra_fields"])
+    return len(aliases)
