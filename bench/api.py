@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.support.server import database_url  # noqa: E402 - after the path
+from bench.support.server import create_database, database_url, migrate  # noqa: E402 - after the path
 
 BENCH_DB = os.environ.get("BENCH_API_DATABASE", "el_bench_api")
 DATABASE_URL = database_url(BENCH_DB)
@@ -39,14 +39,8 @@ from bench.support.throughput import free_port, get, python_rate  # noqa: E402 -
 
 
 def ensure_database() -> None:
-    import psycopg
-
-    with psycopg.connect(database_url("postgres"), autocommit=True) as db:
-        exists = db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-        if not exists:
-            db.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    manage = [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v0"]
-    subprocess.run(manage, check=True, cwd=ROOT)
+    create_database(BENCH_DB)
+    migrate()
 
 
 def populate() -> None:

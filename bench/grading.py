@@ -23,11 +23,12 @@ import resource
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.support.server import database_url  # noqa: E402 - after the path set-up above
+from bench.support.server import create_database, database_url, migrate  # noqa: E402 - after the path set-up above
 from evidence.rubrics import grade1, grade2, grade3  # noqa: E402
 
 CLAIMS, ITEMS, ROUNDS = 2_000, 8, 5
@@ -63,18 +64,16 @@ def random_item(rng: random.Random) -> grade2.ItemFacts:
 
 
 def as_grade1(item: grade2.ItemFacts) -> grade1.EvidenceFacts:
-    return grade1.EvidenceFacts(
-        stance=GRADE1_STANCES.get(item.stance, item.stance),
-        design=item.design,
-        population=item.population,
-        sample_size=item.sample_size,
-        effect_value=item.effect_value,
-        ci_low=item.ci_low,
-        ci_high=item.ci_high,
-        null_value=1.0,
-        risk_of_bias="high" if item.risk_of_bias == "critical" else item.risk_of_bias,
-        label=item.label,
-    )
+    """The grade-2 item as grade-1 reads an evidence item: its stances and risks of bias, on
+    the ratio scale, no large effect."""
+    grade1_view = {
+        **vars(item),
+        "stance": GRADE1_STANCES.get(item.stance, item.stance),
+        "null_value": 1.0,
+        "risk_of_bias": "high" if item.risk_of_bias == "critical" else item.risk_of_bias,
+        "large_effect": False,
+    }
+    return grade1.EvidenceFacts.from_evidence(SimpleNamespace(**grade1_view))
 
 
 def as_grade3(item: grade2.ItemFacts, rng: random.Random) -> grade3.ItemFacts:
@@ -143,16 +142,8 @@ def bench_pure() -> None:
 
 
 def ensure_database() -> None:
-    import subprocess
-
-    import psycopg
-
-    with psycopg.connect(database_url("postgres"), autocommit=True) as db:
-        exists = db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DB]).fetchone()
-        if not exists:
-            db.execute(f'CREATE DATABASE "{BENCH_DB}"')
-    manage = [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v0"]
-    subprocess.run(manage, check=True, cwd=ROOT)
+    create_database(BENCH_DB)
+    migrate()
 
 
 def populate() -> None:

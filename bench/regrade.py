@@ -29,19 +29,13 @@ os.environ.setdefault("DJANGO_DEBUG", "0")  # debug keeps every query in memory
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 40)
 
 from bench.scale import populate  # noqa: E402 - after the path and settings above
-from bench.support.server import database_url  # noqa: E402
+from bench.support.server import create_database  # noqa: E402
 
 BASELINE_S = 2.0
 
 
 def ensure_database(n: int) -> None:
-    import psycopg
-
-    name = f"el_regrade_{n}"
-    os.environ["DATABASE_URL"] = database_url(name)
-    with psycopg.connect(database_url("postgres"), autocommit=True) as db:
-        if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            db.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = create_database(f"el_regrade_{n}")
 
 
 def peak_mb() -> float:

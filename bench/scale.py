@@ -49,6 +49,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.support.server import create_database  # noqa: E402
 from bench.support.server import database_url as server_database_url  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
@@ -272,13 +273,7 @@ def database_url(n: int) -> str:
 
 
 def ensure_database(n: int) -> None:
-    import psycopg
-
-    name = f"el_scale_{n}"
-    os.environ["DATABASE_URL"] = database_url(n)
-    with psycopg.connect(server_database_url("postgres"), autocommit=True) as db:
-        if not db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            db.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = create_database(f"el_scale_{n}")
 
 
 def timed_ms(client, url: str) -> float:

@@ -19,6 +19,7 @@ from citations.search import ranked_search, similar_to
 from citations.text.records import BibRecord, Name
 from citations.text.sameness import FIELDS as SAMENESS_FIELDS
 from citations.text.sameness import WORK, candidate_keys, same_work, title_hash
+from config.model_checks import choice_constraints
 
 # Real bibliographies cite historical works (1066) and announced ones; the check constraint,
 # `clean`, the importer and the API's year filters all read this one range.
@@ -338,17 +339,13 @@ class Reference(models.Model):
                 condition=Q(year__isnull=True) | Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX),
                 name="reference_year_range",
             ),
-            models.CheckConstraint(
-                condition=Q(verification__in=Verification.values),
-                name="reference_verification_valid",
+            *choice_constraints(
+                "reference",
+                verification=Verification,
+                entry_type=EntryType,
+                retraction=Retraction,
             ),
             models.CheckConstraint(condition=~Q(citekey=""), name="reference_citekey_set"),
-            models.CheckConstraint(
-                condition=Q(entry_type__in=EntryType.values), name="reference_entry_type_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(retraction__in=Retraction.values), name="reference_retraction_valid"
-            ),
             models.CheckConstraint(
                 condition=~Q(retraction=Retraction.NONE)
                 | Q(retraction_notice="", retraction_date__isnull=True),
@@ -517,9 +514,7 @@ class Contributor(models.Model):
             models.UniqueConstraint(
                 fields=["reference", "role", "position"], name="contributor_unique_position"
             ),
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values), name="contributor_role_valid"
-            ),
+            *choice_constraints("contributor", role=Role),
         ]
 
     def __str__(self):

@@ -11,10 +11,11 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from claims.models import ClaimRevision, RevisionStatus
+from config.admin_urls import admin_page_path
 from evidence.models import Evidence
 from evidence.revisions import (
     ItemChange,
@@ -60,12 +61,8 @@ class RevisionsMixin:
     """For ClaimAdmin: stage saves of public claims; show and decide their revisions."""
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.revision_view)
-        name = f"{self.opts.app_label}_{self.opts.model_name}_revision"
-        return [
-            path("<path:object_id>/revisions/<int:number>/<slug:decision>/", view, name=name),
-            *super().get_urls(),
-        ]
+        route = "<path:object_id>/revisions/<int:number>/<slug:decision>/"
+        return [admin_page_path(self, route, self.revision_view, "revision"), *super().get_urls()]
 
     @staticmethod
     def _revisions(obj) -> list:

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.text import Truncator
 
 from claims.models import Claim, Status
@@ -25,6 +25,7 @@ from claims.services import (
     claim_return_to_draft,
     claim_submit_for_review,
 )
+from config.admin_urls import admin_page_path
 
 
 @dataclass(frozen=True)
@@ -66,12 +67,8 @@ class WorkflowButtonsMixin:
     """Adds the workflow buttons (template admin/claims/claim/change_form.html) and their view."""
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.workflow_view)
-        name = f"{self.opts.app_label}_{self.opts.model_name}_workflow"
-        return [
-            path("<path:object_id>/workflow/<slug:step>/", view, name=name),
-            *super().get_urls(),
-        ]
+        route = "<path:object_id>/workflow/<slug:step>/"
+        return [admin_page_path(self, route, self.workflow_view, "workflow"), *super().get_urls()]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["workflow_steps"] = self._steps(request, obj)

@@ -41,6 +41,7 @@ from claims.services import (
     claim_return_to_draft,
     claim_submit_for_review,
 )
+from config.api.filters import QuerySetFilter
 from config.api.url_keys import LOOKUP_REGEX
 from config.permissions import needs
 from evidence.models import Design, Stance
@@ -55,7 +56,7 @@ from evidence.services import claim_regrade
 
 
 class ClaimFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search", label="Full-text search")
+    search = QuerySetFilter("search", label="Full-text search")
     topic = django_filters.CharFilter(field_name="topics__slug")
     status = django_filters.ChoiceFilter(choices=Status.choices)
     population = django_filters.ChoiceFilter(choices=Population.choices)
@@ -82,9 +83,6 @@ class ClaimFilter(django_filters.FilterSet):
             "stance",
             "design",
         ]
-
-    def filter_search(self, queryset, name, value):
-        return queryset.search(value)
 
 
 class WriteInTransactionMixin:

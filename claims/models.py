@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from citations.models import Contributor, Reference, Retraction
 from citations.search import ranked_search
 from claims.access import Status, is_public, sees_unpublished
+from config.model_checks import choice_constraints
 
 OVERRIDE_NEEDS_RATIONALE = "An override of the grade needs a rationale."
 RATIONALE_NEEDS_OVERRIDE = "A rationale only goes with an override of the grade."
@@ -375,35 +376,22 @@ class Claim(models.Model):
                 | (~Q(grade_override="") & ~Q(override_rationale="")),
                 name="claim_override_needs_rationale",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=Status.values), name="claim_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(population__in=Population.values), name="claim_population_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(question__in=Question.values), name="claim_question_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(cell_species__in=ClaimCellSpecies.values),
-                name="claim_cell_species_valid",
+            *choice_constraints(
+                "claim",
+                status=Status,
+                population=Population,
+                question=Question,
+                cell_species=ClaimCellSpecies,
+                mid_scale=Scale,
+                claimed_direction=ClaimedDirection,
+                pooled_measure=Scale,
             ),
             models.CheckConstraint(
                 condition=Q(mid__isnull=True) | Q(mid__gt=0), name="claim_mid_positive"
             ),
             models.CheckConstraint(
-                condition=Q(mid_scale__in=Scale.values), name="claim_mid_scale_valid"
-            ),
-            models.CheckConstraint(
                 condition=~Q(mid_scale=Scale.RATIO) | Q(mid__isnull=True) | Q(mid__gt=1),
                 name="claim_mid_ratio_above_one",
-            ),
-            models.CheckConstraint(
-                condition=Q(claimed_direction__in=ClaimedDirection.values),
-                name="claim_claimed_direction_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(pooled_measure__in=Scale.values), name="claim_pooled_measure_valid"
             ),
             models.CheckConstraint(
                 condition=Q(pooled_ci_low__isnull=True, pooled_ci_high__isnull=True)
@@ -428,17 +416,12 @@ class Claim(models.Model):
                 ),
                 name="claim_pooled_ratio_positive",
             ),
-            models.CheckConstraint(
-                condition=Q(grade_level="") | Q(grade_level__in=GradeLevel.values),
-                name="claim_grade_level_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(grade_override="") | Q(grade_override__in=GradeLevel.values),
-                name="claim_grade_override_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(grade_direction="") | Q(grade_direction__in=Direction.values),
-                name="claim_grade_direction_valid",
+            *choice_constraints(
+                "claim",
+                blank=True,
+                grade_level=GradeLevel,
+                grade_override=GradeLevel,
+                grade_direction=Direction,
             ),
         ]
 
@@ -509,9 +492,7 @@ class ClaimRelation(models.Model):
             models.CheckConstraint(
                 condition=~Q(from_claim=models.F("to_claim")), name="claimrelation_not_self"
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=RelationKind.values), name="claimrelation_kind_valid"
-            ),
+            *choice_constraints("claimrelation", kind=RelationKind),
         ]
 
     def __str__(self):
@@ -586,9 +567,7 @@ class ClaimRevision(models.Model):
                 condition=Q(status=RevisionStatus.PENDING),
                 name="claimrevision_one_pending",
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=RevisionStatus.values), name="claimrevision_status_valid"
-            ),
+            *choice_constraints("claimrevision", status=RevisionStatus),
         ]
 
     def __str__(self):

@@ -6,6 +6,7 @@ from claims import integrity
 from claims.models import Claim, Direction, GradeLevel, Topic
 from claims.verdict import reader_wording
 from config.api.serializers import CleanModelSerializer, SlugField
+from evidence.facts import CLAIM_FIELDS
 from evidence.serializers import EvidenceItemSerializer
 
 GRADE_FIELDS = [
@@ -70,14 +71,8 @@ class ClaimSerializer(CleanModelSerializer, ClaimListSerializer):
             *ClaimListSerializer.Meta.fields,
             "summary",
             "source_text",
-            "cell_species",
-            "mid",
-            "mid_scale",
-            "claimed_direction",
-            "pooled_measure",
-            "pooled_value",
-            "pooled_ci_low",
-            "pooled_ci_high",
+            # Every claim field grading reads, so a reader can check the grade's inputs.
+            *[field for field in CLAIM_FIELDS if field not in ClaimListSerializer.Meta.fields],
             *[
                 field
                 for field in GRADE_FIELDS

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 
 from citations.admin.history import HistoryAdmin
@@ -22,6 +22,7 @@ from citations.admin.references import ReferenceAdmin
 from citations.models import Reference
 from citations.sources import matching
 from citations.sources.http import SourceError
+from config.admin_urls import admin_page_path
 from evidence import verification
 from evidence.models import Evidence
 from evidence.revisions import ItemChange, claim_revision_create, is_staged, staged_fields
@@ -244,14 +245,11 @@ NO_GOOD_CANDIDATE = "No candidate is good enough."
 
 
 def verification_urls(model_admin) -> list:
-    site = model_admin.admin_site
+    """The integrity and match pages of the evidence admin (evidence_evidence_integrity, _match)."""
+    match = functools.partial(match_view, model_admin)
     return [
-        path("integrity/", site.admin_view(integrity_view), name="evidence_evidence_integrity"),
-        path(
-            "match/",
-            site.admin_view(functools.partial(match_view, model_admin)),
-            name="evidence_evidence_match",
-        ),
+        admin_page_path(model_admin, "integrity/", integrity_view, "integrity"),
+        admin_page_path(model_admin, "match/", match, "match"),
     ]
 
 

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from citations.models import Reference, Retraction, Verification
 from claims.access import is_public
 from claims.models import Claim
+from config.model_checks import choice_constraints
 
 DOUBTFUL_VERIFICATION = (Verification.UNVERIFIED, Verification.NOT_FOUND)
 CI_ORDER = "The confidence interval must satisfy low <= effect <= high."
@@ -144,16 +145,6 @@ class RobTool(models.TextChoices):
     QUIPS = "quips", "QUIPS"
     SYRCLE = "syrcle", "SYRCLE"
     OTHER = "other", "Other"
-
-
-def _choice_constraints(**fields) -> list[models.CheckConstraint]:
-    """One CHECK per choice field: the column holds one of its choice values."""
-    return [
-        models.CheckConstraint(
-            condition=Q(**{f"{name}__in": choices.values}), name=f"evidence_{name}_valid"
-        )
-        for name, choices in fields.items()
-    ]
 
 
 class EvidenceQuerySet(models.QuerySet):
@@ -408,22 +399,15 @@ class Evidence(models.Model):
             models.UniqueConstraint(
                 fields=["claim", "reference", "outcome"], name="evidence_unique_outcome"
             ),
-            models.CheckConstraint(
-                condition=Q(stance__in=Stance.values), name="evidence_stance_valid"
+            *choice_constraints(
+                "evidence",
+                stance=Stance,
+                design=Design,
+                population=ItemPopulation,
+                effect_measure=EffectMeasure,
             ),
-            models.CheckConstraint(
-                condition=Q(design__in=Design.values), name="evidence_design_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(population__in=ItemPopulation.values),
-                name="evidence_population_valid",
-            ),
-            models.CheckConstraint(
+            models.CheckConstraint(  # a name of its own: "rob", not "risk_of_bias"
                 condition=Q(risk_of_bias__in=RiskOfBias.values), name="evidence_rob_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(effect_measure__in=EffectMeasure.values),
-                name="evidence_effect_measure_valid",
             ),
             models.CheckConstraint(
                 condition=Q(ci_low__isnull=True, ci_high__isnull=True)
@@ -440,7 +424,8 @@ class Evidence(models.Model):
                 condition=Q(sample_size__isnull=True) | Q(sample_size__gte=1),
                 name="evidence_sample_size_positive",
             ),
-            *_choice_constraints(
+            *choice_constraints(
+                "evidence",
                 via=Via,
                 cell_species=ItemCellSpecies,
                 population_match=Match,

@@ -5,10 +5,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 
 from citations.merge import MergeConflict
+from config.admin_urls import admin_page_path
 
 PICK_TWO = "Select exactly two records to merge."
 MERGED = "Merged {loser} into {survivor}: moved {moved}."
@@ -24,12 +25,9 @@ class MergeAdminMixin:
     merge_service = merge_plan = duplicate_groups = None
 
     def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        merge = self.admin_site.admin_view(self.merge_view)
-        duplicates = self.admin_site.admin_view(self.duplicates_view)
         return [
-            path("merge/", merge, name="{}_{}_merge".format(*info)),
-            path("duplicates/", duplicates, name="{}_{}_duplicates".format(*info)),
+            admin_page_path(self, "merge/", self.merge_view, "merge"),
+            admin_page_path(self, "duplicates/", self.duplicates_view, "duplicates"),
             *super().get_urls(),
         ]
 

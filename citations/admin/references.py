@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from citations import bibtex, importing, merge, possible_duplicates
@@ -44,6 +44,7 @@ from citations.services import (
 )
 from citations.sources.http import SourceError
 from citations.tasks import import_job_retry, import_job_start, import_preview_start
+from config.admin_urls import admin_page_path
 
 NO_BIBTEX_GIVEN = "Upload a .bib file or paste BibTeX text."
 IMPORT_EXPIRED = "The preview has expired: upload the file again."
@@ -351,14 +352,14 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
         return response
 
     def get_urls(self):
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        import_view = self.admin_site.admin_view(self.import_bibtex_view)
-        job_view = self.admin_site.admin_view(self.import_job_view)
-        add_view = self.admin_site.admin_view(self.add_from_identifier_view)
         return [
-            path("import-bibtex/", import_view, name=f"{prefix}_import_bibtex"),
-            path("import-bibtex/<uuid:token>/", job_view, name=f"{prefix}_import_bibtex_job"),
-            path("add-from-identifier/", add_view, name=f"{prefix}_add_from_identifier"),
+            admin_page_path(self, "import-bibtex/", self.import_bibtex_view, "import_bibtex"),
+            admin_page_path(
+                self, "import-bibtex/<uuid:token>/", self.import_job_view, "import_bibtex_job"
+            ),
+            admin_page_path(
+                self, "add-from-identifier/", self.add_from_identifier_view, "add_from_identifier"
+            ),
             *super().get_urls(),
         ]
 

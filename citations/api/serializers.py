@@ -66,11 +66,21 @@ class ContributorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReferenceSerializer(CleanModelSerializer):
+# How the API points at a reference: `LINK_FIELDS`, its citekey, its API URL and its page. (A
+# comment, not a docstring: drf-spectacular would give it as the description of every subclass.)
+class ReferenceLinks(serializers.Serializer):
+    LINK_FIELDS = ["citekey", "api_url", "page_url"]
+
     api_url = serializers.HyperlinkedIdentityField(
         view_name="api:reference-detail", lookup_field="citekey"
     )
     page_url = serializers.SerializerMethodField()
+
+    def get_page_url(self, reference) -> str:
+        return reference.get_absolute_url()
+
+
+class ReferenceSerializer(ReferenceLinks, CleanModelSerializer):
     contributors = ContributorSerializer(many=True, read_only=True)
     identifiers = serializers.SerializerMethodField()
     # Patterns here (not only checks in validate_*) so the OpenAPI schema states them.
@@ -84,9 +94,7 @@ class ReferenceSerializer(CleanModelSerializer):
     class Meta:
         model = Reference
         fields = [
-            "citekey",
-            "api_url",
-            "page_url",
+            *ReferenceLinks.LINK_FIELDS,
             *BIBLIOGRAPHIC_FIELDS,
             "contributors",
             *IDENTIFIER_FIELDS,
@@ -112,9 +120,6 @@ class ReferenceSerializer(CleanModelSerializer):
             "isbn": {"max_length": 50},
         }
 
-    def get_page_url(self, reference) -> str:
-        return reference.get_absolute_url()
-
     def get_identifiers(self, reference) -> dict[str, str]:
         """Resolver links of the identifiers a reference has."""
         return {
@@ -129,21 +134,15 @@ class ReferenceSerializer(CleanModelSerializer):
         return value
 
 
-class ReferenceSummarySerializer(serializers.ModelSerializer):
+class ReferenceSummarySerializer(ReferenceLinks, serializers.ModelSerializer):
     """A cited reference inside a claim or an evidence item: enough to find and cite it."""
 
-    api_url = serializers.HyperlinkedIdentityField(
-        view_name="api:reference-detail", lookup_field="citekey"
-    )
-    page_url = serializers.SerializerMethodField()
     url = OptionalURLField(read_only=True)
 
     class Meta:
         model = Reference
         fields = [
-            "citekey",
-            "api_url",
-            "page_url",
+            *ReferenceLinks.LINK_FIELDS,
             "title",
             "year",
             "doi",
@@ -154,6 +153,3 @@ class ReferenceSummarySerializer(serializers.ModelSerializer):
             "retraction_date",
         ]
         read_only_fields = fields
-
-    def get_page_url(self, reference) -> str:
-        return reference.get_absolute_url()

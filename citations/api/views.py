@@ -58,7 +58,7 @@ from citations.services import (
 from citations.sources import http
 from citations.tasks import import_preview_start
 from config.api.exports import ExportMixin, export_schema
-from config.api.filters import YearFilter
+from config.api.filters import QuerySetFilter, YearFilter
 from config.api.url_keys import LOOKUP_REGEX
 from config.pagination import KeysetPagination
 
@@ -81,14 +81,14 @@ def reference_export_schema(serializer, description: str):
 
 
 class ReferenceFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(
-        method="filter_search",
+    search = QuerySetFilter(
+        "search",
         label=f"Full-text search, best first. Numbered pages rank the {RANKED_MATCHES:,} most "
         "recently added matches (so `count` is at most that); `?cursor=`, `?ordering=` and "
         "the exports list every match",
     )
-    similar = django_filters.CharFilter(
-        method="filter_similar",
+    similar = QuerySetFilter(
+        "similar_to",
         label="Typo-tolerant look-up by citekey, title or author family name, closest first",
     )
     verification = django_filters.ChoiceFilter(choices=Verification.choices)
@@ -110,12 +110,6 @@ class ReferenceFilter(django_filters.FilterSet):
             "year_max",
             "entry_type",
         ]
-
-    def filter_search(self, queryset, name, value):
-        return queryset.search(value)
-
-    def filter_similar(self, queryset, name, value):
-        return queryset.similar_to(value)
 
     def filter_doi(self, queryset, name, value):
         try:

@@ -18,3 +18,18 @@ class YearFilter(django_filters.NumberFilter):
             max_value=bounds[1],
             **kwargs,
         )
+
+
+class QuerySetFilter(django_filters.CharFilter):
+    """A text filter that hands its value to a method of the queryset, e.g. `search` (full-text)
+    or `similar_to` (typo-tolerant): the queryset owns the query, the filter only names it. An
+    empty value filters nothing."""
+
+    def __init__(self, queryset_method: str, **kwargs):
+        super().__init__(**kwargs)
+        self.queryset_method = queryset_method
+
+    def filter(self, qs, value):
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        return getattr(qs, self.queryset_method)(value)
