@@ -43,7 +43,7 @@ def sees_unpublished(user) -> bool:
 CURATORS_GROUP = "Curators"
 
 CURATED_MODELS = {
-    "citations": ["reference", "person", "contributor", "referencealias"],
+    "citations": ["reference", "person", "contributor", "referencealias", "zoterolibrary"],
     "claims": ["topic", "claim", "claimrelation", "reviewnote"],
     "evidence": ["evidence"],
 }
