@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from citations.text import latex
+from citations.text import latex, rich
 from citations.text.records import BibRecord, Name, with_notice
 
 CSL_TYPES = {
@@ -139,8 +139,52 @@ def page_range(pages: str) -> tuple[str, str]:
 
 
 def text(value: str) -> str:
-    """A stored text as plain text: TeX ligatures and inline math as what they print."""
-    return latex.plain_text(value)
+    """A stored (decoded) text as plain text: every LaTeX command resolved (see `rich`)."""
+    return rich.plain(latex.encode(value)) if value else ""
+
+
+# Fields that are titles: sentence-cased for English entries as pandoc's BibTeX reader does.
+TITLE_FIELDS = {"title", "booktitle", "series", "maintitle", "eventtitle"}
+# `langid` values pandoc treats as English (Text.Pandoc.Citeproc.BibTeX: langid absent, or a
+# babel name of an English variant).
+ENGLISH = {"", "english", "american", "british", "usenglish", "ukenglish", "canadian"}
+ENGLISH |= {"australian", "newzealand", "en", "en-us", "en-gb"}
+
+
+def latex_of(record: BibRecord, field: str) -> str:
+    """The LaTeX of a field: as imported while unedited (it keeps the braces that protect
+    words), else the stored text written back as LaTeX."""
+    value = record.fields.get(field, "")
+    source = record.sources.get(field)
+    if source is not None and latex.decode(source) == value:
+        return source
+    return latex.encode(value)
+
+
+def is_english(record: BibRecord) -> bool:
+    language = record.fields.get("langid") or record.fields.get("hyphenation") or ""
+    return language.strip().lower() in ENGLISH
+
+
+def title_latex(record: BibRecord, field: str = "title") -> str:
+    """A title field with biblatex's `subtitle` (after ": ") and `titleaddon` (after ". "),
+    joined as pandoc joins them."""
+    source = latex_of(record, field)
+    if field == "title":
+        for extra, separator in (("subtitle", ": "), ("titleaddon", ". ")):
+            if record.fields.get(extra, "").strip():
+                source += separator + latex_of(record, extra)
+    return source
+
+
+def field_text(record: BibRecord, field: str, *, markup: bool) -> str:
+    """A field as CSL rich text (`markup`) or plain text; titles of English entries in
+    sentence case, as pandoc reads them from BibTeX."""
+    if field in TITLE_FIELDS:
+        source, title = title_latex(record, field), is_english(record)
+    else:
+        source, title = latex_of(record, field), False
+    return (rich.rich if markup else rich.plain)(source, title=title)
 
 
 def named(names: list[Name]) -> list[Name]:
@@ -149,10 +193,6 @@ def named(names: list[Name]) -> list[Name]:
 
 
 def csl_name(name: Name) -> dict[str, str]:
-    if name.is_others:
-        # pandoc's citeproc renders a last name {"literal": "others"} as "et al." (what
-        # BibTeX's "and others" means); dropping it would claim the list is complete.
-        return {"literal": "others"}
     parts = {
         "family": text(name.family),
         "given": text(name.given),
@@ -188,10 +228,13 @@ def csl_item(record: BibRecord) -> dict:
         "citation-key": record.key,
         "type": CSL_TYPES.get(record.entry_type.lower(), CSL_DEFAULT_TYPE),
     }
+    record = BibRecord(**{**vars(record), "fields": fields})
     for field, variable in CSL_FIELDS.items():
         if fields.get(field) and variable not in item:
             value = fields[field]
-            item[variable] = value if field in IDENTIFIER_FIELDS else text(value)
+            item[variable] = (
+                value if field in IDENTIFIER_FIELDS else field_text(record, field, markup=True)
+            )
     if fields.get("number"):
         numbered = record.entry_type.lower() in NUMBERED_TYPES
         item["number" if numbered else "issue"] = text(fields["number"])
@@ -201,10 +244,14 @@ def csl_item(record: BibRecord) -> dict:
         item["page"] = f"{first}{dash}{last}" if last else first
     if fields.get("year"):
         item["issued"] = csl_issued(fields["year"], fields.get("month", ""), fields.get("day", ""))
-    if record.authors:
-        item["author"] = [csl_name(name) for name in record.authors]
-    if record.editors:
-        item["editor"] = [csl_name(name) for name in record.editors]
+    # BibTeX's "and others" is no person: CSL has no field for "the list goes on" (citeproc-js
+    # would print an author "others", pandoc 2 "Doe, J.others"), so it is dropped and the
+    # truncation said in `note`, which Zotero imports as Extra and styles do not print.
+    for role, names in (("author", record.authors), ("editor", record.editors)):
+        if named(names):
+            item[role] = [csl_name(name) for name in named(names)]
+        if len(named(names)) < len(names) and ET_AL_NOTE not in item.get("note", ""):
+            item["note"] = f"{item['note']}\n{ET_AL_NOTE}" if item.get("note") else ET_AL_NOTE
     return item
 
 
@@ -254,7 +301,8 @@ def render_ris_entry(record: BibRecord) -> str:
         value = fields.get(field, "").strip()
         if value and (tag not in used or tag == "SN"):
             used.add(tag)
-            lines.append(ris_line(tag, value if field in IDENTIFIER_FIELDS else text(value)))
+            plain = value if field in IDENTIFIER_FIELDS else field_text(record, field, markup=False)
+            lines.append(ris_line(tag, plain))
     if (month := month_number(fields.get("month", ""))) and fields.get("year", "").isdigit():
         lines.append(ris_line("DA", f"{fields['year']}/{month:02d}/"))
     lines += ris_pages(fields.get("pages", ""))
