@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from citations.text import latex, rich
+from citations.text import dates, latex, rich
 from citations.text.records import BibRecord, Name, with_notice
 
 CSL_TYPES = {
@@ -61,6 +61,9 @@ CSL_FIELDS = {
     "note": "note",
     "abstract": "abstract",
 }
+# biblatex fields pandoc's BibTeX reader maps the same way: the kind of thesis or report,
+# an article's number (eid: "e1002", where pages would be), the chapter of a @inbook.
+CSL_MORE_FIELDS = {"type": "genre", "eid": "number", "chapter": "chapter-number"}
 # Reports and patents have a number, journals an issue.
 NUMBERED_TYPES = {"techreport", "report", "manual", "patent"}
 IDENTIFIER_FIELDS = {"doi", "pmid", "pmcid", "isbn", "issn", "url"}
@@ -72,7 +75,9 @@ RIS_TYPES = {
     "incollection": "CHAP",
     "inproceedings": "CPAPER",
     "conference": "CPAPER",
-    "proceedings": "CONF",
+    # A whole proceedings volume is a book to Zotero (RIS.js has no proceedings type: CONF
+    # and CPAPER both import as a conference paper).
+    "proceedings": "BOOK",
     "mastersthesis": "THES",
     "phdthesis": "THES",
     "thesis": "THES",
@@ -84,7 +89,7 @@ RIS_TYPES = {
 RIS_DEFAULT_TYPE = "GEN"
 # Editors as Zotero's RIS translator (zotero/translators RIS.js) reads them: A3 is the editor
 # of a book (A2 would be its series editor), A2 the editor of a chapter, paper or article.
-RIS_BOOK_TYPES = {"BOOK", "CONF"}
+RIS_BOOK_TYPES = {"BOOK"}
 
 # RIS tag for each BibTeX field that maps one to one (pages, names, IDs are set apart).
 RIS_FIELDS = {
@@ -110,19 +115,25 @@ RIS_FIELDS = {
     "note": "N1",
     "abstract": "AB",
 }
+# Where Zotero's RIS.js (zotero/translators, `fieldMap`) reads a field differently by type:
+# a conference paper's T2 is the conference name, its proceedings title C3, its place C1
+# (CY is excluded); a report's SN is its number, T2 its series, M3 its kind (as a thesis's);
+# a book's T2 is its series. None: the type has no tag for the field.
+RIS_TYPE_TAGS = {
+    "CPAPER": {"booktitle": "C3", "eventtitle": "T2", "address": "C1", "location": "C1"},
+    "RPRT": {"number": "SN", "series": "T2", "type": "M3", "isbn": None, "issn": None},
+    "THES": {"type": "M3"},
+    "BOOK": {"series": "T2", "booktitle": None},
+    "JOUR": {"isbn": None},  # SN is a journal article's ISSN
+}
 # PubMed's identifiers where PubMed-derived RIS (EndNote's PubMed filter, NCBI's exports)
 # puts them: the PMID as the accession number (AN) of database (DB) PubMed, the PMCID in C2.
-RIS_PMID, RIS_PMID_DATABASE, RIS_PMCID = "AN", "PubMed", "C2"
+# Zotero reads neither: its RIS.js puts M2 in Extra, where "PMID: ..." is its own PMID line.
+RIS_PMID, RIS_PMID_DATABASE, RIS_PMCID, RIS_EXTRA = "AN", "PubMed", "C2", "M2"
 ET_AL_NOTE = "The author list is incomplete (et al.)."
 
 RANGE_SEPARATOR = re.compile(r"\s*(?:--+|\u2013|\u2014)\s*")
 HYPHEN = re.compile(r"\s*-\s*")
-MONTHS = {
-    name: index
-    for index, name in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
-    )
-}
 
 
 def page_range(pages: str) -> tuple[str, str]:
@@ -202,24 +213,6 @@ def csl_name(name: Name) -> dict[str, str]:
     return {key: value for key, value in parts.items() if value}
 
 
-def month_number(month: str) -> int | None:
-    month = month.strip().lower()
-    if month.isdigit() and 1 <= int(month) <= 12:
-        return int(month)
-    return MONTHS.get(month[:3])
-
-
-def csl_issued(year: str, month: str = "", day: str = "") -> dict:
-    if not year.strip().isdigit():
-        return {"literal": year}
-    parts = [int(year)]
-    if (number := month_number(month)) is not None:
-        parts.append(number)
-        if day.strip().isdigit():
-            parts.append(int(day))
-    return {"date-parts": [parts]}
-
-
 def csl_item(record: BibRecord) -> dict:
     """One record as a CSL-JSON item; a retraction notice goes in `note` (after the user's)."""
     fields = with_notice(record.fields, record.notice, ("note",))
@@ -242,8 +235,16 @@ def csl_item(record: BibRecord) -> dict:
         first, last = page_range(fields["pages"])
         dash = "\u2013" if "-" in first + last else "-"
         item["page"] = f"{first}{dash}{last}" if last else first
-    if fields.get("year"):
-        item["issued"] = csl_issued(fields["year"], fields.get("month", ""), fields.get("day", ""))
+    if fields.get("date", "").strip():
+        item["issued"] = dates.csl_date(fields["date"])
+    elif fields.get("year"):
+        year, month, day = (fields.get(name, "") for name in ("year", "month", "day"))
+        item["issued"] = dates.csl_year_date(year, month, day)
+    if fields.get("urldate", "").strip():
+        item["accessed"] = dates.csl_date(fields["urldate"])
+    for field, variable in CSL_MORE_FIELDS.items():
+        if fields.get(field, "").strip() and variable not in item:
+            item[variable] = field_text(record, field, markup=True)
     # BibTeX's "and others" is no person: CSL has no field for "the list goes on" (citeproc-js
     # would print an author "others", pandoc 2 "Doe, J.others"), so it is dropped and the
     # truncation said in `note`, which Zotero imports as Extra and styles do not print.
@@ -288,6 +289,43 @@ def ris_pages(pages: str) -> list[str]:
     return lines + ([ris_line("EP", end)] if end else [])
 
 
+def ris_fields(record: BibRecord, kind: str) -> list[str]:
+    """The one-to-one fields, each under the tag Zotero reads for this RIS type; the first
+    field of a tag wins (SN, the identifier, is written once)."""
+    tags = {**RIS_FIELDS, "eventtitle": None, "type": None, **RIS_TYPE_TAGS.get(kind, {})}
+    lines, used = [], set()
+    for field, tag in tags.items():
+        value = record.fields.get(field, "").strip()
+        if value and tag is not None and tag not in used:
+            used.add(tag)
+            identifier = field in IDENTIFIER_FIELDS
+            lines.append(
+                ris_line(tag, value if identifier else field_text(record, field, markup=False))
+            )
+    return lines
+
+
+def ris_dates(fields: dict[str, str]) -> list[str]:
+    """DA, the full date (biblatex `date`, else year and month), and Y2, the access date."""
+    lines = []
+    if fields.get("date", "").strip():
+        parts = dates.csl_date(fields["date"]).get("date-parts", [None])[0]
+    else:
+        issued = dates.csl_year_date(
+            fields.get("year", ""), fields.get("month", ""), fields.get("day", "")
+        )
+        parts = issued.get("date-parts", [None])[0]
+    if parts and (len(parts) > 1 or fields.get("date")):
+        lines.append(ris_line("DA", dates.ris_date(parts)))
+    if "year" not in fields and parts:
+        lines.append(ris_line("PY", str(parts[0])))
+    if fields.get("urldate", "").strip():
+        accessed = dates.csl_date(fields["urldate"]).get("date-parts", [None])[0]
+        if accessed:
+            lines.append(ris_line("Y2", dates.ris_date(accessed)))
+    return lines
+
+
 def render_ris_entry(record: BibRecord) -> str:
     """One record as a RIS entry, from `TY` to `ER`."""
     fields = record.fields
@@ -296,18 +334,12 @@ def render_ris_entry(record: BibRecord) -> str:
     lines += [ris_line("AU", ris_name(name)) for name in named(record.authors)]
     editor_tag = "A3" if kind in RIS_BOOK_TYPES else "A2"
     lines += [ris_line(editor_tag, ris_name(name)) for name in named(record.editors)]
-    used: set[str] = set()
-    for field, tag in RIS_FIELDS.items():
-        value = fields.get(field, "").strip()
-        if value and (tag not in used or tag == "SN"):
-            used.add(tag)
-            plain = value if field in IDENTIFIER_FIELDS else field_text(record, field, markup=False)
-            lines.append(ris_line(tag, plain))
-    if (month := month_number(fields.get("month", ""))) and fields.get("year", "").isdigit():
-        lines.append(ris_line("DA", f"{fields['year']}/{month:02d}/"))
+    lines += ris_fields(record, kind)
+    lines += ris_dates(fields)
     lines += ris_pages(fields.get("pages", ""))
     if fields.get("pmid", "").strip():
         lines += [ris_line(RIS_PMID, fields["pmid"]), ris_line("DB", RIS_PMID_DATABASE)]
+        lines.append(ris_line(RIS_EXTRA, f"PMID: {fields['pmid'].strip()}"))
     if fields.get("pmcid", "").strip():
         lines.append(ris_line(RIS_PMCID, fields["pmcid"]))
     if len(named(record.authors)) < len(record.authors):
