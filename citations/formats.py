@@ -87,8 +87,10 @@ RIS_TYPES = {
     "unpublished": "UNPB",
 }
 RIS_DEFAULT_TYPE = "GEN"
-# Editors as Zotero's RIS translator (zotero/translators RIS.js) reads them: A3 is the editor
-# of a book (A2 would be its series editor), A2 the editor of a chapter, paper or article.
+# Editors as Zotero's RIS translator (zotero/translators RIS.js) reads them: A2 is the editor
+# of a chapter, paper or article; a book's editor is ED (RIS.js reads it as the editor of any
+# type; its own A3 for a book's editor is unread by pandoc, whose RIS reader takes ED and A2,
+# and A2 of a book would be Zotero's series editor).
 RIS_BOOK_TYPES = {"BOOK"}
 
 # RIS tag for each BibTeX field that maps one to one (pages, names, IDs are set apart).
@@ -169,7 +171,8 @@ def latex_of(record: BibRecord, field: str) -> str:
     source = record.sources.get(field)
     if source is not None and latex.decode(source) == value:
         return source
-    return latex.encode(value)
+    # The words our BibTeX export protects (acronyms, "Mx1"), so both formats case alike.
+    return latex.encode(value, protect_case=field in TITLE_FIELDS)
 
 
 def is_english(record: BibRecord) -> bool:
@@ -238,7 +241,7 @@ def csl_item(record: BibRecord) -> dict:
     if fields.get("date", "").strip():
         item["issued"] = dates.csl_date(fields["date"])
     elif fields.get("year"):
-        year, month, day = (fields.get(name, "") for name in ("year", "month", "day"))
+        year, month, day = (text(fields.get(name, "")) for name in ("year", "month", "day"))
         item["issued"] = dates.csl_year_date(year, month, day)
     if fields.get("urldate", "").strip():
         item["accessed"] = dates.csl_date(fields["urldate"])
@@ -275,7 +278,9 @@ def render_csl(records: Iterable[BibRecord], *, single: bool = False) -> Iterato
 def ris_name(name: Name) -> str:
     family = f"{name.prefix} {name.family}".strip()
     parts = [family] + [part for part in (name.given, name.suffix) if part]
-    return text(", ".join(parts))
+    # "PEPI Writing Group," is one family name to Zotero and pandoc; without the comma pandoc
+    # reads "Group, P. W.".
+    return text(", ".join(parts)) + ("," if len(parts) == 1 else "")
 
 
 def ris_line(tag: str, value: str) -> str:
@@ -312,7 +317,7 @@ def ris_dates(fields: dict[str, str]) -> list[str]:
         parts = dates.csl_date(fields["date"]).get("date-parts", [None])[0]
     else:
         issued = dates.csl_year_date(
-            fields.get("year", ""), fields.get("month", ""), fields.get("day", "")
+            *(text(fields.get(name, "")) for name in ("year", "month", "day"))
         )
         parts = issued.get("date-parts", [None])[0]
     if parts and (len(parts) > 1 or fields.get("date")):
@@ -332,7 +337,7 @@ def render_ris_entry(record: BibRecord) -> str:
     kind = RIS_TYPES.get(record.entry_type.lower(), RIS_DEFAULT_TYPE)
     lines = [ris_line("TY", kind)]
     lines += [ris_line("AU", ris_name(name)) for name in named(record.authors)]
-    editor_tag = "A3" if kind in RIS_BOOK_TYPES else "A2"
+    editor_tag = "ED" if kind in RIS_BOOK_TYPES else "A2"
     lines += [ris_line(editor_tag, ris_name(name)) for name in named(record.editors)]
     lines += ris_fields(record, kind)
     lines += ris_dates(fields)

@@ -156,6 +156,12 @@ def _argument(source: str, pos: int) -> tuple[str | None, int]:
     return None, pos
 
 
+def _accented(accent: str, argument: str) -> str:
+    """`\\"{u}` -> ü; an argument that is no letter (`\\u{\\}`) gives its own text."""
+    decoded = latex.decode(f"\\{accent}{{{argument}}}")
+    return decoded if "\\" not in decoded else render(parse(argument), markup=False)
+
+
 def _command(source: str, match: re.Match, nodes: list, depth: int) -> int:
     """Append what the command at `match` prints to `nodes`; return the position after it."""
     name, symbol, pos = match[1], match[2], match.end()
@@ -164,7 +170,7 @@ def _command(source: str, match: re.Match, nodes: list, depth: int) -> int:
             argument, end = _argument(source, pos)
             if argument is None:
                 argument, end = source[pos : pos + 1], pos + 1
-            nodes.append(latex.decode(f"\\{symbol}{{{argument}}}"))
+            nodes.append(_accented(symbol, argument))
             return end
         nodes.append(latex.ESCAPED.get(symbol, symbol) if symbol != "\\" else " ")
         return pos
@@ -172,7 +178,7 @@ def _command(source: str, match: re.Match, nodes: list, depth: int) -> int:
         argument, end = _argument(source, pos)
         if argument is None:
             argument, end = source[pos : pos + 1], pos + 1
-        nodes.append(latex.decode(f"\\{name}{{{argument}}}") if name != "t" else argument)
+        nodes.append(_accented(name, argument) if name != "t" else argument)
         return end
     if name in DECLARATIONS:
         rest, end = _parse(source, pos, depth)

@@ -60,7 +60,7 @@ def test_ris_entry_has_one_line_per_tag_and_splits_pages():
     assert render_ris_entry(BOOK) == (
         "TY  - CHAP\n"
         "AU  - van Beek, Jan, Jr.\n"
-        "A2  - World Health Organization\n"
+        "A2  - World Health Organization,\n"  # one family name
         "TI  - Bone and hormones\n"
         "T2  - Endocrinology\n"
         "PY  - 2001\n"
@@ -131,7 +131,8 @@ def test_csl_keeps_place_month_issn_note_publisher_of_theses_and_text_without_la
     assert book["publisher-place"] == "Philadelphia"
     assert book["issued"] == {"date-parts": [[2004, 3]]}
     assert book["note"] == "Second printing\nThe author list is incomplete (et al.)."
-    assert book["title"] == "Bone “biology” in 3D — a handbook"
+    # "D" is protected as our BibTeX export protects it ("3{D}"), so pandoc reads both alike.
+    assert book["title"] == 'Bone “biology” in 3<span class="nocase">D</span> — a handbook'
     assert book["page"] == "M-1\u2013M-11"
     article = csl_item(ARTICLE)
     assert (article["ISSN"], article["PMID"], article["PMCID"]) == (
@@ -149,7 +150,8 @@ def test_ris_read_by_an_independent_parser_gives_back_the_fields():
     book, article, thesis = entries
     assert book["place_published"] == "Philadelphia"
     assert (book["start_page"], book["end_page"]) == ("M-1", "M-11")
-    assert book["tertiary_authors"] == ["Jones, Bo"]  # A3: the editor of a book for Zotero
+    # ED: a book's editor, read by Zotero's RIS.js and pandoc (rispy keeps it as unknown)
+    assert "ED  - Jones, Bo\n" in "".join(render_ris([HANDBOOK]))
     assert book["title"] == "Bone “biology” in 3D — a handbook"
     assert book["notes"] == ["Second printing", "The author list is incomplete (et al.)."]
     assert article["issn"] == "0013-7227"
@@ -160,4 +162,4 @@ def test_ris_read_by_an_independent_parser_gives_back_the_fields():
 
 
 def test_a_chapters_editors_are_a2():
-    assert "A2  - World Health Organization\n" in render_ris_entry(BOOK)
+    assert "A2  - World Health Organization,\n" in render_ris_entry(BOOK)

@@ -103,10 +103,10 @@ def test_ris_of_a_report_has_its_number_in_sn_and_kind_in_m3():
     assert "PB  - WHO\n" in ris
 
 
-def test_a_proceedings_volume_is_a_book_with_its_editors_in_a3():
+def test_a_proceedings_volume_is_a_book_with_its_editors_in_ed():
     ris = render_ris_entry(
         BibRecord("proceedings", "p", {"title": "T", "address": "Oslo"}, editors=[Name("Berg")])
     )
     assert ris.startswith("TY  - BOOK\n")
-    assert "A3  - Berg\n" in ris
+    assert "ED  - Berg,\n" in ris
     assert "CY  - Oslo\n" in ris
