@@ -73,8 +73,10 @@ RIS_TYPES = {
     "book": "BOOK",
     "inbook": "CHAP",
     "incollection": "CHAP",
-    "inproceedings": "CPAPER",
-    "conference": "CPAPER",
+    # A paper in proceedings is CONF, as Zotero's RIS.js exports a conference paper (it reads
+    # CPAPER the same); citation-js reads the proceedings title (C3) only under CONF.
+    "inproceedings": "CONF",
+    "conference": "CONF",
     # A whole proceedings volume is a book to Zotero (RIS.js has no proceedings type: CONF
     # and CPAPER both import as a conference paper).
     "proceedings": "BOOK",
@@ -122,7 +124,7 @@ RIS_FIELDS = {
 # (CY is excluded); a report's SN is its number, T2 its series, M3 its kind (as a thesis's);
 # a book's T2 is its series. None: the type has no tag for the field.
 RIS_TYPE_TAGS = {
-    "CPAPER": {"booktitle": "C3", "eventtitle": "T2", "address": "C1", "location": "C1"},
+    "CONF": {"booktitle": "C3", "eventtitle": "T2", "address": "C1", "location": "C1"},
     "RPRT": {"number": "SN", "series": "T2", "type": "M3", "isbn": None, "issn": None},
     "THES": {"type": "M3"},
     "BOOK": {"series": "T2", "booktitle": None},
@@ -130,8 +132,9 @@ RIS_TYPE_TAGS = {
 }
 # PubMed's identifiers where PubMed-derived RIS (EndNote's PubMed filter, NCBI's exports)
 # puts them: the PMID as the accession number (AN) of database (DB) PubMed, the PMCID in C2.
-# Zotero reads neither: its RIS.js puts M2 in Extra, where "PMID: ..." is its own PMID line.
-RIS_PMID, RIS_PMID_DATABASE, RIS_PMCID, RIS_EXTRA = "AN", "PubMed", "C2", "M2"
+# Zotero reads AN as the archive location; citation-js (plugin-ris) reads C2 as the PMCID of
+# a JOUR and no tag as a PMID (and M2, Zotero's Extra, as a journal article's first page).
+RIS_PMID, RIS_PMID_DATABASE, RIS_PMCID = "AN", "PubMed", "C2"
 ET_AL_NOTE = "The author list is incomplete (et al.)."
 
 RANGE_SEPARATOR = re.compile(r"\s*(?:--+|\u2013|\u2014)\s*")
@@ -320,7 +323,7 @@ def ris_dates(fields: dict[str, str]) -> list[str]:
             *(text(fields.get(name, "")) for name in ("year", "month", "day"))
         )
         parts = issued.get("date-parts", [None])[0]
-    if parts and (len(parts) > 1 or fields.get("date")):
+    if parts:  # citation-js dates a CONF by DA only (PY is its event date)
         lines.append(ris_line("DA", dates.ris_date(parts)))
     if "year" not in fields and parts:
         lines.append(ris_line("PY", str(parts[0])))
@@ -344,7 +347,6 @@ def render_ris_entry(record: BibRecord) -> str:
     lines += ris_pages(fields.get("pages", ""))
     if fields.get("pmid", "").strip():
         lines += [ris_line(RIS_PMID, fields["pmid"]), ris_line("DB", RIS_PMID_DATABASE)]
-        lines.append(ris_line(RIS_EXTRA, f"PMID: {fields['pmid'].strip()}"))
     if fields.get("pmcid", "").strip():
         lines.append(ris_line(RIS_PMCID, fields["pmcid"]))
     if len(named(record.authors)) < len(record.authors):

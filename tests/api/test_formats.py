@@ -66,6 +66,7 @@ def test_ris_entry_has_one_line_per_tag_and_splits_pages():
         "PY  - 2001\n"
         "PB  - Elsevier\n"
         "SN  - 9780123456786\n"
+        "DA  - 2001///\n"
         "SP  - 10\n"
         "EP  - 12\n"
         "ID  - vanbeek2001bone\n"

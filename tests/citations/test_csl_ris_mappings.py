@@ -67,10 +67,10 @@ def test_ris_of_an_article_has_full_date_access_date_issn_and_pmid_for_zotero():
     assert "Y2  - 2022/01/02/\n" in ris
     assert "PY  - 2021\n" in ris
     assert "SN  - 1932-6203\n" in ris
-    assert "M2  - PMID: 33705400\n" in ris  # Zotero's Extra, where it reads a PMID
+    assert "AN  - 33705400\n" in ris
 
 
-def test_ris_of_a_conference_paper_puts_the_proceedings_title_in_c3_and_place_in_c1():
+def test_ris_of_a_conference_paper_is_conf_with_the_proceedings_title_in_c3_and_place_in_c1():
     paper = BibRecord(
         "inproceedings",
         "lee2019",
@@ -83,6 +83,7 @@ def test_ris_of_a_conference_paper_puts_the_proceedings_title_in_c3_and_place_in
         editors=[Name("Berg", "Per")],
     )
     ris = render_ris_entry(paper)
+    assert ris.startswith("TY  - CONF\n")
     assert "C3  - Proceedings of the bone society\n" in ris  # sentence case, as pandoc reads it
     assert "T2  - Bone society meeting\n" in ris
     assert "C1  - Oslo\n" in ris
