@@ -132,6 +132,16 @@ def _text(run: str) -> str:
     return latex.plain_text(run).replace("~", "\u00a0")
 
 
+MATH_SPACING = re.compile(r"\\([^A-Za-z])")
+MATH_SPACES = {",": "\u2009", ";": " ", ":": " ", " ": " ", "!": ""}
+
+
+def _math(math: str) -> str:
+    """Inline math as text (`latex.plain_text`), its spacing commands (`\\!`, `\\,`) too."""
+    text = latex.plain_text(math)
+    return MATH_SPACING.sub(lambda m: MATH_SPACES.get(m[1], m[1]), text)
+
+
 def _group_end(source: str, start: int) -> int:
     """Index after the group opening at `start` (or the end of the text if unclosed)."""
     depth = 0
@@ -231,7 +241,7 @@ def _parse(source: str, pos: int, depth: int) -> tuple[list, int]:
                 nodes.append("$")
                 pos += 1
             else:
-                nodes.append(latex.plain_text(source[pos : end + 1]))
+                nodes.append(_math(source[pos : end + 1]))
                 pos = end + 1
         elif char == "\\":
             match = COMMAND.match(source, pos)

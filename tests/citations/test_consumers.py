@@ -16,7 +16,7 @@ import pytest
 
 from citations import bibtex, formats
 from citations.models import Reference
-from tests.citations.pandoc_tool import render_apa
+from tests.citations.pandoc_tool import render_apa, unavailable
 from tests.citations.third_party import Unavailable, bib_files
 
 COMMAND = re.compile(r"\\[A-Za-z]+")
@@ -95,7 +95,7 @@ def citation_js(text: str) -> list[dict]:
     if not (NODE_MODULES / "@citation-js" / "plugin-ris").exists():
         installed = subprocess.run([ROOT / "scripts" / "ensure-node-tools"], check=False)  # noqa: S603
         if installed.returncode != 0:
-            pytest.skip("citation-js cannot be installed here (scripts/ensure-node-tools failed)")
+            unavailable("citation-js cannot be installed here (scripts/ensure-node-tools failed)")
     result = subprocess.run(  # noqa: S603 - our own script
         ["node", READER],  # noqa: S607 - node from PATH, as ensure-node-tools found it
         input=text,

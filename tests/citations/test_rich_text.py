@@ -41,6 +41,12 @@ def test_rich_resolves_every_command_into_markup_or_text(latex, expected):
     assert "\\" not in rich(latex)
 
 
+def test_math_spacing_commands_leave_no_backslash():
+    assert (
+        plain(r"An {$O(n \log n / \! \log\log n)$} Sorting") == "An O(n log n / loglog n) Sorting"
+    )
+
+
 def test_plain_has_the_same_text_without_markup():
     assert plain(r"Book review: {\it What} \textsc{Caps} H\textsubscript{2}O") == (
         "Book review: What Caps H2O"
