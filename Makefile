@@ -64,6 +64,7 @@ browser:
 test: install
 	-scripts/ensure-chromium
 	-scripts/ensure-tex
+	-scripts/ensure-node-tools
 	$(MAKE) lint migrations-check
 	$(WITH_DB) $(BIN)/pytest --create-db
 

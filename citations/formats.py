@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from citations.text import latex
+from citations.text import dates, latex, rich
 from citations.text.records import BibRecord, Name, with_notice
 
 CSL_TYPES = {
@@ -61,6 +61,9 @@ CSL_FIELDS = {
     "note": "note",
     "abstract": "abstract",
 }
+# biblatex fields pandoc's BibTeX reader maps the same way: the kind of thesis or report,
+# an article's number (eid: "e1002", where pages would be), the chapter of a @inbook.
+CSL_MORE_FIELDS = {"type": "genre", "eid": "number", "chapter": "chapter-number"}
 # Reports and patents have a number, journals an issue.
 NUMBERED_TYPES = {"techreport", "report", "manual", "patent"}
 IDENTIFIER_FIELDS = {"doi", "pmid", "pmcid", "isbn", "issn", "url"}
@@ -70,9 +73,13 @@ RIS_TYPES = {
     "book": "BOOK",
     "inbook": "CHAP",
     "incollection": "CHAP",
-    "inproceedings": "CPAPER",
-    "conference": "CPAPER",
-    "proceedings": "CONF",
+    # A paper in proceedings is CONF, as Zotero's RIS.js exports a conference paper (it reads
+    # CPAPER the same); citation-js reads the proceedings title (C3) only under CONF.
+    "inproceedings": "CONF",
+    "conference": "CONF",
+    # A whole proceedings volume is a book to Zotero (RIS.js has no proceedings type: CONF
+    # and CPAPER both import as a conference paper).
+    "proceedings": "BOOK",
     "mastersthesis": "THES",
     "phdthesis": "THES",
     "thesis": "THES",
@@ -82,9 +89,11 @@ RIS_TYPES = {
     "unpublished": "UNPB",
 }
 RIS_DEFAULT_TYPE = "GEN"
-# Editors as Zotero's RIS translator (zotero/translators RIS.js) reads them: A3 is the editor
-# of a book (A2 would be its series editor), A2 the editor of a chapter, paper or article.
-RIS_BOOK_TYPES = {"BOOK", "CONF"}
+# Editors as Zotero's RIS translator (zotero/translators RIS.js) reads them: A2 is the editor
+# of a chapter, paper or article; a book's editor is ED (RIS.js reads it as the editor of any
+# type; its own A3 for a book's editor is unread by pandoc, whose RIS reader takes ED and A2,
+# and A2 of a book would be Zotero's series editor).
+RIS_BOOK_TYPES = {"BOOK"}
 
 # RIS tag for each BibTeX field that maps one to one (pages, names, IDs are set apart).
 RIS_FIELDS = {
@@ -110,19 +119,26 @@ RIS_FIELDS = {
     "note": "N1",
     "abstract": "AB",
 }
+# Where Zotero's RIS.js (zotero/translators, `fieldMap`) reads a field differently by type:
+# a conference paper's T2 is the conference name, its proceedings title C3, its place C1
+# (CY is excluded); a report's SN is its number, T2 its series, M3 its kind (as a thesis's);
+# a book's T2 is its series. None: the type has no tag for the field.
+RIS_TYPE_TAGS = {
+    "CONF": {"booktitle": "C3", "eventtitle": "T2", "address": "C1", "location": "C1"},
+    "RPRT": {"number": "SN", "series": "T2", "type": "M3", "isbn": None, "issn": None},
+    "THES": {"type": "M3"},
+    "BOOK": {"series": "T2", "booktitle": None},
+    "JOUR": {"isbn": None},  # SN is a journal article's ISSN
+}
 # PubMed's identifiers where PubMed-derived RIS (EndNote's PubMed filter, NCBI's exports)
 # puts them: the PMID as the accession number (AN) of database (DB) PubMed, the PMCID in C2.
+# Zotero reads AN as the archive location; citation-js (plugin-ris) reads C2 as the PMCID of
+# a JOUR and no tag as a PMID (and M2, Zotero's Extra, as a journal article's first page).
 RIS_PMID, RIS_PMID_DATABASE, RIS_PMCID = "AN", "PubMed", "C2"
 ET_AL_NOTE = "The author list is incomplete (et al.)."
 
 RANGE_SEPARATOR = re.compile(r"\s*(?:--+|\u2013|\u2014)\s*")
 HYPHEN = re.compile(r"\s*-\s*")
-MONTHS = {
-    name: index
-    for index, name in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
-    )
-}
 
 
 def page_range(pages: str) -> tuple[str, str]:
@@ -139,8 +155,53 @@ def page_range(pages: str) -> tuple[str, str]:
 
 
 def text(value: str) -> str:
-    """A stored text as plain text: TeX ligatures and inline math as what they print."""
-    return latex.plain_text(value)
+    """A stored (decoded) text as plain text: every LaTeX command resolved (see `rich`)."""
+    return rich.plain(latex.encode(value)) if value else ""
+
+
+# Fields that are titles: sentence-cased for English entries as pandoc's BibTeX reader does.
+TITLE_FIELDS = {"title", "booktitle", "series", "maintitle", "eventtitle"}
+# `langid` values pandoc treats as English (Text.Pandoc.Citeproc.BibTeX: langid absent, or a
+# babel name of an English variant).
+ENGLISH = {"", "english", "american", "british", "usenglish", "ukenglish", "canadian"}
+ENGLISH |= {"australian", "newzealand", "en", "en-us", "en-gb"}
+
+
+def latex_of(record: BibRecord, field: str) -> str:
+    """The LaTeX of a field: as imported while unedited (it keeps the braces that protect
+    words), else the stored text written back as LaTeX."""
+    value = record.fields.get(field, "")
+    source = record.sources.get(field)
+    if source is not None and latex.decode(source) == value:
+        return source
+    # The words our BibTeX export protects (acronyms, "Mx1"), so both formats case alike.
+    return latex.encode(value, protect_case=field in TITLE_FIELDS)
+
+
+def is_english(record: BibRecord) -> bool:
+    language = record.fields.get("langid") or record.fields.get("hyphenation") or ""
+    return language.strip().lower() in ENGLISH
+
+
+def title_latex(record: BibRecord, field: str = "title") -> str:
+    """A title field with biblatex's `subtitle` (after ": ") and `titleaddon` (after ". "),
+    joined as pandoc joins them."""
+    source = latex_of(record, field)
+    if field == "title":
+        for extra, separator in (("subtitle", ": "), ("titleaddon", ". ")):
+            if record.fields.get(extra, "").strip():
+                source += separator + latex_of(record, extra)
+    return source
+
+
+def field_text(record: BibRecord, field: str, *, markup: bool) -> str:
+    """A field as CSL rich text (`markup`) or plain text; titles of English entries in
+    sentence case, as pandoc reads them from BibTeX."""
+    if field in TITLE_FIELDS:
+        source, title = title_latex(record, field), is_english(record)
+    else:
+        source, title = latex_of(record, field), False
+    return (rich.rich if markup else rich.plain)(source, title=title)
 
 
 def named(names: list[Name]) -> list[Name]:
@@ -149,10 +210,6 @@ def named(names: list[Name]) -> list[Name]:
 
 
 def csl_name(name: Name) -> dict[str, str]:
-    if name.is_others:
-        # pandoc's citeproc renders a last name {"literal": "others"} as "et al." (what
-        # BibTeX's "and others" means); dropping it would claim the list is complete.
-        return {"literal": "others"}
     parts = {
         "family": text(name.family),
         "given": text(name.given),
@@ -160,24 +217,6 @@ def csl_name(name: Name) -> dict[str, str]:
         "suffix": text(name.suffix),
     }
     return {key: value for key, value in parts.items() if value}
-
-
-def month_number(month: str) -> int | None:
-    month = month.strip().lower()
-    if month.isdigit() and 1 <= int(month) <= 12:
-        return int(month)
-    return MONTHS.get(month[:3])
-
-
-def csl_issued(year: str, month: str = "", day: str = "") -> dict:
-    if not year.strip().isdigit():
-        return {"literal": year}
-    parts = [int(year)]
-    if (number := month_number(month)) is not None:
-        parts.append(number)
-        if day.strip().isdigit():
-            parts.append(int(day))
-    return {"date-parts": [parts]}
 
 
 def csl_item(record: BibRecord) -> dict:
@@ -188,10 +227,13 @@ def csl_item(record: BibRecord) -> dict:
         "citation-key": record.key,
         "type": CSL_TYPES.get(record.entry_type.lower(), CSL_DEFAULT_TYPE),
     }
+    record = BibRecord(**{**vars(record), "fields": fields})
     for field, variable in CSL_FIELDS.items():
         if fields.get(field) and variable not in item:
             value = fields[field]
-            item[variable] = value if field in IDENTIFIER_FIELDS else text(value)
+            item[variable] = (
+                value if field in IDENTIFIER_FIELDS else field_text(record, field, markup=True)
+            )
     if fields.get("number"):
         numbered = record.entry_type.lower() in NUMBERED_TYPES
         item["number" if numbered else "issue"] = text(fields["number"])
@@ -199,12 +241,24 @@ def csl_item(record: BibRecord) -> dict:
         first, last = page_range(fields["pages"])
         dash = "\u2013" if "-" in first + last else "-"
         item["page"] = f"{first}{dash}{last}" if last else first
-    if fields.get("year"):
-        item["issued"] = csl_issued(fields["year"], fields.get("month", ""), fields.get("day", ""))
-    if record.authors:
-        item["author"] = [csl_name(name) for name in record.authors]
-    if record.editors:
-        item["editor"] = [csl_name(name) for name in record.editors]
+    if fields.get("date", "").strip():
+        item["issued"] = dates.csl_date(fields["date"])
+    elif fields.get("year"):
+        year, month, day = (text(fields.get(name, "")) for name in ("year", "month", "day"))
+        item["issued"] = dates.csl_year_date(year, month, day)
+    if fields.get("urldate", "").strip():
+        item["accessed"] = dates.csl_date(fields["urldate"])
+    for field, variable in CSL_MORE_FIELDS.items():
+        if fields.get(field, "").strip() and variable not in item:
+            item[variable] = field_text(record, field, markup=True)
+    # BibTeX's "and others" is no person: CSL has no field for "the list goes on" (citeproc-js
+    # would print an author "others", pandoc 2 "Doe, J.others"), so it is dropped and the
+    # truncation said in `note`, which Zotero imports as Extra and styles do not print.
+    for role, names in (("author", record.authors), ("editor", record.editors)):
+        if named(names):
+            item[role] = [csl_name(name) for name in named(names)]
+        if len(named(names)) < len(names) and ET_AL_NOTE not in item.get("note", ""):
+            item["note"] = f"{item['note']}\n{ET_AL_NOTE}" if item.get("note") else ET_AL_NOTE
     return item
 
 
@@ -227,7 +281,9 @@ def render_csl(records: Iterable[BibRecord], *, single: bool = False) -> Iterato
 def ris_name(name: Name) -> str:
     family = f"{name.prefix} {name.family}".strip()
     parts = [family] + [part for part in (name.given, name.suffix) if part]
-    return text(", ".join(parts))
+    # "PEPI Writing Group," is one family name to Zotero and pandoc; without the comma pandoc
+    # reads "Group, P. W.".
+    return text(", ".join(parts)) + ("," if len(parts) == 1 else "")
 
 
 def ris_line(tag: str, value: str) -> str:
@@ -241,22 +297,53 @@ def ris_pages(pages: str) -> list[str]:
     return lines + ([ris_line("EP", end)] if end else [])
 
 
+def ris_fields(record: BibRecord, kind: str) -> list[str]:
+    """The one-to-one fields, each under the tag Zotero reads for this RIS type; the first
+    field of a tag wins (SN, the identifier, is written once)."""
+    tags = {**RIS_FIELDS, "eventtitle": None, "type": None, **RIS_TYPE_TAGS.get(kind, {})}
+    lines, used = [], set()
+    for field, tag in tags.items():
+        value = record.fields.get(field, "").strip()
+        if value and tag is not None and tag not in used:
+            used.add(tag)
+            identifier = field in IDENTIFIER_FIELDS
+            lines.append(
+                ris_line(tag, value if identifier else field_text(record, field, markup=False))
+            )
+    return lines
+
+
+def ris_dates(fields: dict[str, str]) -> list[str]:
+    """DA, the full date (biblatex `date`, else year and month), and Y2, the access date."""
+    lines = []
+    if fields.get("date", "").strip():
+        parts = dates.csl_date(fields["date"]).get("date-parts", [None])[0]
+    else:
+        issued = dates.csl_year_date(
+            *(text(fields.get(name, "")) for name in ("year", "month", "day"))
+        )
+        parts = issued.get("date-parts", [None])[0]
+    if parts:  # citation-js dates a CONF by DA only (PY is its event date)
+        lines.append(ris_line("DA", dates.ris_date(parts)))
+    if "year" not in fields and parts:
+        lines.append(ris_line("PY", str(parts[0])))
+    if fields.get("urldate", "").strip():
+        accessed = dates.csl_date(fields["urldate"]).get("date-parts", [None])[0]
+        if accessed:
+            lines.append(ris_line("Y2", dates.ris_date(accessed)))
+    return lines
+
+
 def render_ris_entry(record: BibRecord) -> str:
     """One record as a RIS entry, from `TY` to `ER`."""
     fields = record.fields
     kind = RIS_TYPES.get(record.entry_type.lower(), RIS_DEFAULT_TYPE)
     lines = [ris_line("TY", kind)]
     lines += [ris_line("AU", ris_name(name)) for name in named(record.authors)]
-    editor_tag = "A3" if kind in RIS_BOOK_TYPES else "A2"
+    editor_tag = "ED" if kind in RIS_BOOK_TYPES else "A2"
     lines += [ris_line(editor_tag, ris_name(name)) for name in named(record.editors)]
-    used: set[str] = set()
-    for field, tag in RIS_FIELDS.items():
-        value = fields.get(field, "").strip()
-        if value and (tag not in used or tag == "SN"):
-            used.add(tag)
-            lines.append(ris_line(tag, value if field in IDENTIFIER_FIELDS else text(value)))
-    if (month := month_number(fields.get("month", ""))) and fields.get("year", "").isdigit():
-        lines.append(ris_line("DA", f"{fields['year']}/{month:02d}/"))
+    lines += ris_fields(record, kind)
+    lines += ris_dates(fields)
     lines += ris_pages(fields.get("pages", ""))
     if fields.get("pmid", "").strip():
         lines += [ris_line(RIS_PMID, fields["pmid"]), ris_line("DB", RIS_PMID_DATABASE)]
