@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from citations import bibtex, importing
+from citations import bibtex, importing, readers
 from citations.importing.report import item_lines
 from citations.services import reference_import_bibtex
 from config.progress import Progress
@@ -46,8 +46,10 @@ class Command(BaseCommand):
             path = Path(name)
             if not path.is_file():
                 raise CommandError(FILE_NOT_FOUND.format(path=name))
+            data = path.read_bytes()
             outcome = reference_import_bibtex(
-                data=path.read_bytes(),
+                data=data,
+                format=self.format_of(path, data, options),
                 encoding=encoding,
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
@@ -60,6 +62,10 @@ class Command(BaseCommand):
             any_invalid = any_invalid or not outcome.ok
         if any_invalid:
             raise CommandError(SOME_INVALID)
+
+    def format_of(self, path: Path, data: bytes, options: dict) -> str:
+        """The reader of a file (`citations.readers.FORMATS`): BibTeX here."""
+        return readers.BIBTEX
 
     def _report(self, name: str, outcome) -> None:
         plan = outcome.plan
