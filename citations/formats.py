@@ -60,7 +60,14 @@ CSL_FIELDS = {
     "url": "URL",
     "note": "note",
     "abstract": "abstract",
+    "keywords": "keyword",
+    "language": "language",
+    "shortjournal": "container-title-short",
+    "shorttitle": "title-short",
 }
+# Fields the readers keep for variables and tags they do not map (`citations.readers`):
+# "csl-<variable>" and "ris-<tag>" go back out as what they were.
+CSL_EXTRA_PREFIX, RIS_EXTRA_PREFIX = "csl-", "ris-"
 # Reports and patents have a number, journals an issue.
 NUMBERED_TYPES = {"techreport", "report", "manual", "patent"}
 IDENTIFIER_FIELDS = {"doi", "pmid", "pmcid", "isbn", "issn", "url"}
@@ -109,6 +116,8 @@ RIS_FIELDS = {
     "url": "UR",
     "note": "N1",
     "abstract": "AB",
+    "language": "LA",
+    "shortjournal": "J2",
 }
 # PubMed's identifiers where PubMed-derived RIS (EndNote's PubMed filter, NCBI's exports)
 # puts them: the PMID as the accession number (AN) of database (DB) PubMed, the PMCID in C2.
@@ -205,7 +214,21 @@ def csl_item(record: BibRecord) -> dict:
         item["author"] = [csl_name(name) for name in record.authors]
     if record.editors:
         item["editor"] = [csl_name(name) for name in record.editors]
+    for field, value in fields.items():
+        variable = field.removeprefix(CSL_EXTRA_PREFIX)
+        if field.startswith(CSL_EXTRA_PREFIX) and variable not in item and value:
+            item[variable] = _json_or_text(value)
     return item
+
+
+def _json_or_text(value: str):
+    """A kept CSL variable: structured ones were kept as JSON text."""
+    if value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            pass
+    return value
 
 
 def render_csl(records: Iterable[BibRecord], *, single: bool = False) -> Iterator[str]:
@@ -256,7 +279,12 @@ def render_ris_entry(record: BibRecord) -> str:
             used.add(tag)
             lines.append(ris_line(tag, value if field in IDENTIFIER_FIELDS else text(value)))
     if (month := month_number(fields.get("month", ""))) and fields.get("year", "").isdigit():
-        lines.append(ris_line("DA", f"{fields['year']}/{month:02d}/"))
+        day = fields.get("day", "").strip()
+        day = f"{int(day):02d}" if day.isdigit() else ""
+        lines.append(ris_line("DA", f"{fields['year']}/{month:02d}/{day}"))
+    for keyword in (k.strip() for k in fields.get("keywords", "").split(",")):
+        if keyword:
+            lines.append(ris_line("KW", keyword))
     lines += ris_pages(fields.get("pages", ""))
     if fields.get("pmid", "").strip():
         lines += [ris_line(RIS_PMID, fields["pmid"]), ris_line("DB", RIS_PMID_DATABASE)]
@@ -266,6 +294,10 @@ def render_ris_entry(record: BibRecord) -> str:
         lines.append(ris_line("N1", ET_AL_NOTE))
     if record.notice:  # N1 repeats: the notice is its own note, beside the user's
         lines.append(ris_line("N1", record.notice))
+    for field, value in fields.items():
+        tag = field.removeprefix(RIS_EXTRA_PREFIX)
+        if field.startswith(RIS_EXTRA_PREFIX) and len(tag) == 2 and value.strip():
+            lines.append(ris_line(tag, value))
     lines.append(ris_line("ID", record.key))
     lines.append("ER  - \n")
     return "".join(lines)
