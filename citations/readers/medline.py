@@ -98,7 +98,7 @@ def record_of(tags: dict[str, list[str]], line: int) -> BibRecord:
         entry_type = "article"
     fields = {name: _first(tags, tag) for tag, name in DIRECT.items()}
     fields["pmid"] = _first(tags, "PMID")
-    fields["title"] = _first(tags, "TI") or book
+    fields["title"] = (_first(tags, "TI") or book).rstrip(".")  # as the PubMed look-up
     if entry_type == "incollection":
         fields["booktitle"] = book
     fields["abstract"] = _first(tags, "AB")

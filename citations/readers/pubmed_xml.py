@@ -109,7 +109,7 @@ def article_record(article, line: int) -> BibRecord:
     language = _text(body, "Language")
     fields = {
         **common["fields"],
-        "title": _text(body, "ArticleTitle") or _text(body, "VernacularTitle"),
+        "title": (_text(body, "ArticleTitle") or _text(body, "VernacularTitle")).rstrip("."),
         "journal": _text(body, "Journal/Title"),
         "shortjournal": _text(body, "Journal/ISOAbbreviation"),
         "issn": _text(body, "Journal/ISSN"),

@@ -4,10 +4,12 @@ The file is split at its `TY  - ` lines so each entry has its line and an unread
 is a problem of its own; `rispy` reads the tags of each. The mapping follows Zotero's RIS
 translator (zotero/translators RIS.js) and is the inverse of our RIS export
 (`citations.formats.render_ris_entry`): TY -> entry type; AU/A1 authors; A2/A3/ED editors;
-TI/T1 title; T2/JO/JF/JA the journal (or the book of a chapter or paper); T3 series;
+TI/T1 title; T2/JF/JO/JA/J2 the journal (or the book of a chapter or paper), and JA/J2/JO
+its abbreviation when another tag holds the full title; T3 series;
 PY/Y1/DA year, month, day; VL, IS, SP/EP, PB, CY, ET; DO doi; SN ISBN (books) or ISSN;
-UR url; AB/N2 abstract; N1 note; KW keywords; LA language; AN with DB "PubMed" the PMID,
-C2 "PMC..." the PMCID; ID the key. Tags we do not map are kept as `ris-<tag>` fields.
+UR url (more links kept as `ris-UR`); AB/N2 abstract; N1 note; KW keywords; LA language;
+AN with DB "PubMed" the PMID, C2 "PMC..." the PMCID; ID the key. Tags we do not map are
+kept as `ris-<tag>` fields.
 """
 
 import re
@@ -127,11 +129,17 @@ def record_of(entry: dict, line: int) -> BibRecord:
     fields = {name: _first(entry, tag) for tag, name in DIRECT.items()}
     key = fields.pop("key")
     fields["title"] = _first(entry, "TI", "T1")
-    container = _first(entry, "T2", "JF", "JO", "JA", "J2")
+    titles = [_first(entry, tag) for tag in ("T2", "JF", "JO", "JA", "J2")]
+    container = next((title for title in titles if title), "")
     fields["booktitle" if entry_type in IN_BOOK_TYPES else "journal"] = container
+    # Zotero's journalAbbreviation: JA, J2 or JO when another tag holds the full title.
+    short = (_first(entry, "JA"), _first(entry, "J2"), _first(entry, "JO"))
+    fields["shortjournal"] = next((t for t in short if t and t != container), "")
     fields.update(_dates(entry))
     fields["pages"] = page_range(_first(entry, "SP"), _first(entry, "EP"))
-    fields["url"] = _first(entry, "UR")
+    urls = _values(entry, "UR")
+    fields["url"] = urls[0] if urls else ""
+    fields["ris-UR"] = "; ".join(urls[1:])  # more links: written back as one UR line
     fields["abstract"] = _first(entry, "AB", "N2")
     notes = [note for note in _values(entry, "N1") if note != ET_AL_NOTE]
     fields["note"] = "\n".join(notes)

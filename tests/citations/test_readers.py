@@ -264,7 +264,7 @@ def test_medline_maps_pubmed_fields_and_the_retraction():
     result = medline.read(MEDLINE)
     first, second = result.records
     assert (first.line, second.line) == (1, 29)
-    assert first.fields["title"].endswith("that wraps onto the next line.")
+    assert first.fields["title"].endswith("that wraps onto the next line")
     assert first.fields["pages"] == "2383--2390"
     assert first.fields["doi"] == "10.1000/bone.1"
     assert first.fields["pmid"] == "15140211"
@@ -286,7 +286,7 @@ def test_medline_maps_pubmed_fields_and_the_retraction():
 
 def test_pubmed_xml_maps_the_article_and_the_retraction():
     record = pubmed_xml.read(PUBMED_XML).records[0]
-    assert record.fields["title"] == "Bone density in mice."
+    assert record.fields["title"] == "Bone density in mice"  # PubMed's final period dropped
     assert record.fields["abstract"] == "BACKGROUND: Why. RESULTS: What."
     assert record.fields["pages"] == "2383--2390"
     assert (record.fields["doi"], record.fields["pmcid"]) == ("10.1000/bone.1", "PMC1234567")
