@@ -31,6 +31,7 @@ from citations.text.records import BibRecord, Name
 
 FORMAT = "PubMed XML"
 NOT_XML = "The file is not XML: {reason}"
+NO_BOOK = "The PubmedBookArticle has no BookDocument/Book: skipped."
 NOT_PUBMED = "The XML is no PubmedArticleSet: its root is <{root}>."
 
 
@@ -193,6 +194,9 @@ def read(data: str | bytes, encoding: str | None = None, max_depth: int = MAX_DE
         if article.tag == "PubmedArticle":
             result.records.append(article_record(article, index))
         elif article.tag == "PubmedBookArticle":
+            if article.find("BookDocument/Book") is None:
+                result.problems.append(ParseProblem(index, "", NO_BOOK))
+                continue
             result.records.append(book_record(article, index))
     if not result.records:
         result.problems.append(ParseProblem(1, "", NO_ENTRIES.format(format=FORMAT)))

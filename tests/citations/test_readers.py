@@ -4,6 +4,8 @@ problems with their lines out (pure: no database)."""
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from citations import readers
 from citations.formats import csl_item, render_ris_entry
@@ -337,3 +339,39 @@ def test_helpers_names_dates_pages():
     assert page_range("e123") == "e123"
     assert page_range("12", "12") == "12"
     assert ET_AL_NOTE.startswith("The author list")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(list('TYAUER -PMID<>/{}[]":,.\n 0123456789ab')), max_size=300
+    )
+)
+def test_no_reader_raises_on_any_text(text):
+    for read in readers.READERS.values():
+        result = read(text)
+        assert all(problem.line >= 1 for problem in result.problems)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+CSL_KEYS = st.sampled_from(
+    ["id", "type", "title", "author", "editor", "issued", "page", "DOI", "container-title", "x"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(items=st.lists(st.dictionaries(CSL_KEYS, JSON_VALUES, max_size=6), max_size=3))
+def test_csl_reader_gives_records_or_problems_for_any_items(items):
+    result = csl.read(json.dumps(items))
+    assert len(result.records) + len({p.line for p in result.problems}) >= len(items)
+
+
+def test_a_pubmed_book_article_without_its_book_is_a_problem():
+    xml = "<PubmedArticleSet><PubmedBookArticle/></PubmedArticleSet>"
+    assert pubmed_xml.read(xml).problems[0].message == pubmed_xml.NO_BOOK
