@@ -372,7 +372,10 @@ def import_format(request, name: str, data: str | bytes) -> str:
         return readers.format_for_filename(name, data, default=readers.BIBTEX)
     if isinstance(request.data, Mapping):
         return readers.BIBTEX
-    return readers.format_for_media_type(request.content_type) or readers.BIBTEX
+    found = readers.format_for_media_type(request.content_type) or readers.BIBTEX
+    if found == readers.BIBTEX and readers.looks_like_medline(data):
+        return readers.MEDLINE  # text/plain that PubMed saved: it starts "PMID- "
+    return found
 
 
 def import_options(request) -> dict:

@@ -55,6 +55,12 @@ def test_the_content_type_chooses_the_reader(api, content_type, body, created):
     assert Reference.objects.count() == created
 
 
+def test_plain_text_that_pubmed_saved_is_read_as_medline(api):
+    response = api.post(URL, MEDLINE.encode(), content_type="text/plain")
+    assert response.status_code == 201, response.json()
+    assert response.json()["created"] == 2
+
+
 def test_a_second_import_of_the_same_ris_finds_duplicates(api):
     kind = "application/x-research-info-systems"
     api.post(URL, RIS.encode(), content_type=kind)
