@@ -9,6 +9,7 @@ import json
 import sys
 
 import pytest
+from django.core.management import call_command
 
 from citations import readers
 from citations.formats import CSL_FIELDS, RIS_FIELDS, csl_item, render_ris_entry
@@ -133,3 +134,12 @@ def test_csl_from_real_records_to_ledger_to_csl_keeps_every_field(capsys):
         )
     assert figures["imported"] > 50
     assert figures["lost"] == []
+
+
+def test_import_references_reports_a_real_pubmed_file_then_finds_it_all_duplicate(capsys):
+    path = _pubmed_files()["pubmed-balloongui-set.nbib"]
+    call_command("import_references", str(path))
+    assert f"{path}: 75 new, 0 duplicate, 0 invalid." in capsys.readouterr().out
+    call_command("import_references", str(path), "--dry-run")
+    assert f"{path}: 0 new, 75 duplicate, 0 invalid." in capsys.readouterr().out
+    assert Reference.objects.count() == 75
