@@ -138,3 +138,17 @@ def test_the_admin_import_previews_and_keeps_the_format(curator_client):
     job = ImportJob.objects.get()
     assert job.format == "medline"
     assert "15140211" in response.content.decode() or "Bone density" in response.content.decode()
+
+
+def test_a_large_ris_dry_run_is_previewed_by_a_job_with_its_reader(api, settings):
+    kind = "application/x-research-info-systems"
+    inline = api.post(f"{URL}?dry_run=1", RIS.encode(), content_type=kind).json()
+    settings.BIBTEX_PREVIEW_INLINE_MAX_BYTES = 100  # RIS is "large" here
+
+    accepted = api.post(f"{URL}?dry_run=1", RIS.encode(), content_type=kind)
+    job = api.get(accepted.json()["url"]).json()
+
+    assert accepted.status_code == 202
+    assert ImportJob.objects.get().format == "ris"
+    assert (job["state"], job["result"]) == ("done", inline)
+    assert inline["created"] == 2
