@@ -67,6 +67,7 @@ DEFAULT_TYPE = "misc"
 # Types whose T2 is the book (booktitle), not a journal.
 IN_BOOK_TYPES = {"incollection", "inproceedings"}
 BOOK_TYPES = {"book", "proceedings", "incollection", "inproceedings"}
+WHOLE_BOOK_TYPES = {"book", "proceedings"}
 DIRECT = {
     "VL": "volume",
     "IS": "number",
@@ -129,7 +130,13 @@ def record_of(entry: dict, line: int) -> BibRecord:
     fields = {name: _first(entry, tag) for tag, name in DIRECT.items()}
     key = fields.pop("key")
     fields["title"] = _first(entry, "TI", "T1")
-    titles = [_first(entry, tag) for tag in ("T2", "JF", "JO", "JA", "J2")]
+    tags = ("T2", "JF", "JO", "JA", "J2")
+    if entry_type in WHOLE_BOOK_TYPES:  # a book's T2 is its series (Zotero's RIS.js)
+        tags = tags[1:]
+        fields["series"] = fields["series"] or _first(entry, "T2")
+        if fields["series"] != _first(entry, "T2"):
+            fields["ris-T2"] = _first(entry, "T2")
+    titles = [_first(entry, tag) for tag in tags]
     container = next((title for title in titles if title), "")
     fields["booktitle" if entry_type in IN_BOOK_TYPES else "journal"] = container
     # Zotero's journalAbbreviation: JA, J2 or JO when another tag holds the full title.

@@ -167,6 +167,11 @@ def test_ris_chapter_keeps_its_book_editors_and_isbn():
     assert (chapter.fields["publisher"], chapter.fields["address"]) == ("Academic", "London")
 
 
+def test_ris_book_t2_is_its_series_as_zotero_reads_it():
+    book = ris.read("TY  - BOOK\nTI  - A book\nT2  - Lecture Notes\nER  - \n").records[0]
+    assert book.fields == {"title": "A book", "series": "Lecture Notes"}
+
+
 def test_ris_without_entries_is_a_problem_on_line_one():
     result = ris.read("just some text\n")
     assert result.records == []
