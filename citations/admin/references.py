@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
-from citations import bibtex, duplicates, importing, merge, readers
+from citations import bibtex, importing, merge, possible_duplicates, readers
 from citations.admin import where_used
 from citations.admin.forms import ReferenceAdminForm
 from citations.admin.history import HistoryAdmin
@@ -160,7 +160,7 @@ class PersonAdmin(MergeAdminMixin, HistoryAdmin):
     change_list_template = "admin/citations/person/change_list.html"
     merge_service = staticmethod(merge.person_merge)
     merge_plan = staticmethod(merge.person_merge_plan)
-    duplicate_groups = staticmethod(duplicates.person_duplicate_groups)
+    duplicate_groups = staticmethod(possible_duplicates.person_duplicate_groups)
 
     @admin.display(description="References")
     def references(self, obj):
@@ -221,7 +221,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     change_list_template = "admin/citations/reference/change_list.html"
     verification_service = None
     merge_plan = staticmethod(merge.reference_merge_plan)
-    duplicate_groups = staticmethod(duplicates.reference_duplicate_groups)
+    duplicate_groups = staticmethod(possible_duplicates.reference_duplicate_groups)
     readonly_fields = ["created", "updated", "used_by", "merged_from", "contributors_summary"]
     fieldsets = [
         (

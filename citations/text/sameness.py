@@ -19,7 +19,7 @@ through the index on MD5(LOWER(title)), and every caller must flag what the impo
 
 A record is a dict of `Reference` field values (`FIELDS`) plus `first_author`. The callers:
 the importer (`citations.importing.duplicates`: a file's entries against stored references),
-the duplicates page (`citations.duplicates`: stored references against each other) and the
+the duplicates page (`citations.possible_duplicates`: stored references against each other) and the
 model (`ReferenceQuerySet.same_work_as`: the admin form's warning before a save). Within one
 file the importer applies rules 1 to 3 only: entries its author gave two keys are two
 entries (biblatex's `related` entries share title, year and author with their target).

@@ -20,7 +20,7 @@ from django.db import migrations, models
 
 
 def grade3_values_to_grade2(apps, schema_editor):
-    Claim = apps.get_model("claims", "0014_api_token_hash_plaintext")
+    Claim = apps.get_model("claims", "Claim")
     ClaimRelation = apps.get_model("claims", "ClaimRelation")
     Claim.objects.filter(question="prognostic").update(question="association")
     Claim.objects.filter(grade_direction="no_difference").update(grade_level="", grade_direction="")

@@ -3,9 +3,9 @@
 
 import pytest
 
-from citations.duplicates import reference_duplicate_groups
 from citations.importing import DUPLICATE
 from citations.models import Person, Reference
+from citations.possible_duplicates import reference_duplicate_groups
 from citations.services import reference_import_plan
 from citations.text.sameness import DOI, ISBN, PMID, WORK, same_work
 from tests.factories import ContributorFactory, ReferenceFactory
