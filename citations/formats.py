@@ -60,10 +60,17 @@ CSL_FIELDS = {
     "url": "URL",
     "note": "note",
     "abstract": "abstract",
+    "keywords": "keyword",
+    "language": "language",
+    "shortjournal": "container-title-short",
+    "shorttitle": "title-short",
 }
 # biblatex fields pandoc's BibTeX reader maps the same way: the kind of thesis or report,
 # an article's number (eid: "e1002", where pages would be), the chapter of a @inbook.
 CSL_MORE_FIELDS = {"type": "genre", "eid": "number", "chapter": "chapter-number"}
+# Fields the readers keep for variables and tags they do not map (`citations.readers`):
+# "csl-<variable>" and "ris-<tag>" go back out as what they were.
+CSL_EXTRA_PREFIX, RIS_EXTRA_PREFIX = "csl-", "ris-"
 # Reports and patents have a number, journals an issue.
 NUMBERED_TYPES = {"techreport", "report", "manual", "patent"}
 IDENTIFIER_FIELDS = {"doi", "pmid", "pmcid", "isbn", "issn", "url"}
@@ -118,6 +125,8 @@ RIS_FIELDS = {
     "url": "UR",
     "note": "N1",
     "abstract": "AB",
+    "language": "LA",
+    "shortjournal": "J2",
 }
 # Where Zotero's RIS.js (zotero/translators, `fieldMap`) reads a field differently by type:
 # a conference paper's T2 is the conference name, its proceedings title C3, its place C1
@@ -259,7 +268,21 @@ def csl_item(record: BibRecord) -> dict:
             item[role] = [csl_name(name) for name in named(names)]
         if len(named(names)) < len(names) and ET_AL_NOTE not in item.get("note", ""):
             item["note"] = f"{item['note']}\n{ET_AL_NOTE}" if item.get("note") else ET_AL_NOTE
+    for field, value in fields.items():
+        variable = field.removeprefix(CSL_EXTRA_PREFIX)
+        if field.startswith(CSL_EXTRA_PREFIX) and variable not in item and value:
+            item[variable] = _json_or_text(value)
     return item
+
+
+def _json_or_text(value: str):
+    """A kept CSL variable: structured ones were kept as JSON text."""
+    if value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            pass
+    return value
 
 
 def render_csl(records: Iterable[BibRecord], *, single: bool = False) -> Iterator[str]:
@@ -344,6 +367,9 @@ def render_ris_entry(record: BibRecord) -> str:
     lines += [ris_line(editor_tag, ris_name(name)) for name in named(record.editors)]
     lines += ris_fields(record, kind)
     lines += ris_dates(fields)
+    for keyword in (k.strip() for k in fields.get("keywords", "").split(",")):
+        if keyword:
+            lines.append(ris_line("KW", keyword))
     lines += ris_pages(fields.get("pages", ""))
     if fields.get("pmid", "").strip():
         lines += [ris_line(RIS_PMID, fields["pmid"]), ris_line("DB", RIS_PMID_DATABASE)]
@@ -353,6 +379,10 @@ def render_ris_entry(record: BibRecord) -> str:
         lines.append(ris_line("N1", ET_AL_NOTE))
     if record.notice:  # N1 repeats: the notice is its own note, beside the user's
         lines.append(ris_line("N1", record.notice))
+    for field, value in fields.items():
+        tag = field.removeprefix(RIS_EXTRA_PREFIX)
+        if field.startswith(RIS_EXTRA_PREFIX) and len(tag) == 2 and value.strip():
+            lines.append(ris_line(tag, value))
     lines.append(ris_line("ID", record.key))
     lines.append("ER  - \n")
     return "".join(lines)

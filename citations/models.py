@@ -577,6 +577,11 @@ class ImportJob(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     data = models.BinaryField(blank=True)
     encoding = models.CharField(max_length=40, blank=True)
+    format = models.CharField(
+        max_length=20,
+        default="bibtex",
+        help_text="The file's format: bibtex, ris, csl, medline or pubmed-xml (citations.readers).",
+    )
     on_duplicate = models.CharField(max_length=10)
     skip_invalid = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEWED)

@@ -12,7 +12,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from citations import bibtex, citekeys, importing
+from citations import bibtex, citekeys, importing, readers
 from citations.heartbeat import Heartbeat
 from citations.history import save_with_history
 from citations.importing import ApplyResult, ImportPlan, PlanItem
@@ -30,6 +30,8 @@ from citations.sources import lookup
 from citations.sources.results import NONE, Found, Update, strongest
 from citations.text.records import Name
 
+UNKNOWN_FORMAT = "Unknown import format {format!r}: one of " + ", ".join(readers.FORMATS) + "."
+DEEP_FORMATS = {readers.CSL, readers.PUBMED_XML}  # JSON and XML: nesting is bounded
 UNKNOWN_ON_DUPLICATE = "on_duplicate must be one of: skip, update, fail."
 UPDATE_NEEDS_CHANGE = (
     "on_duplicate=update overwrites references: it needs permission to change them."
@@ -66,10 +68,19 @@ def bibtex_reader(data: str | bytes, encoding: str | None = None) -> bibtex.Read
     )
 
 
-def reference_import_plan(*, data: str | bytes, encoding: str | None = None) -> ImportPlan:
-    """Parse BibTeX and plan its import; reads the database, writes nothing."""
-    reader = bibtex_reader(data, encoding)
-    return importing.plan(reader.entries(), reader.notes)
+def reference_import_plan(
+    *, data: str | bytes, encoding: str | None = None, format: str = readers.BIBTEX
+) -> ImportPlan:
+    """Read a file in `format` (`readers.FORMATS`: BibTeX, RIS, CSL-JSON, MEDLINE, PubMed
+    XML) and plan its import; reads the database, writes nothing."""
+    if format == readers.BIBTEX:
+        reader = bibtex_reader(data, encoding)
+        return importing.plan(reader.entries(), reader.notes)
+    if format not in readers.READERS:
+        raise ValueError(UNKNOWN_FORMAT.format(format=format))
+    options = {"max_depth": settings.SOURCES_MAX_DEPTH} if format in DEEP_FORMATS else {}
+    result = readers.READERS[format](data, encoding or None, **options)
+    return importing.plan(result.entries(), result.notes)
 
 
 def reference_import_bibtex(
@@ -81,8 +92,10 @@ def reference_import_bibtex(
     on_duplicate: str = importing.SKIP,
     progress: Callable[[int, int], None] | None = None,
     user=None,
+    format: str = readers.BIBTEX,
 ) -> ImportOutcome:
-    """Import a BibTeX file: one transaction, or nothing written (see `importing.apply`).
+    """Import a file (BibTeX, or another of `readers.FORMATS`): one transaction, or nothing
+    written (see `importing.apply`).
 
     `user` is who imports (None for the command line): updating duplicates needs their
     permission to change references, adding new ones is the caller's to check.
@@ -92,11 +105,12 @@ def reference_import_bibtex(
     if on_duplicate == importing.UPDATE and not may_change_references(user):
         raise PermissionDenied(UPDATE_NEEDS_CHANGE)
     if dry_run:
-        return ImportOutcome(plan=reference_import_plan(data=data, encoding=encoding), result=None)
+        plan = reference_import_plan(data=data, encoding=encoding, format=format)
+        return ImportOutcome(plan=plan, result=None)
     with importing.serialised():
         # Planned inside the lock: an import that ran meanwhile is seen, its entries are
         # duplicates, not new references stored twice.
-        plan = reference_import_plan(data=data, encoding=encoding)
+        plan = reference_import_plan(data=data, encoding=encoding, format=format)
         result = importing.apply(
             plan, on_duplicate=on_duplicate, skip_invalid=skip_invalid, progress=progress, user=user
         )
@@ -332,6 +346,7 @@ def import_job_create(
     on_duplicate: str,
     skip_invalid: bool,
     dry_run: bool = False,
+    format: str = readers.BIBTEX,
 ) -> ImportJob:
     """Keep an uploaded file on the server until it is imported (or abandoned: stale jobs
     are deleted here, each time a new one starts). `dry_run`: an API dry run, previewed by
@@ -341,6 +356,7 @@ def import_job_create(
         user=user,
         data=data,
         encoding=encoding,
+        format=format,
         on_duplicate=on_duplicate,
         skip_invalid=skip_invalid,
         dry_run=dry_run,
@@ -359,7 +375,9 @@ def import_job_preview(*, job_id: int) -> ImportJob:
     job = ImportJob.objects.get(pk=job_id)
     _job_running(job)
     try:
-        plan = reference_import_plan(data=bytes(job.data), encoding=job.encoding or None)
+        plan = reference_import_plan(
+            data=bytes(job.data), encoding=job.encoding or None, format=job.format
+        )
     except Exception:
         _job_failed(job, JOB_CRASHED)
         raise
@@ -428,6 +446,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
             outcome = reference_import_bibtex(
                 data=bytes(job.data),
                 encoding=job.encoding or None,
+                format=job.format,
                 on_duplicate=job.on_duplicate,
                 skip_invalid=job.skip_invalid,
                 progress=progress,

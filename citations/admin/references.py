@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from citations import bibtex, importing, merge, possible_duplicates
+from citations import bibtex, importing, merge, possible_duplicates, readers
 from citations.admin import where_used
 from citations.admin.forms import ReferenceAdminForm
 from citations.admin.history import HistoryAdmin
@@ -61,8 +61,18 @@ def next_free(taken: set[tuple[str, int]], role: str) -> int:
 
 
 class BibTeXImportForm(forms.Form):
-    file = forms.FileField(required=False, label="BibTeX file")
+    file = forms.FileField(
+        required=False,
+        label="File",
+        help_text="BibTeX (.bib), RIS (.ris), CSL-JSON (.json), PubMed MEDLINE (.nbib, .txt) "
+        "or PubMed XML (.xml).",
+    )
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 12, "cols": 90}))
+    format = forms.ChoiceField(
+        required=False,
+        choices=[("", "From the file's extension (pasted text: BibTeX)")]
+        + [(name, readers.LABELS[name]) for name in readers.FORMATS],
+    )
     on_duplicate = forms.ChoiceField(
         choices=[(c, c) for c in importing.ON_DUPLICATE_CHOICES], initial=importing.SKIP
     )
@@ -93,6 +103,14 @@ class BibTeXImportForm(forms.Form):
     def bibtex(self) -> bytes:
         upload = self.cleaned_data.get("file")
         return upload.read() if upload else self.cleaned_data["text"].encode("utf-8")
+
+    def format_of(self, data: bytes) -> str:
+        """The format chosen, else the upload's extension's, else BibTeX."""
+        upload = self.cleaned_data.get("file")
+        if chosen := self.cleaned_data.get("format"):
+            return chosen
+        name = upload.name if upload else ""
+        return readers.format_for_filename(name, data, default=readers.BIBTEX)
 
 
 class IdentifierForm(forms.Form):
@@ -410,12 +428,17 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
                 request.user
             ):
                 raise PermissionDenied(UPDATE_NEEDS_CHANGE)
-            job = import_job_create(user=request.user, data=form.bibtex(), **options)
+            data = form.bibtex()
+            job = import_job_create(
+                user=request.user, data=data, format=form.format_of(data), **options
+            )
             request.session[SESSION_KEY] = str(job.token)
             if needs_preview_job(job.data):  # too large to preview within the request
                 import_preview_start(job)
                 return redirect(self._url("import_bibtex_job", token=job.token))
-            plan = reference_import_plan(data=bytes(job.data), encoding=job.encoding)
+            plan = reference_import_plan(
+                data=bytes(job.data), encoding=job.encoding, format=job.format
+            )
             refused = importing.refusal(plan, options["on_duplicate"], options["skip_invalid"])
         elif request.method == "GET" and "preview" in request.GET:
             plan = self._previewed_plan(request, request.GET["preview"])

@@ -46,7 +46,10 @@ class ImportOptionsSerializer(serializers.Serializer):
 
 
 class ImportUploadSerializer(ImportOptionsSerializer):
-    file = serializers.FileField(help_text="A .bib file.")
+    file = serializers.FileField(
+        help_text="A .bib, .ris, .json (CSL-JSON), .nbib or .txt (PubMed MEDLINE) or .xml "
+        "(PubMed XML) file: its extension chooses the reader."
+    )
 
 
 class ImportJSONSerializer(ImportOptionsSerializer):

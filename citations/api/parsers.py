@@ -1,4 +1,6 @@
-"""Request parsers of the BibTeX import: a body of BibTeX text, read as bytes within a limit.
+"""Request parsers of the import: a body of BibTeX (or RIS, CSL-JSON, MEDLINE, PubMed XML:
+`citations.readers`), read as bytes within a limit; the view picks the reader by the
+Content-Type each parser accepts (`readers.format_for_media_type`).
 
 The body is handed on undecoded: `citations.bibtex.decode_bytes` owns the decoding rule
 (UTF-8, or the encoding given; never a guess), the same for the API, the admin and the
@@ -56,3 +58,44 @@ class PlainTextParser(BibTeXParser):
     """`text/plain`: what `curl --data-binary` and most tools send for a text file."""
 
     media_type = "text/plain"
+
+
+class RISParser(BibTeXParser):
+    """`application/x-research-info-systems`: a RIS file."""
+
+    media_type = "application/x-research-info-systems"
+
+
+class CSLJSONParser(BibTeXParser):
+    """`application/vnd.citationstyles.csl+json`: CSL-JSON, read by `readers.csl` (not DRF's
+    JSON parser: its nesting is bounded there)."""
+
+    media_type = "application/vnd.citationstyles.csl+json"
+
+
+class MedlineParser(BibTeXParser):
+    """`application/nbib`: PubMed MEDLINE, what "Send to: Citation manager" saves."""
+
+    media_type = "application/nbib"
+
+
+class PubMedXMLParser(BibTeXParser):
+    """`application/xml`: PubMed XML (efetch), read with defusedxml by `readers.pubmed_xml`."""
+
+    media_type = "application/xml"
+
+
+class TextXMLParser(PubMedXMLParser):
+    media_type = "text/xml"
+
+
+# The body parsers of POST /api/references/import/ besides multipart and JSON.
+IMPORT_BODY_PARSERS = [
+    BibTeXParser,
+    PlainTextParser,
+    RISParser,
+    CSLJSONParser,
+    MedlineParser,
+    PubMedXMLParser,
+    TextXMLParser,
+]

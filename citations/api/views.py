@@ -25,6 +25,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from citations import readers
 from citations.api.import_serializers import (
     ImportJobSerializer,
     ImportJSONSerializer,
@@ -40,7 +41,13 @@ from citations.api.lookup_serializers import (
     LookupResultSerializer,
     lookup_result_data,
 )
-from citations.api.parsers import BibTeXParser, ImportTooLarge, PlainTextParser, declared_length
+from citations.api.parsers import (
+    IMPORT_BODY_PARSERS,
+    BibTeXParser,
+    ImportTooLarge,
+    PlainTextParser,
+    declared_length,
+)
 from citations.api.renderers import EXPORT_RENDERERS
 from citations.api.serializers import ReferenceSerializer
 from citations.exports import record_stream
@@ -201,14 +208,19 @@ class ReferenceViewSet(ReferenceExportMixin, viewsets.ModelViewSet):
         return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
     @extend_schema(
-        summary="Import references from BibTeX",
-        description='The body is BibTeX text, a multipart `file` or JSON `{"bibtex": ...}`; '
-        "options come as query parameters or form fields. `dry_run` previews the plan and "
+        summary="Import references from BibTeX, RIS, CSL-JSON, PubMed MEDLINE or PubMed XML",
+        description='The body is the file, a multipart `file` or JSON `{"bibtex": ...}`. The '
+        "body's Content-Type chooses the reader: application/x-bibtex or text/plain (BibTeX), "
+        "application/x-research-info-systems (RIS), application/vnd.citationstyles.csl+json "
+        "(CSL-JSON), application/nbib (PubMed MEDLINE), application/xml or text/xml (PubMed "
+        "XML); an upload's extension does (.bib, .ris, .json, .nbib, .txt, .xml). Options "
+        "come as query parameters or form fields. `dry_run` previews the plan and "
         "writes nothing. Invalid entries (unless `skip_invalid`) or duplicates with "
         "`on_duplicate=fail` write nothing and answer 400 with the problems by line.",
         request={
             BibTeXParser.media_type: OpenApiTypes.STR,
             PlainTextParser.media_type: OpenApiTypes.STR,
+            **{parser.media_type: OpenApiTypes.STR for parser in IMPORT_BODY_PARSERS[2:]},
             "multipart/form-data": ImportUploadSerializer,
             "application/json": ImportJSONSerializer,
         },
@@ -230,23 +242,25 @@ class ReferenceViewSet(ReferenceExportMixin, viewsets.ModelViewSet):
         methods=["post"],
         url_path="import",
         url_name="import",
-        parser_classes=[BibTeXParser, PlainTextParser, MultiPartParser, JSONParser],
+        parser_classes=[*IMPORT_BODY_PARSERS, MultiPartParser, JSONParser],
     )
     def import_bibtex(self, request):
-        """Import references from BibTeX (curators); `dry_run` previews without writing."""
+        """Import references (curators); `dry_run` previews without writing."""
         refuse_large_body(request)
         options = ImportOptionsSerializer(data=import_options(request))
         options.is_valid(raise_exception=True)
+        name = upload_name(request.data)
         bibtex_data = submitted_bibtex(request.data)
+        reader = import_format(request, name, bibtex_data)
         if options.validated_data["dry_run"] and needs_preview_job(bibtex_data):
-            return self.preview_as_job(request, bibtex_data, options.validated_data)
+            return self.preview_as_job(request, bibtex_data, options.validated_data, reader)
         outcome = reference_import_bibtex(
-            data=bibtex_data, user=request.user, **options.validated_data
+            data=bibtex_data, user=request.user, format=reader, **options.validated_data
         )
         data = import_outcome_data(outcome, on_duplicate=options.validated_data["on_duplicate"])
         return Response(data, status=import_status(outcome))
 
-    def preview_as_job(self, request, data: str | bytes, options: dict) -> Response:
+    def preview_as_job(self, request, data: str | bytes, options: dict, reader: str) -> Response:
         """A dry run too large for the request's time budget: 202, previewed by a job."""
         encoding = "" if isinstance(data, str) else options.get("encoding", "")
         job = import_job_create(
@@ -256,6 +270,7 @@ class ReferenceViewSet(ReferenceExportMixin, viewsets.ModelViewSet):
             on_duplicate=options["on_duplicate"],
             skip_invalid=options["skip_invalid"],
             dry_run=True,
+            format=reader,
         )
         import_preview_start(job)
         job.refresh_from_db()  # a worker may have run it already (tests: at once)
@@ -336,6 +351,25 @@ def refuse_large_body(request) -> None:
     """413 before the body is read: DATA_UPLOAD_MAX_MEMORY_SIZE does not guard parsers."""
     if declared_length(request) > settings.BIBTEX_IMPORT_MAX_BYTES:
         raise ImportTooLarge
+
+
+def upload_name(data) -> str:
+    """The file name of a multipart upload ("" for a body or JSON)."""
+    upload = data.get("file") if isinstance(data, Mapping) else None
+    return getattr(upload, "name", "") or ""
+
+
+def import_format(request, name: str, data: str | bytes) -> str:
+    """The reader of an import (`citations.readers.FORMATS`): an upload's extension, else
+    the body's Content-Type (as DRF chooses parsers); JSON {"bibtex": ...} is BibTeX."""
+    if name:
+        return readers.format_for_filename(name, data, default=readers.BIBTEX)
+    if isinstance(request.data, Mapping):
+        return readers.BIBTEX
+    found = readers.format_for_media_type(request.content_type) or readers.BIBTEX
+    if found == readers.BIBTEX and readers.looks_like_medline(data):
+        return readers.MEDLINE  # text/plain that PubMed saved: it starts "PMID- "
+    return found
 
 
 def import_options(request) -> dict:

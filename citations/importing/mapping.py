@@ -205,4 +205,6 @@ def record_values(record: BibRecord) -> tuple[dict, list[str], list[str]]:
     _check_lengths(values, errors)
     _check_names(record, errors)
     values["extra_fields"] = {name: value for name, value in fields.items() if name not in taken}
+    if record.retraction:  # a source's word (PubMed's "Retracted Publication")
+        values["retraction"] = record.retraction
     return values, errors, warnings

@@ -39,6 +39,9 @@ class BibRecord:
     sources: dict[str, str] = field(default_factory=dict)
     # What the publisher later said of the work, for readers of an export; never a user's field.
     notice: str = ""
+    # What a source says the publisher did ("retracted": PubMed's "Retracted Publication"),
+    # a `citations.models.Retraction` value the import stores; "" when it says nothing.
+    retraction: str = ""
 
 
 def with_notice(fields: dict[str, str], notice: str, names: tuple[str, ...]) -> dict[str, str]:

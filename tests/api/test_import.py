@@ -375,7 +375,8 @@ def test_a_body_over_the_limit_is_refused_from_its_content_length_before_it_is_r
 
 
 def test_unsupported_media_type_is_415(api):
-    assert post(api, content_type="application/xml").status_code == 415
+    # application/xml is PubMed XML now (citations.readers): a PDF is what no reader takes.
+    assert post(api, content_type="application/pdf").status_code == 415
 
 
 @pytest.mark.parametrize("client_name", ["anon", "staff_api"])
@@ -463,6 +464,11 @@ def test_schema_documents_the_request_bodies_and_the_outcome(anon):
     assert set(operation["requestBody"]["content"]) == {
         BIBTEX,
         "text/plain",
+        "application/x-research-info-systems",
+        "application/vnd.citationstyles.csl+json",
+        "application/nbib",
+        "application/xml",
+        "text/xml",
         "multipart/form-data",
         "application/json",
     }

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from citations import bibtex, importing
+from citations import bibtex, importing, readers
 from citations.importing.applying import refusal
 from citations.importing.report import item_lines
 from citations.services import reference_import_bibtex
@@ -76,8 +76,10 @@ class Command(BaseCommand):
         failed = 0
         for name in files:
             path = Path(name)
+            data = path.read_bytes()
             outcome = reference_import_bibtex(
-                data=path.read_bytes(),
+                data=data,
+                format=self.format_of(path, data, options),
                 encoding=encoding,
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
@@ -95,6 +97,10 @@ class Command(BaseCommand):
                 self.stderr.write(SKIPPED_INVALID.format(path=name, count=invalid, ies=ies))
         if failed:
             raise CommandError(FAILED_FILES.format(count=failed, total=len(files)))
+
+    def format_of(self, path: Path, data: bytes, options: dict) -> str:
+        """The reader of a file (`citations.readers.FORMATS`): BibTeX here."""
+        return readers.BIBTEX
 
     def _report(self, name: str, outcome) -> None:
         plan = outcome.plan
