@@ -48,6 +48,7 @@ TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 # the other tags (<i>, <b>, <sup>, <sub>, <span style=...>) are dropped to their text.
 NOT_NOCASE_TAG = re.compile(r"<(/?)(i|b|sup|sub)>")
 CITATION_NUMBER = re.compile(r"^(\[?\d+[.\]]?)(?=\S)")
+LINK_FIELDS = {"DOI", "PMID", "PMCID", "URL"}
 NUMBER_PREFIX = re.compile(r"^\[?\d+[.\]]?\s*")
 TEXT_FIELDS_SKIPPED = {"abstract", "note"}  # never printed by a bibliography entry
 
@@ -98,24 +99,30 @@ def load_style(style_id: str) -> CitationStylesStyle:
     return CitationStylesStyle(str(style_path(checked_style(style_id))), validate=False)
 
 
-def engine_item(record: BibRecord, item_id: str) -> dict:
+def engine_item(record: BibRecord, item_id: str, *, links: bool = True) -> dict:
     """Our CSL-JSON item as the engine reads it: its own id, markup citeproc-py does not read
-    dropped to text, fields a bibliography never prints left out."""
+    dropped to text, fields a bibliography never prints left out (and the identifiers a
+    style prints as links, without `links`: a page shows those as links of its own)."""
+    skipped = TEXT_FIELDS_SKIPPED | {"id", "citation-key"} | (set() if links else LINK_FIELDS)
     item = {}
     for variable, value in csl_item(record).items():
-        if variable in TEXT_FIELDS_SKIPPED or variable in ("id", "citation-key"):
+        if variable in skipped:
             continue
         item[variable] = NOT_NOCASE_TAG.sub("", value) if isinstance(value, str) else value
     item["id"] = item_id
     return item
 
 
-def bibliography(records: Iterable[BibRecord], style_id: str, *, form: str = "text") -> list[str]:
+def bibliography(
+    records: Iterable[BibRecord], style_id: str, *, form: str = "text", links: bool = True
+) -> list[str]:
     """The bibliography of `records` in a style, one string per entry in the style's order
     (numbered styles number them in the order given). `form` is "text" (plain Unicode) or
-    "html" (escaped, with <i>/<b>)."""
+    "html" (escaped, with <i>/<b>); without `links`, DOI, PubMed ids and URL are left out."""
     style = load_style(style_id)
-    items = [engine_item(record, f"item-{index}") for index, record in enumerate(records)]
+    items = [
+        engine_item(record, f"item-{index}", links=links) for index, record in enumerate(records)
+    ]
     if not items:
         return []
     output = formatters.html if form == "html" else formatters.plain
@@ -138,9 +145,9 @@ def tidy(entry: str, form: str) -> str:
     return entry if form == "html" else html.unescape(entry)
 
 
-def entry(record: BibRecord, style_id: str, *, form: str = "text") -> str:
+def entry(record: BibRecord, style_id: str, *, form: str = "text", links: bool = True) -> str:
     """One record as one formatted entry, without the "1." a numbered style gives it."""
-    found = bibliography([record], style_id, form=form)
+    found = bibliography([record], style_id, form=form, links=links)
     if not found:
         return ""
     return NUMBER_PREFIX.sub("", found[0], count=1) if is_numbered(style_id) else found[0]
@@ -154,16 +161,18 @@ def is_numbered(style_id: str) -> bool:
 
 
 ENTRY_CACHE_SIZE = 4096
-_entries: dict[tuple[str, str, str], str] = {}
+_entries: dict[tuple[str, str, str, bool], str] = {}
 
 
-def cached_entry(record: BibRecord, style_id: str, *, form: str = "text") -> str:
+def cached_entry(
+    record: BibRecord, style_id: str, *, form: str = "text", links: bool = True
+) -> str:
     """`entry`, remembered per process by what the record says in CSL-JSON (an edit changes
     that, so nothing stale is served); the oldest half is dropped when the cache is full."""
-    key = (json.dumps(csl_item(record), sort_keys=True), style_id, form)
+    key = (json.dumps(csl_item(record), sort_keys=True), style_id, form, links)
     found = _entries.get(key)
     if found is None:
-        found = _entries[key] = entry(record, style_id, form=form)
+        found = _entries[key] = entry(record, style_id, form=form, links=links)
         if len(_entries) > ENTRY_CACHE_SIZE:
             for old in list(_entries)[: ENTRY_CACHE_SIZE // 2]:
                 _entries.pop(old, None)
