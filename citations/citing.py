@@ -46,8 +46,20 @@ STYLE_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 # CSL rich text our CSL-JSON may hold: citeproc-py reads `<span class="nocase">` itself,
 # the other tags (<i>, <b>, <sup>, <sub>, <span style=...>) are dropped to their text.
-NOT_NOCASE_TAG = re.compile(r"<(/?)(i|b|sup|sub)>")
+RICH_TEXT_TAG = re.compile(
+    r'<span class="nocase">|<span style="[^"<>]*">|</span>|</?(?:i|b|sup|sub)>'
+)
+NOCASE_OPEN = '<span class="nocase">'
+# citeproc-py copies input text into its HTML unescaped: "&", "<" and ">" of a stored value
+# travel through it as private-use characters (untouched by case changes) and come out as
+# entities (HTML) or as themselves (text).
+SHIELD = str.maketrans({"&": "\ue000", "<": "\ue001", ">": "\ue002"})
+UNSHIELD = {
+    "html": str.maketrans({"\ue000": "&amp;", "\ue001": "&lt;", "\ue002": "&gt;"}),
+    "text": str.maketrans({"\ue000": "&", "\ue001": "<", "\ue002": ">"}),
+}
 CITATION_NUMBER = re.compile(r"^(\[?\d+[.\]]?)(?=\S)")
+APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 LINK_FIELDS = {"DOI", "PMID", "PMCID", "URL"}
 NUMBER_PREFIX = re.compile(r"^\[?\d+[.\]]?\s*")
 TEXT_FIELDS_SKIPPED = {"abstract", "note"}  # never printed by a bibliography entry
@@ -108,9 +120,47 @@ def engine_item(record: BibRecord, item_id: str, *, links: bool = True) -> dict:
     for variable, value in csl_item(record).items():
         if variable in skipped:
             continue
-        item[variable] = NOT_NOCASE_TAG.sub("", value) if isinstance(value, str) else value
+        if variable in LINK_FIELDS or variable in ("ISBN", "ISSN"):
+            item[variable] = value
+        elif isinstance(value, str):
+            item[variable] = typographic(engine_text(value))
+        elif variable in ("author", "editor"):
+            item[variable] = [
+                {part: typographic(engine_text(text)) for part, text in name.items()}
+                for name in value
+            ]
+        else:
+            item[variable] = value
     item["id"] = item_id
     return item
+
+
+def engine_text(value):
+    """CSL rich text as citeproc-py reads it: `<span class="nocase">` kept (it reads those),
+    the other tags (<i>, <b>, <sup>, <sub>, <span style>) dropped to their text, and the
+    rest shielded (see SHIELD)."""
+    if not isinstance(value, str):
+        return value
+    out, open_spans, end = [], [], 0
+    for tag in RICH_TEXT_TAG.finditer(value):
+        out.append(value[end : tag.start()].translate(SHIELD))
+        end = tag.end()
+        if tag.group() == NOCASE_OPEN:
+            open_spans.append(True)
+            out.append(NOCASE_OPEN)
+        elif tag.group().startswith("<span"):
+            open_spans.append(False)
+        elif tag.group() == "</span>" and open_spans and open_spans.pop():
+            out.append("</span>")
+    out.append(value[end:].translate(SHIELD))
+    out.extend("</span>" for is_nocase in open_spans if is_nocase)
+    return "".join(out)
+
+
+def typographic(text: str) -> str:
+    """A straight apostrophe between letters as the typographic one ("O'Malley" ->
+    "O’Malley"), as citeproc-js and pandoc print it."""
+    return APOSTROPHE.sub("\u2019", text) if isinstance(text, str) else text
 
 
 def bibliography(
@@ -142,7 +192,8 @@ def tidy(entry: str, form: str) -> str:
     entry = re.sub(r"\s+", " ", entry).strip()
     entry = CITATION_NUMBER.sub(r"\1 ", entry)
     entry = re.sub(r" ([.,;:])", r"\1", entry)
-    return entry if form == "html" else html.unescape(entry)
+    entry = entry if form == "html" else html.unescape(entry)
+    return entry.translate(UNSHIELD[form])
 
 
 def entry(record: BibRecord, style_id: str, *, form: str = "text", links: bool = True) -> str:
