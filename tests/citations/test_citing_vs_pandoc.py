@@ -2,8 +2,11 @@
 
 Each seed reference is rendered in APA and in Vancouver by both engines from the same
 CSL-JSON and the same style file; entries are compared as text (tags stripped, entities
-unescaped, whitespace collapsed, the citation number of a numbered style dropped). The
-agreement is printed (`-s`) with each difference, and must be at least 95 % in APA.
+unescaped, whitespace collapsed, the citation number of a numbered style dropped); the
+agreement must be at least 95 % in APA. On the seed 22 of 23 agree in each style; the one
+difference is the book with editors and no author: citeproc-py prints the editors again
+after the title (it does not suppress a substituted variable), pandoc's Vancouver prints
+", editorsBoron WF, ..." (a pandoc bug). A failure message lists each difference.
 """
 
 import html
@@ -55,19 +58,16 @@ def agreement(style_id: str, tmp_path) -> tuple[float, list[tuple[str, str]]]:
     records = [reference.to_record() for reference in references]
     theirs = pandoc_entries(records, style_id, tmp_path)
     ours = [citing.entry(record, style_id, form="html") for record in records]
-    pairs = [(normalised(mine), normalised(other)) for mine, other in zip(ours, theirs)]
+    pairs = [(normalised(a), normalised(b)) for a, b in zip(ours, theirs, strict=True)]
     differing = [(mine, other) for mine, other in pairs if mine != other]
-    for mine, other in differing:
-        print(f"{style_id} ours:   {mine}\n{style_id} pandoc: {other}\n")
-    print(f"{style_id}: {len(pairs) - len(differing)}/{len(pairs)} agree")
     return 1 - len(differing) / len(pairs), differing
 
 
 def test_seed_in_apa_agrees_with_pandoc_for_at_least_95_percent(seed, tmp_path):
-    share, _differing = agreement("apa", tmp_path)
+    share, differing = agreement("apa", tmp_path)
 
     assert Reference.objects.count() >= 20
-    assert share >= 0.95
+    assert share >= 0.95, differing  # 22/23: the book with editors only (see the module)
 
 
 def test_seed_in_vancouver_agreement_is_measured(seed, tmp_path):
