@@ -7,9 +7,15 @@ page cites itself as a web page of the ledger; a reference page cites the refere
 Reference lists print each entry in `LIST_STYLE` without its identifiers (the page links them).
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import caches
+
 from citations import citing
+from citations.formats import csl_item
 from citations.text.records import BibRecord
 
 LIST_STYLE = "vancouver"
@@ -71,8 +77,9 @@ def reader_choices() -> list[tuple[str, str]]:
 
 def cite_this(record: BibRecord, asked: str = "") -> CiteThis:
     """The featured styles' entries for `record`, and the one `asked` for (when it is one)."""
+    texts = shared_entries(record, list(citing.FEATURED_STYLES))
     entries = [
-        Citation(label, style_id, citing.cached_entry(record, style_id))
+        Citation(label, style_id, texts[style_id])
         for style_id, label in citing.FEATURED_STYLES.items()
     ]
     asked = asked.strip()[:100]
@@ -86,6 +93,26 @@ def cite_this(record: BibRecord, asked: str = "") -> CiteThis:
             title = citing.style_titles().get(style_id, style_id)
             chosen = Citation(title, style_id, citing.cached_entry(record, style_id))
     return CiteThis(entries, reader_choices(), asked, chosen, error)
+
+
+def shared_entries(record: BibRecord, style_ids: list[str]) -> dict[str, str]:
+    """The record's entry in each style, from the page cache (`settings.PAGE_CACHE`, shared
+    by processes where it is Redis) under a digest of its CSL-JSON, in one round trip; the
+    missing ones rendered (citations.citing keeps them per process too) and kept."""
+    if settings.LEDGER_PAGE_CACHE_SECONDS <= 0:
+        return {style_id: citing.cached_entry(record, style_id) for style_id in style_ids}
+    digest = hashlib.sha256(json.dumps(csl_item(record), sort_keys=True).encode()).hexdigest()
+    keys = {f"cite:{style_id}:{digest}": style_id for style_id in style_ids}
+    store = caches[settings.PAGE_CACHE]
+    found = store.get_many(list(keys))
+    missing = {
+        key: citing.cached_entry(record, style_id)
+        for key, style_id in keys.items()
+        if key not in found
+    }
+    if missing:
+        store.set_many(missing, settings.LEDGER_PAGE_CACHE_SECONDS)
+    return {style_id: found.get(key, missing.get(key, "")) for key, style_id in keys.items()}
 
 
 def claim_record(claim, url: str) -> BibRecord:

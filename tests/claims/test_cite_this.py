@@ -134,3 +134,19 @@ def test_reference_page_queries_do_not_grow_with_styles(
     client.get(cited.get_absolute_url())
     with django_assert_max_num_queries(12):
         client.get(cited.get_absolute_url(), {"style": "nature"})
+
+
+def test_cite_this_entries_are_shared_through_the_page_cache(client, cited, settings):
+    from django.core.cache import caches
+
+    from citations import citing
+
+    settings.LEDGER_PAGE_CACHE_SECONDS = 60
+    caches[settings.PAGE_CACHE].clear()
+    client.get(cited.get_absolute_url())
+    citing._entries.clear()  # another process: nothing rendered here yet
+
+    html = client.get(cited.get_absolute_url()).content.decode()
+
+    assert shown(html, "cite-apa").startswith("Prior, J. C., & Vigna, Y. M. (1990).")
+    assert not any(key[1] == "apa" for key in citing._entries)  # read, not rendered again
