@@ -14,7 +14,7 @@ import html
 import json
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -183,6 +183,35 @@ def bibliography(
             result.register(Citation([CitationItem(item["id"])]))
         entries = [str(entry) for entry in result.bibliography()]
     return [tidy(entry, form) for entry in entries]
+
+
+STREAM_CHUNK = 200
+
+
+def stream_bibliography(
+    records: Iterable[BibRecord], style_id: str, *, form: str = "text"
+) -> Iterator[str]:
+    """`bibliography` of any number of records, STREAM_CHUNK at a time, so an export starts
+    at once and holds one chunk in memory: each chunk in the style's order, a numbered
+    style's numbers running on across chunks ("[201] " after "[200] ")."""
+    numbered, count, chunk = is_numbered(style_id), 0, []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == STREAM_CHUNK:
+            yield from _numbered_from(bibliography(chunk, style_id, form=form), count, numbered)
+            count, chunk = count + len(chunk), []
+    if chunk:
+        yield from _numbered_from(bibliography(chunk, style_id, form=form), count, numbered)
+
+
+def _numbered_from(entries: list[str], offset: int, numbered: bool) -> Iterator[str]:
+    for entry in entries:
+        prefix = NUMBER_PREFIX.match(entry) if numbered and offset else None
+        if prefix is None:
+            yield entry
+            continue
+        number = int(re.search(r"\d+", prefix.group()).group()) + offset
+        yield re.sub(r"\d+", str(number), prefix.group(), count=1) + entry[prefix.end() :]
 
 
 def tidy(entry: str, form: str) -> str:

@@ -110,7 +110,7 @@ class FormattedTextRenderer(StyledRenderer):
         if single:  # one reference: its entry, without the "1." of a numbered style
             entries = [citing.entry(record, style) for record in records]
         else:
-            entries = citing.bibliography(records, style)
+            entries = citing.stream_bibliography(records, style)
         for entry in entries:
             yield entry + "\n"
 
@@ -128,7 +128,7 @@ class FormattedHTMLRenderer(StyledRenderer):
         if single:
             entries = [citing.entry(record, style, form="html") for record in records]
         else:
-            entries = citing.bibliography(records, style, form="html")
+            entries = citing.stream_bibliography(records, style, form="html")
         for entry in entries:
             yield f'  <div class="csl-entry">{entry}</div>\n'
         yield "</div>\n"

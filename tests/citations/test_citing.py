@@ -86,3 +86,17 @@ def test_html_form_never_passes_markup_of_a_stored_value():
     assert "<img" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; y" in text
     assert "<script>alert(1)</script> & y" in plain
+
+
+def test_streamed_bibliography_numbers_run_on_across_chunks(monkeypatch):
+    monkeypatch.setattr(citing, "STREAM_CHUNK", 2)
+    records = [article(title=f"Study {n}") for n in range(5)]
+
+    vancouver = list(citing.stream_bibliography(records, "vancouver"))
+    ieee = list(citing.stream_bibliography(records, "ieee"))
+    apa = list(citing.stream_bibliography(records, "apa"))
+
+    assert [entry.split(" ", 1)[0] for entry in vancouver] == ["1.", "2.", "3.", "4.", "5."]
+    assert [entry.split(" ", 1)[0] for entry in ieee] == ["[1]", "[2]", "[3]", "[4]", "[5]"]
+    assert [entry.split("Study ")[1][0] for entry in apa] == ["0", "1", "2", "3", "4"]
+    assert vancouver[4].endswith("Study 4. Bone. 2001;3:10–9.")
