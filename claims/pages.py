@@ -15,8 +15,9 @@ from django.utils.safestring import mark_safe
 from citations.bibtex import render_entry
 from citations.identifiers import doi_url, pmid_url
 from citations.text.compare import DIFFERS, NOT_GIVEN, Segment, field_status, word_diff
-from citations.text.styles import name_list, vancouver
+from citations.text.styles import name_list
 from claims import integrity
+from claims.cite_this import reference_text
 from claims.forest import ForestRow, forest_plot, number, render_svg
 from claims.profile_page import (
     EvidenceProfile,
@@ -348,7 +349,7 @@ class ReferencePage:
 def reference_page(reference) -> ReferencePage:
     """The record as fields, its formatted text, and where the as-cited text differs."""
     record = reference.to_record()
-    formatted = vancouver(record)
+    formatted = reference_text(record)
     status = field_status(reference.as_cited, record) if reference.as_cited else {}
     values = {"author": name_list(record.authors), **record.fields}
     values["pages"] = values.get("pages", "").replace("--", "\u2013")

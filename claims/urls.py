@@ -1,8 +1,11 @@
 """Public pages. An imported citekey is kept as it was, so it may hold ":", "-" or even "/"."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from claims import views
+from config.api.url_keys import CitekeyConverter
+
+register_converter(CitekeyConverter, "citekey")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,5 +14,5 @@ urlpatterns = [
     path("claims/", views.claim_list, name="claim-list"),
     path("claims/<slug:slug>/", views.claim_detail, name="claim-detail"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
-    path("references/<path:citekey>/", views.reference_detail, name="reference-detail"),
+    path("references/<citekey:citekey>/", views.reference_detail, name="reference-detail"),
 ]

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_http_methods
 
 from citations.models import Reference
+from claims.cite_this import cite_this, claim_record
 from claims.forms import ClaimFilterForm, public_topics
 from claims.methodology import methodology_page
 from claims.models import ApiToken, Claim, Topic
@@ -51,8 +52,15 @@ def claim_detail(request, slug):
 def render_claim(request, slug):
     claims = Claim.objects.public().with_evidence().with_relations()
     claim = get_object_or_404(claims, slug=slug)
-    page = claim_page(claim, url=request.build_absolute_uri(claim.get_absolute_url()))
-    return render(request, "claims/claim_detail.html", {"claim": claim, "page": page})
+    url = request.build_absolute_uri(claim.get_absolute_url())
+    page = claim_page(claim, url=url)
+    cite = cite_this(claim_record(claim, url), asked_style(request))
+    return render(request, "claims/claim_detail.html", {"claim": claim, "page": page, "cite": cite})
+
+
+def asked_style(request) -> str:
+    """The citation style a reader chose on a page: a typed id wins over the list's choice."""
+    return request.GET.get("style_id", "").strip() or request.GET.get("style", "")
 
 
 def favicon(request):
@@ -87,6 +95,7 @@ def reference_detail(request, citekey):
     context = {
         "reference": reference,
         "page": reference_page(reference),
+        "cite": cite_this(reference.to_record(), asked_style(request)),
         "evidence": evidence,
         "also_cited": also_cited,
     }

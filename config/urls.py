@@ -9,6 +9,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from citations.api.styles import CitationStyleList
 from claims.api import ClaimViewSet, TopicViewSet
 from claims.views import api_token
 from evidence.api import CitedReferenceViewSet, EvidenceViewSet
@@ -27,6 +28,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/citation-styles/", CitationStyleList.as_view(), name="citation-styles"),
     path("api/", include((router.urls, "api"))),
     path("", include("claims.urls")),
 ]

@@ -8,9 +8,10 @@ tool never mistakes "Not found." for a bibliography.
 
 from collections.abc import Iterable, Iterator
 
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer
 
-from citations import bibtex, formats
+from citations import bibtex, citing, formats
 from citations.text.records import BibRecord
 
 PLAIN_TEXT = "text/plain; charset=utf-8"
@@ -83,4 +84,60 @@ class RISRenderer(ExportRenderer):
         return formats.render_ris(records)
 
 
-EXPORT_RENDERERS = (BibTeXRenderer, CSLJSONRenderer, RISRenderer)
+class StyledRenderer(ExportRenderer):
+    """A formatted bibliography: its options hold a checked CSL style id."""
+
+    takes_style = True  # config.api.exports checks the style before the body streams
+
+    @staticmethod
+    def checked_style(asked: str) -> str:
+        """The installed style asked for (APA when none), or a 400 naming the style list."""
+        try:
+            return citing.checked_style(asked)
+        except citing.UnknownStyle as error:
+            raise ValidationError({"style": [str(error)]}) from error
+
+
+class FormattedTextRenderer(StyledRenderer):
+    """A bibliography in a CSL style (`?style=` or `Accept: text/x-bibliography; style=`,
+    APA when none), one entry a line, as doi.org answers `text/x-bibliography`."""
+
+    media_type = "text/x-bibliography"
+    format = "text"
+    extension = "txt"
+
+    def stream(self, records, *, style=citing.DEFAULT_STYLE, single=False, **options):
+        if single:  # one reference: its entry, without the "1." of a numbered style
+            entries = [citing.entry(record, style) for record in records]
+        else:
+            entries = citing.stream_bibliography(records, style)
+        for entry in entries:
+            yield entry + "\n"
+
+
+class FormattedHTMLRenderer(StyledRenderer):
+    """The same bibliography as an HTML fragment (`?format=html`, or `Accept: text/html;
+    style=...`): the `csl-bib-body`/`csl-entry` markup of citeproc-js, text escaped."""
+
+    media_type = "text/html"
+    format = "html"
+    extension = "html"
+
+    def stream(self, records, *, style=citing.DEFAULT_STYLE, single=False, **options):
+        yield '<div class="csl-bib-body">\n'
+        if single:
+            entries = [citing.entry(record, style, form="html") for record in records]
+        else:
+            entries = citing.stream_bibliography(records, style, form="html")
+        for entry in entries:
+            yield f'  <div class="csl-entry">{entry}</div>\n'
+        yield "</div>\n"
+
+
+EXPORT_RENDERERS = (
+    BibTeXRenderer,
+    CSLJSONRenderer,
+    RISRenderer,
+    FormattedTextRenderer,
+    FormattedHTMLRenderer,
+)

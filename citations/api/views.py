@@ -66,7 +66,7 @@ from citations.sources import http
 from citations.tasks import import_preview_start
 from config.api.exports import ExportMixin, export_schema
 from config.api.filters import QuerySetFilter, YearFilter
-from config.api.url_keys import LOOKUP_REGEX
+from config.api.url_keys import CITEKEY_REGEX
 from config.pagination import KeysetPagination
 
 VERIFICATION_FIELDS = ("verification", "verification_note")
@@ -142,7 +142,7 @@ class ReferenceViewSet(ReferenceExportMixin, viewsets.ModelViewSet):
     filterset_class = ReferenceFilter
     export_single = True
     lookup_field = "citekey"
-    lookup_value_regex = LOOKUP_REGEX
+    lookup_value_regex = CITEKEY_REGEX
     ordering_fields = ["citekey", "year", "title", "updated"]
     cursor_ordering = "citekey"  # ?cursor= walks the list by this unique key
     set_verification = None

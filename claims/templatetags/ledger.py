@@ -9,8 +9,8 @@ from django.utils.safestring import mark_safe
 
 from citations.bibtex import render_entry
 from citations.identifiers import doi_url, format_isbn, pmcid_url, pmid_url
-from citations.text.styles import vancouver
 from claims import methodology
+from claims.cite_this import reference_text
 from claims.pages import effect_text
 from claims.verdict import NOT_GRADED_LABEL, short_level_label
 
@@ -30,7 +30,8 @@ def json_ld(data) -> str:
 
 @register.filter
 def citation(reference) -> str:
-    return vancouver(reference.to_record())
+    """The reference list's entry (claims.cite_this: Vancouver by the CSL engine)."""
+    return reference_text(reference.to_record())
 
 
 @register.filter

@@ -38,21 +38,36 @@ def export_filename(stem: str, renderer) -> str:
     return f"{re.sub(r'[^A-Za-z0-9._-]+', '_', stem)}.{renderer.extension}"
 
 
-def export_options(request, *, single: bool = False) -> dict:
+def accepted_params(request) -> dict:
+    """The parameters of the Accept range that chose the export renderer (`charset`, `style`)."""
+    renderer = getattr(request, "accepted_renderer", None)
+    params = dict(_MediaType(getattr(request, "accepted_media_type", "") or "").params)
+    if renderer is not None:
+        for media_range in accepted_ranges(request.META.get("HTTP_ACCEPT") or ""):
+            wildcard = "*" in f"{media_range.main_type}/{media_range.sub_type}"
+            if not wildcard and _MediaType(renderer.media_type).match(media_range):
+                return {**media_range.params, **params}
+    return params
+
+
+def export_options(request, renderer=None, *, single: bool = False) -> dict:
     """Options of an export: `charset=utf-8` (BibTeX in UTF-8 for biber and XeLaTeX rather
-    than pdfLaTeX-safe ASCII), and `single` (one reference: CSL-JSON is one object, as
-    doi.org answers)."""
-    charset = request.query_params.get("charset", "")
-    if not charset:
-        accepted = getattr(request, "accepted_media_type", "") or ""
-        charset = _MediaType(accepted).params.get("charset", "")
-    return {"unicode": charset.strip().lower() in UTF8_NAMES, "single": single}
+    than pdfLaTeX-safe ASCII), `single` (one reference: CSL-JSON is one object, as doi.org
+    answers), and for formatted citations the `style` (from `?style=` or the Accept range's
+    `style=`; an unknown one is a 400 naming where the styles are listed)."""
+    params = accepted_params(request)
+    charset = request.query_params.get("charset", "") or params.get("charset", "")
+    options = {"unicode": charset.strip().lower() in UTF8_NAMES, "single": single}
+    if getattr(renderer, "takes_style", False):
+        asked = request.query_params.get("style") or params.get("style", "")
+        options["style"] = renderer.checked_style(asked.strip('"'))  # or a 400
+    return options
 
 
 def export_response(request, records, stem: str, *, single: bool = False):
     """Stream `records` in the negotiated export format as an attachment."""
     renderer = request.accepted_renderer
-    options = export_options(request, single=single)
+    options = export_options(request, renderer, single=single)
     response = StreamingHttpResponse(
         renderer.stream(records, **options),
         content_type=f"{renderer.media_type}; charset={renderer.charset}",
@@ -90,6 +105,8 @@ class ExportNegotiation(DefaultContentNegotiation):
             return renderers[0], renderers[0].media_type
         header = request.META.get("HTTP_ACCEPT") or "*/*"
         for media_range in accepted_ranges(header):
+            if "style" in media_range.params:  # text/html; style=apa: a formatted citation
+                renderers = sorted(renderers, key=lambda r: not getattr(r, "takes_style", 0))
             for renderer in renderers:
                 if media_type_matches(renderer.media_type, str(media_range)):
                     return renderer, renderer.media_type

