@@ -389,6 +389,10 @@ LEDGER_GRADE_RUBRIC = os.environ.get("LEDGER_GRADE_RUBRIC", "grade-3")
 LEDGER_CONTACT_EMAIL = os.environ.get("LEDGER_CONTACT_EMAIL", "")
 CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org")
 NCBI_EUTILS_URL = os.environ.get("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils")
+# NCBI allows 3 requests a second without an API key and 10 with one (citations/sources/pace.py).
+NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
+# How often saved searches are re-run by `run_searches --due` (evidence/living.py).
+LEDGER_SEARCH_EVERY_DAYS = int(os.environ.get("LEDGER_SEARCH_EVERY_DAYS", "7"))
 NCBI_IDCONV_URL = os.environ.get(
     "NCBI_IDCONV_URL", "https://www.ncbi.nlm.nih.gov/pmc/utils/idconv/v1.0/"
 )
