@@ -29,6 +29,7 @@ from django.utils import timezone
 from citations.models import Reference
 from citations.services import reference_create_from_lookup, reference_lookup
 from citations.sources import crossref, ncbi
+from citations.sources.http import SourceError
 from citations.sources.results import Article
 from citations.text.sameness import title_hash
 from claims.models import Claim
@@ -55,6 +56,21 @@ def searches_due(*, now=None, claim: Claim | None = None):
     if claim is not None:
         due = due.filter(claim=claim)
     return due.select_related("claim").order_by("pk")
+
+
+def searches_run(*, searches, each=None) -> tuple[list[RunResult], list[tuple]]:
+    """Run each search in turn; a source that fails is reported and the run goes on (that
+    search stays due, so the next run asks again). `each(done)` is called after each. The
+    command and the scheduled task both come here: progress is each search's own commit."""
+    results, errors = [], []
+    for done, search in enumerate(searches, 1):
+        try:
+            results.append(search_run(search=search))
+        except SourceError as exc:
+            errors.append((search, str(exc)))
+        if each is not None:
+            each(done)
+    return results, errors
 
 
 def search_window(search: SavedSearch, today: date) -> tuple[date | None, date]:

@@ -88,9 +88,9 @@ class CandidateQuerySet(models.QuerySet):
 
     def alerts_first(self):
         alert = Q(publication_types__overlap=list(ALERT_TYPES))
-        return self.annotate(
-            is_alert=models.ExpressionWrapper(alert, output_field=models.BooleanField())
-        ).order_by("-is_alert", "-found_at", "-id")
+        return self.alias(
+            alert_first=models.ExpressionWrapper(alert, output_field=models.BooleanField())
+        ).order_by("-alert_first", "-found_at", "-id")
 
 
 class Candidate(models.Model):
