@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import JSONBAgg
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import MD5, Lower, Now
+from django.db.models import Count, JSONField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import MD5, Coalesce, JSONObject, Lower, Now
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from citations.models import Reference
 from citations.services import reference_create_from_lookup, reference_lookup
@@ -37,7 +39,9 @@ from evidence.search_models import Candidate, Decision, SavedSearch, SearchSourc
 
 REASON_REQUIRED = "Say why the study is not relevant: the reason is kept with the decision."
 NO_IDENTIFIER = "This candidate has no DOI or PMID to look up; add its reference by hand."
-NOT_SEARCHED = "Evidence collected by curators, not by a systematic search"
+
+
+UNDER_REVIEW = (Decision.UNTRIAGED, Decision.LATER)
 
 
 @dataclass(frozen=True)
@@ -228,13 +232,80 @@ def prisma_counts(claim: Claim) -> dict[str, int]:
     }
 
 
-def freshness(claim: Claim) -> dict:
-    """What the claim page tells readers: the searches (source, query, up to when), when
-    last searched and how many studies are under review. No candidate details."""
-    searches = list(claim.saved_searches.all())
-    runs = [s.last_run_at for s in searches if s.last_run_at]
-    return {
-        "searches": searches,
-        "last_searched": max(runs) if runs else None,
-        "under_review": claim.candidates.under_review().count() if searches else 0,
-    }
+@dataclass(frozen=True)
+class Freshness:
+    """What the claim page tells readers about how its evidence was gathered: the saved
+    searches (source, query, up to when), when last searched, and how many studies are
+    under review. No candidate details."""
+
+    searches: list
+    last_searched: object = None
+    under_review: int = 0
+
+    @property
+    def systematic(self) -> bool:
+        return bool(self.searches)
+
+
+def with_freshness(claims):
+    """Claims annotated with what `freshness` reads, in the claims' own query (no query
+    more on the reader path): `fresh_searches` (each search's source, query and reach, as
+    JSON) and `fresh_under_review`."""
+    searches = (
+        SavedSearch.objects.filter(claim=OuterRef("pk"))
+        .order_by()
+        .values("claim")
+        .annotate(
+            rows=JSONBAgg(
+                JSONObject(
+                    source="source",
+                    query="query",
+                    until="last_run_until",
+                    ran="last_run_at",
+                ),
+                order_by=("created", "id"),
+            )
+        )
+        .values("rows")[:1]
+    )
+    pending = (
+        Candidate.objects.filter(claim=OuterRef("pk"), decision__in=UNDER_REVIEW)
+        .order_by()
+        .values("claim")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    return claims.annotate(
+        fresh_searches=Subquery(searches, output_field=JSONField()),
+        fresh_under_review=Coalesce(Subquery(pending), 0),
+    )
+
+
+def freshness(claim: Claim) -> Freshness:
+    """The claim's freshness, from `with_freshness`'s annotations when the claim has them."""
+    if not hasattr(claim, "fresh_searches"):
+        claim = with_freshness(Claim.objects.filter(pk=claim.pk)).get()
+    labels = dict(SearchSource.choices)
+    searches = [
+        SearchLine(
+            source=labels.get(row["source"], row["source"]),
+            query=row["query"],
+            until=parse_date(row["until"] or "") if row["until"] else None,
+            ran=parse_datetime(row["ran"]) if row["ran"] else None,
+        )
+        for row in claim.fresh_searches or []
+    ]
+    runs = [line.ran for line in searches if line.ran]
+    return Freshness(
+        searches=searches,
+        last_searched=max(runs) if runs else None,
+        under_review=claim.fresh_under_review if searches else 0,
+    )
+
+
+@dataclass(frozen=True)
+class SearchLine:
+    source: str
+    query: str
+    until: date | None
+    ran: object
