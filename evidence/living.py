@@ -213,23 +213,62 @@ def stored_reference(candidate: Candidate) -> Reference | None:
     return Reference.objects.filter(wanted).order_by("pk").first()
 
 
+PRISMA_COLUMNS = (
+    "found",
+    "duplicates",
+    "candidates",
+    "screened",
+    "screened_out",
+    "included",
+    "under_review",
+)
+
+
 def prisma_counts(claim: Claim) -> dict[str, int]:
     """The claim's screening record as PRISMA's flow counts it (two queries)."""
-    runs = claim.saved_searches.aggregate(
-        found=Sum("found_count"), duplicates=Sum("duplicate_count")
-    )
-    decided = claim.candidates.aggregate(
-        candidates=Count("pk"),
-        screened_out=Count("pk", filter=Q(decision=Decision.NOT_RELEVANT)),
-        included=Count("pk", filter=Q(decision=Decision.RELEVANT)),
-        under_review=Count("pk", filter=Q(decision__in=(Decision.UNTRIAGED, Decision.LATER))),
-    )
-    return {
-        "found": runs["found"] or 0,
-        "duplicates": runs["duplicates"] or 0,
-        "screened": decided["screened_out"] + decided["included"],
-        **decided,
+    return prisma_by_claim(Claim.objects.filter(pk=claim.pk)).get(claim.pk, prisma_row({}, {}))
+
+
+def prisma_by_claim(claims) -> dict[int, dict[str, int]]:
+    """`prisma_counts` of each of `claims` that has a saved search or a candidate, by claim
+    id, in two grouped queries. found = duplicates + candidates; candidates = screened out
+    + included + under review; screened = screened out + included."""
+    ids = claims.values("pk")
+    runs = {
+        row["claim"]: row
+        for row in SavedSearch.objects.filter(claim__in=ids)
+        .values("claim")
+        .annotate(found=Sum("found_count"), duplicates=Sum("duplicate_count"))
+        .order_by()
     }
+    decided = {
+        row["claim"]: row
+        for row in Candidate.objects.filter(claim__in=ids)
+        .values("claim")
+        .annotate(
+            candidates=Count("pk"),
+            screened_out=Count("pk", filter=Q(decision=Decision.NOT_RELEVANT)),
+            included=Count("pk", filter=Q(decision=Decision.RELEVANT)),
+            under_review=Count("pk", filter=Q(decision__in=UNDER_REVIEW)),
+        )
+        .order_by()
+    }
+    return {
+        claim: prisma_row(runs.get(claim, {}), decided.get(claim, {}))
+        for claim in runs.keys() | decided.keys()
+    }
+
+
+def prisma_row(runs: dict, decided: dict) -> dict[str, int]:
+    counts = {
+        "found": runs.get("found") or 0,
+        "duplicates": runs.get("duplicates") or 0,
+        **{
+            k: decided.get(k, 0) for k in ("candidates", "screened_out", "included", "under_review")
+        },
+    }
+    counts["screened"] = counts["screened_out"] + counts["included"]
+    return {name: counts[name] for name in PRISMA_COLUMNS}
 
 
 @dataclass(frozen=True)
