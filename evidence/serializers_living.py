@@ -75,3 +75,20 @@ class CandidateSerializer(serializers.ModelSerializer):
 class TriageSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=TRIAGE_CHOICES)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class SearchLineSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    query = serializers.CharField()
+    up_to = serializers.DateField(source="until", allow_null=True)
+
+
+class FreshnessSerializer(serializers.Serializer):
+    """How a claim's evidence was gathered (readers see it; no candidate details)."""
+
+    systematic = serializers.BooleanField(
+        help_text="False: evidence collected by curators, not by a systematic search."
+    )
+    searches = SearchLineSerializer(many=True)
+    last_searched = serializers.DateTimeField(allow_null=True)
+    under_review = serializers.IntegerField(help_text="New studies found, not yet screened.")

@@ -181,3 +181,27 @@ def test_the_scheduled_job_runs_every_due_search_and_resumes_after_a_kill(source
     tasks.run_due_searches.enqueue()
     assert not living.searches_due().exists()
     assert Candidate.objects.count() == 9
+
+
+def test_the_claim_api_says_how_its_evidence_was_searched_without_candidates(client, claim):
+    from datetime import date
+
+    SavedSearch.objects.create(
+        claim=claim, source="pubmed", query="progesterone", last_run_until=date(2026, 12, 1)
+    )
+    Candidate.objects.create(claim=claim, source="pubmed", pmid="1", title="Hidden")
+    claim.status = "published"
+    claim.save()
+    data = client.get(f"/api/claims/{claim.slug}/").json()["evidence_searched"]
+    assert data["systematic"] is True
+    assert data["searches"] == [
+        {"source": "PubMed", "query": "progesterone", "up_to": "2026-12-01"}
+    ]
+    assert data["under_review"] == 1
+    other = ClaimFactory(status="published")
+    assert client.get(f"/api/claims/{other.slug}/").json()["evidence_searched"] == {
+        "systematic": False,
+        "searches": [],
+        "last_searched": None,
+        "under_review": 0,
+    }
