@@ -48,6 +48,8 @@ CROSSREF_API_URL, NCBI_EUTILS_URL, NCBI_IDCONV_URL, DOI_RESOLVER_URL, OPENLIBRAR
                   base URLs of the metadata services (default: the public services)
 LEDGER_SOURCES_TIMEOUT, LEDGER_SOURCES_RETRIES, LEDGER_SOURCES_BACKOFF_SECONDS,
 LEDGER_SOURCES_MAX_IN_FLIGHT, LEDGER_SOURCES_CACHE_SECONDS how those services are asked
+NCBI_API_KEY      NCBI E-utilities key: PubMed is asked 10 times a second with it, 3 without
+LEDGER_SEARCH_EVERY_DAYS how often `run_searches --due` re-runs a saved search (default 7)
 LEDGER_SOURCES_DEADLINE_SECONDS longest one look-up may take, connect, reads, redirects and
                   retries together (default 20)
 LEDGER_SOURCES_MAX_BYTES largest answer read from a service, after decompression (default 10 MiB)

@@ -205,3 +205,23 @@ def test_the_claim_api_says_how_its_evidence_was_searched_without_candidates(cli
         "last_searched": None,
         "under_review": 0,
     }
+
+
+def test_run_searches_mails_the_curators_a_digest_with_alerts_first(sources, claim, mailoutbox):
+    from tests.factories import CuratorFactory
+
+    CuratorFactory(email="ada@example.org")
+    CuratorFactory(email="")
+    SavedSearch.objects.create(claim=claim, source="pubmed", query="bone")
+    sources.serve("/eutils/esearch.fcgi", "pubmed-esearch-living.json")
+    sources.serve("/eutils/efetch.fcgi", "pubmed-efetch-living.xml")
+    out = StringIO()
+    call_command("run_searches", "--email", stdout=out)
+    assert "Digest: 3 new studies mailed" in out.getvalue()
+    (message,) = mailoutbox
+    assert message.to == ["ada@example.org"]
+    assert message.subject == "Evidence Ledger: 3 new studies to screen"
+    assert f"{claim.statement}: 3 new (2 alerts)" in message.body
+    assert "Retraction of Publication" in message.body
+    call_command("run_searches", "--email", stdout=StringIO())
+    assert len(mailoutbox) == 1  # nothing new, nothing sent
