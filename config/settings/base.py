@@ -49,6 +49,7 @@ CROSSREF_API_URL, NCBI_EUTILS_URL, NCBI_IDCONV_URL, DOI_RESOLVER_URL, OPENLIBRAR
 LEDGER_SOURCES_TIMEOUT, LEDGER_SOURCES_RETRIES, LEDGER_SOURCES_BACKOFF_SECONDS,
 LEDGER_SOURCES_MAX_IN_FLIGHT, LEDGER_SOURCES_CACHE_SECONDS how those services are asked
 NCBI_API_KEY      NCBI E-utilities key: PubMed is asked 10 times a second with it, 3 without
+NCBI_REQUESTS_PER_SECOND a lower (or, for stand-ins, higher) pace for PubMed (default: NCBI's)
 LEDGER_SEARCH_EVERY_DAYS how often `run_searches --due` re-runs a saved search (default 7)
 LEDGER_SOURCES_DEADLINE_SECONDS longest one look-up may take, connect, reads, redirects and
                   retries together (default 20)
@@ -393,6 +394,8 @@ CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org"
 NCBI_EUTILS_URL = os.environ.get("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils")
 # NCBI allows 3 requests a second without an API key and 10 with one (citations/sources/pace.py).
 NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
+# Overrides NCBI's own limit above (e.g. lower, for workers sharing one address); 0: NCBI's.
+NCBI_REQUESTS_PER_SECOND = float(os.environ.get("NCBI_REQUESTS_PER_SECOND", "0"))
 # How often saved searches are re-run by `run_searches --due` (evidence/living.py).
 LEDGER_SEARCH_EVERY_DAYS = int(os.environ.get("LEDGER_SEARCH_EVERY_DAYS", "7"))
 NCBI_IDCONV_URL = os.environ.get(

@@ -179,7 +179,7 @@ def test_searches_due_are_those_never_run_or_run_a_week_ago(pubmed_search, setti
 
 
 def test_pubmed_is_asked_at_most_three_times_a_second_without_a_key(settings, monkeypatch):
-    settings.NCBI_API_KEY = ""
+    settings.NCBI_API_KEY, settings.NCBI_REQUESTS_PER_SECOND = "", 0
     monkeypatch.setattr(pace, "_next", {})
     now, slept = [100.0], []
 
@@ -192,3 +192,5 @@ def test_pubmed_is_asked_at_most_three_times_a_second_without_a_key(settings, mo
     settings.NCBI_API_KEY = "k"
     assert pace.per_second("PubMed") == 10.0
     assert pace.per_second("Crossref") is None
+    settings.NCBI_REQUESTS_PER_SECOND = 1.0  # several workers sharing one address
+    assert pace.per_second("PubMed") == 1.0
