@@ -45,9 +45,12 @@ CURATORS_GROUP = "Curators"
 CURATED_MODELS = {
     "citations": ["reference", "person", "contributor", "referencealias", "zoterolibrary"],
     "claims": ["topic", "claim", "claimrelation", "reviewnote"],
-    "evidence": ["evidence"],
+    "evidence": ["evidence", "savedsearch", "candidate"],
 }
-DELETABLE = {"contributor", "claimrelation", "evidence", "person", "topic", "reviewnote"}
+DELETABLE = {
+    *("contributor", "claimrelation", "evidence", "person", "topic", "reviewnote"),
+    "savedsearch",
+}
 WORKFLOW_PERMISSIONS = [
     ("claims", "publish_claim"),
     ("claims", "retract_claim"),

@@ -44,6 +44,7 @@ from claims.services import (
 from config.api.filters import QuerySetFilter
 from config.api.url_keys import LOOKUP_REGEX
 from config.permissions import needs
+from evidence.living import with_freshness
 from evidence.models import Design, Stance
 from evidence.revisions import (
     claim_revision_approve,
@@ -117,7 +118,7 @@ class ClaimViewSet(ReferenceExportMixin, WriteInTransactionMixin, viewsets.Model
             return claims
         if self.action == "list":
             return claims.prefetch_related("topics").with_retracted_tests()
-        return claims.with_evidence()
+        return with_freshness(claims.with_evidence())
 
     def get_serializer_class(self):
         return ClaimListSerializer if self.action == "list" else ClaimSerializer

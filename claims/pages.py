@@ -35,6 +35,7 @@ from evidence.facts import (
     grade_values,
     parts_by_claim,
 )
+from evidence.living import Freshness, freshness
 from evidence.models import Design, Evidence
 from evidence.rubrics.levels import LEVEL_NUMBERS
 
@@ -110,6 +111,7 @@ class ClaimPage:
     flags: list[integrity.Flag] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     parts: list = field(default_factory=list)  # a compound claim's parts, each with its grade
+    freshness: Freshness | None = None  # saved searches, last searched, studies under review
 
     @property
     def retracted(self) -> bool:
@@ -323,6 +325,7 @@ def claim_page(claim, *, url: str) -> ClaimPage:
         flags=integrity.flags(items),
         notes=grade_notes(claim, deciding_items(items, profile)),
         parts=parts,
+        freshness=freshness(claim),
     )
     page.json_ld = claim_review(claim, url=url, wording=wording, references=references)
     return page

@@ -1,5 +1,6 @@
 """API shapes of topics and claims: a short list shape, and a detail shape with evidence."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims import integrity
@@ -7,7 +8,9 @@ from claims.models import Claim, Direction, GradeLevel, Topic
 from claims.verdict import reader_wording
 from config.api.serializers import CleanModelSerializer, SlugField
 from evidence.facts import CLAIM_FIELDS
+from evidence.living import freshness
 from evidence.serializers import EvidenceItemSerializer
+from evidence.serializers_living import FreshnessSerializer
 
 GRADE_FIELDS = [
     "grade_level",
@@ -64,6 +67,7 @@ class ClaimSerializer(CleanModelSerializer, ClaimListSerializer):
     cites_retracted = serializers.SerializerMethodField(
         help_text="True when any cited paper was retracted (its evidence counts in no grade)."
     )
+    evidence_searched = serializers.SerializerMethodField()
 
     class Meta:
         model = Claim
@@ -82,6 +86,7 @@ class ClaimSerializer(CleanModelSerializer, ClaimListSerializer):
             "published_at",
             "reviewed_at",
             "cites_retracted",
+            "evidence_searched",
             "evidence",
             "created",
         ]
@@ -103,6 +108,10 @@ class ClaimSerializer(CleanModelSerializer, ClaimListSerializer):
 
     def get_cites_retracted(self, claim) -> bool:
         return any(integrity.is_retracted(item) for item in claim.evidence.all())
+
+    @extend_schema_field(FreshnessSerializer)
+    def get_evidence_searched(self, claim) -> dict:
+        return FreshnessSerializer(freshness(claim)).data
 
 
 class RetractSerializer(serializers.Serializer):

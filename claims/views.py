@@ -16,6 +16,7 @@ from claims.page_cache import is_cacheable, serve_cached
 from claims.pages import claim_page, reference_page, with_deciding_counts
 from claims.services import curator_token_create, curator_token_revoke
 from config.pagination import EndAwarePaginator as Paginator
+from evidence.living import with_freshness
 
 PAGE_SIZE = 20
 FAVICON = "favicon.svg"
@@ -50,7 +51,7 @@ def claim_detail(request, slug):
 
 
 def render_claim(request, slug):
-    claims = Claim.objects.public().with_evidence().with_relations()
+    claims = with_freshness(Claim.objects.public().with_evidence().with_relations())
     claim = get_object_or_404(claims, slug=slug)
     url = request.build_absolute_uri(claim.get_absolute_url())
     page = claim_page(claim, url=url)

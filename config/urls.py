@@ -13,6 +13,7 @@ from citations.api.styles import CitationStyleList
 from claims.api import ClaimViewSet, TopicViewSet
 from claims.views import api_token
 from evidence.api import CitedReferenceViewSet, EvidenceViewSet
+from evidence.api_living import CandidateTriageView, ClaimCandidatesView, ClaimSearchesView
 
 router = DefaultRouter()
 # Citekeys may contain dots: no ".json"-style suffix routes to confuse with them.
@@ -29,6 +30,18 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/citation-styles/", CitationStyleList.as_view(), name="citation-styles"),
+    # A claim's living-evidence resources (curators only), nested under the claim.
+    path("api/claims/<str:slug>/searches/", ClaimSearchesView.as_view(), name="claim-searches"),
+    path(
+        "api/claims/<str:slug>/candidates/",
+        ClaimCandidatesView.as_view(),
+        name="claim-candidates",
+    ),
+    path(
+        "api/claims/<str:slug>/candidates/<int:pk>/triage/",
+        CandidateTriageView.as_view(),
+        name="candidate-triage",
+    ),
     path("api/", include((router.urls, "api"))),
     path("", include("claims.urls")),
 ]

@@ -350,3 +350,6 @@ def doi_taken_message(exc, reference) -> str:
 def candidate_key(candidate) -> str:
     fields = candidate.record.fields
     return fields.get("doi") or fields.get("pmid") or fields.get("isbn") or fields.get("title", "")
+
+
+from evidence import admin_living  # noqa: E402, F401  (registers the curator inbox)

@@ -501,3 +501,6 @@ class Evidence(models.Model):
         family = authors[0].family if authors else self.reference.citekey
         year = self.reference.year or "n.d."
         return f"{family} {year}"
+
+
+from evidence.search_models import Candidate, SavedSearch  # noqa: E402, F401  (living evidence)

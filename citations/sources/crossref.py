@@ -3,6 +3,8 @@
 - `work(doi)`: `GET {CROSSREF_API_URL}/works/{doi}` -> `{"message": <work>}`.
 - `search(text)`: `GET /works?query.bibliographic=<text>&rows=5` -> `{"message": {"items":
   [<work with "score">, ...]}}`, best first.
+- `search_works(query, since=, until=)`: `GET /works?query=<text>&filter=from-pub-date:..,
+  until-pub-date:..` -> the works as `Article`s (a saved search's run; never cached).
 - `updates(doi)`: the work's own `updated-by` entries plus the notices that
   `GET /works?filter=updates:<doi>` finds (each notice's `update-to` names the work), as
   `Update`s (retraction, expression of concern, correction, ...).
@@ -11,15 +13,25 @@ updated work every notice whose `update-to` names it) and, when it is itself a n
 `update-to` entries (`Found.notice_of`).
 """
 
+import re
+
 from django.conf import settings
 
 from citations.sources import http
 from citations.sources.client import deadline
 from citations.sources.csl import orcids, record_from_csl
-from citations.sources.results import Found, NoticeOf, Update, date_from_parts, update_state
+from citations.sources.results import (
+    Article,
+    Found,
+    NoticeOf,
+    Update,
+    date_from_parts,
+    update_state,
+)
 
 SERVICE = "Crossref"
 ROWS = 5
+SEARCH_LIMIT = 500
 WORK_TYPES = {
     "journal-article": "article",
     "book": "book",
@@ -61,6 +73,39 @@ def search(text: str, rows: int = ROWS) -> list[Found]:
     data = http.get_json(_url("/works"), service=SERVICE, params=params)
     items = _message(data).get("items") or []
     return [found_from_work(item) for item in items if isinstance(item, dict)]
+
+
+def search_works(
+    text: str, *, since=None, until=None, filters: str = "", limit: int = SEARCH_LIMIT
+) -> list[Article]:
+    """Works Crossref finds for `text` published from `since` to `until` (either open)."""
+    parts = [f.strip() for f in filters.split(",") if f.strip()]
+    if since:
+        parts.append(f"from-pub-date:{since.isoformat()}")
+    if until:
+        parts.append(f"until-pub-date:{until.isoformat()}")
+    params = {"query": text[:1000], "rows": limit, "sort": "published", "order": "desc"}
+    if parts:
+        params["filter"] = ",".join(parts)
+    data = http.get_json(_url("/works"), service=SERVICE, params=params, cached=False)
+    items = _message(data).get("items") or []
+    return [article_from_work(item) for item in items if isinstance(item, dict) and item.get("DOI")]
+
+
+def article_from_work(item: dict) -> Article:
+    titles = item.get("title") or [""]
+    containers = item.get("container-title") or [""]
+    issued = (item.get("issued") or {}).get("date-parts") or [[None]]
+    year = issued[0][0] if issued and issued[0] else None
+    abstract = re.sub(r"<[^>]+>", " ", str(item.get("abstract") or ""))
+    return Article(
+        title=" ".join(str(titles[0]).split()),
+        doi=str(item["DOI"]).lower(),
+        abstract=" ".join(abstract.split()),
+        journal=str(containers[0]),
+        year=str(year or ""),
+        publication_types=tuple(t for t in [str(item.get("type") or "")] if t),
+    )
 
 
 def updates(doi: str) -> list[Update]:

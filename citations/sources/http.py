@@ -39,6 +39,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from citations.identifiers import InvalidIdentifier, normalize_doi, quoted_doi
+from citations.sources import pace
 from citations.sources.client import (
     RETRIED_STATUSES,
     BlockedAddress,
@@ -112,13 +113,17 @@ def doi_path(doi: str, *, service: str) -> str:
         raise SourceRefused(NOT_AN_IDENTIFIER.format(service=service, what=doi)) from exc
 
 
-def get_json(url: str, *, service: str, params=None, accept="application/json", what=""):
+def get_json(
+    url: str, *, service: str, params=None, accept="application/json", what="", cached=True
+):
     """The JSON body at `url` (cached once it parses); raises a `SourceError`."""
 
     def parse(text: str):
         return parse_json(text, service=service)
 
-    text = get_text(url, service=service, params=params, accept=accept, what=what, check=parse)
+    text = get_text(
+        url, service=service, params=params, accept=accept, what=what, check=parse, cached=cached
+    )
     return parse(text)
 
 
@@ -133,19 +138,25 @@ def fresh_json(url: str, *, service: str, params=None, headers=None):
     return parse_json(text, service=service)
 
 
-def get_text(url: str, *, service: str, params=None, accept="*/*", what="", check=None) -> str:
+def get_text(
+    url: str, *, service: str, params=None, accept="*/*", what="", check=None, cached=True
+) -> str:
     """The body at `url` as text; raises a `SourceError`. Only an answer that passes
-    `check` (e.g. parses) is cached, so a garbled answer is asked for again next time."""
+    `check` (e.g. parses) is cached, so a garbled answer is asked for again next time.
+    `cached=False` (a saved search's run: what is new is the point) neither reads nor keeps
+    the cache."""
     key = cache_key(url, params, accept)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    kept = cache.get(key) if cached else None
+    if kept is not None:
+        return kept
+    pace.wait(service)
     status, text = _request(url, service=service, params=params, accept=accept)
     if status == 404:
         raise SourceNotFound(NOT_FOUND.format(service=service, what=what or url))
     if check is not None:
         check(text)
-    cache.set(key, text, settings.SOURCES_CACHE_SECONDS)
+    if cached:
+        cache.set(key, text, settings.SOURCES_CACHE_SECONDS)
     return text
 
 

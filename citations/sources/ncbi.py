@@ -6,6 +6,9 @@
   "Retraction of Publication" is itself a notice, of the work its "Retraction of" names.
 - `summary_updates(pmid)`: `esummary.fcgi?db=pubmed&id=<pmid>&retmode=json`: the same
   retraction facts from the summary's `pubtype` and `references`, a cheaper check.
+- `search(term, since=, until=)`: `esearch.fcgi?db=pubmed&term=...&datetype=pdat` -> the PMIDs
+  published in those days (a saved search's run; never cached), then `articles(pmids)`:
+  `efetch` in batches of `FETCH_BATCH` -> `Article`s with abstracts and publication types.
 - `convert(identifier)`: the PMC ID converter, `?ids=<PMCID|PMID|DOI>&format=json` ->
   `{"pmcid", "pmid", "doi"}` of the article.
 Every request names the tool and, when set, the contact address (NCBI's `tool`/`email`).
@@ -23,7 +26,7 @@ from citations.identifiers import (
     pmid_url,
 )
 from citations.sources import http
-from citations.sources.results import RETRACTED, Found, NoticeOf, Update
+from citations.sources.results import RETRACTED, Article, Found, NoticeOf, Update
 from citations.text.records import BibRecord, Name
 
 SERVICE = "PubMed"
@@ -34,12 +37,16 @@ RETRACTION_IN = ("RetractionIn", "Retraction in")
 NORMALIZERS = {"pmcid": normalize_pmcid, "pmid": normalize_pmid, "doi": normalize_doi}
 RETRACTION_TYPE = "Retraction of Publication"
 RETRACTION_OF = ("RetractionOf", "Retraction of")
+SEARCH_LIMIT = 500
+FETCH_BATCH = 200
 
 
 def _params(**params) -> dict:
     params["tool"] = TOOL
     if settings.LEDGER_CONTACT_EMAIL:
         params["email"] = settings.LEDGER_CONTACT_EMAIL
+    if settings.NCBI_API_KEY:
+        params["api_key"] = settings.NCBI_API_KEY
     return params
 
 
@@ -68,6 +75,40 @@ def summary_updates(pmid: str) -> list[Update]:
     if not isinstance(summary, dict) or "error" in summary:
         raise http.SourceNotFound(http.NOT_FOUND.format(service=SERVICE, what=f"PMID {pmid}"))
     return updates_from_summary(summary)
+
+
+def search(term: str, *, since=None, until=None, limit: int = SEARCH_LIMIT) -> list[str]:
+    """The PMIDs PubMed finds for `term` among records published from `since` to `until`
+    (dates, inclusive, either open), newest first, at most `limit`."""
+    params = _params(db="pubmed", term=term, retmode="json", retmax=limit, sort="pub_date")
+    if since or until:
+        params |= {
+            "datetype": "pdat",
+            "mindate": _day(since, "1800/01/01"),
+            "maxdate": _day(until, "3000/12/31"),
+        }
+    data = http.get_json(_eutils("esearch.fcgi"), service=SERVICE, params=params, cached=False)
+    result = data.get("esearchresult") if isinstance(data, dict) else None
+    if not isinstance(result, dict):
+        raise http.SourceBadResponse(http.BAD_RESPONSE.format(service=SERVICE, kind="JSON"))
+    return [str(pmid) for pmid in result.get("idlist") or [] if str(pmid).isdigit()]
+
+
+def articles(pmids: list[str]) -> list[Article]:
+    """Each PMID's title, abstract, identifiers and publication types (efetch, batched)."""
+    found = []
+    for start in range(0, len(pmids), FETCH_BATCH):
+        batch = ",".join(pmids[start : start + FETCH_BATCH])
+        params = _params(db="pubmed", id=batch, retmode="xml")
+        text = http.get_text(
+            _eutils("efetch.fcgi"), service=SERVICE, params=params, check=parse_xml
+        )
+        found += [article_summary(a) for a in parse_xml(text).findall("PubmedArticle")]
+    return found
+
+
+def _day(value, default: str) -> str:
+    return value.strftime("%Y/%m/%d") if value else default
 
 
 def convert(identifier: str) -> dict:
@@ -178,6 +219,24 @@ def found_from_article(article) -> Found:
         orcids=tuple(author_orcid(author) for author in authors),
         updates=tuple(updates_from_article(citation)),
         notice_of=tuple(notice_of_article(citation)),
+    )
+
+
+def article_summary(article) -> Article:
+    """One `PubmedArticle` as a search hit: title, abstract, identifiers, types."""
+    citation = article.find("MedlineCitation")
+    ids = article_ids(article)
+    abstract = " ".join(
+        _text(part, ".") for part in citation.findall("Article/Abstract/AbstractText")
+    )
+    return Article(
+        title=_text(citation, "Article/ArticleTitle").rstrip("."),
+        pmid=ids.get("pmid") or _text(citation, "PMID"),
+        doi=ids.get("doi", "").lower(),
+        abstract=abstract,
+        journal=_text(citation, "Article/Journal/Title"),
+        year=article_year(citation),
+        publication_types=tuple(t for t in _types(citation) if t),
     )
 
 

@@ -95,3 +95,16 @@ def date_from_parts(value) -> datetime.date | None:
         return datetime.date(*(parts + [1, 1])[:3])
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class Article:
+    """A search hit as the curator inbox shows it (PubMed or Crossref)."""
+
+    title: str
+    pmid: str = ""
+    doi: str = ""
+    abstract: str = ""
+    journal: str = ""
+    year: str = ""
+    publication_types: tuple[str, ...] = ()

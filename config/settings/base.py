@@ -49,6 +49,9 @@ ZOTERO_API_URL, ZOTERO_API_KEY (the Zotero Web API and its key, for import_zoter
                   base URLs of the metadata services (default: the public services)
 LEDGER_SOURCES_TIMEOUT, LEDGER_SOURCES_RETRIES, LEDGER_SOURCES_BACKOFF_SECONDS,
 LEDGER_SOURCES_MAX_IN_FLIGHT, LEDGER_SOURCES_CACHE_SECONDS how those services are asked
+NCBI_API_KEY      NCBI E-utilities key: PubMed is asked 10 times a second with it, 3 without
+NCBI_REQUESTS_PER_SECOND a lower (or, for stand-ins, higher) pace for PubMed (default: NCBI's)
+LEDGER_SEARCH_EVERY_DAYS how often `run_searches --due` re-runs a saved search (default 7)
 LEDGER_SOURCES_DEADLINE_SECONDS longest one look-up may take, connect, reads, redirects and
                   retries together (default 20)
 LEDGER_SOURCES_MAX_BYTES largest answer read from a service, after decompression (default 10 MiB)
@@ -390,6 +393,12 @@ LEDGER_GRADE_RUBRIC = os.environ.get("LEDGER_GRADE_RUBRIC", "grade-3")
 LEDGER_CONTACT_EMAIL = os.environ.get("LEDGER_CONTACT_EMAIL", "")
 CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org")
 NCBI_EUTILS_URL = os.environ.get("NCBI_EUTILS_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils")
+# NCBI allows 3 requests a second without an API key and 10 with one (citations/sources/pace.py).
+NCBI_API_KEY = os.environ.get("NCBI_API_KEY", "")
+# Overrides NCBI's own limit above (e.g. lower, for workers sharing one address); 0: NCBI's.
+NCBI_REQUESTS_PER_SECOND = float(os.environ.get("NCBI_REQUESTS_PER_SECOND", "0"))
+# How often saved searches are re-run by `run_searches --due` (evidence/living.py).
+LEDGER_SEARCH_EVERY_DAYS = int(os.environ.get("LEDGER_SEARCH_EVERY_DAYS", "7"))
 NCBI_IDCONV_URL = os.environ.get(
     "NCBI_IDCONV_URL", "https://www.ncbi.nlm.nih.gov/pmc/utils/idconv/v1.0/"
 )

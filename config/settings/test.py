@@ -39,6 +39,8 @@ REST_FRAMEWORK = {
 CROSSREF_API_URL = NCBI_EUTILS_URL = NCBI_IDCONV_URL = "http://127.0.0.1:9/unset"
 DOI_RESOLVER_URL = OPENLIBRARY_URL = ZOTERO_API_URL = "http://127.0.0.1:9/unset"
 LEDGER_CONTACT_EMAIL = "curators@example.org"
+# Stand-ins are not NCBI: tests of the pace itself set this back to 0 (NCBI's limits).
+NCBI_REQUESTS_PER_SECOND = 1000.0
 SOURCES_TIMEOUT = 2.0
 SOURCES_RETRIES = 2
 SOURCES_BACKOFF_SECONDS = 0.0
