@@ -35,8 +35,8 @@ def home(request):
 def claim_list(request):
     form = ClaimFilterForm(request.GET)
     paginator = Paginator(form.results(), PAGE_SIZE)
-    if form.unfiltered_total is not None:
-        paginator.count = form.unfiltered_total  # counted (and cached) with the facets
+    if form.known_total is not None:
+        paginator.count = form.known_total  # counted (and cached) with the facets
     page = paginator.get_page(request.GET.get("page"))
     status = 400 if form.errors else 200
     context = {"form": form, "page": page, "claims": with_deciding_counts(page.object_list)}
