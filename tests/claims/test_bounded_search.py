@@ -125,6 +125,18 @@ def many_claims(django_db_blocker):
     assert Topic.objects.public().count() == 1
 
 
+def assert_no_claim_scan(queries):
+    """EXPLAIN each captured query that searches (the page, its count, its facets): none
+    reads every row of claims_claim."""
+    searched = [query["sql"] for query in queries if "@@" in query["sql"]]
+    assert searched
+    with connection.cursor() as cursor:
+        for sql in searched:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert not re.search(r"Seq Scan on claims_claim\b(?!_)", plan), plan
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("query", SEARCHES)
 def test_no_search_scans_every_claim(client, many_claims, query):
@@ -133,10 +145,23 @@ def test_no_search_scans_every_claim(client, many_claims, query):
     assert response.status_code == 200
     assert response.context["page"].paginator.count > 0
 
-    searched = [q["sql"] for q in queries if "@@" in q["sql"]]
-    assert searched  # the search and its counts
-    with connection.cursor() as cursor:
-        for sql in searched:
-            cursor.execute(f"EXPLAIN {sql}")
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert not re.search(r"Seq Scan on claims_claim\b(?!_)", plan), plan
+    assert_no_claim_scan(queries)
+
+
+def test_api_search_pages_rank_only_the_newest_matches(client, osteon_claims, ranked_matches):
+    body = client.get("/api/claims/?search=osteon").json()
+
+    assert body["count"] == 3
+    slugs = {claim.slug for claim in osteon_claims[2:]}
+    assert {item["slug"] for item in body["results"]} == slugs
+    walked = client.get("/api/claims/?search=osteon&cursor=").json()
+    assert len(walked["results"]) == 5  # a cursor walk reaches every match
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("query", ["search=bone", "search=progesterone&topic=topic-1"])
+def test_no_api_search_scans_every_claim(client, many_claims, query):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/api/claims/?{query}").json()["count"] > 0
+
+    assert_no_claim_scan(queries)
