@@ -171,6 +171,7 @@ def populate(n: int) -> None:
     from django.db import connection
 
     from citations.models import Contributor, Person, Reference
+    from claims.counts import REBUILD_SQL
     from claims.models import Claim, Topic
     from evidence.models import Evidence
 
@@ -264,6 +265,7 @@ def populate(n: int) -> None:
                     f"(SELECT max(id) FROM {table}))"
                 )
     with connection.cursor() as cursor:
+        cursor.execute(REBUILD_SQL)  # the public counts' triggers were off (claims.counts)
         cursor.execute("ANALYZE")
 
 

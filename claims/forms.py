@@ -20,7 +20,7 @@ from django.db.models import Count, Q
 
 from citations import search as full_text
 from citations.search import newest_matches
-from claims.access import is_public
+from claims.counts import public_counts, topic_count
 from claims.models import Claim, Direction, GradeLevel, Topic, level_is
 
 INVALID_FILTER = "That is not one of the listed options; choose another."
@@ -47,8 +47,16 @@ def public_topics() -> list:
 
 
 def _count_public_topics() -> list:
-    public = is_public("claims__")
-    return list(Topic.objects.public().annotate(claim_count=Count("claims", filter=public)))
+    # Read from the public counts (claims.counts), not counted over the claims.
+    return list(Topic.objects.annotate(claim_count=topic_count()).filter(claim_count__gt=0))
+
+
+def public_facet_counts() -> dict[str, int]:
+    """`facet_counts` of every public claim, read from the public counts (claims.counts)."""
+    counts = public_counts()
+    levels = {f"level_{v}": counts.get(("level", v), 0) for v in GradeLevel.values}
+    directions = {f"direction_{v}": counts.get(("direction", v), 0) for v in Direction}
+    return {"total": counts.get(("total", ""), 0), **levels, **directions}
 
 
 def facet_counts(claims) -> dict[str, int]:
@@ -71,7 +79,7 @@ def search_facet_counts(words: str) -> dict[str, int]:
         )
     return cache.get_or_set(
         FACETS_CACHE_KEY,
-        lambda: facet_counts(Claim.objects.public()),
+        public_facet_counts,
         settings.LEDGER_FACET_CACHE_SECONDS,
     )
 

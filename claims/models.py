@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from citations.models import Contributor, Reference, Retraction
 from citations.search import ranked_search
 from claims.access import Status, is_public, sees_unpublished
+from claims.counts import PublicCount  # noqa: F401  (a model: registered with the app)
 
 OVERRIDE_NEEDS_RATIONALE = "An override of the grade needs a rationale."
 RATIONALE_NEEDS_OVERRIDE = "A rationale only goes with an override of the grade."

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_http_methods
 
 from citations.models import Reference
+from claims.counts import public_count
 from claims.forms import ClaimFilterForm, public_topics
 from claims.methodology import methodology_page
 from claims.models import ApiToken, Claim, Topic
@@ -68,7 +69,9 @@ def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.public(), slug=slug)
     claims = topic.claims.public().prefetch_related("topics").with_retracted_tests()
     claims = claims.order_by("statement")
-    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(claims, PAGE_SIZE)
+    paginator.count = public_count("topic", str(topic.pk))  # kept by the database: no COUNT
+    page = paginator.get_page(request.GET.get("page"))
     context = {"topic": topic, "page": page, "claims": with_deciding_counts(page.object_list)}
     return render(request, "claims/topic_detail.html", context)
 
