@@ -17,6 +17,8 @@ replica`, as `bench/scale.py` builds) must call `REBUILD_SQL` after it.
 from django.db import connections, models
 from django.db.models.functions import Cast, Coalesce
 
+from claims.models import PublicCount
+
 COMPACT_AT = 2000
 
 PUBLIC = "('published', 'retracted')"  # claims.access.PUBLIC_STATUSES, in SQL
@@ -93,21 +95,6 @@ WITH gone AS (DELETE FROM claims_publiccount RETURNING kind, value, delta)
 INSERT INTO claims_publiccount (kind, value, delta)
 SELECT kind, value, sum(delta) FROM gone GROUP BY kind, value HAVING sum(delta) <> 0
 """
-
-
-class PublicCount(models.Model):
-    """One change (`delta`) of one public count (`kind`, `value`): see the module docstring."""
-
-    kind = models.CharField(max_length=12)
-    value = models.CharField(max_length=40, blank=True)
-    delta = models.BigIntegerField()
-
-    class Meta:
-        app_label = "claims"
-        indexes = [models.Index(fields=["kind", "value"], name="claims_publiccount_key")]
-
-    def __str__(self):
-        return f"{self.kind} {self.value}: {self.delta:+d}"
 
 
 def public_counts() -> dict[tuple[str, str], int]:

@@ -14,7 +14,6 @@ from simple_history.models import HistoricalRecords
 from citations.models import Contributor, Reference, Retraction
 from citations.search import ranked_search
 from claims.access import Status, is_public, sees_unpublished
-from claims.counts import PublicCount  # noqa: F401  (a model: registered with the app)
 
 OVERRIDE_NEEDS_RATIONALE = "An override of the grade needs a rationale."
 RATIONALE_NEEDS_OVERRIDE = "A rationale only goes with an override of the grade."
@@ -609,3 +608,18 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self):
         return f"API token {self.token_key}… of {self.user}"
+
+
+class PublicCount(models.Model):
+    """One change (`delta`) of one public count (`kind`, `value`), appended by a trigger:
+    claims.counts says which counts there are and how they are kept and read."""
+
+    kind = models.CharField(max_length=12)
+    value = models.CharField(max_length=40, blank=True)
+    delta = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "value"], name="claims_publiccount_key")]
+
+    def __str__(self):
+        return f"{self.kind} {self.value}: {self.delta:+d}"

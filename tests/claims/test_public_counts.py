@@ -4,8 +4,8 @@ import pytest
 from django.db.models import Count
 
 from claims.access import is_public
-from claims.counts import PublicCount, public_count, public_counts
-from claims.models import Claim, Topic
+from claims.counts import public_count, public_counts
+from claims.models import Claim, PublicCount, Topic
 from tests.factories import ClaimFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
