@@ -80,6 +80,14 @@ def test_search_counts_are_cached_per_search_words(client, osteon_claims, settin
     assert len(other) == len(first) - 1  # another search counts its own
 
 
+def test_a_long_filtered_list_shows_its_estimated_total_as_about(client, monkeypatch):
+    monkeypatch.setattr("config.pagination.ESTIMATE_ABOVE", 2)
+    ClaimFactory.create_batch(4, grade_level="low")
+    page = client.get("/claims/?level=low").text
+    assert "About " in page
+    assert "About " not in client.get("/claims/").text  # the public counts are exact
+
+
 CLAIMS_AT_SCALE = 100_000
 SEARCHES = [
     "q=bone",  # every claim
