@@ -9,7 +9,8 @@ rebuilt once at the end (about a minute for 1M on two shared cores):
 - N references (`ref<i>`), each with 2 or 3 authors out of N/2 people; titles are built from a
   fixed word list, with "progesterone" in every 20th title (5 %, a common word) and "zyxomab"
   in every 1,000th (0.1 %, a rare word); one DOI each;
-- N/10 claims, with the same two words in their statements at the same rates, each in one
+- N/10 claims, with the same two words in their statements at the same rates ("osteoporosis"
+  in 40 %, "bone" in all), each in one
   of 50 topics; `topic-1` holds 20 % of the claims (every 5th); every claim whose number ends
   in 3 is a draft (10 %), the others are published, so the common word's references (cited
   by claims whose numbers end in 0) are public like most;
@@ -75,6 +76,7 @@ WORDS = [
     "hormone",
 ]
 COMMON, RARE = "progesterone", "zyxomab"
+COMMON_CLAIM_WORD = "osteoporosis"  # in 40 % of the claims
 TOPICS = 50
 LARGE_CLAIM_ITEMS = 200  # claim-2: 10 items like every claim, plus 190
 REPEATS, BUDGET_S = 7, 20.0  # each endpoint: at most 7 timed requests or 20 s
@@ -172,6 +174,7 @@ def populate(n: int) -> None:
     from django.db import connection
 
     from citations.models import Contributor, Person, Reference
+    from claims.counts import REBUILD_SQL
     from claims.models import Claim, Topic
     from evidence.models import Evidence
 
@@ -220,7 +223,9 @@ def populate(n: int) -> None:
             series.format(count=claims),
             {
                 "id": "g",
-                "statement": title_sql("g") + " || ' changes bone outcomes'",
+                "statement": title_sql("g")
+                + f" || CASE WHEN g % 5 < 2 THEN ' in {COMMON_CLAIM_WORD}' ELSE '' END"
+                + " || ' changes bone outcomes'",
                 "slug": "'claim-' || g",
                 "population": "'humans'",
                 "status": "CASE WHEN g % 10 = 3 THEN 'draft' ELSE 'published' END",
@@ -265,6 +270,7 @@ def populate(n: int) -> None:
                     f"(SELECT max(id) FROM {table}))"
                 )
     with connection.cursor() as cursor:
+        cursor.execute(REBUILD_SQL)  # the public counts' triggers were off (claims.counts)
         cursor.execute("ANALYZE")
 
 
@@ -430,6 +436,7 @@ def setup(n: int) -> float | None:
         Reference.objects.count() == n
         and Evidence.objects.count() == n + LARGE_CLAIM_ITEMS - 10
         and Claim.objects.filter(slug="claim-3", status="draft").exists()  # drafts end in 3
+        and Claim.objects.search(COMMON_CLAIM_WORD).filter(slug="claim-1").exists()
     ):
         return None
     call_command("flush", "--noinput", verbosity=0)

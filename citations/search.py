@@ -28,9 +28,10 @@ found by its first 50,000 characters' words, and a dry run and the real import a
 from functools import reduce
 from operator import or_
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import migrations
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, F, Func, Q, QuerySet
 from django.db.models.functions import Greatest
 
 VECTOR_FIELD = "search_vector"
@@ -60,12 +61,24 @@ def ranked_search(queryset: QuerySet, query: str, *, tiebreak: str) -> QuerySet:
 def newest_matches(queryset: QuerySet) -> QuerySet:
     """A search ordered by rank, narrowed to its `RANKED_MATCHES` most recently added matches
     (the highest primary keys, every filter applied); any other queryset as it is. They are
-    read from the primary key index newest first, so the database ranks at most
-    `RANKED_MATCHES` rows whatever the number of matches."""
+    read from the primary key index newest first (or the GIN index, for rarer words), so the
+    database ranks at most `RANKED_MATCHES` rows whatever the number of matches.
+
+    The outer query picks those rows as `pk = ANY(ARRAY(newest))`, an array computed once and
+    looked up in the primary key index: written `pk IN (newest)`, the planner may join the
+    newest to a sequential scan of every row matching the search again."""
     if queryset.query.order_by[:1] != (f"-{RANK}",):
         return queryset  # not a search, or one the caller orders otherwise (`?ordering=`)
     newest = queryset.order_by("-pk").values("pk")[:RANKED_MATCHES]
-    return queryset.filter(pk__in=newest)
+    return queryset.filter(EqualsAny(F("pk"), ArraySubquery(newest)))
+
+
+class EqualsAny(Func):
+    """`value = ANY(array)`: true when the array holds the value."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
 
 
 def vector_sql(table: str, row: str) -> str:

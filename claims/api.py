@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from citations.api.views import ReferenceExportMixin, reference_export_schema
 from citations.models import Reference
+from citations.search import newest_matches
 from claims.models import (
     Claim,
     ClaimRevision,
@@ -43,6 +44,7 @@ from claims.services import (
 )
 from config.api.filters import QuerySetFilter
 from config.api.url_keys import LOOKUP_REGEX
+from config.pagination import KeysetPagination
 from config.permissions import needs
 from evidence.living import with_freshness
 from evidence.models import Design, Stance
@@ -122,6 +124,13 @@ class ClaimViewSet(ReferenceExportMixin, WriteInTransactionMixin, viewsets.Model
 
     def get_serializer_class(self):
         return ClaimListSerializer if self.action == "list" else ClaimSerializer
+
+    def paginate_queryset(self, queryset):
+        # Numbered pages of a search rank its newest matches only (citations.search), as the
+        # claim list page does; a ?cursor= walk, in slug order, and the exports reach every match.
+        if KeysetPagination.cursor_query_param not in self.request.query_params:
+            queryset = newest_matches(queryset)
+        return super().paginate_queryset(queryset)
 
     def perform_create(self, serializer):
         with transaction.atomic():

@@ -2,14 +2,25 @@
 
 Each option shows how many public claims it would give (topics: overall; certainty and
 direction: among the claims matching the search words), counted in one query per field kind.
+
+A search is bounded like the API's (`citations.search.newest_matches`): it lists and ranks at
+most the `RANKED_MATCHES` most recently added matching claims (every filter applied), found
+through the GIN index, and its certainty and direction counts are counted over those same
+claims, once per search words for `LEDGER_FACET_CACHE_SECONDS`. A search matching more is
+*capped*: the page says "more than N" instead of counting every match, since counting (or
+ranking) a common word's hundreds of thousands of matches reads every one of them.
 """
+
+import hashlib
 
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
 
-from claims.access import is_public
+from citations import search as full_text
+from citations.search import newest_matches
+from claims.counts import public_counts, topic_count
 from claims.models import Claim, Direction, GradeLevel, Topic, level_is
 
 INVALID_FILTER = "That is not one of the listed options; choose another."
@@ -36,8 +47,16 @@ def public_topics() -> list:
 
 
 def _count_public_topics() -> list:
-    public = is_public("claims__")
-    return list(Topic.objects.public().annotate(claim_count=Count("claims", filter=public)))
+    # Read from the public counts (claims.counts), not counted over the claims.
+    return list(Topic.objects.annotate(claim_count=topic_count()).filter(claim_count__gt=0))
+
+
+def public_facet_counts() -> dict[str, int]:
+    """`facet_counts` of every public claim, read from the public counts (claims.counts)."""
+    counts = public_counts()
+    levels = {f"level_{v}": counts.get(("level", v), 0) for v in GradeLevel.values}
+    directions = {f"direction_{v}": counts.get(("direction", v), 0) for v in Direction}
+    return {"total": counts.get(("total", ""), 0), **levels, **directions}
 
 
 def facet_counts(claims) -> dict[str, int]:
@@ -49,13 +68,18 @@ def facet_counts(claims) -> dict[str, int]:
 
 
 def search_facet_counts(words: str) -> dict[str, int]:
-    """Facet counts of the public claims matching `words`; without words (every public
-    claim, the busiest list) cached like the topic counts."""
+    """Facet counts of the public claims matching `words` (at most the `RANKED_MATCHES`
+    newest of them, the ones a search lists); without words, of every public claim. Cached
+    like the topic counts, per search words."""
     if words:
-        return facet_counts(Claim.objects.public().search(words))
+        key = f"{FACETS_CACHE_KEY}:{hashlib.sha256(words.encode()).hexdigest()}"
+        matches = newest_matches(Claim.objects.public().search(words))
+        return cache.get_or_set(
+            key, lambda: facet_counts(matches), settings.LEDGER_FACET_CACHE_SECONDS
+        )
     return cache.get_or_set(
         FACETS_CACHE_KEY,
-        lambda: facet_counts(Claim.objects.public()),
+        public_facet_counts,
         settings.LEDGER_FACET_CACHE_SECONDS,
     )
 
@@ -99,16 +123,18 @@ class ClaimFilterForm(forms.Form):
         """Put counts into the certainty and direction options (after `is_valid()`)."""
         words = self.cleaned_data.get("q", "") if self.is_bound else ""
         counts = search_facet_counts(words or "")
-        self.unfiltered_total = None if self.is_filtered() else counts["total"]
+        searched_only = self.is_valid() and not any(
+            value for name, value in self.cleaned_data.items() if name != "q"
+        )
+        # The list's total when the facets counted it: no filter but the search words.
+        self.known_total = counts["total"] if searched_only else None
+        self.capped = bool(words) and counts["total"] >= full_text.RANKED_MATCHES
         level, direction = self.fields["level"], self.fields["direction"]
         level.choices = [("", "Any certainty"), *counted(GradeLevel.choices, counts, "level")]
         direction.choices = [
             ("", "Any direction"),
             *counted(Direction.choices, counts, "direction"),
         ]
-
-    def is_filtered(self) -> bool:
-        return not self.is_valid() or any(self.cleaned_data.values())
 
     def filter(self, claims):
         """The public claims that match the cleaned data (call after `is_valid()`)."""
@@ -120,7 +146,7 @@ class ClaimFilterForm(forms.Form):
             claims = claims.with_level(data["level"])
         if data["direction"]:
             claims = claims.filter(grade_direction=data["direction"])
-        return claims
+        return newest_matches(claims)
 
     def results(self):
         """Matching public claims, ready for a list page; none when the input is invalid."""

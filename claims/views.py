@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from citations.models import Reference
 from claims.cite_this import cite_this, claim_record
+from claims.counts import public_count
 from claims.forms import ClaimFilterForm, public_topics
 from claims.methodology import methodology_page
 from claims.models import ApiToken, Claim, Topic
@@ -37,8 +38,8 @@ def home(request):
 def claim_list(request):
     form = ClaimFilterForm(request.GET)
     paginator = Paginator(form.results(), PAGE_SIZE)
-    if form.unfiltered_total is not None:
-        paginator.count = form.unfiltered_total  # counted (and cached) with the facets
+    if form.known_total is not None:
+        paginator.count = form.known_total  # counted (and cached) with the facets
     page = paginator.get_page(request.GET.get("page"))
     status = 400 if form.errors else 200
     context = {"form": form, "page": page, "claims": with_deciding_counts(page.object_list)}
@@ -77,7 +78,9 @@ def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.public(), slug=slug)
     claims = topic.claims.public().prefetch_related("topics").with_retracted_tests()
     claims = claims.order_by("statement")
-    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(claims, PAGE_SIZE)
+    paginator.count = public_count("topic", str(topic.pk))  # kept by the database: no COUNT
+    page = paginator.get_page(request.GET.get("page"))
     context = {"topic": topic, "page": page, "claims": with_deciding_counts(page.object_list)}
     return render(request, "claims/topic_detail.html", context)
 

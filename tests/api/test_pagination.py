@@ -142,3 +142,22 @@ def test_a_cursor_holding_a_nul_is_a_400_not_a_500(curator_api, references):
     response = curator_api.get(f"/api/references/?cursor={cursor}")
     assert response.status_code == 400
     assert response.json() == {"cursor": [CURSOR_HAS_NUL]}
+
+
+def test_long_lists_give_the_planners_estimate_and_say_so(curator_api, monkeypatch):
+    monkeypatch.setattr("config.pagination.ESTIMATE_ABOVE", 2)
+    ReferenceFactory.create_batch(4)
+    body = curator_api.get("/api/references/?page_size=1").json()
+
+    assert body["count_estimated"] is True
+    assert body["count"] >= 3  # at least what was counted before estimating
+    last = -(-body["count"] // 1)
+    assert curator_api.get(f"/api/references/?page_size=1&page={last}").status_code == 200
+
+
+def test_short_lists_count_exactly_and_say_nothing(curator_api):
+    ReferenceFactory.create_batch(4)
+    body = curator_api.get("/api/references/").json()
+
+    assert body["count"] == 4
+    assert "count_estimated" not in body
