@@ -24,6 +24,7 @@ from evidence.serializers_living import CandidateSerializer, SavedSearchSerializ
 class ClaimSearchesView(generics.ListCreateAPIView):
     serializer_class = SavedSearchSerializer
     pagination_class = None
+    queryset = SavedSearch.objects.none()  # the schema's model; get_queryset reads the claim's
 
     def get_permissions(self):
         action = "add" if self.request.method == "POST" else "view"
@@ -33,6 +34,8 @@ class ClaimSearchesView(generics.ListCreateAPIView):
         return get_object_or_404(Claim, slug=self.kwargs["slug"])
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema has no claim
+            return self.queryset
         return SavedSearch.objects.filter(claim=self.claim()).select_related("created_by")
 
     def get_serializer_context(self):
@@ -48,8 +51,11 @@ class ClaimSearchesView(generics.ListCreateAPIView):
 class ClaimCandidatesView(generics.ListAPIView):
     serializer_class = CandidateSerializer
     permission_classes = [needs("evidence.view_candidate")]
+    queryset = Candidate.objects.none()  # the schema's model; get_queryset reads the claim's
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the OpenAPI schema has no claim
+            return self.queryset
         claim = get_object_or_404(Claim, slug=self.kwargs["slug"])
         decision = self.request.query_params.get("decision", Decision.UNTRIAGED)
         if decision not in Decision.values:

@@ -13,6 +13,7 @@ import json
 import re
 
 from citations.bibtex import ParseProblem
+from citations.formats import ET_AL_NOTE
 from citations.readers.common import (
     MAX_DEPTH,
     NO_ENTRIES,
@@ -24,6 +25,7 @@ from citations.readers.common import (
     page_range,
 )
 from citations.text.records import OTHERS, BibRecord, Name
+from citations.text.rich import from_csl
 
 FORMAT = "CSL-JSON"
 NOT_JSON = "The file is not JSON: {reason}"
@@ -143,11 +145,19 @@ def record_of(item: dict, index: int) -> BibRecord:
     if entry_type == "thesis" and "master" in _text(item.get("genre")).lower():
         entry_type = "mastersthesis"
     fields: dict[str, str] = {}
+    sources: dict[str, str] = {}
     for variable, name in DIRECT.items():
         if item.get(variable) not in (None, "") and name not in fields:
-            fields[name] = _text(item[variable])
+            fields[name], source = from_csl(_text(item[variable]))
+            if source is not None:
+                sources[name] = source
     container = "booktitle" if entry_type in IN_BOOK_TYPES else "journal"
-    fields[container] = _text(item.get("container-title"))
+    fields[container], source = from_csl(_text(item.get("container-title")))
+    if source is not None:
+        sources[container] = source
+    et_al = ET_AL_NOTE in fields.get("note", "")
+    if et_al:  # our export's word for BibTeX's "and others" (citations.formats)
+        fields["note"] = fields["note"].replace(ET_AL_NOTE, "").strip()
     fields["pages"] = page_range(_text(item.get("page")))
     fields.update(issued(item.get("issued")))
     for variable, value in item.items():
@@ -161,10 +171,13 @@ def record_of(item: dict, index: int) -> BibRecord:
         if None in found:
             raise ValueError(BAD_NAME.format(role=role))
         names[role] = found
+    if et_al:
+        names["author"].append(OTHERS)
     return BibRecord(
         entry_type=entry_type,
         key=key,
         fields=clean(fields),
+        sources=sources,
         authors=names["author"],
         editors=names["editor"],
         line=index,

@@ -19,6 +19,7 @@ word after a colon or sentence end get a capital first letter, words with other 
 ("DNA", "McDonald", "COVID-19", "iPhone") stay. Tested against pandoc 3.9 on the seed.
 """
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -375,14 +376,44 @@ def sentence_case(nodes: list) -> list:
     return _Caser(counter.seen).nodes(nodes)
 
 
+# Groups nested deeper than this are read flat (their text, no markup): the parser recurses
+# once per level, and no real value nests this deep (a crafted one of 200,000 levels would
+# exhaust Python's stack).
+MAX_NESTING = 100
+
+
+def too_deep(source: str) -> bool:
+    """Whether braces nest deeper than MAX_NESTING (linear; cheap when few braces)."""
+    if source.count("{") <= MAX_NESTING:
+        return False
+    depth = 0
+    for char in source:
+        if char == "{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return True
+        elif char == "}" and depth:
+            depth -= 1
+    return False
+
+
+def flat(source: str) -> str:
+    """A value too deep to parse as its decoded text."""
+    return _squeeze(_text(latex.decode(source)))
+
+
 def rich(source: str, *, title: bool = False) -> str:
     """A BibTeX value as CSL rich text; with `title`, in pandoc's sentence case."""
+    if too_deep(source):
+        return flat(source)
     nodes = parse(source)
     return _squeeze(render(sentence_case(nodes) if title else nodes))
 
 
 def plain(source: str, *, title: bool = False) -> str:
     """A BibTeX value as plain Unicode text (RIS, names); with `title`, in sentence case."""
+    if too_deep(source):
+        return flat(source)
     nodes = parse(source)
     return _squeeze(render(sentence_case(nodes) if title else nodes, markup=False))
 
@@ -392,3 +423,44 @@ SPACES = re.compile(r"[ \t\r\n]+")
 
 def _squeeze(text: str) -> str:
     return SPACES.sub(" ", text).strip()
+
+
+# CSL rich text back to LaTeX (the CSL-JSON reader): each tag our export writes, and the
+# small-caps span, as the command it came from; any other span keeps only its text.
+CSL_TAG = re.compile(r'<span class="nocase">|<span style="[^"<>]*">|</span>|<(/?)(i|b|sup|sub)>')
+CSL_OPENERS = {
+    "i": r"\textit{",
+    "b": r"\textbf{",
+    "sup": r"\textsuperscript{",
+    "sub": r"\textsubscript{",
+}
+
+
+def from_csl(value: str) -> tuple[str, str | None]:
+    """CSL rich text -> (its plain text, its LaTeX), the LaTeX None when there was no markup
+    (the text alone writes back the same)."""
+    if "<" not in value:
+        return html.unescape(value), None
+    text, source, closers, end = [], [], [], 0
+    for tag in CSL_TAG.finditer(value):
+        piece = html.unescape(value[end : tag.start()])
+        text.append(piece)
+        source.append(latex.encode(piece))
+        end = tag.end()
+        found = tag.group()
+        if found == '<span class="nocase">':
+            source.append("{")
+            closers.append("}")
+        elif found.startswith("<span"):
+            small_caps = "small-caps" in found
+            source.append(r"\textsc{" if small_caps else "")
+            closers.append("}" if small_caps else "")
+        elif found == "</span>" or tag.group(1):
+            source.append(closers.pop() if closers else "")
+        else:
+            source.append(CSL_OPENERS[tag.group(2)])
+            closers.append("}")
+    piece = html.unescape(value[end:])
+    text.append(piece)
+    source.append(latex.encode(piece) + "".join(reversed(closers)))
+    return "".join(text), "".join(source)

@@ -6,7 +6,7 @@ The sentence-case expectations are pandoc 3.9's own output for the same BibTeX t
 
 import pytest
 
-from citations.text.rich import plain, rich
+from citations.text.rich import from_csl, plain, rich
 
 
 @pytest.mark.parametrize(
@@ -96,3 +96,16 @@ def test_titles_get_pandocs_sentence_case_with_protected_words_kept(latex, expec
 
 def test_a_group_without_capitals_needs_no_nocase_span():
     assert rich("{bone} {Bone}", title=True) == 'bone <span class="nocase">Bone</span>'
+
+
+def test_a_value_nested_200000_deep_is_read_flat_in_linear_time():
+    source = "{" * 200_000 + "Deep \\emph{bone}" + "}" * 200_000
+    assert rich(source) == "Deep bone"
+    assert plain(source, title=True) == "Deep bone"
+    assert rich("{" * 50 + "Shallow" + "}" * 50) == '<span class="nocase">Shallow</span>'
+
+
+def test_csl_rich_text_reads_back_as_the_latex_it_came_from():
+    source = r"{mRNA} of \textit{Mus musculus} \& \textsc{bone}"
+    assert from_csl(rich(source)) == ("mRNA of Mus musculus & bone", source)
+    assert from_csl("Plain &amp; simple") == ("Plain & simple", None)
