@@ -98,7 +98,6 @@ from evidence.rubrics.grade3.domains import (
 )
 from evidence.rubrics.grade3.inputs import *  # noqa: F403 - the vocabulary is the interface
 from evidence.rubrics.grade3.inputs import (
-    COUNTED_STANCES,
     HIGH,
     INSUFFICIENT,
     LABORATORY_CAP,
@@ -106,9 +105,7 @@ from evidence.rubrics.grade3.inputs import (
     NONE,
     NOT_GRADED,
     RUBRIC,
-    SECONDARY_DESIGNS,
     SINGLE_STUDY_CAP,
-    UNCOUNTED_RECORDS,
     UNVERIFIED_CAP,
     VERY_LOW,
     ClaimFacts,
@@ -151,15 +148,11 @@ def partition(items: tuple) -> tuple[list, list]:
     """Step 1: the counted items, and the others with why each is not counted."""
     counted, skipped = [], []
     for item in items:
-        if (
-            item.stance in COUNTED_STANCES
-            and item.design not in SECONDARY_DESIGNS
-            and item.record not in UNCOUNTED_RECORDS
-            and item.source_access != "citation_only"
-        ):
-            counted.append(item)
+        why = why_not_counted(item)
+        if why:
+            skipped.append((item, why))
         else:
-            skipped.append((item, why_not_counted(item)))
+            counted.append(item)
     return counted, skipped
 
 
