@@ -181,7 +181,7 @@ def _judge(claim: ClaimFacts, items: tuple, counted: list, skipped: list) -> Jud
         "publication_bias": publication_bias(deciding),
     }
     domains["rating_up"] = rating_up(claim, deciding, domains, provisional)
-    unclamped = top + sum(domains[name].change for name in DOWN_AND_UP)
+    unclamped = top + sum([domains[name].change for name in DOWN_AND_UP])
     level = min(HIGH, max(VERY_LOW, unclamped))
     caps = []
     for kind, at_most, behind in _caps(deciding, domains):
@@ -197,7 +197,7 @@ def _judge(claim: ClaimFacts, items: tuple, counted: list, skipped: list) -> Jud
         overlaps=possible_overlaps(scored, studies),
         deciding=deciding,
         weights=weights,
-        weights_are_sizes=all(s.rep.item.sample_size is not None for s in deciding),
+        weights_are_sizes=all([s.rep.item.sample_size is not None for s in deciding]),
         top=top,
         domains=domains,
         provisional=provisional,
@@ -217,7 +217,7 @@ def _caps(deciding: list, domains: dict) -> list:
         caps.append(("single_study", SINGLE_STUDY_CAP, tuple(deciding)))
     if domains["imprecision"].why == "laboratory_no_ci":
         caps.append(("laboratory_no_ci", LABORATORY_CAP, tuple(deciding)))
-    unverified = tuple(s for s in deciding if s.rep.item.record == "unverified")
+    unverified = tuple([s for s in deciding if s.rep.item.record == "unverified"])
     if unverified:
         caps.append(("unverified", UNVERIFIED_CAP, unverified))
     return caps

@@ -81,7 +81,7 @@ DOWN_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", 
 def reasons_of(j) -> tuple[tuple[str, ...], dict]:
     """The reasons of judgement `j` (one per step that acted), and the words worked out on
     the way that the evidence profile reuses (`rows.profile_of`)."""
-    first = max(study.rep.start for study in j.deciding)
+    first = max([study.rep.start for study in j.deciding])
     designs = designs_of(j.deciding)
     reasons = [f"Starts {LEVEL_WORDS[first]}: {designs}"]
     whys = {}
@@ -103,7 +103,7 @@ def reasons_of(j) -> tuple[tuple[str, ...], dict]:
     reasons += [f"At most {text[8:]}" for _, _, _, applied, text in caps if applied]
     overlaps = overlaps_of(j.overlaps)
     reasons += [text for _, _, text in overlaps]
-    counted_once = tuple(counted_once_of(s) for s in j.studies if len(s.members) > 1)
+    counted_once = tuple([counted_once_of(s) for s in j.studies if len(s.members) > 1])
     reasons += counted_once
     not_counted = not_counted_of(j.skipped)
     reasons += not_counted
@@ -111,7 +111,7 @@ def reasons_of(j) -> tuple[tuple[str, ...], dict]:
     if j.other_way:
         reasons.append(
             "Points another way, at lower certainty: "
-            + "; ".join(f"{s.label} ({FINDING_WORDS[s.finding]})" for s in j.other_way)
+            + "; ".join([f"{s.label} ({FINDING_WORDS[s.finding]})" for s in j.other_way])
         )
     notes = notes_of(j)
     reasons += notes
@@ -223,7 +223,7 @@ def indirectness_why(j, result) -> str:
 def imprecision_why(j, result) -> str:
     why, detail = result.why, result.detail
     if why == "regions":
-        spans = ", ".join(REGION_WORDS[region] for region in detail["regions"])
+        spans = ", ".join([REGION_WORDS[region] for region in detail["regions"]])
         twice = ", reaching twice the thresholds both ways" if detail["twice"] else ""
         return f"the confidence interval spans {spans}{twice}"
     if why == "includes_null":
@@ -254,7 +254,7 @@ WHY = {
 
 
 def up_words(result) -> str:
-    return " and ".join(UP_WORDS[factor] for factor in result.why.split(","))
+    return " and ".join([UP_WORDS[factor] for factor in result.why.split(",")])
 
 
 # --- Caps, joins, direction, notes ----------------------------------------------------------
@@ -299,11 +299,11 @@ def _join_sentence(kind: str, a, b) -> str:
 
 
 def counted_once_of(study) -> str:
-    members = list(dict.fromkeys(member.item.name for member in study.members))
+    members = list(dict.fromkeys([member.item.name for member in study.members]))
     if {kind for kind, _, _ in study.joins} == {"same_reference"}:
         count = len(study.members)
         return f"Counted once: {count} results of {members[0]}, one paper, count as one study"
-    whys = "; ".join(dict.fromkeys(_join_sentence(*join) for join in study.joins))
+    whys = "; ".join(dict.fromkeys([_join_sentence(*join) for join in study.joins]))
     return f"Counted once: {'; '.join(members)} ({whys})"
 
 

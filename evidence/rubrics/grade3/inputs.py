@@ -312,14 +312,17 @@ def indirectness(claim: ClaimFacts, item: ItemFacts, species: int | None = None)
     """Levels lost for answering a different question than the claim's (0..2)."""
     if species is None:
         species = species_rank(claim, item)
-    population = max(min(MAX_POPULATION, species), MATCH_LEVELS[item.population_match])
+    population = species if species < MAX_POPULATION else MAX_POPULATION
+    matched = MATCH_LEVELS[item.population_match]
+    if matched > population:
+        population = matched
     total = (
         population
         + MATCH_LEVELS[item.intervention_match]
         + MATCH_LEVELS[item.outcome_match]
         + (1 if item.comparator_match == "indirect" else 0)
     )
-    return min(MAX_INDIRECTNESS, total)
+    return total if total < MAX_INDIRECTNESS else MAX_INDIRECTNESS
 
 
 def read_cap(item: ItemFacts) -> int:

@@ -103,7 +103,8 @@ class Scored:
         self.indirect = indirectness(claim, item, self.species)
         level = self.start - self.indirect
         self.uncapped = level if level > VERY_LOW else VERY_LOW
-        self.level = min(self.uncapped, read_cap(item))
+        cap = read_cap(item)
+        self.level = cap if cap < self.uncapped else self.uncapped
         self.synthesis = item.design in META_ANALYSES or item.via != "direct"
         self.family = FAMILIES[item.design]
         bounds = bounds[item.effect_measure] if bounds is not None else False
@@ -167,6 +168,8 @@ def studies_of(scored: list) -> list:
             if ri != rj:
                 parent[max(ri, rj)] = min(ri, rj)
                 joins.append((join_kind(scored[i], b), scored[i], b))
+    if not joins:  # every item is a study of its own
+        return [Study([member], member.level, member, member.finding, []) for member in scored]
     groups: dict[int, list] = {}
     for member in scored:
         groups.setdefault(root(member.index), []).append(member)
@@ -180,7 +183,7 @@ def _study(members: list, joins: list) -> Study:
     if len(members) == 1:
         (only,) = members
         return Study(members, only.level, only, only.finding, joins)
-    level = max(member.level for member in members)
+    level = max([member.level for member in members])
     rep = min((m for m in members if m.level == level), key=_representative_order)
     own = {member.finding for member in members if member.key == rep.key}
     finding = rep.finding
