@@ -78,6 +78,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from evidence.rubrics.grade2 import DOWN_AND_UP
+from evidence.rubrics.grade2 import partition as partition  # step 1 is grade-2's
 from evidence.rubrics.grade2.explain import insufficient
 from evidence.rubrics.grade3 import explain, rows
 from evidence.rubrics.grade3.domains import (
@@ -110,13 +112,10 @@ from evidence.rubrics.grade3.inputs import (
     VERY_LOW,
     ClaimFacts,
     ItemFacts,
-    why_not_counted,
 )
 from evidence.rubrics.grade3.studies import Scored, claim_thresholds, possible_overlaps, studies_of
 from evidence.rubrics.grade3.studies import Study as Study
 from evidence.rubrics.profile import Grade, Profile
-
-DOWN_AND_UP = ("risk_of_bias", "inconsistency", "imprecision", "publication_bias", "rating_up")
 
 
 @dataclass
@@ -142,18 +141,6 @@ class Judgement:
     direction: str
     tally: dict
     other_way: list
-
-
-def partition(items: tuple) -> tuple[list, list]:
-    """Step 1: the counted items, and the others with why each is not counted."""
-    counted, skipped = [], []
-    for item in items:
-        why = why_not_counted(item)
-        if why:
-            skipped.append((item, why))
-        else:
-            counted.append(item)
-    return counted, skipped
 
 
 def judge(claim: ClaimFacts, items: Sequence[ItemFacts]) -> Judgement | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from evidence.rubrics.grade2.explain import (
     DESCRIPTIONS,
+    DOMAIN_WORDS,
     LEVEL_WORDS,
     NOT_COUNTED_WORDS,
     POPULATION_WORDS,
@@ -18,7 +19,7 @@ from evidence.rubrics.grade2.explain import (
     names,
     number,
 )
-from evidence.rubrics.grade3.domains import heterogeneity
+from evidence.rubrics.grade3.domains import DOWN_DOMAINS, heterogeneity
 
 FINDING_WORDS = {
     "for": "points the claim's way",
@@ -68,14 +69,6 @@ JOIN_WORDS = {
     "pools": "{pooler} pools {pooled}",
     "overlap": "{a} and {b} pool the same studies",
 }
-DOMAIN_WORDS = {
-    "risk_of_bias": "risk of bias",
-    "inconsistency": "inconsistency",
-    "indirectness": "indirectness",
-    "imprecision": "imprecision",
-    "publication_bias": "publication bias",
-}
-DOWN_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
 
 
 def reasons_of(j) -> tuple[tuple[str, ...], dict]:

@@ -9,13 +9,20 @@ judged; never "Not suspected".
 
 from __future__ import annotations
 
-from evidence.rubrics.grade2.explain import LEVEL_WORDS, described, labels, names, number
+from evidence.rubrics.grade2.explain import (
+    SEVERITY,
+    described,
+    labels,
+    names,
+    number,
+)
 from evidence.rubrics.grade3.domains import heterogeneity
 from evidence.rubrics.grade3.explain import (
     FINDING_WORDS,
     REGION_WORDS,
     heterogeneity_text,
 )
+from evidence.rubrics.levels import LEVEL_NAMES, LEVEL_WORDS
 from evidence.rubrics.profile import (
     Cap,
     DomainRow,
@@ -26,14 +33,12 @@ from evidence.rubrics.profile import (
     StudyRisk,
 )
 
-SEVERITY = {0: "Not serious", -1: "Serious", -2: "Very serious", -3: "Extremely serious"}
 RISK_WORDS = {
     "low": "low",
     "some_concerns": "some concerns",
     "high": "high",
     "critical": "critical",
 }
-LEVEL_NAMES = {1: "very_low", 2: "low", 3: "moderate", 4: "high"}
 START_FOOTNOTES = {
     "randomised": "Randomised trials start high: chance decided who got what.",
     "randomised_animal": "Animal experiments with random allocation start high: chance decided"
