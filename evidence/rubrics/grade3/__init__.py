@@ -169,11 +169,12 @@ def _judge(claim: ClaimFacts, items: tuple, counted: list, skipped: list) -> Jud
     }
     domains["rating_up"] = rating_up(claim, deciding, domains, provisional)
     unclamped = top + sum([domains[name].change for name in DOWN_AND_UP])
-    level = min(HIGH, max(VERY_LOW, unclamped))
+    level = HIGH if unclamped > HIGH else VERY_LOW if unclamped < VERY_LOW else unclamped
     caps = []
     for kind, at_most, behind in _caps(deciding, domains):
         caps.append((kind, at_most, behind, level > at_most))
-        level = min(level, at_most)
+        if at_most < level:
+            level = at_most
     return Judgement(
         claim=claim,
         items=items,
@@ -239,11 +240,11 @@ def grade(claim: ClaimFacts, items: Sequence[ItemFacts], *, profile: bool = True
         return Grade(INSUFFICIENT, NONE, reasons, RUBRIC, shown)
     judgement = _judge(claim, items, counted, skipped)
     reasons, parts = explain.reasons_of(judgement)
-    return Grade(
-        level=LEVEL_NAMES[judgement.level],
-        direction=judgement.direction,
-        reasons=reasons,
-        rubric=RUBRIC,
-        profile=rows.profile_of(judgement, parts) if profile else None,
-        provisional=judgement.provisional,
+    return Grade(  # by position: level, direction, reasons, rubric, profile, provisional
+        LEVEL_NAMES[judgement.level],
+        judgement.direction,
+        reasons,
+        RUBRIC,
+        rows.profile_of(judgement, parts) if profile else None,
+        judgement.provisional,
     )

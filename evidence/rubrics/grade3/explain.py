@@ -130,8 +130,10 @@ def designs_of(studies) -> str:
     for study in studies:
         groups.setdefault((study.rep.item.design, study.rep.item.via), []).append(study)
     return "; ".join(
-        f"{design_words(group[0].rep.item, plural=len(group) > 1)} ({names(group)})"
-        for group in groups.values()
+        [
+            f"{design_words(group[0].rep.item, plural=len(group) > 1)} ({names(group)})"
+            for group in groups.values()
+        ]
     )
 
 
@@ -146,8 +148,10 @@ def not_counted_of(skipped) -> tuple[str, ...]:
         else:
             groups[code] = [what]
     return tuple(
-        f"Not counted, as {NOT_COUNTED_WORDS[code]}: {'; '.join(whats)}"
-        for code, whats in groups.items()
+        [
+            f"Not counted, as {NOT_COUNTED_WORDS[code]}: {'; '.join(whats)}"
+            for code, whats in groups.items()
+        ]
     )
 
 
@@ -319,7 +323,7 @@ def notes_of(j) -> list[str]:
     if j.claim.question == "prognostic":
         notes.append(PROGNOSTIC_NOTE)
     if j.claim.population == "humans" and any(
-        study.rep.item.population in ("animals", "cells") for study in j.deciding
+        [study.rep.item.population in ("animals", "cells") for study in j.deciding]
     ):
         notes.append(LABORATORY_NOTE)
     return notes

@@ -96,17 +96,17 @@ def profile_of(j, parts: dict) -> Profile:
         _up_row(j, whys),
     )
     caps = parts["caps"]
-    return Profile(
-        rows=rows,
-        counted_once=parts["counted_once"],
-        not_counted=parts["not_counted"],
-        other_way=tuple([_other_way_sentence(study) for study in j.other_way]),
-        provisional=j.provisional,
-        deciding=deciding,
-        risks=risks,
-        heterogeneity=pooled,
-        estimate=estimate,
-        caps=tuple(
+    return Profile(  # by position, in field order (evidence/rubrics/profile.py)
+        rows,
+        parts["counted_once"],
+        parts["not_counted"],
+        tuple([_other_way_sentence(study) for study in j.other_way]),
+        j.provisional,
+        deciding,
+        risks,
+        pooled,
+        estimate,
+        tuple(
             [
                 Cap(kind, LEVEL_NAMES[at_most], labels(studies), on, text[0].upper() + text[1:])
                 for kind, at_most, studies, on, text in caps
@@ -114,8 +114,8 @@ def profile_of(j, parts: dict) -> Profile:
         )
         if caps
         else (),
-        overlaps=tuple([Overlap(*overlap) for overlap in parts["overlaps"]]),
-        notes=parts["notes"],
+        tuple([Overlap(*overlap) for overlap in parts["overlaps"]]),
+        parts["notes"],
     )
 
 

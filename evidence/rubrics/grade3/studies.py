@@ -71,7 +71,7 @@ def item_finding(claim: ClaimFacts, item: ItemFacts, bounds=False) -> str:
 
 def claim_thresholds(claim: ClaimFacts) -> dict:
     """The claim's thresholds by measure, computed once per grading."""
-    return {measure: thresholds(claim, measure) for measure in ("ratio", "difference")}
+    return {"ratio": thresholds(claim, "ratio"), "difference": thresholds(claim, "difference")}
 
 
 class Scored:
@@ -184,7 +184,7 @@ def _study(members: list, joins: list) -> Study:
         (only,) = members
         return Study(members, only.level, only, only.finding, joins)
     level = max([member.level for member in members])
-    rep = min((m for m in members if m.level == level), key=_representative_order)
+    rep = min([m for m in members if m.level == level], key=_representative_order)
     own = {member.finding for member in members if member.key == rep.key}
     finding = rep.finding
     if MIXED in own or (FOR in own and AGAINST in own):
