@@ -118,7 +118,7 @@ from evidence.rubrics.grade3.studies import Study as Study
 from evidence.rubrics.profile import Grade, Profile
 
 
-@dataclass
+@dataclass(slots=True)
 class Judgement:
     """Everything the steps decided, for the grade and its explanation."""
 

@@ -157,6 +157,8 @@ def estimate_of(claim: ClaimFacts, deciding: list):
     with_ci = [s for s in deciding if s.rep.item.has_ci]
     if not with_ci:
         return None
+    if len(with_ci) == 1:
+        return "study", with_ci[0]
     best = min(
         with_ci,
         key=lambda s: (
@@ -255,17 +257,15 @@ def publication_bias(deciding: list) -> Domain:
     ]
     if detected:
         return Domain(-1, tuple(detected), "small_study_effects")
-    reps = [study.rep.item for study in deciding]
-    sizes = known_sizes(deciding)
-    industry = sum([1 for item in reps if item.funding == "industry"])
-    if (
-        len(deciding) >= 2
-        and all([study.finding == FOR for study in deciding])
-        and sizes is not None
-        and all([size < 100 for size in sizes])
-        and industry * 2 > len(deciding)
-    ):
-        return Domain(-1, tuple(deciding), "small_industry")
+    if len(deciding) >= 2 and all([study.finding == FOR for study in deciding]):
+        sizes = known_sizes(deciding)
+        industry = sum([1 for study in deciding if study.rep.item.funding == "industry"])
+        if (
+            sizes is not None
+            and all([size < 100 for size in sizes])
+            and industry * 2 > len(deciding)
+        ):
+            return Domain(-1, tuple(deciding), "small_industry")
     checked = [
         s for s in deciding if s.rep.synthesis and s.rep.item.small_study_effects == "not_detected"
     ]

@@ -78,13 +78,14 @@ def reasons_of(j) -> tuple[tuple[str, ...], dict]:
     designs = designs_of(j.deciding)
     reasons = [f"Starts {LEVEL_WORDS[first]}: {designs}"]
     whys = {}
+    domains = j.domains
     for domain in DOWN_DOMAINS:
-        result = j.domains[domain]
+        result = domains[domain]
         if result.change:
             why = WHY[domain](j, result)
             whys[domain] = why
             reasons.append(f"Down {-result.change}: {DOMAIN_WORDS[domain]}, {why}")
-    up = j.domains["rating_up"]
+    up = domains["rating_up"]
     if up.change:
         whys["rating_up"] = why = up_words(up)
         reasons.append(f"Up {up.change}: {why}")
@@ -311,8 +312,8 @@ def direction_reason(j) -> str:
     t = j.tally
     unit = "by number studied" if j.weights_are_sizes else "one per study, sizes not all known"
     return (
-        f"{head}: the deciding evidence weighs {number(t['for'])} for,"
-        f" {number(t['against'])} against and {number(t['null'])} showing no difference ({unit})"
+        f"{head}: the deciding evidence weighs {t['for']:,g} for,"  # `number`'s format, inline
+        f" {t['against']:,g} against and {t['null']:,g} showing no difference ({unit})"
     )
 
 

@@ -82,9 +82,10 @@ NOT_RATED_UP_ROW = DomainRow(
 def profile_of(j, parts: dict) -> Profile:
     """The evidence profile of judgement `j`; `parts` are the words `reasons_of` worked out."""
     whys = parts["whys"]
-    deciding = tuple([study.label for study in j.deciding])  # one per study, repeats kept
-    risks = tuple([study_risk(study) for study in j.deciding])
-    pooled = tuple([_heterogeneity(study) for study in j.deciding if study.rep.synthesis])
+    studies = j.deciding
+    deciding = tuple([study.label for study in studies])  # one per study, repeats kept
+    risks = tuple([study_risk(study) for study in studies])
+    pooled = tuple([_heterogeneity(study) for study in studies if study.rep.synthesis])
     estimate = _estimate(j)
     rows = (  # in DOMAINS order
         _start_row(j, parts["first"], parts["designs"], deciding),
@@ -156,7 +157,10 @@ def study_risk(study) -> StudyRisk:
 
 def _risk_row(j, risks, whys, deciding: tuple) -> DomainRow:
     result = j.domains["risk_of_bias"]
-    detail = "; ".join([f"{risk.study}: {risk.text}" for risk in risks])
+    if len(risks) == 1:
+        detail = f"{risks[0].study}: {risks[0].text}"
+    else:
+        detail = "; ".join([f"{risk.study}: {risk.text}" for risk in risks])
     if result.why == "not_assessed":
         footnote = (
             f"Nobody has assessed the risk of bias of the deciding studies yet ({detail}); the"

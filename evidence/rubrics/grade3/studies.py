@@ -98,15 +98,16 @@ class Scored:
         self.index = index
         self.key = item.citekey or item.label
         self.comparison = item.comparison.strip().casefold() if item.comparison else ""
-        self.start = start_level(claim, item)
-        self.species = species_rank(claim, item)
-        self.indirect = indirectness(claim, item, self.species)
-        level = self.start - self.indirect
-        self.uncapped = level if level > VERY_LOW else VERY_LOW
+        self.start = start = start_level(claim, item)
+        self.species = species = species_rank(claim, item)
+        self.indirect = indirect = indirectness(claim, item, species)
+        level = start - indirect
+        self.uncapped = uncapped = level if level > VERY_LOW else VERY_LOW
         cap = read_cap(item)
-        self.level = cap if cap < self.uncapped else self.uncapped
-        self.synthesis = item.design in META_ANALYSES or item.via != "direct"
-        self.family = FAMILIES[item.design]
+        self.level = cap if cap < uncapped else uncapped
+        design = item.design
+        self.synthesis = design in META_ANALYSES or item.via != "direct"
+        self.family = FAMILIES[design]
         bounds = bounds[item.effect_measure] if bounds is not None else False
         self.finding = item_finding(claim, item, bounds)
         risk = item.risk_of_bias
