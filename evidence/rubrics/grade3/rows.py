@@ -96,12 +96,12 @@ def profile_of(j, parts: dict) -> Profile:
         _publication_row(j, whys),
         _up_row(j, whys),
     )
-    caps = parts["caps"]
+    caps, overlaps = parts["caps"], parts["overlaps"]
     return Profile(  # by position, in field order (evidence/rubrics/profile.py)
         rows,
         parts["counted_once"],
         parts["not_counted"],
-        tuple([_other_way_sentence(study) for study in j.other_way]),
+        tuple([_other_way_sentence(study) for study in j.other_way]) if j.other_way else (),
         j.provisional,
         deciding,
         risks,
@@ -115,7 +115,7 @@ def profile_of(j, parts: dict) -> Profile:
         )
         if caps
         else (),
-        tuple([Overlap(*overlap) for overlap in parts["overlaps"]]),
+        tuple([Overlap(*overlap) for overlap in overlaps]) if overlaps else (),
         parts["notes"],
     )
 
