@@ -96,13 +96,13 @@ def design_words(item, plural: bool = False) -> str:
 def names(studies) -> str:
     if len(studies) == 1:
         return studies[0].label
-    return "; ".join(dict.fromkeys(study.label for study in studies))
+    return "; ".join(dict.fromkeys([study.label for study in studies]))
 
 
 def labels(studies) -> tuple[str, ...]:
     if len(studies) == 1:
         return (studies[0].label,)
-    return tuple(dict.fromkeys(study.label for study in studies))
+    return tuple(dict.fromkeys([study.label for study in studies]))
 
 
 def number(value: float) -> str:

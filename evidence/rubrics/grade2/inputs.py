@@ -85,7 +85,8 @@ RATIO_THRESHOLDS = (0.75, 1.25)
 UNKNOWN_VALUE = "Unknown {field} {value!r}; expected one of {choices}."
 
 
-def _check(field: str, value, choices) -> None:
+def check_choice(field: str, value, choices) -> None:
+    """A ValueError naming `field` unless `value` is one of `choices` (grade-2 and grade-3)."""
     if value not in choices:
         shown = ", ".join(repr(choice) for choice in choices)
         raise ValueError(UNKNOWN_VALUE.format(field=field, value=value, choices=shown))
@@ -101,9 +102,9 @@ class ClaimFacts:
     mid: float | None = None
 
     def __post_init__(self):
-        _check("claim population", self.population, CLAIM_POPULATIONS)
-        _check("question", self.question, QUESTIONS)
-        _check("claim cell_species", self.cell_species, CLAIM_CELL_SPECIES)
+        check_choice("claim population", self.population, CLAIM_POPULATIONS)
+        check_choice("question", self.question, QUESTIONS)
+        check_choice("claim cell_species", self.cell_species, CLAIM_CELL_SPECIES)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -145,7 +146,7 @@ class ItemFacts:
     def __post_init__(self):
         object.__setattr__(self, "covers", tuple(self.covers))
         for field, choices in _ITEM_CHOICES:
-            _check(field, getattr(self, field), choices)
+            check_choice(field, getattr(self, field), choices)
 
     @property
     def is_synthesis(self) -> bool:

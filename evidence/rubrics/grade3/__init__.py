@@ -78,6 +78,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from evidence.rubrics.grade2 import DOWN_AND_UP
+from evidence.rubrics.grade2 import partition as partition  # step 1 is grade-2's
 from evidence.rubrics.grade2.explain import insufficient
 from evidence.rubrics.grade3 import explain, rows
 from evidence.rubrics.grade3.domains import (
@@ -98,7 +100,6 @@ from evidence.rubrics.grade3.domains import (
 )
 from evidence.rubrics.grade3.inputs import *  # noqa: F403 - the vocabulary is the interface
 from evidence.rubrics.grade3.inputs import (
-    COUNTED_STANCES,
     HIGH,
     INSUFFICIENT,
     LABORATORY_CAP,
@@ -106,23 +107,18 @@ from evidence.rubrics.grade3.inputs import (
     NONE,
     NOT_GRADED,
     RUBRIC,
-    SECONDARY_DESIGNS,
     SINGLE_STUDY_CAP,
-    UNCOUNTED_RECORDS,
     UNVERIFIED_CAP,
     VERY_LOW,
     ClaimFacts,
     ItemFacts,
-    why_not_counted,
 )
 from evidence.rubrics.grade3.studies import Scored, claim_thresholds, possible_overlaps, studies_of
 from evidence.rubrics.grade3.studies import Study as Study
 from evidence.rubrics.profile import Grade, Profile
 
-DOWN_AND_UP = ("risk_of_bias", "inconsistency", "imprecision", "publication_bias", "rating_up")
 
-
-@dataclass
+@dataclass(slots=True)
 class Judgement:
     """Everything the steps decided, for the grade and its explanation."""
 
@@ -145,22 +141,6 @@ class Judgement:
     direction: str
     tally: dict
     other_way: list
-
-
-def partition(items: tuple) -> tuple[list, list]:
-    """Step 1: the counted items, and the others with why each is not counted."""
-    counted, skipped = [], []
-    for item in items:
-        if (
-            item.stance in COUNTED_STANCES
-            and item.design not in SECONDARY_DESIGNS
-            and item.record not in UNCOUNTED_RECORDS
-            and item.source_access != "citation_only"
-        ):
-            counted.append(item)
-        else:
-            skipped.append((item, why_not_counted(item)))
-    return counted, skipped
 
 
 def judge(claim: ClaimFacts, items: Sequence[ItemFacts]) -> Judgement | None:
@@ -188,12 +168,13 @@ def _judge(claim: ClaimFacts, items: tuple, counted: list, skipped: list) -> Jud
         "publication_bias": publication_bias(deciding),
     }
     domains["rating_up"] = rating_up(claim, deciding, domains, provisional)
-    unclamped = top + sum(domains[name].change for name in DOWN_AND_UP)
-    level = min(HIGH, max(VERY_LOW, unclamped))
+    unclamped = top + sum([domains[name].change for name in DOWN_AND_UP])
+    level = HIGH if unclamped > HIGH else VERY_LOW if unclamped < VERY_LOW else unclamped
     caps = []
     for kind, at_most, behind in _caps(deciding, domains):
         caps.append((kind, at_most, behind, level > at_most))
-        level = min(level, at_most)
+        if at_most < level:
+            level = at_most
     return Judgement(
         claim=claim,
         items=items,
@@ -204,7 +185,7 @@ def _judge(claim: ClaimFacts, items: tuple, counted: list, skipped: list) -> Jud
         overlaps=possible_overlaps(scored, studies),
         deciding=deciding,
         weights=weights,
-        weights_are_sizes=all(s.rep.item.sample_size is not None for s in deciding),
+        weights_are_sizes=all([s.rep.item.sample_size is not None for s in deciding]),
         top=top,
         domains=domains,
         provisional=provisional,
@@ -224,7 +205,7 @@ def _caps(deciding: list, domains: dict) -> list:
         caps.append(("single_study", SINGLE_STUDY_CAP, tuple(deciding)))
     if domains["imprecision"].why == "laboratory_no_ci":
         caps.append(("laboratory_no_ci", LABORATORY_CAP, tuple(deciding)))
-    unverified = tuple(s for s in deciding if s.rep.item.record == "unverified")
+    unverified = tuple([s for s in deciding if s.rep.item.record == "unverified"])
     if unverified:
         caps.append(("unverified", UNVERIFIED_CAP, unverified))
     return caps
@@ -259,11 +240,11 @@ def grade(claim: ClaimFacts, items: Sequence[ItemFacts], *, profile: bool = True
         return Grade(INSUFFICIENT, NONE, reasons, RUBRIC, shown)
     judgement = _judge(claim, items, counted, skipped)
     reasons, parts = explain.reasons_of(judgement)
-    return Grade(
-        level=LEVEL_NAMES[judgement.level],
-        direction=judgement.direction,
-        reasons=reasons,
-        rubric=RUBRIC,
-        profile=rows.profile_of(judgement, parts) if profile else None,
-        provisional=judgement.provisional,
+    return Grade(  # by position: level, direction, reasons, rubric, profile, provisional
+        LEVEL_NAMES[judgement.level],
+        judgement.direction,
+        reasons,
+        RUBRIC,
+        rows.profile_of(judgement, parts) if profile else None,
+        judgement.provisional,
     )

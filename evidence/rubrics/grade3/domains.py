@@ -50,9 +50,9 @@ STEADY = Domain(0)  # shared: a domain that took nothing (never mutated)
 def deciding_set(studies: list) -> tuple[int, list]:
     if len(studies) == 1:
         return studies[0].level, studies
-    top = max(study.level for study in studies)
+    top = max([study.level for study in studies])
     at_top = [study for study in studies if study.level == top]
-    fewest = min(study.rep.species for study in at_top)
+    fewest = min([study.rep.species for study in at_top])
     return top, [study for study in at_top if study.rep.species == fewest]
 
 
@@ -101,7 +101,7 @@ def risk_of_bias(deciding: list, weights: list) -> Domain:
 
 def is_provisional(deciding: list) -> bool:
     """A deciding study's risk of bias (after the expression-of-concern rule) is not assessed."""
-    return any(study.rep.risk == "not_assessed" for study in deciding)
+    return any([study.rep.risk == "not_assessed" for study in deciding])
 
 
 def heterogeneity(item: ItemFacts) -> int:
@@ -117,9 +117,9 @@ def heterogeneity(item: ItemFacts) -> int:
 def compatible(deciding: list) -> bool:
     """Every representative has a CI on one measure and all the CIs overlap."""
     items = [study.rep.item for study in deciding]
-    if not all(item.has_ci for item in items) or len({i.effect_measure for i in items}) > 1:
+    if not all([item.has_ci for item in items]) or len({i.effect_measure for i in items}) > 1:
         return False
-    return max(item.ci_low for item in items) <= min(item.ci_high for item in items)
+    return max([item.ci_low for item in items]) <= min([item.ci_high for item in items])
 
 
 def inconsistency(deciding: list) -> Domain:
@@ -157,6 +157,8 @@ def estimate_of(claim: ClaimFacts, deciding: list):
     with_ci = [s for s in deciding if s.rep.item.has_ci]
     if not with_ci:
         return None
+    if len(with_ci) == 1:
+        return "study", with_ci[0]
     best = min(
         with_ci,
         key=lambda s: (
@@ -192,7 +194,7 @@ def imprecision(claim: ClaimFacts, deciding: list, direction: str) -> Domain:
     reps = [study.rep.item for study in deciding]
     sizes = known_sizes(deciding)
     total = sum(sizes) if sizes is not None else None
-    humans = any(item.population == "humans" for item in reps)
+    humans = any([item.population == "humans" for item in reps])
     found = estimate_of(claim, deciding)
     if found is None:
         detail = {"total": total}
@@ -200,7 +202,7 @@ def imprecision(claim: ClaimFacts, deciding: list, direction: str) -> Domain:
             if humans and total is not None and total >= OIS:
                 return Domain(-1, tuple(deciding), "null_no_ci", detail)
             return Domain(-2, tuple(deciding), "null_no_ci", detail)
-        if all(item.population in ("animals", "cells") for item in reps):
+        if all([item.population in ("animals", "cells") for item in reps]):
             return Domain(0, tuple(deciding), "laboratory_no_ci", detail)
         if total is not None and total >= OIS:
             return Domain(0, (), "no_ci_large", detail)
@@ -255,17 +257,15 @@ def publication_bias(deciding: list) -> Domain:
     ]
     if detected:
         return Domain(-1, tuple(detected), "small_study_effects")
-    reps = [study.rep.item for study in deciding]
-    sizes = known_sizes(deciding)
-    industry = sum(1 for item in reps if item.funding == "industry")
-    if (
-        len(deciding) >= 2
-        and all(study.finding == FOR for study in deciding)
-        and sizes is not None
-        and all(size < 100 for size in sizes)
-        and industry * 2 > len(deciding)
-    ):
-        return Domain(-1, tuple(deciding), "small_industry")
+    if len(deciding) >= 2 and all([study.finding == FOR for study in deciding]):
+        sizes = known_sizes(deciding)
+        industry = sum([1 for study in deciding if study.rep.item.funding == "industry"])
+        if (
+            sizes is not None
+            and all([size < 100 for size in sizes])
+            and industry * 2 > len(deciding)
+        ):
+            return Domain(-1, tuple(deciding), "small_industry")
     checked = [
         s for s in deciding if s.rep.synthesis and s.rep.item.small_study_effects == "not_detected"
     ]
@@ -283,7 +283,7 @@ def large_step(measure: str, value: float | None, low, high) -> int:
 
 
 def may_rate_up(deciding: list, domains: dict, provisional: bool) -> bool:
-    if provisional or any(domains[name].change for name in DOWN_DOMAINS):
+    if provisional or any([domains[name].change for name in DOWN_DOMAINS]):
         return False
     return all(
         rep.item.population == "humans"
@@ -328,15 +328,15 @@ def rating_up(claim: ClaimFacts, deciding: list, domains: dict, provisional: boo
 def indirectness_domain(deciding: list) -> Domain:
     """The deciding studies' indirectness (applied per item in step 2): the least indirect
     of those with the highest start, which is what took the grade from its start."""
-    if not any(study.rep.indirect for study in deciding):
+    if not any([study.rep.indirect for study in deciding]):
         return STEADY
-    first = max(study.rep.start for study in deciding)
+    first = max([study.rep.start for study in deciding])
     leaders = [study for study in deciding if study.rep.start == first]
-    least = min(study.rep.indirect for study in leaders)
+    least = min([study.rep.indirect for study in leaders])
     if not least:
         return STEADY
     change = max(1, first - least) - first
-    indirect = tuple(study for study in deciding if study.rep.indirect)
+    indirect = tuple([study for study in deciding if study.rep.indirect])
     return Domain(change, indirect, "indirect")
 
 

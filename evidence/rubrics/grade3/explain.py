@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from evidence.rubrics.grade2.explain import (
     DESCRIPTIONS,
+    DOMAIN_WORDS,
     LEVEL_WORDS,
     NOT_COUNTED_WORDS,
     POPULATION_WORDS,
@@ -18,7 +19,7 @@ from evidence.rubrics.grade2.explain import (
     names,
     number,
 )
-from evidence.rubrics.grade3.domains import heterogeneity
+from evidence.rubrics.grade3.domains import DOWN_DOMAINS, heterogeneity
 
 FINDING_WORDS = {
     "for": "points the claim's way",
@@ -68,30 +69,23 @@ JOIN_WORDS = {
     "pools": "{pooler} pools {pooled}",
     "overlap": "{a} and {b} pool the same studies",
 }
-DOMAIN_WORDS = {
-    "risk_of_bias": "risk of bias",
-    "inconsistency": "inconsistency",
-    "indirectness": "indirectness",
-    "imprecision": "imprecision",
-    "publication_bias": "publication bias",
-}
-DOWN_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
 
 
 def reasons_of(j) -> tuple[tuple[str, ...], dict]:
     """The reasons of judgement `j` (one per step that acted), and the words worked out on
     the way that the evidence profile reuses (`rows.profile_of`)."""
-    first = max(study.rep.start for study in j.deciding)
+    first = max([study.rep.start for study in j.deciding])
     designs = designs_of(j.deciding)
     reasons = [f"Starts {LEVEL_WORDS[first]}: {designs}"]
     whys = {}
+    domains = j.domains
     for domain in DOWN_DOMAINS:
-        result = j.domains[domain]
+        result = domains[domain]
         if result.change:
             why = WHY[domain](j, result)
             whys[domain] = why
             reasons.append(f"Down {-result.change}: {DOMAIN_WORDS[domain]}, {why}")
-    up = j.domains["rating_up"]
+    up = domains["rating_up"]
     if up.change:
         whys["rating_up"] = why = up_words(up)
         reasons.append(f"Up {up.change}: {why}")
@@ -103,7 +97,7 @@ def reasons_of(j) -> tuple[tuple[str, ...], dict]:
     reasons += [f"At most {text[8:]}" for _, _, _, applied, text in caps if applied]
     overlaps = overlaps_of(j.overlaps)
     reasons += [text for _, _, text in overlaps]
-    counted_once = tuple(counted_once_of(s) for s in j.studies if len(s.members) > 1)
+    counted_once = tuple([counted_once_of(s) for s in j.studies if len(s.members) > 1])
     reasons += counted_once
     not_counted = not_counted_of(j.skipped)
     reasons += not_counted
@@ -111,7 +105,7 @@ def reasons_of(j) -> tuple[tuple[str, ...], dict]:
     if j.other_way:
         reasons.append(
             "Points another way, at lower certainty: "
-            + "; ".join(f"{s.label} ({FINDING_WORDS[s.finding]})" for s in j.other_way)
+            + "; ".join([f"{s.label} ({FINDING_WORDS[s.finding]})" for s in j.other_way])
         )
     notes = notes_of(j)
     reasons += notes
@@ -137,8 +131,10 @@ def designs_of(studies) -> str:
     for study in studies:
         groups.setdefault((study.rep.item.design, study.rep.item.via), []).append(study)
     return "; ".join(
-        f"{design_words(group[0].rep.item, plural=len(group) > 1)} ({names(group)})"
-        for group in groups.values()
+        [
+            f"{design_words(group[0].rep.item, plural=len(group) > 1)} ({names(group)})"
+            for group in groups.values()
+        ]
     )
 
 
@@ -153,8 +149,10 @@ def not_counted_of(skipped) -> tuple[str, ...]:
         else:
             groups[code] = [what]
     return tuple(
-        f"Not counted, as {NOT_COUNTED_WORDS[code]}: {'; '.join(whats)}"
-        for code, whats in groups.items()
+        [
+            f"Not counted, as {NOT_COUNTED_WORDS[code]}: {'; '.join(whats)}"
+            for code, whats in groups.items()
+        ]
     )
 
 
@@ -223,7 +221,7 @@ def indirectness_why(j, result) -> str:
 def imprecision_why(j, result) -> str:
     why, detail = result.why, result.detail
     if why == "regions":
-        spans = ", ".join(REGION_WORDS[region] for region in detail["regions"])
+        spans = ", ".join([REGION_WORDS[region] for region in detail["regions"]])
         twice = ", reaching twice the thresholds both ways" if detail["twice"] else ""
         return f"the confidence interval spans {spans}{twice}"
     if why == "includes_null":
@@ -254,7 +252,7 @@ WHY = {
 
 
 def up_words(result) -> str:
-    return " and ".join(UP_WORDS[factor] for factor in result.why.split(","))
+    return " and ".join([UP_WORDS[factor] for factor in result.why.split(",")])
 
 
 # --- Caps, joins, direction, notes ----------------------------------------------------------
@@ -299,11 +297,11 @@ def _join_sentence(kind: str, a, b) -> str:
 
 
 def counted_once_of(study) -> str:
-    members = list(dict.fromkeys(member.item.name for member in study.members))
+    members = list(dict.fromkeys([member.item.name for member in study.members]))
     if {kind for kind, _, _ in study.joins} == {"same_reference"}:
         count = len(study.members)
         return f"Counted once: {count} results of {members[0]}, one paper, count as one study"
-    whys = "; ".join(dict.fromkeys(_join_sentence(*join) for join in study.joins))
+    whys = "; ".join(dict.fromkeys([_join_sentence(*join) for join in study.joins]))
     return f"Counted once: {'; '.join(members)} ({whys})"
 
 
@@ -314,8 +312,8 @@ def direction_reason(j) -> str:
     t = j.tally
     unit = "by number studied" if j.weights_are_sizes else "one per study, sizes not all known"
     return (
-        f"{head}: the deciding evidence weighs {number(t['for'])} for,"
-        f" {number(t['against'])} against and {number(t['null'])} showing no difference ({unit})"
+        f"{head}: the deciding evidence weighs {t['for']:,g} for,"  # `number`'s format, inline
+        f" {t['against']:,g} against and {t['null']:,g} showing no difference ({unit})"
     )
 
 
@@ -326,7 +324,7 @@ def notes_of(j) -> list[str]:
     if j.claim.question == "prognostic":
         notes.append(PROGNOSTIC_NOTE)
     if j.claim.population == "humans" and any(
-        study.rep.item.population in ("animals", "cells") for study in j.deciding
+        [study.rep.item.population in ("animals", "cells") for study in j.deciding]
     ):
         notes.append(LABORATORY_NOTE)
     return notes

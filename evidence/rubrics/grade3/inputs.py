@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import KW_ONLY, dataclass
 
+from evidence.rubrics.grade2.inputs import _ITEM_CHOICES as GRADE2_ITEM_CHOICES
 from evidence.rubrics.grade2.inputs import (
     CLAIM_CELL_SPECIES,
     CLAIM_POPULATIONS,
@@ -31,8 +32,8 @@ from evidence.rubrics.grade2.inputs import (
     SOURCE_ACCESSES,
     SPECIES,
     STANCES,
-    UNCOUNTED_RECORDS,
     VIAS,
+    check_choice,
 )
 from evidence.rubrics.grade2.inputs import (
     COUNTED_STANCES as COUNTED_STANCES,
@@ -42,6 +43,9 @@ from evidence.rubrics.grade2.inputs import (
 )
 from evidence.rubrics.grade2.inputs import (
     NOT_GRADED as NOT_GRADED,
+)
+from evidence.rubrics.grade2.inputs import (
+    why_not_counted as why_not_counted,
 )
 from evidence.rubrics.levels import HIGH, LEVEL_NAMES, LOW, MODERATE, VERY_LOW
 
@@ -97,18 +101,11 @@ SECONDARY_CAP, NARRATIVE_CAP, SINGLE_STUDY_CAP, LABORATORY_CAP, UNVERIFIED_CAP =
 OIS = 400
 RATIO_THRESHOLDS = (0.75, 1.25)
 
-UNKNOWN_VALUE = "Unknown {field} {value!r}; expected one of {choices}."
 CI_NEEDS_BOTH = "A confidence interval needs both ends ({what}: {low!r} to {high!r})."
 CI_ORDER = "A confidence interval's low end exceeds its high end ({what}: {low!r} to {high!r})."
 RATIO_POSITIVE = "A ratio and its confidence interval must be above 0 ({what})."
 MID_POSITIVE = "The MID must be above 0 (above 1 on the ratio scale); got {mid!r}."
 SIZE_POSITIVE = "A sample size must be at least 1 ({what}: {size!r})."
-
-
-def _check(field: str, value, choices) -> None:
-    if value not in choices:
-        shown = ", ".join(repr(choice) for choice in choices)
-        raise ValueError(UNKNOWN_VALUE.format(field=field, value=value, choices=shown))
 
 
 def _check_ci(what: str, measure: str, value, low, high) -> None:
@@ -147,13 +144,13 @@ class ClaimFacts:
 
     def __post_init__(self):
         object.__setattr__(self, "parts", tuple(self.parts))
-        _check("claim population", self.population, CLAIM_POPULATIONS)
-        _check("question", self.question, QUESTIONS)
-        _check("claim cell_species", self.cell_species, CLAIM_CELL_SPECIES)
-        _check("mid_scale", self.mid_scale, MID_SCALES)
-        _check("claimed_direction", self.claimed_direction, CLAIMED_DIRECTIONS)
-        _check("pooled_measure", self.pooled_measure, EFFECT_MEASURES)
-        _check("pooled_ci_source", self.pooled_ci_source, CI_SOURCES)
+        check_choice("claim population", self.population, CLAIM_POPULATIONS)
+        check_choice("question", self.question, QUESTIONS)
+        check_choice("claim cell_species", self.cell_species, CLAIM_CELL_SPECIES)
+        check_choice("mid_scale", self.mid_scale, MID_SCALES)
+        check_choice("claimed_direction", self.claimed_direction, CLAIMED_DIRECTIONS)
+        check_choice("pooled_measure", self.pooled_measure, EFFECT_MEASURES)
+        check_choice("pooled_ci_source", self.pooled_ci_source, CI_SOURCES)
         if self.mid is not None and not self.mid > (1 if self.mid_scale == "ratio" else 0):
             raise ValueError(MID_POSITIVE.format(mid=self.mid))
         _check_ci(
@@ -213,7 +210,7 @@ class ItemFacts:
     def __post_init__(self):
         object.__setattr__(self, "covers", tuple(self.covers))
         for field, choices in _ITEM_CHOICES:
-            _check(field, getattr(self, field), choices)
+            check_choice(field, getattr(self, field), choices)
         _check_ci(self.name, self.effect_measure, self.effect_value, self.ci_low, self.ci_high)
         if self.sample_size is not None and self.sample_size < 1:
             raise ValueError(SIZE_POSITIVE.format(what=self.name, size=self.sample_size))
@@ -240,25 +237,10 @@ class ItemFacts:
         return self.label or self.citekey or "an unlabelled item"
 
 
-_ITEM_CHOICES = (
-    ("stance", STANCES),
-    ("design", DESIGNS),
-    ("population", ITEM_POPULATIONS),
-    ("effect_measure", EFFECT_MEASURES),
+_ITEM_CHOICES = (  # grade-2's, in its order, with grade-3's two new choices
+    *GRADE2_ITEM_CHOICES[:4],  # stance, design, population, effect_measure
     ("ci_source", CI_SOURCES),
-    ("risk_of_bias", RISKS_OF_BIAS),
-    ("via", VIAS),
-    ("cell_species", ITEM_CELL_SPECIES),
-    ("population_match", MATCHES),
-    ("intervention_match", MATCHES),
-    ("outcome_match", MATCHES),
-    ("comparator_match", COMPARATOR_MATCHES),
-    ("same_direction", SAME_DIRECTIONS),
-    ("small_study_effects", SMALL_STUDY_EFFECTS),
-    ("dose_response", DOSE_RESPONSES),
-    ("funding", FUNDINGS),
-    ("source_access", SOURCE_ACCESSES),
-    ("record", RECORDS),
+    *GRADE2_ITEM_CHOICES[4:],  # risk_of_bias ... record
     ("randomised", RANDOMISED),
 )
 
@@ -266,17 +248,7 @@ _ITEM_CHOICES = (
 # --- Step 1: what counts (as grade-2) ------------------------------------------------------
 
 
-def why_not_counted(item: ItemFacts) -> str:
-    """The step-1 reason `item` is not counted (a short code), or '' when it counts."""
-    if item.record in UNCOUNTED_RECORDS:
-        return item.record
-    if item.stance not in COUNTED_STANCES:
-        return item.stance
-    if item.design in SECONDARY_DESIGNS:
-        return "secondary"
-    if item.source_access == "citation_only":
-        return "citation_only"
-    return ""
+# `why_not_counted` is grade-2's (imported above): step 1 is unchanged in grade-3.
 
 
 # --- Step 2: item levels -------------------------------------------------------------------
@@ -312,14 +284,17 @@ def indirectness(claim: ClaimFacts, item: ItemFacts, species: int | None = None)
     """Levels lost for answering a different question than the claim's (0..2)."""
     if species is None:
         species = species_rank(claim, item)
-    population = max(min(MAX_POPULATION, species), MATCH_LEVELS[item.population_match])
+    population = species if species < MAX_POPULATION else MAX_POPULATION
+    matched = MATCH_LEVELS[item.population_match]
+    if matched > population:
+        population = matched
     total = (
         population
         + MATCH_LEVELS[item.intervention_match]
         + MATCH_LEVELS[item.outcome_match]
         + (1 if item.comparator_match == "indirect" else 0)
     )
-    return min(MAX_INDIRECTNESS, total)
+    return total if total < MAX_INDIRECTNESS else MAX_INDIRECTNESS
 
 
 def read_cap(item: ItemFacts) -> int:

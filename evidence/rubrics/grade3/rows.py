@@ -9,13 +9,20 @@ judged; never "Not suspected".
 
 from __future__ import annotations
 
-from evidence.rubrics.grade2.explain import LEVEL_WORDS, described, labels, names, number
+from evidence.rubrics.grade2.explain import (
+    SEVERITY,
+    described,
+    labels,
+    names,
+    number,
+)
 from evidence.rubrics.grade3.domains import heterogeneity
 from evidence.rubrics.grade3.explain import (
     FINDING_WORDS,
     REGION_WORDS,
     heterogeneity_text,
 )
+from evidence.rubrics.levels import LEVEL_NAMES, LEVEL_WORDS
 from evidence.rubrics.profile import (
     Cap,
     DomainRow,
@@ -26,14 +33,12 @@ from evidence.rubrics.profile import (
     StudyRisk,
 )
 
-SEVERITY = {0: "Not serious", -1: "Serious", -2: "Very serious", -3: "Extremely serious"}
 RISK_WORDS = {
     "low": "low",
     "some_concerns": "some concerns",
     "high": "high",
     "critical": "critical",
 }
-LEVEL_NAMES = {1: "very_low", 2: "low", 3: "moderate", 4: "high"}
 START_FOOTNOTES = {
     "randomised": "Randomised trials start high: chance decided who got what.",
     "randomised_animal": "Animal experiments with random allocation start high: chance decided"
@@ -77,9 +82,10 @@ NOT_RATED_UP_ROW = DomainRow(
 def profile_of(j, parts: dict) -> Profile:
     """The evidence profile of judgement `j`; `parts` are the words `reasons_of` worked out."""
     whys = parts["whys"]
-    deciding = tuple([study.label for study in j.deciding])  # one per study, repeats kept
-    risks = tuple([study_risk(study) for study in j.deciding])
-    pooled = tuple([_heterogeneity(study) for study in j.deciding if study.rep.synthesis])
+    studies = j.deciding
+    deciding = tuple([study.label for study in studies])  # one per study, repeats kept
+    risks = tuple([study_risk(study) for study in studies])
+    pooled = tuple([_heterogeneity(study) for study in studies if study.rep.synthesis])
     estimate = _estimate(j)
     rows = (  # in DOMAINS order
         _start_row(j, parts["first"], parts["designs"], deciding),
@@ -90,18 +96,18 @@ def profile_of(j, parts: dict) -> Profile:
         _publication_row(j, whys),
         _up_row(j, whys),
     )
-    caps = parts["caps"]
-    return Profile(
-        rows=rows,
-        counted_once=parts["counted_once"],
-        not_counted=parts["not_counted"],
-        other_way=tuple([_other_way_sentence(study) for study in j.other_way]),
-        provisional=j.provisional,
-        deciding=deciding,
-        risks=risks,
-        heterogeneity=pooled,
-        estimate=estimate,
-        caps=tuple(
+    caps, overlaps = parts["caps"], parts["overlaps"]
+    return Profile(  # by position, in field order (evidence/rubrics/profile.py)
+        rows,
+        parts["counted_once"],
+        parts["not_counted"],
+        tuple([_other_way_sentence(study) for study in j.other_way]) if j.other_way else (),
+        j.provisional,
+        deciding,
+        risks,
+        pooled,
+        estimate,
+        tuple(
             [
                 Cap(kind, LEVEL_NAMES[at_most], labels(studies), on, text[0].upper() + text[1:])
                 for kind, at_most, studies, on, text in caps
@@ -109,8 +115,8 @@ def profile_of(j, parts: dict) -> Profile:
         )
         if caps
         else (),
-        overlaps=tuple([Overlap(*overlap) for overlap in parts["overlaps"]]),
-        notes=parts["notes"],
+        tuple([Overlap(*overlap) for overlap in overlaps]) if overlaps else (),
+        parts["notes"],
     )
 
 
@@ -151,7 +157,10 @@ def study_risk(study) -> StudyRisk:
 
 def _risk_row(j, risks, whys, deciding: tuple) -> DomainRow:
     result = j.domains["risk_of_bias"]
-    detail = "; ".join(f"{risk.study}: {risk.text}" for risk in risks)
+    if len(risks) == 1:
+        detail = f"{risks[0].study}: {risks[0].text}"
+    else:
+        detail = "; ".join([f"{risk.study}: {risk.text}" for risk in risks])
     if result.why == "not_assessed":
         footnote = (
             f"Nobody has assessed the risk of bias of the deciding studies yet ({detail}); the"
@@ -193,7 +202,7 @@ def _inconsistency_row(j, pooled, whys, deciding: tuple) -> DomainRow:
     if not result.change:
         footnote = "The deciding results are compatible with one another."
         if pooled:
-            footnote += " " + "; ".join(f"{h.study}: {h.text}" for h in pooled) + "."
+            footnote += " " + "; ".join([f"{h.study}: {h.text}" for h in pooled]) + "."
         return DomainRow("inconsistency", 0, SEVERITY[0], deciding, footnote)
     why = whys["inconsistency"]
     return DomainRow(
@@ -223,22 +232,23 @@ def _estimate(j) -> Estimate | None:
     if "source" not in d:
         return None
     study = d["study"]
-    return Estimate(
-        source=d["source"],
-        study=study.label if study is not None else "",
-        measure=d["measure"],
-        value=d["value"],
-        ci_low=d["low"],
-        ci_high=d["high"],
-        ci_source=d["ci_source"],
-        mid=d["mid"],
-        thresholds=d["bounds"],
-        regions=d["regions"],
-        twice=d["twice"],
-        ois=d["ois"],
-        total_size=d["total"],
-        change=result.change,
-        text=estimate_text(d),
+    return Estimate(  # by position (faster), in field order: source, study, measure, value,
+        # ci_low, ci_high, ci_source, mid, thresholds, regions, twice, ois, total_size, change, text
+        d["source"],
+        study.label if study is not None else "",
+        d["measure"],
+        d["value"],
+        d["low"],
+        d["high"],
+        d["ci_source"],
+        d["mid"],
+        d["bounds"],
+        d["regions"],
+        d["twice"],
+        d["ois"],
+        d["total"],
+        result.change,
+        estimate_text(d),
     )
 
 

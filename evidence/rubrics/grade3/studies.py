@@ -71,7 +71,7 @@ def item_finding(claim: ClaimFacts, item: ItemFacts, bounds=False) -> str:
 
 def claim_thresholds(claim: ClaimFacts) -> dict:
     """The claim's thresholds by measure, computed once per grading."""
-    return {measure: thresholds(claim, measure) for measure in ("ratio", "difference")}
+    return {"ratio": thresholds(claim, "ratio"), "difference": thresholds(claim, "difference")}
 
 
 class Scored:
@@ -98,14 +98,16 @@ class Scored:
         self.index = index
         self.key = item.citekey or item.label
         self.comparison = item.comparison.strip().casefold() if item.comparison else ""
-        self.start = start_level(claim, item)
-        self.species = species_rank(claim, item)
-        self.indirect = indirectness(claim, item, self.species)
-        level = self.start - self.indirect
-        self.uncapped = level if level > VERY_LOW else VERY_LOW
-        self.level = min(self.uncapped, read_cap(item))
-        self.synthesis = item.design in META_ANALYSES or item.via != "direct"
-        self.family = FAMILIES[item.design]
+        self.start = start = start_level(claim, item)
+        self.species = species = species_rank(claim, item)
+        self.indirect = indirect = indirectness(claim, item, species)
+        level = start - indirect
+        self.uncapped = uncapped = level if level > VERY_LOW else VERY_LOW
+        cap = read_cap(item)
+        self.level = cap if cap < uncapped else uncapped
+        design = item.design
+        self.synthesis = design in META_ANALYSES or item.via != "direct"
+        self.family = FAMILIES[design]
         bounds = bounds[item.effect_measure] if bounds is not None else False
         self.finding = item_finding(claim, item, bounds)
         risk = item.risk_of_bias
@@ -167,6 +169,8 @@ def studies_of(scored: list) -> list:
             if ri != rj:
                 parent[max(ri, rj)] = min(ri, rj)
                 joins.append((join_kind(scored[i], b), scored[i], b))
+    if not joins:  # every item is a study of its own
+        return [Study([member], member.level, member, member.finding, []) for member in scored]
     groups: dict[int, list] = {}
     for member in scored:
         groups.setdefault(root(member.index), []).append(member)
@@ -180,8 +184,8 @@ def _study(members: list, joins: list) -> Study:
     if len(members) == 1:
         (only,) = members
         return Study(members, only.level, only, only.finding, joins)
-    level = max(member.level for member in members)
-    rep = min((m for m in members if m.level == level), key=_representative_order)
+    level = max([member.level for member in members])
+    rep = min([m for m in members if m.level == level], key=_representative_order)
     own = {member.finding for member in members if member.key == rep.key}
     finding = rep.finding
     if MIXED in own or (FOR in own and AGAINST in own):
