@@ -439,8 +439,8 @@ CSL_OPENERS = {
 def from_csl(value: str) -> tuple[str, str | None]:
     """CSL rich text -> (its plain text, its LaTeX), the LaTeX None when there was no markup
     (the text alone writes back the same)."""
-    if "<" not in value:
-        return html.unescape(value), None
+    if "<" not in value or not CSL_TAG.search(value):
+        return value, None  # no markup: the text as given ("p < 0.05" stays)
     text, source, closers, end = [], [], [], 0
     for tag in CSL_TAG.finditer(value):
         piece = html.unescape(value[end : tag.start()])

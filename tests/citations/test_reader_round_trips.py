@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from citations import readers
-from citations.formats import CSL_FIELDS, RIS_FIELDS, csl_item, render_ris_entry
+from citations.formats import CSL_FIELDS, RIS_FIELDS, TITLE_FIELDS, csl_item, render_ris_entry
 from citations.importing import NEW
 from citations.models import Reference
 from citations.readers import csl, medline, pubmed_xml, ris
@@ -41,8 +41,10 @@ def _pubmed_files():
 
 
 def _same(name: str, value: str, again: str | None) -> bool:
-    """Equal, DOIs compared as DOIs are: without regard to case (the ledger lower-cases)."""
-    if name == "doi" and again is not None:
+    """Equal, DOIs compared as DOIs are: without regard to case (the ledger lower-cases).
+    Titles too: CSL-JSON and RIS give titles in sentence case, the convention pandoc applies
+    to BibTeX (issue 23), so that the three formats render alike; every word is kept."""
+    if (name == "doi" or name in TITLE_FIELDS) and again is not None:
         return value.lower() == again.lower()
     return value == again
 
