@@ -499,7 +499,7 @@ def to_ascii(latex: str) -> str:
 PLAIN_REPLACEMENTS = re.compile(r"---|--|``|''|\$[^$]*\$")
 # `\\alpha` -> α, `\\pm` -> ±: math commands read back as text.
 MATH_SYMBOLS = {"\\" + name: char for char, name in MATH_COMMANDS.items()}
-MATH_SYMBOLS.update({"\\pm": "±", "\\times": "×", "\\cdot": "·", "\\mu": "µ"})
+MATH_SYMBOLS.update({"\\pm": "±", "\\times": "×", "\\cdot": "·"})  # `\\mu` stays Greek
 MATH_COMMAND = re.compile(r"\\([A-Za-z]+)")
 SUPERSCRIPTS = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
 SUBSCRIPTS = str.maketrans("0123456789+-", "₀₁₂₃₄₅₆₇₈₉₊₋")
