@@ -100,6 +100,18 @@ class WriteInTransactionMixin:
             serializer.save()
 
 
+def revision_decision(verb, permission):
+    """The POST action `revisions/<id>/<verb>` deciding a claim's pending revision."""
+    route = action(
+        detail=True,
+        methods=["post"],
+        url_path=rf"revisions/(?P<revision_id>[0-9]+)/{verb}",
+        permission_classes=[needs(permission)],
+    )
+    schema = extend_schema(request=None, responses=ClaimRevisionSerializer)
+    return lambda method: schema(route(method))
+
+
 @extend_schema_view(
     list=reference_export_schema(ClaimListSerializer, "The references the selected claims cite"),
     retrieve=reference_export_schema(ClaimSerializer, "The references this claim cites"),
@@ -163,24 +175,12 @@ class ClaimViewSet(ReferenceExportMixin, WriteInTransactionMixin, viewsets.Model
         revisions = revisions.select_related("decided_by", "claim")
         return Response(ClaimRevisionSerializer(revisions, many=True).data)
 
-    @extend_schema(request=None, responses=ClaimRevisionSerializer)
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path=r"revisions/(?P<revision_id>[0-9]+)/approve",
-        permission_classes=[needs("claims.publish_claim")],
-    )
+    @revision_decision("approve", "claims.publish_claim")
     def approve_revision(self, request, slug=None, revision_id=None):
         """Write the pending revision onto the live claim (by a curator who wrote none of it)."""
         return self.decide(claim_revision_approve, revision_id)
 
-    @extend_schema(request=None, responses=ClaimRevisionSerializer)
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path=r"revisions/(?P<revision_id>[0-9]+)/discard",
-        permission_classes=[needs("claims.change_claim")],
-    )
+    @revision_decision("discard", "claims.change_claim")
     def discard_revision(self, request, slug=None, revision_id=None):
         """Drop the pending revision; the live claim stays as it is."""
         return self.decide(claim_revision_discard, revision_id)
