@@ -27,7 +27,7 @@ from citations.readers.common import (
     family_first,
     page_range,
 )
-from citations.text.records import OTHERS, BibRecord
+from citations.text.records import DEFAULT_ENTRY_TYPE, IN_BOOK_TYPES, OTHERS, BibRecord
 
 FORMAT = "RIS"
 UNREADABLE = "The RIS entry cannot be read: {reason}"
@@ -63,9 +63,6 @@ ENTRY_TYPES = {
     "COMP": "software",
     "GEN": "misc",
 }
-DEFAULT_TYPE = "misc"
-# Types whose T2 is the book (booktitle), not a journal.
-IN_BOOK_TYPES = {"incollection", "inproceedings"}
 BOOK_TYPES = {"book", "proceedings", "incollection", "inproceedings"}
 WHOLE_BOOK_TYPES = {"book", "proceedings"}
 DIRECT = {
@@ -124,7 +121,7 @@ def _identifiers(entry: dict, entry_type: str, fields: dict) -> None:
 def record_of(entry: dict, line: int) -> BibRecord:
     """One entry as rispy reads it (tag keys) -> a record starting at `line`."""
     kind = _first(entry, "TY").upper()
-    entry_type = ENTRY_TYPES.get(kind, DEFAULT_TYPE)
+    entry_type = ENTRY_TYPES.get(kind, DEFAULT_ENTRY_TYPE)
     if kind == "THES" and "master" in _first(entry, "M3").lower():
         entry_type = "mastersthesis"
     fields = {name: _first(entry, tag) for tag, name in DIRECT.items()}
