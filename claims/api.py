@@ -100,16 +100,22 @@ class WriteInTransactionMixin:
             serializer.save()
 
 
-def revision_decision(verb, permission):
-    """The POST action `revisions/<id>/<verb>` deciding a claim's pending revision."""
+def claim_action(permission, *, url_path=None, request=None, responses=ClaimSerializer):
+    """A POST action on one claim, for users with `permission` (config.permissions.needs)."""
     route = action(
         detail=True,
         methods=["post"],
-        url_path=rf"revisions/(?P<revision_id>[0-9]+)/{verb}",
         permission_classes=[needs(permission)],
+        **({"url_path": url_path} if url_path else {}),
     )
-    schema = extend_schema(request=None, responses=ClaimRevisionSerializer)
+    schema = extend_schema(request=request, responses=responses)
     return lambda method: schema(route(method))
+
+
+def revision_decision(verb, permission):
+    """The claim action `revisions/<id>/<verb>` that decides a pending revision."""
+    url_path = rf"revisions/(?P<revision_id>[0-9]+)/{verb}"
+    return claim_action(permission, url_path=url_path, responses=ClaimRevisionSerializer)
 
 
 @extend_schema_view(
@@ -190,41 +196,28 @@ class ClaimViewSet(ReferenceExportMixin, WriteInTransactionMixin, viewsets.Model
         service(revision=revision, actor=self.request.user)
         return Response(ClaimRevisionSerializer(revision).data)
 
-    @extend_schema(request=None, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[needs("claims.change_claim")])
+    @claim_action("claims.change_claim")
     def submit(self, request, slug=None):
         """Draft to in review."""
         return self.transition(claim_submit_for_review)
 
-    @extend_schema(request=None, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[needs("claims.publish_claim")])
+    @claim_action("claims.publish_claim")
     def publish(self, request, slug=None):
         """In review to published: needs evidence and a computed grade."""
         return self.transition(claim_publish)
 
-    @extend_schema(request=None, responses=ClaimSerializer)
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="return-to-draft",
-        permission_classes=[needs("claims.publish_claim")],
-    )
+    @claim_action("claims.publish_claim", url_path="return-to-draft")
     def return_to_draft(self, request, slug=None):
         """In review back to draft."""
         return self.transition(claim_return_to_draft)
 
-    @extend_schema(request=RetractSerializer, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[needs("claims.retract_claim")])
+    @claim_action("claims.retract_claim", request=RetractSerializer)
     def retract(self, request, slug=None):
         """Published to retracted, with the reason readers will see."""
         return self.transition(claim_retract, RetractSerializer)
 
-    @extend_schema(request=OverrideGradeSerializer, responses=ClaimSerializer)
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="override-grade",
-        permission_classes=[needs("claims.override_grade")],
+    @claim_action(
+        "claims.override_grade", url_path="override-grade", request=OverrideGradeSerializer
     )
     def override_grade(self, request, slug=None):
         """Set (or, with an empty level, clear) the curator's level beside the computed one."""
