@@ -100,6 +100,24 @@ class WriteInTransactionMixin:
             serializer.save()
 
 
+def claim_action(permission, *, url_path=None, request=None, responses=ClaimSerializer):
+    """A POST action on one claim, for users with `permission` (config.permissions.needs)."""
+    route = action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[needs(permission)],
+        **({"url_path": url_path} if url_path else {}),
+    )
+    schema = extend_schema(request=request, responses=responses)
+    return lambda method: schema(route(method))
+
+
+def revision_decision(verb, permission):
+    """The claim action `revisions/<id>/<verb>` that decides a pending revision."""
+    url_path = rf"revisions/(?P<revision_id>[0-9]+)/{verb}"
+    return claim_action(permission, url_path=url_path, responses=ClaimRevisionSerializer)
+
+
 @extend_schema_view(
     list=reference_export_schema(ClaimListSerializer, "The references the selected claims cite"),
     retrieve=reference_export_schema(ClaimSerializer, "The references this claim cites"),
@@ -163,24 +181,12 @@ class ClaimViewSet(ReferenceExportMixin, WriteInTransactionMixin, viewsets.Model
         revisions = revisions.select_related("decided_by", "claim")
         return Response(ClaimRevisionSerializer(revisions, many=True).data)
 
-    @extend_schema(request=None, responses=ClaimRevisionSerializer)
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path=r"revisions/(?P<revision_id>[0-9]+)/approve",
-        permission_classes=[needs("claims.publish_claim")],
-    )
+    @revision_decision("approve", "claims.publish_claim")
     def approve_revision(self, request, slug=None, revision_id=None):
         """Write the pending revision onto the live claim (by a curator who wrote none of it)."""
         return self.decide(claim_revision_approve, revision_id)
 
-    @extend_schema(request=None, responses=ClaimRevisionSerializer)
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path=r"revisions/(?P<revision_id>[0-9]+)/discard",
-        permission_classes=[needs("claims.change_claim")],
-    )
+    @revision_decision("discard", "claims.change_claim")
     def discard_revision(self, request, slug=None, revision_id=None):
         """Drop the pending revision; the live claim stays as it is."""
         return self.decide(claim_revision_discard, revision_id)
@@ -190,41 +196,28 @@ class ClaimViewSet(ReferenceExportMixin, WriteInTransactionMixin, viewsets.Model
         service(revision=revision, actor=self.request.user)
         return Response(ClaimRevisionSerializer(revision).data)
 
-    @extend_schema(request=None, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[needs("claims.change_claim")])
+    @claim_action("claims.change_claim")
     def submit(self, request, slug=None):
         """Draft to in review."""
         return self.transition(claim_submit_for_review)
 
-    @extend_schema(request=None, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[needs("claims.publish_claim")])
+    @claim_action("claims.publish_claim")
     def publish(self, request, slug=None):
         """In review to published: needs evidence and a computed grade."""
         return self.transition(claim_publish)
 
-    @extend_schema(request=None, responses=ClaimSerializer)
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="return-to-draft",
-        permission_classes=[needs("claims.publish_claim")],
-    )
+    @claim_action("claims.publish_claim", url_path="return-to-draft")
     def return_to_draft(self, request, slug=None):
         """In review back to draft."""
         return self.transition(claim_return_to_draft)
 
-    @extend_schema(request=RetractSerializer, responses=ClaimSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[needs("claims.retract_claim")])
+    @claim_action("claims.retract_claim", request=RetractSerializer)
     def retract(self, request, slug=None):
         """Published to retracted, with the reason readers will see."""
         return self.transition(claim_retract, RetractSerializer)
 
-    @extend_schema(request=OverrideGradeSerializer, responses=ClaimSerializer)
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="override-grade",
-        permission_classes=[needs("claims.override_grade")],
+    @claim_action(
+        "claims.override_grade", url_path="override-grade", request=OverrideGradeSerializer
     )
     def override_grade(self, request, slug=None):
         """Set (or, with an empty level, clear) the curator's level beside the computed one."""

@@ -18,14 +18,7 @@ from bibtexparser.model import (
 )
 from bibtexparser.splitter import Splitter
 
-from citations.bibtex.blocks import (
-    Block,
-    FailedBlock,
-    PreambleBlock,
-    RepeatedFields,
-    SplitEntry,
-    StringBlock,
-)
+from citations.bibtex import blocks
 from citations.bibtex.problems import BAD_STRING, REPEATED_FIELD, SYNTAX_ERROR
 
 # We report every failed block ourselves, with its line; the library's log lines would
@@ -33,7 +26,7 @@ from citations.bibtex.problems import BAD_STRING, REPEATED_FIELD, SYNTAX_ERROR
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
 
-def split(text: str) -> list[Block]:
+def split(text: str) -> list[blocks.Block]:
     """The blocks bibtexparser's splitter finds in a text, as ours; comments are dropped."""
     return [ours for block in _library_blocks(text) if (ours := _our_block(block)) is not None]
 
@@ -46,26 +39,28 @@ def _library_blocks(text: str) -> list:
         return [ParsingFailedBlock(error=exc, start_line=0, raw=text[:200])]
 
 
-def _our_block(block) -> Block | None:
+def _our_block(block) -> blocks.Block | None:
     if isinstance(block, DuplicateBlockKeyBlock):
         block = block.ignore_error_block  # Reported by the reader's own key check, with lines.
     if isinstance(block, DuplicateFieldKeyBlock) and isinstance(block.ignore_error_block, Entry):
-        return RepeatedFields(_entry(block.ignore_error_block), tuple(sorted(block.duplicate_keys)))
+        return blocks.RepeatedFields(
+            _entry(block.ignore_error_block), tuple(sorted(block.duplicate_keys))
+        )
     line = block.start_line or 0
     if isinstance(block, Entry):
         return _entry(block)
     if isinstance(block, String):
-        return StringBlock(block.key, block.value, line)
+        return blocks.StringBlock(block.key, block.value, line)
     if isinstance(block, ParsingFailedBlock):
-        return FailedBlock(line, _block_key(block), _failed_block_problem(block))
+        return blocks.FailedBlock(line, _block_key(block), _failed_block_problem(block))
     if isinstance(block, Preamble):
-        return PreambleBlock(line)
+        return blocks.PreambleBlock(line)
     return None  # A comment.
 
 
-def _entry(entry: Entry) -> SplitEntry:
+def _entry(entry: Entry) -> blocks.SplitEntry:
     fields = [(item.key, item.value) for item in entry.fields]
-    return SplitEntry(entry.entry_type, entry.key, entry.start_line, fields)
+    return blocks.SplitEntry(entry.entry_type, entry.key, entry.start_line, fields)
 
 
 def _failed_block_problem(block: ParsingFailedBlock) -> str:

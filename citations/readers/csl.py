@@ -24,6 +24,7 @@ from citations.readers.common import (
     date_fields,
     page_range,
 )
+from citations.text import records
 from citations.text.records import OTHERS, BibRecord, Name
 from citations.text.rich import from_csl
 
@@ -57,7 +58,8 @@ ENTRY_TYPES = {
     "patent": "patent",
     "document": "misc",
 }
-IN_BOOK_TYPES = {"incollection", "inproceedings", "inreference"}
+# CSL also has entries in reference works (biblatex @inreference).
+IN_BOOK_TYPES = records.IN_BOOK_TYPES | {"inreference"}
 DIRECT = {
     "title": "title",
     "collection-title": "series",

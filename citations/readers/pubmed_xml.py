@@ -16,16 +16,7 @@ import defusedxml.ElementTree as ET
 from defusedxml.common import DefusedXmlException
 
 from citations.bibtex import ParseProblem
-from citations.readers.common import (
-    MAX_DEPTH,
-    NO_ENTRIES,
-    TOO_DEEP,
-    ReadResult,
-    as_text,
-    clean,
-    date_fields,
-    page_range,
-)
+from citations.readers import common
 from citations.readers.medline import LANGUAGES, RETRACTED, RETRACTED_TYPE
 from citations.text.records import BibRecord, Name
 
@@ -58,9 +49,9 @@ def _date(element) -> dict[str, str]:
     if element is None:
         return {}
     if medline := _text(element, "MedlineDate"):
-        return date_fields(medline)
+        return common.date_fields(medline)
     parts = [_text(element, tag) for tag in ("Year", "Month", "Day")]
-    return date_fields(" ".join(part for part in parts if part))
+    return common.date_fields(" ".join(part for part in parts if part))
 
 
 def _abstract(element) -> str:
@@ -105,18 +96,18 @@ def article_record(article, line: int) -> BibRecord:
     citation = article.find("MedlineCitation")
     body = citation.find("Article") if citation is not None else None
     types = _types(body) if body is not None else []
-    common = _common(article, types)
+    shared = _common(article, types)
     issue = body.find("Journal/JournalIssue") if body is not None else None
     language = _text(body, "Language")
     fields = {
-        **common["fields"],
+        **shared["fields"],
         "title": (_text(body, "ArticleTitle") or _text(body, "VernacularTitle")).rstrip("."),
         "journal": _text(body, "Journal/Title"),
         "shortjournal": _text(body, "Journal/ISOAbbreviation"),
         "issn": _text(body, "Journal/ISSN"),
         "volume": _text(issue, "Volume"),
         "number": _text(issue, "Issue"),
-        "pages": page_range(_text(body, "Pagination/MedlinePgn")),
+        "pages": common.page_range(_text(body, "Pagination/MedlinePgn")),
         "abstract": _abstract(body),
         "language": LANGUAGES.get(language, language),
         **(_date(issue.find("PubDate")) if issue is not None else {}),
@@ -126,10 +117,10 @@ def article_record(article, line: int) -> BibRecord:
     return BibRecord(
         entry_type="article",
         key="",
-        fields=clean(fields),
+        fields=common.clean(fields),
         authors=_names(body, "AuthorList/Author") if body is not None else [],
         line=line,
-        retraction=common["retraction"],
+        retraction=shared["retraction"],
     )
 
 
@@ -137,9 +128,9 @@ def book_record(article, line: int) -> BibRecord:
     document = article.find("BookDocument")
     book = document.find("Book")
     chapter = _text(document, "ArticleTitle")
-    common = _common(article, _types(document))
+    shared = _common(article, _types(document))
     fields = {
-        **common["fields"],
+        **shared["fields"],
         "title": chapter or _text(book, "BookTitle"),
         "booktitle": _text(book, "BookTitle") if chapter else "",
         "publisher": _text(book, "Publisher/PublisherName"),
@@ -151,16 +142,16 @@ def book_record(article, line: int) -> BibRecord:
     return BibRecord(
         entry_type="incollection" if chapter else "book",
         key="",
-        fields=clean(fields),
+        fields=common.clean(fields),
         authors=_names(document, "AuthorList[@Type='authors']/Author")
         or _names(book, "AuthorList[@Type='authors']/Author"),
         editors=_names(book, "AuthorList[@Type='editors']/Author"),
         line=line,
-        retraction=common["retraction"],
+        retraction=shared["retraction"],
     )
 
 
-def parse(data: str | bytes, max_depth: int = MAX_DEPTH):
+def parse(data: str | bytes, max_depth: int = common.MAX_DEPTH):
     """The root element, or ValueError with the reason (not XML, or nested too deep).
     Bytes are read in the encoding the XML declares (UTF-8 without a declaration)."""
     depth = 0
@@ -170,7 +161,7 @@ def parse(data: str | bytes, max_depth: int = MAX_DEPTH):
         for event, _element in events:
             depth += 1 if event == "start" else -1
             if depth > max_depth:
-                raise ValueError(TOO_DEEP.format(kind="XML", limit=max_depth))
+                raise ValueError(common.TOO_DEEP.format(kind="XML", limit=max_depth))
     except ET.ParseError as exc:
         raise ValueError(NOT_XML.format(reason=exc)) from exc
     except DefusedXmlException as exc:
@@ -179,11 +170,13 @@ def parse(data: str | bytes, max_depth: int = MAX_DEPTH):
     return events.root
 
 
-def read(data: str | bytes, encoding: str | None = None, max_depth: int = MAX_DEPTH) -> ReadResult:
+def read(
+    data: str | bytes, encoding: str | None = None, max_depth: int = common.MAX_DEPTH
+) -> common.ReadResult:
     """A PubmedArticleSet -> records; lines are the articles' numbers (from 1)."""
-    result = ReadResult()
+    result = common.ReadResult()
     try:
-        root = parse(as_text(data, encoding) if encoding else data, max_depth)
+        root = parse(common.as_text(data, encoding) if encoding else data, max_depth)
     except ValueError as exc:
         result.problems.append(ParseProblem(1, "", str(exc)))
         return result
@@ -199,5 +192,5 @@ def read(data: str | bytes, encoding: str | None = None, max_depth: int = MAX_DE
                 continue
             result.records.append(book_record(article, index))
     if not result.records:
-        result.problems.append(ParseProblem(1, "", NO_ENTRIES.format(format=FORMAT)))
+        result.problems.append(ParseProblem(1, "", common.NO_ENTRIES.format(format=FORMAT)))
     return result

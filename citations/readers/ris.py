@@ -17,17 +17,8 @@ import re
 import rispy
 
 from citations.bibtex import ParseProblem
-from citations.readers.common import (
-    ET_AL_NOTE,
-    NO_ENTRIES,
-    ReadResult,
-    as_text,
-    clean,
-    date_fields,
-    family_first,
-    page_range,
-)
-from citations.text.records import OTHERS, BibRecord
+from citations.readers import common
+from citations.text.records import DEFAULT_ENTRY_TYPE, IN_BOOK_TYPES, OTHERS, BibRecord
 
 FORMAT = "RIS"
 UNREADABLE = "The RIS entry cannot be read: {reason}"
@@ -63,9 +54,6 @@ ENTRY_TYPES = {
     "COMP": "software",
     "GEN": "misc",
 }
-DEFAULT_TYPE = "misc"
-# Types whose T2 is the book (booktitle), not a journal.
-IN_BOOK_TYPES = {"incollection", "inproceedings"}
 BOOK_TYPES = {"book", "proceedings", "incollection", "inproceedings"}
 WHOLE_BOOK_TYPES = {"book", "proceedings"}
 DIRECT = {
@@ -98,8 +86,8 @@ def _first(entry: dict, *tags: str) -> str:
 
 
 def _dates(entry: dict) -> dict[str, str]:
-    fields = date_fields(_first(entry, "PY", "Y1"))
-    if (more := date_fields(_first(entry, "DA"))) and more.get("year") == fields.get("year"):
+    fields = common.date_fields(_first(entry, "PY", "Y1"))
+    if (more := common.date_fields(_first(entry, "DA"))) and more.get("year") == fields.get("year"):
         fields = {**more, **fields, **{k: v for k, v in more.items() if k != "year"}}
     return fields or more
 
@@ -124,7 +112,7 @@ def _identifiers(entry: dict, entry_type: str, fields: dict) -> None:
 def record_of(entry: dict, line: int) -> BibRecord:
     """One entry as rispy reads it (tag keys) -> a record starting at `line`."""
     kind = _first(entry, "TY").upper()
-    entry_type = ENTRY_TYPES.get(kind, DEFAULT_TYPE)
+    entry_type = ENTRY_TYPES.get(kind, DEFAULT_ENTRY_TYPE)
     if kind == "THES" and "master" in _first(entry, "M3").lower():
         entry_type = "mastersthesis"
     fields = {name: _first(entry, tag) for tag, name in DIRECT.items()}
@@ -143,12 +131,12 @@ def record_of(entry: dict, line: int) -> BibRecord:
     short = (_first(entry, "JA"), _first(entry, "J2"), _first(entry, "JO"))
     fields["shortjournal"] = next((t for t in short if t and t != container), "")
     fields.update(_dates(entry))
-    fields["pages"] = page_range(_first(entry, "SP"), _first(entry, "EP"))
+    fields["pages"] = common.page_range(_first(entry, "SP"), _first(entry, "EP"))
     urls = _values(entry, "UR")
     fields["url"] = urls[0] if urls else ""
     fields["ris-UR"] = "; ".join(urls[1:])  # more links: written back as one UR line
     fields["abstract"] = _first(entry, "AB", "N2")
-    notes = [note for note in _values(entry, "N1") if note != ET_AL_NOTE]
+    notes = [note for note in _values(entry, "N1") if note != common.ET_AL_NOTE]
     fields["note"] = "\n".join(notes)
     fields["keywords"] = ", ".join(_values(entry, "KW"))
     _identifiers(entry, entry_type, fields)
@@ -157,25 +145,25 @@ def record_of(entry: dict, line: int) -> BibRecord:
         tag = TAGS.get(name, name)
         if tag and tag not in MAPPED and value:
             fields[f"ris-{tag}"] = "; ".join(value) if isinstance(value, list) else str(value)
-    authors = [family_first(name) for name in _values(entry, "AU") + _values(entry, "A1")]
-    if ET_AL_NOTE in _values(entry, "N1"):
+    authors = [common.family_first(name) for name in _values(entry, "AU") + _values(entry, "A1")]
+    if common.ET_AL_NOTE in _values(entry, "N1"):
         authors.append(OTHERS)
     editor_tags = ("A3", "ED") if entry_type in {"book", "proceedings"} else ("A2", "ED", "A3")
-    editors = [family_first(name) for tag in editor_tags for name in _values(entry, tag)]
+    editors = [common.family_first(name) for tag in editor_tags for name in _values(entry, tag)]
     return BibRecord(
         entry_type=entry_type,
         key=key,
-        fields=clean(fields),
+        fields=common.clean(fields),
         authors=authors,
         editors=editors,
         line=line,
     )
 
 
-def read(data: str | bytes, encoding: str | None = None) -> ReadResult:
+def read(data: str | bytes, encoding: str | None = None) -> common.ReadResult:
     """A RIS file -> records and problems, each with the line its entry starts on."""
-    text = as_text(data, encoding)
-    result = ReadResult()
+    text = common.as_text(data, encoding)
+    result = common.ReadResult()
     starts = [match.start() for match in START.finditer(text)]
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(text)
@@ -191,5 +179,5 @@ def read(data: str | bytes, encoding: str | None = None) -> ReadResult:
             continue
         result.records += [record_of(entry, line) for entry in entries]
     if not starts:
-        result.problems.append(ParseProblem(1, "", NO_ENTRIES.format(format=FORMAT)))
+        result.problems.append(ParseProblem(1, "", common.NO_ENTRIES.format(format=FORMAT)))
     return result

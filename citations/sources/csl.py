@@ -10,7 +10,7 @@ import html
 import re
 
 from citations.sources.results import date_from_parts
-from citations.text.records import BibRecord, Name
+from citations.text.records import DEFAULT_ENTRY_TYPE, IN_BOOK_TYPES, BibRecord, Name
 
 CSL_ENTRY_TYPES = {
     "article-journal": "article",
@@ -26,8 +26,6 @@ CSL_ENTRY_TYPES = {
     "webpage": "online",
     "manuscript": "unpublished",
 }
-DEFAULT_ENTRY_TYPE = "misc"
-BOOKTITLE_ENTRY_TYPES = {"incollection", "inproceedings"}
 PAGE_RANGE = re.compile(r"^\s*(\w+)\s*(?:-+|\u2013|\u2014)\s*(\w+)\s*$")
 ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])$")
 # Inline markup publishers deposit in titles (JATS/HTML/MathML): the text is kept, tags go.
@@ -75,7 +73,7 @@ def year(item: dict) -> str:
 def record_from_csl(item: dict, *, key: str = "", types=None) -> BibRecord:
     """One CSL-JSON item or Crossref work as a record (no title: an empty "title")."""
     entry_type = (types or CSL_ENTRY_TYPES).get(item.get("type", ""), DEFAULT_ENTRY_TYPE)
-    container = "booktitle" if entry_type in BOOKTITLE_ENTRY_TYPES else "journal"
+    container = "booktitle" if entry_type in IN_BOOK_TYPES else "journal"
     fields = {
         "title": first(item.get("title")),
         "subtitle": first(item.get("subtitle")),

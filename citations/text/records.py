@@ -9,6 +9,11 @@ Unicode values (title, journal, year, doi, ...), `authors` and `editors` hold or
 
 from dataclasses import dataclass, field
 
+# The entry type a record gets when its source's type has no BibTeX counterpart.
+DEFAULT_ENTRY_TYPE = "misc"
+# Entry types whose container is a book (`booktitle`), not a journal.
+IN_BOOK_TYPES = {"incollection", "inproceedings"}
+
 
 @dataclass(frozen=True)
 class Name:
