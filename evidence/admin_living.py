@@ -28,7 +28,7 @@ from citations.identifiers import InvalidIdentifier
 from citations.sources.http import SourceError
 from claims.models import Claim
 from evidence.living import PRISMA_COLUMNS, candidate_include, candidate_triage, prisma_by_claim
-from evidence.search_models import Candidate, Decision, SavedSearch
+from evidence.search_models import CANDIDATE_RECORD_FIELDS, Candidate, Decision, SavedSearch
 
 ONE_AT_A_TIME = "Add evidence from one candidate at a time."
 TRIAGED = "Marked {count} candidate(s) {decision}."
@@ -89,15 +89,7 @@ class CandidateAdmin(admin.ModelAdmin):
     actions = ["add_evidence", "mark_not_relevant", "mark_later"]
     readonly_fields = [
         "claim",
-        "search",
-        "source",
-        "pmid",
-        "doi",
-        "title",
-        "abstract",
-        "journal",
-        "year",
-        "publication_types",
+        *CANDIDATE_RECORD_FIELDS,
         "found_at",
         "decided_by",
         "decided_at",

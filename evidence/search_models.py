@@ -93,6 +93,20 @@ class CandidateQuerySet(models.QuerySet):
         ).order_by("-alert_first", "-found_at", "-id")
 
 
+# What a curator reads of a candidate record, in reading order (the admin and the API).
+CANDIDATE_RECORD_FIELDS = [
+    "source",
+    "search",
+    "pmid",
+    "doi",
+    "title",
+    "abstract",
+    "journal",
+    "year",
+    "publication_types",
+]
+
+
 class Candidate(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="candidates")
     search = models.ForeignKey(

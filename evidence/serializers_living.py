@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from config.api.serializers import CleanModelSerializer
-from evidence.search_models import Candidate, Decision, SavedSearch
+from evidence.search_models import CANDIDATE_RECORD_FIELDS, Candidate, Decision, SavedSearch
 
 TRIAGE_CHOICES = [(d.value, d.label) for d in Decision if d != Decision.UNTRIAGED]
 
@@ -53,15 +53,7 @@ class CandidateSerializer(serializers.ModelSerializer):
         model = Candidate
         fields = [
             "id",
-            "source",
-            "search",
-            "pmid",
-            "doi",
-            "title",
-            "abstract",
-            "journal",
-            "year",
-            "publication_types",
+            *CANDIDATE_RECORD_FIELDS,
             "is_alert",
             "found_at",
             "decision",
