@@ -45,7 +45,7 @@ CURATORS_GROUP = "Curators"
 CURATED_MODELS = {
     "citations": ["reference", "person", "contributor", "referencealias", "zoterolibrary"],
     "claims": ["topic", "claim", "claimrelation", "reviewnote"],
-    "evidence": ["evidence", "savedsearch", "candidate"],
+    "evidence": ["evidence", "savedsearch", "candidate", "recordalert"],
 }
 DELETABLE = {
     *("contributor", "claimrelation", "evidence", "person", "topic", "reviewnote"),

@@ -27,12 +27,28 @@ from django.utils.http import urlencode
 from citations.identifiers import InvalidIdentifier
 from citations.sources.http import SourceError
 from claims.models import Claim
-from evidence.living import PRISMA_COLUMNS, candidate_include, candidate_triage, prisma_by_claim
-from evidence.search_models import CANDIDATE_RECORD_FIELDS, Candidate, Decision, SavedSearch
+from evidence.living import (
+    PRISMA_COLUMNS,
+    candidate_include,
+    candidate_triage,
+    prisma_by_claim,
+    record_alerts_dismiss,
+)
+from evidence.search_models import (
+    CANDIDATE_RECORD_FIELDS,
+    Candidate,
+    Decision,
+    RecordAlert,
+    SavedSearch,
+)
 
 ONE_AT_A_TIME = "Add evidence from one candidate at a time."
 TRIAGED = "Marked {count} candidate(s) {decision}."
 ABSTRACT_SHOWN = 600
+ALERTS_WAITING = (
+    '<a href="{url}">{count} cited reference(s) newly retracted, under concern or corrected</a>:'
+    " check the claims before screening."
+)
 
 
 class TriageActionForm(ActionForm):
@@ -107,7 +123,25 @@ class CandidateAdmin(admin.ModelAdmin):
         # The inbox opens on what needs screening; the filter shows the rest.
         if not request.GET and request.method == "GET":
             return redirect(f"{request.path}?{urlencode({'decision__exact': 'untriaged'})}")
+        self._warn_of_record_alerts(request)
         return super().changelist_view(request, extra_context)
+
+    def _warn_of_record_alerts(self, request) -> None:
+        """Open record alerts (of the filtered claim) go above the candidates, linked."""
+        if request.method != "GET" or not request.user.has_perm("evidence.view_recordalert"):
+            return
+        alerts, query = RecordAlert.objects.open(), {"status": "open"}
+        claim = request.GET.get("claim__id__exact", "")
+        if claim.isdigit():
+            alerts, query = alerts.filter(claim_id=claim), {**query, "claim__id__exact": claim}
+        count = alerts.count()
+        if count:
+            url = f"{reverse('admin:evidence_recordalert_changelist')}?{urlencode(query)}"
+            self.message_user(
+                request,
+                format_html(ALERTS_WAITING, count=count, url=url),
+                messages.WARNING,
+            )
 
     def save_model(self, request, obj, form, change):
         if obj.decision == Decision.UNTRIAGED:
@@ -198,6 +232,58 @@ class CandidateAdmin(admin.ModelAdmin):
             return
         label = Decision(decision).label.lower()
         self.message_user(request, TRIAGED.format(count=len(queryset), decision=label))
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("dismissed", "Dismissed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.open()
+        if self.value() == "dismissed":
+            return queryset.filter(dismissed_at__isnull=False)
+        return queryset
+
+
+@admin.register(RecordAlert)
+class RecordAlertAdmin(admin.ModelAdmin):
+    """A cited reference's new notice, per citing claim: the top of the inbox."""
+
+    list_display = ["reference", "state", "claim", "notice", "created", "dismissed_by"]
+    list_filter = [OpenFilter, "state", "claim"]
+    list_select_related = ["claim", "reference", "dismissed_by"]
+    search_fields = ["claim__slug", "reference__citekey", "notice"]
+    actions = ["dismiss"]
+    readonly_fields = [f.name for f in RecordAlert._meta.fields if f.name != "id"]
+
+    def has_add_permission(self, request):
+        return False  # alerts come from recorded retractions
+
+    def changelist_view(self, request, extra_context=None):
+        if not request.GET and request.method == "GET":
+            return redirect(f"{request.path}?status=open")
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description="Dismiss", permissions=["change"])
+    def dismiss(self, request, queryset):
+        count = record_alerts_dismiss(alerts=queryset, actor=request.user)
+        self.message_user(request, f"Dismissed {count} alert(s).")
+
+
+def alert_counts(user) -> list[dict]:
+    """Open record alerts per claim, most first, for the admin index (one query)."""
+    if not user.has_perm("evidence.view_recordalert"):
+        return []
+    return list(
+        RecordAlert.objects.open()
+        .values("claim", "claim__slug", "claim__statement")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "claim__slug")[:20]
+    )
 
 
 def inbox_counts(user) -> list[dict]:

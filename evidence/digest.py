@@ -3,7 +3,8 @@
 Optional (`run_searches --email`): one message through Django's mail backend (the console in
 `make run`) to every active curator with an address, listing per claim the new candidates,
 alerts first (retraction notices, retracted papers, trials, meta-analyses), and the link to
-the inbox. Nothing is sent when nothing is new.
+the inbox. Above them come the record alerts made since: a cited reference newly retracted,
+under an expression of concern or corrected (`RecordAlert`). Nothing is sent when nothing is new.
 """
 
 from django.conf import settings
@@ -11,9 +12,11 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 
 from claims.access import CURATORS_GROUP
-from evidence.search_models import Candidate
+from evidence.search_models import Candidate, RecordAlert
 
 SUBJECT = "Evidence Ledger: {count} new studies to screen"
+ALERTS_SUBJECT = "Evidence Ledger: {count} cited references newly retracted or corrected"
+RECORD_ALERT_LINE = "!! {state}: {citekey}, cited by {statement}"
 CLAIM_LINE = "{statement}: {count} new ({alerts} alerts)"
 ALERT_LINE = "  ! {title} ({types})"
 
@@ -36,14 +39,32 @@ def digest_lines(candidates: list[Candidate]) -> list[str]:
     return lines
 
 
+def record_alert_lines(alerts: list[RecordAlert]) -> list[str]:
+    """One line per record alert (pure over the given alerts, claim and reference loaded)."""
+    return [
+        RECORD_ALERT_LINE.format(
+            state=alert.state.replace("_", " ").capitalize(),
+            citekey=alert.reference.citekey,
+            statement=alert.claim.statement,
+        )
+        for alert in alerts
+    ]
+
+
 def digest_send(*, since, inbox_url: str = "") -> int:
-    """Mail the candidates found since `since` to the curators; how many were listed."""
+    """Mail the candidates and record alerts since `since` to the curators; how many listed."""
     found = list(
         Candidate.objects.filter(found_at__gte=since, decision="untriaged")
         .select_related("claim")
         .order_by("claim__statement", "-found_at")
     )
-    if not found:
+    alerts = list(
+        RecordAlert.objects.open()
+        .filter(created__gte=since)
+        .select_related("claim", "reference")
+        .order_by("claim__statement", "-created")
+    )
+    if not found and not alerts:
         return 0
     curators = (
         get_user_model()
@@ -53,11 +74,15 @@ def digest_send(*, since, inbox_url: str = "") -> int:
     addresses = sorted({user.email for user in curators})
     if not addresses:
         return 0
-    body = "\n".join([*digest_lines(found), "", inbox_url]).strip() + "\n"
+    lines = [*record_alert_lines(alerts), *([""] if alerts and found else []), *digest_lines(found)]
+    body = "\n".join([*lines, "", inbox_url]).strip() + "\n"
+    subject = (
+        SUBJECT.format(count=len(found)) if found else ALERTS_SUBJECT.format(count=len(alerts))
+    )
     send_mail(
-        SUBJECT.format(count=len(found)),
+        subject,
         body,
         settings.DEFAULT_FROM_EMAIL,
         addresses,
     )
-    return len(found)
+    return len(found) + len(alerts)

@@ -35,7 +35,7 @@ from citations.sources.http import SourceError
 from citations.sources.results import Article
 from citations.text.sameness import title_hash
 from claims.models import Claim
-from evidence.search_models import Candidate, Decision, SavedSearch, SearchSource
+from evidence.search_models import Candidate, Decision, RecordAlert, SavedSearch, SearchSource
 
 REASON_REQUIRED = "Say why the study is not relevant: the reason is kept with the decision."
 NO_IDENTIFIER = "This candidate has no DOI or PMID to look up; add its reference by hand."
@@ -172,6 +172,17 @@ def keys(doi: str, pmid: str, title: str, year: str) -> set[tuple[str, str]]:
 
 
 @transaction.atomic
+@transaction.atomic
+def record_alerts_dismiss(*, alerts, actor) -> int:
+    """Dismiss the open alerts among `alerts`, keeping who and when; how many were open."""
+    ids = list(alerts.values_list("pk", flat=True))
+    return (
+        RecordAlert.objects.filter(pk__in=ids)
+        .open()
+        .update(dismissed_by=actor, dismissed_at=timezone.now())
+    )
+
+
 def candidate_triage(*, candidate: Candidate, decision: str, reason: str = "", actor) -> Candidate:
     """Record a curator's decision; "not relevant" needs the reason, which is kept."""
     if decision not in Decision.values or decision == Decision.UNTRIAGED:

@@ -503,4 +503,4 @@ class Evidence(models.Model):
         return f"{family} {year}"
 
 
-from evidence.search_models import Candidate, SavedSearch  # noqa: E402, F401  (living evidence)
+from evidence.search_models import Candidate, RecordAlert, SavedSearch  # noqa: E402, F401  (living evidence)

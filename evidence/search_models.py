@@ -154,3 +154,37 @@ class Candidate(models.Model):
     @property
     def is_alert(self) -> bool:
         return bool(set(self.publication_types or ()) & set(ALERT_TYPES))
+
+
+class RecordAlertQuerySet(models.QuerySet):
+    def open(self):
+        """Not yet dismissed by a curator."""
+        return self.filter(dismissed_at__isnull=True)
+
+
+class RecordAlert(models.Model):
+    """A cited reference's new retraction, expression of concern or correction, per citing claim.
+
+    Made by `evidence.verification.reference_record_retraction` when it raises a reference's
+    state; shown to curators at the top of the inbox until one dismisses it (who and when
+    are kept). Readers never see alerts: the public pages show the reference's state itself.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="record_alerts")
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=32)
+    notice = models.CharField(max_length=1000, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RecordAlertQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["claim", "dismissed_at"])]
+
+    def __str__(self):
+        return f"{self.reference} – {self.state}"

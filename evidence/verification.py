@@ -39,6 +39,7 @@ from citations.sources.results import SEVERITY, Update, strongest
 from citations.text.styles import vancouver
 from claims.models import Claim
 from evidence.models import Evidence
+from evidence.search_models import RecordAlert
 from evidence.services import claims_regrade
 
 VERIFIED_FIELDS = (*BIBLIOGRAPHIC_FIELDS, *IDENTIFIER_FIELDS)
@@ -138,6 +139,7 @@ def reference_record_retraction(*, reference: Reference, updates: list[Update], 
         locked, actor=actor, reason=RETRACTION_FROM.format(state=state, source=best.source)
     )
     _regrade_citing(locked, actor, what=state.lower())
+    _alert_citing(locked)
     reference.refresh_from_db()
     return True
 
@@ -169,6 +171,20 @@ def _regrade_citing(reference: Reference, actor, *, what: str) -> None:
     citing = Evidence.objects.filter(reference=reference).values("claim")
     reason = REGRADED_AFTER_CHECK.format(citekey=reference.citekey, what=what)
     claims_regrade(claims=Claim.objects.filter(pk__in=citing), actor=actor, reason=reason)
+
+
+def _alert_citing(reference: Reference) -> None:
+    """One curator alert per claim whose evidence cites `reference` (its new state)."""
+    claims = Evidence.objects.filter(reference=reference).values_list("claim", flat=True)
+    RecordAlert.objects.bulk_create(
+        RecordAlert(
+            claim_id=claim,
+            reference=reference,
+            state=reference.retraction,
+            notice=reference.retraction_notice,
+        )
+        for claim in sorted(set(claims))
+    )
 
 
 # --- one reference at a time, for the commands --------------------------------------------
