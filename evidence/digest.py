@@ -3,13 +3,17 @@
 Optional (`run_searches --email`): one message through Django's mail backend (the console in
 `make run`) to every active curator with an address, listing per claim the new candidates,
 alerts first (retraction notices, retracted papers, trials, meta-analyses), and the link to
-the inbox. Above them come the record alerts made since: a cited reference newly retracted,
-under an expression of concern or corrected (`RecordAlert`). Nothing is sent when nothing is new.
+the inbox. Above them come the record alerts not mailed yet: a cited reference newly retracted,
+under an expression of concern or corrected (`RecordAlert`), whenever it was recorded (a
+retraction check between two runs included); each is marked `mailed_at` in the transaction
+that sends it, so it is mailed once. Nothing is sent when nothing is new.
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
 
 from claims.access import CURATORS_GROUP
 from evidence.search_models import Candidate, RecordAlert
@@ -51,17 +55,20 @@ def record_alert_lines(alerts: list[RecordAlert]) -> list[str]:
     ]
 
 
+@transaction.atomic
 def digest_send(*, since, inbox_url: str = "") -> int:
-    """Mail the candidates and record alerts since `since` to the curators; how many listed."""
+    """Mail the candidates found since `since` and every open record alert not mailed yet to
+    the curators; how many listed. The alerts are locked (a concurrent digest skips them) and
+    marked mailed only when the message went out."""
     found = list(
         Candidate.objects.filter(found_at__gte=since, decision="untriaged")
         .select_related("claim")
         .order_by("claim__statement", "-found_at")
     )
     alerts = list(
-        RecordAlert.objects.open()
-        .filter(created__gte=since)
+        RecordAlert.objects.unmailed()
         .select_related("claim", "reference")
+        .select_for_update(skip_locked=True, of=("self",))
         .order_by("claim__statement", "-created")
     )
     if not found and not alerts:
@@ -84,5 +91,8 @@ def digest_send(*, since, inbox_url: str = "") -> int:
         body,
         settings.DEFAULT_FROM_EMAIL,
         addresses,
+    )
+    RecordAlert.objects.filter(pk__in=[alert.pk for alert in alerts]).update(
+        mailed_at=timezone.now()
     )
     return len(found) + len(alerts)

@@ -161,6 +161,10 @@ class RecordAlertQuerySet(models.QuerySet):
         """Not yet dismissed by a curator."""
         return self.filter(dismissed_at__isnull=True)
 
+    def unmailed(self):
+        """Open and not yet listed by an e-mail digest."""
+        return self.open().filter(mailed_at__isnull=True)
+
 
 class RecordAlert(models.Model):
     """A cited reference's new retraction, expression of concern or correction, per citing claim.
@@ -168,6 +172,8 @@ class RecordAlert(models.Model):
     Made by `evidence.verification.reference_record_retraction` when it raises a reference's
     state; shown to curators at the top of the inbox until one dismisses it (who and when
     are kept). Readers never see alerts: the public pages show the reference's state itself.
+    The e-mail digest (evidence.digest) lists each alert once, whenever it was made, and sets
+    `mailed_at`.
     """
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="record_alerts")
@@ -179,6 +185,9 @@ class RecordAlert(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     dismissed_at = models.DateTimeField(null=True, blank=True)
+    mailed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the e-mail digest listed it."
+    )
 
     objects = RecordAlertQuerySet.as_manager()
 

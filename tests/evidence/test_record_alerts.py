@@ -2,8 +2,10 @@
 or correction reaches the top of the curators' inbox and the digest; readers never see it."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -105,6 +107,23 @@ def test_the_digest_lists_new_record_alerts_even_without_new_studies(mailoutbox)
     assert "!! Retracted: wakefield1998, cited by Progesterone builds bone." in message.body
     RecordAlert.objects.update(dismissed_at=timezone.now())
     assert digest_send(since=since) == 0  # dismissed alerts are not mailed again
+
+
+def test_an_alert_recorded_between_two_runs_is_mailed_by_the_next_run_exactly_once(mailoutbox):
+    """A retraction check between two `run_searches --email` runs: the next run mails it, the
+    one after does not (the digest mails what was never mailed, not what its run made)."""
+    CuratorFactory(email="ada@example.org")
+    claim = ClaimFactory(statement="Progesterone builds bone.")
+    call_command("run_searches", "--email", stdout=io.StringIO())
+    assert mailoutbox == []
+    retract(cited_by(claim))  # a separate retraction check, between the runs
+    call_command("run_searches", "--email", stdout=io.StringIO())
+    (message,) = mailoutbox
+    assert "!! Retracted: wakefield1998, cited by Progesterone builds bone." in message.body
+    assert RecordAlert.objects.get().mailed_at is not None
+    call_command("run_searches", "--email", stdout=io.StringIO())
+    assert len(mailoutbox) == 1
+    assert RecordAlert.objects.open().count() == 1  # mailed is not dismissed: still in the inbox
 
 
 def test_readers_never_see_alerts(client):
