@@ -1,8 +1,10 @@
 """Live vs pending: what a staged revision would change, field by field (pure, no ORM).
 
 A revision's snapshot and the live snapshot (evidence.revisions) are plain JSON: {"claim":
-{field: value}, "evidence": [{"id": pk or None, field: value}]}. Each difference is one
-`Change`: a claim field, an evidence item's field, an item added or an item removed. Text
+{field: value}, "evidence": [{"id": pk or None, field: value}], "relations": [{"id": pk or
+None, "to_claim": pk, "kind": ..., "note": ...}]}. Each difference is one `Change`: a claim
+field, an evidence item's field, an item added or removed, a relation's field, a relation added
+or removed. Text
 fields carry a word diff (difflib) as (kind, text) runs, kind one of "same", "removed",
 "added"; claims.changes uses the same word diff for its panel.
 """
@@ -41,10 +43,13 @@ def word_diff(before: str, after: str) -> tuple[tuple[str, str], ...]:
     return tuple(runs)
 
 
-def snapshot_changes(live: dict, pending: dict, *, labels: dict, names: dict) -> list[Change]:
-    """The differences from `live` to `pending`. `labels` maps "claim.<field>" and
-    "evidence.<field>" to a reader's label; `names` maps an evidence item's reference id to its
-    citekey, so items read "Evidence smith2020 (BMD)"."""
+def snapshot_changes(
+    live: dict, pending: dict, *, labels: dict, names: dict, claims: dict | None = None
+) -> list[Change]:
+    """The differences from `live` to `pending`. `labels` maps "claim.<field>",
+    "evidence.<field>", "relation.<field>" and "relation.kind.<value>" to a reader's label;
+    `names` maps an evidence item's reference id to its citekey, so items read "Evidence
+    smith2020 (BMD)"; `claims` a related claim's id to its slug ("Relation: Part of bmd")."""
     changes = _field_changes(live["claim"], pending["claim"], labels, "claim", "")
     live_items = {item["id"]: item for item in live["evidence"]}
     pending_ids = {item["id"] for item in pending["evidence"]}
@@ -59,7 +64,48 @@ def snapshot_changes(live: dict, pending: dict, *, labels: dict, names: dict) ->
         if item_id not in pending_ids:
             title = f"Evidence {_item_name(item, names)}"
             changes.append(Change(f"{title}: removed", _summary(item, labels), ""))
+    return changes + _relation_changes(live, pending, labels, claims or {})
+
+
+def _relation_changes(live: dict, pending: dict, labels: dict, claims: dict) -> list[Change]:
+    before = {relation["id"]: relation for relation in live.get("relations", [])}
+    after = pending.get("relations", live.get("relations", []))
+    changes = []
+    for relation in after:
+        title = f"Relation: {_relation_name(relation, labels, claims)}"
+        if relation["id"] in before:
+            old, new = (_readable(r, labels, claims) for r in (before[relation["id"]], relation))
+            changes += _field_changes(old, new, labels, "relation", f"{title}: ")
+        else:
+            changes.append(
+                Change(f"{title}: added", "", _relation_summary(relation, labels, claims))
+            )
+    kept = {relation["id"] for relation in after}
+    for relation_id, relation in before.items():
+        if relation_id not in kept:
+            title = f"Relation: {_relation_name(relation, labels, claims)}"
+            summary = _relation_summary(relation, labels, claims)
+            changes.append(Change(f"{title}: removed", summary, ""))
     return changes
+
+
+def _readable(relation: dict, labels: dict, claims: dict) -> dict:
+    """The relation with its kind's label and the other claim's slug in place of the keys."""
+    kind = labels.get(f"relation.kind.{relation.get('kind')}", relation.get("kind"))
+    other = claims.get(relation.get("to_claim"), str(relation.get("to_claim")))
+    return {**relation, "kind": kind, "to_claim": other}
+
+
+def _relation_name(relation: dict, labels: dict, claims: dict) -> str:
+    shown = _readable(relation, labels, claims)
+    return f"{shown['kind']} {shown['to_claim']}"
+
+
+def _relation_summary(relation: dict, labels: dict, claims: dict) -> str:
+    """ "Part of bone-health: Spine BMD." (the note after the colon, when there is one)."""
+    note = relation.get("note") or ""
+    name = _relation_name(relation, labels, claims)
+    return f"{name}: {note}" if note else name
 
 
 def _field_changes(before: dict, after: dict, labels: dict, kind: str, prefix: str) -> list:

@@ -1,20 +1,25 @@
 """Staged revisions: a change to a public claim waits for a second curator.
 
 A claim readers can see (published or retracted, claims.access) is never edited in place. A
-change to its fields, its topics or its evidence items (stance, effect, risk of bias, any
-field; items added or removed) becomes the claim's pending `ClaimRevision`: a JSON snapshot
-of the whole pending version. Later changes add to the same revision, and each curator who
-made one is among its `authors`. Readers, the API, exports and the page cache keep reading
-the live rows, so they serve the last published version at no extra cost. A curator who is
-none of the authors approves it: the snapshot is written onto the live rows, the claim is
-regraded and its page version moves, all in one transaction. Discarding drops it.
+change to its fields, its topics, its evidence items (stance, effect, risk of bias, any field;
+items added or removed) or its relations to other claims (those from it: "this claim is part of
+/ refines ... that one"; added, changed or removed) becomes the claim's pending
+`ClaimRevision`: a JSON snapshot of the whole pending version. Later changes add to the same
+revision, and each curator who made one is among its `authors`. Readers, the API, exports and
+the page cache keep reading the live rows, so they serve the last published version at no extra
+cost. A curator who is none of the authors approves it: the snapshot is written onto the live
+rows, the claim is regraded and its page version moves, all in one transaction; so are the
+claims at the other end of every relation it changed (a `part_of` decides whether the whole is
+graded at all). Discarding drops it.
 
-The staged fields are every editable concrete and many-to-many field of Claim and Evidence
-but those in CLAIM_NOT_STAGED / EVIDENCE_NOT_STAGED (the workflow, the computed grade, the
-grade override with its own permission and history, timestamps), so a field added to either
-model is staged without a change here.
+The staged fields are every editable concrete and many-to-many field of Claim, Evidence and
+ClaimRelation but those in CLAIM_NOT_STAGED / EVIDENCE_NOT_STAGED / RELATION_NOT_STAGED (the
+workflow, the computed grade, the grade override with its own permission and history,
+timestamps, the owning claim), so a field added to any of them is staged without a change here.
 
-Drafts and claims in review are edited live as before: nobody reads them yet.
+A relation belongs to its `from_claim` (the claim admin's relation inline): it is staged when
+that claim is public. Drafts and claims in review are edited live as before: nobody reads them
+yet. Review notes are not staged: readers never see them (only the admin shows them).
 """
 
 import copy
@@ -30,8 +35,9 @@ from django.utils import timezone
 from citations.history import delete_with_history, save_with_history
 from citations.models import Reference
 from claims.access import PUBLIC_STATUSES
-from claims.models import Claim, ClaimRevision, RevisionStatus
+from claims.models import Claim, ClaimRelation, ClaimRevision, RelationKind, RevisionStatus
 from evidence.models import Evidence
+from evidence.relations import regrade_ends
 from evidence.revision_diff import Change, snapshot_changes
 from evidence.services import claim_regrade, share_references
 
@@ -55,6 +61,12 @@ CLAIM_NOT_STAGED = frozenset(
     }
 )
 EVIDENCE_NOT_STAGED = frozenset({"id", "claim", "created", "updated"})
+RELATION_NOT_STAGED = frozenset({"id", "from_claim"})
+NOT_STAGED_BY_MODEL = {
+    Claim: CLAIM_NOT_STAGED,
+    Evidence: EVIDENCE_NOT_STAGED,
+    ClaimRelation: RELATION_NOT_STAGED,
+}
 
 NOT_PUBLIC = "Only a published or retracted claim has staged revisions; edit a draft directly."
 NOT_PENDING = "This revision is no longer pending."
@@ -64,6 +76,10 @@ ITEM_GONE = "Evidence item {id} no longer exists; discard this revision and edit
 DUPLICATE_ITEM = "Two evidence items of the pending version cite {citekey} for the same outcome."
 KEEPS_EVIDENCE = "A public claim keeps at least one evidence item."
 NOT_STAGED = "These fields are not part of a revision: {names}."
+UNKNOWN_RELATION = "Relation {id} is not part of this claim's pending version."
+RELATION_GONE = "Relation {id} no longer exists; discard this revision and edit again."
+RELATION_TO_ITSELF = "A claim is not related to itself."
+DUPLICATE_RELATION = "The pending version relates this claim to {slug} as {kind} twice."
 APPROVED = "revision {number} approved (written by {authors})"
 
 
@@ -77,9 +93,15 @@ class ItemChange:
     remove: bool = False
 
 
+@dataclass(frozen=True)
+class RelationChange(ItemChange):
+    """A change to one relation from the claim: `id` None adds one; `fields` by name
+    (`to_claim` as a Claim or its key, `kind`, `note`); `remove` drops it."""
+
+
 def staged_fields(model) -> list:
-    """The fields of `model` (Claim or Evidence) a revision carries."""
-    excluded = CLAIM_NOT_STAGED if model is Claim else EVIDENCE_NOT_STAGED
+    """The fields of `model` (Claim, Evidence or ClaimRelation) a revision carries."""
+    excluded = NOT_STAGED_BY_MODEL[model]
     fields = [*model._meta.concrete_fields, *model._meta.many_to_many]
     return [f for f in fields if f.editable and f.name not in excluded]
 
@@ -94,28 +116,43 @@ def pending_revision(claim: Claim) -> ClaimRevision | None:
 
 
 def live_snapshot(claim: Claim) -> dict:
-    """The claim and its evidence as stored now, in the revision's JSON shape."""
+    """The claim, its evidence and its relations as stored now, in the revision's JSON shape."""
     items = Evidence.objects.filter(claim=claim).order_by("pk").prefetch_related("covers")
     evidence = [{"id": item.pk, **_dump(item, Evidence)} for item in items]
-    return _normalised({"claim": _dump(claim, Claim), "evidence": evidence})
+    relations = [
+        {"id": relation.pk, **_dump(relation, ClaimRelation)}
+        for relation in ClaimRelation.objects.filter(from_claim=claim).order_by("pk")
+    ]
+    snapshot = {"claim": _dump(claim, Claim), "evidence": evidence, "relations": relations}
+    return _normalised(snapshot)
+
+
+def pending_relations(snapshot: dict, live: dict) -> list:
+    """The relations of a pending version; a revision staged before relations were (it has
+    no "relations") leaves them as they are live."""
+    return snapshot.get("relations", live["relations"])
 
 
 @transaction.atomic
 def claim_revision_create(
-    *, claim: Claim, actor, fields: dict | None = None, items=()
+    *, claim: Claim, actor, fields: dict | None = None, items=(), relations=()
 ) -> ClaimRevision | None:
-    """Stage `fields` of the claim and `items` (ItemChange) into its pending revision, made
-    when there is none; None when nothing would change. Raises ValidationError (by field) when
-    the pending version would be invalid, and then stores nothing."""
+    """Stage `fields` of the claim, `items` (ItemChange) and `relations` (RelationChange)
+    into its pending revision, made when there is none; None when nothing would change.
+    Raises ValidationError (by field) when the pending version would be invalid, and then
+    stores nothing."""
     locked = Claim.objects.select_for_update().get(pk=claim.pk)
     if not is_staged(locked):
         raise ValidationError(NOT_PUBLIC)
     revision = locked.revisions.select_for_update().filter(status=RevisionStatus.PENDING).first()
     live = live_snapshot(locked)
     snapshot = copy.deepcopy(revision.snapshot if revision else live)
+    snapshot["relations"] = pending_relations(snapshot, live)
     snapshot["claim"].update(_dump_values(Claim, fields or {}))
     for change in items:
         _apply_item(snapshot, change, actor)
+    for change in relations:
+        _apply_relation(snapshot["relations"], change)
     snapshot = _normalised(snapshot)
     _validate(locked, snapshot)
     if revision is None and snapshot == live:
@@ -145,6 +182,9 @@ def claim_revision_approve(*, revision: ClaimRevision, actor) -> ClaimRevision:
     _write_claim(claim, locked.snapshot["claim"], actor=actor, reason=reason)
     _write_items(claim, locked.snapshot["evidence"], actor=actor, reason=reason)
     claim_regrade(claim=claim, actor=actor, reason=reason)
+    if "relations" in locked.snapshot:
+        ends = _write_relations(claim, locked.snapshot["relations"])
+        _regrade_ends(ends, actor=actor, reason=reason)
     return _decide(revision, locked, RevisionStatus.APPROVED, actor)
 
 
@@ -159,18 +199,23 @@ def revision_changes(revision: ClaimRevision) -> list[Change]:
     """Live vs pending, field by field (evidence.revision_diff), as stored now."""
     if revision.status != RevisionStatus.PENDING:
         return []
-    live, pending = live_snapshot(revision.claim), revision.snapshot
+    live = live_snapshot(revision.claim)
+    pending = {**revision.snapshot, "relations": pending_relations(revision.snapshot, live)}
     cited = {item.get("reference") for item in [*live["evidence"], *pending["evidence"]]}
     names = dict(Reference.objects.filter(pk__in=cited - {None}).values_list("pk", "citekey"))
-    return snapshot_changes(live, pending, labels=_labels(), names=names)
+    related = {relation["to_claim"] for relation in [*live["relations"], *pending["relations"]]}
+    slugs = dict(Claim.objects.filter(pk__in=related - {None}).values_list("pk", "slug"))
+    return snapshot_changes(live, pending, labels=_labels(), names=names, claims=slugs)
 
 
 def _labels() -> dict:
-    return {
+    labels = {
         f"{kind}.{f.name}": str(f.verbose_name).capitalize()
-        for kind, model in (("claim", Claim), ("evidence", Evidence))
+        for kind, model in (("claim", Claim), ("evidence", Evidence), ("relation", ClaimRelation))
         for f in staged_fields(model)
     }
+    labels.update({f"relation.kind.{value}": label for value, label in RelationKind.choices})
+    return labels
 
 
 def _locked_pending(revision: ClaimRevision) -> ClaimRevision:
@@ -257,10 +302,25 @@ def _apply_item(snapshot: dict, change: ItemChange, actor) -> None:
         items[position].update(_dump_values(Evidence, change.fields))
 
 
-def _defaults(item: Evidence) -> dict:
-    """A new item's values before the change sets any: each field's default."""
+def _apply_relation(relations: list, change: RelationChange) -> None:
+    if change.id is None:
+        relation = {"id": None, **_dump_values(ClaimRelation, _defaults(ClaimRelation()))}
+        relation.update(_dump_values(ClaimRelation, change.fields))
+        relations.append(relation)
+        return
+    position = next((i for i, r in enumerate(relations) if r["id"] == change.id), None)
+    if position is None:
+        raise ValidationError(UNKNOWN_RELATION.format(id=change.id))
+    if change.remove:
+        del relations[position]
+    else:
+        relations[position].update(_dump_values(ClaimRelation, change.fields))
+
+
+def _defaults(item) -> dict:
+    """A new row's values (an Evidence or ClaimRelation) before the change sets any."""
     values = {}
-    for f in staged_fields(Evidence):
+    for f in staged_fields(type(item)):
         values[f.name] = [] if f.many_to_many else getattr(item, f.attname)
     return values
 
@@ -282,6 +342,25 @@ def _validate(claim: Claim, snapshot: dict) -> None:
         if key in seen:
             citekey = Reference.objects.filter(pk=item.reference_id).values_list("citekey")
             raise ValidationError(DUPLICATE_ITEM.format(citekey=citekey.first()[0]))
+        seen.add(key)
+    _validate_relations(claim, snapshot["relations"])
+
+
+def _validate_relations(claim: Claim, relations: list) -> None:
+    """Each relation valid on its own (the other claim exists, a known kind), none to the
+    claim itself, no two alike (the model's constraints, checked on the pending version)."""
+    seen = set()
+    for values in relations:
+        relation = ClaimRelation(pk=values["id"], from_claim=claim)
+        _load(relation, ClaimRelation, values)
+        relation.full_clean(validate_unique=False, validate_constraints=False)
+        if relation.to_claim_id == claim.pk:
+            raise ValidationError({"to_claim": RELATION_TO_ITSELF})
+        key = (relation.to_claim_id, relation.kind)
+        if key in seen:
+            slug = Claim.objects.filter(pk=relation.to_claim_id).values_list("slug").first()[0]
+            kind = relation.get_kind_display().lower()
+            raise ValidationError(DUPLICATE_RELATION.format(slug=slug, kind=kind))
         seen.add(key)
 
 
@@ -312,3 +391,39 @@ def _write_items(claim: Claim, items: list, *, actor, reason: str) -> None:
         save_with_history(item, actor=actor, reason=reason)
         for name, keys in many.items():
             getattr(item, name).set(keys)
+
+
+def _write_relations(claim: Claim, relations: list) -> set:
+    """Delete the relations the pending version dropped, then update and add the others;
+    the ids of the claims at the other end of each relation that changed (before and after)."""
+    live = {r.pk: r for r in ClaimRelation.objects.select_for_update().filter(from_claim=claim)}
+    kept = {values["id"] for values in relations}
+    ends = set()
+    for pk, relation in live.items():
+        if pk not in kept:
+            ends.add(relation.to_claim_id)
+            relation.delete()
+    for values in relations:
+        if values["id"] is not None and values["id"] not in live:
+            raise ValidationError(RELATION_GONE.format(id=values["id"]))
+        relation = live[values["id"]] if values["id"] is not None else None
+        if relation is not None and _normalised(_dump(relation, ClaimRelation)) == {
+            k: v for k, v in values.items() if k != "id"
+        }:
+            continue  # unchanged
+        if relation is None:
+            relation = ClaimRelation(from_claim=claim)
+        else:
+            ends.add(relation.to_claim_id)
+        _load(relation, ClaimRelation, values)
+        relation.full_clean()
+        relation.save()
+        ends.add(relation.to_claim_id)
+    return ends
+
+
+def _regrade_ends(ends: set, *, actor, reason: str) -> None:
+    """Regrade the claims at the other end of changed relations (a `part_of` decides whether
+    the whole is graded) and move their page version (their pages list related claims)."""
+    regrade_ends(ends, actor=actor, reason=reason)
+    Claim.objects.filter(pk__in=ends).update(updated=timezone.now())
