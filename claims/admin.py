@@ -7,7 +7,8 @@ actions, which call claims.services and report each refused claim by its stateme
 step needs its own permission (Claim.Meta.permissions: publish_claim, retract_claim), so
 staff who may only view claims are not offered them, and a forged POST of one runs nothing.
 The claim's history is read-only: a revert would skip the workflow and the grading. Saving
-a public claim stages the change as a pending revision (claims.admin_revisions).
+a public claim, or a relation from one, stages the change as a pending revision
+(claims.admin_revisions); review notes save at once (readers never see them).
 """
 
 from functools import partial
@@ -16,7 +17,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Exists, IntegerField, OuterRef, Subquery
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
@@ -43,13 +46,18 @@ from claims.services import (
 )
 from evidence.admin import EVIDENCE_FIELDSETS
 from evidence.models import Evidence
+from evidence.relations import RELATIONS_CHANGED, relation_delete, relation_save
+from evidence.revisions import RelationChange, claim_revision_create, is_staged, staged_fields
 from evidence.services import claim_regrade, claims_regrade
 
 NO_GRADE_HISTORY = "No grade yet."
 NO_REASONS = "No reasons yet."
 NEVER_PUBLISHED = "Not published yet."
 UNCHANGED_SINCE_PUBLISHED = "Nothing has changed since the last published version."
-RELATIONS_CHANGED = "regraded: its relations changed"
+STAGED_RELATION = (
+    "Saved as a pending revision of its claim (the claim it relates from): readers see the"
+    " published relations until a curator who wrote none of it approves it."
+)
 GRADING_INPUTS_NOTE = (
     "What the rubric reads of the claim. A claim that bundles several outcomes is not graded"
     " itself: relate each outcome's claim to it as <i>part of</i> (Relations, below, on the"
@@ -344,16 +352,16 @@ class ClaimAdmin(RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin):
             claim_override_grade(claim=obj, level=level, rationale=rationale, actor=request.user)
 
     def save_related(self, request, form, formsets, change):
+        # A public claim's relations are staged with the rest of its change (stage()).
         # A claim related to this one as its whole (`part_of`) is graded through its parts:
         # regrade every claim this one relates to, before and after the relations change.
-        # Relations save live even when the claim's own changes are staged (stage()).
         claim = form.instance
-        related = set(claim.relations_from.values_list("to_claim_id", flat=True))
         if self.stages(claim, change):
             self.stage(request, form, formsets)
-        else:
-            super().save_related(request, form, formsets, change)
-            claim_regrade(claim=claim, actor=request.user)
+            return
+        related = set(claim.relations_from.values_list("to_claim_id", flat=True))
+        super().save_related(request, form, formsets, change)
+        claim_regrade(claim=claim, actor=request.user)
         related |= set(claim.relations_from.values_list("to_claim_id", flat=True))
         if related:
             claims_regrade(
@@ -420,37 +428,61 @@ class ClaimAdmin(RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin):
 
 @admin.register(ClaimRelation)
 class ClaimRelationAdmin(admin.ModelAdmin):
+    """Relations on their own (also inline on each claim). A relation stays with the claim it
+    relates from; a change to one of a public claim is staged as that claim's pending
+    revision (evidence.revisions), a draft's is written at once (evidence.relations)."""
+
     list_display = ["from_claim", "kind", "to_claim"]
     list_filter = ["kind"]
     list_select_related = ["from_claim", "to_claim"]
     search_fields = ["from_claim__statement", "to_claim__statement"]
     autocomplete_fields = ["from_claim", "to_claim"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["from_claim"] if obj is not None else []
+
     def save_model(self, request, obj, form, change):
-        ends = _relation_ends(obj)
-        super().save_model(request, obj, form, change)
-        _regrade_claims(request, ends | _relation_ends(obj))
+        if not is_staged(obj.from_claim):
+            relation_save(relation=obj, actor=request.user)
+            return
+        staged = {f.name for f in staged_fields(ClaimRelation)}
+        names = form.changed_data if change else form.cleaned_data
+        fields = {n: form.cleaned_data[n] for n in names if n in staged}
+        self._stage(request, obj, RelationChange(id=obj.pk if change else None, fields=fields))
 
     def delete_model(self, request, obj):
-        ends = _relation_ends(obj)
-        super().delete_model(request, obj)
-        _regrade_claims(request, ends)
+        if is_staged(obj.from_claim):
+            self._stage(request, obj, RelationChange(id=obj.pk, remove=True))
+        else:
+            relation_delete(relation=obj, actor=request.user)
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset):
-        ends = {pk for relation in queryset for pk in _relation_ends(relation)}
-        super().delete_queryset(request, queryset)
-        _regrade_claims(request, ends)
+        for relation in queryset.select_related("from_claim"):
+            self.delete_model(request, relation)
 
+    def _stage(self, request, obj, change: RelationChange) -> None:
+        obj._staged = True
+        try:
+            claim_revision_create(claim=obj.from_claim, actor=request.user, relations=[change])
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, STAGED_RELATION, messages.WARNING)
 
-def _relation_ends(relation) -> set:
-    """The claims at both ends of `relation` as stored (a `part_of` decides the whole's scope)."""
-    stored = ClaimRelation.objects.filter(pk=relation.pk).values_list("from_claim", "to_claim")
-    return {pk for pair in stored for pk in pair} | {relation.from_claim_id, relation.to_claim_id}
+    def log_addition(self, request, obj, message):
+        if not getattr(obj, "_staged", False):  # a staged relation has no row (yet)
+            super().log_addition(request, obj, message)
 
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(obj, "_staged", False):
+            return redirect("admin:claims_claim_change", obj.from_claim_id)
+        return super().response_add(request, obj, post_url_continue)
 
-def _regrade_claims(request, claim_ids: set) -> None:
-    claims = Claim.objects.filter(pk__in=claim_ids - {None})
-    claims_regrade(claims=claims, actor=request.user, reason=RELATIONS_CHANGED)
+    def response_change(self, request, obj):
+        if getattr(obj, "_staged", False):
+            return redirect("admin:claims_claim_change", obj.from_claim_id)
+        return super().response_change(request, obj)
 
 
 @admin.register(ApiToken)

@@ -1,9 +1,10 @@
 """Staged revisions in the claim admin (evidence.revisions).
 
-Saving the change form of a public claim (its fields, topics and evidence inlines) stages the
-change as the claim's pending revision instead of writing it; relations and review notes
-still save at once. The page shows the pending revision (live vs pending, word by word) with
-Approve and Discard buttons, and the history of every revision: who wrote and who decided.
+Saving the change form of a public claim (its fields, topics, evidence inlines and relation
+inline) stages the change as the claim's pending revision instead of writing it; review notes
+still save at once (readers never see them). The page shows the pending revision (live vs
+pending, word by word) with Approve and Discard buttons, and the history of every revision: who
+wrote and who decided.
 """
 
 from django.contrib import admin, messages
@@ -14,11 +15,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from claims.models import ClaimRevision, RevisionStatus
+from claims.models import ClaimRelation, ClaimRevision, RevisionStatus
 from config.admin_urls import admin_page_path
 from evidence.models import Evidence
 from evidence.revisions import (
     ItemChange,
+    RelationChange,
     claim_revision_approve,
     claim_revision_create,
     claim_revision_discard,
@@ -41,19 +43,24 @@ DECISIONS = {
 TAGS = {"same": "{}", "removed": "<del>{}</del>", "added": "<ins>{}</ins>"}
 
 
-def item_changes(formset) -> list[ItemChange]:
-    """What an evidence inline formset changes: removed, changed and added items."""
-    staged = {f.name for f in staged_fields(Evidence)}
+STAGED_INLINES = {Evidence: ItemChange, ClaimRelation: RelationChange}
+
+
+def row_changes(formset) -> list[ItemChange]:
+    """What an evidence or relation inline formset changes: removed, changed and added rows
+    (ItemChange or RelationChange)."""
+    staged = {f.name for f in staged_fields(formset.model)}
+    change_class = STAGED_INLINES[formset.model]
     changes = []
     for form in formset.forms:
         pk = form.instance.pk if form in formset.initial_forms else None
         if formset.can_delete and formset._should_delete_form(form):
             if pk is not None:
-                changes.append(ItemChange(id=pk, remove=True))
+                changes.append(change_class(id=pk, remove=True))
         elif form.has_changed():
             names = form.changed_data if pk is not None else form.cleaned_data
             fields = {n: form.cleaned_data[n] for n in names if n in staged}
-            changes.append(ItemChange(id=pk, fields=fields))
+            changes.append(change_class(id=pk, fields=fields))
     return changes
 
 
@@ -118,18 +125,24 @@ class RevisionsMixin:
         return change and is_staged(obj)
 
     def stage(self, request, form, formsets) -> None:
-        """Stage the form's changed claim fields and the evidence inlines' changes."""
+        """Stage the form's changed claim fields and the evidence and relation inlines'
+        changes; other inlines (review notes) save at once."""
         staged = {f.name for f in staged_fields(type(form.instance))}
         fields = {n: form.cleaned_data[n] for n in form.changed_data if n in staged}
-        items = [c for fs in formsets if fs.model is Evidence for c in item_changes(fs)]
+        items = [c for fs in formsets if fs.model is Evidence for c in row_changes(fs)]
+        relations = [c for fs in formsets if fs.model is ClaimRelation for c in row_changes(fs)]
         for formset in formsets:
-            if formset.model is Evidence:  # what the admin's change message reads
+            if formset.model in STAGED_INLINES:  # what the admin's change message reads
                 formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             else:
                 self.save_formset(request, form, formset, change=True)
         try:
             revision = claim_revision_create(
-                claim=form.instance, actor=request.user, fields=fields, items=items
+                claim=form.instance,
+                actor=request.user,
+                fields=fields,
+                items=items,
+                relations=relations,
             )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)

@@ -6,12 +6,15 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from claims.admin import STAGED_RELATION
 from claims.admin_revisions import STAGED
-from claims.models import Claim, ClaimRevision
+from claims.models import Claim, ClaimRelation, ClaimRevision
 from evidence.admin import STAGED_ITEM
 from evidence.models import Evidence
+from evidence.relations import relation_save
 from evidence.revisions import AUTHOR_CANNOT_APPROVE, claim_revision_create
 from evidence.services import claim_regrade
+from evidence.wording import COMPOUND
 from tests.factories import ClaimFactory, CuratorFactory, EvidenceFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +185,128 @@ def test_an_evidence_row_added_inline_to_a_published_claim_waits_for_approval(cl
     client.post(decide_url(published, ClaimRevision.objects.get(), "approve"))
     citekeys = set(published.evidence.values_list("reference__citekey", flat=True))
     assert citekeys == {original, "added2024trial"}
+
+
+@pytest.fixture
+def whole():
+    """A published claim graded on its own evidence: a `part_of` to it would ungrade it."""
+    claim = ClaimFactory(status="published", statement="Progesterone is good for bone.")
+    EvidenceFactory(claim=claim, risk_of_bias="low", sample_size=1000)
+    claim_regrade(claim=claim)
+    return Claim.objects.get(pk=claim.pk)
+
+
+def reader_view(client, claim) -> tuple:
+    """What a reader gets of `claim`: its page and its API grade."""
+    client.logout()
+    page = client.get(claim.get_absolute_url()).content.decode()
+    api = client.get(f"/api/claims/{claim.slug}/").json()
+    return page, (api["grade_level"], api["plain_language"])
+
+
+def test_a_part_of_added_inline_to_a_published_claim_waits_for_a_second_curator(
+    client, published, whole, page_cache
+):
+    author, reviewer = CuratorFactory(), CuratorFactory()
+    before_page, before_grade = reader_view(client, whole)
+    assert COMPOUND not in before_page
+    client.force_login(author)
+    data = form_data(client.get(change_url(published)))
+    data.update(
+        {
+            "relations_from-TOTAL_FORMS": "1",
+            "relations_from-0-to_claim": str(whole.pk),
+            "relations_from-0-kind": "part_of",
+            "relations_from-0-note": "Receptors on bone cells.",
+        }
+    )
+
+    response = client.post(change_url(published), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert STAGED in texts(response)
+    assert not ClaimRelation.objects.exists()
+    assert reader_view(client, whole) == (before_page, before_grade)
+    client.force_login(author)
+    page = client.get(change_url(published)).content.decode()
+    assert f"Relation: Part of {whole.slug}: added" in page
+    revision = ClaimRevision.objects.get(claim=published)
+    refused = client.post(decide_url(published, revision, "approve"))
+    assert AUTHOR_CANNOT_APPROVE in texts(refused)
+    assert not ClaimRelation.objects.exists()
+
+    client.force_login(reviewer)
+    client.post(decide_url(published, revision, "approve"))
+
+    assert ClaimRelation.objects.filter(from_claim=published, to_claim=whole).exists()
+    page, grade = reader_view(client, whole)
+    assert COMPOUND in page  # the cached page followed: "see its parts"
+    assert published.statement in page
+    assert grade == ("not_graded", COMPOUND)
+
+
+def test_a_relation_deleted_inline_from_a_published_claim_stays_until_approved(
+    client, published, whole
+):
+    relation_save(
+        relation=ClaimRelation(from_claim=published, to_claim=whole, kind="part_of"), actor=None
+    )
+    client.force_login(CuratorFactory())
+    data = form_data(client.get(change_url(published)))
+    data["relations_from-0-DELETE"] = "on"
+
+    response = client.post(change_url(published), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert ClaimRelation.objects.count() == 1
+    assert Claim.objects.get(pk=whole.pk).grade_level == "not_graded"
+    assert ClaimRevision.objects.get(claim=published).snapshot["relations"] == []
+
+
+def test_the_relation_admin_stages_a_relation_of_a_published_claim(client, published, whole):
+    client.force_login(CuratorFactory())
+    url = reverse("admin:claims_claimrelation_add")
+    data = {"from_claim": published.pk, "to_claim": whole.pk, "kind": "part_of", "note": ""}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert response.url == change_url(published)
+    assert STAGED_RELATION in texts(response)
+    assert not ClaimRelation.objects.exists()
+    assert Claim.objects.get(pk=whole.pk).grade_level == whole.grade_level
+    [staged] = ClaimRevision.objects.get(claim=published).snapshot["relations"]
+    assert (staged["to_claim"], staged["kind"]) == (whole.pk, "part_of")
+
+
+def test_the_relation_admin_stages_deleting_a_relation_of_a_published_claim(
+    client, published, whole
+):
+    relation = relation_save(
+        relation=ClaimRelation(from_claim=published, to_claim=whole, kind="refines"), actor=None
+    )
+    client.force_login(CuratorFactory())
+    url = reverse("admin:claims_claimrelation_delete", args=[relation.pk])
+
+    response = client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert ClaimRelation.objects.filter(pk=relation.pk).exists()
+    assert ClaimRevision.objects.get(claim=published).snapshot["relations"] == []
+
+
+def test_a_draft_s_relations_are_still_saved_live(client, whole):
+    draft = ClaimFactory(status="draft", statement="A draft part.")
+    EvidenceFactory(claim=draft)
+    client.force_login(CuratorFactory())
+    data = form_data(client.get(change_url(draft)))
+    data.update(
+        {
+            "relations_from-TOTAL_FORMS": "1",
+            "relations_from-0-to_claim": str(whole.pk),
+            "relations_from-0-kind": "refines",
+        }
+    )
+    assert client.post(change_url(draft), data).status_code == 302
+    assert ClaimRelation.objects.filter(from_claim=draft, to_claim=whole).exists()
+    assert not ClaimRevision.objects.exists()
