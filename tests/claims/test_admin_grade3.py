@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 TOOLS = ("RoB 2", "ROBINS-I", "ROBINS-E", "QUIPS", "SYRCLE")
 
 
-def graded(slug):
-    claim = ClaimFactory(slug=slug)
+def graded(slug, **fields):
+    claim = ClaimFactory(slug=slug, **fields)
     EvidenceFactory(claim=claim, risk_of_bias="low", sample_size=500)
     claim_regrade(claim=claim)
     return claim
@@ -65,7 +65,8 @@ def test_the_claim_form_has_the_grading_inputs_and_relations_offer_part_of(curat
 
 
 def test_relating_a_part_in_the_relation_admin_makes_the_whole_not_graded(curator_client):
-    whole, part = graded("the-whole"), graded("one-part")
+    # A draft part: a published one's relations are staged (tests/claims/test_admin_revisions).
+    whole, part = graded("the-whole"), graded("one-part", status="draft")
     response = curator_client.post(
         reverse("admin:claims_claimrelation_add"),
         {"from_claim": part.pk, "to_claim": whole.pk, "kind": "part_of", "note": ""},
@@ -81,7 +82,7 @@ def test_relating_a_part_in_the_relation_admin_makes_the_whole_not_graded(curato
 
 
 def test_a_part_of_row_on_the_parts_form_regrades_the_whole(curator_client):
-    whole, part = graded("bundle"), graded("bundle-part")
+    whole, part = graded("bundle"), graded("bundle-part", status="draft")
     data = {
         "statement": part.statement,
         "slug": part.slug,
