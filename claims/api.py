@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from citations.api.views import ReferenceExportMixin, reference_export_schema
 from citations.models import Reference
 from citations.search import newest_matches
+from claims.api_relations import RelationsMixin
 from claims.models import (
     Claim,
     ClaimRevision,
@@ -122,8 +123,11 @@ def revision_decision(verb, permission):
     list=reference_export_schema(ClaimListSerializer, "The references the selected claims cite"),
     retrieve=reference_export_schema(ClaimSerializer, "The references this claim cites"),
 )
-class ClaimViewSet(ReferenceExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet):
-    """Claims with their grade; the detail lists the evidence with each reference."""
+class ClaimViewSet(
+    RelationsMixin, ReferenceExportMixin, WriteInTransactionMixin, viewsets.ModelViewSet
+):
+    """Claims with their grade; the detail lists the evidence with each reference. A claim's
+    relations have their own actions (claims.api_relations)."""
 
     lookup_field = "slug"
     lookup_value_regex = LOOKUP_REGEX
@@ -134,7 +138,7 @@ class ClaimViewSet(ReferenceExportMixin, WriteInTransactionMixin, viewsets.Model
 
     def get_queryset(self):
         claims = Claim.objects.visible_to(self.request.user)
-        if self.is_export():
+        if self.is_export() or self.action in ("relations", "relation"):
             return claims
         if self.action == "list":
             return claims.prefetch_related("topics").with_retracted_tests()

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from claims import integrity
-from claims.models import Claim, Direction, GradeLevel, Topic
+from claims.models import Claim, ClaimRelation, Direction, GradeLevel, Topic
 from claims.verdict import reader_wording
 from config.api.serializers import CleanModelSerializer, SlugField
 from evidence.facts import CLAIM_FIELDS
@@ -112,6 +112,17 @@ class ClaimSerializer(CleanModelSerializer, ClaimListSerializer):
     @extend_schema_field(FreshnessSerializer)
     def get_evidence_searched(self, claim) -> dict:
         return FreshnessSerializer(freshness(claim)).data
+
+
+class ClaimRelationSerializer(serializers.ModelSerializer):
+    """A relation from one claim (`from_claim`, the claim in the address) to another, by slug."""
+
+    from_claim = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    to_claim = serializers.SlugRelatedField(slug_field="slug", queryset=Claim.objects.all())
+
+    class Meta:
+        model = ClaimRelation
+        fields = ["id", "from_claim", "to_claim", "kind", "note"]
 
 
 class RetractSerializer(serializers.Serializer):
