@@ -537,9 +537,11 @@ class ClaimRevision(models.Model):
     """A change to a public claim waiting for a second curator (evidence.revisions).
 
     `snapshot` is the whole pending version as JSON: {"claim": {field: value}, "evidence":
-    [{"id": pk or None, field: value, ...}]}. Readers keep reading the live rows; approving
-    writes the snapshot onto them. `authors` are everyone who added to it; `decided_by`
-    approved or discarded it. A claim has at most one pending revision.
+    [{"id": pk or None, field: value, ...}], "relations": [{"id": pk or None, "to_claim": pk,
+    "kind": ..., "note": ...}]} (the relations from the claim; absent in a revision stored
+    before relations were staged, which leaves them as they are). Readers keep reading the live
+    rows; approving writes the snapshot onto them. `authors` are everyone who added to it;
+    `decided_by` approved or discarded it. A claim has at most one pending revision.
     """
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="revisions")

@@ -4,7 +4,8 @@ Every saved search, or one claim's (`--claim`), or only those due (`--due`: neve
 not in the last `LEDGER_SEARCH_EVERY_DAYS` days; what cron or the scheduled task runs).
 New records become candidates in the curator inbox; each search commits on its own, so an
 interrupted run resumes with `--due`. A source that fails is reported and the run goes on.
-`--email` mails the curators a digest of the new candidates (evidence.digest).
+`--email` mails the curators a digest of the new candidates and of every record alert not
+mailed yet (evidence.digest).
 """
 
 from django.core.management.base import BaseCommand, CommandError
