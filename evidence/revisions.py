@@ -286,35 +286,29 @@ def _load(obj, model, values: dict) -> dict:
 
 
 def _apply_item(snapshot: dict, change: ItemChange, actor) -> None:
-    items = snapshot["evidence"]
-    if change.id is None:
-        fresh = Evidence(curator=actor)
-        item = {"id": None, **_dump_values(Evidence, _defaults(fresh))}
-        item.update(_dump_values(Evidence, change.fields))
-        items.append(item)
-        return
-    position = next((i for i, item in enumerate(items) if item["id"] == change.id), None)
-    if position is None:
-        raise ValidationError(UNKNOWN_ITEM.format(id=change.id))
-    if change.remove:
-        del items[position]
-    else:
-        items[position].update(_dump_values(Evidence, change.fields))
+    _apply_row(snapshot["evidence"], change, Evidence(curator=actor), UNKNOWN_ITEM)
 
 
 def _apply_relation(relations: list, change: RelationChange) -> None:
+    _apply_row(relations, change, ClaimRelation(), UNKNOWN_RELATION)
+
+
+def _apply_row(rows: list, change: ItemChange, fresh, unknown: str) -> None:
+    """Add, change or remove one row of a snapshot list; `fresh`: a new row's model instance
+    (its defaults), `unknown`: the message for a row the pending version does not have."""
+    model = type(fresh)
     if change.id is None:
-        relation = {"id": None, **_dump_values(ClaimRelation, _defaults(ClaimRelation()))}
-        relation.update(_dump_values(ClaimRelation, change.fields))
-        relations.append(relation)
+        row = {"id": None, **_dump_values(model, _defaults(fresh))}
+        row.update(_dump_values(model, change.fields))
+        rows.append(row)
         return
-    position = next((i for i, r in enumerate(relations) if r["id"] == change.id), None)
+    position = next((i for i, row in enumerate(rows) if row["id"] == change.id), None)
     if position is None:
-        raise ValidationError(UNKNOWN_RELATION.format(id=change.id))
+        raise ValidationError(unknown.format(id=change.id))
     if change.remove:
-        del relations[position]
+        del rows[position]
     else:
-        relations[position].update(_dump_values(ClaimRelation, change.fields))
+        rows[position].update(_dump_values(model, change.fields))
 
 
 def _defaults(item) -> dict:
