@@ -400,15 +400,11 @@ def _write_relations(claim: Claim, relations: list) -> set:
     for values in relations:
         if values["id"] is not None and values["id"] not in live:
             raise ValidationError(RELATION_GONE.format(id=values["id"]))
-        relation = live[values["id"]] if values["id"] is not None else None
-        if relation is not None and _normalised(_dump(relation, ClaimRelation)) == {
-            k: v for k, v in values.items() if k != "id"
-        }:
-            continue  # unchanged
-        if relation is None:
-            relation = ClaimRelation(from_claim=claim)
-        else:
-            ends.add(relation.to_claim_id)
+        relation = live.get(values["id"]) or ClaimRelation(from_claim=claim)
+        if relation.pk is not None:
+            if {"id": relation.pk, **_normalised(_dump(relation, ClaimRelation))} == values:
+                continue  # unchanged
+            ends.add(relation.to_claim_id)  # the end it leaves, if it moves
         _load(relation, ClaimRelation, values)
         relation.full_clean()
         relation.save()
