@@ -462,7 +462,7 @@ class ClaimRelationAdmin(admin.ModelAdmin):
             self.delete_model(request, relation)
 
     def _stage(self, request, obj, change: RelationChange) -> None:
-        obj._staged = True
+        obj._staged, request._staged_relation_of = True, obj.from_claim_id
         try:
             claim_revision_create(claim=obj.from_claim, actor=request.user, relations=[change])
         except ValidationError as error:
@@ -483,6 +483,17 @@ class ClaimRelationAdmin(admin.ModelAdmin):
         if getattr(obj, "_staged", False):
             return redirect("admin:claims_claim_change", obj.from_claim_id)
         return super().response_change(request, obj)
+
+    def log_deletions(self, request, queryset):
+        # A staged deletion deletes nothing yet: log only the drafts' relations.
+        kept = [relation for relation in queryset if not is_staged(relation.from_claim)]
+        return super().log_deletions(request, kept) if kept else []
+
+    def response_delete(self, request, obj_display, obj_id):
+        staged = getattr(request, "_staged_relation_of", None)
+        if staged is not None:  # the claim's page, with its pending revision
+            return redirect("admin:claims_claim_change", staged)
+        return super().response_delete(request, obj_display, obj_id)
 
 
 @admin.register(ApiToken)

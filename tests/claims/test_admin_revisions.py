@@ -3,6 +3,7 @@ the change; the claim page shows live vs pending; the authors cannot approve; th
 serves the published version until another curator does."""
 
 import pytest
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -291,6 +292,10 @@ def test_the_relation_admin_stages_deleting_a_relation_of_a_published_claim(
     response = client.post(url, {"post": "yes"})
 
     assert response.status_code == 302
+    assert response.url == change_url(published)
+    assert STAGED_RELATION in texts(response)
+    assert not any("deleted successfully" in text for text in texts(response))
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
     assert ClaimRelation.objects.filter(pk=relation.pk).exists()
     assert ClaimRevision.objects.get(claim=published).snapshot["relations"] == []
 
