@@ -226,10 +226,13 @@ LEDGER_READ_REPLICAS = [alias for alias in DATABASES if alias != "default"]
 REPLICA_PIN_SECONDS = int(os.environ.get("DJANGO_REPLICA_PIN_SECONDS", "10"))
 DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 # Django's own psycopg connection pool (one per process), an alternative to PgBouncer.
+# A replica's pool waits REPLICA_CONNECT_TIMEOUT for a connection (not psycopg_pool's 30 s)
+# before its readers turn to the primary.
 if env_bool("DJANGO_DB_POOL", False):
-    for _database in DATABASES.values():
+    for _alias, _database in DATABASES.items():
         _database["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not
-        _database.setdefault("OPTIONS", {})["pool"] = True
+        _pool = True if _alias == "default" else {"timeout": REPLICA_CONNECT_TIMEOUT}
+        _database.setdefault("OPTIONS", {})["pool"] = _pool
 # Behind PgBouncer in transaction pooling, server-side cursors (iterator()) cannot work.
 if env_bool("DJANGO_PGBOUNCER", False):
     for _database in DATABASES.values():
