@@ -64,7 +64,7 @@ def mark_down(alias: str) -> None:
     """Read from the other databases for REPLICA_RETRY_SECONDS, then try `alias` again."""
     _down_until[alias] = time.monotonic() + settings.REPLICA_RETRY_SECONDS
     logger.warning(
-        "Replica %s is unreachable: reading from the others for %s s",
+        "Replica %s is unreachable: its readers read elsewhere for %s s",
         alias,
         settings.REPLICA_RETRY_SECONDS,
     )
