@@ -40,10 +40,12 @@ pytestmark = pytest.mark.slow  # two clusters, migrate and gunicorn: about 15 s
 DATABASE = "ledger"
 READER_APP = "ledger-replica-reader"  # the app's application_name on the replica
 RETRY_SECONDS = 1  # DJANGO_REPLICA_RETRY_SECONDS of the app under test
+# Migrations, then two curators with API tokens, a published claim and a reference, in one
+# interpreter (each start of Django costs a second or two).
 SETUP = """
-from __future__ import annotations
-
 import json
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
 from claims.services import curator_token_create
 from tests.factories import CuratorFactory, EvidenceFactory, ReferenceFactory
 writer, reviewer = CuratorFactory(username="writer"), CuratorFactory(username="reviewer")
@@ -102,9 +104,8 @@ def migrate_and_fill(primary: Cluster) -> dict:
         "DJANGO_SECRET_KEY": "replica-test-" + "k" * 50,
         "DATABASE_URL": primary.url(DATABASE),
     }
-    for command in (["migrate", "--noinput"], ["shell", "--no-imports", "-c", SETUP]):
-        result = run_manage(*command, **environment)
-        assert result.returncode == 0, result.stderr
+    result = run_manage("shell", "--no-imports", "-c", SETUP, **environment)
+    assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.splitlines()[-1])
 
 
