@@ -141,9 +141,9 @@ class Server:
         headers = {"Authorization": f"Token {token}"} if token else {}
         return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
 
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGQUIT)  # gunicorn's quick shutdown
-        self.process.wait(timeout=30)
+    def quit(self) -> None:
+        """Ask gunicorn for its quick shutdown; `process.wait()` for the end."""
+        self.process.send_signal(signal.SIGQUIT)
 
 
 @dataclass
@@ -180,7 +180,9 @@ def deployment():
         yield Deployment(primary, standby, kept, pooled, data)
     finally:
         for server in servers:
-            server.stop()
+            server.quit()
+        for server in servers:
+            server.process.wait(timeout=30)
         for cluster in clusters:
             if cluster.running():
                 cluster.stop("immediate")
