@@ -262,5 +262,7 @@ def test_a_lagging_then_stopped_replica(deployment):
         for url in readers:
             assert reader.get(url).status_code == 200, url
         log = app.log.read_text()
-        assert log.count("Replica replica1 is unreachable") == 2, log  # once per mark
+        # Found down at the stop, and again once the mark had lapsed (more often on a machine
+        # so slow that a mark lapses while the readers above are being served).
+        assert log.count("Replica replica1 is unreachable") >= 2, log
         assert '" 50' not in log, log  # no 5xx in gunicorn's access log
