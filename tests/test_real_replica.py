@@ -2,16 +2,19 @@
 
 The test makes its own primary and standby (tests/postgres_cluster.py: initdb, migrate,
 pg_basebackup -R), serves the app with DATABASE_URL on the primary and DATABASE_REPLICA_URLS
-on the standby, and talks to it over HTTP. Replay lag is injected by pausing the standby's
-replay (pg_wal_replay_pause): while paused, what the primary commits is not on the replica.
+on the standby from two gunicorn servers (one keeping its connections, one on psycopg's
+pool), and talks to them over HTTP. Replay lag is injected by pausing the standby's replay
+(pg_wal_replay_pause): while paused, what the primary commits is not on the replica; a
+fixed delay (recovery_min_apply_delay) would make the same points, but by the clock.
 
 - A curator who writes reads the write back at once (the pin cookie sends their reads to the
   primary); the same curator without the cookie reads the replica and does not see it yet.
 - Anonymous readers read the replica (a claim published on the primary stays hidden from
   them until the standby replays its publication) and never see a draft, though the draft's
   row is on the replica.
-- When the standby stops (pg_ctl stop -m immediate), every reader request still answers 200:
-  config.db_router finds the replica unreachable, marks it down and reads from the primary.
+- When the standby stops (pg_ctl stop -m immediate), every reader request of either server
+  still answers 200: config.db_router finds the replica unreachable, marks it down and reads
+  from the primary.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from scripts.with_postgres import free_port
 from tests.postgres_cluster import Cluster, give_to_server_user
 from tests.processes import ROOT, run_manage
 
-pytestmark = pytest.mark.slow  # two clusters, migrate and gunicorn: about 15 s
+pytestmark = pytest.mark.slow  # two clusters, migrate, two gunicorns: about 15 s of CPU
 
 DATABASE = "ledger"
 READER_APP = "ledger-replica-reader"  # the app's application_name on the replica
