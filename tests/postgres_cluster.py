@@ -13,6 +13,7 @@ import pwd
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import psycopg
 
@@ -81,8 +82,8 @@ class Cluster:
         return (self.folder / "postmaster.pid").exists()
 
     def url(self, database: str = "postgres", **options: str) -> str:
-        query = "&".join(f"{name}={value}" for name, value in options.items())
-        return f"postgres://postgres@127.0.0.1:{self.port}/{database}" + (f"?{query}" * bool(query))
+        url = f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+        return f"{url}?{urlencode(options)}" if options else url
 
     def sql(self, statement: str, *params, database: str = "postgres") -> list[tuple]:
         with psycopg.connect(self.url(database), autocommit=True) as connection:
