@@ -62,6 +62,19 @@ def test_replica_urls_become_read_aliases_of_the_router():
     assert result.stdout.split() == ["['replica1',", "'replica2']", "r2"]
 
 
+def test_replicas_give_up_connecting_after_a_timeout_and_health_check_kept_connections():
+    result = run_python(
+        "-c",
+        "from django.conf import settings; import django; django.setup(); "
+        "print([(d['OPTIONS']['connect_timeout'], d['CONN_HEALTH_CHECKS']) "
+        "for alias, d in settings.DATABASES.items() if alias != 'default'])",
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        DJANGO_DEBUG="1",
+        DATABASE_REPLICA_URLS="postgres://u@r1/ledger,postgres://u@r2/ledger?connect_timeout=7",
+    )
+    assert result.stdout.strip() == "[(2, True), (7, True)]", result.stderr
+
+
 def test_without_database_url_settings_say_how_to_get_a_database():
     result = run_manage("check", DJANGO_DEBUG="1", DATABASE_URL="")
     assert result.returncode != 0

@@ -63,6 +63,9 @@ DJANGO_SECURE_SSL_REDIRECT config.settings.prod: redirect HTTP to HTTPS (default
 DJANGO_HSTS_SECONDS config.settings.prod: HSTS max-age (default one year)
 DATABASE_REPLICA_URLS comma-separated read replicas (default: none)
 DJANGO_REPLICA_PIN_SECONDS seconds a client reads from the primary after a write (default 10)
+DJANGO_REPLICA_RETRY_SECONDS seconds an unreachable replica is left out before it is tried
+                  again (default 30; its readers read from the primary meanwhile)
+DJANGO_REPLICA_CONNECT_TIMEOUT seconds a connection to a replica may take to open (default 2)
 DJANGO_FACET_CACHE_SECONDS seconds topic counts are cached (default 60)
 DJANGO_PAGE_CACHE_SECONDS seconds a rendered claim page is kept at most (default 300; 0: off)
 DJANGO_DB_POOL   "1" uses psycopg's connection pool (PostgreSQL; default off)
@@ -204,9 +207,17 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # Read replicas (PostgreSQL streaming replicas): pages, API reads and exports read from one of
 # them; writes, and a client's reads for a few seconds after its write, use the primary
 # (config/db_router.py). Without DATABASE_REPLICA_URLS everything uses `default`.
+# A replica that does not answer is left out for REPLICA_RETRY_SECONDS: kept connections are
+# health-checked at each request's first read, and a new one gives up after connect_timeout
+# (unless the URL sets its own), so an unreachable replica costs a reader seconds, not minutes.
+REPLICA_CONNECT_TIMEOUT = int(os.environ.get("DJANGO_REPLICA_CONNECT_TIMEOUT", "2"))
+REPLICA_RETRY_SECONDS = int(os.environ.get("DJANGO_REPLICA_RETRY_SECONDS", "30"))
 for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    _replica = dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", REPLICA_CONNECT_TIMEOUT)
     DATABASES[f"replica{_number}"] = {
-        **dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]),
+        **_replica,
+        "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
     }
 for _database in DATABASES.values():
@@ -215,10 +226,13 @@ LEDGER_READ_REPLICAS = [alias for alias in DATABASES if alias != "default"]
 REPLICA_PIN_SECONDS = int(os.environ.get("DJANGO_REPLICA_PIN_SECONDS", "10"))
 DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 # Django's own psycopg connection pool (one per process), an alternative to PgBouncer.
+# A replica's pool waits REPLICA_CONNECT_TIMEOUT for a connection (not psycopg_pool's 30 s)
+# before its readers turn to the primary.
 if env_bool("DJANGO_DB_POOL", False):
-    for _database in DATABASES.values():
+    for _alias, _database in DATABASES.items():
         _database["CONN_MAX_AGE"] = 0  # the pool keeps connections; Django must not
-        _database.setdefault("OPTIONS", {})["pool"] = True
+        _pool = True if _alias == "default" else {"timeout": REPLICA_CONNECT_TIMEOUT}
+        _database.setdefault("OPTIONS", {})["pool"] = _pool
 # Behind PgBouncer in transaction pooling, server-side cursors (iterator()) cannot work.
 if env_bool("DJANGO_PGBOUNCER", False):
     for _database in DATABASES.values():

@@ -19,7 +19,11 @@ DATABASES = {
 }
 # A second alias, a test mirror of `default`, so the replica router is tested against two
 # databases (tests/test_db_router.py turns replica reads on with LEDGER_READ_REPLICAS).
-DATABASES["replica1"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+DATABASES["replica1"] = {
+    **DATABASES["default"],
+    "CONN_HEALTH_CHECKS": True,  # as base.py sets for replicas
+    "TEST": {"MIRROR": "default"},
+}
 LEDGER_READ_REPLICAS = []
 LEDGER_FACET_CACHE_SECONDS = 0  # tests change claims and read the counts at once
 LEDGER_PAGE_CACHE_SECONDS = 0  # likewise pages; tests/claims/test_page_cache.py turns it on
