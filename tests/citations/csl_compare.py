@@ -36,6 +36,7 @@ NAME_PARTS = {"family", "given", "literal", "dropping-particle", "non-dropping-p
 # prefix is (both kinds are one `prefix`, written back as the non-dropping particle).
 NOT_HELD_NAME_PARTS = {
     "sequence": "the author's place as Crossref says it (the order of the list says it too)",
+    "role": "Crossref's role of a contributor (the list the name is in says it too)",
     "affiliation": "a person's affiliation (the ledger keeps people, not their employers)",
     "parse-names": "citeproc-js's switch for parsing particles out of a name",
     "static-ordering": "citeproc-js's switch for the family-first order of a name",
