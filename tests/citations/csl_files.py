@@ -57,13 +57,16 @@ CITATION_JS_PATHS = {
 }
 INPUT = re.compile(r">>=+ INPUT =+>>\s*\n(.*?)\n<<=+ INPUT =+<<", re.S)
 
+SUITE = "CSL test suite (Debian source haskell-citeproc)"
+ZOTERO = "Zotero items via cite2c, DOI items (jupyterlab-citation-manager sdist)"
+CROSSREF = "Crossref CSL-JSON (habanero sdist cassette)"
 # Source label -> how its files are fetched.
 FOUND = {
-    "CSL test suite (Debian source haskell-citeproc)": "suite",
+    SUITE: "suite",
     "citeproc-py fixtures (PyPI sdist)": "citeproc_py",
-    "Zotero items via cite2c, DOI items (jupyterlab-citation-manager sdist)": "notebooks",
+    ZOTERO: "notebooks",
     "citation-js 0.3 test data (npm)": "citation_js",
-    "Crossref CSL-JSON (habanero sdist cassette)": "crossref",
+    CROSSREF: "crossref",
 }
 
 
@@ -247,9 +250,14 @@ FETCHERS = {
 }
 
 
+def found(label: str) -> list[Path]:
+    """The CSL-JSON files of one source of `FOUND`, fetched when not cached."""
+    return _cached(TARGET / FOUND[label], FETCHERS[FOUND[label]])
+
+
 def found_files() -> dict[str, list[Path]]:
     """Source label -> its CSL-JSON files, fetching what is not cached."""
-    return {label: _cached(TARGET / kind, FETCHERS[kind]) for label, kind in FOUND.items()}
+    return {label: found(label) for label in FOUND}
 
 
 # --- CSL-JSON that third-party tools write from third-party files ----------------------------
@@ -303,6 +311,7 @@ TOOLS = {
 }
 
 
-def tool_written() -> dict[str, list[Path]]:
-    """Source label -> CSL-JSON files third-party tools wrote from third-party files."""
-    return {label: _cached(TARGET / kind, fetch) for label, (kind, fetch) in TOOLS.items()}
+def tool_written(label: str) -> list[Path]:
+    """The CSL-JSON files one tool of `TOOLS` wrote from third-party files."""
+    kind, fetch = TOOLS[label]
+    return _cached(TARGET / kind, fetch)
