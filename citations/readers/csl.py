@@ -5,8 +5,11 @@ Zotero's CSL mapping (zotero/zotero `utilities_item.js` itemFromCSLJSON).
 A file is an array of items, or one item. `id`/`citation-key` is the key; `type` the entry
 type; `author`/`editor` names ({family, given, non-dropping-particle, dropping-particle,
 suffix} or {literal}; {literal: "others"} is et al.); `issued` {date-parts} or {raw} or
-{literal}; `page` "12-19" -> "12--19". Variables we do not map are kept as `csl-<name>`
-fields (text, or JSON for structured ones). Problems name the item's number (from 1).
+{literal} (or the legacy {year, month, day}); `page` "12-19" -> "12--19". Variables we do
+not map are kept as `csl-<name>` fields, as written (text, or JSON for structured ones); a
+mapped variable our export would write otherwise (title case, markup, a date range, a type
+without an entry type of its own) is kept as written too (`citations.formats.CSL_KEPT`), so
+CSL-JSON comes back as it came while unedited. Problems name the item's number (from 1).
 """
 
 import json
