@@ -71,6 +71,11 @@ CSL_MORE_FIELDS = {"type": "genre", "eid": "number", "chapter": "chapter-number"
 # Fields the readers keep for variables and tags they do not map (`citations.readers`):
 # "csl-<variable>" and "ris-<tag>" go back out as what they were.
 CSL_EXTRA_PREFIX, RIS_EXTRA_PREFIX = "csl-", "ris-"
+# `BibRecord.sources[CSL_KEPT + variable]`: a CSL variable as a CSL-JSON file wrote it, where
+# our export of what it was read as would differ (a title in title case, a magazine article,
+# a date range, a season), with the fields it was read as: JSON `[value, {field: text}]`
+# ("@type" is the entry type). The export writes it back while those fields are unchanged.
+CSL_KEPT = "@csl:"
 # Reports and patents have a number, journals an issue.
 NUMBERED_TYPES = {"techreport", "report", "manual", "patent"}
 IDENTIFIER_FIELDS = {"doi", "pmid", "pmcid", "isbn", "issn", "url"}
@@ -272,6 +277,38 @@ def csl_item(record: BibRecord) -> dict:
         variable = field.removeprefix(CSL_EXTRA_PREFIX)
         if field.startswith(CSL_EXTRA_PREFIX) and variable not in item and value:
             item[variable] = _json_or_text(value)
+    return _with_kept(item, record) if record.sources else item
+
+
+# CSL's two variables for the one `number` field: a kept one replaces the other.
+OTHER_NUMBER = {"number": "issue", "issue": "number"}
+
+
+def kept_variables(record: BibRecord) -> dict:
+    """The CSL variables kept as written (`CSL_KEPT`) whose fields are still as read."""
+    current = {**record.fields, "@type": record.entry_type}
+    kept = {}
+    for key, source in record.sources.items():
+        if not key.startswith(CSL_KEPT):
+            continue
+        try:
+            value, read_as = json.loads(source)
+        except (ValueError, TypeError):
+            continue
+        if isinstance(read_as, dict) and all(current.get(f, "") == v for f, v in read_as.items()):
+            kept[key.removeprefix(CSL_KEPT)] = value
+    return kept
+
+
+def _with_kept(item: dict, record: BibRecord) -> dict:
+    kept = kept_variables(record)
+    for variable, value in kept.items():
+        other = OTHER_NUMBER.get(variable)
+        if other and other not in kept and item.get(other) == text(record.fields.get("number", "")):
+            del item[other]  # the field went out as the other variable: it is this one
+            if record.fields.get(CSL_EXTRA_PREFIX + other):  # the other, kept apart
+                item[other] = _json_or_text(record.fields[CSL_EXTRA_PREFIX + other])
+        item[variable] = value
     return item
 
 

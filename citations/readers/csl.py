@@ -5,15 +5,18 @@ Zotero's CSL mapping (zotero/zotero `utilities_item.js` itemFromCSLJSON).
 A file is an array of items, or one item. `id`/`citation-key` is the key; `type` the entry
 type; `author`/`editor` names ({family, given, non-dropping-particle, dropping-particle,
 suffix} or {literal}; {literal: "others"} is et al.); `issued` {date-parts} or {raw} or
-{literal}; `page` "12-19" -> "12--19". Variables we do not map are kept as `csl-<name>`
-fields (text, or JSON for structured ones). Problems name the item's number (from 1).
+{literal} (or the legacy {year, month, day}); `page` "12-19" -> "12--19". Variables we do
+not map are kept as `csl-<name>` fields, as written (text, or JSON for structured ones); a
+mapped variable our export would write otherwise (title case, markup, a date range, a type
+without an entry type of its own) is kept as written too (`citations.formats.CSL_KEPT`), so
+CSL-JSON comes back as it came while unedited. Problems name the item's number (from 1).
 """
 
 import json
 import re
 
 from citations.bibtex import ParseProblem
-from citations.formats import ET_AL_NOTE
+from citations.formats import CSL_KEPT, ET_AL_NOTE, csl_item
 from citations.readers.common import (
     MAX_DEPTH,
     NO_ENTRIES,
@@ -118,6 +121,8 @@ def issued(value) -> dict[str, str]:
     if not isinstance(value, dict):
         return date_fields(str(value)) if value else {}
     parts = value.get("date-parts")
+    if not parts and value.get("year"):  # the legacy form citeproc-js still reads
+        parts = [[value.get(name) for name in ("year", "month", "day") if value.get(name)]]
     if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
         names = ("year", "month", "day")
         return {name: str(int(p)) for name, p in zip(names, parts[0], strict=False) if _int(p)}
@@ -147,12 +152,15 @@ def record_of(item: dict, index: int) -> BibRecord:
     if entry_type == "thesis" and "master" in _text(item.get("genre")).lower():
         entry_type = "mastersthesis"
     fields: dict[str, str] = {}
+    kept: dict[str, str] = {}  # variables we do not map: as written (no spaces squeezed)
     sources: dict[str, str] = {}
     for variable, name in DIRECT.items():
         if item.get(variable) not in (None, "") and name not in fields:
             fields[name], source = from_csl(_text(item[variable]))
             if source is not None:
                 sources[name] = source
+        elif item.get(variable) not in (None, ""):  # issue and number both: keep the second
+            kept[f"csl-{variable}"] = _text(item[variable]).strip()
     container = "booktitle" if entry_type in IN_BOOK_TYPES else "journal"
     fields[container], source = from_csl(_text(item.get("container-title")))
     if source is not None:
@@ -165,7 +173,7 @@ def record_of(item: dict, index: int) -> BibRecord:
     for variable, value in item.items():
         if variable not in MAPPED and variable not in DIRECT and value not in (None, ""):
             structured = isinstance(value, dict | list)
-            fields[f"csl-{variable}"] = json.dumps(value) if structured else _text(value)
+            kept[f"csl-{variable}"] = json.dumps(value) if structured else _text(value).strip()
     names = {}
     for role in ("author", "editor"):
         given = item.get(role) or []
@@ -175,15 +183,52 @@ def record_of(item: dict, index: int) -> BibRecord:
         names[role] = found
     if et_al:
         names["author"].append(OTHERS)
-    return BibRecord(
+    record = BibRecord(
         entry_type=entry_type,
         key=key,
-        fields=clean(fields),
+        fields=clean(fields) | {name: value for name, value in kept.items() if value},
         sources=sources,
         authors=names["author"],
         editors=names["editor"],
         line=index,
     )
+    record.sources.update(kept_as_written(item, record, container))
+    return record
+
+
+DATE_FIELDS = ("year", "month", "day")
+
+
+def read_as(variable: str, record: BibRecord, container: str) -> dict[str, str] | None:
+    """The fields a mapped CSL variable was read into (None: it is not one we map)."""
+    if variable == "type":
+        return {"@type": record.entry_type}
+    if variable in DIRECT:
+        names = [DIRECT[variable]]
+    else:
+        other = {"container-title": [container], "page": ["pages"], "issued": DATE_FIELDS}
+        names = other.get(variable, [])
+    return {name: record.fields.get(name, "") for name in names} or None
+
+
+def kept_as_written(item: dict, record: BibRecord, container: str) -> dict[str, str]:
+    """`CSL_KEPT` sources for the mapped variables our export would write otherwise than the
+    file did (case, markup, spacing, a date range, a type we have no entry type for)."""
+    exported = csl_item(record)
+    kept = {}
+    for variable, value in item.items():
+        if value in (None, "", [], {}) or _same(value, exported.get(variable)):
+            continue
+        fields = read_as(variable, record, container)
+        if fields is not None and f"csl-{variable}" not in record.fields:
+            kept[CSL_KEPT + variable] = json.dumps([value, fields], ensure_ascii=False)
+    return kept
+
+
+def _same(value, again) -> bool:
+    if isinstance(value, dict | list):
+        return value == again
+    return _text(value) == _text(again)
 
 
 def read(data: str | bytes, encoding: str | None = None, max_depth: int = MAX_DEPTH) -> ReadResult:

@@ -21,6 +21,7 @@ word after a colon or sentence end get a capital first letter, words with other 
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from citations.text import latex
@@ -168,9 +169,15 @@ def _argument(source: str, pos: int) -> tuple[str | None, int]:
 
 
 def _accented(accent: str, argument: str) -> str:
-    """`\\"{u}` -> ü; an argument that is no letter (`\\u{\\}`) gives its own text."""
+    """`\\"{u}` -> ü, `\\'{$\\alpha$}` -> ά (a letter `latex.decode` does not accent, as
+    our LaTeX writes Greek); an argument that is no letter (`\\u{\\}`) gives its own text."""
     decoded = latex.decode(f"\\{accent}{{{argument}}}")
-    return decoded if "\\" not in decoded else render(parse(argument), markup=False)
+    if "\\" not in decoded:
+        return decoded
+    text = render(parse(argument), markup=False)
+    if len(text) == 1 and text.isalpha() and accent in latex.ACCENTS:
+        return unicodedata.normalize("NFC", text + latex.ACCENTS[accent])
+    return text
 
 
 def _command(source: str, match: re.Match, nodes: list, depth: int) -> int:
