@@ -17,6 +17,8 @@ LaTeX middleware is not, which is why it is not used).
 import re
 import unicodedata
 
+from citations.text import latex_scripts
+
 ACCENTS = {
     "'": "\u0301",
     "`": "\u0300",
@@ -103,9 +105,10 @@ ESCAPED.update({" ": " ", "\\": " ", "-": "", "/": "", ",": "\u2009", "@": ""})
 
 TOKEN = re.compile(
     r"""(?P<math>\$[^$]*\$)
-    |\\(?P<acc>['`^"~=.])\s*(?:\{\s*(?P<acc_arg>\\[ij]|[A-Za-z])\s*\}
-        |(?P<acc_bare>\\[ij](?![A-Za-z])|[A-Za-z]))
-    |\\(?P<lacc>[uvHckrdb])(?:\s*\{\s*(?P<lacc_arg>\\[ij]|[A-Za-z])\s*\}|\s+(?P<lacc_bare>[A-Za-z]))
+    |\\(?P<acc>['`^"~=.])\s*(?:\{\s*(?P<acc_arg>\\[ij]|[^\W\d_])\s*\}
+        |(?P<acc_bare>\\[ij](?![A-Za-z])|[^\W\d_]))
+    |\\(?P<lacc>[uvHckrdb])(?:\s*\{\s*(?P<lacc_arg>\\[ij]|[^\W\d_])\s*\}
+        |\s+(?P<lacc_bare>[^\W\d_]))
     |\\(?P<word>[A-Za-z]+)(?P<space>\s*)(?P<arg>\{(?:[^{}$]|\{[^{}$]*\})*\})?
     |\\(?P<char>[&%$\#_{}\ \\\-/,@])
     |(?P<brace>[{}])
@@ -132,6 +135,8 @@ def _decode_word(match: re.Match) -> str:
         return decode(arg[1:-1]) if arg is not None else ""
     if word in VERBATIM_ARGUMENT and arg is not None:
         return arg[1:-1]
+    if arg is not None and (char := _written_char(word, arg[1:-1])) is not None:
+        return char
     if word in SYMBOLS:
         return SYMBOLS[word] + (decode(arg) if arg else "")
     # Unknown command: kept verbatim with its argument, so nothing is lost. Without an
@@ -140,6 +145,15 @@ def _decode_word(match: re.Match) -> str:
     if arg is None and not match["space"]:
         return match.group(0) + "{}"
     return match.group(0)
+
+
+def _written_char(word: str, argument: str) -> str | None:
+    """`\\unichar{20013}` -> 中, `\\textsuperscript{2+}` -> ²⁺ (the ASCII export's forms)."""
+    if word == latex_scripts.CODE_POINT_COMMAND:
+        return latex_scripts.code_point(argument)
+    if word in latex_scripts.SCRIPT_COMMANDS:
+        return latex_scripts.scripted(word, argument)
+    return None
 
 
 def _decode_token(match: re.Match) -> str:
@@ -318,7 +332,7 @@ def encode(text: str, *, protect_case: bool = False, unicode: bool = False) -> s
         ]
     if not unicode:
         encoded = [
-            segment if is_math else to_ascii(segment)
+            _ascii_math(segment) if is_math else to_ascii(segment)
             for (is_math, _text), segment in zip(parts, encoded, strict=True)
         ]
     return "".join(encoded)
@@ -348,6 +362,14 @@ TEXT_COMMANDS = {
     "\u20ac": "texteuro",
     "\u00a7": "S",
     "\u00b6": "P",
+    "\u00aa": "textordfeminine",
+    "\u00ba": "textordmasculine",
+    "\u00a2": "textcent",
+    "\u00a5": "textyen",
+    "\u00ac": "textlnot",
+    "\u2039": "guilsinglleft",
+    "\u203a": "guilsinglright",
+    "\u2116": "textnumero",
     "\u00a9": "copyright",
     "\u00ae": "textregistered",
     "\u2122": "texttrademark",
@@ -441,55 +463,103 @@ MATH_COMMANDS.update(
         if name.capitalize() in CAPITAL_GREEK
     }
 )
+MATH_COMMANDS.update({"\u03d1": "vartheta", "\u03d6": "varpi", "\u03f1": "varrho"})
 MATH_CHARS = {"$\\" + name + "$": char for char, name in MATH_COMMANDS.items()}
 SYMBOLS.update({name: char for char, name in TEXT_COMMANDS.items()})
+SYMBOLS.update({name: char for char, name in latex_scripts.LETTER_COMMANDS.items()})
 ASCII_LATEX = {"\u00a0": "~", "\u2009": "\\,", "\u202f": "\\,"}
 ASCII_LATEX.update({char: f"{{\\{name}}}" for char, name in TEXT_COMMANDS.items()})
 ASCII_LATEX.update({char: f"$\\{name}$" for char, name in MATH_COMMANDS.items()})
+ASCII_LATEX.update({char: f"{{\\{name}}}" for char, name in latex_scripts.LETTER_COMMANDS.items()})
+for _char, _latex in latex_scripts.SCRIPT_LATEX.items():
+    ASCII_LATEX.setdefault(_char, _latex)  # ¹²³ keep their text commands
+# Characters written as what prints the same, not read back the same: hyphens, invisible
+# joiners and breaks, ligatures and full-width forms (see `_printed_the_same`).
+PRINTED_THE_SAME = {"\u2010": "-", "\u2011": "-", "\u00ad": "\\-"}
+PRINTED_THE_SAME.update(dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff", "{}"))
 NON_ASCII = re.compile(r"[^\x00-\x7f][\u0300-\u036f]*|[\x00-\x7f][\u0300-\u036f]+")
 _ascii_cache: dict[str, str] = {}
 
 
+def _printed_the_same(char: str) -> str | None:
+    """A ligature (ﬁ) or a full- or half-width form (Ａ) -> the ASCII it prints as."""
+    if char in PRINTED_THE_SAME:
+        return PRINTED_THE_SAME[char]
+    tag = unicodedata.decomposition(char).split(" ", 1)[0]
+    if tag in {"<wide>", "<narrow>"} or (tag == "<compat>" and "\ufb00" <= char <= "\ufb06"):
+        folded = unicodedata.normalize("NFKC", char)
+        if folded.isascii():
+            return folded.translate(ENCODE_TABLE)
+    return None
+
+
+def _ascii_char(char: str) -> str:
+    """One character without marks -> LaTeX: a command, its ASCII look-alike, `\\unichar`."""
+    if char.isascii():
+        return char
+    found = ASCII_LATEX.get(char)
+    if found is None:
+        found = _printed_the_same(char) or latex_scripts.unichar(char)
+    return found
+
+
 def _ascii_cluster(cluster: str) -> str:
-    """One character with its combining marks -> LaTeX (the character itself if unknown)."""
-    if cluster in ASCII_LATEX:
-        return ASCII_LATEX[cluster]
+    """One character with its combining marks -> ASCII LaTeX that `decode` reads back as the
+    same text (up to NFC): an ASCII letter under accents as accent commands, a character
+    LaTeX has a command for as that command, any other one as `\\unichar{code}`."""
+    found = ASCII_LATEX.get(cluster)
+    if found is not None:
+        return found
+    composed = unicodedata.normalize("NFC", cluster)
+    if composed in ASCII_LATEX:
+        return ASCII_LATEX[composed]
     decomposed = unicodedata.normalize("NFD", cluster)
     base, marks = decomposed[0], decomposed[1:]
-    if not marks or any(mark not in COMBINING_ACCENTS for mark in marks):
-        # Not a letter with accents we can write: keep what we can, UTF-8 for the rest.
-        composed = unicodedata.normalize("NFC", cluster)
-        return ASCII_LATEX.get(composed, composed)
-    if base in "ij" and marks[0] in "\u0300\u0301\u0302\u0308\u0303\u0304\u0306\u030c\u030b":
-        base = "\\" + base  # Dotless i and j under an accent above.
-    if not base.isascii():
-        base = ASCII_LATEX.get(base, base)
-    body = base
-    for mark in marks:
-        body = f"\\{COMBINING_ACCENTS[mark]}{{{body}}}"
-    return "{" + body + "}"
+    if marks and base.isascii() and base.isalpha() and all(m in COMBINING_ACCENTS for m in marks):
+        if base in "ij" and marks[0] in "\u0300\u0301\u0302\u0308\u0303\u0304\u0306\u030c\u030b":
+            base = "\\" + base  # Dotless i and j under an accent above.
+        body = base
+        for mark in marks:
+            body = f"\\{COMBINING_ACCENTS[mark]}{{{body}}}"
+        return "{" + body + "}"
+    return "".join(_ascii_char(char) for char in composed)
 
 
 def _ascii_match(match: re.Match) -> str:
     cluster = match.group(0)
     value = _ascii_cache.get(cluster)
     if value is None:
+        if len(_ascii_cache) > 50_000:
+            _ascii_cache.clear()
         value = _ascii_cache[cluster] = _ascii_cluster(cluster)
     return value
 
 
+def _math_ascii(char: str) -> str:
+    """A character outside ASCII inside math: its math command, or its text form in a box."""
+    name = MATH_COMMANDS.get(char)
+    return f"\\{name}{{}}" if name else "\\mbox{" + _ascii_cluster(char) + "}"
+
+
+def _ascii_math(math: str) -> str:
+    if math.isascii():
+        return math
+    return "".join(char if char.isascii() else _math_ascii(char) for char in math)
+
+
 def to_ascii(latex: str) -> str:
-    """LaTeX with characters outside ASCII -> the same LaTeX with commands for them
-    (`Müller` -> `M{\\"u}ller`, a thin space -> `\\,`, `a` + combining macron -> `{\\=a}`):
-    what pdfLaTeX's default input and font encodings typeset. Unknown characters and
-    inline math stay."""
+    """LaTeX with characters outside ASCII -> the same LaTeX in ASCII, with commands for
+    them (`Müller` -> `M{\\"u}ller`, a thin space -> `\\,`, `a` + combining macron ->
+    `{\\=a}`, ж -> `{\\cyrzh}`, ⁺ -> `{\\textsuperscript{+}}`, 中 -> `{\\unichar{20013}}`):
+    what pdfLaTeX's default input and font encodings typeset, given the definitions
+    `latex_scripts.provided` lists for the commands it has no default for."""
     if latex.isascii():
         return latex
     if "$" not in latex:
         return NON_ASCII.sub(_ascii_match, latex)
-    # Inline math is left alone: text commands mean nothing there.
+    # Text commands mean nothing in inline math: a character there is a math command.
     return "".join(
-        segment if is_math else NON_ASCII.sub(_ascii_match, segment)
+        _ascii_math(segment) if is_math else NON_ASCII.sub(_ascii_match, segment)
         for is_math, segment in _split_math(latex)
     )
 
@@ -538,6 +608,7 @@ def plain_text(text: str) -> str:
 # --- commands a text uses ---------------------------------------------------------------
 
 KNOWN_COMMANDS = set(SYMBOLS) | FORMATTING | VERBATIM_ARGUMENT | set("uvHckrdb")
+KNOWN_COMMANDS.add(latex_scripts.CODE_POINT_COMMAND)
 COMMAND_NAME = re.compile(r"\\([A-Za-z]+)")
 
 
