@@ -105,14 +105,16 @@ ESCAPED.update({" ": " ", "\\": " ", "-": "", "/": "", ",": "\u2009", "@": ""})
 
 TOKEN = re.compile(
     r"""(?P<math>\$[^$]*\$)
-    |\\(?P<acc>['`^"~=.])\s*(?:\{\s*(?P<acc_arg>\\[ij]|[^\W\d_])\s*\}
+    |\\(?P<acc>['`^"~=.])\s*(?:\{\s*(?P<acc_arg>LETTER|NESTED)\s*\}
         |(?P<acc_bare>\\[ij](?![A-Za-z])|[^\W\d_]))
-    |\\(?P<lacc>[uvHckrdb])(?:\s*\{\s*(?P<lacc_arg>\\[ij]|[^\W\d_])\s*\}
+    |\\(?P<lacc>[uvHckrdb])(?:\s*\{\s*(?P<lacc_arg>LETTER|NESTED)\s*\}
         |\s+(?P<lacc_bare>[^\W\d_]))
     |\\(?P<word>[A-Za-z]+)(?P<space>\s*)(?P<arg>\{(?:[^{}$]|\{[^{}$]*\})*\})?
     |\\(?P<char>[&%$\#_{}\ \\\-/,@])
     |(?P<brace>[{}])
-    |(?P<tie>~)""",
+    |(?P<tie>~)""".replace(
+        "NESTED", r"""(?:\\['`^"~=.]|\\[uvHckrdb])\s*\{\s*LETTER\s*\}"""
+    ).replace("LETTER", r"(?:\\[ij]|[^\W\d_])"),
     re.VERBOSE,
 )
 # The same tokens but braces: those are then dropped by one `translate`, after the literal
@@ -124,6 +126,8 @@ NEEDS_DECODING = re.compile(r"[\\{}$~]")
 
 
 def _accented(command: str, letter: str) -> str:
+    if len(letter) > 2:
+        letter = decode(letter)  # A letter under two accents (Vietnamese ệ: `\\^{\\d{e}}`).
     base = {"\\i": "i", "\\j": "j"}.get(letter, letter)
     return unicodedata.normalize("NFC", base + ACCENTS[command])
 
@@ -180,8 +184,9 @@ def decode(text: str) -> str:
     """LaTeX as written in a BibTeX value -> the Unicode text it stands for."""
     if not NEEDS_DECODING.search(text):
         return text
-    if "\ue000" in text or "\ue001" in text:
-        return TOKEN.sub(_decode_token, text)  # The marks are taken: a call per brace.
+    if "\ue000" in text or "\ue001" in text or "\\unichar" in text:
+        # The marks are taken, or may be written (`\\unichar{57344}`): a call per brace.
+        return TOKEN.sub(_decode_token, text)
     marked = TOKEN_NOT_BRACE.sub(_decode_marked, text)
     # str.replace runs at memory speed; a translate table would cost a lookup per character.
     return marked.replace("{", "").replace("}", "").replace("\ue000", "{").replace("\ue001", "}")
@@ -519,9 +524,9 @@ def _ascii_cluster(cluster: str) -> str:
         if base in "ij" and marks[0] in "\u0300\u0301\u0302\u0308\u0303\u0304\u0306\u030c\u030b":
             base = "\\" + base  # Dotless i and j under an accent above.
         body = base
-        for mark in marks:
+        for mark in marks[:2]:  # `decode` reads two accents on a letter, no more
             body = f"\\{COMBINING_ACCENTS[mark]}{{{body}}}"
-        return "{" + body + "}"
+        return "{" + body + "}" + "".join(map(latex_scripts.unichar, marks[2:]))
     return "".join(_ascii_char(char) for char in composed)
 
 

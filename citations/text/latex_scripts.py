@@ -135,8 +135,8 @@ def _script_forms(tag: str) -> dict[str, str]:
     return forms
 
 
-SUPERSCRIPTS = _script_forms("<super>")
-SUBSCRIPTS = _script_forms("<sub>")
+SUPERSCRIPTS = _script_forms("<super>") | {"-": "\u207b"}  # ⁻ and ₋ are minus signs in Unicode
+SUBSCRIPTS = _script_forms("<sub>") | {"-": "\u208b"}
 # Command -> (ASCII -> the Unicode script character), and the way back.
 SCRIPT_COMMANDS = {"textsuperscript": SUPERSCRIPTS, "textsubscript": SUBSCRIPTS}
 SCRIPT_LATEX = {char: f"{{\\textsuperscript{{{ascii}}}}}" for ascii, char in SUPERSCRIPTS.items()}
@@ -165,6 +165,17 @@ def code_point(argument: str) -> str | None:
 
 def unichar(char: str) -> str:
     return f"{{\\{CODE_POINT_COMMAND}{{{ord(char)}}}}}"
+
+
+def without_provided(preamble: str) -> str:
+    """A file's @preamble without the definitions an ASCII export of ours wrote into it (the
+    export writes them again where needed): reading back an export does not grow them."""
+    if "\\providecommand" not in preamble:
+        return preamble
+    for definition in PROVIDED.values():
+        if definition in preamble:
+            preamble = preamble.replace(definition + " ", "").replace(definition, "")
+    return preamble.strip()
 
 
 def provided(latex_text: str) -> list[str]:
