@@ -160,10 +160,31 @@ def _written_char(word: str, argument: str) -> str | None:
     return None
 
 
+# What `_ascii_math` writes for a character outside ASCII in math: `\\alpha{}`, `\\mbox{{\\ss}}`.
+WRITTEN_IN_MATH = re.compile(
+    r"\\([A-Za-z]+)\{\}|\\mbox\{(\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\})\}"
+)
+
+
+def _math_char(match: re.Match) -> str:
+    if match[1] is not None:
+        return MATH_NAMES.get(match[1], match[0])
+    return decode(match[2])
+
+
+def _math_chars(math: str) -> str:
+    """Inline math as the ASCII export wrote it -> with its characters back (`$\\alpha{}$`)."""
+    return WRITTEN_IN_MATH.sub(_math_char, math)
+
+
 def _decode_token(match: re.Match) -> str:
     kind = match.lastgroup
     if match["math"] is not None:
-        return MATH_CHARS.get(match["math"], match["math"])
+        math = match["math"]
+        found = MATH_CHARS.get(math)
+        if found is None:
+            found = _math_chars(math) if "{}" in math or "\\mbox{{" in math else math
+        return found
     if match["acc"] is not None:
         return _accented(match["acc"], match["acc_arg"] or match["acc_bare"])
     if match["lacc"] is not None:
@@ -221,8 +242,14 @@ NEEDS_ENCODING = re.compile(r"[\\{}&%$#_~^\u00a0]")
 HAS_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я]")
 
 
+UNESCAPED_COMMENT_OR_PARAMETER = re.compile(r"(?<!\\)(?:\\\\)*[%#]")
+
+
 def _is_verbatim_math(segment: str) -> bool:
-    """Math we can write back as is: braces balanced, and not ending in an escape."""
+    """Math we can write back as is: braces balanced, not ending in an escape, and no `%` or
+    `#` that would comment out the rest of a line or be a parameter (`bibtex.typesetting`)."""
+    if ("%" in segment or "#" in segment) and UNESCAPED_COMMENT_OR_PARAMETER.search(segment):
+        return False
     depth = 0
     for ch in segment:
         depth += (ch == "{") - (ch == "}")
@@ -470,6 +497,7 @@ MATH_COMMANDS.update(
 )
 MATH_COMMANDS.update({"\u03d1": "vartheta", "\u03d6": "varpi", "\u03f1": "varrho"})
 MATH_CHARS = {"$\\" + name + "$": char for char, name in MATH_COMMANDS.items()}
+MATH_NAMES = {name: char for char, name in MATH_COMMANDS.items()}
 SYMBOLS.update({name: char for char, name in TEXT_COMMANDS.items()})
 SYMBOLS.update({name: char for char, name in latex_scripts.LETTER_COMMANDS.items()})
 ASCII_LATEX = {"\u00a0": "~", "\u2009": "\\,", "\u202f": "\\,"}
@@ -543,7 +571,10 @@ def _ascii_match(match: re.Match) -> str:
 def _math_ascii(char: str) -> str:
     """A character outside ASCII inside math: its math command, or its text form in a box."""
     name = MATH_COMMANDS.get(char)
-    return f"\\{name}{{}}" if name else "\\mbox{" + _ascii_cluster(char) + "}"
+    if name:
+        return f"\\{name}{{}}"
+    text = _ascii_cluster(char)
+    return "\\mbox{" + (text if text.startswith("{") else "{" + text + "}") + "}"
 
 
 def _ascii_math(math: str) -> str:
