@@ -6,9 +6,12 @@ Unicode text we store and display (`Müller`, `&`, `DNA`, non-breaking spaces). 
 kept verbatim, so nothing is lost.
 
 `encode` is its inverse for export: the specials `& % $ # _ { } ~ ^ \\` are escaped, math
-segments are written back verbatim, non-ASCII stays as UTF-8, and with `protect_case` the
-words BibTeX styles would wrongly lower-case (acronyms, and proper nouns in sentence-case
-titles) are wrapped in braces. `decode(encode(text)) == text` for every text.
+segments are written back verbatim, and with `protect_case` the words BibTeX styles would
+wrongly lower-case (acronyms, and proper nouns in sentence-case titles) are wrapped in
+braces. Characters outside ASCII stay UTF-8 with `unicode`; otherwise every one is written as
+LaTeX (`to_ascii`; Cyrillic, CJK and the like with the commands of `latex_scripts`).
+`decode(encode(text)) == text` for every text (up to NFC, and but for the few characters
+`PRINTED_THE_SAME` writes as what they print: ligatures, full-width forms, soft hyphens).
 
 Both are a single regular-expression scan: linear in the length of the value (bibtexparser's
 LaTeX middleware is not, which is why it is not used).

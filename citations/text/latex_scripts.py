@@ -61,7 +61,7 @@ CYRILLIC = {
     "ї": ("cyryi", '\\"{\\i}'),
     "ґ": ("cyrgup", "\\`g"),
     "ў": ("cyrushrt", "\\u{u}"),
-    "ђ": ("cyrdje", "\\dj{}"),
+    "ђ": ("cyrdje", "dj"),  # not ISO 9's đ: \\dj has no OT1 form
     "ћ": ("cyrtshe", "\\'c"),
     "ј": ("cyrje", "\\v{j}"),
     "љ": ("cyrlje", "\\^l"),
@@ -82,7 +82,7 @@ def _capital(transliteration: str) -> str:
 
 CYRILLIC.update(
     {
-        char.upper(): (name.upper(), "\\DJ{}" if name == "cyrdje" else _capital(latin))
+        char.upper(): (name.upper(), "Dj" if name == "cyrdje" else _capital(latin))
         for char, (name, latin) in list(CYRILLIC.items())
     }
 )

@@ -176,6 +176,17 @@ TYPED = [
         authors=[Name("Ёлкина", "Анна")],
     ),
 ]
+# Every letter with a command of its own and every super- and subscript: each definition the
+# @preamble provides compiles.
+ALPHABET = "".join(latex_scripts.LETTER_COMMANDS) + "".join(latex_scripts.SCRIPT_LATEX)
+TYPED.append(
+    BibRecord(
+        "misc",
+        "alphabet",
+        fields={"title": ALPHABET, "note": ALPHABET.lower(), "year": "2024"},
+        authors=[Name(ALPHABET[:20], ALPHABET[20:40])],
+    )
+)
 # An entry as an inherited file had it: a brace written as its character code, which biber
 # decodes before it parses the file (the entry, then the whole bibliography, was lost).
 HOSTILE_BIB = r"""@misc{brace125,
@@ -256,9 +267,10 @@ def test_every_entry_reaches_biber_bbl(tmp_path, unicode):
     bbl = (tmp_path / "doc.bbl").read_text()
     assert sorted(BBL_ENTRY.findall(bbl)) == sorted(record.key for record in records)
     latin = [LATIN] + parse(HOSTILE_BIB).records
-    biber, log = _biber_run(tmp_path, "".join(render_entries(latin, unicode=unicode)))
+    (tmp_path / "latin").mkdir()
+    biber, log = _biber_run(tmp_path / "latin", "".join(render_entries(latin, unicode=unicode)))
     assert "ERROR" not in biber, biber[-2000:]
-    bbl = (tmp_path / "doc.bbl").read_text()
+    bbl = (tmp_path / "latin" / "doc.bbl").read_text()
     assert sorted(BBL_ENTRY.findall(bbl)) == sorted(record.key for record in latin)
     if not unicode:  # biber has no ASCII for ⁺ read as UTF-8 either: it writes `\x{207a}`
         assert tex_errors(log) == []
