@@ -18,9 +18,9 @@ Verbatim fields (url, doi) are not LaTeX: biber reads them as they are; they are
 import re
 
 BRACE_CODES = {123: r"\textbraceleft{}", 125: r"\textbraceright{}"}
-# `\char` and a TeX number: decimal, "hex (upper-case digits), 'octal or `character; TeX
-# skips one space after it.
-CHAR_CODE = re.compile(r"""\\char\s*(?:(\d+)|"([0-9A-F]+)|'([0-7]+)|`\\?([{}]))\ ?""")
+# `\char` and a number: decimal, "hex, 'octal or `character; TeX skips one space after it.
+# Hex digits in either case: TeX reads `\char"7d` as 7 and a "d", biber as a `}`.
+CHAR_CODE = re.compile(r"""\\char\s*(?:(\d+)|"([0-9A-Fa-f]+)|'([0-7]+)|`\\?([{}]))\ ?""")
 # `%` or `#` after an even number of backslashes (`\\%` is a line break and a comment).
 UNESCAPED = re.compile(r"(?<!\\)((?:\\\\)*)([%#])")
 DEFINITION = re.compile(r"\\(?:def|gdef|edef|newcommand|renewcommand|providecommand)(?![A-Za-z])")

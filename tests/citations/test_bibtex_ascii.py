@@ -294,6 +294,7 @@ def test_the_inherited_entry_as_it_came_leaves_biber_without_a_bibliography(tmp_
         (r"a \char125 b", r"a \textbraceright{}b"),
         (r'\char"7B{}', r"\textbraceleft{}{}"),
         (r"\char'175", r"\textbraceright{}"),
+        (r'\char"007d\char125b', r"\textbraceright{}\textbraceright{}b"),
         (r"\char`\} x", r"\textbraceright{}x"),
         (r"{\char92} stays", r"{\char92} stays"),
         (r"50% and #1 and \% \#", r"50\% and \#1 and \% \#"),
