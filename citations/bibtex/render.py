@@ -104,7 +104,7 @@ def _braced(name: str, body: str) -> str:
     are percent-encoded (as in a URL), a text's escaped braces become commands."""
     if "\n" in body or "\r" in body:
         body = LINE_BREAKS.sub(" ", body)
-    if name not in VERBATIM_FIELDS:
+    if ("\\char" in body or "%" in body or "#" in body) and name not in VERBATIM_FIELDS:
         body = safe_to_typeset(body)
     if ("{" not in body and "}" not in body and body[-1:] != "\\") or is_balanced(body):
         return "{" + body + "}"

@@ -142,7 +142,11 @@ def _decode_word(match: re.Match) -> str:
         return decode(arg[1:-1]) if arg is not None else ""
     if word in VERBATIM_ARGUMENT and arg is not None:
         return arg[1:-1]
-    if arg is not None and (char := _written_char(word, arg[1:-1])) is not None:
+    if (
+        word in WRITTEN_CHARS
+        and arg is not None
+        and (char := _written_char(word, arg[1:-1])) is not None
+    ):
         return char
     if word in SYMBOLS:
         return SYMBOLS[word] + (decode(arg) if arg else "")
@@ -152,6 +156,9 @@ def _decode_word(match: re.Match) -> str:
     if arg is None and not match["space"]:
         return match.group(0) + "{}"
     return match.group(0)
+
+
+WRITTEN_CHARS = {latex_scripts.CODE_POINT_COMMAND, *latex_scripts.SCRIPT_COMMANDS}
 
 
 def _written_char(word: str, argument: str) -> str | None:

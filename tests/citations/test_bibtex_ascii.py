@@ -300,6 +300,10 @@ def test_the_inherited_entry_as_it_came_leaves_biber_without_a_bibliography(tmp_
         (r"50% and #1 and \% \#", r"50\% and \#1 and \% \#"),
         (r"\\% after a line break", r"\\\% after a line break"),
         (r"\def\x#1{#1%}", r"\def\x#1{#1%}"),
+        (
+            r"mail \path|a%b@c| or \verb+x#y+, \url{http://x/%7E} 5%",
+            r"mail \path|a%b@c| or \verb+x#y+, \url{http://x/%7E} 5\%",
+        ),
     ],
 )
 def test_safe_to_typeset(body, safe):
