@@ -4,7 +4,7 @@ An exported value holds LaTeX. Written as imported, some LaTeX that BibTeX files
 the readers downstream, for more than its own entry:
 - biber decodes `\\char125` (`\\char"7D`, `\\char'175`) to a `}` *before* it parses the file,
   so the value ends early, the entry is a syntax error and biber writes no bibliography at
-  all (measured with biber 2.19: 0 entries in the .bbl). The codes of `{` and `}` are written
+  all (measured with biber 2.18: 0 entries in the .bbl). The codes of `{` and `}` are written
   as `\\textbraceleft{}` / `\\textbraceright{}` (what they print).
 - An unescaped `%` reaches the .bbl as it is (BibTeX and biber copy values), where it comments
   out the rest of the line: biblatex's `\\field{title}{50% of}` loses its closing brace and
