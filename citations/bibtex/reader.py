@@ -44,7 +44,7 @@ from citations.bibtex.values import (
     braced_end,
     read_value,
 )
-from citations.text import latex
+from citations.text import latex, latex_scripts
 from citations.text.records import BibRecord
 
 
@@ -72,7 +72,8 @@ def _preamble(text: str) -> str:
                     parts.append(read_value(text[match.end() : end - 1].strip(), "", Macros()))
                 except FieldValueError:
                     continue
-    return "\n".join(part.strip() for part in parts if part.strip())
+    preamble = "\n".join(part.strip() for part in parts if part.strip())
+    return latex_scripts.without_provided(preamble)
 
 
 def _only_comments(text: str) -> bool:

@@ -11,10 +11,12 @@ ASCII is written as LaTeX commands (pdfLaTeX-safe). No value can end its field e
 
 import functools
 import re
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
 from citations.bibtex.names import format_name, parse_names
+from citations.bibtex.typesetting import safe_to_typeset
 from citations.bibtex.values import (
     MONTH_BY_NAME,
     PREAMBLE_SOURCE,
@@ -25,7 +27,7 @@ from citations.bibtex.values import (
     Macros,
     read_value,
 )
-from citations.text import latex
+from citations.text import latex, latex_scripts
 from citations.text.records import BibRecord, Name, with_notice
 
 FIELD_ORDER = [
@@ -102,6 +104,8 @@ def _braced(name: str, body: str) -> str:
     are percent-encoded (as in a URL), a text's escaped braces become commands."""
     if "\n" in body or "\r" in body:
         body = LINE_BREAKS.sub(" ", body)
+    if ("\\char" in body or "%" in body or "#" in body) and name not in VERBATIM_FIELDS:
+        body = safe_to_typeset(body)
     if ("{" not in body and "}" not in body and body[-1:] != "\\") or is_balanced(body):
         return "{" + body + "}"
     if name in VERBATIM_FIELDS:
@@ -113,11 +117,16 @@ def _braced(name: str, body: str) -> str:
     return "{" + body + "}"
 
 
+def _percent_encoded(value: str) -> str:
+    """A URL or DOI with characters outside ASCII as its URI (UTF-8, percent-encoded)."""
+    return "".join(ch if ch.isascii() else urllib.parse.quote(ch, safe="") for ch in value)
+
+
 def _field_value(name: str, value: str, unicode: bool = False) -> str:
     if name in TITLE_FIELDS:
         return _braced(name, latex.encode(value, protect_case=True, unicode=unicode))
     if name in VERBATIM_FIELDS:
-        return _braced(name, value)
+        return _braced(name, value if unicode or value.isascii() else _percent_encoded(value))
     if name == "month" and value in MONTH_BY_NAME:
         return MONTH_BY_NAME[value]
     if "$" in value or "\\" in value:
@@ -226,7 +235,7 @@ def render_entry(record: BibRecord, *, unicode: bool = False) -> str:
         source = _source(sources, name, value) if sources and name not in VERBATIM_FIELDS else None
         if source is None:
             lines.append(f"  {name} = {_field_value(name, value, unicode)},\n")
-        elif (bare := _macro_value(sources, name)) is not None:
+        elif (bare := _macro_value(sources, name)) is not None and (unicode or bare.isascii()):
             lines.append(f"  {name} = {bare},\n")
         else:
             written = source if unicode else latex.to_ascii(source)
@@ -278,4 +287,10 @@ def render_entries(records: Iterable[BibRecord], *, unicode: bool = False) -> It
                     written.add(preamble)
                     text = preamble if unicode else latex.to_ascii(preamble)
                     yield f"@preamble{{{{{text}}}}}\n\n"
-        yield render_entry(record, unicode=unicode) + "\n"
+        entry = render_entry(record, unicode=unicode)
+        if not unicode:  # Definitions for the commands of characters pdfLaTeX has none for.
+            provided = [line for line in latex_scripts.provided(entry) if line not in written]
+            written.update(provided)
+            if provided:
+                yield "@preamble{{" + " ".join(provided) + "}}\n\n"
+        yield entry + "\n"

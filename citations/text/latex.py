@@ -6,9 +6,12 @@ Unicode text we store and display (`Müller`, `&`, `DNA`, non-breaking spaces). 
 kept verbatim, so nothing is lost.
 
 `encode` is its inverse for export: the specials `& % $ # _ { } ~ ^ \\` are escaped, math
-segments are written back verbatim, non-ASCII stays as UTF-8, and with `protect_case` the
-words BibTeX styles would wrongly lower-case (acronyms, and proper nouns in sentence-case
-titles) are wrapped in braces. `decode(encode(text)) == text` for every text.
+segments are written back verbatim, and with `protect_case` the words BibTeX styles would
+wrongly lower-case (acronyms, and proper nouns in sentence-case titles) are wrapped in
+braces. Characters outside ASCII stay UTF-8 with `unicode`; otherwise every one is written as
+LaTeX (`to_ascii`; Cyrillic, CJK and the like with the commands of `latex_scripts`).
+`decode(encode(text)) == text` for every text (up to NFC, and but for the few characters
+`PRINTED_THE_SAME` writes as what they print: ligatures, full-width forms, soft hyphens).
 
 Both are a single regular-expression scan: linear in the length of the value (bibtexparser's
 LaTeX middleware is not, which is why it is not used).
@@ -16,6 +19,8 @@ LaTeX middleware is not, which is why it is not used).
 
 import re
 import unicodedata
+
+from citations.text import latex_scripts
 
 ACCENTS = {
     "'": "\u0301",
@@ -103,13 +108,16 @@ ESCAPED.update({" ": " ", "\\": " ", "-": "", "/": "", ",": "\u2009", "@": ""})
 
 TOKEN = re.compile(
     r"""(?P<math>\$[^$]*\$)
-    |\\(?P<acc>['`^"~=.])\s*(?:\{\s*(?P<acc_arg>\\[ij]|[A-Za-z])\s*\}
-        |(?P<acc_bare>\\[ij](?![A-Za-z])|[A-Za-z]))
-    |\\(?P<lacc>[uvHckrdb])(?:\s*\{\s*(?P<lacc_arg>\\[ij]|[A-Za-z])\s*\}|\s+(?P<lacc_bare>[A-Za-z]))
+    |\\(?P<acc>['`^"~=.])\s*(?:\{\s*(?P<acc_arg>LETTER|NESTED)\s*\}
+        |(?P<acc_bare>\\[ij](?![A-Za-z])|[^\W\d_]))
+    |\\(?P<lacc>[uvHckrdb])(?:\s*\{\s*(?P<lacc_arg>LETTER|NESTED)\s*\}
+        |\s+(?P<lacc_bare>[^\W\d_]))
     |\\(?P<word>[A-Za-z]+)(?P<space>\s*)(?P<arg>\{(?:[^{}$]|\{[^{}$]*\})*\})?
     |\\(?P<char>[&%$\#_{}\ \\\-/,@])
     |(?P<brace>[{}])
-    |(?P<tie>~)""",
+    |(?P<tie>~)""".replace(
+        "NESTED", r"""(?:\\['`^"~=.]|\\[uvHckrdb])\s*\{\s*LETTER\s*\}"""
+    ).replace("LETTER", r"(?:\\[ij]|[^\W\d_])"),
     re.VERBOSE,
 )
 # The same tokens but braces: those are then dropped by one `translate`, after the literal
@@ -121,6 +129,8 @@ NEEDS_DECODING = re.compile(r"[\\{}$~]")
 
 
 def _accented(command: str, letter: str) -> str:
+    if len(letter) > 2:
+        letter = decode(letter)  # A letter under two accents (Vietnamese ệ: `\\^{\\d{e}}`).
     base = {"\\i": "i", "\\j": "j"}.get(letter, letter)
     return unicodedata.normalize("NFC", base + ACCENTS[command])
 
@@ -132,6 +142,12 @@ def _decode_word(match: re.Match) -> str:
         return decode(arg[1:-1]) if arg is not None else ""
     if word in VERBATIM_ARGUMENT and arg is not None:
         return arg[1:-1]
+    if (
+        word in WRITTEN_CHARS
+        and arg is not None
+        and (char := _written_char(word, arg[1:-1])) is not None
+    ):
+        return char
     if word in SYMBOLS:
         return SYMBOLS[word] + (decode(arg) if arg else "")
     # Unknown command: kept verbatim with its argument, so nothing is lost. Without an
@@ -142,10 +158,43 @@ def _decode_word(match: re.Match) -> str:
     return match.group(0)
 
 
+WRITTEN_CHARS = {latex_scripts.CODE_POINT_COMMAND, *latex_scripts.SCRIPT_COMMANDS}
+
+
+def _written_char(word: str, argument: str) -> str | None:
+    """`\\unichar{20013}` -> 中, `\\textsuperscript{2+}` -> ²⁺ (the ASCII export's forms)."""
+    if word == latex_scripts.CODE_POINT_COMMAND:
+        return latex_scripts.code_point(argument)
+    if word in latex_scripts.SCRIPT_COMMANDS:
+        return latex_scripts.scripted(word, argument)
+    return None
+
+
+# What `_ascii_math` writes for a character outside ASCII in math: `\\alpha{}`, `\\mbox{{\\ss}}`.
+WRITTEN_IN_MATH = re.compile(
+    r"\\([A-Za-z]+)\{\}|\\mbox\{(\{(?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\})\}"
+)
+
+
+def _math_char(match: re.Match) -> str:
+    if match[1] is not None:
+        return MATH_NAMES.get(match[1], match[0])
+    return decode(match[2])
+
+
+def _math_chars(math: str) -> str:
+    """Inline math as the ASCII export wrote it -> with its characters back (`$\\alpha{}$`)."""
+    return WRITTEN_IN_MATH.sub(_math_char, math)
+
+
 def _decode_token(match: re.Match) -> str:
     kind = match.lastgroup
     if match["math"] is not None:
-        return MATH_CHARS.get(match["math"], match["math"])
+        math = match["math"]
+        found = MATH_CHARS.get(math)
+        if found is None:
+            found = _math_chars(math) if "{}" in math or "\\mbox{{" in math else math
+        return found
     if match["acc"] is not None:
         return _accented(match["acc"], match["acc_arg"] or match["acc_bare"])
     if match["lacc"] is not None:
@@ -166,8 +215,9 @@ def decode(text: str) -> str:
     """LaTeX as written in a BibTeX value -> the Unicode text it stands for."""
     if not NEEDS_DECODING.search(text):
         return text
-    if "\ue000" in text or "\ue001" in text:
-        return TOKEN.sub(_decode_token, text)  # The marks are taken: a call per brace.
+    if "\ue000" in text or "\ue001" in text or "\\unichar" in text:
+        # The marks are taken, or may be written (`\\unichar{57344}`): a call per brace.
+        return TOKEN.sub(_decode_token, text)
     marked = TOKEN_NOT_BRACE.sub(_decode_marked, text)
     # str.replace runs at memory speed; a translate table would cost a lookup per character.
     return marked.replace("{", "").replace("}", "").replace("\ue000", "{").replace("\ue001", "}")
@@ -202,8 +252,14 @@ NEEDS_ENCODING = re.compile(r"[\\{}&%$#_~^\u00a0]")
 HAS_CAPITAL = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ſΑ-ΩА-Я]")
 
 
+UNESCAPED_COMMENT_OR_PARAMETER = re.compile(r"(?<!\\)(?:\\\\)*[%#]")
+
+
 def _is_verbatim_math(segment: str) -> bool:
-    """Math we can write back as is: braces balanced, and not ending in an escape."""
+    """Math we can write back as is: braces balanced, not ending in an escape, and no `%` or
+    `#` that would comment out the rest of a line or be a parameter (`bibtex.typesetting`)."""
+    if ("%" in segment or "#" in segment) and UNESCAPED_COMMENT_OR_PARAMETER.search(segment):
+        return False
     depth = 0
     for ch in segment:
         depth += (ch == "{") - (ch == "}")
@@ -318,7 +374,7 @@ def encode(text: str, *, protect_case: bool = False, unicode: bool = False) -> s
         ]
     if not unicode:
         encoded = [
-            segment if is_math else to_ascii(segment)
+            _ascii_math(segment) if is_math else to_ascii(segment)
             for (is_math, _text), segment in zip(parts, encoded, strict=True)
         ]
     return "".join(encoded)
@@ -348,6 +404,14 @@ TEXT_COMMANDS = {
     "\u20ac": "texteuro",
     "\u00a7": "S",
     "\u00b6": "P",
+    "\u00aa": "textordfeminine",
+    "\u00ba": "textordmasculine",
+    "\u00a2": "textcent",
+    "\u00a5": "textyen",
+    "\u00ac": "textlnot",
+    "\u2039": "guilsinglleft",
+    "\u203a": "guilsinglright",
+    "\u2116": "textnumero",
     "\u00a9": "copyright",
     "\u00ae": "textregistered",
     "\u2122": "texttrademark",
@@ -441,55 +505,107 @@ MATH_COMMANDS.update(
         if name.capitalize() in CAPITAL_GREEK
     }
 )
+MATH_COMMANDS.update({"\u03d1": "vartheta", "\u03d6": "varpi", "\u03f1": "varrho"})
 MATH_CHARS = {"$\\" + name + "$": char for char, name in MATH_COMMANDS.items()}
+MATH_NAMES = {name: char for char, name in MATH_COMMANDS.items()}
 SYMBOLS.update({name: char for char, name in TEXT_COMMANDS.items()})
+SYMBOLS.update({name: char for char, name in latex_scripts.LETTER_COMMANDS.items()})
 ASCII_LATEX = {"\u00a0": "~", "\u2009": "\\,", "\u202f": "\\,"}
 ASCII_LATEX.update({char: f"{{\\{name}}}" for char, name in TEXT_COMMANDS.items()})
 ASCII_LATEX.update({char: f"$\\{name}$" for char, name in MATH_COMMANDS.items()})
+ASCII_LATEX.update({char: f"{{\\{name}}}" for char, name in latex_scripts.LETTER_COMMANDS.items()})
+for _char, _latex in latex_scripts.SCRIPT_LATEX.items():
+    ASCII_LATEX.setdefault(_char, _latex)  # ¹²³ keep their text commands
+# Characters written as what prints the same, not read back the same: hyphens, invisible
+# joiners and breaks, ligatures and full-width forms (see `_printed_the_same`).
+PRINTED_THE_SAME = {"\u2010": "-", "\u2011": "-", "\u00ad": "\\-"}
+PRINTED_THE_SAME.update(dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff", "{}"))
 NON_ASCII = re.compile(r"[^\x00-\x7f][\u0300-\u036f]*|[\x00-\x7f][\u0300-\u036f]+")
 _ascii_cache: dict[str, str] = {}
 
 
+def _printed_the_same(char: str) -> str | None:
+    """A ligature (ﬁ) or a full- or half-width form (Ａ) -> the ASCII it prints as."""
+    if char in PRINTED_THE_SAME:
+        return PRINTED_THE_SAME[char]
+    tag = unicodedata.decomposition(char).split(" ", 1)[0]
+    if tag in {"<wide>", "<narrow>"} or (tag == "<compat>" and "\ufb00" <= char <= "\ufb06"):
+        folded = unicodedata.normalize("NFKC", char)
+        if folded.isascii():
+            return folded.translate(ENCODE_TABLE)
+    return None
+
+
+def _ascii_char(char: str) -> str:
+    """One character without marks -> LaTeX: a command, its ASCII look-alike, `\\unichar`."""
+    if char.isascii():
+        return char
+    found = ASCII_LATEX.get(char)
+    if found is None:
+        found = _printed_the_same(char) or latex_scripts.unichar(char)
+    return found
+
+
 def _ascii_cluster(cluster: str) -> str:
-    """One character with its combining marks -> LaTeX (the character itself if unknown)."""
-    if cluster in ASCII_LATEX:
-        return ASCII_LATEX[cluster]
+    """One character with its combining marks -> ASCII LaTeX that `decode` reads back as the
+    same text (up to NFC): an ASCII letter under accents as accent commands, a character
+    LaTeX has a command for as that command, any other one as `\\unichar{code}`."""
+    found = ASCII_LATEX.get(cluster)
+    if found is not None:
+        return found
+    composed = unicodedata.normalize("NFC", cluster)
+    if composed in ASCII_LATEX:
+        return ASCII_LATEX[composed]
     decomposed = unicodedata.normalize("NFD", cluster)
     base, marks = decomposed[0], decomposed[1:]
-    if not marks or any(mark not in COMBINING_ACCENTS for mark in marks):
-        # Not a letter with accents we can write: keep what we can, UTF-8 for the rest.
-        composed = unicodedata.normalize("NFC", cluster)
-        return ASCII_LATEX.get(composed, composed)
-    if base in "ij" and marks[0] in "\u0300\u0301\u0302\u0308\u0303\u0304\u0306\u030c\u030b":
-        base = "\\" + base  # Dotless i and j under an accent above.
-    if not base.isascii():
-        base = ASCII_LATEX.get(base, base)
-    body = base
-    for mark in marks:
-        body = f"\\{COMBINING_ACCENTS[mark]}{{{body}}}"
-    return "{" + body + "}"
+    if marks and base.isascii() and base.isalpha() and all(m in COMBINING_ACCENTS for m in marks):
+        if base in "ij" and marks[0] in "\u0300\u0301\u0302\u0308\u0303\u0304\u0306\u030c\u030b":
+            base = "\\" + base  # Dotless i and j under an accent above.
+        body = base
+        for mark in marks[:2]:  # `decode` reads two accents on a letter, no more
+            body = f"\\{COMBINING_ACCENTS[mark]}{{{body}}}"
+        return "{" + body + "}" + "".join(map(latex_scripts.unichar, marks[2:]))
+    return "".join(_ascii_char(char) for char in composed)
 
 
 def _ascii_match(match: re.Match) -> str:
     cluster = match.group(0)
     value = _ascii_cache.get(cluster)
     if value is None:
+        if len(_ascii_cache) > 50_000:
+            _ascii_cache.clear()
         value = _ascii_cache[cluster] = _ascii_cluster(cluster)
     return value
 
 
+def _math_ascii(char: str) -> str:
+    """A character outside ASCII inside math: its math command, or its text form in a box."""
+    name = MATH_COMMANDS.get(char)
+    if name:
+        return f"\\{name}{{}}"
+    text = _ascii_cluster(char)
+    return "\\mbox{" + (text if text.startswith("{") else "{" + text + "}") + "}"
+
+
+def _ascii_math(math: str) -> str:
+    if math.isascii():
+        return math
+    return "".join(char if char.isascii() else _math_ascii(char) for char in math)
+
+
 def to_ascii(latex: str) -> str:
-    """LaTeX with characters outside ASCII -> the same LaTeX with commands for them
-    (`Müller` -> `M{\\"u}ller`, a thin space -> `\\,`, `a` + combining macron -> `{\\=a}`):
-    what pdfLaTeX's default input and font encodings typeset. Unknown characters and
-    inline math stay."""
+    """LaTeX with characters outside ASCII -> the same LaTeX in ASCII, with commands for
+    them (`Müller` -> `M{\\"u}ller`, a thin space -> `\\,`, `a` + combining macron ->
+    `{\\=a}`, ж -> `{\\cyrzh}`, ⁺ -> `{\\textsuperscript{+}}`, 中 -> `{\\unichar{20013}}`):
+    what pdfLaTeX's default input and font encodings typeset, given the definitions
+    `latex_scripts.provided` lists for the commands it has no default for."""
     if latex.isascii():
         return latex
     if "$" not in latex:
         return NON_ASCII.sub(_ascii_match, latex)
-    # Inline math is left alone: text commands mean nothing there.
+    # Text commands mean nothing in inline math: a character there is a math command.
     return "".join(
-        segment if is_math else NON_ASCII.sub(_ascii_match, segment)
+        _ascii_math(segment) if is_math else NON_ASCII.sub(_ascii_match, segment)
         for is_math, segment in _split_math(latex)
     )
 
@@ -538,6 +654,7 @@ def plain_text(text: str) -> str:
 # --- commands a text uses ---------------------------------------------------------------
 
 KNOWN_COMMANDS = set(SYMBOLS) | FORMATTING | VERBATIM_ARGUMENT | set("uvHckrdb")
+KNOWN_COMMANDS.add(latex_scripts.CODE_POINT_COMMAND)
 COMMAND_NAME = re.compile(r"\\([A-Za-z]+)")
 
 

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from citations.text import latex
+from citations.text import latex, latex_scripts
 
 # Markup of each style in CSL rich text.
 TAGS = {
@@ -214,6 +214,11 @@ def _command(source: str, match: re.Match, nodes: list, depth: int) -> int:
     if name in STYLE_COMMANDS and argument is not None:
         nodes.append(Span(STYLE_COMMANDS[name], _parse(argument, 0, 0)[0]))
         return end
+    if name == latex_scripts.CODE_POINT_COMMAND and argument is not None:
+        char = latex_scripts.code_point(argument)  # `\\unichar{20013}`: the ASCII export's 中
+        if char is not None:
+            nodes.append(char)
+            return end
     symbol_text = latex.SYMBOLS.get(name, WORDS.get(name))
     if symbol_text is not None:
         nodes.append(symbol_text)
