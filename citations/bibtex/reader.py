@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from citations.bibtex import preamble
 from citations.bibtex.blocks import (
     Block,
     FailedBlock,
@@ -45,6 +46,7 @@ from citations.bibtex.values import (
     read_value,
 )
 from citations.text import latex
+from citations.text.latex import COMMAND_NAME
 from citations.text.records import BibRecord
 
 
@@ -61,18 +63,20 @@ CROSSREF = re.compile(r"\bcrossref\s*=\s*[{\"]?\s*([^\s,{}\"]+)", re.IGNORECASE)
 PREAMBLE = re.compile(r"@preamble\s*\{", re.IGNORECASE)
 
 
-def _preamble(text: str) -> str:
-    """The LaTeX of a file's @preamble blocks, joined: the commands its entries may use."""
-    parts = []
+def _preambles(text: str) -> list[tuple[int, str]]:
+    """The line and LaTeX of each of a file's @preamble blocks: the commands its entries use."""
+    blocks = []
     if "@preamble" in text.lower():
         for match in PREAMBLE.finditer(text):
             end = braced_end(text, match.end() - 1)
             if end > 0:
                 try:
-                    parts.append(read_value(text[match.end() : end - 1].strip(), "", Macros()))
+                    value = read_value(text[match.end() : end - 1].strip(), "", Macros())
                 except FieldValueError:
                     continue
-    return "\n".join(part.strip() for part in parts if part.strip())
+                if value.strip():
+                    blocks.append((text.count("\n", 0, match.start()) + 1, value.strip()))
+    return blocks
 
 
 def _only_comments(text: str) -> bool:
@@ -126,7 +130,8 @@ class Reader:
             yield ParseProblem(1, "", BINARY_INPUT)
             return
         parent_keys = {key.lower() for key in CROSSREF.findall(self.text)}
-        self.preamble = _preamble(self.text)
+        self.preambles = [(line, preamble.split(value)) for line, value in _preambles(self.text)]
+        self.kept_preambles: dict[tuple, str] = {}
         parents: dict[str, BibRecord] = {}
         children: list[BibRecord] = []
         found = False
@@ -160,8 +165,8 @@ class Reader:
                 name = name.removeprefix(RAW_VALUE)
                 note = MACRO_KEPT.format(line=record.line, key=record.key, name=name, value=value)
                 self.notes.append(note)
-        if self.preamble and any(latex.unknown_commands(v) for v in record.sources.values()):
-            record.sources[PREAMBLE_SOURCE] = self.preamble
+        if self.preambles and any(latex.unknown_commands(v) for v in record.sources.values()):
+            self._keep_preamble(record)
         folded = record.key.lower()
         if record.key and folded in self.first_line_of_key:
             first = self.first_line_of_key[folded]
@@ -171,6 +176,20 @@ class Reader:
         if not errors:
             return [record]
         return [ParseProblem(record.line, record.key, message) for message in errors]
+
+    def _keep_preamble(self, record: BibRecord) -> None:
+        """The preamble an entry needs: the definitions of the commands it uses, and the text
+        that defines nothing of the blocks before it (all of them when none is before it:
+        the export of our own output writes a block before the first entry needing it)."""
+        used = frozenset(name for v in record.sources.values() for name in COMMAND_NAME.findall(v))
+        before = sum(1 for line, _pieces in self.preambles if line < (record.line or 0))
+        found = self.kept_preambles.get((used, before))
+        if found is None:
+            blocks = [pieces for _line, pieces in self.preambles]
+            found = preamble.for_entry(blocks, before or len(blocks), used)
+            self.kept_preambles[(used, before)] = found
+        if found:
+            record.sources[PREAMBLE_SOURCE] = found
 
     def _block(self, block: Block, offset: int) -> list[BibRecord | ParseProblem]:
         if isinstance(block, SplitEntry):

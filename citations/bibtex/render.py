@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
+from citations.bibtex import preamble
 from citations.bibtex.names import format_name, parse_names
 from citations.bibtex.values import (
     MONTH_BY_NAME,
@@ -257,25 +258,26 @@ BIBLATEX_FALLBACKS = {
 FALLBACK_USE = re.compile(r"\\(" + "|".join(BIBLATEX_FALLBACKS) + r")(?![A-Za-z])")
 
 
-def _fallbacks(record: BibRecord) -> list[str]:
+def _fallbacks(record: BibRecord) -> list[preamble.Piece]:
     """The fallback definitions for biblatex commands the record's LaTeX uses (one scan of
     its values joined: most records use none)."""
     values = [v for k, v in record.sources.items() if k != PREAMBLE_SOURCE]
     values += [v for k, v in record.fields.items() if k not in VERBATIM_FIELDS]
     used = set(FALLBACK_USE.findall("\0".join(values)))
-    return [BIBLATEX_FALLBACKS[name] for name in sorted(used)]
+    return [piece for name in sorted(used) for piece in preamble.split(BIBLATEX_FALLBACKS[name])]
 
 
 def render_entries(records: Iterable[BibRecord], *, unicode: bool = False) -> Iterator[str]:
-    """Records -> BibTeX text, one entry per chunk (for streaming responses); the @preamble
-    an imported entry came with (the commands it uses) is written once, before it."""
-    written: set[str] = set()
+    """Records -> BibTeX text, one entry per chunk (for streaming responses). Before an
+    imported entry, a @preamble with what it needs that was not written yet: the first
+    definition of each command wins, each as `\\providecommand` (`preamble`)."""
+    written = preamble.Written()
     for record in records:
         if record.sources:
-            preambles = [record.sources.get(PREAMBLE_SOURCE, "")] + _fallbacks(record)
-            for preamble in preambles:
-                if preamble and preamble not in written:
-                    written.add(preamble)
-                    text = preamble if unicode else latex.to_ascii(preamble)
-                    yield f"@preamble{{{{{text}}}}}\n\n"
+            pieces = preamble.split(record.sources.get(PREAMBLE_SOURCE, ""))
+            fresh = written.new([*pieces, *_fallbacks(record)])
+            if fresh:
+                text = preamble.joined(fresh)
+                text = text if unicode else latex.to_ascii(text)
+                yield f"@preamble{{{{{text}}}}}\n\n"
         yield render_entry(record, unicode=unicode) + "\n"
