@@ -26,7 +26,8 @@ from citations.bibtex.values import (
     Macros,
     read_value,
 )
-from citations.text import latex
+from citations.text import latex, protection
+from citations.text.protection import PROTECTED_WORDS
 from citations.text.records import BibRecord, Name, with_notice
 
 FIELD_ORDER = [
@@ -206,6 +207,13 @@ def _names_value(record: BibRecord, role: str, names: list[Name], unicode: bool)
     return " and ".join(format_name(name, unicode) for name in names)
 
 
+def _edited_title(record: BibRecord, name: str, unicode: bool) -> str:
+    """An edited title (or one a curator protected words of), with the braces of the words
+    its imported LaTeX protected and of the curator's words (`citations.text.protection`)."""
+    aliases = SOURCE_ALIASES.get(name, (name,))
+    return protection.encode_title(record.fields[name], record.sources, aliases, unicode=unicode)
+
+
 def render_entry(record: BibRecord, *, unicode: bool = False) -> str:
     """One record as a BibTeX entry: authors, editors, then fields in a stable order.
 
@@ -225,7 +233,9 @@ def render_entry(record: BibRecord, *, unicode: bool = False) -> str:
         if value == "":
             continue
         source = _source(sources, name, value) if sources and name not in VERBATIM_FIELDS else None
-        if source is None:
+        if name in TITLE_FIELDS and sources and (source is None or PROTECTED_WORDS in sources):
+            lines.append(f"  {name} = {_braced(name, _edited_title(record, name, unicode))},\n")
+        elif source is None:
             lines.append(f"  {name} = {_field_value(name, value, unicode)},\n")
         elif (bare := _macro_value(sources, name)) is not None:
             lines.append(f"  {name} = {bare},\n")
