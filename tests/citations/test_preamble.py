@@ -11,6 +11,7 @@ from citations.exports import bibtex_stream
 from citations.models import Reference
 from citations.services import reference_import_bibtex
 from tests.citations.test_real_bibliographies import run, tex_available, tex_errors
+from tests.citations.third_party import FILES, Unavailable, bib_files
 
 # Real preambles (TeX Live's xampl.bib, Beebe's font.bib and texbook3.bib, shortened).
 XAMPL = r"\newcommand{\noopsort}[1]{} \newcommand{\printfirst}[2]{#1} "
@@ -213,3 +214,29 @@ def test_two_files_with_the_same_command_compile_in_one_export(tmp_path):
     assert "ERROR" not in out, out
     assert errors == []
     assert bbl.count("\\entry{") == 3
+
+
+ROUND_TRIPPED = [name for name in FILES if name != "tugboat.bib"]  # 5 MB: 30 s of its own
+
+
+@pytest.fixture(scope="module")
+def real_files():
+    try:
+        return bib_files()
+    except Unavailable as exc:
+        pytest.skip(f"Third-party .bib files unavailable: {exc}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ROUND_TRIPPED)
+def test_the_preambles_of_real_files_are_a_fixed_point_of_round_trips(real_files, name):
+    data = real_files[name].read_bytes()
+    first = "".join(render_entries(parse(data).records))
+    second = "".join(render_entries(parse(first).records))
+    third = "".join(render_entries(parse(second).records))
+    preambles = [block for block in first.split("\n\n") if block.startswith("@preamble")]
+    assert [block for block in second.split("\n\n") if block.startswith("@preamble")] == preambles
+    assert third == second
+    defined = [name for block in preambles for piece in split(block) for name in piece.names]
+    assert len(defined) == len(set(defined))
+    assert "\\newcommand" not in first
