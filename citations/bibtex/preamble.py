@@ -75,15 +75,13 @@ class Piece:
     text: str
     names: frozenset[str] = frozenset()
     uses: frozenset[str] = frozenset()
-
-    @property
-    def kept_always(self) -> bool:
-        return bool(CATCODES.search(self.text))
+    kept_always: bool = False  # Changes how later text is read (`CATCODES`): never left out.
 
 
 def _piece(text: str, names: Iterable[str] = ()) -> Piece:
     names = frozenset(names)
-    return Piece(text, names, frozenset(COMMAND.findall(text)) - names)
+    uses = frozenset(COMMAND.findall(text)) - names
+    return Piece(text, names, uses, bool(CATCODES.search(text)))
 
 
 def _provided(name: str, star: str, count: str, default: str, body: str) -> str:

@@ -181,7 +181,8 @@ class Reader:
         """The preamble an entry needs: the definitions of the commands it uses, and the text
         that defines nothing of the blocks before it (all of them when none is before it:
         the export of our own output writes a block before the first entry needing it)."""
-        used = frozenset(name for v in record.sources.values() for name in COMMAND_NAME.findall(v))
+        values = [value for value in record.sources.values() if "\\" in value]
+        used = frozenset(name for value in values for name in COMMAND_NAME.findall(value))
         before = sum(1 for line, _pieces in self.preambles if line < (record.line or 0))
         found = self.kept_preambles.get((used, before))
         if found is None:
