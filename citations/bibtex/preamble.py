@@ -24,13 +24,13 @@ from citations.bibtex.values import braced_end
 
 NAME = r"\\([A-Za-z@]+|[^A-Za-z@\s])"
 COMMAND = re.compile(NAME)
-PREFIXES = r"(?:\\(?:global|long|outer|protected)(?![A-Za-z@])\s*)*"
+PREFIXES = r"(?:\\(?:global|long|outer|protected)(?![A-Za-z@])\s*){0,4}"
 NEWCOMMAND = re.compile(
     r"\\(?:newcommand|renewcommand|providecommand|DeclareRobustCommand)(\*?)\s*"
     r"(?:\{\s*" + NAME + r"\s*\}|" + NAME + r")\s*"
     r"(?:\[\s*(\d)\s*\]\s*(\[[^\[\]{}]*\])?\s*)?(?=\{)"
 )
-DEF = re.compile(PREFIXES + r"\\([gex]?def)(?![A-Za-z@])\s*" + NAME + r"([^{}]*)(?=\{)")
+DEF = re.compile(PREFIXES + r"\\([gex]?def)(?![A-Za-z@])\s*" + NAME + r"([^{}]{0,200})(?=\{)")
 LET = re.compile(PREFIXES + r"\\let\s*" + NAME + r"\s*=?\s?(\\(?:[A-Za-z@]+|.)|[^\\\s])")
 NEWIF = re.compile(r"\\newif\s*\\if([A-Za-z@]+)")
 GUARD = re.compile(r"\\ifx\s*(?:\\undefined\s*" + NAME + r"|" + NAME + r"\s*\\undefined)")
@@ -58,6 +58,9 @@ PRIMITIVE_IFS = [
     "fontchar",
 ]
 PLAIN_ARGUMENTS = re.compile(r"\s*((?:#\d)*)\Z")
+# A preamble of more pieces is kept whole with each entry (in one string): choosing what each
+# entry needs costs time in the number of pieces, for each set of commands entries use.
+MAX_SELECTED = 500
 # Other text is cut before these, so that `\input path.sty` of two files is written once.
 STATEMENT = re.compile(r"\\(?:input|hyphenation|usepackage|RequirePackage)(?![A-Za-z@])")
 # Text that changes how later text is read: written wherever it comes, never left out.
@@ -189,8 +192,10 @@ def split(preamble: str) -> tuple[Piece, ...]:
             break
         found = _guard(preamble, start, ifs) or _definition(preamble, start)
         if found is None and ifs.match(preamble, start):
+            # Never closed: TeX skips all that follows, and so is it kept (one scan).
             end = _conditional_end(preamble, start, ifs)
-            found = (_piece(preamble[start:end].strip()), end) if end > 0 else None
+            end = len(preamble) if end < 0 else end
+            found = (_piece(preamble[start:end].strip()), end)
         if found is None:  # A prefix or conditional we cannot read: kept as text.
             end = _next_start(preamble, COMMAND.match(preamble, start).end())
             found = (_piece(preamble[start:end].strip()), end)

@@ -9,6 +9,7 @@ define, a repeated key is a problem, and `crossref` children come last, once the
 has been read.
 """
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -130,8 +131,7 @@ class Reader:
             yield ParseProblem(1, "", BINARY_INPUT)
             return
         parent_keys = {key.lower() for key in CROSSREF.findall(self.text)}
-        self.preambles = [(line, preamble.split(value)) for line, value in _preambles(self.text)]
-        self.kept_preambles: dict[tuple, str] = {}
+        self._read_preambles()
         parents: dict[str, BibRecord] = {}
         children: list[BibRecord] = []
         found = False
@@ -165,7 +165,7 @@ class Reader:
                 name = name.removeprefix(RAW_VALUE)
                 note = MACRO_KEPT.format(line=record.line, key=record.key, name=name, value=value)
                 self.notes.append(note)
-        if self.preambles and any(latex.unknown_commands(v) for v in record.sources.values()):
+        if self.preamble_lines and any(latex.unknown_commands(v) for v in record.sources.values()):
             self._keep_preamble(record)
         folded = record.key.lower()
         if record.key and folded in self.first_line_of_key:
@@ -177,17 +177,28 @@ class Reader:
             return [record]
         return [ParseProblem(record.line, record.key, message) for message in errors]
 
+    def _read_preambles(self) -> None:
+        found = _preambles(self.text)
+        self.preamble_lines = [line for line, _value in found]
+        self.preambles = [preamble.split(value) for _line, value in found]
+        self.kept_preambles: dict[tuple, str] = {}
+        self.whole_preamble = None  # Kept with every entry needing one, when very long.
+        if sum(map(len, self.preambles)) > preamble.MAX_SELECTED:
+            self.whole_preamble = preamble.normalised("\n".join(value for _line, value in found))
+
     def _keep_preamble(self, record: BibRecord) -> None:
         """The preamble an entry needs: the definitions of the commands it uses, and the text
         that defines nothing of the blocks before it (all of them when none is before it:
         the export of our own output writes a block before the first entry needing it)."""
+        if self.whole_preamble is not None:
+            record.sources[PREAMBLE_SOURCE] = self.whole_preamble
+            return
         values = [value for value in record.sources.values() if "\\" in value]
         used = frozenset(name for value in values for name in COMMAND_NAME.findall(value))
-        before = sum(1 for line, _pieces in self.preambles if line < (record.line or 0))
+        before = bisect.bisect_left(self.preamble_lines, record.line or 0)
         found = self.kept_preambles.get((used, before))
         if found is None:
-            blocks = [pieces for _line, pieces in self.preambles]
-            found = preamble.for_entry(blocks, before or len(blocks), used)
+            found = preamble.for_entry(self.preambles, before or len(self.preambles), used)
             self.kept_preambles[(used, before)] = found
         if found:
             record.sources[PREAMBLE_SOURCE] = found

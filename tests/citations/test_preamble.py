@@ -1,12 +1,14 @@
 """@preamble: definitions written as `\\providecommand` (or guarded), the first of a name
 wins in one export, and an export imported and exported again is the same export."""
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citations.bibtex import PREAMBLE_SOURCE, parse, render_entries
-from citations.bibtex.preamble import for_commands, normalised, split
+from citations.bibtex.preamble import MAX_SELECTED, for_commands, normalised, split
 from citations.exports import bibtex_stream
 from citations.models import Reference
 from citations.services import reference_import_bibtex
@@ -240,3 +242,35 @@ def test_the_preambles_of_real_files_are_a_fixed_point_of_round_trips(real_files
     defined = [name for block in preambles for piece in split(block) for name in piece.names]
     assert len(defined) == len(set(defined))
     assert "\\newcommand" not in first
+
+
+HOSTILE = [
+    "\\ifx" * 20_000,  # never closed
+    "\\def\\a" * 20_000,  # no body
+    "\\global" * 20_000,
+    "\\def\\a#1" * 20_000,
+    "\\ifx\\undefined\\a " * 20_000,
+]
+
+
+@pytest.mark.parametrize("preamble", HOSTILE, ids=lambda text: text[:12])
+def test_a_hostile_preamble_is_read_in_linear_time(preamble):
+    """Each took 30 to 100 s when every start scanned on to the end of the text."""
+    started = time.perf_counter()
+    split(preamble)
+    assert time.perf_counter() - started < 5
+
+
+LETTERS = str.maketrans("0123456789", "abcdefghij")
+
+
+def test_a_very_long_preamble_is_kept_whole_with_each_entry_that_needs_one():
+    names = ["q" + str(i).translate(LETTERS) for i in range(2_000)]  # \\qa, \\qb, ...
+    definitions = "".join(f"\\def\\{name}{{x}}" for name in names[: MAX_SELECTED + 1])
+    entries = "".join(f"@misc{{{name}, title = {{\\{name}}}}}\n" for name in names)
+    started = time.perf_counter()
+    records = parse(f'@preamble{{"{definitions}"}}\n' + entries).records
+    assert time.perf_counter() - started < 10
+    kept = {id(record.sources[PREAMBLE_SOURCE]) for record in records}
+    assert len(records) == 2_000
+    assert len(kept) == 1
