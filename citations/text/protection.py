@@ -21,6 +21,9 @@ from citations.text import latex
 # `BibRecord.sources[PROTECTED_WORDS]`: the words a curator protects in the record's titles,
 # comma-separated ("von Neumann, DNA"); braced by the BibTeX export, `nocase` in CSL.
 PROTECTED_WORDS = "@protect"
+# Each protection is looked for in the whole text: a title braced word by word holds a few
+# dozen; a hostile 5 MB one could hold 100,000.
+MAX_PROTECTIONS = 200
 TOKEN = re.compile(r"\\[A-Za-z@]+\s*|\\.|\$[^$]*\$|[{}]")
 WORD_CHAR = r"[^\W_]"
 KEPT_LATEX = re.compile(latex.MATH.pattern + "|" + latex.COMMAND.pattern)
@@ -100,7 +103,7 @@ def spans(text: str, wanted: Iterable[Protection]) -> list[tuple[int, int]]:
     """Where the text still has each protected context, the part to brace; sorted, merged,
     never inside math or a LaTeX command the text kept."""
     found = []
-    for protection in wanted:
+    for protection in list(dict.fromkeys(wanted))[:MAX_PROTECTIONS]:
         pattern = f"(?<!{WORD_CHAR}){re.escape(protection.context)}(?!{WORD_CHAR})"
         for match in re.finditer(pattern, text):
             found.append((match.start() + protection.start, match.start() + protection.end))

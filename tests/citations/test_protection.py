@@ -1,6 +1,8 @@
 """An edited title keeps the braces of the words its imported LaTeX protected, and a
 curator protects words in the admin: BibTeX braces them, CSL-JSON marks them nocase."""
 
+import time
+
 import pytest
 from django.urls import reverse
 from hypothesis import given, settings
@@ -105,3 +107,13 @@ def test_a_curator_protects_a_word_in_the_admin(curator_client):
     )
     form = curator_client.get(url).context["adminform"].form
     assert form["protected_words"].value() == "The, von Neumann"
+
+
+def test_a_title_braced_word_by_word_is_protected_in_bounded_time():
+    source = " ".join(f"{{W{i}x}}" for i in range(20_000))
+    text = latex.decode(source) + " edited"
+    started = time.perf_counter()
+    written = encode_title(text, {"title": source}, ["title"])
+    assert time.perf_counter() - started < 5
+    assert written.startswith("{W0x} {W1x}")
+    assert latex.decode(written) == text
