@@ -149,6 +149,7 @@ class Reader:
             try:
                 if parent is not None and parent is not child:
                     inherit(child, parent, self.macros)
+                    self._keep_preamble(child)  # For the commands it inherited too.
             except ValueTooLarge as exc:
                 yield ParseProblem(child.line, child.key, str(exc))
                 continue
@@ -165,8 +166,7 @@ class Reader:
                 name = name.removeprefix(RAW_VALUE)
                 note = MACRO_KEPT.format(line=record.line, key=record.key, name=name, value=value)
                 self.notes.append(note)
-        if self.preamble_lines and any(latex.unknown_commands(v) for v in record.sources.values()):
-            self._keep_preamble(record)
+        self._keep_preamble(record)
         folded = record.key.lower()
         if record.key and folded in self.first_line_of_key:
             first = self.first_line_of_key[folded]
@@ -187,13 +187,18 @@ class Reader:
             self.whole_preamble = preamble.normalised("\n".join(value for _line, value in found))
 
     def _keep_preamble(self, record: BibRecord) -> None:
-        """The preamble an entry needs: the definitions of the commands it uses, and the text
-        that defines nothing of the blocks before it (all of them when none is before it:
-        the export of our own output writes a block before the first entry needing it)."""
+        """Keep with an entry using commands of its own (`\\TUB`) the preamble it needs: the
+        definitions of the commands it uses, and the text that defines nothing of the blocks
+        before it (all of them when none is before it: the export of our own output writes a
+        block before the first entry needing it)."""
+        if not self.preamble_lines:
+            return
+        values = [v for k, v in record.sources.items() if "\\" in v and k != PREAMBLE_SOURCE]
+        if not any(map(latex.unknown_commands, values)):
+            return
         if self.whole_preamble is not None:
             record.sources[PREAMBLE_SOURCE] = self.whole_preamble
             return
-        values = [value for value in record.sources.values() if "\\" in value]
         used = frozenset(name for value in values for name in COMMAND_NAME.findall(value))
         before = bisect.bisect_left(self.preamble_lines, record.line or 0)
         found = self.kept_preambles.get((used, before))

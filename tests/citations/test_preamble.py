@@ -286,3 +286,16 @@ def test_a_very_long_preamble_is_kept_whole_with_each_entry_that_needs_one():
     kept = {id(record.sources[PREAMBLE_SOURCE]) for record in records}
     assert len(records) == 2_000
     assert len(kept) == 1
+
+
+def test_a_crossref_child_keeps_the_definitions_of_what_it_inherits():
+    text = (
+        '@preamble{"\\def\\TUB{TUGboat} \\newcommand{\\noopsort}[1]{}"}\n'
+        "@inproceedings{child, title = {{\\noopsort{1}}Child}, crossref = {parent}}\n"
+        "@proceedings{parent, title = {Proceedings of \\TUB}, year = 1990}\n"
+    )
+    child = next(record for record in parse(text).records if record.key == "child")
+    assert child.fields["booktitle"] == "Proceedings of \\TUB{}"
+    assert child.sources[PREAMBLE_SOURCE] == (
+        "\\providecommand{\\TUB}{TUGboat}\n\\providecommand{\\noopsort}[1]{}"
+    )
