@@ -14,7 +14,8 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
-from citations.text import dates, latex, rich
+from citations.text import dates, latex, protection, rich
+from citations.text.protection import PROTECTED_WORDS
 from citations.text.records import BibRecord, Name, with_notice
 
 CSL_TYPES = {
@@ -186,10 +187,14 @@ def latex_of(record: BibRecord, field: str) -> str:
     words), else the stored text written back as LaTeX."""
     value = record.fields.get(field, "")
     source = record.sources.get(field)
-    if source is not None and latex.decode(source) == value:
+    unedited = source is not None and latex.decode(source) == value
+    if field not in TITLE_FIELDS:
+        return source if unedited else latex.encode(value)
+    if unedited and PROTECTED_WORDS not in record.sources:
         return source
-    # The words our BibTeX export protects (acronyms, "Mx1"), so both formats case alike.
-    return latex.encode(value, protect_case=field in TITLE_FIELDS)
+    # The words our BibTeX export protects (acronyms, "Mx1", the words the imported LaTeX or
+    # a curator protected), so both formats case alike.
+    return protection.encode_title(value, record.sources, (field,))
 
 
 def is_english(record: BibRecord) -> bool:

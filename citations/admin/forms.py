@@ -10,6 +10,7 @@ from citations import bibtex
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.models import Reference, Role
 from citations.services import reference_generate_citekey
+from citations.text.protection import PROTECTED_WORDS
 from citations.text.sameness import DOI, REASONS
 from citations.text.sameness import FIELDS as SAMENESS_FIELDS
 
@@ -24,6 +25,11 @@ POSSIBLE_DUPLICATE = (
     '"Not a duplicate" and save again.'
 )
 NOT_A_DUPLICATE = "Not a duplicate: save anyway"
+PROTECTED_WORDS_HELP = (
+    'Words exports keep as typed, comma-separated ("von Neumann, DNA"): the BibTeX export '
+    "braces them, so styles do not lower-case them; CSL-JSON marks them nocase."
+)
+PROTECTED_WORD_INVALID = "A protected word cannot hold braces or backslashes: {word!r}."
 # An edit of these is checked again; one of the details alone (volume, issue, pages) is not.
 IDENTIFYING_FIELDS = {"doi", "pmid", "isbn", "title", "year", "container_title", "entry_type"}
 
@@ -44,6 +50,9 @@ class ReferenceAdminForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
     )
     not_a_duplicate = forms.BooleanField(required=False, label=NOT_A_DUPLICATE)
+    protected_words = forms.CharField(
+        required=False, max_length=1000, label="Protected words", help_text=PROTECTED_WORDS_HELP
+    )
 
     class Meta:
         model = Reference
@@ -62,6 +71,21 @@ class ReferenceAdminForm(forms.ModelForm):
             authors = [row.person.as_name() for row in rows.order_by("position")]
             self.fields["authors"].initial = bibtex.format_name_list(authors)
         self.author_names = None
+        self.fields["protected_words"].initial = self.instance.latex_source.get(PROTECTED_WORDS)
+
+    def clean_protected_words(self) -> str:
+        words = [word.strip() for word in self.cleaned_data["protected_words"].split(",")]
+        for word in words:
+            if "{" in word or "}" in word or "\\" in word:
+                raise forms.ValidationError(PROTECTED_WORD_INVALID.format(word=word))
+        return ", ".join(dict.fromkeys(word for word in words if word))
+
+    def save(self, commit=True):
+        if "protected_words" in self.changed_data:
+            words = self.cleaned_data["protected_words"]
+            sources = {k: v for k, v in self.instance.latex_source.items() if k != PROTECTED_WORDS}
+            self.instance.latex_source = {**sources, PROTECTED_WORDS: words} if words else sources
+        return super().save(commit)
 
     def clean_authors(self):
         text = self.cleaned_data["authors"]

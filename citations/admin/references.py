@@ -227,7 +227,7 @@ class ReferenceAdmin(MergeAdminMixin, HistoryAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["citekey", "authors", *BIBLIOGRAPHIC_FIELDS]},
+            {"fields": ["citekey", "authors", *BIBLIOGRAPHIC_FIELDS, "protected_words"]},
         ),
         ("Identifiers", {"fields": [*IDENTIFIER_FIELDS, "url", "not_a_duplicate"]}),
         (

@@ -29,6 +29,7 @@ One module per concern:
 - `names`: name lists (`parse_name`, `parse_names`, `format_name`, `parse_name_list`,
   `format_name_list`);
 - `render`: records -> text (`render_entry`, `render_entries`);
+- `preamble`: a @preamble as definitions (`\\providecommand`, one per name) and other text;
 - `problems`: `ParseProblem` and the reader's messages.
 The package exports the names in `__all__`, among them the messages users see (constants
 that tests assert by name); tests of private helpers import the module that holds them.

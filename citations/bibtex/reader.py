@@ -9,10 +9,12 @@ define, a repeated key is a problem, and `crossref` children come last, once the
 has been read.
 """
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from citations.bibtex import preamble
 from citations.bibtex.blocks import (
     Block,
     FailedBlock,
@@ -45,6 +47,7 @@ from citations.bibtex.values import (
     read_value,
 )
 from citations.text import latex, latex_scripts
+from citations.text.latex import COMMAND_NAME
 from citations.text.records import BibRecord
 
 
@@ -61,19 +64,23 @@ CROSSREF = re.compile(r"\bcrossref\s*=\s*[{\"]?\s*([^\s,{}\"]+)", re.IGNORECASE)
 PREAMBLE = re.compile(r"@preamble\s*\{", re.IGNORECASE)
 
 
-def _preamble(text: str) -> str:
-    """The LaTeX of a file's @preamble blocks, joined: the commands its entries may use."""
-    parts = []
+def _preambles(text: str) -> list[tuple[int, str]]:
+    """The line and LaTeX of each of a file's @preamble blocks: the commands its entries use."""
+    blocks = []
     if "@preamble" in text.lower():
         for match in PREAMBLE.finditer(text):
             end = braced_end(text, match.end() - 1)
             if end > 0:
                 try:
-                    parts.append(read_value(text[match.end() : end - 1].strip(), "", Macros()))
+                    value = read_value(text[match.end() : end - 1].strip(), "", Macros())
                 except FieldValueError:
                     continue
-    preamble = "\n".join(part.strip() for part in parts if part.strip())
-    return latex_scripts.without_provided(preamble)
+                # Without the definitions an ASCII export of ours added (written again
+                # where needed), so reading back an export does not grow them.
+                value = latex_scripts.without_provided(value.strip())
+                if value:
+                    blocks.append((text.count("\n", 0, match.start()) + 1, value))
+    return blocks
 
 
 def _only_comments(text: str) -> bool:
@@ -127,7 +134,7 @@ class Reader:
             yield ParseProblem(1, "", BINARY_INPUT)
             return
         parent_keys = {key.lower() for key in CROSSREF.findall(self.text)}
-        self.preamble = _preamble(self.text)
+        self._read_preambles()
         parents: dict[str, BibRecord] = {}
         children: list[BibRecord] = []
         found = False
@@ -145,6 +152,7 @@ class Reader:
             try:
                 if parent is not None and parent is not child:
                     inherit(child, parent, self.macros)
+                    self._keep_preamble(child)  # For the commands it inherited too.
             except ValueTooLarge as exc:
                 yield ParseProblem(child.line, child.key, str(exc))
                 continue
@@ -161,8 +169,7 @@ class Reader:
                 name = name.removeprefix(RAW_VALUE)
                 note = MACRO_KEPT.format(line=record.line, key=record.key, name=name, value=value)
                 self.notes.append(note)
-        if self.preamble and any(latex.unknown_commands(v) for v in record.sources.values()):
-            record.sources[PREAMBLE_SOURCE] = self.preamble
+        self._keep_preamble(record)
         folded = record.key.lower()
         if record.key and folded in self.first_line_of_key:
             first = self.first_line_of_key[folded]
@@ -172,6 +179,37 @@ class Reader:
         if not errors:
             return [record]
         return [ParseProblem(record.line, record.key, message) for message in errors]
+
+    def _read_preambles(self) -> None:
+        found = _preambles(self.text)
+        self.preamble_lines = [line for line, _value in found]
+        self.preambles = [preamble.split(value) for _line, value in found]
+        self.kept_preambles: dict[tuple, str] = {}
+        self.whole_preamble = None  # Kept with every entry needing one, when very long.
+        if sum(map(len, self.preambles)) > preamble.MAX_SELECTED:
+            self.whole_preamble = preamble.normalised("\n".join(value for _line, value in found))
+
+    def _keep_preamble(self, record: BibRecord) -> None:
+        """Keep with an entry using commands of its own (`\\TUB`) the preamble it needs: the
+        definitions of the commands it uses, and the text that defines nothing of the blocks
+        before it (all of them when none is before it: the export of our own output writes a
+        block before the first entry needing it)."""
+        if not self.preamble_lines:
+            return
+        values = [v for k, v in record.sources.items() if "\\" in v and k != PREAMBLE_SOURCE]
+        if not any(map(latex.unknown_commands, values)):
+            return
+        if self.whole_preamble is not None:
+            record.sources[PREAMBLE_SOURCE] = self.whole_preamble
+            return
+        used = frozenset(name for value in values for name in COMMAND_NAME.findall(value))
+        before = bisect.bisect_left(self.preamble_lines, record.line or 0)
+        found = self.kept_preambles.get((used, before))
+        if found is None:
+            found = preamble.for_entry(self.preambles, before or len(self.preambles), used)
+            self.kept_preambles[(used, before)] = found
+        if found:
+            record.sources[PREAMBLE_SOURCE] = found
 
     def _block(self, block: Block, offset: int) -> list[BibRecord | ParseProblem]:
         if isinstance(block, SplitEntry):

@@ -15,6 +15,7 @@ import urllib.parse
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
+from citations.bibtex import preamble
 from citations.bibtex.names import format_name, parse_names
 from citations.bibtex.typesetting import safe_to_typeset
 from citations.bibtex.values import (
@@ -27,7 +28,8 @@ from citations.bibtex.values import (
     Macros,
     read_value,
 )
-from citations.text import latex, latex_scripts
+from citations.text import latex, latex_scripts, protection
+from citations.text.protection import PROTECTED_WORDS
 from citations.text.records import BibRecord, Name, with_notice
 
 FIELD_ORDER = [
@@ -214,6 +216,13 @@ def _names_value(record: BibRecord, role: str, names: list[Name], unicode: bool)
     return " and ".join(format_name(name, unicode) for name in names)
 
 
+def _edited_title(record: BibRecord, name: str, unicode: bool) -> str:
+    """An edited title (or one a curator protected words of), with the braces of the words
+    its imported LaTeX protected and of the curator's words (`citations.text.protection`)."""
+    aliases = SOURCE_ALIASES.get(name, (name,))
+    return protection.encode_title(record.fields[name], record.sources, aliases, unicode=unicode)
+
+
 def render_entry(record: BibRecord, *, unicode: bool = False) -> str:
     """One record as a BibTeX entry: authors, editors, then fields in a stable order.
 
@@ -233,7 +242,9 @@ def render_entry(record: BibRecord, *, unicode: bool = False) -> str:
         if value == "":
             continue
         source = _source(sources, name, value) if sources and name not in VERBATIM_FIELDS else None
-        if source is None:
+        if name in TITLE_FIELDS and sources and (source is None or PROTECTED_WORDS in sources):
+            lines.append(f"  {name} = {_braced(name, _edited_title(record, name, unicode))},\n")
+        elif source is None:
             lines.append(f"  {name} = {_field_value(name, value, unicode)},\n")
         elif (bare := _macro_value(sources, name)) is not None and (unicode or bare.isascii()):
             lines.append(f"  {name} = {bare},\n")
@@ -266,31 +277,31 @@ BIBLATEX_FALLBACKS = {
 FALLBACK_USE = re.compile(r"\\(" + "|".join(BIBLATEX_FALLBACKS) + r")(?![A-Za-z])")
 
 
-def _fallbacks(record: BibRecord) -> list[str]:
+def _fallbacks(record: BibRecord) -> list[preamble.Piece]:
     """The fallback definitions for biblatex commands the record's LaTeX uses (one scan of
     its values joined: most records use none)."""
     values = [v for k, v in record.sources.items() if k != PREAMBLE_SOURCE]
     values += [v for k, v in record.fields.items() if k not in VERBATIM_FIELDS]
     used = set(FALLBACK_USE.findall("\0".join(values)))
-    return [BIBLATEX_FALLBACKS[name] for name in sorted(used)]
+    return [piece for name in sorted(used) for piece in preamble.split(BIBLATEX_FALLBACKS[name])]
 
 
 def render_entries(records: Iterable[BibRecord], *, unicode: bool = False) -> Iterator[str]:
-    """Records -> BibTeX text, one entry per chunk (for streaming responses); the @preamble
-    an imported entry came with (the commands it uses) is written once, before it."""
-    written: set[str] = set()
+    """Records -> BibTeX text, one entry per chunk (for streaming responses). Before an
+    imported entry, a @preamble with what it needs that was not written yet: the first
+    definition of each command wins, each as `\\providecommand` (`preamble`)."""
+    written = preamble.Written()
     for record in records:
         if record.sources:
-            preambles = [record.sources.get(PREAMBLE_SOURCE, "")] + _fallbacks(record)
-            for preamble in preambles:
-                if preamble and preamble not in written:
-                    written.add(preamble)
-                    text = preamble if unicode else latex.to_ascii(preamble)
-                    yield f"@preamble{{{{{text}}}}}\n\n"
+            pieces = [*preamble.split(record.sources.get(PREAMBLE_SOURCE, "")), *_fallbacks(record)]
+        else:
+            pieces = []
         entry = render_entry(record, unicode=unicode)
         if not unicode:  # Definitions for the commands of characters pdfLaTeX has none for.
-            provided = [line for line in latex_scripts.provided(entry) if line not in written]
-            written.update(provided)
-            if provided:
-                yield "@preamble{{" + " ".join(provided) + "}}\n\n"
+            pieces += preamble.split(" ".join(latex_scripts.provided(entry)))
+        fresh = written.new(pieces)
+        if fresh:
+            text = preamble.joined(fresh)
+            text = text if unicode else latex.to_ascii(text)
+            yield f"@preamble{{{{{text}}}}}\n\n"
         yield entry + "\n"

@@ -271,9 +271,9 @@ def test_a_preamble_is_kept_with_the_entries_that_use_its_commands():
     assert result.notes == [bibtex.PREAMBLE_KEPT.format(line=1)]
     assert [r.key for r in result.records] == ["a", "b", "c"]
     assert bibtex.PREAMBLE_SOURCE not in result.records[0].sources
-    assert result.records[1].sources[bibtex.PREAMBLE_SOURCE] == "\\newcommand{\\noop}[1]{}"
+    assert result.records[1].sources[bibtex.PREAMBLE_SOURCE] == "\\providecommand{\\noop}[1]{}"
     written = "".join(bibtex.render_entries(result.records))
-    assert written.count("@preamble{{\\newcommand{\\noop}[1]{}}}") == 1
+    assert written.count("@preamble{{\\providecommand{\\noop}[1]{}}}") == 1
     assert written.index("@preamble") < written.index("@article{b,")
 
 
