@@ -1,0 +1,79 @@
+"""Our formatted citations (citations.citing, citeproc-py) against pandoc's citeproc.
+
+`sample` draws entries deterministically from real third-party .bib files (Debian packages
+fetched at test time, never committed); `pandoc_entries` renders a CSL-JSON or BibTeX file
+of them in one pandoc call (`nocite: '@*'`) with the same .csl file our engine uses;
+`comparable` puts an entry of either engine in the form the two are compared in, leaving
+out only what is typographically the same or not the entry's own doing (see there).
+"""
+
+import html
+import random
+import re
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+from citations import bibtex, citing, formats
+from citations.text.records import BibRecord
+
+SEED = 23
+ENTRY = re.compile(r'<div id="ref-([^"]+)" class="csl-entry"[^>]*>\n?(.*?)\n?</div>\n', re.S)
+TAG = re.compile(r"<[^>]+>")
+NUMBER = re.compile(r"^\[?\d+[.\]]?\s*")
+# Straight and typographic quotes print the same mark: ' and ’, ` and ‘.
+QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
+# pandoc disambiguates a whole reference list ("1992a", "n.d.-b" for two works of one author
+# and year); one entry rendered on its own (what "Cite this" shows) has no such suffix.
+YEAR_SUFFIX = re.compile(r"\((\d{4}|n\.d\.)-?[a-z]{1,2}\)")
+
+
+def sample(files: list[Path], size: int) -> list[BibRecord]:
+    """`size` entries drawn with a fixed seed from every entry of `files` (in file-name order),
+    keyed item-0, item-1, ... (real keys repeat across files)."""
+    records = []
+    for path in sorted(files, key=lambda path: (path.name, str(path))):
+        records.extend(bibtex.parse(path.read_bytes()).records)
+    drawn = random.Random(SEED).sample(records, size)  # noqa: S311 - a sample, not a secret
+    return [replace(record, key=f"item-{index}") for index, record in enumerate(drawn)]
+
+
+def comparable(entry: str) -> str:
+    """An entry as text (tags dropped, entities unescaped, whitespace collapsed, a numbered
+    style's number dropped), quotes in one form, and without a list's year suffix."""
+    text = re.sub(r"\s+", " ", html.unescape(TAG.sub("", entry))).strip()
+    return YEAR_SUFFIX.sub(r"(\1)", NUMBER.sub("", text).translate(QUOTES))
+
+
+def write_bibliography(records: list[BibRecord], path: Path) -> Path:
+    """Our export of `records` as pandoc reads it: CSL-JSON (.json) or BibTeX (.bib)."""
+    if path.suffix == ".json":
+        path.write_text("".join(formats.render_csl(records)), encoding="utf-8")
+    else:
+        path.write_text("".join(bibtex.render_entry(record) for record in records))
+    return path
+
+
+def pandoc_entries(pandoc: str, bibliography: Path, style_id: str) -> dict[str, str]:
+    """Entry id -> the HTML pandoc's citeproc prints for it, every entry in one call."""
+    command = [pandoc, "--citeproc", "--csl", str(citing.style_path(style_id))]
+    command += ["--bibliography", str(bibliography), "-f", "markdown", "-t", "html"]
+    output = subprocess.run(  # noqa: S603 - pandoc of the pypandoc-binary wheel, fixed arguments
+        [*command, "--wrap=none"],
+        input="---\nnocite: '@*'\n---\n",
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    return {match.group(1): match.group(2) for match in ENTRY.finditer(output)}
+
+
+def differences(ours: list[str], theirs: dict[str, str]) -> list[tuple[int, str, str]]:
+    """(index, ours, pandoc's) of each entry that reads differently once `comparable`."""
+    found = []
+    for index, entry in enumerate(ours):
+        mine, other = comparable(entry), comparable(theirs.get(f"item-{index}", ""))
+        if mine != other:
+            found.append((index, mine, other))
+    return found
