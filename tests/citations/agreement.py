@@ -20,6 +20,8 @@ from citations.text.records import BibRecord
 SEED = 23
 ENTRY = re.compile(r'<div id="ref-([^"]+)" class="csl-entry"[^>]*>\n?(.*?)\n?</div>\n', re.S)
 TAG = re.compile(r"<[^>]+>")
+# "to ." where a title's LaTeX gave nothing: citations.citing.tidy drops the space, pandoc not.
+SPACE_BEFORE_PUNCTUATION = re.compile(r" ([.,;:])")
 NUMBER = re.compile(r"^\[?\d+[.\]]?\s*")
 # Straight and typographic quotes print the same mark: ' and ’, ` and ‘.
 QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
@@ -39,9 +41,11 @@ def sample(files: list[Path], size: int) -> list[BibRecord]:
 
 
 def comparable(entry: str) -> str:
-    """An entry as text (tags dropped, entities unescaped, whitespace collapsed, a numbered
+    """An entry as text (tags dropped, entities unescaped, whitespace collapsed and none before
+    punctuation, a numbered
     style's number dropped), quotes in one form, and without a list's year suffix."""
     text = re.sub(r"\s+", " ", html.unescape(TAG.sub("", entry))).strip()
+    text = SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
     return YEAR_SUFFIX.sub(r"(\1)", NUMBER.sub("", text).translate(QUOTES))
 
 
