@@ -11,6 +11,11 @@ applied once, by `apply()` (called when `citations.citing` is imported).
   gives a label no language, so it never title-cased one ("(eds.)" for APA's "(Eds.)").
 - **A localized date keeps its locale's delimiter** (spec, Localized Date Formats):
   NLM's `<date form="text" delimiter=" ">` printed "1993Sep".
+- **Months 21 to 24 are the seasons** (CSL-JSON as citeproc-js and pandoc read it, and as
+  `citations.text.dates` writes it): citeproc-py printed no date part for them.
+- **Page ranges** (spec, Page Ranges): an abbreviated range is expanded first ("243-51" is
+  243–251), and only pages of as many digits are shortened ("1-14" printed "1–4" in
+  Vancouver's minimal format).
 - **A value with several numbers takes the plural label** (spec, Label): roman numerals are
   numbers too ("vii + 160" is "pp.", as pandoc prints it).
 """
@@ -37,6 +42,8 @@ def apply() -> None:
     _title_case_labels()
     _localized_date_delimiter()
     _roman_numerals_are_numbers()
+    _seasons_as_months()
+    _page_ranges_by_their_digits()
 
 
 def _suppress_substituted_variables() -> None:
@@ -118,3 +125,32 @@ def _localized_date_delimiter() -> None:
 def _roman_numerals_are_numbers() -> None:
     number = rf"(?:\d+|{_ROMAN})"
     model.Label.RE_MULTIPLE_NUMBERS = re.compile(rf"{number}[^\d.]+{number}")
+
+
+def _seasons_as_months() -> None:
+    process = model.Date_Part.process
+
+    def seasonal_process(self, date, context=None):
+        month = date.get("month")
+        if self.get("name") == "month" and isinstance(month, int) and 21 <= month <= 24:
+            # A season prints its term, the long form (a style's "short" months have none).
+            return (context if context is not None else self).get_single_term(
+                name=f"season-{month - 20:02}"
+            )
+        return process(self, date, context)
+
+    model.Date_Part.process = seasonal_process
+
+
+def _page_ranges_by_their_digits() -> None:
+    format_last_page = model.FormatNumber._format_last_page
+
+    def format_last(self, first, last):
+        if first.isdigit() and last.isdigit() and len(last) < len(first):
+            expanded = first[: len(first) - len(last)] + last
+            last = expanded if int(expanded) > int(first) else last
+        if len(first) != len(last):
+            return last
+        return format_last_page(self, first, last)
+
+    model.FormatNumber._format_last_page = format_last

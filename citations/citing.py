@@ -228,7 +228,8 @@ def _numbered_from(entries: list[str], offset: int, numbered: bool) -> Iterator[
 def tidy(entry: str, form: str) -> str:
     """One entry as a reader pastes it: single spaces, a space after a leading citation
     number ("1.Smith" -> "1. Smith"), no space before punctuation that an empty variable
-    left behind, no period doubled ("TeX?." -> "TeX?"); plain text unescaped (citeproc-py's plain output may hold entities)."""
+    left behind, no period doubled ("TeX?." -> "TeX?"); plain text unescaped (citeproc-py's
+    plain output may hold entities)."""
     entry = re.sub(r"\s+", " ", entry).strip()
     entry = CITATION_NUMBER.sub(r"\1 ", entry)
     entry = re.sub(r" ([.,;:])", r"\1", entry)

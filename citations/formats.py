@@ -146,7 +146,7 @@ RIS_TYPE_TAGS = {
 RIS_PMID, RIS_PMID_DATABASE, RIS_PMCID = "AN", "PubMed", "C2"
 ET_AL_NOTE = "The author list is incomplete (et al.)."
 
-UNKNOWN_PAGE = re.compile(r"\?+\Z")
+UNKNOWN = re.compile(r"\?+\Z")  # "??": a value the file's author did not know
 RANGE_SEPARATOR = re.compile(r"\s*(?:--+|\u2013|\u2014)\s*")
 HYPHEN = re.compile(r"\s*-\s*")
 
@@ -169,7 +169,7 @@ def csl_pages(pages: str) -> tuple[str, str]:
     -> 172, which styles would print "172–2" or "172–"), and "??", the mark of a page not
     known, is no page ("161--??" -> 161; "??--??" -> none)."""
     first, last = page_range(pages) if pages.strip() else ("", "")
-    first, last = ("" if UNKNOWN_PAGE.match(part) else part for part in (first, last))
+    first, last = ("" if UNKNOWN.match(part) else part for part in (first, last))
     if not first or last == first:
         return first, ""
     return first, last
@@ -286,7 +286,8 @@ def csl_item(record: BibRecord) -> dict:
         variable = field.removeprefix(CSL_EXTRA_PREFIX)
         if field.startswith(CSL_EXTRA_PREFIX) and variable not in item and value:
             item[variable] = _json_or_text(value)
-    return item
+    # "????" for a publisher, a place or an issue is no value: styles would print it.
+    return {name: value for name, value in item.items() if not UNKNOWN.match(str(value))}
 
 
 def _json_or_text(value: str):
