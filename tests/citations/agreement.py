@@ -3,11 +3,15 @@
 `sample` draws entries deterministically from real third-party .bib files (Debian packages
 fetched at test time, never committed); `pandoc_entries` renders a CSL-JSON or BibTeX file
 of them in one pandoc call (`nocite: '@*'`) with the same .csl file our engine uses;
-`comparable` puts an entry of either engine in the form the two are compared in, leaving
-out only what is typographically the same or not the entry's own doing (see there).
+`citeproc_js_entries` renders it with citeproc-js (citation-js, the engine of Zotero), the
+arbiter where the two differ; `comparable` puts an entry of either engine in the form the
+two are compared in, leaving out only what is typographically the same or not the entry's
+own doing (see there).
 """
 
 import html
+import json
+import os
 import random
 import re
 import subprocess
@@ -18,6 +22,9 @@ from citations import bibtex, citing, formats
 from citations.text.records import BibRecord
 
 SEED = 23
+ROOT = Path(__file__).resolve().parent.parent.parent
+NODE_MODULES = ROOT / ".cache" / "node-tools" / "node_modules"
+FORMATTER = Path(__file__).with_name("citation_js_format.js")
 ENTRY = re.compile(r'<div id="ref-([^"]+)" class="csl-entry"[^>]*>\n?(.*?)\n?</div>\n', re.S)
 TAG = re.compile(r"<[^>]+>")
 # "to ." where a title's LaTeX gave nothing: citations.citing.tidy drops the space, pandoc not.
@@ -27,7 +34,7 @@ NUMBER = re.compile(r"^\[?\d+[.\]]?\s*")
 QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 # pandoc disambiguates a whole reference list ("1992a", "n.d.-b" for two works of one author
 # and year); one entry rendered on its own (what "Cite this" shows) has no such suffix.
-YEAR_SUFFIX = re.compile(r"\((\d{4}|n\.d\.)-?[a-z]{1,2}\)")
+YEAR_SUFFIX = re.compile(r"\((\d{4}(?:\u2013\d{0,4})?|n\.d\.)-?[a-z]{1,2}(?=[),])")
 
 
 def sample(files: list[Path], size: int) -> list[BibRecord]:
@@ -46,7 +53,7 @@ def comparable(entry: str) -> str:
     style's number dropped), quotes in one form, and without a list's year suffix."""
     text = re.sub(r"\s+", " ", html.unescape(TAG.sub("", entry))).strip()
     text = SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
-    return YEAR_SUFFIX.sub(r"(\1)", NUMBER.sub("", text).translate(QUOTES))
+    return YEAR_SUFFIX.sub(r"(\1", NUMBER.sub("", text).translate(QUOTES))
 
 
 def write_bibliography(records: list[BibRecord], path: Path) -> Path:
@@ -80,4 +87,28 @@ def differences(ours: list[str], theirs: dict[str, str]) -> list[tuple[int, str,
         mine, other = comparable(entry), comparable(theirs.get(f"item-{index}", ""))
         if mine != other:
             found.append((index, mine, other))
+    return found
+
+
+def citeproc_js_entries(bibliography: Path, style_id: str) -> dict[str, str]:
+    """Entry id -> the HTML citeproc-js (citation-js) prints for it from a CSL-JSON file."""
+    output = subprocess.run(  # noqa: S603 - our own script
+        ["node", FORMATTER, bibliography, citing.style_path(style_id)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NODE_PATH": str(NODE_MODULES)},
+        timeout=120,
+        check=True,
+    ).stdout
+    return json.loads(output)
+
+
+def kinds(ours: list[str], pandoc: dict[str, str], arbiter: dict[str, str]) -> dict[str, list]:
+    """Each entry ours and pandoc's render differently, by what citeproc-js prints: "pandoc
+    alone" (citeproc-js prints ours), "ours alone" (it prints pandoc's), "all three" differ."""
+    found = {"pandoc alone": [], "ours alone": [], "all three": []}
+    for index, mine, other in differences(ours, pandoc):
+        third = comparable(arbiter.get(f"item-{index}", ""))
+        kind = "pandoc alone" if third == mine else "ours alone" if third == other else "all three"
+        found[kind].append((index, mine, other))
     return found
