@@ -11,6 +11,9 @@ applied once, by `apply()` (called when `citations.citing` is imported).
   gives a label no language, so it never title-cased one ("(eds.)" for APA's "(Eds.)").
 - **A localized date keeps its locale's delimiter** (spec, Localized Date Formats):
   NLM's `<date form="text" delimiter=" ">` printed "1993Sep".
+- **A group is suppressed when the variables it calls are empty** (spec, Group), counting of
+  a cs:choose only the branch taken: citeproc-py counted every branch, so APA printed a
+  thesis's "(Publication; p. 63)" for a group of "Publication" and an empty `number`.
 - **Months 21 to 24 are the seasons** (CSL-JSON as citeproc-js and pandoc read it, and as
   `citations.text.dates` writes it): citeproc-py printed no date part for them.
 - **Page ranges** (spec, Page Ranges): an abbreviated range is expanded first ("243-51" is
@@ -28,6 +31,8 @@ from citeproc.model import VariableError
 
 # The variables and name roles rendered while a cs:substitute tries one of its children.
 _substituted: ContextVar[set[tuple[str, str]] | None] = ContextVar("substituted", default=None)
+# The branch of the cs:choose rendered last (an outer one is set after those it holds).
+_branch: ContextVar[object | None] = ContextVar("branch", default=None)
 _ROMAN = r"\b[ivxlcdm]+\b"
 _applied = False
 
@@ -44,6 +49,7 @@ def apply() -> None:
     _roman_numerals_are_numbers()
     _seasons_as_months()
     _page_ranges_by_their_digits()
+    _groups_judge_the_branch_a_choose_took()
 
 
 def _suppress_substituted_variables() -> None:
@@ -154,3 +160,42 @@ def _page_ranges_by_their_digits() -> None:
         return format_last_page(self, first, last)
 
     model.FormatNumber._format_last_page = format_last
+
+
+def _groups_judge_the_branch_a_choose_took() -> None:
+    def choose_render(self, item, context=None, delimiter="", **kwargs):
+        for branch in self.getchildren():
+            try:
+                text = branch.render(item, context=context, delimiter=delimiter, **kwargs)
+            except model.ConditionFailed:
+                continue
+            _branch.set(branch)
+            return text
+        _branch.set(None)
+        return None
+
+    def group_process(self, item, context=None, **kwargs):
+        output, called, rendered = [], False, False
+        delimiter = self.get("delimiter", "")
+        for child in self.iterchildren():
+            try:
+                if isinstance(child, model.Choose):
+                    text = child.render(item, context=context, delimiter=delimiter, **kwargs)
+                    branch = _branch.get()
+                    calls = branch is not None and branch.calls_variable()
+                else:
+                    calls = child.calls_variable()
+                    text = child.render(item, context=context, **kwargs)
+            except VariableError:
+                called = called or child.calls_variable()
+                continue
+            called = called or calls
+            if text is not None:
+                output.append(text)
+                rendered = rendered or calls
+        if output and (not called or rendered):
+            return self.join(output)
+        raise VariableError
+
+    model.Choose.render = choose_render
+    model.Group.process = group_process
