@@ -70,9 +70,9 @@ APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 LINK_FIELDS = {"DOI", "PMID", "PMCID", "URL"}
 NUMBER_PREFIX = re.compile(r"^\[?\d+[.\]]?\s*")
 # A period after "?", "!" or a period (an ellipsis aside) that a style's affix or delimiter
-# added, tags between them allowed: CSL prints "Extended?" and "Inc.", not "Extended?." or
-# "Inc.." (citeproc-js and pandoc do; citeproc-py does not).
-DOUBLED_PERIOD = re.compile(r"([?!]|(?<!\.)\.)((?:</?[a-z][^<>]*>)*)\.(?!\.)")
+# added, tags and a closing quote between them allowed: CSL prints "Extended?" and "Inc.",
+# not "Extended?." or "Inc.." (citeproc-js and pandoc do; citeproc-py does not).
+DOUBLED_PERIOD = re.compile(r"([?!]|(?<!\.)\.)((?:</?[a-z][^<>]*>|\u201d)*)\.(?!\.)")
 TEXT_FIELDS_SKIPPED = {"abstract", "note"}  # never printed by a bibliography entry
 
 

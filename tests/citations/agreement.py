@@ -61,7 +61,7 @@ def write_bibliography(records: list[BibRecord], path: Path) -> Path:
     if path.suffix == ".json":
         path.write_text("".join(formats.render_csl(records)), encoding="utf-8")
     else:
-        path.write_text("".join(bibtex.render_entry(record) for record in records))
+        path.write_text("".join(bibtex.render_entries(records)))
     return path
 
 

@@ -8,12 +8,13 @@ and by pandoc 3's citeproc with the same .csl files, from our CSL-JSON export an
 from our BibTeX export. Where ours and pandoc's differ, citeproc-js (citation-js, Zotero's
 engine) renders the CSL-JSON too and says which of the two it prints. Entries are compared
 as `tests.citations.agreement.comparable` says; the figures and the first differences are
-printed; docs/citations.md says what the differences are.
+printed; README.md, "Agreement with pandoc", says what the differences are.
 
-Measured (pandoc 3.9, citeproc-py 0.11.1): from CSL-JSON APA 982/1000, Vancouver 934/1000,
-where 55 of the 66 Vancouver differences are pandoc's alone (citeproc-js prints ours: a
-`<names>` label without `<name>` that pandoc puts first, ", editorsZlatuška J"); from BibTeX
-334 and 291 (pandoc's BibTeX reader: @preamble macros, `issue` beside `number`, ...).
+Measured (pandoc 3.9, citeproc-py 0.11.1, citation-js 0.7): from CSL-JSON APA 988/1000 and
+Vancouver 935/1000, where 56 of the 65 Vancouver differences are pandoc's alone (citeproc-js
+prints ours: a `<names>` label without `<name>` that pandoc puts first, ", editorsZlatuška
+J"); from BibTeX 335 and 291 (pandoc's BibTeX reader: @preamble macros, `issue` beside
+`number`, ...).
 """
 
 import subprocess
@@ -40,7 +41,7 @@ SIZE = 1000
 STYLES = ("apa", "vancouver")
 SOURCES = ("json", "bib")
 # Least share of entries that read the same in ours and in pandoc's, by style and export. From
-# BibTeX pandoc's own LaTeX reader and field mapping come in (see docs/citations.md).
+# BibTeX pandoc's own LaTeX reader and field mapping come in (README, "Agreement with pandoc").
 AGREEMENT = {
     ("apa", "json"): 0.97,
     ("vancouver", "json"): 0.92,
