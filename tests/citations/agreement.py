@@ -1,7 +1,9 @@
 """Our formatted citations (citations.citing, citeproc-py) against pandoc's citeproc.
 
 `sample` draws entries deterministically from real third-party .bib files (Debian packages
-fetched at test time, never committed); `pandoc_entries` renders a CSL-JSON or BibTeX file
+fetched at test time, never committed); `imported` stores them in the ledger and gives them
+back as its exports read them (DOIs and ISBNs normalised, a second key of one work an
+alias); `pandoc_entries` renders a CSL-JSON or BibTeX file
 of them in one pandoc call (`nocite: '@*'`) with the same .csl file our engine uses;
 `citeproc_js_entries` renders it with citeproc-js (citation-js, the engine of Zotero), the
 arbiter where the two differ; `comparable` puts an entry of either engine in the form the
@@ -19,6 +21,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from citations import bibtex, citing, formats
+from citations.models import Reference
+from citations.services import reference_import_bibtex
 from citations.text.records import BibRecord
 
 SEED = 23
@@ -45,6 +49,22 @@ def sample(files: list[Path], size: int) -> list[BibRecord]:
         records.extend(bibtex.parse(path.read_bytes()).records)
     drawn = random.Random(SEED).sample(records, size)  # noqa: S311 - a sample, not a secret
     return [replace(record, key=f"item-{index}") for index, record in enumerate(drawn)]
+
+
+def imported(records: list[BibRecord]) -> list[BibRecord]:
+    """`records` imported into the ledger (as BibTeX, `skip_invalid`), read back in their
+    order; a record that became another's alias is left out. Needs the database."""
+    outcome = reference_import_bibtex(
+        data="".join(bibtex.render_entries(records)), skip_invalid=True
+    )
+    assert outcome.ok, outcome
+    stored = {
+        reference.citekey: reference.to_record()
+        for reference in Reference.objects.with_contributors().filter(
+            citekey__in=[record.key for record in records]
+        )
+    }
+    return [stored[record.key] for record in records if record.key in stored]
 
 
 def comparable(entry: str) -> str:
@@ -80,13 +100,16 @@ def pandoc_entries(pandoc: str, bibliography: Path, style_id: str) -> dict[str, 
     return {match.group(1): match.group(2) for match in ENTRY.finditer(output)}
 
 
-def differences(ours: list[str], theirs: dict[str, str]) -> list[tuple[int, str, str]]:
-    """(index, ours, pandoc's) of each entry that reads differently once `comparable`."""
+def differences(
+    keys: list[str], ours: list[str], theirs: dict[str, str]
+) -> list[tuple[str, str, str]]:
+    """(key, ours, pandoc's) of each entry that reads differently once `comparable`; `ours`
+    in the order of `keys`, `theirs` by key."""
     found = []
-    for index, entry in enumerate(ours):
-        mine, other = comparable(entry), comparable(theirs.get(f"item-{index}", ""))
+    for key, entry in zip(keys, ours, strict=True):
+        mine, other = comparable(entry), comparable(theirs.get(key, ""))
         if mine != other:
-            found.append((index, mine, other))
+            found.append((key, mine, other))
     return found
 
 
@@ -103,12 +126,14 @@ def citeproc_js_entries(bibliography: Path, style_id: str) -> dict[str, str]:
     return json.loads(output)
 
 
-def kinds(ours: list[str], pandoc: dict[str, str], arbiter: dict[str, str]) -> dict[str, list]:
+def kinds(
+    keys: list[str], ours: list[str], pandoc: dict[str, str], arbiter: dict[str, str]
+) -> dict[str, list]:
     """Each entry ours and pandoc's render differently, by what citeproc-js prints: "pandoc
     alone" (citeproc-js prints ours), "ours alone" (it prints pandoc's), "all three" differ."""
     found = {"pandoc alone": [], "ours alone": [], "all three": []}
-    for index, mine, other in differences(ours, pandoc):
-        third = comparable(arbiter.get(f"item-{index}", ""))
+    for key, mine, other in differences(keys, ours, pandoc):
+        third = comparable(arbiter.get(key, ""))
         kind = "pandoc alone" if third == mine else "ours alone" if third == other else "all three"
-        found[kind].append((index, mine, other))
+        found[kind].append((key, mine, other))
     return found

@@ -2,18 +2,19 @@
 
 1,000 entries are drawn with a fixed seed from every .bib file of Debian's
 texlive-bibtex-extra, texlive-publishers and r-cran-bibtex (fetched at test time, never
-committed) and rendered by our engine (`citations.citing`, citeproc-py) in APA 7 and in
-Vancouver (`nlm-citation-sequence.csl`, NLM's Citing Medicine, what our "vancouver" names),
-and by pandoc 3's citeproc with the same .csl files, from our CSL-JSON export and, separately,
-from our BibTeX export. Where ours and pandoc's differ, citeproc-js (citation-js, Zotero's
-engine) renders the CSL-JSON too and says which of the two it prints. Entries are compared
-as `tests.citations.agreement.comparable` says; the figures and the first differences are
+committed), imported into the ledger (rolled back after the module) and rendered from there
+by our engine (`citations.citing`, citeproc-py) in APA 7 and in Vancouver
+(`nlm-citation-sequence.csl`, NLM's Citing Medicine, what our "vancouver" names), and by
+pandoc 3's citeproc with the same .csl files, from our CSL-JSON export and, separately, from
+our BibTeX export. Where ours and pandoc's differ, citeproc-js (citation-js, Zotero's engine)
+renders the CSL-JSON too and says which of the two it prints. Entries are compared as
+`tests.citations.agreement.comparable` says; the figures and the first differences are
 printed; README.md, "Agreement with pandoc", says what the differences are.
 
 Measured (pandoc 3.9, citeproc-py 0.11.1, citation-js 0.7): from CSL-JSON APA 988/1000 and
-Vancouver 935/1000, where 56 of the 65 Vancouver differences are pandoc's alone (citeproc-js
+Vancouver 936/1000, where 55 of the 64 Vancouver differences are pandoc's alone (citeproc-js
 prints ours: a `<names>` label without `<name>` that pandoc puts first, ", editorsZlatuška
-J"); from BibTeX 335 and 291 (pandoc's BibTeX reader: @preamble macros, `issue` beside
+J"); from BibTeX 337 and 293 (pandoc's BibTeX reader: @preamble macros, `issue` beside
 `number`, ...).
 """
 
@@ -21,12 +22,14 @@ import subprocess
 import sys
 
 import pytest
+from django.db import transaction
 
 from citations import citing
 from tests.citations.agreement import (
     ROOT,
     citeproc_js_entries,
     differences,
+    imported,
     kinds,
     pandoc_entries,
     sample,
@@ -35,9 +38,10 @@ from tests.citations.agreement import (
 from tests.citations.pandoc_tool import pandoc_and_style, unavailable
 from tests.citations.third_party import COLLECTIONS, Unavailable, package_bib_files
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 SIZE = 1000
+SPARE = 20  # drawn beyond SIZE: a second entry of one work becomes the first's alias
 STYLES = ("apa", "vancouver")
 SOURCES = ("json", "bib")
 # Least share of entries that read the same in ours and in pandoc's, by style and export. From
@@ -56,12 +60,22 @@ SHOWN = 6
 
 
 @pytest.fixture(scope="module")
-def records():
+def records(django_db_setup, django_db_blocker):
+    """The sample as the ledger stores it: imported in a transaction rolled back after."""
     try:
         files = [path for package in COLLECTIONS for path in package_bib_files(package)]
     except Unavailable as exc:
         pytest.skip(f"Third-party .bib files unavailable: {exc}")
-    return sample(files, SIZE)
+    with django_db_blocker.unblock(), transaction.atomic():
+        stored = imported(sample(files, SIZE + SPARE))[:SIZE]
+        transaction.set_rollback(True)
+    assert len(stored) == SIZE
+    return stored
+
+
+@pytest.fixture(scope="module")
+def keys(records):
+    return [record.key for record in records]
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +85,8 @@ def ours(records):
 
 def report(title: str, entries: list[tuple[int, str, str]]) -> list[str]:
     lines = [title]
-    for index, mine, other in entries[:SHOWN]:
-        lines += [f"  item-{index}", f"    ours:   {mine}", f"    pandoc: {other}"]
+    for key, mine, other in entries[:SHOWN]:
+        lines += [f"  {key}", f"    ours:   {mine}", f"    pandoc: {other}"]
     return lines
 
 
@@ -106,9 +120,9 @@ def pandoc(exports):
 
 @pytest.mark.parametrize("source", SOURCES)
 @pytest.mark.parametrize("style_id", STYLES)
-def test_formatted_citations_agree_with_pandoc(ours, pandoc, style_id, source, capsys):
+def test_formatted_citations_agree_with_pandoc(keys, ours, pandoc, style_id, source, capsys):
     theirs = pandoc(style_id, source)
-    differing = differences(ours[style_id], theirs)
+    differing = differences(keys, ours[style_id], theirs)
     share = 1 - len(differing) / SIZE
     title = (
         f"{style_id} ({citing.style_path(style_id).name}) from {source}: "
@@ -122,12 +136,12 @@ def test_formatted_citations_agree_with_pandoc(ours, pandoc, style_id, source, c
 
 @pytest.mark.parametrize("style_id", STYLES)
 def test_where_ours_and_pandoc_differ_citeproc_js_mostly_prints_ours(
-    ours, pandoc, exports, style_id, capsys
+    keys, ours, pandoc, exports, style_id, capsys
 ):
     if subprocess.run([ROOT / "scripts" / "ensure-node-tools"], check=False).returncode:  # noqa: S603
         unavailable("citation-js cannot be installed here (scripts/ensure-node-tools failed)")
     arbiter = citeproc_js_entries(exports["json"], style_id)
-    found = kinds(ours[style_id], pandoc(style_id, "json"), arbiter)
+    found = kinds(keys, ours[style_id], pandoc(style_id, "json"), arbiter)
     lines = [f"{style_id} from json, where ours and pandoc's differ:"]
     for kind, entries in found.items():
         lines += report(f"{kind}: {len(entries)}", entries)
