@@ -65,7 +65,7 @@ def _suppress_substituted_variables() -> None:
 
     def suppressing_names_process(self, item, names_context=None, context=None, **kwargs):
         present = [role for role in self.get("variable").split() if role in item.reference]
-        repressed = (context if context is not None else self).get_layout().repressed
+        repressed = _repressed(context if context is not None else self)
         if present and all(role in repressed.get(self.tag, ()) for role in present):
             raise VariableError
         text = names_process(self, item, names_context=names_context, context=context, **kwargs)
@@ -89,7 +89,7 @@ def _suppress_substituted_variables() -> None:
             finally:
                 _substituted.reset(token)
             if text:
-                repressed = (context if context is not None else self).get_layout().repressed
+                repressed = _repressed(context if context is not None else self)
                 for tag, variable in found:
                     repressed.setdefault(tag, []).append(variable)
                 return text
@@ -98,6 +98,14 @@ def _suppress_substituted_variables() -> None:
     model.Text._variable = recorded_text_variable
     model.Names.process = suppressing_names_process
     model.Substitute.render = recording_substitute_render
+
+
+def _repressed(element) -> dict:
+    """The variables suppressed in the entry being rendered (none outside a layout)."""
+    try:
+        return element.get_layout().repressed
+    except (IndexError, AttributeError):
+        return {}
 
 
 def _title_case_labels() -> None:
