@@ -1,0 +1,111 @@
+"""Benchmark: importing real BibTeX files against bibtexparser's bare parse, in one run.
+
+The files are real third-party bibliographies, Debian's TeX Live .bib files that the tests
+fetch (tests/citations/third_party.py): the seven of `FILES` (xampl, biblatex-examples and
+Nelson Beebe's TUGboat, TeX books, journals, serif) and more of Beebe's bibliographies of
+texlive-bibtex-extra, in name order, until there are at least 8,000 entries. Each file is
+imported as a user would (`reference_import_bibtex`, invalid entries skipped) into empty
+tables, so the whole pipeline is timed: decoding, splitting, LaTeX decoding, names, mapping,
+duplicate look-ups, citekeys and the COPY writes with history rows, in one transaction. The
+baseline is `bibtexparser.parse_string` of the same text (its default stack, which decodes
+no LaTeX and writes nothing).
+
+Rounds alternate the two, file by file, so load drift cancels; the ratio of each round is
+the import's total time over the parse's, and the median of the rounds is reported with
+the load average (issue 27: at most 1.5x).
+
+Run: `make bench` (DJANGO_SETTINGS_MODULE=config.settings.test), or with a round count:
+`python bench/real_import.py 5`. The database is `BENCH_DATABASE_URL`, as for
+bench/bibtex.py (`el_bench` on DATABASE_URL's server by default), emptied before each import.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import bibtexparser  # noqa: E402, TID251 - the baseline measured against
+
+from bench.bibtex import empty_tables, ensure_database  # noqa: E402 - sets Django up
+from citations.services import reference_import_bibtex  # noqa: E402
+from tests.citations.third_party import bib_files, package_bib_files  # noqa: E402
+
+ENTRIES = 8_000
+ROUNDS = 5
+TARGET = 1.5
+MORE_FROM = "texlive-bibtex-extra"  # Beebe's other bibliographies come from this package
+
+
+def entry_count(text: str) -> int:
+    return len(bibtexparser.parse_string(text).entries)
+
+
+def real_files(wanted: int = ENTRIES) -> list[tuple[str, str]]:
+    """(name, text) of the real files, at least `wanted` entries in all."""
+    chosen = {name: path for name, path in bib_files().items()}
+    texts = [(name, path.read_text(encoding="utf-8")) for name, path in chosen.items()]
+    total = sum(entry_count(text) for _name, text in texts)
+    for path in package_bib_files(MORE_FROM):
+        if total >= wanted:
+            break
+        if "/beebe/" not in str(path) or path.name in chosen:
+            continue
+        text = path.read_text(encoding="utf-8")
+        texts.append((path.name, text))
+        total += entry_count(text)
+    return texts
+
+
+def timed(function) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def import_file(text: str) -> None:
+    outcome = reference_import_bibtex(data=text, skip_invalid=True)
+    if not outcome.result.written:
+        raise RuntimeError(f"Nothing imported: {outcome.plan.counts}")
+
+
+def one_round(texts: list[tuple[str, str]]) -> tuple[float, float]:
+    """(import seconds, parse seconds) of every file, alternating file by file."""
+    ours = theirs = 0.0
+    for _name, text in texts:
+        theirs += timed(lambda text=text: bibtexparser.parse_string(text))
+        empty_tables()
+        ours += timed(lambda text=text: import_file(text))
+    return ours, theirs
+
+
+def main(rounds: int = ROUNDS) -> None:
+    ensure_database()
+    texts = real_files()
+    entries = sum(entry_count(text) for _name, text in texts)
+    names = ", ".join(name for name, _text in texts)
+    print(f"Real BibTeX import: {entries:,} entries in {len(texts)} files ({names})")
+    one_round(texts[:2])  # warm up: imports, caches, the connection
+    ratios = []
+    for number in range(1, rounds + 1):
+        ours, theirs = one_round(texts)
+        ratios.append(ours / theirs)
+        print(
+            f"  round {number}: import {ours:6.2f} s, parse_string {theirs:6.2f} s, "
+            f"ratio {ours / theirs:4.2f}x"
+        )
+    empty_tables()
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    median = statistics.median(ratios)
+    verdict = "met" if median <= TARGET else "MISSED"
+    print(
+        f"  median ratio {median:.2f}x over {rounds} rounds (target <= {TARGET}x: {verdict}); "
+        f"load average {load}"
+    )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if sys.argv[1:] else ROUNDS)
