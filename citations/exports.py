@@ -91,11 +91,12 @@ def _names(reference_ids: list[int]) -> dict[int, tuple[list[Name], list[Name]]]
 
 
 def record_stream(
-    queryset: QuerySet[Reference] | None = None, *, chunk_size: int = CHUNK_SIZE
+    queryset: QuerySet[Reference] | None = None, *, chunk_size: int | None = None
 ) -> Iterator[BibRecord]:
-    """The references as plain records, ordered by citekey, one chunk in memory at a time."""
+    """The references as plain records, ordered by citekey, one chunk (CHUNK_SIZE
+    references unless told) in memory at a time."""
     queryset = Reference.objects.all() if queryset is None else queryset
-    for batch in keyset_chunks(queryset, BIBTEX_SOURCES, chunk_size):
+    for batch in keyset_chunks(queryset, BIBTEX_SOURCES, chunk_size or CHUNK_SIZE):
         names = _names([row.id for row in batch])
         for row in batch:
             authors, editors = names.get(row.id, ([], []))
@@ -105,7 +106,7 @@ def record_stream(
 def bibtex_stream(
     queryset: QuerySet[Reference] | None = None,
     *,
-    chunk_size: int = CHUNK_SIZE,
+    chunk_size: int | None = None,
     unicode: bool = False,
 ) -> Iterator[str]:
     """BibTeX text of the references, entry by entry, ordered by citekey (pdfLaTeX-safe
