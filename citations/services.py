@@ -16,7 +16,6 @@ from citations import bibtex, citekeys, importing, readers
 from citations.heartbeat import Heartbeat
 from citations.history import save_with_history
 from citations.importing import ApplyResult, ImportPlan, PlanItem
-from citations.importing.collector import collection_paused
 from citations.importing.mapping import vars_of
 from citations.models import (
     Contributor,
@@ -74,15 +73,14 @@ def reference_import_plan(
 ) -> ImportPlan:
     """Read a file in `format` (`readers.FORMATS`: BibTeX, RIS, CSL-JSON, MEDLINE, PubMed
     XML) and plan its import; reads the database, writes nothing."""
-    if format != readers.BIBTEX and format not in readers.READERS:
+    if format == readers.BIBTEX:
+        reader = bibtex_reader(data, encoding)
+        return importing.plan(reader.entries(), reader.notes)
+    if format not in readers.READERS:
         raise ValueError(UNKNOWN_FORMAT.format(format=format))
-    with collection_paused():
-        if format == readers.BIBTEX:
-            reader = bibtex_reader(data, encoding)
-            return importing.plan(reader.entries(), reader.notes)
-        options = {"max_depth": settings.SOURCES_MAX_DEPTH} if format in DEEP_FORMATS else {}
-        result = readers.READERS[format](data, encoding or None, **options)
-        return importing.plan(result.entries(), result.notes)
+    options = {"max_depth": settings.SOURCES_MAX_DEPTH} if format in DEEP_FORMATS else {}
+    result = readers.READERS[format](data, encoding or None, **options)
+    return importing.plan(result.entries(), result.notes)
 
 
 def reference_import_bibtex(
@@ -109,7 +107,7 @@ def reference_import_bibtex(
     if dry_run:
         plan = reference_import_plan(data=data, encoding=encoding, format=format)
         return ImportOutcome(plan=plan, result=None)
-    with collection_paused(), importing.serialised():
+    with importing.serialised():
         # Planned inside the lock: an import that ran meanwhile is seen, its entries are
         # duplicates, not new references stored twice.
         plan = reference_import_plan(data=data, encoding=encoding, format=format)

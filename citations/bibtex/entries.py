@@ -7,7 +7,6 @@ same (`BibRecord.sources`). Also an @string definition added to a file's macros,
 `crossref` rule (a record inherits the fields it leaves out from its parent).
 """
 
-import functools
 import re
 import sys
 
@@ -17,7 +16,6 @@ from citations.bibtex.problems import BAD_FIELD_NAME, BAD_KEY, BAD_STRING, MISSI
 from citations.bibtex.values import (
     INHERITANCE_TOO_LARGE,
     RAW_VALUE,
-    TITLE_FIELDS,
     VERBATIM_FIELDS,
     FieldValueError,
     Macros,
@@ -94,26 +92,6 @@ def _entry_fields(entry: SplitEntry, macros: Macros, raw: dict[str, str]) -> tup
     return values, errors
 
 
-def _decode_field(value: str, title: bool) -> tuple[str, str, bool]:
-    """A field's value as read -> (its LaTeX, the text it stands for, whether the LaTeX must
-    be kept beside the text), for a title field or another."""
-    source = normal_space(value)
-    text = latex.decode(source)
-    return source, text, keeps_source("title" if title else "", source, text)
-
-
-_decode_short = functools.lru_cache(maxsize=4096)(_decode_field)
-CACHED_LENGTH = 200  # journals, publishers, places, series, months: short and repeated
-
-
-def _decoded(value: str, title: bool) -> tuple[str, str, bool]:
-    """`_decode_field`, cached for short values, which repeat across a file (decoding is
-    most of reading an entry); long ones, mostly unique, are not kept."""
-    if len(value) > CACHED_LENGTH:
-        return _decode_field(value, title)
-    return _decode_short(value, title)
-
-
 def _names_source(value: str) -> str | None:
     """An author or editor list's LaTeX, when names alone would not write it back."""
     return normal_space(value) if "{" in value or "\\" in value else None
@@ -150,8 +128,9 @@ def entry_record(entry: SplitEntry, macros: Macros, offset: int = 0) -> tuple[Bi
             elif name in VERBATIM_FIELDS:
                 record.fields[name] = unescape_verbatim(normal_space(value))
             else:
-                source, record.fields[name], keep = _decoded(value, name in TITLE_FIELDS)
-                if keep and name not in raw:
+                source = normal_space(value)
+                text = record.fields[name] = latex.decode(source)
+                if name not in raw and keeps_source(name, source, text):
                     sources[name] = source
         except FieldValueError as exc:
             errors.append(str(exc))
