@@ -1,17 +1,16 @@
 """Splitting a file into blocks, in file order, with their lines.
 
 The fast path: an entry in the shape nearly every file uses (braced, quoted, numeric or
-macro values, braces nested up to three deep, no `%` lines or `@` inside), or an @string
-definition of the same shape, is read with the expressions below in one pass; any other
-block goes to bibtexparser's splitter (`adapter`), which finds its errors. Either way the
-same `SplitEntry` or `StringBlock` comes out, so both paths agree.
+macro values, braces nested up to three deep, no `%` lines or `@` inside) is read with the
+expressions below in one pass; any other block goes to bibtexparser's splitter (`adapter`),
+which finds its errors. Either way the same `SplitEntry` comes out, so both paths agree.
 """
 
 import re
 from collections.abc import Iterator
 
 from citations.bibtex import adapter
-from citations.bibtex.blocks import Block, SplitEntry, StringBlock
+from citations.bibtex.blocks import Block, SplitEntry
 
 _TEXT = r"(?:[^{}\\@]++|\\+[^\\@])"
 _BRACED = r"\{" + _TEXT + r"*\}"
@@ -25,9 +24,6 @@ FAST_ENTRY = re.compile(
     r"@(\w+)[ \t]*\{[ \t]*([^\s,{}()\"#%'=\\@]+)[ \t]*,"
     r"((?:" + _FIELD + r",)*(?:" + _FIELD + r")?)\s*\}"
 )
-# An @string definition of the same shape: `@string{name = value}` (TUGboat's files hold
-# over a thousand; bibtexparser's splitter, set up for each, took longer than the entries).
-FAST_STRING = re.compile(r"@(\w+)[ \t]*\{\s*([A-Za-z][\w\-:.+]*)\s*=\s*(" + _VALUE + r")\s*\}")
 FAST_FIELD = re.compile(r"\s*([A-Za-z][\w\-:.+]*)\s*=\s*(" + _VALUE + r")\s*,?")
 BLOCK_START = re.compile(r"@\w*[ \t]*[{(]")
 NEXT_BLOCK = re.compile(r"\n(?=[ \t]*@\w*[ \t]*[{(])")
@@ -45,20 +41,6 @@ def fast_entry(text: str, start: int, line: int) -> tuple[SplitEntry, int] | Non
     return SplitEntry(match.group(1), match.group(2), line, fields, True), match.end()
 
 
-def fast_string(text: str, start: int, line: int) -> tuple[StringBlock, int] | None:
-    """The @string definition at `start` and the index after it, when it has that shape."""
-    match = FAST_STRING.match(text, start)
-    if match is None or match.group(1).lower() != "string":
-        return None
-    return StringBlock(match.group(2), match.group(3), line), match.end()
-
-
-def _fast_block(text: str, start: int, line: int) -> tuple[Block, int] | None:
-    if text[start + 1 : start + 7].lower() == "string":
-        return fast_string(text, start, line)
-    return fast_entry(text, start, line)
-
-
 def split_blocks(text: str, *, fast: bool = True) -> Iterator[tuple[Block, int]]:
     """(block, line offset) pairs in file order: the fast path's entries, and the blocks
     of `adapter.split` for the rest (for every block when not `fast`, in tests).
@@ -69,7 +51,7 @@ def split_blocks(text: str, *, fast: bool = True) -> Iterator[tuple[Block, int]]
     pos, line = 0, 0
     while (start := BLOCK_START.search(text, pos)) is not None:
         line += text.count("\n", pos, start.start())
-        found = _fast_block(text, start.start(), line) if fast else None
+        found = fast_entry(text, start.start(), line) if fast else None
         if found is not None:
             yield found[0], 0
             end = found[1]

@@ -292,21 +292,3 @@ def test_a_repeated_field_keeps_its_first_value_with_a_note():
 def test_a_quoted_value_may_hold_braces_holding_quotes():
     record = only_record('@book{t, title = "{Ein Handbuch f{\\"u}r zeitgem{"a}{\\ss} Leute}"}')
     assert record.fields["title"] == 'Ein Handbuch für zeitgem"aß Leute'
-
-
-STRING_VALUES = st.sampled_from(
-    ['"New England Journal"', "{J. {Bone} Res.}", '"x" # jbmr', "jbmr", "1990", "{}", '""']
-)
-
-
-@settings(max_examples=100)
-@given(
-    st.lists(st.tuples(st.sampled_from(["string", "STRING", "String"]), STRING_VALUES), max_size=4),
-    st.sampled_from(["", " ", "\n  "]),
-)
-def test_fast_path_reads_string_definitions_as_the_splitter_path(definitions, space):
-    text = '@string{jbmr = "J. Bone Miner. Res."}\n'
-    for number, (word, value) in enumerate(definitions):
-        text += f"@{word}{{{space}m{number}{space}={space}{value}{space}}}\n"
-    text += "@article{a, journal = m0 # jbmr, title = {T}}\n"
-    assert parse(text) == parse(text, fast=False)

@@ -175,9 +175,3 @@ def test_export_compiles_with_biber_and_biblatex(third_party, name, tmp_path):
     assert tex_errors(log) == []
     bbl = (tmp_path / "doc.bbl").read_text(errors="replace")
     assert LITERAL_COMMAND.findall(bbl) == []
-
-
-@pytest.mark.parametrize("name", FILES)
-def test_fast_path_reads_every_real_file_as_the_splitter_path(third_party, name):
-    data = third_party[name].read_bytes()
-    assert parse(data) == parse(data, fast=False)
