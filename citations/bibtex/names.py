@@ -177,7 +177,9 @@ def _name_part(text: str, unicode: bool) -> str:
     return encoded
 
 
-@functools.lru_cache(maxsize=100_000)
+# Small, so that an export's memory stays flat: a library of a million references names
+# hundreds of thousands of people, and a larger cache would only hold more of them.
+@functools.lru_cache(maxsize=4096)
 def format_name(name: Name, unicode: bool = False) -> str:
     """A Name as BibTeX writes it: "von Last, Jr, First"; corporate names in braces."""
     family = latex.encode(name.family, unicode=unicode)

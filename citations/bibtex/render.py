@@ -179,7 +179,7 @@ def _source(sources: dict[str, str], name: str, text: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=10_000)
+@functools.lru_cache(maxsize=4096)
 def bare_value(raw: str) -> bool:
     """Whether a value using undefined @string macros (`jgr # " 12"`) can be written as it
     came, unbraced: one line of macro names, numbers and balanced groups joined by `#`."""
@@ -198,7 +198,7 @@ def _macro_value(sources: dict[str, str], name: str) -> str | None:
     return raw if raw is not None and bare_value(raw) else None
 
 
-@functools.lru_cache(maxsize=10_000)
+@functools.lru_cache(maxsize=4096)
 def _source_names(source: str) -> tuple[Name, ...] | None:
     """The names an author list's LaTeX stands for (cached: lists repeat across exports)."""
     if source.count("{") != source.count("}"):

@@ -4,10 +4,14 @@ in bulk, and the ordered `Contributor` rows that tie them to a reference."""
 from collections.abc import Iterable, Iterator
 
 from citations.batches import batched
-from citations.importing.mapping import vars_of
+from citations.importing.copying import copy_rows, next_ids
 from citations.importing.plans import BATCH, PlanItem
+from citations.membership import matching
 from citations.models import Contributor, Person, Role
 from citations.text.records import Name
+
+NAME_FIELDS = ("family", "given", "prefix", "suffix")  # a Name's, in its order
+PERSON_COLUMNS = ["id", *NAME_FIELDS, "orcid"]
 
 
 def names_of(items: Iterable[PlanItem]) -> set[Name]:
@@ -28,15 +32,23 @@ class People:
         self.ids: dict[Name, int] = {}
 
     def ensure(self, names: set[Name]) -> None:
-        """Know the id of each name: stored people are found, the others created."""
+        """Know the id of each name: stored people are found (as rows, not instances), the
+        others created with COPY."""
         missing = sorted(names - self.ids.keys(), key=lambda n: (n.family, n.given))
         for chunk in batched(missing, BATCH):
-            families = {name.family for name in chunk}
-            for person in Person.objects.filter(family__in=families):
-                self.ids[person.as_name()] = person.pk
-        new = [Person(**vars_of(name)) for name in missing if name not in self.ids]
-        for person in Person.objects.bulk_create(new, batch_size=BATCH):
-            self.ids[person.as_name()] = person.pk
+            families = list({name.family for name in chunk})
+            stored = matching(Person.objects, "family", families).order_by()
+            for pk, *parts in stored.values_list("pk", *NAME_FIELDS):
+                self.ids[Name(*parts)] = pk
+        new = [name for name in missing if name not in self.ids]
+        if new:
+            ids = next_ids(Person, len(new))
+            rows = (
+                (pk, *(getattr(name, part) for part in NAME_FIELDS), "")
+                for pk, name in zip(ids, new, strict=True)
+            )
+            copy_rows(Person, PERSON_COLUMNS, rows)
+            self.ids.update(zip(new, ids, strict=True))
 
     def contributors(self, reference_id: int, item: PlanItem) -> list[Contributor]:
         """The contributor rows of one entry (its names `ensure`d first)."""

@@ -10,7 +10,7 @@ BibTeX"), copied inside the database (the library makes the import too slow:
 """
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from citations.batches import batched
+from citations.importing.copying import copy_rows, next_ids
 from citations.importing.people import People, names_of, roles_of
 from citations.importing.plans import BATCH, PlanItem
 from citations.models import Contributor, Reference
@@ -56,10 +57,10 @@ class CopyWriter(Writer):
 
     def write(self, items: list[PlanItem]) -> None:
         self.people.ensure(names_of(items))
-        ids, now = _next_ids(Reference, len(items)), timezone.now()
+        ids, now = next_ids(Reference, len(items)), timezone.now()
         columns = ["id"] + [f.column for f in REFERENCE_COLUMNS]
-        _copy_rows(Reference, columns, self._reference_rows(ids, items, now))
-        _copy_rows(Contributor, CONTRIBUTOR_COLUMNS, self._contributor_rows(ids, items))
+        copy_rows(Reference, columns, self._reference_rows(ids, items, now))
+        copy_rows(Contributor, CONTRIBUTOR_COLUMNS, self._contributor_rows(ids, items))
         self._history(ids, items, now)
 
     def _history(self, ids: list[int], items: list[PlanItem], now) -> None:
@@ -92,37 +93,15 @@ class CopyWriter(Writer):
                 yield (pk, self.people.ids[name], role.value, position)
 
 
+def _json(value: dict | None) -> str:
+    return json.dumps(value) if value else "{}"  # most entries keep no extra fields or LaTeX
+
+
 def _reference_row(pk: int, item: PlanItem, now) -> list:
     values = {**item.values, "citekey": item.citekey, "created": now, "updated": now}
-    values["extra_fields"] = json.dumps(values.get("extra_fields", {}))
-    values["latex_source"] = json.dumps(values.get("latex_source", {}))
+    values["extra_fields"] = _json(values.get("extra_fields"))
+    values["latex_source"] = _json(values.get("latex_source"))
     return [pk] + [values.get(name, default) for name, default in REFERENCE_DEFAULTS]
-
-
-def _next_ids(model, count: int) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [model._meta.db_table, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _copy_rows(model, columns: list[str], rows: Iterable) -> None:
-    """Insert rows with PostgreSQL's COPY: the fastest bulk write, inside the transaction."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    # The raw psycopg copy is outside Django's error wrapping: wrap it, so that a unique
-    # violation is an IntegrityError like any other.
-    with (
-        connection.wrap_database_errors,
-        connection.cursor() as cursor,
-        cursor.cursor.copy(
-            f"COPY {table} ({names}) FROM STDIN"  # noqa: S608 - names come from model metadata
-        ) as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
 
 
 class UpdateWriter(Writer):
