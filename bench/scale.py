@@ -274,12 +274,17 @@ def populate(n: int) -> None:
         cursor.execute("ANALYZE")
 
 
+def database_name(n: int) -> str:
+    """`el_scale_<n>`, or `$BENCH_SCALE_DATABASE_<n>`: helpers sharing one server keep apart."""
+    return f"{os.environ.get('BENCH_SCALE_DATABASE', 'el_scale')}_{n}"
+
+
 def database_url(n: int) -> str:
-    return server_database_url(f"el_scale_{n}")
+    return server_database_url(database_name(n))
 
 
 def ensure_database(n: int) -> None:
-    os.environ["DATABASE_URL"] = create_database(f"el_scale_{n}")
+    os.environ["DATABASE_URL"] = create_database(database_name(n))
 
 
 def timed_ms(client, url: str) -> float:

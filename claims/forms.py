@@ -14,14 +14,13 @@ ranking) a common word's hundreds of thousands of matches reads every one of the
 import hashlib
 
 from django import forms
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q
 
 from citations import search as full_text
 from citations.search import newest_matches
 from claims.counts import public_counts, topic_count
 from claims.models import Claim, Direction, GradeLevel, Topic, level_is
+from config.caching import facet_cached
 
 INVALID_FILTER = "That is not one of the listed options; choose another."
 
@@ -41,9 +40,7 @@ def public_topics() -> list:
     Counting goes over every public claim, so the list is cached for
     `LEDGER_FACET_CACHE_SECONDS`: the home page and every claim list share one count.
     """
-    return cache.get_or_set(
-        PUBLIC_TOPICS_CACHE_KEY, _count_public_topics, settings.LEDGER_FACET_CACHE_SECONDS
-    )
+    return facet_cached(PUBLIC_TOPICS_CACHE_KEY, _count_public_topics)
 
 
 def _count_public_topics() -> list:
@@ -74,14 +71,8 @@ def search_facet_counts(words: str) -> dict[str, int]:
     if words:
         key = f"{FACETS_CACHE_KEY}:{hashlib.sha256(words.encode()).hexdigest()}"
         matches = newest_matches(Claim.objects.public().search(words))
-        return cache.get_or_set(
-            key, lambda: facet_counts(matches), settings.LEDGER_FACET_CACHE_SECONDS
-        )
-    return cache.get_or_set(
-        FACETS_CACHE_KEY,
-        public_facet_counts,
-        settings.LEDGER_FACET_CACHE_SECONDS,
-    )
+        return facet_cached(key, lambda: facet_counts(matches))
+    return facet_cached(FACETS_CACHE_KEY, public_facet_counts)
 
 
 def counted(choices, counts: dict[str, int], prefix: str) -> list[tuple[str, str]]:
@@ -150,7 +141,7 @@ class ClaimFilterForm(forms.Form):
 
     def results(self):
         """Matching public claims, ready for a list page; none when the input is invalid."""
-        claims = Claim.objects.public().prefetch_related("topics").with_retracted_tests()
+        claims = Claim.objects.public().for_lists()
         claims = claims.order_by("statement")  # search re-orders by rank
         results = self.filter(claims) if self.is_valid() else claims.none()
         self.count_options()

@@ -25,8 +25,7 @@ RECENT_ON_HOME = 10
 
 
 def home(request):
-    claims = Claim.objects.public().prefetch_related("topics").with_retracted_tests()
-    claims = claims.order_by("-reviewed_at", "-updated")
+    claims = Claim.objects.public().for_lists().order_by("-reviewed_at", "-updated")
     context = {
         "claims": with_deciding_counts(claims[:RECENT_ON_HOME]),
         "topics": public_topics(),
@@ -76,8 +75,7 @@ def methodology(request):
 
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.public(), slug=slug)
-    claims = topic.claims.public().prefetch_related("topics").with_retracted_tests()
-    claims = claims.order_by("statement")
+    claims = topic.claims.public().for_lists().order_by("statement")
     paginator = Paginator(claims, PAGE_SIZE)
     paginator.count = public_count("topic", str(topic.pk))  # kept by the database: no COUNT
     page = paginator.get_page(request.GET.get("page"))

@@ -67,7 +67,9 @@ def serving(database_url: str):
         sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
         "--workers", str(WORKERS), "--log-level", "warning",
     ]  # fmt: skip
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    # gunicorn.conf.py logs each request to stdout, as production does: the bench writes
+    # them (the same work) to /dev/null, not into its own report.
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     try:
         wait_until_up(port)
         yield port

@@ -1,7 +1,8 @@
 """Topic counts are counted once and shared by the home page and the claim list for a while."""
 
 import pytest
-from django.core.cache import cache
+from django.conf import settings as django_settings
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -13,10 +14,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def cached(settings):
+    """The counts kept for a while, as deployed, in the page cache (each process's memory)."""
     settings.LEDGER_FACET_CACHE_SECONDS = 60
-    cache.clear()
+    caches[django_settings.PAGE_CACHE].clear()
     yield
-    cache.clear()
+    caches[django_settings.PAGE_CACHE].clear()
 
 
 def queries_of(client, url) -> int:
@@ -46,11 +48,12 @@ def test_a_topic_only_drafts_use_is_not_offered(client):
 
 def test_unfiltered_list_takes_its_count_and_facets_from_the_cache(client, cached):
     ClaimFactory.create_batch(3, grade_level="low", grade_direction="supported")
-    # topic counts, facets with the total (no separate COUNT), the page, its topics
-    assert queries_of(client, "/claims/") == 4
-    assert queries_of(client, "/claims/") == 2  # counts from the cache
+    # topic counts, facets with the total (no separate COUNT), the page with its topics' ids
+    assert queries_of(client, "/claims/") == 3
+    assert queries_of(client, "/claims/") == 1  # counts from the cache, kept in memory
     page = client.get("/claims/")
     assert page.context["page"].paginator.count == 3
     assert "Low (3)" in page.text
     # a search counts its own matches, its total with its facets: no separate COUNT
-    assert queries_of(client, "/claims/?q=bone") == 3
+    assert queries_of(client, "/claims/?q=bone") == 2
+    assert queries_of(client, "/claims/?q=bone") == 1
