@@ -34,13 +34,19 @@ PUBLIC_TOPICS_CACHE_KEY = "claims:public-topics"
 FACETS_CACHE_KEY = "claims:facets"
 
 
-def public_topics() -> list:
+def public_topics(counts_version=None) -> list:
     """Topics with at least one public claim, each with `claim_count`.
 
     Counting goes over every public claim, so the list is cached for
-    `LEDGER_FACET_CACHE_SECONDS`: the home page and every claim list share one count.
+    `LEDGER_FACET_CACHE_SECONDS`: the home page and every claim list share one count. With a
+    `counts_version` (claims.page_cache.list_version), kept under it: counted again as soon
+    as a public count changes.
     """
-    return facet_cached(PUBLIC_TOPICS_CACHE_KEY, _count_public_topics)
+    return facet_cached(versioned(PUBLIC_TOPICS_CACHE_KEY, counts_version), _count_public_topics)
+
+
+def versioned(key: str, counts_version) -> str:
+    return key if counts_version is None else f"{key}@{counts_version}"
 
 
 def _count_public_topics() -> list:
@@ -64,15 +70,15 @@ def facet_counts(claims) -> dict[str, int]:
     return claims.aggregate(total=Count("pk"), **levels, **directions)
 
 
-def search_facet_counts(words: str) -> dict[str, int]:
+def search_facet_counts(words: str, counts_version=None) -> dict[str, int]:
     """Facet counts of the public claims matching `words` (at most the `RANKED_MATCHES`
     newest of them, the ones a search lists); without words, of every public claim. Cached
     like the topic counts, per search words."""
     if words:
         key = f"{FACETS_CACHE_KEY}:{hashlib.sha256(words.encode()).hexdigest()}"
         matches = newest_matches(Claim.objects.public().search(words))
-        return facet_cached(key, lambda: facet_counts(matches))
-    return facet_cached(FACETS_CACHE_KEY, public_facet_counts)
+        return facet_cached(versioned(key, counts_version), lambda: facet_counts(matches))
+    return facet_cached(versioned(FACETS_CACHE_KEY, counts_version), public_facet_counts)
 
 
 def counted(choices, counts: dict[str, int], prefix: str) -> list[tuple[str, str]]:
@@ -102,18 +108,20 @@ class ClaimFilterForm(forms.Form):
         error_messages={"invalid_choice": INVALID_FILTER},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, counts_version=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.counts_version = counts_version  # the counts' cache keys (public_topics)
         topic = self.fields["topic"]
         topic.queryset = Topic.objects.public()  # validation only: no counting
+        self.topics = public_topics(counts_version)  # with their counts; list items name them
         topic.choices = [("", topic.empty_label)] + [
-            (item.slug, topic.label_from_instance(item)) for item in public_topics()
+            (item.slug, topic.label_from_instance(item)) for item in self.topics
         ]
 
     def count_options(self):
         """Put counts into the certainty and direction options (after `is_valid()`)."""
         words = self.cleaned_data.get("q", "") if self.is_bound else ""
-        counts = search_facet_counts(words or "")
+        counts = search_facet_counts(words or "", self.counts_version)
         searched_only = self.is_valid() and not any(
             value for name, value in self.cleaned_data.items() if name != "q"
         )
