@@ -46,6 +46,22 @@ def remembered(content, render) -> str:
     return html
 
 
+def recalled(contents: list) -> dict:
+    """{content: html} of the `contents` remembered (each as `remembered` keys it)."""
+    found = {}
+    for content in contents:
+        html = _memo.get(content_key(content))
+        if html is not None:
+            found[content] = html
+    return found
+
+
+def remember_many(htmls: dict) -> None:
+    """Remember each {content: html} (as `remembered` would have)."""
+    for content, html in htmls.items():
+        remembered(content, lambda html=html: html)
+
+
 def forget_all() -> None:
     """Empty this process's memory of fragments (tests that count renders)."""
     _memo.clear()

@@ -57,9 +57,10 @@ def get(port: int, path: str, connection=None, accept: str = "*/*") -> int:
 
 
 @contextmanager
-def serving(database_url: str):
-    """A gunicorn serving the site from `database_url`; yields its port."""
-    env = server_environment(database_url)
+def serving(database_url: str, settings: dict[str, str] | None = None):
+    """A gunicorn serving the site from `database_url` (and environment `settings`, e.g.
+    the cache seconds); yields its port."""
+    env = {**server_environment(database_url), **(settings or {})}
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], check=True, cwd=ROOT, env=env)
     port = free_port()

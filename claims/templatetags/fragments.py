@@ -29,7 +29,8 @@ from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 
-from config.caching import remembered
+from claims.cite_this import share_reference_texts
+from config.caching import recalled, remember_many, remembered
 
 register = template.Library()
 
@@ -50,37 +51,37 @@ def evidence_items(context, items) -> str:
 
 @register.simple_tag(takes_context=True)
 def reference_entries(context, references) -> str:
-    """Each reference's `<li>`: numbered citation, identifier links, warnings, BibTeX."""
+    """Each reference's `<li>`: numbered citation, identifier links, warnings, BibTeX; the
+    citations of those to render read in one round trip where another process formatted
+    them (claims.cite_this.share_reference_texts)."""
     digests = reference_digests(context)
-    return fragments(REFERENCE_ENTRY, "reference", references, digests)
+
+    def prepare(todo):
+        share_reference_texts([reference.to_record() for reference in todo])
+
+    return fragments(REFERENCE_ENTRY, "reference", references, digests, prepare)
 
 
-def fragments(template_name: str, name: str, rows, content) -> str:
-    """`template_name` rendered with each of `rows` as `name`, from the cache where it can."""
-    if settings.LEDGER_PAGE_CACHE_SECONDS > 0:
-        html = cached(template_name, name, rows, content)
-    else:
-        html = [
-            remembered(
-                fragment_key(template_name, content(row)),
-                lambda row=row: rendered(template_name, name, [row])[0],
-            )
-            for row in rows
-        ]
-    return mark_safe("".join(html))  # noqa: S308 - each part is an autoescaped template
-
-
-def cached(template_name: str, name: str, rows, content) -> list[str]:
-    """Each row's fragment from the cache, under the key of its `content(row)`; the missing
-    ones rendered and kept."""
-    store = caches[settings.PAGE_CACHE]
+def fragments(template_name: str, name: str, rows, content, prepare=None) -> str:
+    """`template_name` rendered with each of `rows` as `name`, from the cache (or, with the
+    page cache off, this process's memory) where it can; `prepare(rows)` before the rows
+    not found there are rendered."""
     keys = [fragment_key(template_name, content(row)) for row in rows]
-    found = store.get_many(keys)
+    if settings.LEDGER_PAGE_CACHE_SECONDS > 0:
+        store = caches[settings.PAGE_CACHE]
+        found = store.get_many(keys)
+    else:
+        found = recalled(keys)
     todo = {key: row for key, row in zip(keys, rows, strict=True) if key not in found}
+    if todo and prepare:
+        prepare(list(todo.values()))
     missing = dict(zip(todo, rendered(template_name, name, todo.values()), strict=True))
-    if missing:
+    if missing and settings.LEDGER_PAGE_CACHE_SECONDS > 0:
         store.set_many(missing, settings.LEDGER_PAGE_CACHE_SECONDS)
-    return [found[key] if key in found else missing[key] for key in keys]
+    elif missing:
+        remember_many(missing)
+    html = [found[key] if key in found else missing[key] for key in keys]
+    return mark_safe("".join(html))  # noqa: S308 - each part is an autoescaped template
 
 
 def rendered(template_name: str, name: str, rows) -> list[str]:
