@@ -11,7 +11,7 @@ digest of `content`, which must hold everything the HTML shows (the row's column
 related rows' columns, the numbers computed for it). An edit of any of these makes a new key,
 so a remembered fragment is never stale and there is nothing to expire or switch off: the
 page and facet caches' settings leave it alone. `MEMO_SIZE` fragments at most (the oldest
-half dropped when full), a few megabytes.
+half dropped when full).
 """
 
 import hashlib
@@ -19,7 +19,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import caches
 
-MEMO_SIZE = 8192
+MEMO_SIZE = 4096  # fragments of 0.5 to 6 kB: 20 MB at most
 _memo: dict[str, str] = {}
 
 
