@@ -10,6 +10,7 @@ Reference lists print each entry in `LIST_STYLE` without its identifiers (the pa
 import hashlib
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import caches
 
 from citations import citing
@@ -72,16 +73,18 @@ SHARED_ENTRY_SECONDS = 30 * 24 * 3600  # a formatted entry never goes stale: its
 
 def share_reference_texts(records: list[BibRecord]) -> None:
     """Make `reference_text` of each record cost no formatting in this process
-    (`shared_texts`): a reference list of 200 entries formats each once for every worker
-    and restart, not once per worker life (citeproc-py takes milliseconds an entry)."""
+    (`shared_texts`): with Redis, a reference list of 200 entries formats each once for every
+    worker and restart, not once per worker life (citeproc-py takes milliseconds an entry)."""
     shared_texts([(record, LIST_STYLE, False) for record in records])
 
 
 def shared_texts(wanted: list[tuple[BibRecord, str, bool]]) -> list[str]:
     """Each (record, style id, links)'s entry: from this process's memory
-    (`citations.citing.cached_entry`), else from the default cache (the database's, or
-    Redis: shared by every process and kept across restarts) in one round trip for all, under
-    a digest of all that decides its text, else formatted here and kept in both."""
+    (`citations.citing.cached_entry`), else from the page cache (`settings.PAGE_CACHE`:
+    Redis, shared by every process and kept across restarts, when REDIS_URL is set; else this
+    process's memory) in one round trip for all, under a digest of all that decides its
+    text, else formatted here and kept in both. Not the database cache: its every write
+    counts the whole table, and a million references' entries would cull it."""
     keys = [citing.entry_key(record, style_id, links=links) for record, style_id, links in wanted]
     texts = [citing.known_entry(key) for key in keys]
     todo: dict[str, list[int]] = {}
@@ -92,7 +95,7 @@ def shared_texts(wanted: list[tuple[BibRecord, str, bool]]) -> list[str]:
             )
     if not todo:
         return texts
-    store = caches["default"]
+    store = caches[settings.PAGE_CACHE]
     found = store.get_many(list(todo))
     formatted = {}
     for shared, indexes in todo.items():

@@ -52,8 +52,8 @@ def evidence_items(context, items) -> str:
 @register.simple_tag(takes_context=True)
 def reference_entries(context, references) -> str:
     """Each reference's `<li>`: numbered citation, identifier links, warnings, BibTeX; the
-    citations of those to render read in one round trip where another process formatted
-    them (claims.cite_this.share_reference_texts)."""
+    citations of those to render read in one round trip where another process (with Redis)
+    or an earlier page formatted them (claims.cite_this.share_reference_texts)."""
     digests = reference_digests(context)
 
     def prepare(todo):

@@ -137,16 +137,16 @@ def test_reference_page_queries_do_not_grow_with_styles(
 
 
 @pytest.mark.parametrize("page_cache_seconds", [60, 0])
-def test_cite_this_entries_are_shared_through_the_default_cache(
+def test_cite_this_entries_are_shared_through_the_page_cache(
     client, cited, settings, monkeypatch, page_cache_seconds
 ):
-    """Shared by every process (claims.cite_this.shared_texts), whatever the page cache."""
+    """Shared by every process (claims.cite_this.shared_texts), whatever the page seconds."""
     from django.core.cache import caches
 
     from citations import citing
 
     settings.LEDGER_PAGE_CACHE_SECONDS = page_cache_seconds
-    caches["default"].clear()
+    caches[settings.PAGE_CACHE].clear()
     citing._entries.clear()  # this process formats the entries first
     client.get(cited.get_absolute_url())
     citing._entries.clear()  # another process: nothing rendered here yet

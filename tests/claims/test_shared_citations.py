@@ -1,9 +1,11 @@
-"""A claim page's reference list formats each citation once for every process: a fresh
-process (a new or restarted worker) reads what another one formatted from the default cache
-(claims.cite_this.share_reference_texts), and, with the page cache off, each evidence item
-and reference entry is rendered once a process for what it shows (config.caching)."""
+"""A claim page's reference list formats each citation once for every process sharing the
+page cache (Redis as deployed; the tests' local memory stands in for it): a fresh process (a
+new or restarted worker) reads what another one formatted (claims.cite_this.shared_texts),
+and, with the page cache off, each evidence item and reference entry is rendered once a
+process for what it shows (config.caching)."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import caches
 
 from citations import citing
@@ -52,7 +54,7 @@ def rendered(client, claim):
 
 
 def test_a_fresh_process_formats_no_citation_another_one_formatted(client, claim, formatting):
-    caches["default"].clear()
+    caches[settings.PAGE_CACHE].clear()
     fresh_process()
     first, _ = rendered(client, claim)
     references = [title for title in formatting if title.startswith("Bone study")]
