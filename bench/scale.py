@@ -30,6 +30,10 @@ that reports JSON; the parent prints one table:
 - throughput under gunicorn as production runs it (bench/support/throughput.py: 2 workers,
   4 clients for 5 s, `wrk` when installed): requests per second of the trivial view and of
   the cached claim page, and their ratio (issue 15: at least 20 %);
+- the same for `/claims/` and four searches (a word in 40 % of the claims, one in 5 %, a rare
+  one, two words), each as a ratio to the trivial view measured just before it, the median
+  of `LIST_ROUNDS` interleaved rounds, with the caches off (facet and page cache seconds 0:
+  every request counts and renders) and on (as deployed) (issue 27: at least 10 %);
 - BibTeX export rates in entries per second, of the API (`/api/references/?format=bibtex`:
   the references public claims cite, streamed) and of `manage.py export_bibtex` (every
   reference), and the API's time per entry over the command's (at most 1.2x); the peak
@@ -81,6 +85,19 @@ TOPICS = 50
 LARGE_CLAIM_ITEMS = 200  # claim-2: 10 items like every claim, plus 190
 REPEATS, BUDGET_S = 7, 20.0  # each endpoint: at most 7 timed requests or 20 s
 TRIVIAL_URL = "/bench/trivial/"  # bench/support/scale_urls.py
+LIST_URLS = [  # issue 27: the claim list and searches at >= 10 % of the trivial view
+    ("/claims/", "/claims/"),
+    ("search, a word in 40 %", f"/claims/?q={COMMON_CLAIM_WORD}"),
+    ("search, a word in 5 %", f"/claims/?q={COMMON}"),
+    ("search, a rare word", f"/claims/?q={RARE}"),
+    ("search, two words", f"/claims/?q=bone+{COMMON_CLAIM_WORD}"),
+]
+LIST_ROUNDS, LIST_SECONDS = 3, 3.0
+LIST_TARGET = 0.10
+CACHE_MODES = {
+    "off": {"DJANGO_FACET_CACHE_SECONDS": "0", "DJANGO_PAGE_CACHE_SECONDS": "0"},
+    "on": {"DJANGO_FACET_CACHE_SECONDS": "60", "DJANGO_PAGE_CACHE_SECONDS": "300"},
+}
 EXPORT_URL = "/api/references/?format=bibtex"
 
 
@@ -350,6 +367,25 @@ def measure_throughput(n: int) -> dict[str, float]:
     return {"trivial": trivial, "claim_page": claim, "ratio": claim / trivial}
 
 
+def measure_list_throughput(n: int) -> dict[str, dict[str, float]]:
+    """{caches off/on: {list or search: its req/s over the trivial view's}}: each URL right
+    after the trivial view, in LIST_ROUNDS rounds (the median), so load drift cancels."""
+    from bench.support.throughput import requests_per_second, serving
+
+    result = {}
+    for mode, settings in CACHE_MODES.items():
+        ratios = {label: [] for label, _ in LIST_URLS}
+        with serving(database_url(n), settings) as port:
+            for _ in range(LIST_ROUNDS):
+                for label, url in LIST_URLS:
+                    trivial = requests_per_second(port, TRIVIAL_URL, LIST_SECONDS)
+                    ratios[label].append(requests_per_second(port, url, LIST_SECONDS) / trivial)
+        result[mode] = {label: statistics.median(found) for label, found in ratios.items()}
+        for label, ratio in result[mode].items():
+            log(f"  gunicorn, caches {mode}: {label:36} {ratio:6.1%} of the trivial view")
+    return result
+
+
 def measure_regrade() -> float:
     from claims.models import Claim
     from evidence.services import claims_regrade
@@ -461,6 +497,7 @@ def run(n: int) -> dict:
         "built_s": built,
         "pages": measure_pages(),
         "throughput": measure_throughput(n),
+        "list_throughput": measure_list_throughput(n),
         "regrade_rate": measure_regrade(),
         "export": measure_exports(n),
     }
@@ -497,6 +534,13 @@ def table(results: list[dict]) -> str:
     each("trivial view, gunicorn req/s", lambda r: f"{r['throughput']['trivial']:,.0f}")
     each("claim page (cached), gunicorn req/s", lambda r: f"{r['throughput']['claim_page']:,.0f}")
     each("  ratio to the trivial view", lambda r: f"{r['throughput']['ratio']:.0%}")
+    lines.append("gunicorn req/s over the trivial view's:")
+    for mode in CACHE_MODES:
+        for label, _ in LIST_URLS:
+            each(
+                f"{label}, caches {mode}",
+                lambda r, mode=mode, label=label: f"{r['list_throughput'][mode][label]:.1%}",
+            )
     each("BibTeX export, API entries/s", lambda r: f"{r['export']['api_rate']:,.0f}")
     each("BibTeX export, command entries/s", lambda r: f"{r['export']['command_rate']:,.0f}")
     each("  API time per entry / command's", lambda r: f"{r['export']['api_per_entry']:.2f}x")
@@ -536,6 +580,16 @@ def targets(results: list[dict]) -> list[str]:
             last["export"]["api_per_entry"] <= 1.2,
         ),
     ]
+    for mode in CACHE_MODES:
+        ratios = last["list_throughput"][mode]
+        slowest = min(ratios, key=ratios.get)
+        found.append(
+            (
+                f"lists and searches at {size} >= {LIST_TARGET:.0%} of trivial (caches {mode})",
+                f"lowest {ratios[slowest]:.1%} ({slowest})",
+                ratios[slowest] >= LIST_TARGET,
+            )
+        )
     if len(results) > 1:
         found.insert(
             0,
@@ -575,6 +629,7 @@ def main(argv: list[str]) -> None:
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     print(f"\nbench/scale.py {' '.join(map(str, sizes))}, {when}:")
     print(table(results))
+    print(f"load average (1, 5, 15 min): {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

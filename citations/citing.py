@@ -262,11 +262,30 @@ def cached_entry(
 ) -> str:
     """`entry`, remembered per process by what the record says in CSL-JSON (an edit changes
     that, so nothing stale is served); the oldest half is dropped when the cache is full."""
-    key = (json.dumps(csl_item(record), sort_keys=True), style_id, form, links)
+    key = entry_key(record, style_id, form=form, links=links)
     found = _entries.get(key)
     if found is None:
-        found = _entries[key] = entry(record, style_id, form=form, links=links)
-        if len(_entries) > ENTRY_CACHE_SIZE:
-            for old in list(_entries)[: ENTRY_CACHE_SIZE // 2]:
-                _entries.pop(old, None)
+        found = remember_entry(key, entry(record, style_id, form=form, links=links))
     return found
+
+
+def entry_key(
+    record: BibRecord, style_id: str, *, form: str = "text", links: bool = True
+) -> tuple[str, str, str, bool]:
+    """What `cached_entry` keeps an entry under: all that decides its text."""
+    return (json.dumps(csl_item(record), sort_keys=True), style_id, form, links)
+
+
+def known_entry(key: tuple) -> str | None:
+    """The entry this process keeps under `entry_key(...)`, if it does."""
+    return _entries.get(key)
+
+
+def remember_entry(key: tuple, text: str) -> str:
+    """Keep `text` as the entry of `key` (an `entry_key`), e.g. one formatted by another
+    process; the oldest half is dropped when the memory is full."""
+    _entries[key] = text
+    if len(_entries) > ENTRY_CACHE_SIZE:
+        for old in list(_entries)[: ENTRY_CACHE_SIZE // 2]:
+            _entries.pop(old, None)
+    return text

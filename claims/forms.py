@@ -14,14 +14,13 @@ ranking) a common word's hundreds of thousands of matches reads every one of the
 import hashlib
 
 from django import forms
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q
 
 from citations import search as full_text
 from citations.search import newest_matches
 from claims.counts import public_counts, topic_count
 from claims.models import Claim, Direction, GradeLevel, Topic, level_is
+from config.caching import facet_cached
 
 INVALID_FILTER = "That is not one of the listed options; choose another."
 
@@ -35,15 +34,19 @@ PUBLIC_TOPICS_CACHE_KEY = "claims:public-topics"
 FACETS_CACHE_KEY = "claims:facets"
 
 
-def public_topics() -> list:
+def public_topics(counts_version=None) -> list:
     """Topics with at least one public claim, each with `claim_count`.
 
     Counting goes over every public claim, so the list is cached for
-    `LEDGER_FACET_CACHE_SECONDS`: the home page and every claim list share one count.
+    `LEDGER_FACET_CACHE_SECONDS`: the home page and every claim list share one count. With a
+    `counts_version` (claims.page_cache.list_version), kept under it: counted again as soon
+    as a public count changes.
     """
-    return cache.get_or_set(
-        PUBLIC_TOPICS_CACHE_KEY, _count_public_topics, settings.LEDGER_FACET_CACHE_SECONDS
-    )
+    return facet_cached(versioned(PUBLIC_TOPICS_CACHE_KEY, counts_version), _count_public_topics)
+
+
+def versioned(key: str, counts_version) -> str:
+    return key if counts_version is None else f"{key}@{counts_version}"
 
 
 def _count_public_topics() -> list:
@@ -67,21 +70,15 @@ def facet_counts(claims) -> dict[str, int]:
     return claims.aggregate(total=Count("pk"), **levels, **directions)
 
 
-def search_facet_counts(words: str) -> dict[str, int]:
+def search_facet_counts(words: str, counts_version=None) -> dict[str, int]:
     """Facet counts of the public claims matching `words` (at most the `RANKED_MATCHES`
     newest of them, the ones a search lists); without words, of every public claim. Cached
     like the topic counts, per search words."""
     if words:
         key = f"{FACETS_CACHE_KEY}:{hashlib.sha256(words.encode()).hexdigest()}"
         matches = newest_matches(Claim.objects.public().search(words))
-        return cache.get_or_set(
-            key, lambda: facet_counts(matches), settings.LEDGER_FACET_CACHE_SECONDS
-        )
-    return cache.get_or_set(
-        FACETS_CACHE_KEY,
-        public_facet_counts,
-        settings.LEDGER_FACET_CACHE_SECONDS,
-    )
+        return facet_cached(versioned(key, counts_version), lambda: facet_counts(matches))
+    return facet_cached(versioned(FACETS_CACHE_KEY, counts_version), public_facet_counts)
 
 
 def counted(choices, counts: dict[str, int], prefix: str) -> list[tuple[str, str]]:
@@ -111,18 +108,20 @@ class ClaimFilterForm(forms.Form):
         error_messages={"invalid_choice": INVALID_FILTER},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, counts_version=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.counts_version = counts_version  # the counts' cache keys (public_topics)
         topic = self.fields["topic"]
         topic.queryset = Topic.objects.public()  # validation only: no counting
+        self.topics = public_topics(counts_version)  # with their counts; list items name them
         topic.choices = [("", topic.empty_label)] + [
-            (item.slug, topic.label_from_instance(item)) for item in public_topics()
+            (item.slug, topic.label_from_instance(item)) for item in self.topics
         ]
 
     def count_options(self):
         """Put counts into the certainty and direction options (after `is_valid()`)."""
         words = self.cleaned_data.get("q", "") if self.is_bound else ""
-        counts = search_facet_counts(words or "")
+        counts = search_facet_counts(words or "", self.counts_version)
         searched_only = self.is_valid() and not any(
             value for name, value in self.cleaned_data.items() if name != "q"
         )
@@ -150,7 +149,7 @@ class ClaimFilterForm(forms.Form):
 
     def results(self):
         """Matching public claims, ready for a list page; none when the input is invalid."""
-        claims = Claim.objects.public().prefetch_related("topics").with_retracted_tests()
+        claims = Claim.objects.public().for_lists()
         claims = claims.order_by("statement")  # search re-orders by rank
         results = self.filter(claims) if self.is_valid() else claims.none()
         self.count_options()

@@ -1,6 +1,7 @@
 """What is asserted: topics, claims with their stored grade, and relations between claims."""
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -191,6 +192,15 @@ class ClaimQuerySet(models.QuerySet):
         (what the wording of an ungraded claim says; claims.integrity)."""
         testing = ("supports", "contradicts", "no_effect", "mixed")
         return self.annotate(retracted_tests=_evidence_count(*testing, retracted=True))
+
+    def for_lists(self):
+        """What a list page shows of each claim, in the claims' own query: `retracted_tests`
+        and `topic_ids` (its topics' ids, in one array; claims.pages.with_list_topics gives
+        them their topics without a query)."""
+        links = Claim.topics.through.objects.filter(claim_id=OuterRef("pk")).order_by("topic_id")
+        return self.with_retracted_tests().annotate(
+            topic_ids=ArraySubquery(links.values("topic_id"))
+        )
 
     def with_level(self, level: str):
         """Claims whose effective level (the curator's override, else computed) is `level`."""

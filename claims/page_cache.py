@@ -11,15 +11,23 @@ rendering, not 400.
 Only anonymous GETs without a query string are cached (a signed-in
 curator sees extra links; `?q=` fills the header search box); LEDGER_PAGE_CACHE_SECONDS
 bounds how long a page may miss a change its version does not cover (a related claim's status).
+
+List pages (home, claim list and searches, topic pages) are kept the same way by
+`serve_list_cached`, for anonymous GETs, under their whole address (query string included)
+and the newest change of the public counts (`list_version`: one indexed row; it moves when a
+claim is published, withdrawn, regraded or given a topic), for LEDGER_FACET_CACHE_SECONDS, as
+long as the counts they show are kept: an edit of a listed claim's wording shows within that.
 """
 
 import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import Max
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 
+from claims.models import PublicCount
 from config.metrics import PAGE_CACHE_LOOKUPS
 
 
@@ -47,4 +55,38 @@ def serve_cached(request, version, render_page) -> HttpResponse:
     response = render_page()
     if response.status_code == 200:
         cache.set(key, response.content, settings.LEDGER_PAGE_CACHE_SECONDS)
+    return response
+
+
+def list_is_cacheable(request) -> bool:
+    return (
+        settings.LEDGER_FACET_CACHE_SECONDS > 0
+        and request.method == "GET"
+        and not request.user.is_authenticated
+    )
+
+
+def list_version():
+    """The newest change of the public counts (claims.counts): a new one with each claim
+    published, withdrawn, regraded, retopiced or deleted."""
+    return PublicCount.objects.aggregate(newest=Max("pk"))["newest"]
+
+
+def serve_list_cached(request, render_page) -> HttpResponse:
+    """The list page `render_page(version)` gives, from the cache while its address and the
+    `list_version` are those it was rendered for (at most LEDGER_FACET_CACHE_SECONDS); the
+    page keeps the counts it shows under the same version. Not kept: `render_page(None)`."""
+    if not list_is_cacheable(request):
+        return render_page(None)
+    version = list_version()
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    key = "list:" + hashlib.sha256(f"{address}|{version}".encode()).hexdigest()
+    cache = caches[settings.PAGE_CACHE]
+    html = cache.get(key)
+    PAGE_CACHE_LOOKUPS.labels(result="miss" if html is None else "hit").inc()
+    if html is not None:
+        return HttpResponse(html)
+    response = render_page(version)
+    if response.status_code == 200:
+        cache.set(key, response.content, settings.LEDGER_FACET_CACHE_SECONDS)
     return response

@@ -19,6 +19,8 @@ from citations.text.styles import name_list
 from claims import integrity
 from claims.cite_this import reference_text
 from claims.forest import ForestRow, forest_plot, number, render_svg
+from claims.forms import public_topics
+from claims.models import Topic
 from claims.profile_page import (
     EvidenceProfile,
     ci_label,
@@ -270,12 +272,13 @@ def grade_profile(claim):
     return compute_grade(claim, claim.evidence.all(), claim.grade_rubric).profile
 
 
-def with_deciding_counts(claims) -> list:
-    """`claims` as a list, each with `deciding_count`: how many studies decide its grade, what
+def with_deciding_counts(claims, topics=None) -> list:
+    """`claims` (`ClaimQuerySet.for_lists()`) as a list, each with `list_topics`
+    (`with_list_topics`) and `deciding_count`: how many studies decide its grade, what
     list pages show instead of tallying evidence items; None without a profile (grade-1, not
     graded, insufficient). Recomputed by each claim's own rubric from the plain values the
     batch regrade reads (evidence.facts): three queries for the whole list, no instances."""
-    claims = list(claims)
+    claims = with_list_topics(list(claims), topics)
     for claim in claims:
         claim.deciding_count = None
     graded = [
@@ -292,6 +295,20 @@ def with_deciding_counts(claims) -> list:
         values = claim_values(claim, parts.get(claim.pk, ()))
         result = grade_values(values, items.get(claim.pk, []), claim.grade_rubric)
         claim.deciding_count = len(deciding_studies(result.profile)) or None
+    return claims
+
+
+def with_list_topics(claims: list, topics=None) -> list:
+    """Each claim's `list_topics`, by name, from its `topic_ids` and the public topics
+    (`topics`, else `claims.forms.public_topics()`, which a list's form reads anyway): no
+    query, but one for a topic the public list does not hold yet (a count kept a while)."""
+    known = {topic.pk: topic for topic in (public_topics() if topics is None else topics)}
+    missing = {pk for claim in claims for pk in claim.topic_ids if pk not in known}
+    if missing:
+        known.update((topic.pk, topic) for topic in Topic.objects.filter(pk__in=missing))
+    for claim in claims:
+        topics = (known[pk] for pk in claim.topic_ids if pk in known)
+        claim.list_topics = sorted(topics, key=lambda topic: topic.name)
     return claims
 
 

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_http_methods
 from citations.models import Reference
 from claims.cite_this import cite_this, claim_record
 from claims.counts import public_count
-from claims.forms import ClaimFilterForm, public_topics
+from claims.forms import ClaimFilterForm
 from claims.methodology import methodology_page
 from claims.models import ApiToken, Claim, Topic
-from claims.page_cache import is_cacheable, serve_cached
+from claims.page_cache import is_cacheable, serve_cached, serve_list_cached
 from claims.pages import claim_page, reference_page, with_deciding_counts
 from claims.services import curator_token_create, curator_token_revoke
 from config.pagination import EndAwarePaginator as Paginator
@@ -25,24 +25,33 @@ RECENT_ON_HOME = 10
 
 
 def home(request):
-    claims = Claim.objects.public().prefetch_related("topics").with_retracted_tests()
-    claims = claims.order_by("-reviewed_at", "-updated")
+    return serve_list_cached(request, lambda version: render_home(request, version))
+
+
+def render_home(request, counts_version=None):
+    claims = Claim.objects.public().for_lists().order_by("-reviewed_at", "-updated")
+    form = ClaimFilterForm(counts_version=counts_version)
     context = {
-        "claims": with_deciding_counts(claims[:RECENT_ON_HOME]),
-        "topics": public_topics(),
-        "form": ClaimFilterForm(),
+        "claims": with_deciding_counts(claims[:RECENT_ON_HOME], form.topics),
+        "topics": form.topics,
+        "form": form,
     }
     return render(request, "claims/home.html", context)
 
 
 def claim_list(request):
-    form = ClaimFilterForm(request.GET)
+    return serve_list_cached(request, lambda version: render_claim_list(request, version))
+
+
+def render_claim_list(request, counts_version=None):
+    form = ClaimFilterForm(request.GET, counts_version=counts_version)
     paginator = Paginator(form.results(), PAGE_SIZE)
     if form.known_total is not None:
         paginator.count = form.known_total  # counted (and cached) with the facets
     page = paginator.get_page(request.GET.get("page"))
     status = 400 if form.errors else 200
-    context = {"form": form, "page": page, "claims": with_deciding_counts(page.object_list)}
+    claims = with_deciding_counts(page.object_list, form.topics)
+    context = {"form": form, "page": page, "claims": claims}
     return render(request, "claims/claim_list.html", context, status=status)
 
 
@@ -75,9 +84,12 @@ def methodology(request):
 
 
 def topic_detail(request, slug):
+    return serve_list_cached(request, lambda _version: render_topic(request, slug))
+
+
+def render_topic(request, slug):
     topic = get_object_or_404(Topic.objects.public(), slug=slug)
-    claims = topic.claims.public().prefetch_related("topics").with_retracted_tests()
-    claims = claims.order_by("statement")
+    claims = topic.claims.public().for_lists().order_by("statement")
     paginator = Paginator(claims, PAGE_SIZE)
     paginator.count = public_count("topic", str(topic.pk))  # kept by the database: no COUNT
     page = paginator.get_page(request.GET.get("page"))

@@ -20,13 +20,13 @@ Exports (BibTeX, CSL-JSON, RIS) are never paginated: they stream the whole selec
 import hashlib
 import json
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
+
+from config.caching import facet_cached
 
 MAX_PAGE_SIZE = 100
 ESTIMATE_ABOVE = 10_000  # rows the planner expects: above, `count` is its estimate
@@ -70,9 +70,7 @@ class EndAwarePaginator(Paginator):
         except (AttributeError, EmptyResultSet):
             return super().count
         key = "api-count:" + hashlib.sha256(sql.encode()).hexdigest()
-        count, self.estimated = cache.get_or_set(
-            key, self.exact_or_estimated, settings.LEDGER_FACET_CACHE_SECONDS
-        )
+        count, self.estimated = facet_cached(key, self.exact_or_estimated)
         return count
 
     def exact_or_estimated(self) -> tuple[int, bool]:
