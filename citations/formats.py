@@ -182,8 +182,10 @@ def csl_pages(pages: str) -> tuple[str, str]:
 
 
 def text(value: str) -> str:
-    """A stored (decoded) text as plain text: every LaTeX command resolved (see `rich`)."""
-    return rich.plain(latex.encode(value)) if value else ""
+    """A stored (decoded) text as plain text: every LaTeX command resolved (see `rich`).
+    Encoded as Unicode LaTeX: the ASCII form writes some characters as what they print
+    (ligatures, soft hyphens), which CSL-JSON and RIS keep as they are."""
+    return rich.plain(latex.encode(value, unicode=True)) if value else ""
 
 
 # Fields that are titles: sentence-cased for English entries as pandoc's BibTeX reader does.
@@ -201,7 +203,7 @@ def latex_of(record: BibRecord, field: str) -> str:
     source = record.sources.get(field)
     unedited = source is not None and latex.decode(source) == value
     if field not in TITLE_FIELDS:
-        return source if unedited else latex.encode(value)
+        return source if unedited else latex.encode(value, unicode=True)
     if unedited and PROTECTED_WORDS not in record.sources:
         return source
     # The words our BibTeX export protects (acronyms, "Mx1", the words the imported LaTeX or

@@ -17,6 +17,9 @@ these conventions, each a choice of the CSL export and not a loss of information
   each part with its runs of spaces as one (as the ledger stores a person, who is found by
   name); a last name `{"literal": "others"}` (et al.) as the export says it: in `note` (see
   `citations.formats.csl_item`: citeproc-js would print a person called "others");
+- a value that is only question marks (`"chapter-number": "??"`, BibTeX's mark of a value
+  not known, which pandoc copies into CSL-JSON) and no value: the export leaves such marks
+  out, as styles would print them (`citations.formats.UNKNOWN`);
 
 Titles are compared exactly: a title read from CSL-JSON goes back as it came (its case,
 markup and spacing: `citations.formats.CSL_KEPT`), not in the sentence case our export gives
@@ -25,7 +28,7 @@ titles read from BibTeX (pandoc's convention).
 
 import re
 
-from citations.formats import ET_AL_NOTE
+from citations.formats import ET_AL_NOTE, UNKNOWN
 
 NAME_VARIABLES = {"author", "editor"}
 DATE_VARIABLES = {"issued", "accessed"}
@@ -127,7 +130,7 @@ def same(variable: str, value, again, note: str = "") -> bool:
     if value == again or (not isinstance(value, dict | list) and _text(value) == _text(again)):
         return True
     if again is None:
-        return False
+        return not isinstance(value, dict | list) and bool(UNKNOWN.match(_text(value)))
     if variable in NAME_VARIABLES and isinstance(value, list) and isinstance(again, list):
         return [name_key(n) for n in value] == [name_key(n) for n in again]
     if variable in DATE_VARIABLES or isinstance(value, dict):
