@@ -114,3 +114,18 @@ def test_style_list_holds_the_featured_styles_and_aliases(anon, db):
     assert styles["apa"]["title"] == "APA Style 7th edition"
     assert styles["vancouver"]["featured"] is True
     assert styles["nlm-citation-sequence"]["featured"] is False
+
+
+def test_a_note_style_without_a_bibliography_is_400_not_500(anon, library, db):
+    # 92 installed styles are note styles with no <bibliography>: citeproc-py cannot print a
+    # reference list in them. They are not offered, and asking for one is the client's error.
+    note_style = "chicago-notes-publisher-place-no-url"
+    response = anon.get(
+        "/api/references/rickard2008progesterone/", {"format": "text", "style": note_style}
+    )
+
+    assert response.status_code == 400
+    assert "no bibliography" in response.content.decode()
+    styles = {style["id"] for style in anon.get("/api/citation-styles/").json()}
+    assert note_style not in styles
+    assert "apa" in styles
