@@ -208,6 +208,7 @@ class EvidenceAdmin(HistoryAdmin):
 
     def _stage(self, request, obj, claim, change: ItemChange) -> None:
         obj._staged, obj._staged_claim = True, claim
+        request._staged_item_of = claim.pk
         try:
             claim_revision_create(claim=claim, actor=request.user, items=[change])
         except ValidationError as error:
@@ -233,6 +234,17 @@ class EvidenceAdmin(HistoryAdmin):
     def delete_queryset(self, request, queryset):
         for item in queryset.select_related("claim"):
             self.delete_model(request, item)
+
+    def log_deletions(self, request, queryset):
+        # A staged deletion deletes nothing yet: log only the items of drafts.
+        kept = [item for item in queryset if not is_staged(item.claim)]
+        return super().log_deletions(request, kept) if kept else []
+
+    def response_delete(self, request, obj_display, obj_id):
+        staged = getattr(request, "_staged_item_of", None)
+        if staged is not None:  # the claim's page, with its pending revision (not "deleted")
+            return redirect("admin:claims_claim_change", staged)
+        return super().response_delete(request, obj_display, obj_id)
 
 
 # --- verification and integrity (admin pages over evidence.verification) -----------------

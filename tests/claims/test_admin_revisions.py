@@ -144,6 +144,24 @@ def test_the_evidence_admin_stages_a_change_to_an_item_of_a_published_claim(clie
     assert (staged["risk_of_bias"], staged["effect_value"]) == ("high", 0.4)
 
 
+def test_the_evidence_admin_stages_deleting_an_item_of_a_published_claim(client, published):
+    item = published.evidence.get()
+    kept = EvidenceFactory(claim=published)  # a public claim keeps at least one item
+    client.force_login(CuratorFactory())
+    url = reverse("admin:evidence_evidence_delete", args=[item.pk])
+
+    response = client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert response.url == change_url(published)
+    assert STAGED_ITEM in texts(response)
+    assert not any("deleted successfully" in text for text in texts(response))
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
+    assert Evidence.objects.filter(pk=item.pk).exists()
+    staged = ClaimRevision.objects.get(claim=published).snapshot["evidence"]
+    assert [row["id"] for row in staged] == [kept.pk]
+
+
 def test_a_draft_is_still_saved_live_in_the_admin(client):
     claim = ClaimFactory(status="draft", statement=OLD)
     EvidenceFactory(claim=claim)
