@@ -197,8 +197,10 @@ def typographic(text: str) -> str:
 def bibliography(
     records: Iterable[BibRecord], style_id: str, *, form: str = "text", links: bool = True
 ) -> list[str]:
-    """The bibliography of `records` in a style, one string per entry in the style's order
-    (numbered styles number them in the order given). `form` is "text" (plain Unicode) or
+    """The bibliography of `records` in a style, one string per entry in the order given
+    (not re-sorted by the style's sort keys: an export streams in citekey order, 200 at a
+    time, and a list sorted per chunk would be sorted nowhere; numbered styles number them
+    in that order). `form` is "text" (plain Unicode) or
     "html" (escaped, with <i>/<b>); without `links`, DOI, PubMed ids and URL are left out."""
     style = load_style(style_id)
     items = [
@@ -223,7 +225,7 @@ def stream_bibliography(
     records: Iterable[BibRecord], style_id: str, *, form: str = "text"
 ) -> Iterator[str]:
     """`bibliography` of any number of records, STREAM_CHUNK at a time, so an export starts
-    at once and holds one chunk in memory: each chunk in the style's order, a numbered
+    at once and holds one chunk in memory: in the order given (citekey order), a numbered
     style's numbers running on across chunks ("[201] " after "[200] ")."""
     numbered, count, chunk = is_numbered(style_id), 0, []
     for record in records:
