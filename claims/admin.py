@@ -19,7 +19,6 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, IntegerField, OuterRef, Subquery
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
@@ -45,6 +44,7 @@ from claims.services import (
     claim_submit_for_review,
 )
 from evidence.admin import EVIDENCE_FIELDSETS
+from evidence.admin_staging import StagedWritesAdmin
 from evidence.models import Evidence
 from evidence.relations import RELATIONS_CHANGED, relation_delete, relation_save
 from evidence.revisions import RelationChange, claim_revision_create, is_staged, staged_fields
@@ -427,7 +427,7 @@ class ClaimAdmin(RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin):
 
 
 @admin.register(ClaimRelation)
-class ClaimRelationAdmin(admin.ModelAdmin):
+class ClaimRelationAdmin(StagedWritesAdmin, admin.ModelAdmin):
     """Relations on their own (also inline on each claim). A relation stays with the claim it
     relates from; a change to one of a public claim is staged as that claim's pending
     revision (evidence.revisions), a draft's is written at once (evidence.relations)."""
@@ -461,39 +461,17 @@ class ClaimRelationAdmin(admin.ModelAdmin):
         for relation in queryset.select_related("from_claim"):
             self.delete_model(request, relation)
 
+    def staged_on(self, obj):
+        return obj.from_claim
+
     def _stage(self, request, obj, change: RelationChange) -> None:
-        obj._staged, request._staged_relation_of = True, obj.from_claim_id
+        self.mark_staged(request, obj, obj.from_claim)
         try:
             claim_revision_create(claim=obj.from_claim, actor=request.user, relations=[change])
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
             self.message_user(request, STAGED_RELATION, messages.WARNING)
-
-    def log_addition(self, request, obj, message):
-        if not getattr(obj, "_staged", False):  # a staged relation has no row (yet)
-            super().log_addition(request, obj, message)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        if getattr(obj, "_staged", False):
-            return redirect("admin:claims_claim_change", obj.from_claim_id)
-        return super().response_add(request, obj, post_url_continue)
-
-    def response_change(self, request, obj):
-        if getattr(obj, "_staged", False):
-            return redirect("admin:claims_claim_change", obj.from_claim_id)
-        return super().response_change(request, obj)
-
-    def log_deletions(self, request, queryset):
-        # A staged deletion deletes nothing yet: log only the drafts' relations.
-        kept = [relation for relation in queryset if not is_staged(relation.from_claim)]
-        return super().log_deletions(request, kept) if kept else []
-
-    def response_delete(self, request, obj_display, obj_id):
-        staged = getattr(request, "_staged_relation_of", None)
-        if staged is not None:  # the claim's page, with its pending revision
-            return redirect("admin:claims_claim_change", staged)
-        return super().response_delete(request, obj_display, obj_id)
 
 
 @admin.register(ApiToken)

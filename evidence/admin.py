@@ -24,6 +24,7 @@ from citations.sources import matching
 from citations.sources.http import SourceError
 from config.admin_urls import admin_page_path
 from evidence import verification
+from evidence.admin_staging import StagedWritesAdmin
 from evidence.models import Evidence
 from evidence.revisions import ItemChange, claim_revision_create, is_staged, staged_fields
 from evidence.services import (
@@ -131,7 +132,7 @@ class CitedReferenceAdmin(ReferenceAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(HistoryAdmin):
+class EvidenceAdmin(StagedWritesAdmin, HistoryAdmin):
     list_display = [
         "claim",
         "reference",
@@ -206,9 +207,11 @@ class EvidenceAdmin(HistoryAdmin):
         claim = stored.claim if stored else obj.claim
         return claim if is_staged(claim) else None
 
+    def staged_on(self, obj):
+        return obj.claim
+
     def _stage(self, request, obj, claim, change: ItemChange) -> None:
-        obj._staged, obj._staged_claim = True, claim
-        request._staged_item_of = claim.pk
+        self.mark_staged(request, obj, claim)
         try:
             claim_revision_create(claim=claim, actor=request.user, items=[change])
         except ValidationError as error:
@@ -216,35 +219,10 @@ class EvidenceAdmin(HistoryAdmin):
         else:
             self.message_user(request, STAGED_ITEM, messages.WARNING)
 
-    def log_addition(self, request, obj, message):
-        if not getattr(obj, "_staged", False):  # a staged item has no row (yet)
-            super().log_addition(request, obj, message)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        if getattr(obj, "_staged", False):
-            return redirect("admin:claims_claim_change", obj._staged_claim.pk)
-        return super().response_add(request, obj, post_url_continue)
-
-    def response_change(self, request, obj):
-        if getattr(obj, "_staged", False):
-            return redirect("admin:claims_claim_change", obj._staged_claim.pk)
-        return super().response_change(request, obj)
-
     @transaction.atomic
     def delete_queryset(self, request, queryset):
         for item in queryset.select_related("claim"):
             self.delete_model(request, item)
-
-    def log_deletions(self, request, queryset):
-        # A staged deletion deletes nothing yet: log only the items of drafts.
-        kept = [item for item in queryset if not is_staged(item.claim)]
-        return super().log_deletions(request, kept) if kept else []
-
-    def response_delete(self, request, obj_display, obj_id):
-        staged = getattr(request, "_staged_item_of", None)
-        if staged is not None:  # the claim's page, with its pending revision (not "deleted")
-            return redirect("admin:claims_claim_change", staged)
-        return super().response_delete(request, obj_display, obj_id)
 
 
 # --- verification and integrity (admin pages over evidence.verification) -----------------
