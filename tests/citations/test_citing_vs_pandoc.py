@@ -13,19 +13,18 @@ entries.
 import html
 import json
 import re
-import subprocess
 
 import pytest
 
 from citations import citing
 from citations.formats import csl_item
 from citations.models import Reference
+from tests.citations.agreement import pandoc_entries as entries_by_pandoc
 
 pypandoc = pytest.importorskip("pypandoc", reason="pypandoc-binary (a dev dependency) is missing")
 
 pytestmark = pytest.mark.django_db
 
-ENTRY = re.compile(r'<div id="ref-(item-\d+)" class="csl-entry"[^>]*>\n(.*?)\n</div>\n', re.S)
 TAG = re.compile(r"<[^>]+>")
 NUMBER = re.compile(r"^\[?\d+[.\]]?\s*")
 
@@ -40,17 +39,7 @@ def pandoc_entries(records, style_id: str, tmp_path) -> list[str]:
     items = [{**csl_item(record), "id": f"item-{index}"} for index, record in enumerate(records)]
     bibliography = tmp_path / f"{style_id}.json"
     bibliography.write_text(json.dumps(items), encoding="utf-8")
-    command = [pypandoc.get_pandoc_path(), "--citeproc", "--csl", str(citing.style_path(style_id))]
-    command += ["--bibliography", str(bibliography), "-f", "markdown", "-t", "html"]
-    output = subprocess.run(  # noqa: S603 - pandoc of the pypandoc-binary wheel, fixed arguments
-        [*command, "--wrap=none"],
-        input="---\nnocite: '@*'\n---\n",
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    ).stdout
-    found = {match.group(1): match.group(2) for match in ENTRY.finditer(output)}
+    found = entries_by_pandoc(pypandoc.get_pandoc_path(), bibliography, style_id)
     return [found.get(f"item-{index}", "") for index in range(len(records))]
 
 
