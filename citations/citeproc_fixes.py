@@ -21,6 +21,11 @@ applied once, by `apply()` (called when `citations.citing` is imported).
   Vancouver's minimal format).
 - **A value with several numbers takes the plural label** (spec, Label): roman numerals are
   numbers too ("vii + 160" is "pp.", as pandoc prints it).
+
+And one speed-up that changes no output: **a style's XPath look-ups are remembered**. A style
+never changes once loaded, yet citeproc-py searches its tree again for every macro, term and
+layout an entry renders (a third of its time); the answer for an element and an expression
+is kept (`_remember_style_searches`), which halves the CPU time of formatting an entry.
 """
 
 import re
@@ -35,6 +40,10 @@ _substituted: ContextVar[set[tuple[str, str]] | None] = ContextVar("substituted"
 _branch: ContextVar[object | None] = ContextVar("branch", default=None)
 _ROMAN = r"\b[ivxlcdm]+\b"
 _applied = False
+# (element, XPath expression) -> the elements found. Keeping an element here keeps its lxml
+# proxy alive, so state citeproc-py sets on a proxy (a layout's `repressed`) stays with it.
+_searches: dict[tuple[object, str], list] = {}
+SEARCHES_KEPT = 50_000  # about 600 per style used: a bound, not an expected size
 
 
 def apply() -> None:
@@ -50,6 +59,7 @@ def apply() -> None:
     _seasons_as_months()
     _page_ranges_by_their_digits()
     _groups_judge_the_branch_a_choose_took()
+    _remember_style_searches()
 
 
 def _suppress_substituted_variables() -> None:
@@ -207,3 +217,18 @@ def _groups_judge_the_branch_a_choose_took() -> None:
 
     model.Choose.render = choose_render
     model.Group.process = group_process
+
+
+def _remember_style_searches() -> None:
+    search = model.CitationStylesElement.xpath_search
+
+    def remembered_search(self, expression):
+        key = (self, expression)
+        found = _searches.get(key)
+        if found is None:
+            if len(_searches) >= SEARCHES_KEPT:
+                _searches.clear()
+            found = _searches[key] = search(self, expression)
+        return found
+
+    model.CitationStylesElement.xpath_search = remembered_search

@@ -2,7 +2,7 @@
 pandoc 3.9 prints it now (citations.citeproc_fixes, citations.citing, citations.formats).
 Pure: no database."""
 
-from citations import bibtex, citing, formats
+from citations import bibtex, citeproc_fixes, citing, formats
 
 
 def entry(bib: str, style_id: str = "apa") -> str:
@@ -91,3 +91,42 @@ def test_csl_json_pages_and_values_nobody_knew():
 def test_a_name_that_is_only_an_undefined_macro_is_no_csl_name():
     record = bibtex.parse("@article{a, author={\\Thanh{}}, title={T}}").records[0]
     assert "author" not in formats.csl_item(record)
+
+
+SAMPLE_BIB = r"""
+@book{b, editor={Knuth, Donald E. and Lamport, Leslie}, title={Digital Typography},
+  publisher={CSLI}, address={Stanford}, year=1999, edition={2}}
+@phdthesis{t, author={Kim, Soo-Jin}, title={Bone remodeling}, school={MIT}, year=2004}
+@article{a, author={Rickard, D. J. and Iwaniec, U. T. and Evans, G.}, title={Bone growth},
+  journal={J Bone Miner Res}, volume=23, number=4, pages={243--51}, year=2008, month=sep,
+  doi={10.1359/jbmr.071106}}
+@incollection{c, author={Urban, M.}, title={Chapters}, booktitle={Collected Works},
+  editor={Ryde, U.}, pages={vii + 160}, publisher={Wiley}, year={1990}}
+"""
+STYLES = ("apa", "vancouver", "chicago-author-date", "harvard-cite-them-right", "ieee")
+
+
+def rendered() -> list[str]:
+    records = bibtex.parse(SAMPLE_BIB).records
+    return [
+        citing.entry(record, style, form=form)
+        for style in STYLES
+        if style in citing.style_ids()
+        for record in records
+        for form in ("text", "html")
+    ]
+
+
+def test_remembered_style_searches_change_no_output(monkeypatch):
+    remembered = rendered()
+    assert len(remembered) >= 2 * 4 * 3, "apa, vancouver and one more style are installed"
+    citeproc_fixes._searches.clear()
+    monkeypatch.setattr(citeproc_fixes, "SEARCHES_KEPT", 1)  # nothing kept: every search runs
+    assert rendered() == remembered
+
+
+def test_remembered_style_searches_are_bounded(monkeypatch):
+    citeproc_fixes._searches.clear()
+    monkeypatch.setattr(citeproc_fixes, "SEARCHES_KEPT", 25)
+    rendered()
+    assert 0 < len(citeproc_fixes._searches) <= 25
