@@ -1,12 +1,13 @@
 """The living-evidence e-mail digest: what a run of saved searches found, to the curators.
 
 Optional (`run_searches --email`): one message through Django's mail backend (the console in
-`make run`) to every active curator with an address, listing per claim the new candidates,
-alerts first (retraction notices, retracted papers, trials, meta-analyses), and the link to
-the inbox. Above them come the record alerts not mailed yet: a cited reference newly retracted,
-under an expression of concern or corrected (`RecordAlert`), whenever it was recorded (a
-retraction check between two runs included); each is marked `mailed_at` in the transaction
-that sends it, so it is mailed once. Nothing is sent when nothing is new.
+`make run`) to every active curator with an address, listing per claim the untriaged
+candidates not mailed yet, whichever run found them (one without `--email` included), alerts
+first (retraction notices, retracted papers, trials, meta-analyses), and the link to the inbox.
+Above them come the record alerts not mailed yet: a cited reference newly retracted, under an
+expression of concern or corrected (`RecordAlert`), whenever it was recorded (a retraction
+check between two runs included). Each candidate and alert is marked `mailed_at` in the
+transaction that sends it, so it is mailed once. Nothing is sent when nothing is new.
 """
 
 from django.conf import settings
@@ -56,13 +57,14 @@ def record_alert_lines(alerts: list[RecordAlert]) -> list[str]:
 
 
 @transaction.atomic
-def digest_send(*, since, inbox_url: str = "") -> int:
-    """Mail the candidates found since `since` and every open record alert not mailed yet to
-    the curators; how many listed. The alerts are locked (a concurrent digest skips them) and
-    marked mailed only when the message went out."""
+def digest_send(*, inbox_url: str = "") -> int:
+    """Mail every untriaged candidate and every open record alert not mailed yet to the
+    curators; how many listed. Both are locked (a concurrent digest skips them) and marked
+    mailed only when the message went out."""
     found = list(
-        Candidate.objects.filter(found_at__gte=since, decision="untriaged")
+        Candidate.objects.unmailed()
         .select_related("claim")
+        .select_for_update(skip_locked=True, of=("self",))
         .order_by("claim__statement", "-found_at")
     )
     alerts = list(
@@ -92,7 +94,7 @@ def digest_send(*, since, inbox_url: str = "") -> int:
         settings.DEFAULT_FROM_EMAIL,
         addresses,
     )
-    RecordAlert.objects.filter(pk__in=[alert.pk for alert in alerts]).update(
-        mailed_at=timezone.now()
-    )
+    now = timezone.now()
+    Candidate.objects.filter(pk__in=[candidate.pk for candidate in found]).update(mailed_at=now)
+    RecordAlert.objects.filter(pk__in=[alert.pk for alert in alerts]).update(mailed_at=now)
     return len(found) + len(alerts)

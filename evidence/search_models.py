@@ -82,6 +82,11 @@ class CandidateQuerySet(models.QuerySet):
     def untriaged(self):
         return self.filter(decision=Decision.UNTRIAGED)
 
+    def unmailed(self):
+        """Untriaged and not yet listed by an e-mail digest (found by a run with or without
+        `--email`: the next digest lists it)."""
+        return self.untriaged().filter(mailed_at__isnull=True)
+
     def under_review(self):
         """Not yet decided for good: untriaged or put off for later."""
         return self.filter(decision__in=(Decision.UNTRIAGED, Decision.LATER))
@@ -129,6 +134,9 @@ class Candidate(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     reference = models.ForeignKey(
         Reference, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    mailed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the e-mail digest listed it."
     )
 
     objects = CandidateQuerySet.as_manager()

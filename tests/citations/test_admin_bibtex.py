@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from citations.admin import references as citations_admin
+from citations.admin import importing as citations_admin
 from citations.models import ImportJob, Reference
 from citations.services import JOB_DONE
 from tests.factories import ReferenceFactory

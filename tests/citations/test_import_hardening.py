@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from citations import bibtex, importing, services
-from citations.admin import references as citations_admin
+from citations.admin import importing as citations_admin
 from citations.api.parsers import TOO_LARGE
 from citations.identifiers import INVALID_DOI, normalize_doi
 from citations.importing import applying, mapping

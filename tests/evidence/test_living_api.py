@@ -225,3 +225,40 @@ def test_run_searches_mails_the_curators_a_digest_with_alerts_first(sources, cla
     assert "Retraction of Publication" in message.body
     call_command("run_searches", "--email", stdout=StringIO())
     assert len(mailoutbox) == 1  # nothing new, nothing sent
+
+
+def test_candidates_a_run_without_email_found_are_mailed_by_the_next_email_run_once(
+    sources, claim, mailoutbox
+):
+    """The scheduled task and a plain `run_searches` mail nothing: what they found waits for
+    the next digest, which lists it once (it used to list only its own run's finds)."""
+    from tests.factories import CuratorFactory
+
+    CuratorFactory(email="ada@example.org")
+    SavedSearch.objects.create(claim=claim, source="pubmed", query="bone")
+    sources.serve("/eutils/esearch.fcgi", "pubmed-esearch-living.json")
+    sources.serve("/eutils/efetch.fcgi", "pubmed-efetch-living.xml")
+    call_command("run_searches", stdout=StringIO())
+    assert mailoutbox == []
+    assert Candidate.objects.unmailed().count() == 3
+    out = StringIO()
+    call_command("run_searches", "--email", stdout=out)  # finds nothing new itself
+    assert "Digest: 3 new studies mailed" in out.getvalue()
+    (message,) = mailoutbox
+    assert f"{claim.statement}: 3 new (2 alerts)" in message.body
+    assert not Candidate.objects.unmailed().exists()
+    call_command("run_searches", "--email", stdout=StringIO())
+    assert len(mailoutbox) == 1
+
+
+def test_a_triaged_candidate_is_not_mailed(sources, claim, mailoutbox):
+    from tests.factories import CuratorFactory
+
+    CuratorFactory(email="ada@example.org")
+    SavedSearch.objects.create(claim=claim, source="pubmed", query="bone")
+    sources.serve("/eutils/esearch.fcgi", "pubmed-esearch-living.json")
+    sources.serve("/eutils/efetch.fcgi", "pubmed-efetch-living.xml")
+    call_command("run_searches", stdout=StringIO())
+    Candidate.objects.update(decision="not_relevant")
+    call_command("run_searches", "--email", stdout=StringIO())
+    assert mailoutbox == []

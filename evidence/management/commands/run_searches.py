@@ -4,12 +4,11 @@ Every saved search, or one claim's (`--claim`), or only those due (`--due`: neve
 not in the last `LEDGER_SEARCH_EVERY_DAYS` days; what cron or the scheduled task runs).
 New records become candidates in the curator inbox; each search commits on its own, so an
 interrupted run resumes with `--due`. A source that fails is reported and the run goes on.
-`--email` mails the curators a digest of the new candidates and of every record alert not
-mailed yet (evidence.digest).
+`--email` mails the curators a digest of every candidate and record alert not mailed yet
+(evidence.digest), including those an earlier run without `--email` found.
 """
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from claims.models import Claim
 from config.progress import Progress
@@ -36,7 +35,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, claim=None, due=False, email=False, **options):
-        started = timezone.now()
         chosen = None
         if claim:
             chosen = Claim.objects.filter(slug=claim).first()
@@ -56,7 +54,7 @@ class Command(BaseCommand):
         totals = {k: sum(getattr(r, k) for r in results) for k in ("found", "duplicates", "new")}
         self.stdout.write(SUMMARY.format(runs=len(results), **totals))
         if email:
-            listed = digest_send(since=started)
+            listed = digest_send()
             self.stdout.write(DIGEST.format(count=listed))
         for search, message in errors:
             line = ERROR_LINE.format(
