@@ -7,6 +7,7 @@ publication would regrade, so the curator who publishes it knows what readers wi
 """
 
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -25,7 +26,7 @@ class PartsMixin:
 
     @admin.display(description="Parts (claims part of this one)")
     def parts(self, obj):
-        relations = _part_relations(to_claim=obj) if obj.pk else []
+        relations = [r for r in _part_relations(obj) if r.to_claim_id == obj.pk]
         rows = [
             (r.from_claim, counts_for_status(obj.status, r.from_claim.status)) for r in relations
         ]
@@ -33,15 +34,24 @@ class PartsMixin:
 
     @admin.display(description="Part of (wholes graded through this claim)")
     def wholes(self, obj):
-        relations = _part_relations(from_claim=obj) if obj.pk else []
+        relations = [r for r in _part_relations(obj) if r.from_claim_id == obj.pk]
         rows = [(r.to_claim, counts_for_status(r.to_claim.status, obj.status)) for r in relations]
         return _listing(rows, waiting=REGRADED_ON_PUBLISH, empty=NOT_A_PART)
 
 
-def _part_relations(**end) -> list:
-    """The `part_of` relations with this end, both claims read in the same query."""
-    relations = ClaimRelation.objects.filter(kind=RelationKind.PART_OF, **end)
-    return list(relations.select_related("from_claim", "to_claim").order_by("pk"))
+def _part_relations(claim) -> list:
+    """The `part_of` relations to and from `claim`, both claims of each read in one query,
+    kept on the instance for the other field."""
+    if claim.pk is None:
+        return []
+    if not hasattr(claim, "_part_relations"):
+        relations = ClaimRelation.objects.filter(
+            Q(from_claim=claim) | Q(to_claim=claim), kind=RelationKind.PART_OF
+        )
+        claim._part_relations = list(
+            relations.select_related("from_claim", "to_claim").order_by("pk")
+        )
+    return claim._part_relations
 
 
 def _listing(rows: list, *, waiting: str, empty: str):
