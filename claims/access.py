@@ -4,7 +4,9 @@ A claim's `Status` is where it stands in the curation workflow (claims.services)
 readers see the public claims, `PUBLIC_STATUSES`: published ones, and retracted ones (with a
 banner). Everything public on the site follows from that one definition (`is_public`): the
 claims listed, the topics (those of a public claim), the evidence items and the references
-(those a public claim cites). Curators (`sees_unpublished`) read everything.
+(those a public claim cites). Curators (`sees_unpublished`) read everything. What a public
+claim shows, its grade included, depends on public claims only (`counts_for`): a draft made
+part of a published claim counts for it once it is published itself.
 
 The Curators group: curators add, change and view every record of the three apps. They
 delete evidence, contributors and relations, but never claims or references: a claim is
@@ -33,6 +35,19 @@ def is_public(path: str = "") -> Q:
     """The condition "the claim is public", for a query on claims or, through `path` (e.g.
     "claim__", "to_claim__"), on any model that leads to one."""
     return Q(**{f"{path}status__in": PUBLIC_STATUSES})
+
+
+def counts_for(claim_path: str, other_path: str) -> Q:
+    """The condition "the claim at `other_path` counts for the claim at `claim_path`" (e.g.
+    a part, "from_claim__", for its whole, "to_claim__"): a public claim reads only public
+    claims, so nothing unreviewed changes what readers see of it; an unpublished one reads
+    all of them, so curators see what publishing would do (`counts_for_status`)."""
+    return ~is_public(claim_path) | is_public(other_path)
+
+
+def counts_for_status(claim_status: str, other_status: str) -> bool:
+    """`counts_for`, for two claims' statuses already in memory."""
+    return claim_status not in PUBLIC_STATUSES or other_status in PUBLIC_STATUSES
 
 
 def sees_unpublished(user) -> bool:

@@ -23,6 +23,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
 from citations.admin.history import HistoryAdmin
+from claims.admin_parts import PartsMixin
 from claims.admin_revisions import RevisionsMixin
 from claims.admin_workflow import RetractForm, WorkflowButtonsMixin, named
 from claims.changes import changes_since_published, claim_grade_history, claim_history_rows
@@ -158,7 +159,7 @@ COMPUTED_GRADE_FIELDS = [
 
 
 @admin.register(Claim)
-class ClaimAdmin(RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin):
+class ClaimAdmin(PartsMixin, RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin):
     list_display = [
         "statement",
         "status",
@@ -195,6 +196,8 @@ class ClaimAdmin(RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin):
         "submitted_by",
         "retraction_reason",
         *COMPUTED_GRADE_FIELDS,
+        "parts",
+        "wholes",
         "published_at",
         "changes_since_published",
         "pending_changes",
@@ -231,7 +234,15 @@ class ClaimAdmin(RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin):
         ),
         (
             "Grade",
-            {"fields": [*COMPUTED_GRADE_FIELDS, "grade_override", "override_rationale"]},
+            {
+                "fields": [
+                    *COMPUTED_GRADE_FIELDS,
+                    "grade_override",
+                    "override_rationale",
+                    "parts",
+                    "wholes",
+                ]
+            },
         ),
         ("Revisions", {"fields": ["pending_changes", "revision_history"]}),
         ("Record", {"classes": ["collapse"], "fields": ["created", "updated"]}),

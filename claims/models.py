@@ -89,7 +89,8 @@ class ClaimQuerySet(models.QuerySet):
         read: each item's reference, the references' contributors with their people, the
         studies an item covers (as evidence.facts.evidence_for_grading does for evidence rows),
         and in `part_relations` the `part_of` relations to the claim with their parts, public
-        or not (a claim with parts is graded through them).
+        or not (a claim with parts is graded through them; evidence.facts.parts_of keeps a
+        public claim's public parts only).
         Reached by relation: claims' models import nothing from evidence."""
         return self.prefetch_related(
             "topics",

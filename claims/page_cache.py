@@ -10,7 +10,9 @@ The address leaves out the Host header's port: a client that names 400 ports get
 rendering, not 400.
 Only anonymous GETs without a query string are cached (a signed-in
 curator sees extra links; `?q=` fills the header search box); LEDGER_PAGE_CACHE_SECONDS
-bounds how long a page may miss a change its version does not cover (a related claim's status).
+bounds how long a page may miss a change its version does not cover (a related claim's grade;
+publishing or retracting a claim moves the version of the public claims related to it:
+evidence.relations.status_change_regrade).
 
 List pages (home, claim list and searches, topic pages) are kept the same way by
 `serve_list_cached`, for anonymous GETs, under their whole address (query string included)

@@ -10,6 +10,9 @@ claim, and one who wrote none of it (`claim_authors`); publishing is a review, s
 `reviewed_at`. A retracted claim stays
 public with a banner and its reason: nothing is deleted. Each transition locks the claim row,
 checks the state it finds there, and records who made it and why in the claim's history.
+A public claim counts only its public parts (grade-3's `parts`, claims.access `counts_for`),
+so publishing a claim regrades it and the wholes it is part of in the same transaction
+(evidence.relations.status_change_regrade): a draft's `part_of` reaches readers only then.
 Services return the caller's instance, brought up to date.
 """
 
@@ -21,6 +24,7 @@ from django.utils import timezone
 from citations.history import save_with_history
 from claims.models import ApiToken, Claim, Status
 from evidence.models import Evidence
+from evidence.relations import status_change_regrade
 
 CANNOT_SUBMIT = "Only a draft claim can be submitted for review."
 CANNOT_PUBLISH = "Only a claim in review can be published."
@@ -119,9 +123,10 @@ def _locked(claim: Claim, *, allowed: str, error: str) -> Claim:
 
 
 def _move(claim: Claim, locked: Claim, status: str, *, actor, reason: str) -> Claim:
-    locked.status = status
+    was, locked.status = locked.status, status
     locked.full_clean()
     save_with_history(locked, actor=actor, reason=reason)
+    status_change_regrade(claim=locked, was=was, actor=actor, reason=reason)
     return _sync(claim, locked)
 
 

@@ -15,7 +15,8 @@ only the fields grading needs instead (`evidence_values_by_claim`), into the sam
 - grade-2 predates grade-3's inputs: it reads `question=prognostic` as `association` (its
   word for "cohorts start high") and a `mid` only on the difference scale; it ignores the
   rest. grade-3 reads them all, a claim's `parts` (the slugs of the claims related to it as
-  `part_of`) and each item's risk-of-bias tool by its name ("RoB 2").
+  `part_of`; a public claim's public ones only, `parts_by_claim`) and each item's
+  risk-of-bias tool by its name ("RoB 2").
 - A rubric's facts are built from the values that are fields of its dataclasses: the claim's
   grading values (`claim_values`) and each item's (`item_values`) are one dict for every rubric.
 """
@@ -27,6 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import OuterRef, Prefetch, Subquery
 
 from citations.models import Contributor, Reference
+from claims.access import counts_for, counts_for_status
 from claims.models import ClaimRelation, RelationKind, Scale
 from evidence.models import EffectMeasure, Evidence, RobTool
 from evidence.rubrics import RUBRICS, Grade, grade1, grade2, grade3
@@ -127,11 +129,18 @@ PARTS_PREFETCH = "part_relations"  # the attribute `Claim.objects.with_evidence(
 
 
 def parts_of(claim) -> tuple[str, ...]:
-    """Slugs of the claims that are part of `claim` (relation `part_of` to it), in slug order:
-    from the prefetch of `with_evidence()` when there, else one query (none for a new claim)."""
+    """Slugs of the claims that count as parts of `claim` (relation `part_of` to it; only the
+    public ones when `claim` is public: `counts_for`), in slug order: from the prefetch of
+    `with_evidence()` when there, else one query (none for a new claim)."""
     relations = getattr(claim, PARTS_PREFETCH, None)
     if relations is not None:
-        return tuple(sorted(relation.from_claim.slug for relation in relations))
+        return tuple(
+            sorted(
+                relation.from_claim.slug
+                for relation in relations
+                if counts_for_status(claim.status, relation.from_claim.status)
+            )
+        )
     if claim.pk is None:
         return ()
     return tuple(parts_by_claim([claim.pk]).get(claim.pk, ()))
@@ -139,8 +148,14 @@ def parts_of(claim) -> tuple[str, ...]:
 
 def parts_by_claim(claim_ids) -> dict:
     """{claim id: (slugs of its parts, in order)} for `claim_ids` (ids or a query of them),
-    in one query; claims without parts are absent."""
+    in one query; claims without parts are absent.
+
+    A published or retracted claim's parts are its public ones only (claims.access,
+    `counts_for`): a draft related to it as `part_of` changes nothing readers see until the
+    draft is published, which regrades the whole (claims.services); a draft or a claim in
+    review counts every part, so curators see what publishing would do."""
     rows = ClaimRelation.objects.filter(kind=RelationKind.PART_OF, to_claim_id__in=claim_ids)
+    rows = rows.filter(counts_for("to_claim__", "from_claim__"))
     parts = {}
     for whole, slug in rows.order_by("from_claim__slug").values_list(
         "to_claim_id", "from_claim__slug"

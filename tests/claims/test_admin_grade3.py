@@ -66,7 +66,8 @@ def test_the_claim_form_has_the_grading_inputs_and_relations_offer_part_of(curat
 
 def test_relating_a_part_in_the_relation_admin_makes_the_whole_not_graded(curator_client):
     # A draft part: a published one's relations are staged (tests/claims/test_admin_revisions).
-    whole, part = graded("the-whole"), graded("one-part", status="draft")
+    # A draft whole: a published one counts only published parts (tests/evidence/test_public_parts).
+    whole, part = graded("the-whole", status="draft"), graded("one-part", status="draft")
     response = curator_client.post(
         reverse("admin:claims_claimrelation_add"),
         {"from_claim": part.pk, "to_claim": whole.pk, "kind": "part_of", "note": ""},
@@ -82,7 +83,7 @@ def test_relating_a_part_in_the_relation_admin_makes_the_whole_not_graded(curato
 
 
 def test_a_part_of_row_on_the_parts_form_regrades_the_whole(curator_client):
-    whole, part = graded("bundle"), graded("bundle-part", status="draft")
+    whole, part = graded("bundle", status="in_review"), graded("bundle-part", status="draft")
     data = {
         "statement": part.statement,
         "slug": part.slug,
