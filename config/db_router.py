@@ -117,7 +117,7 @@ class RequestReads:
         self.decided, self.alias = True, None
 
     def _first_serving(self) -> str | None:
-        horizon = replica_lag.pending_takedown()
+        horizon = replica_lag.pending_takedown(now=time.monotonic())
         for alias in self.candidates:
             serves = replica_lag.may_serve(alias, horizon=horizon, reachable=reachable)
             if serves:

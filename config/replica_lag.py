@@ -17,8 +17,9 @@ One probe (`PROBE`) answers both: it replaces the health check of a kept connect
 follows the opening of a new one), so it costs no round trip of its own. Its answer is kept
 per process for `settings.REPLICA_LAG_CHECK_SECONDS`: a replica found lagging is not asked
 again, nor read, until then; a current one is probed again only when a takedown newer than
-its last replayed position is pending. The horizon itself is one cache read per request
-that would read a replica (a Redis GET; without Redis, a primary-key read on the primary).
+its last replayed position is pending. The horizon itself is read by every request that
+would read a replica from Redis (a GET, no SQL), or, without Redis, from the primary's cache
+table once per REPLICA_LAG_CHECK_SECONDS per process (`pending_takedown`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, transaction
 
 from config.middleware import DATABASE_ERRORS
@@ -145,12 +147,29 @@ def remember(alias: str, standing: Standing, *, now: float) -> None:
         logger.warning("Replica %s has caught up: its readers read from it again", alias)
 
 
-def pending_takedown() -> int | None:
-    """The WAL position replicas must have replayed before they serve readers (None: none)."""
+# Without Redis: this process's last read of the horizon, "last": (time.monotonic(), position).
+_horizon_reads: dict[str, tuple[float, int | None]] = {}
+
+
+def pending_takedown(*, now: float) -> int | None:
+    """The WAL position replicas must have replayed before they serve readers (None: none).
+
+    From Redis at every call (a GET, no SQL). From the database cache (no REDIS_URL) at most
+    once per REPLICA_LAG_CHECK_SECONDS per process, so a reader request costs no query on the
+    primary: a takedown then reaches the readers of the other processes within that time (of
+    the process that made it, at once: `record_takedown`)."""
+    cache = caches["default"]
+    if not isinstance(cache, DatabaseCache):
+        return cache.get(TAKEDOWN_KEY)
+    read, horizon = _horizon_reads.get("last", (-math.inf, None))
+    if now - read < settings.REPLICA_LAG_CHECK_SECONDS:
+        return horizon
     try:
-        return caches["default"].get(TAKEDOWN_KEY)
+        horizon = cache.get(TAKEDOWN_KEY)
     except DATABASE_ERRORS:  # the cache table on a primary that is gone: no takedown known
-        return None
+        horizon = None
+    _horizon_reads["last"] = (now, horizon)
+    return horizon
 
 
 def hold_readers_until_replayed(using: str = PRIMARY) -> None:
@@ -175,8 +194,9 @@ def record_takedown() -> None:
     for _attempt in (1, 2):
         current = cache.get(TAKEDOWN_KEY)
         if current is not None and current >= position:
-            return
+            break
         cache.set(TAKEDOWN_KEY, position, timeout=None)
+    _horizon_reads["last"] = (time.monotonic(), max(position, current or 0))
 
 
 def may_serve(alias: str, *, horizon: int | None, reachable) -> bool | None:

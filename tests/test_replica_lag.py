@@ -84,6 +84,7 @@ def lag_settings(settings, monkeypatch):
     settings.REPLICA_MAX_LAG_SECONDS = 10
     settings.REPLICA_LAG_CHECK_SECONDS = 2
     monkeypatch.setattr(replica_lag, "_verdicts", {})
+    monkeypatch.setattr(replica_lag, "_horizon_reads", {})
     return replica_lag._verdicts
 
 
@@ -191,7 +192,7 @@ def test_a_kept_connection_that_died_between_requests_is_replaced_by_the_probe(
 
 
 @pytest.mark.django_db(databases=BOTH, transaction=True)
-def test_with_the_database_cache_the_horizon_is_one_read_on_the_primary(
+def test_with_the_database_cache_a_process_reads_the_horizon_once_per_check_interval(
     client, published_claim, settings
 ):
     settings.CACHES = {
@@ -201,14 +202,16 @@ def test_with_the_database_cache_the_horizon_is_one_read_on_the_primary(
             "LOCATION": settings.DATABASE_CACHE_TABLE,
         },
     }
-    response, primary, on_replica = queries_on_each(
-        lambda: client.get(published_claim.get_absolute_url())
-    )
+    replica_lag._horizon_reads.clear()  # as in a process that made no takedown
+    page = published_claim.get_absolute_url()
+    first, primary, on_replica = queries_on_each(lambda: client.get(page))
+    second, primary_again, _ = queries_on_each(lambda: client.get(page))
 
-    assert response.status_code == 200
-    assert len(primary) == 1
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert len(primary) == 1  # the horizon, from the primary's cache table
     assert settings.DATABASE_CACHE_TABLE in primary[0]
     assert on_replica[0] == replica_lag.PROBE
+    assert primary_again == []  # a moment later: the process's last read answers
 
 
 # --- takedowns record the primary's position -----------------------------------------------
