@@ -225,11 +225,15 @@ def bibliography_entries(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns on each variable it does not use
         source = CiteProcJSON(items)
-        result = CitationStylesBibliography(style, source, output)
+        # Sort keys are rendered by the bibliography's formatter: in HTML an italic title
+        # ("<i>Title</i>", APA's key for a book without author) sorts before every letter,
+        # so the keys are plain text whatever the entries' form.
+        result = CitationStylesBibliography(style, source, formatters.plain)
         for item in items:
             result.register(Citation([CitationItem(item["id"])]))
         if style_sorts(style_id):
             result.sort()
+        result.formatter = style.root.formatter = output
         by_id = {item["id"]: item for item in items}
         options = disambiguation(style_id)
         if options is not None:

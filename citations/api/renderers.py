@@ -108,7 +108,7 @@ class StyledRenderer(ExportRenderer):
         try:
             return stream_bibliography(records, style, form=form)
         except TooManyToSort as error:
-            raise ValidationError({"style": [str(error)]}) from error
+            raise ValidationError(str(error)) from error
 
 
 class FormattedTextRenderer(StyledRenderer):
