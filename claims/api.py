@@ -246,10 +246,12 @@ class ClaimViewSet(
         return Reference.objects.cited_by(Claim.objects.filter(pk=claim.pk))
 
     def export_records(self, references):
-        """One claim's references in its citation order (`claims.citation_order`: as its
-        page numbers them, so Vancouver's "3." is the page's [3]); a list's, as selected."""
+        """One claim's formatted bibliography in its citation order (`claims.citation_order`:
+        as its page numbers them, so Vancouver's "3." is the page's [3]), one query more; its
+        BibTeX, CSL-JSON and RIS, and a list's exports, as selected (by citekey)."""
         records = super().export_records(references)
-        if self.action != "retrieve":
+        formatted = getattr(self.request.accepted_renderer, "takes_style", False)
+        if self.action != "retrieve" or not formatted:
             return records
         rows = Evidence.objects.filter(claim=self.exported_claim).order_by("pk")
         rows = rows.values_list("reference__citekey", "design", "reference__year")
