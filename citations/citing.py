@@ -14,7 +14,7 @@ import html
 import json
 import re
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from citeproc import formatter as formatters
 from citeproc.source.json import CiteProcJSON
 
 from citations import citeproc_fixes
+from citations.disambiguation import Disambiguation, ambiguity_key, year_suffixes
 from citations.formats import csl_item
 from citations.text.records import BibRecord
 
@@ -197,54 +198,84 @@ def typographic(text: str) -> str:
 def bibliography(
     records: Iterable[BibRecord], style_id: str, *, form: str = "text", links: bool = True
 ) -> list[str]:
-    """The bibliography of `records` in a style, one string per entry in the order given
-    (not re-sorted by the style's sort keys: an export streams in citekey order, 200 at a
-    time, and a list sorted per chunk would be sorted nowhere; numbered styles number them
-    in that order). `form` is "text" (plain Unicode) or
-    "html" (escaped, with <i>/<b>); without `links`, DOI, PubMed ids and URL are left out."""
+    """The bibliography of `records` in a style, one string per entry, in the style's order
+    (`bibliography_entries`). `form` is "text" (plain Unicode) or "html" (escaped, with
+    <i>/<b>); without `links`, DOI, PubMed ids and URL are left out."""
+    return [
+        text for _record, text in bibliography_entries(records, style_id, form=form, links=links)
+    ]
+
+
+def bibliography_entries(
+    records: Iterable[BibRecord], style_id: str, *, form: str = "text", links: bool = True
+) -> list[tuple[BibRecord, str]]:
+    """Each record with its entry, in the style's bibliography order: sorted by its
+    `<bibliography><sort>` keys (citeproc-py's CSL sort: APA by author, year, title) when it
+    has them, else in the order given (a numbered style's citation order, which its numbers
+    follow); with the year suffixes ("2001a") its citations ask for (`disambiguation`).
+    Everything given is one list: a selection sorted in parts is sorted nowhere."""
+    records = list(records)
+    if not records:
+        return []
     style = load_style(style_id)
     items = [
         engine_item(record, f"item-{index}", links=links) for index, record in enumerate(records)
     ]
-    if not items:
-        return []
     output = formatters.html if form == "html" else formatters.plain
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns on each variable it does not use
-        result = CitationStylesBibliography(style, CiteProcJSON(items), output)
+        source = CiteProcJSON(items)
+        # Sort keys are rendered by the bibliography's formatter: in HTML an italic title
+        # ("<i>Title</i>", APA's key for a book without author) sorts before every letter,
+        # so the keys are plain text whatever the entries' form.
+        result = CitationStylesBibliography(style, source, formatters.plain)
         for item in items:
             result.register(Citation([CitationItem(item["id"])]))
-        entries = [str(entry) for entry in result.bibliography()]
-    return [tidy(entry, form) for entry in entries]
+        if style_sorts(style_id):
+            result.sort()
+        result.formatter = style.root.formatter = output
+        by_id = {item["id"]: item for item in items}
+        options = disambiguation(style_id)
+        if options is not None:
+            keyed = [(key, ambiguity_key(by_id[key], options)) for key in result.keys]
+            for key, letters in year_suffixes(keyed).items():
+                source[key]["year_suffix"] = letters
+        entries = [_rendered(style, cited) for cited in result.items]
+    return [
+        (records[int(cited.key.removeprefix("item-"))], tidy(entry, form))
+        for cited, entry in zip(result.items, entries, strict=True)
+    ]
 
 
-STREAM_CHUNK = 200
+def _rendered(style: CitationStylesStyle, cited: CitationItem) -> str:
+    """One registered item's entry ("" where the style prints nothing for it)."""
+    found = style.render_bibliography([cited])
+    return str(found[0]) if found else ""
 
 
-def stream_bibliography(
-    records: Iterable[BibRecord], style_id: str, *, form: str = "text"
-) -> Iterator[str]:
-    """`bibliography` of any number of records, STREAM_CHUNK at a time, so an export starts
-    at once and holds one chunk in memory: in the order given (citekey order), a numbered
-    style's numbers running on across chunks ("[201] " after "[200] ")."""
-    numbered, count, chunk = is_numbered(style_id), 0, []
-    for record in records:
-        chunk.append(record)
-        if len(chunk) == STREAM_CHUNK:
-            yield from _numbered_from(bibliography(chunk, style_id, form=form), count, numbered)
-            count, chunk = count + len(chunk), []
-    if chunk:
-        yield from _numbered_from(bibliography(chunk, style_id, form=form), count, numbered)
+@lru_cache(maxsize=256)
+def style_sorts(style_id: str) -> bool:
+    """Whether the style's bibliography has sort keys of its own (else: citation order)."""
+    bibliography_element = load_style(style_id).root.bibliography
+    return bibliography_element.find("cs:sort", bibliography_element.nsmap) is not None
 
 
-def _numbered_from(entries: list[str], offset: int, numbered: bool) -> Iterator[str]:
-    for entry in entries:
-        prefix = NUMBER_PREFIX.match(entry) if numbered and offset else None
-        if prefix is None:
-            yield entry
-            continue
-        number = int(re.search(r"\d+", prefix.group()).group()) + offset
-        yield re.sub(r"\d+", str(number), prefix.group(), count=1) + entry[prefix.end() :]
+@lru_cache(maxsize=256)
+def disambiguation(style_id: str) -> Disambiguation | None:
+    """The year-suffix options of the style's `<citation>`, None when it adds none."""
+    citation = load_style(style_id).root.citation
+    if citation is None:
+        return None
+    root = load_style(style_id).root
+    inherited = {
+        name: root.get(name) for name in ("et-al-min", "et-al-use-first") if root.get(name)
+    }
+    return Disambiguation.of_citation({**inherited, **dict(citation.attrib)})
+
+
+def whole_list(style_id: str) -> bool:
+    """Whether an entry's place or text depends on the whole list (a sort, year suffixes)."""
+    return style_sorts(style_id) or disambiguation(style_id) is not None
 
 
 def tidy(entry: str, form: str) -> str:

@@ -18,6 +18,7 @@ from citations.api.views import ReferenceExportMixin, reference_export_schema
 from citations.models import Reference
 from citations.search import newest_matches
 from claims.api_relations import RelationsMixin
+from claims.citation_order import cited_order, in_cited_order
 from claims.models import (
     Claim,
     ClaimRevision,
@@ -48,7 +49,7 @@ from config.api.url_keys import LOOKUP_REGEX
 from config.pagination import KeysetPagination
 from config.permissions import needs
 from evidence.living import with_freshness
-from evidence.models import Design, Stance
+from evidence.models import Design, Evidence, Stance
 from evidence.revisions import (
     claim_revision_approve,
     claim_revision_create,
@@ -241,7 +242,20 @@ class ClaimViewSet(
         return Reference.objects.cited_by(claims)
 
     def references_of(self, claim):
+        self.exported_claim = claim
         return Reference.objects.cited_by(Claim.objects.filter(pk=claim.pk))
+
+    def export_records(self, references):
+        """One claim's formatted bibliography in its citation order (`claims.citation_order`:
+        as its page numbers them, so Vancouver's "3." is the page's [3]), one query more; its
+        BibTeX, CSL-JSON and RIS, and a list's exports, as selected (by citekey)."""
+        records = super().export_records(references)
+        formatted = getattr(self.request.accepted_renderer, "takes_style", False)
+        if self.action != "retrieve" or not formatted:
+            return records
+        rows = Evidence.objects.filter(claim=self.exported_claim).order_by("pk")
+        rows = rows.values_list("reference__citekey", "design", "reference__year")
+        return in_cited_order(records, cited_order(rows))
 
     def export_stem(self, claim) -> str:
         return claim.slug

@@ -17,6 +17,7 @@ from citations.identifiers import doi_url, pmid_url
 from citations.text.compare import DIFFERS, NOT_GIVEN, Segment, field_status, word_diff
 from citations.text.styles import name_list
 from claims import integrity
+from claims.citation_order import evidence_key
 from claims.cite_this import reference_text
 from claims.forest import ForestRow, forest_plot, number, render_svg
 from claims.forms import public_topics
@@ -38,7 +39,7 @@ from evidence.facts import (
     parts_by_claim,
 )
 from evidence.living import Freshness, freshness
-from evidence.models import Design, Evidence
+from evidence.models import Evidence
 from evidence.rubrics.levels import LEVEL_NUMBERS
 
 GROUPS = (
@@ -50,7 +51,6 @@ GROUPS = (
     ("mentions", "Sources that only mention it"),
 )
 ALWAYS_SHOWN = {"supports", "contradicts"}
-DESIGN_ORDER = list(Design.values)  # strongest designs first
 RELATION_INVERSE = {
     "contradicts": "Contradicted by",
     "refines": "Refined by",
@@ -128,10 +128,10 @@ class ClaimPage:
 
 
 def ordered_items(claim) -> list:
-    """Strongest designs first, then newest references."""
+    """Strongest designs first, then newest references: the claim's citation order
+    (`claims.citation_order`, which its formatted export follows too)."""
     return sorted(
-        claim.evidence.all(),
-        key=lambda item: (DESIGN_ORDER.index(item.design), -(item.reference.year or 0)),
+        claim.evidence.all(), key=lambda item: evidence_key(item.design, item.reference.year)
     )
 
 

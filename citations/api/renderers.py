@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BaseRenderer
 
 from citations import bibtex, citing, formats
+from citations.bibliography_stream import TooManyToSort, stream_bibliography
 from citations.text.records import BibRecord
 
 PLAIN_TEXT = "text/plain; charset=utf-8"
@@ -97,6 +98,18 @@ class StyledRenderer(ExportRenderer):
         except citing.UnknownStyle as error:
             raise ValidationError({"style": [str(error)]}) from error
 
+    @staticmethod
+    def entries(records, style: str, *, single: bool, form: str = "text") -> Iterable[str]:
+        """The entries of `records` in the style (one reference: its entry, without the "1."
+        of a numbered style); a selection too large to sort as one list is a 400, raised
+        here, before the response starts."""
+        if single:
+            return (citing.entry(record, style, form=form) for record in records)
+        try:
+            return stream_bibliography(records, style, form=form)
+        except TooManyToSort as error:
+            raise ValidationError(str(error)) from error
+
 
 class FormattedTextRenderer(StyledRenderer):
     """A bibliography in a CSL style (`?style=` or `Accept: text/x-bibliography; style=`,
@@ -107,12 +120,8 @@ class FormattedTextRenderer(StyledRenderer):
     extension = "txt"
 
     def stream(self, records, *, style=citing.DEFAULT_STYLE, single=False, **options):
-        if single:  # one reference: its entry, without the "1." of a numbered style
-            entries = [citing.entry(record, style) for record in records]
-        else:
-            entries = citing.stream_bibliography(records, style)
-        for entry in entries:
-            yield entry + "\n"
+        entries = self.entries(records, style, single=single)  # or a 400, before any text
+        return (entry + "\n" for entry in entries)
 
 
 class FormattedHTMLRenderer(StyledRenderer):
@@ -124,11 +133,12 @@ class FormattedHTMLRenderer(StyledRenderer):
     extension = "html"
 
     def stream(self, records, *, style=citing.DEFAULT_STYLE, single=False, **options):
+        entries = self.entries(records, style, single=single, form="html")  # or a 400
+        return self.fragment(entries)
+
+    @staticmethod
+    def fragment(entries: Iterable[str]) -> Iterator[str]:
         yield '<div class="csl-bib-body">\n'
-        if single:
-            entries = [citing.entry(record, style, form="html") for record in records]
-        else:
-            entries = citing.stream_bibliography(records, style, form="html")
         for entry in entries:
             yield f'  <div class="csl-entry">{entry}</div>\n'
         yield "</div>\n"

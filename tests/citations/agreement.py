@@ -36,9 +36,6 @@ SPACE_BEFORE_PUNCTUATION = re.compile(r" ([.,;:])")
 NUMBER = re.compile(r"^\[?\d+[.\]]?\s*")
 # Straight and typographic quotes print the same mark: ' and ’, ` and ‘.
 QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
-# pandoc disambiguates a whole reference list ("1992a", "n.d.-b" for two works of one author
-# and year); one entry rendered on its own (what "Cite this" shows) has no such suffix.
-YEAR_SUFFIX = re.compile(r"\((\d{4}(?:\u2013\d{0,4})?|n\.d\.)-?[a-z]{1,2}(?=[),])")
 
 
 def sample(files: list[Path], size: int) -> list[BibRecord]:
@@ -70,10 +67,11 @@ def imported(records: list[BibRecord]) -> list[BibRecord]:
 def comparable(entry: str) -> str:
     """An entry as text (tags dropped, entities unescaped, whitespace collapsed and none before
     punctuation, a numbered
-    style's number dropped), quotes in one form, and without a list's year suffix."""
+    style's number dropped), quotes in one form. Year suffixes ("1992a") are compared: both
+    engines disambiguate the whole list."""
     text = re.sub(r"\s+", " ", html.unescape(TAG.sub("", entry))).strip()
     text = SPACE_BEFORE_PUNCTUATION.sub(r"\1", text)
-    return YEAR_SUFFIX.sub(r"(\1", NUMBER.sub("", text).translate(QUOTES))
+    return NUMBER.sub("", text).translate(QUOTES)
 
 
 def write_bibliography(records: list[BibRecord], path: Path) -> Path:
@@ -100,17 +98,42 @@ def pandoc_entries(pandoc: str, bibliography: Path, style_id: str) -> dict[str, 
     return {match.group(1): match.group(2) for match in ENTRY.finditer(output)}
 
 
-def differences(
-    keys: list[str], ours: list[str], theirs: dict[str, str]
-) -> list[tuple[str, str, str]]:
-    """(key, ours, pandoc's) of each entry that reads differently once `comparable`; `ours`
-    in the order of `keys`, `theirs` by key."""
+def differences(ours: dict[str, str], theirs: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(key, ours, pandoc's) of each entry that reads differently once `comparable`, both
+    by key, in our order."""
     found = []
-    for key, entry in zip(keys, ours, strict=True):
+    for key, entry in ours.items():
         mine, other = comparable(entry), comparable(theirs.get(key, ""))
         if mine != other:
             found.append((key, mine, other))
     return found
+
+
+def pairs_in_order(ours: list[str], theirs: list[str]) -> float:
+    """The share of pairs of entries that two bibliographies put in the same order (1.0:
+    the same order; Kendall's tau as a share), over the keys both hold."""
+    rank = {key: index for index, key in enumerate(theirs)}
+    ranks = [rank[key] for key in ours if key in rank]
+    pairs = len(ranks) * (len(ranks) - 1) // 2
+    if not pairs:
+        return 1.0
+    inverted = _inversions(ranks)
+    return 1 - inverted / pairs
+
+
+def _inversions(values: list[int]) -> int:
+    """Pairs out of order in `values` (merge sort, n log n)."""
+    if len(values) < 2:
+        return 0
+    middle = len(values) // 2
+    left, right = sorted(values[:middle]), sorted(values[middle:])
+    count = _inversions(values[:middle]) + _inversions(values[middle:])
+    index = 0
+    for value in right:
+        while index < len(left) and left[index] <= value:
+            index += 1
+        count += len(left) - index
+    return count
 
 
 def citeproc_js_entries(bibliography: Path, style_id: str) -> dict[str, str]:
@@ -126,13 +149,11 @@ def citeproc_js_entries(bibliography: Path, style_id: str) -> dict[str, str]:
     return json.loads(output)
 
 
-def kinds(
-    keys: list[str], ours: list[str], pandoc: dict[str, str], arbiter: dict[str, str]
-) -> dict[str, list]:
+def kinds(ours: dict[str, str], pandoc: dict[str, str], arbiter: dict[str, str]) -> dict[str, list]:
     """Each entry ours and pandoc's render differently, by what citeproc-js prints: "pandoc
     alone" (citeproc-js prints ours), "ours alone" (it prints pandoc's), "all three" differ."""
     found = {"pandoc alone": [], "ours alone": [], "all three": []}
-    for key, mine, other in differences(keys, ours, pandoc):
+    for key, mine, other in differences(ours, pandoc):
         third = comparable(arbiter.get(key, ""))
         kind = "pandoc alone" if third == mine else "ours alone" if third == other else "all three"
         found[kind].append((key, mine, other))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from citations import citing
+from citations import bibliography_stream, citing
 from citations.text.records import BibRecord, Name
 
 
@@ -92,12 +92,12 @@ def test_html_form_never_passes_markup_of_a_stored_value():
 
 
 def test_streamed_bibliography_numbers_run_on_across_chunks(monkeypatch):
-    monkeypatch.setattr(citing, "STREAM_CHUNK", 2)
+    monkeypatch.setattr(bibliography_stream, "STREAM_CHUNK", 2)
     records = [article(title=f"Study {n}") for n in range(5)]
 
-    vancouver = list(citing.stream_bibliography(records, "vancouver"))
-    ieee = list(citing.stream_bibliography(records, "ieee"))
-    apa = list(citing.stream_bibliography(records, "apa"))
+    vancouver = list(bibliography_stream.stream_bibliography(records, "vancouver"))
+    ieee = list(bibliography_stream.stream_bibliography(records, "ieee"))
+    apa = list(bibliography_stream.stream_bibliography(records, "apa"))
 
     assert [entry.split(" ", 1)[0] for entry in vancouver] == ["1.", "2.", "3.", "4.", "5."]
     assert [entry.split(" ", 1)[0] for entry in ieee] == ["[1]", "[2]", "[3]", "[4]", "[5]"]
