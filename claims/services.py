@@ -8,7 +8,8 @@ Publishing needs at least one evidence item and a computed grade and, with four 
 (`settings.LEDGER_FOUR_EYES`, on by default), a curator other than the one who submitted the
 claim, and one who wrote none of it (`claim_authors`); publishing is a review, so it also sets
 `reviewed_at`. A retracted claim stays
-public with a banner and its reason: nothing is deleted. Each transition locks the claim row,
+public with a banner and its reason: nothing is deleted. Each transition locks the claim row
+(with the claims related to it, in key order: `_locked`),
 checks the state it finds there, and records who made it and why in the claim's history.
 A public claim counts only its public parts (grade-3's `parts`, claims.access `counts_for`),
 so publishing a claim regrades it and the wholes it is part of in the same transaction
@@ -19,10 +20,11 @@ Services return the caller's instance, brought up to date.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from citations.history import save_with_history
-from claims.models import ApiToken, Claim, Status
+from claims.models import ApiToken, Claim, ClaimRelation, Status
 from evidence.models import Evidence
 from evidence.relations import status_change_regrade
 
@@ -115,8 +117,17 @@ def _same_person(user_id, actor) -> bool:
 
 
 def _locked(claim: Claim, *, allowed: str, error: str) -> Claim:
-    """The claim as stored now, locked for this transaction; refused unless in `allowed`."""
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    """The claim as stored now, locked for this transaction; refused unless in `allowed`.
+
+    The claims related to it are locked with it, all in key order: the step writes them too
+    (it regrades the wholes it is part of and moves its neighbours' page version:
+    `status_change_regrade`), and a writer that locked its own claim first and those when it
+    wrote them would deadlock with a batch regrade, or another step, holding a smaller key."""
+    related = ClaimRelation.objects.filter(Q(from_claim=claim.pk) | Q(to_claim=claim.pk))
+    ends = Q(pk__in=related.values("from_claim")) | Q(pk__in=related.values("to_claim"))
+    keys = Claim.objects.filter(Q(pk=claim.pk) | ends).select_for_update().order_by("pk")
+    list(keys.values_list("pk", flat=True))
+    claim = Claim.objects.get(pk=claim.pk)
     if claim.status != allowed:
         raise ValidationError(error)
     return claim
