@@ -9,6 +9,8 @@ would do, and the claim admin says which parts count and which wait.
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -243,3 +245,23 @@ def test_the_claim_admin_says_which_parts_wait_for_publication(curator_client, w
 
     assert f"{part.statement}</a> (Draft): {WAITS}" in whole_page.content.decode()
     assert f"{whole.statement}</a> (Published): {REGRADED_ON_PUBLISH}" in part_page.content.decode()
+
+
+def count_publish_queries(wholes: int) -> int:
+    """The queries of publishing a draft that is part of `wholes` published claims."""
+    part = graded(f"part-of-{wholes}", status="draft")
+    for index in range(wholes):
+        bundle = graded(f"whole-{wholes}-{index}")
+        relate(part, bundle)
+    claim_submit_for_review(claim=part, actor=CuratorFactory())
+    publisher = CuratorFactory()
+    with CaptureQueriesContext(connection) as queries:
+        claim_publish(claim=part, actor=publisher)
+    assert {stored(r.to_claim).grade_level for r in part.relations_from.all()} == {"not_graded"}
+    return len(queries)
+
+
+def test_publishing_a_part_of_many_wholes_costs_what_a_part_of_one_does():
+    """The wholes are locked, regraded and their page versions moved in a fixed number of
+    queries (no query per whole)."""
+    assert count_publish_queries(12) == count_publish_queries(2)
