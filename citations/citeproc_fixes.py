@@ -25,7 +25,8 @@ applied once, by `apply()` (called when `citations.citing` is imported).
 And one speed-up that changes no output: **a style's XPath look-ups are remembered**. A style
 never changes once loaded, yet citeproc-py searches its tree again for every macro, term and
 layout an entry renders (a third of its time); the answer for an element and an expression
-is kept (`_remember_style_searches`), which halves the CPU time of formatting an entry.
+is kept (`_remember_style_searches`), which halves the CPU time of formatting an entry, until
+a style is parsed (`forget_searches`: a remembered element keeps its style's tree alive).
 """
 
 import re
@@ -41,7 +42,9 @@ _branch: ContextVar[object | None] = ContextVar("branch", default=None)
 _ROMAN = r"\b[ivxlcdm]+\b"
 _applied = False
 # (element, XPath expression) -> the elements found. Keeping an element here keeps its lxml
-# proxy alive, so state citeproc-py sets on a proxy (a layout's `repressed`) stays with it.
+# proxy alive, so state citeproc-py sets on a proxy (a layout's `repressed`) stays with it;
+# it also keeps its whole style tree alive, so a style loaded forgets them all
+# (`forget_searches`): the styles still loaded find theirs again.
 _searches: dict[tuple[object, str], list] = {}
 SEARCHES_KEPT = 50_000  # about 600 per style used: a bound, not an expected size
 
@@ -217,6 +220,14 @@ def _groups_judge_the_branch_a_choose_took() -> None:
 
     model.Choose.render = choose_render
     model.Group.process = group_process
+
+
+def forget_searches() -> None:
+    """Let go of every remembered search: called when a style is parsed (citations.citing
+    `load_style`), which may evict another from the styles kept. A remembered element holds
+    its whole tree (about 0.7 MB a style): remembered past its eviction, a client asking for
+    each installed style in turn grew a process up to SEARCHES_KEPT (some 500 MB)."""
+    _searches.clear()
 
 
 def _remember_style_searches() -> None:

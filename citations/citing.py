@@ -139,7 +139,10 @@ def style_path(style_id: str) -> Path:
 
 @lru_cache(maxsize=64)
 def load_style(style_id: str) -> CitationStylesStyle:
-    """A parsed style, kept per process (a few dozen styles in use at most)."""
+    """A parsed style, kept per process (a few dozen styles in use at most). Parsing one may
+    evict another: the XPath searches remembered of the styles kept are dropped with it
+    (citations.citeproc_fixes `forget_searches`), so an evicted tree is freed."""
+    citeproc_fixes.forget_searches()
     return CitationStylesStyle(str(style_path(checked_style(style_id))), validate=False)
 
 

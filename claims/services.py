@@ -4,11 +4,13 @@
       ^                   |
       +--return to draft--+
 
-Publishing needs at least one evidence item and a computed grade and, with four eyes
+Publishing needs at least one evidence item, a computed grade, one public part at least when
+the claim has parts (`PUBLISH_PARTS_FIRST`) and, with four eyes
 (`settings.LEDGER_FOUR_EYES`, on by default), a curator other than the one who submitted the
 claim, and one who wrote none of it (`claim_authors`); publishing is a review, so it also sets
 `reviewed_at`. A retracted claim stays
-public with a banner and its reason: nothing is deleted. Each transition locks the claim row,
+public with a banner and its reason: nothing is deleted. Each transition locks the claim row
+(with the claims related to it, in key order: `_locked`),
 checks the state it finds there, and records who made it and why in the claim's history.
 A public claim counts only its public parts (grade-3's `parts`, claims.access `counts_for`),
 so publishing a claim regrades it and the wholes it is part of in the same transaction
@@ -19,10 +21,12 @@ Services return the caller's instance, brought up to date.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from citations.history import save_with_history
-from claims.models import ApiToken, Claim, Status
+from claims.access import PUBLIC_STATUSES
+from claims.models import ApiToken, Claim, ClaimRelation, Question, RelationKind, Status
 from evidence.models import Evidence
 from evidence.relations import status_change_regrade
 
@@ -35,6 +39,11 @@ PUBLISH_NEEDS_GRADE = "A claim needs a computed grade before it is published."
 RETRACTION_NEEDS_REASON = "A retraction needs a reason."
 FOUR_EYES = "A claim is published by a curator other than the one who submitted it."
 AUTHOR_CANNOT_PUBLISH = "A claim is published by a curator who wrote none of it."
+PUBLISH_PARTS_FIRST = (
+    "A claim with parts is published once one of them is: until then readers would get a"
+    " grade of the whole statement as one outcome, which nobody reviewed. Publish a part"
+    " first ({parts})."
+)
 
 SUBMITTED = "submitted for review"
 PUBLISHED = "published"
@@ -58,6 +67,8 @@ def claim_publish(*, claim: Claim, actor=None) -> Claim:
         raise ValidationError(PUBLISH_NEEDS_EVIDENCE)
     if not locked.grade_level:
         raise ValidationError(PUBLISH_NEEDS_GRADE)
+    if waiting := _parts_none_public(locked):
+        raise ValidationError(PUBLISH_PARTS_FIRST.format(parts=", ".join(waiting)))
     if settings.LEDGER_FOUR_EYES:
         if _same_person(locked.submitted_by_id, actor):
             raise ValidationError(FOUR_EYES)
@@ -110,13 +121,36 @@ def claim_authors(claim: Claim) -> set:
     return users - {None}
 
 
+def _parts_none_public(claim: Claim) -> list[str]:
+    """The slugs of `claim`'s parts when it has some and none is public. In review it counts
+    them all ("not graded, see its parts", what its reviewer sees); public, it counts only
+    the public ones (claims.access `counts_for`), so publishing it now would grade the
+    bundled statement as one outcome (grade-3 step 0, R11), a grade nobody reviewed."""
+    if claim.question == Question.BACKGROUND:
+        return []  # not graded either way
+    parts = ClaimRelation.objects.filter(to_claim=claim, kind=RelationKind.PART_OF)
+    found = parts.order_by("from_claim__slug").values_list("from_claim__slug", "from_claim__status")
+    if any(status in PUBLIC_STATUSES for _slug, status in found):
+        return []
+    return [slug for slug, _status in found]
+
+
 def _same_person(user_id, actor) -> bool:
     return user_id is not None and actor is not None and user_id == actor.pk
 
 
 def _locked(claim: Claim, *, allowed: str, error: str) -> Claim:
-    """The claim as stored now, locked for this transaction; refused unless in `allowed`."""
-    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    """The claim as stored now, locked for this transaction; refused unless in `allowed`.
+
+    The claims related to it are locked with it, all in key order: the step writes them too
+    (it regrades the wholes it is part of and moves its neighbours' page version:
+    `status_change_regrade`), and a writer that locked its own claim first and those when it
+    wrote them would deadlock with a batch regrade, or another step, holding a smaller key."""
+    related = ClaimRelation.objects.filter(Q(from_claim=claim.pk) | Q(to_claim=claim.pk))
+    ends = Q(pk__in=related.values("from_claim")) | Q(pk__in=related.values("to_claim"))
+    keys = Claim.objects.filter(Q(pk=claim.pk) | ends).select_for_update().order_by("pk")
+    list(keys.values_list("pk", flat=True))
+    claim = Claim.objects.get(pk=claim.pk)
     if claim.status != allowed:
         raise ValidationError(error)
     return claim

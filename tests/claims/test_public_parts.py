@@ -8,12 +8,20 @@ would do, and the claim admin says which parts count and which wait.
 """
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from claims.admin_parts import REGRADED_ON_PUBLISH, WAITS
 from claims.models import Claim, ClaimRelation
-from claims.services import claim_publish, claim_retract, claim_submit_for_review
+from claims.services import (
+    PUBLISH_PARTS_FIRST,
+    claim_publish,
+    claim_retract,
+    claim_submit_for_review,
+)
 from evidence.facts import parts_by_claim
 from evidence.relations import STATUS_CHANGED, relation_save, status_change_regrade
 from evidence.services import claim_regrade, claims_regrade
@@ -175,17 +183,46 @@ def test_a_retracted_part_stays_a_part_and_the_whole_shows_its_retraction(whole,
     assert "grade-retracted" in page  # the part's badge, greyed
 
 
-def test_a_draft_whole_counts_every_part_and_publishing_it_counts_the_public_ones(part):
+def test_a_whole_whose_parts_are_all_drafts_is_not_published_with_a_grade_nobody_reviewed(part):
+    """In review, the whole counts its draft part: "not graded, see its parts" is what the
+    reviewer sees. Public, it would count public parts only and grade the bundled statement
+    as one outcome (grade-3 step 0, R11), a grade no reviewer saw: refused until a part is
+    public."""
     draft_whole = graded("draft-whole", status="draft")
     relate(part, draft_whole)
-    assert stored(draft_whole).grade_level == "not_graded"  # what publishing the part would do
+    assert stored(draft_whole).grade_level == "not_graded"  # what the reviewer sees
+
+    with pytest.raises(ValidationError) as refused:
+        publish(draft_whole)
+
+    assert refused.value.messages == [PUBLISH_PARTS_FIRST.format(parts=part.slug)]
+    assert (stored(draft_whole).status, stored(draft_whole).grade_level) == (
+        "in_review",
+        "not_graded",
+    )
+    publish(part)
+    claim_publish(claim=draft_whole, actor=CuratorFactory())
+    assert (stored(draft_whole).status, stored(draft_whole).grade_level) == (
+        "published",
+        "not_graded",
+    )
+
+
+def test_a_whole_with_a_public_part_is_published_and_counts_a_draft_part_once_published(part):
+    draft_whole, shown = graded("draft-whole", status="draft"), graded("bmd-hip")
+    relate(part, draft_whole)
+    relation_save(
+        relation=ClaimRelation(from_claim=shown, to_claim=draft_whole, kind="part_of"), actor=None
+    )
 
     publish(draft_whole)
 
-    own = stored(draft_whole)
-    assert (own.status, own.grade_level) == ("published", "low")  # its part is still a draft
+    assert stored(draft_whole).grade_reasons == [
+        "Not graded: the claim bundles 1 outcomes; see its parts"
+    ]
     publish(part)
     assert stored(draft_whole).grade_level == "not_graded"
+    assert len(parts_by_claim([draft_whole.pk])[draft_whole.pk]) == 2
 
 
 def test_parts_of_a_public_whole_are_its_public_ones_in_one_query(
@@ -208,3 +245,23 @@ def test_the_claim_admin_says_which_parts_wait_for_publication(curator_client, w
 
     assert f"{part.statement}</a> (Draft): {WAITS}" in whole_page.content.decode()
     assert f"{whole.statement}</a> (Published): {REGRADED_ON_PUBLISH}" in part_page.content.decode()
+
+
+def count_publish_queries(wholes: int) -> int:
+    """The queries of publishing a draft that is part of `wholes` published claims."""
+    part = graded(f"part-of-{wholes}", status="draft")
+    for index in range(wholes):
+        bundle = graded(f"whole-{wholes}-{index}")
+        relate(part, bundle)
+    claim_submit_for_review(claim=part, actor=CuratorFactory())
+    publisher = CuratorFactory()
+    with CaptureQueriesContext(connection) as queries:
+        claim_publish(claim=part, actor=publisher)
+    assert {stored(r.to_claim).grade_level for r in part.relations_from.all()} == {"not_graded"}
+    return len(queries)
+
+
+def test_publishing_a_part_of_many_wholes_costs_what_a_part_of_one_does():
+    """The wholes are locked, regraded and their page versions moved in a fixed number of
+    queries (no query per whole)."""
+    assert count_publish_queries(12) == count_publish_queries(2)
