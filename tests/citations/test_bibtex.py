@@ -88,6 +88,22 @@ def test_parse_fills_fields_from_crossref():
     assert child.editors == [Name("Smith", "Anne")]
 
 
+def test_crossref_is_found_in_any_letter_case_and_before_its_parent():
+    """The parents are found by one scan of the lower-cased text: the field and the key in
+    any case still name the parent, and a longer name ending in `crossref` names none."""
+    result = parse(
+        "@InProceedings{c1, title={One}, CrossRef = {The-Parent}}\n"
+        "@inproceedings{c2, title={Two}, xcrossref = {the-parent}}\n"
+        "@Proceedings{THE-PARENT, title={Proceedings}, year=2008}\n"
+    )
+    records = {record.key: record for record in result.records}
+    one, two = records["c1"], records["c2"]
+    assert one.fields["booktitle"] == "Proceedings"
+    assert one.fields["year"] == "2008"
+    assert "booktitle" not in two.fields
+    assert "year" not in two.fields
+
+
 def test_parse_reads_bom_and_reads_a_windows_1252_file_only_when_told():
     assert only_record(b"\xef\xbb\xbf@article{a, title={T}}").key == "a"
     data = "@article{a, title={Caf\u00e9}}".encode("cp1252")
