@@ -308,3 +308,21 @@ def test_a_repeated_field_keeps_its_first_value_with_a_note():
 def test_a_quoted_value_may_hold_braces_holding_quotes():
     record = only_record('@book{t, title = "{Ein Handbuch f{\\"u}r zeitgem{"a}{\\ss} Leute}"}')
     assert record.fields["title"] == 'Ein Handbuch für zeitgem"aß Leute'
+
+
+def test_a_macro_value_reads_as_the_same_value_written_out_in_every_entry():
+    """A @string's value is decoded once per file (`Macros.decoded`): each entry using it
+    gets what the value written out in the entry gives, title or not, LaTeX kept alike."""
+    value = "Caf{\\'e} {DNA},\n   Stra{\\ss}e~1"
+    result = parse(
+        f"@string{{ack = {{{value}}}}}\n"
+        "@misc{m1, title = ack, note = ack}\n"
+        "@misc{m2, title = ack, note = ack}\n"
+        f"@misc{{w, title = {{{value}}}, note = {{{value}}}}}\n"
+    )
+    m1, m2, written = result.records
+    for record in (m1, m2):
+        assert record.fields == written.fields
+        assert record.sources == written.sources
+    assert written.fields["note"] == "Café DNA, Straße\u00a01"
+    assert written.sources["title"] == "Caf{\\'e} {DNA}, Stra{\\ss}e~1"
