@@ -68,6 +68,10 @@ class ValueTooLarge(FieldValueError):
 
 MAX_VALUE = 8 * 1024 * 1024  # A 5 MB abstract is read (the import benchmark has one).
 MAX_EXPANSION = 4 * 1024 * 1024  # Files abbreviating journals use far less: 50,000 x 30.
+# Values of a file decoded once (`Macros.decoded`): its macros' values, and the values that
+# join at least `REMEMBERED_JOIN` characters of macros with `#` (shorter ones are cheap).
+MAX_REMEMBERED = 10_000
+REMEMBERED_JOIN = 32
 
 
 class Macros(dict):
@@ -90,12 +94,18 @@ class Macros(dict):
         # Undefined macros met by `read_value` since the caller last cleared it: BibTeX warns
         # and goes on (another file of the collection may define them); so do we.
         self.undefined: list[str] = []
-        # A macro's value -> its LaTeX with normal spaces and its text (`decoded`).
+        # A value `remember`ed -> its LaTeX with normal spaces and its text (`decoded`).
         self._decoded: dict[str, tuple[str, str] | None] = {}
 
     def __setitem__(self, name: str, value: str) -> None:
         super().__setitem__(name, value)
-        self._decoded[value] = None  # Decoded at its first use (`decoded`).
+        self.remember(value)
+
+    def remember(self, value: str) -> None:
+        """Decode `value` once for the whole file, at its first use (`decoded`): a macro's
+        value, or one joining macros with `#` (`ack-bnb # " and " # ack-nhfb`)."""
+        if len(self._decoded) < MAX_REMEMBERED:
+            self._decoded.setdefault(value, None)
 
     def __contains__(self, name) -> bool:
         return super().__contains__(name) or name in self.refused
@@ -123,10 +133,10 @@ class Macros(dict):
     def decoded(self, value: str) -> tuple[str, str]:
         """A field value -> (its LaTeX with normal spaces, its Unicode text).
 
-        Worked out once per file for the value of a @string macro: files abbreviate long
-        values they repeat (Beebe's `ack-nhfb`, a 300-character address in 3,000 entries
-        was 2.8 MB of LaTeX decoded in the 8,754 real entries of bench/real_import.py).
-        One entry per macro at most, so memory stays bounded by the expansion budget."""
+        Worked out once per file for the values `remember`ed: files abbreviate long values
+        they repeat (TUGboat's `ack-bnb # " and " # ack-nhfb`, 800 characters in 3,800
+        entries, was 2.8 MB of the 4 MB of LaTeX decoded in the 8,754 real entries of
+        bench/real_import.py). At most `MAX_REMEMBERED` values per file are kept."""
         found = self._decoded.get(value)
         if found is None:
             source = normal_space(value)
@@ -196,7 +206,7 @@ def read_value(raw: str, name: str, macros: Macros) -> str:
             return inner  # The common case, one braced value.
     if not raw.strip():
         raise FieldValueError(EMPTY_VALUE.format(name=name))
-    parts, pos, size = [], 0, 0
+    parts, pos, size, expanded = [], 0, 0, macros.expanded
     while True:
         part, pos = _value_part(raw, pos, name, macros)
         parts.append(part)
@@ -204,7 +214,10 @@ def read_value(raw: str, name: str, macros: Macros) -> str:
         macros.check_size(name, size)
         rest = raw[pos:].lstrip()
         if not rest:
-            return "".join(parts)
+            value = "".join(parts)
+            if macros.expanded - expanded >= REMEMBERED_JOIN:
+                macros.remember(value)  # Joins macros: likely repeated in other entries.
+            return value
         if not rest.startswith("#"):
             raise FieldValueError(MISSING_COMMA.format(name=name))
         pos = len(raw) - len(rest) + 1

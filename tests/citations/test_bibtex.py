@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citations import bibtex
-from citations.bibtex import parse, parse_name, render_entry
+from citations.bibtex import parse, parse_name, render_entry, values
 from citations.text.records import BibRecord, Name
 
 
@@ -314,15 +314,26 @@ def test_a_macro_value_reads_as_the_same_value_written_out_in_every_entry():
     """A @string's value is decoded once per file (`Macros.decoded`): each entry using it
     gets what the value written out in the entry gives, title or not, LaTeX kept alike."""
     value = "Caf{\\'e} {DNA},\n   Stra{\\ss}e~1"
+    joined = 'ack # " and " # ack'
     result = parse(
         f"@string{{ack = {{{value}}}}}\n"
-        "@misc{m1, title = ack, note = ack}\n"
-        "@misc{m2, title = ack, note = ack}\n"
-        f"@misc{{w, title = {{{value}}}, note = {{{value}}}}}\n"
+        f"@misc{{m1, title = ack, note = ack, addendum = {joined}}}\n"
+        f"@misc{{m2, title = ack, note = ack, addendum = {joined}}}\n"
+        f"@misc{{w, title = {{{value}}}, note = {{{value}}}, addendum = {{{value} and {value}}}}}\n"
     )
     m1, m2, written = result.records
     for record in (m1, m2):
         assert record.fields == written.fields
         assert record.sources == written.sources
     assert written.fields["note"] == "Café DNA, Straße\u00a01"
+    assert written.fields["addendum"] == "Café DNA, Straße\u00a01 and Café DNA, Straße\u00a01"
     assert written.sources["title"] == "Caf{\\'e} {DNA}, Stra{\\ss}e~1"
+
+
+def test_values_decoded_once_per_file_are_bounded():
+    macros = values.Macros()
+    for number in range(values.MAX_REMEMBERED + 50):
+        macros[f"m{number}"] = f"Value {number}"
+    assert len(macros._decoded) == values.MAX_REMEMBERED
+    assert macros.decoded("Value 0") == ("Value 0", "Value 0")
+    assert macros.decoded(" A\n  {B} ") == ("A {B}", "A B")  # Not remembered: decoded anyway.
