@@ -55,6 +55,8 @@ TITLE_FIELDS = {"title", "booktitle", "subtitle", "titleaddon", "maintitle", "sh
 
 VALUE_PART = re.compile(r'\s*(?:(\{)|(")|(\d+)|([^\s#{}",=]+))')
 WHITESPACE = re.compile(r"[ \t\r\n]+")
+# What str.split() also breaks an ASCII text at, besides WHITESPACE's four.
+OTHER_ASCII_SPACE = re.compile(r"[\v\f\x1c-\x1f]")
 BRACE = re.compile(r"(?<!\\)[{}]")
 
 
@@ -240,7 +242,10 @@ def unescape_verbatim(value: str) -> str:
 def normal_space(value: str) -> str:
     """Line breaks, tabs and runs of spaces as one space (what BibTeX makes of them)."""
     if "\n" in value or "  " in value or "\t" in value or "\r" in value:
-        value = WHITESPACE.sub(" ", value)
+        if value.isascii() and not OTHER_ASCII_SPACE.search(value):
+            # The same, a third of the time: str.split() breaks at these four alone here.
+            return " ".join(value.split())
+        value = WHITESPACE.sub(" ", value)  # A no-break space, say, is kept.
     return value.strip(" ")  # Not str.strip(): a leading or trailing `~` is kept.
 
 

@@ -337,3 +337,17 @@ def test_values_decoded_once_per_file_are_bounded():
     assert len(macros._decoded) == values.MAX_REMEMBERED
     assert macros.decoded("Value 0") == ("Value 0", "Value 0")
     assert macros.decoded(" A\n  {B} ") == ("A {B}", "A B")  # Not remembered: decoded anyway.
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("A\n   title\tin  lines ", "A title in lines"),
+        (" ~Tied~ \r\n", "~Tied~"),  # a tie is no space
+        ("Caf\u00e9\n  au\u00a0lait", "Caf\u00e9 au\u00a0lait"),  # a no-break space is kept
+        ("Form\x0cfeed\n  and\x1fseparator", "Form\x0cfeed and\x1fseparator"),
+        ("   ", ""),
+    ],
+)
+def test_normal_space_joins_line_breaks_tabs_and_spaces_alone(value, expected):
+    assert values.normal_space(value) == expected
