@@ -25,7 +25,6 @@ from citations.bibtex.values import (
     read_value,
     unescape_verbatim,
 )
-from citations.text import latex
 from citations.text.records import BibRecord
 
 FIELD_NAME = re.compile(r"[A-Za-z][\w\-:.+]*\Z")
@@ -128,8 +127,8 @@ def entry_record(entry: SplitEntry, macros: Macros, offset: int = 0) -> tuple[Bi
             elif name in VERBATIM_FIELDS:
                 record.fields[name] = unescape_verbatim(normal_space(value))
             else:
-                source = normal_space(value)
-                text = record.fields[name] = latex.decode(source)
+                source, text = macros.decoded(value)
+                record.fields[name] = text
                 if name not in raw and keeps_source(name, source, text):
                     sources[name] = source
         except FieldValueError as exc:

@@ -60,7 +60,10 @@ class ParseResult:
     notes: list[str] = field(default_factory=list)
 
 
-CROSSREF = re.compile(r"\bcrossref\s*=\s*[{\"]?\s*([^\s,{}\"]+)", re.IGNORECASE)
+# Matched in the lower-cased text: one pass at memory speed (case-insensitive matching, and a
+# `\b` before the name, made the scan an eighth of bibtexparser's whole parse). It may find
+# more keys than are parents (`xcrossref = {k}`): those are only kept in memory a while.
+CROSSREF = re.compile(r"crossref\s*=\s*[{\"]?\s*([^\s,{}\"]+)")
 PREAMBLE = re.compile(r"@preamble\s*\{", re.IGNORECASE)
 
 
@@ -133,7 +136,7 @@ class Reader:
         if looks_binary(self.text):
             yield ParseProblem(1, "", BINARY_INPUT)
             return
-        parent_keys = {key.lower() for key in CROSSREF.findall(self.text)}
+        parent_keys = set(CROSSREF.findall(self.text.lower()))
         self._read_preambles()
         parents: dict[str, BibRecord] = {}
         children: list[BibRecord] = []

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from citations.importing.aliases import write_aliases
+from citations.importing.aliases import held_keys, write_aliases
 from citations.importing.people import People
 from citations.importing.plans import DUPLICATE, FAIL, INVALID, NEW, SKIP, ImportPlan, PlanItem
 from citations.importing.writers import CopyWriter, Progress, UpdateWriter
@@ -92,8 +92,9 @@ def apply(
     new, updates = plan.with_status(NEW), plan.updates(on_duplicate)
     try:
         with serialised():
+            held = held_keys(plan.items)
             _write(new, updates, progress=progress, user=user)
-            aliases = write_aliases(plan.items)
+            aliases = write_aliases(plan.items, held)
     except IntegrityError:
         # A unique value taken since the plan was made: nothing is written; a retry plans
         # against what the other writer stored.

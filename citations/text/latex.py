@@ -106,8 +106,7 @@ VERBATIM_ARGUMENT = {"url", "path"}
 ESCAPED = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}"}
 ESCAPED.update({" ": " ", "\\": " ", "-": "", "/": "", ",": "\u2009", "@": ""})
 
-TOKEN = re.compile(
-    r"""(?P<math>\$[^$]*\$)
+_TOKENS = r"""(?P<math>\$[^$]*\$)
     |\\(?P<acc>['`^"~=.])\s*(?:\{\s*(?P<acc_arg>LETTER|NESTED)\s*\}
         |(?P<acc_bare>\\[ij](?![A-Za-z])|[^\W\d_]))
     |\\(?P<lacc>[uvHckrdb])(?:\s*\{\s*(?P<lacc_arg>LETTER|NESTED)\s*\}
@@ -116,14 +115,18 @@ TOKEN = re.compile(
     |\\(?P<char>[&%$\#_{}\ \\\-/,@])
     |(?P<brace>[{}])
     |(?P<tie>~)""".replace(
-        "NESTED", r"""(?:\\['`^"~=.]|\\[uvHckrdb])\s*\{\s*LETTER\s*\}"""
-    ).replace("LETTER", r"(?:\\[ij]|[^\W\d_])"),
-    re.VERBOSE,
-)
+    "NESTED", r"""(?:\\['`^"~=.]|\\[uvHckrdb])\s*\{\s*LETTER\s*\}"""
+).replace("LETTER", r"(?:\\[ij]|[^\W\d_])")
+# Each expression starts with a look-ahead at the characters a token can start with: the
+# engine then passes over any other character at once instead of trying each alternative
+# there (half the time of decoding the LaTeX of 8,754 real entries, with long abstracts).
+TOKEN = re.compile(r"(?=[$\\~{}])(?:" + _TOKENS + ")", re.VERBOSE)
 # The same tokens but braces: those are then dropped by one `translate`, after the literal
 # braces that tokens produce (`\{`, math, unknown commands) were marked with private-use
 # characters, which avoids a Python call per brace (a 5 MB field has hundreds of thousands).
-TOKEN_NOT_BRACE = re.compile(TOKEN.pattern.replace("|(?P<brace>[{}])", ""), re.VERBOSE)
+TOKEN_NOT_BRACE = re.compile(
+    r"(?=[$\\~])(?:" + _TOKENS.replace("|(?P<brace>[{}])", "") + ")", re.VERBOSE
+)
 MARK_LITERAL = str.maketrans({"{": "\ue000", "}": "\ue001"})
 NEEDS_DECODING = re.compile(r"[\\{}$~]")
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citations import bibtex
-from citations.bibtex import parse, parse_name, render_entry
+from citations.bibtex import parse, parse_name, render_entry, values
 from citations.text.records import BibRecord, Name
 
 
@@ -86,6 +86,22 @@ def test_parse_fills_fields_from_crossref():
     assert child.fields["booktitle"] == "The Proceedings"
     assert child.fields["year"] == "2008"
     assert child.editors == [Name("Smith", "Anne")]
+
+
+def test_crossref_is_found_in_any_letter_case_and_before_its_parent():
+    """The parents are found by one scan of the lower-cased text: the field and the key in
+    any case still name the parent, and a longer name ending in `crossref` names none."""
+    result = parse(
+        "@InProceedings{c1, title={One}, CrossRef = {The-Parent}}\n"
+        "@inproceedings{c2, title={Two}, xcrossref = {the-parent}}\n"
+        "@Proceedings{THE-PARENT, title={Proceedings}, year=2008}\n"
+    )
+    records = {record.key: record for record in result.records}
+    one, two = records["c1"], records["c2"]
+    assert one.fields["booktitle"] == "Proceedings"
+    assert one.fields["year"] == "2008"
+    assert "booktitle" not in two.fields
+    assert "year" not in two.fields
 
 
 def test_parse_reads_bom_and_reads_a_windows_1252_file_only_when_told():
@@ -292,3 +308,46 @@ def test_a_repeated_field_keeps_its_first_value_with_a_note():
 def test_a_quoted_value_may_hold_braces_holding_quotes():
     record = only_record('@book{t, title = "{Ein Handbuch f{\\"u}r zeitgem{"a}{\\ss} Leute}"}')
     assert record.fields["title"] == 'Ein Handbuch für zeitgem"aß Leute'
+
+
+def test_a_macro_value_reads_as_the_same_value_written_out_in_every_entry():
+    """A @string's value is decoded once per file (`Macros.decoded`): each entry using it
+    gets what the value written out in the entry gives, title or not, LaTeX kept alike."""
+    value = "Caf{\\'e} {DNA},\n   Stra{\\ss}e~1"
+    joined = 'ack # " and " # ack'
+    result = parse(
+        f"@string{{ack = {{{value}}}}}\n"
+        f"@misc{{m1, title = ack, note = ack, addendum = {joined}}}\n"
+        f"@misc{{m2, title = ack, note = ack, addendum = {joined}}}\n"
+        f"@misc{{w, title = {{{value}}}, note = {{{value}}}, addendum = {{{value} and {value}}}}}\n"
+    )
+    m1, m2, written = result.records
+    for record in (m1, m2):
+        assert record.fields == written.fields
+        assert record.sources == written.sources
+    assert written.fields["note"] == "Café DNA, Straße\u00a01"
+    assert written.fields["addendum"] == "Café DNA, Straße\u00a01 and Café DNA, Straße\u00a01"
+    assert written.sources["title"] == "Caf{\\'e} {DNA}, Stra{\\ss}e~1"
+
+
+def test_values_decoded_once_per_file_are_bounded():
+    macros = values.Macros()
+    for number in range(values.MAX_REMEMBERED + 50):
+        macros[f"m{number}"] = f"Value {number}"
+    assert len(macros._decoded) == values.MAX_REMEMBERED
+    assert macros.decoded("Value 0") == ("Value 0", "Value 0")
+    assert macros.decoded(" A\n  {B} ") == ("A {B}", "A B")  # Not remembered: decoded anyway.
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("A\n   title\tin  lines ", "A title in lines"),
+        (" ~Tied~ \r\n", "~Tied~"),  # a tie is no space
+        ("Caf\u00e9\n  au\u00a0lait", "Caf\u00e9 au\u00a0lait"),  # a no-break space is kept
+        ("Form\x0cfeed\n  and\x1fseparator", "Form\x0cfeed and\x1fseparator"),
+        ("   ", ""),
+    ],
+)
+def test_normal_space_joins_line_breaks_tabs_and_spaces_alone(value, expected):
+    assert values.normal_space(value) == expected

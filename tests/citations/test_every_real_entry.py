@@ -126,3 +126,19 @@ def test_a_value_too_long_for_its_column_is_kept_as_an_extra_field_not_refused()
     reference = Reference.objects.get()
     assert (reference.pages, reference.extra_fields["pages"]) == ("", pages)
     assert f"  pages = {{{pages}}},\n" in "".join(bibtex_stream(Reference.objects.all()))
+
+
+@pytest.mark.django_db
+def test_a_second_key_that_a_new_record_of_the_same_file_is_given_is_no_alias():
+    """The keys records and aliases hold are read before the file's references are written;
+    the citekeys this import gives count as held too (one key, one record)."""
+    data = (
+        SAME_BOOK.replace("{knuth1984,", "{key?,")  # not usable: given knuth1984texbook
+        .replace("{texbook,", "{knuth1984texbook,")
+        .replace("year = {1984},\n  isbn", "year = {1984},\n  doi = {10.1000/texbook},\n  isbn", 1)
+    )
+    data += "@misc{other, title = {Other}, doi = {10.1000/TEXBOOK}}\n"  # a duplicate by DOI
+    outcome = reference_import_bibtex(data=data)
+    assert (outcome.result.created, outcome.result.aliases) == (1, 1)
+    assert Reference.objects.get().citekey == "knuth1984texbook"
+    assert list(ReferenceAlias.objects.values_list("citekey", flat=True)) == ["other"]
