@@ -329,6 +329,14 @@ class Claim(models.Model):
     grade_rubric = models.CharField(
         max_length=20, blank=True, help_text="The rubric that computed the stored grade."
     )
+    grade_deciding = models.PositiveIntegerField(
+        null=True,
+        editable=False,
+        help_text=(
+            "Computed: how many studies decide the grade, what list pages show (empty when"
+            " none do: grade-1, insufficient, not graded)."
+        ),
+    )
     graded_at = models.DateTimeField(null=True, blank=True)
     grade_override = models.CharField(
         max_length=12,
