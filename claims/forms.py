@@ -12,6 +12,7 @@ ranking) a common word's hundreds of thousands of matches reads every one of the
 """
 
 import hashlib
+from functools import cache
 
 from django import forms
 from django.db.models import Count, Q
@@ -82,6 +83,14 @@ def search_facet_counts(words: str, counts_version=None) -> dict[str, int]:
     return public_facet_counts(public_counted(counts_version).counts)
 
 
+@cache
+def public_topic_query():
+    """`Topic.objects.public()`, what a chosen topic is looked up in, built once per process:
+    each form's field takes a copy (`ModelChoiceField` clones its queryset), never evaluated
+    here, and building the query cost a list page more than the lookup it is for."""
+    return Topic.objects.public()
+
+
 def counted(choices, counts: dict[str, int], prefix: str) -> list[tuple[str, str]]:
     return [(value, f"{label} ({counts[f'{prefix}_{value}']})") for value, label in choices]
 
@@ -113,7 +122,7 @@ class ClaimFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.counts_version = counts_version  # the counts' cache keys (public_topics)
         topic = self.fields["topic"]
-        topic.queryset = Topic.objects.public()  # validation only: no counting
+        topic.queryset = public_topic_query()  # validation only: no counting
         self.public = public_counted(counts_version)  # one read: topics, options, total
         self.topics = self.public.topics  # with their counts; list items name them
         topic.choices = [("", topic.empty_label)] + [
