@@ -14,10 +14,11 @@ writer adds are not touched). A write that bypasses triggers (`session_replicati
 replica`, as `bench/scale.py` builds) must call `REBUILD_SQL` after it.
 """
 
-from django.db import connections, models
-from django.db.models.functions import Cast, Coalesce
+from dataclasses import dataclass
 
-from claims.models import PublicCount
+from django.db import connections, models, router
+
+from claims.models import PublicCount, Topic
 
 COMPACT_AT = 2000
 
@@ -105,22 +106,57 @@ def public_counts() -> dict[tuple[str, str], int]:
             count=models.Sum("delta"), rows=models.Count("pk")
         )
     )
-    if sum(row[3] for row in rows) > COMPACT_AT:
+    _compact_past(sum(row[3] for row in rows))
+    return {(kind, value): count for kind, value, count, _ in rows if count}
+
+
+def _compact_past(rows: int) -> None:
+    if rows > COMPACT_AT:
         with connections["default"].cursor() as cursor:
             cursor.execute(COMPACT_SQL)
-    return {(kind, value): count for kind, value, count, _ in rows if count}
+
+
+# The sums of `public_counts`, each topic's with the topic's row (TOPIC_COLUMNS).
+OVERVIEW_SQL = """
+SELECT c.kind, c.value, c.count, c.rows, t.id, t.name, t.slug, t.description
+FROM (SELECT kind, value, sum(delta)::bigint AS count, count(*) AS rows
+      FROM claims_publiccount GROUP BY kind, value) AS c
+LEFT JOIN claims_topic AS t ON c.kind = 'topic' AND t.id::text = c.value
+ORDER BY t.name
+"""
+TOPIC_COLUMNS = ("id", "name", "slug", "description")
+
+
+@dataclass(frozen=True)
+class PublicOverview:
+    """Every public count (`counts`, as `public_counts` gives them) and the topics with a
+    public claim (`topics`, by name, each with its `claim_count`)."""
+
+    counts: dict
+    topics: list
+
+
+def public_overview() -> PublicOverview:
+    """The public counts and the topics they count, in one query over the deltas: what a
+    list page's form shows (its topics, its certainty and direction options, the total),
+    where the topics with their counts took a query of their own, a subquery per topic."""
+    database = router.db_for_read(PublicCount)
+    with connections[database].cursor() as cursor:
+        cursor.execute(OVERVIEW_SQL)
+        rows = cursor.fetchall()
+    _compact_past(sum(row[3] for row in rows))
+    counts, topics = {}, []
+    for kind, value, count, _, *topic in rows:
+        if not count:
+            continue
+        counts[(kind, value)] = count
+        if topic[0] is not None:
+            topics.append(Topic.from_db(database, TOPIC_COLUMNS, topic))
+            topics[-1].claim_count = count
+    return PublicOverview(counts, topics)
 
 
 def public_count(kind: str, value: str = "") -> int:
     """One public count (e.g. `public_count("topic", str(topic.pk))`), in one indexed query."""
     rows = PublicCount.objects.filter(kind=kind, value=value)
     return rows.aggregate(count=models.Sum("delta"))["count"] or 0
-
-
-def topic_count() -> models.Subquery:
-    """The public count of the topic of the outer query (`Topic.objects.annotate(...)`)."""
-    rows = PublicCount.objects.filter(
-        kind="topic", value=Cast(models.OuterRef("pk"), models.CharField())
-    )
-    summed = rows.values("kind").annotate(count=models.Sum("delta")).values("count")
-    return Coalesce(models.Subquery(summed), 0)

@@ -12,13 +12,14 @@ ranking) a common word's hundreds of thousands of matches reads every one of the
 """
 
 import hashlib
+from functools import cache
 
 from django import forms
 from django.db.models import Count, Q
 
 from citations import search as full_text
 from citations.search import newest_matches
-from claims.counts import public_counts, topic_count
+from claims.counts import PublicOverview, public_overview
 from claims.models import Claim, Direction, GradeLevel, Topic, level_is
 from config.caching import facet_cached
 
@@ -30,33 +31,34 @@ class TopicChoiceField(forms.ModelChoiceField):
         return f"{topic.name} ({topic.claim_count})"
 
 
-PUBLIC_TOPICS_CACHE_KEY = "claims:public-topics"
+PUBLIC_COUNTS_CACHE_KEY = "claims:public-counts"
 FACETS_CACHE_KEY = "claims:facets"
 
 
-def public_topics(counts_version=None) -> list:
-    """Topics with at least one public claim, each with `claim_count`.
+def public_counted(counts_version=None) -> PublicOverview:
+    """The public counts and the topics with a public claim, each with `claim_count`, read
+    in one query from the public counts (claims.counts), not counted over the claims.
 
-    Counting goes over every public claim, so the list is cached for
-    `LEDGER_FACET_CACHE_SECONDS`: the home page and every claim list share one count. With a
-    `counts_version` (claims.page_cache.list_version), kept under it: counted again as soon
-    as a public count changes.
+    Kept for `LEDGER_FACET_CACHE_SECONDS`: the home page and every claim list share one read.
+    With a `counts_version` (claims.page_cache.list_version), kept under it: read again as
+    soon as a public count changes.
     """
-    return facet_cached(versioned(PUBLIC_TOPICS_CACHE_KEY, counts_version), _count_public_topics)
+    return facet_cached(versioned(PUBLIC_COUNTS_CACHE_KEY, counts_version), public_overview)
+
+
+def public_topics(counts_version=None) -> list:
+    """Topics with at least one public claim, each with `claim_count` (`public_counted`)."""
+    return public_counted(counts_version).topics
 
 
 def versioned(key: str, counts_version) -> str:
     return key if counts_version is None else f"{key}@{counts_version}"
 
 
-def _count_public_topics() -> list:
-    # Read from the public counts (claims.counts), not counted over the claims.
-    return list(Topic.objects.annotate(claim_count=topic_count()).filter(claim_count__gt=0))
-
-
-def public_facet_counts() -> dict[str, int]:
-    """`facet_counts` of every public claim, read from the public counts (claims.counts)."""
-    counts = public_counts()
+def public_facet_counts(counts: dict | None = None) -> dict[str, int]:
+    """`facet_counts` of every public claim, from the public counts (`counts`, as
+    `public_counted` gives them; else read)."""
+    counts = public_overview().counts if counts is None else counts
     levels = {f"level_{v}": counts.get(("level", v), 0) for v in GradeLevel.values}
     directions = {f"direction_{v}": counts.get(("direction", v), 0) for v in Direction}
     return {"total": counts.get(("total", ""), 0), **levels, **directions}
@@ -78,7 +80,15 @@ def search_facet_counts(words: str, counts_version=None) -> dict[str, int]:
         key = f"{FACETS_CACHE_KEY}:{hashlib.sha256(words.encode()).hexdigest()}"
         matches = newest_matches(Claim.objects.public().search(words))
         return facet_cached(versioned(key, counts_version), lambda: facet_counts(matches))
-    return facet_cached(versioned(FACETS_CACHE_KEY, counts_version), public_facet_counts)
+    return public_facet_counts(public_counted(counts_version).counts)
+
+
+@cache
+def public_topic_query():
+    """`Topic.objects.public()`, what a chosen topic is looked up in, built once per process:
+    each form's field takes a copy (`ModelChoiceField` clones its queryset), never evaluated
+    here, and building the query cost a list page more than the lookup it is for."""
+    return Topic.objects.public()
 
 
 def counted(choices, counts: dict[str, int], prefix: str) -> list[tuple[str, str]]:
@@ -112,8 +122,9 @@ class ClaimFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.counts_version = counts_version  # the counts' cache keys (public_topics)
         topic = self.fields["topic"]
-        topic.queryset = Topic.objects.public()  # validation only: no counting
-        self.topics = public_topics(counts_version)  # with their counts; list items name them
+        topic.queryset = public_topic_query()  # validation only: no counting
+        self.public = public_counted(counts_version)  # one read: topics, options, total
+        self.topics = self.public.topics  # with their counts; list items name them
         topic.choices = [("", topic.empty_label)] + [
             (item.slug, topic.label_from_instance(item)) for item in self.topics
         ]
@@ -121,7 +132,10 @@ class ClaimFilterForm(forms.Form):
     def count_options(self):
         """Put counts into the certainty and direction options (after `is_valid()`)."""
         words = self.cleaned_data.get("q", "") if self.is_bound else ""
-        counts = search_facet_counts(words or "", self.counts_version)
+        if words:
+            counts = search_facet_counts(words, self.counts_version)
+        else:  # what the public counts say, read with the topics
+            counts = public_facet_counts(self.public.counts)
         searched_only = self.is_valid() and not any(
             value for name, value in self.cleaned_data.items() if name != "q"
         )

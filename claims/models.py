@@ -1,5 +1,7 @@
 """What is asserted: topics, claims with their stored grade, and relations between claims."""
 
+from functools import cache
+
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchVectorField
@@ -142,13 +144,12 @@ class ClaimQuerySet(models.QuerySet):
         return self.annotate(retracted_tests=_evidence_count(*testing, retracted=True))
 
     def for_lists(self):
-        """What a list page shows of each claim, in the claims' own query: `retracted_tests`
-        and `topic_ids` (its topics' ids, in one array; claims.pages.with_list_topics gives
-        them their topics without a query)."""
-        links = Claim.topics.through.objects.filter(claim_id=OuterRef("pk")).order_by("topic_id")
-        return self.with_retracted_tests().annotate(
-            topic_ids=ArraySubquery(links.values("topic_id"))
-        )
+        """What a list page shows of each claim, in the claims' own query: its `LIST_FIELDS`
+        only (a claim's other columns, its texts and search vector among them, cost more to
+        read than the page's query), `retracted_tests` and `topic_ids` (its topics' ids, in
+        one array; claims.pages.with_list_topics gives them their topics without a query)."""
+        listed = self.only(*LIST_FIELDS).with_retracted_tests()
+        return listed.annotate(topic_ids=_topic_ids())
 
     def with_level(self, level: str):
         """Claims whose effective level (the curator's override, else computed) is `level`."""
@@ -177,8 +178,36 @@ def _evidence_model():
     return Claim._meta.get_field("evidence").related_model
 
 
+# What a list item shows of a claim (templates/claims/_claim_item.html, its badge) and what
+# its count of deciding studies reads (claims.pages.deciding_count); the fragment of a listed
+# claim is kept under these values (claims/templatetags/fragments.py).
+LIST_FIELDS = (
+    "id",
+    "slug",
+    "statement",
+    "status",
+    "grade_level",
+    "grade_override",
+    "grade_direction",
+    "grade_rubric",
+    "grade_deciding",
+)
+
+
+@cache
+def _topic_ids():
+    """The ids of the outer claim's topics, in one array (built once: see `_evidence_count`)."""
+    links = Claim.topics.through.objects.filter(claim_id=OuterRef("pk")).order_by("topic_id")
+    return ArraySubquery(links.values("topic_id"))
+
+
+@cache
 def _evidence_count(*stances: str, retracted: bool = False):
-    """Items of these stances citing a retracted paper (`retracted`), or any other paper."""
+    """Items of these stances citing a retracted paper (`retracted`), or any other paper.
+
+    Built once per process: every list page annotates with these, and building the
+    subquery (its filters, joins and grouping) cost more than running it. Safe to share:
+    `annotate` resolves a copy, with a copy of the subquery's query."""
     items = _evidence_model().objects.filter(claim=OuterRef("pk"), stance__in=stances)
     is_retracted = Q(reference__retraction=Retraction.RETRACTED)
     items = items.filter(is_retracted if retracted else ~is_retracted).order_by()
@@ -276,6 +305,14 @@ class Claim(models.Model):
     grade_reasons = models.JSONField(default=list, blank=True)
     grade_rubric = models.CharField(
         max_length=20, blank=True, help_text="The rubric that computed the stored grade."
+    )
+    grade_deciding = models.PositiveIntegerField(
+        null=True,
+        editable=False,
+        help_text=(
+            "Computed: how many studies decide the grade, what list pages show (empty when"
+            " none do: grade-1, insufficient, not graded)."
+        ),
     )
     graded_at = models.DateTimeField(null=True, blank=True)
     grade_override = models.CharField(

@@ -31,15 +31,8 @@ from claims.profile_page import (
 )
 from claims.verdict import RETRACTED_WORDING as RETRACTED_WORDING  # re-exported: API, tests
 from claims.verdict import grade_notes, is_compound, level_label, parts_of, reader_wording
-from evidence.facts import (
-    claim_values,
-    compute_grade,
-    evidence_values_by_claim,
-    grade_values,
-    parts_by_claim,
-)
+from evidence.facts import compute_grade
 from evidence.living import Freshness, freshness
-from evidence.models import Evidence
 from evidence.rubrics.levels import LEVEL_NUMBERS
 
 GROUPS = (
@@ -276,26 +269,20 @@ def with_deciding_counts(claims, topics=None) -> list:
     """`claims` (`ClaimQuerySet.for_lists()`) as a list, each with `list_topics`
     (`with_list_topics`) and `deciding_count`: how many studies decide its grade, what
     list pages show instead of tallying evidence items; None without a profile (grade-1, not
-    graded, insufficient). Recomputed by each claim's own rubric from the plain values the
-    batch regrade reads (evidence.facts): three queries for the whole list, no instances."""
+    graded, insufficient). Stored with the grade (`Claim.grade_deciding`, written by every
+    regrade, evidence.services): no evidence, no parts and no grading per request."""
     claims = with_list_topics(list(claims), topics)
     for claim in claims:
-        claim.deciding_count = None
-    graded = [
-        claim
-        for claim in claims
-        if claim.grade_level in COUNTED_LEVELS and claim.grade_rubric in PROFILED_RUBRICS
-    ]
-    if not graded:
-        return claims
-    ids = [claim.pk for claim in graded]
-    items = evidence_values_by_claim(Evidence.objects.filter(claim_id__in=ids))
-    parts = parts_by_claim(ids)
-    for claim in graded:
-        values = claim_values(claim, parts.get(claim.pk, ()))
-        result = grade_values(values, items.get(claim.pk, []), claim.grade_rubric)
-        claim.deciding_count = len(deciding_studies(result.profile)) or None
+        claim.deciding_count = deciding_count(claim)
     return claims
+
+
+def deciding_count(claim) -> int | None:
+    """How many studies decide `claim`'s stored grade (`grade_deciding`), for a grade whose
+    profile names them (COUNTED_LEVELS by a PROFILED_RUBRICS rubric); else None."""
+    if claim.grade_level in COUNTED_LEVELS and claim.grade_rubric in PROFILED_RUBRICS:
+        return claim.grade_deciding or None
+    return None
 
 
 def with_list_topics(claims: list, topics=None) -> list:

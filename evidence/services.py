@@ -41,6 +41,7 @@ COMPUTED_FIELDS = (
     "grade_provisional",
     "grade_reasons",
     "grade_rubric",
+    "grade_deciding",
 )
 GRADE_FIELDS = [*COMPUTED_FIELDS, "graded_at"]
 EDITABLE_FIELDS = frozenset(
@@ -197,30 +198,42 @@ def _batch_keys(run: _Regrade, claims: list):
 
 
 def _computed(result: Grade) -> tuple:
-    """`result` as the values of COMPUTED_FIELDS (a rubric before grade-3 is never provisional)."""
-    return (result.level, result.direction, result.provisional, list(result.reasons), result.rubric)
+    """`result` as the values of COMPUTED_FIELDS (a rubric before grade-3 is never provisional;
+    no study decides a grade-1 grade or one of a claim not graded: NULL, not 0)."""
+    return (
+        result.level,
+        result.direction,
+        result.provisional,
+        list(result.reasons),
+        result.rubric,
+        result.deciding or None,
+    )
 
 
 def _store_grades(grades: list[tuple], now) -> None:
-    """Write (pk, level, direction, provisional, reasons, rubric) of each claim, graded `now`,
-    at once.
+    """Write (pk, level, direction, provisional, reasons, rubric, deciding) of each claim,
+    graded `now`, at once.
 
-    One UPDATE from arrays (six parameters however many claims): Django's bulk_update
+    One UPDATE from arrays (eight parameters however many claims): Django's bulk_update
     builds a CASE per row and field, which costs more than grading itself.
     """
-    pks, levels, directions, provisionals, reasons, rubrics = map(list, zip(*grades, strict=True))
+    pks, levels, directions, provisionals, reasons, rubrics, deciding = map(
+        list, zip(*grades, strict=True)
+    )
     table = connection.ops.quote_name(Claim._meta.db_table)
     # Only the model's own table name is formatted into the statement.
     sql = (
         f"UPDATE {table} AS claim SET grade_level = v.level, grade_direction = v.direction,"  # noqa: S608
         " grade_provisional = v.provisional, grade_reasons = v.reasons,"
-        " grade_rubric = v.rubric, graded_at = %s FROM unnest(%s::bigint[], %s::text[],"
-        " %s::text[], %s::boolean[], %s::jsonb[], %s::text[])"
-        " AS v(id, level, direction, provisional, reasons, rubric) WHERE claim.id = v.id"
+        " grade_rubric = v.rubric, grade_deciding = v.deciding, graded_at = %s"
+        " FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::boolean[], %s::jsonb[],"
+        " %s::text[], %s::integer[])"
+        " AS v(id, level, direction, provisional, reasons, rubric, deciding) WHERE claim.id = v.id"
     )
     reasons = [json.dumps(value) for value in reasons]
+    params = [now, pks, levels, directions, provisionals, reasons, rubrics, deciding]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now, pks, levels, directions, provisionals, reasons, rubrics])
+        cursor.execute(sql, params)
 
 
 def _record_history(pks: list, now, actor, reason: str) -> None:

@@ -63,6 +63,7 @@ def computed_grades(database_url: str) -> dict:
         "grade_provisional",
         "grade_reasons",
         "grade_rubric",
+        "grade_deciding",
     )
     return {slug: values for slug, *values in rows}
 
@@ -77,17 +78,18 @@ def main() -> None:
     for obj in objects:
         if obj["model"] == "claims.claim":
             fields = obj["fields"]
-            level, direction, provisional, reasons, rubric = grades[fields["slug"]]
+            level, direction, provisional, reasons, rubric, deciding = grades[fields["slug"]]
             fields.update(
                 grade_level=level,
                 grade_direction=direction,
                 grade_provisional=provisional,
                 grade_reasons=reasons,
                 grade_rubric=rubric,
+                grade_deciding=deciding,
                 graded_at=GRADED_AT,
             )
     SEED.write_text(json.dumps(objects, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    for slug, (level, direction, provisional, reasons, _) in sorted(grades.items()):
+    for slug, (level, direction, provisional, reasons, *_) in sorted(grades.items()):
         mark = " (provisional)" if provisional else ""
         sys.stdout.write(f"{slug}: {level}, {direction}{mark}\n")
         sys.stdout.writelines(f"  - {reason}\n" for reason in reasons)

@@ -30,6 +30,7 @@ from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 
 from claims.cite_this import share_reference_texts
+from claims.models import LIST_FIELDS
 from config.caching import recalled, remember_many, remembered
 
 register = template.Library()
@@ -151,10 +152,14 @@ def claim_items(claims) -> str:
 
 
 def claim_item_content(claim) -> tuple:
-    """What a claim's list item shows: its columns, its counts, its topics' columns."""
+    """What a claim's list item shows: its listed columns (`ClaimQuerySet.for_lists`, the
+    only ones it reads), its counts, its topics' columns."""
     topics = tuple(columns(topic) for topic in claim.list_topics)
     counts = (getattr(claim, "deciding_count", None), getattr(claim, "retracted_tests", None))
-    return columns(claim), counts, topics
+    return listed_columns(claim), counts, topics
+
+
+listed_columns = attrgetter(*LIST_FIELDS)
 
 
 @register.simple_tag

@@ -210,8 +210,11 @@ class Grade:
     no_difference, "No difference shown"), plain `reasons`, the `rubric` that computed it,
     from grade-2 on its evidence `profile` (None for grade-1), and from grade-3 on whether it
     is `provisional` (a deciding study's risk of bias is not assessed yet; always False for
-    grade-1 and grade-2). Positional order is kept for grade-1 and grade-2; pass
-    `provisional` by keyword."""
+    grade-1 and grade-2), and `deciding`: how many studies decide it (the labels of its
+    profile's deciding studies, `Profile.deciding`, else of its "start" row; 0 for grade-1 and
+    for a claim not graded or with nothing counted), counted even without a profile, so a
+    stored grade can keep what list pages show ("2 studies decide"). Positional order is kept
+    for grade-1 and grade-2; pass `provisional` and `deciding` by keyword."""
 
     level: str
     direction: str
@@ -219,3 +222,4 @@ class Grade:
     rubric: str = "grade-1"
     profile: Profile | None = None
     provisional: bool = False
+    deciding: int = 0

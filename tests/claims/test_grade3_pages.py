@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from claims import pages
-from claims.models import ClaimRelation
+from claims.models import Claim, ClaimRelation
 from evidence.rubrics.grade3 import ClaimFacts, ItemFacts, grade
+from evidence.services import claims_regrade
 from evidence.wording import LABORATORY_NOTE, PROGNOSTIC_NOTE, PROVISIONAL_NOTE
 from tests.factories import (
     ClaimFactory,
@@ -347,13 +348,15 @@ def test_background_fact_is_not_a_compound_claim(client):
 
 def test_lists_say_how_many_studies_decide(client):
     """Two null trials decide; the second report of one of them and an article that only
-    asserts the claim are no studies that decide (grade-3, computed from the stored rows)."""
+    asserts the claim are no studies that decide (grade-3, stored by the regrade)."""
     claim = claim3(grade_direction="no_difference")
     leonetti, liu = authored("Leonetti", 1999), authored("Liu", 2005)
     EvidenceFactory(claim=claim, reference=leonetti, stance="no_effect", sample_size=102)
     EvidenceFactory(claim=claim, reference=leonetti, stance="no_effect", outcome="hip")
     EvidenceFactory(claim=claim, reference=liu, stance="no_effect", sample_size=38)
     EvidenceFactory(claim=claim, stance="asserts", design="popular")
+    claims_regrade(rubric="grade-3")
+    assert Claim.objects.get(pk=claim.pk).grade_deciding == 2
     topic = TopicFactory()
     claim.topics.add(topic)
     for url in ("/", reverse("claim-list"), topic.get_absolute_url()):
@@ -370,8 +373,9 @@ def test_list_with_evidence_costs_the_same_queries_for_any_page_size(
         claim = claim3(grade_rubric="grade-2", grade_level="low")
         item = EvidenceFactory(claim=claim, reference=authored(f"Author{index}", 2000))
         item.covers.add(authored(f"Covered{index}", 1999))
-    # the list's own 5, and the evidence rows, the studies they cover and the claims' parts
-    with django_assert_max_num_queries(7):
+    claims_regrade(rubric="grade-2")
+    # the list's own 5: the counts are stored with the grades, no evidence is read
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("claim-list"))
     assert response.content.decode().count("1 study decides") == count
 

@@ -4,7 +4,7 @@ import pytest
 from django.db.models import Count
 
 from claims.access import is_public
-from claims.counts import public_count, public_counts
+from claims.counts import public_count, public_counts, public_overview
 from claims.models import Claim, PublicCount, Topic
 from tests.factories import ClaimFactory, TopicFactory
 
@@ -48,6 +48,22 @@ def test_counts_follow_every_kind_of_write():
     assert public_counts() == counted()
     assert public_count("topic", str(bone.pk)) == 1
     assert public_count("topic", str(heart.pk)) == 0
+
+
+def test_the_overview_reads_the_counts_and_their_topics_in_one_query(
+    django_assert_num_queries,
+):
+    bone, heart, plans = (TopicFactory(name=name) for name in ("Bone", "Heart", "Plans"))
+    ClaimFactory(status="published", grade_level="low").topics.add(bone, heart)
+    ClaimFactory(status="retracted").topics.add(bone)
+    ClaimFactory(status="draft").topics.add(plans)
+    Claim.objects.filter(topics=heart).update(status="draft")  # bone 1, heart 0
+    with django_assert_num_queries(1):
+        overview = public_overview()
+    assert overview.counts == public_counts() == counted()
+    assert [(topic.name, topic.claim_count) for topic in overview.topics] == [("Bone", 1)]
+    assert list(Topic.objects.public()) == overview.topics
+    assert overview.topics[0].get_absolute_url() == bone.get_absolute_url()
 
 
 def test_many_deltas_are_folded_into_one_row_per_count(monkeypatch):

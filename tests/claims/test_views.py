@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from claims.forms import INVALID_FILTER
 from claims.models import ClaimRelation
+from evidence.services import claims_regrade
 from evidence.wording import UNTESTED
 from tests.factories import (
     ClaimFactory,
@@ -342,6 +343,7 @@ def test_list_counts_the_studies_that_decide_not_evidence_items(client):
     EvidenceFactory(claim=claim, reference=trial, stance="supports", outcome="spine")
     EvidenceFactory(claim=claim, reference=trial, stance="supports", outcome="hip")
     EvidenceFactory(claim=claim, stance="asserts", design="popular")
+    claims_regrade(rubric="grade-2")  # what every evidence write does: stores the count
     html = client.get(reverse("claim-list")).content.decode()
     assert '<span class="counts">1 study decides</span>' in html
     assert " for · " not in html

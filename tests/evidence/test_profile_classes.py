@@ -31,9 +31,10 @@ def test_defaults_positions_and_keywords_give_the_same_instance():
     assert by_position.rubric == "grade-1"
     assert by_position.profile is None
     assert by_position.provisional is False
+    assert by_position.deciding == 0
     assert repr(by_position) == (
         "Grade(level='low', direction='supported', reasons=('A reason',), rubric='grade-1',"
-        " profile=None, provisional=False)"
+        " profile=None, provisional=False, deciding=0)"
     )
 
 

@@ -179,4 +179,12 @@ def grade(claim: ClaimFacts, items: Sequence[ItemFacts]) -> Grade:
         return Grade(INSUFFICIENT, NONE, reasons, RUBRIC, profile)
     judgement = _judge(claim, items, counted, skipped)
     reasons, profile = explain.explain(judgement)
-    return Grade(LEVEL_NAMES[judgement.level], judgement.direction, reasons, RUBRIC, profile)
+    deciding = len(profile.row("start").studies)  # its labels: one per paper and year
+    return Grade(
+        LEVEL_NAMES[judgement.level],
+        judgement.direction,
+        reasons,
+        RUBRIC,
+        profile,
+        deciding=deciding,
+    )

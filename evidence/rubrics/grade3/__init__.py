@@ -70,7 +70,8 @@ Decisions the rubric text (docs/grading.md) leaves open, made here:
   per reason, one sentence each, in the reasons and in `Profile.not_counted`.
 - `Grade` keeps its positional order (level, direction, reasons, rubric, profile) for grade-1
   and grade-2; grade-3 passes `provisional` by keyword. `grade(..., profile=False)` leaves
-  the profile out (None): storing a grade needs level, direction, provisional and reasons.
+  the profile out (None): storing a grade needs level, direction, provisional, reasons and
+  `Grade.deciding`, the number of deciding studies, which is counted either way.
 """
 
 from __future__ import annotations
@@ -240,11 +241,12 @@ def grade(claim: ClaimFacts, items: Sequence[ItemFacts], *, profile: bool = True
         return Grade(INSUFFICIENT, NONE, reasons, RUBRIC, shown)
     judgement = _judge(claim, items, counted, skipped)
     reasons, parts = explain.reasons_of(judgement)
-    return Grade(  # by position: level, direction, reasons, rubric, profile, provisional
+    return Grade(  # by position: level, direction, reasons, rubric, profile, provisional...
         LEVEL_NAMES[judgement.level],
         judgement.direction,
         reasons,
         RUBRIC,
         rows.profile_of(judgement, parts) if profile else None,
         judgement.provisional,
+        len(judgement.deciding),  # one per study, as `Profile.deciding` keeps their labels
     )
