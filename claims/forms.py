@@ -14,12 +14,12 @@ ranking) a common word's hundreds of thousands of matches reads every one of the
 import hashlib
 
 from django import forms
-from django.db import connections
 
 from citations import search as full_text
-from citations.search import matching, newest_matches
+from citations.search import newest_matches
 from claims.counts import public_counts, topic_count
 from claims.models import Claim, Direction, GradeLevel, Topic
+from claims.searching import NewestSearch, RankedClaims, newest_search
 from config.caching import facet_cached
 
 INVALID_FILTER = "That is not one of the listed options; choose another."
@@ -69,47 +69,15 @@ def search_facet_counts(words: str, counts_version=None) -> dict[str, int]:
     newest of them, the ones a search lists); without words, of every public claim. Cached
     like the topic counts, per search words."""
     if words:
-        key = f"{FACETS_CACHE_KEY}:{hashlib.sha256(words.encode()).hexdigest()}"
-        return facet_cached(versioned(key, counts_version), lambda: newest_facet_counts(words))
+        return cached_search(words, counts_version).counts
     return facet_cached(versioned(FACETS_CACHE_KEY, counts_version), public_facet_counts)
 
 
-# The newest matches' grades, grouped: a dozen rows at most, tallied by `tallied`.
-GRADES_SQL = """
-    SELECT grade_override, grade_level, grade_direction, count(*)
-    FROM ({}) AS newest GROUP BY 1, 2, 3
-"""
-
-
-def newest_facet_counts(words: str) -> dict[str, int]:
-    """The facet counts (as `public_facet_counts`) of the `RANKED_MATCHES` newest public
-    claims matching `words`, the ones a search lists (`newest_matches`), in one query that
-    reads them once, through the index a search reads, and groups their grades. Counting
-    them with one filtered aggregate per option gives the same numbers, but reads each match
-    twice and costs the web process more to build than the database to run."""
-    newest = matching(Claim.objects.public(), words).order_by("-pk")[: full_text.RANKED_MATCHES]
-    grades = newest.values_list("grade_override", "grade_level", "grade_direction")
-    sql, params = grades.query.sql_with_params()
-    with connections[grades.db].cursor() as cursor:
-        cursor.execute(GRADES_SQL.format(sql), params)
-        return tallied(cursor.fetchall())
-
-
-def tallied(rows) -> dict[str, int]:
-    """Facet counts from (override, computed level, direction, count) rows: a claim's level
-    is its override when set, else the computed one (`level_is`)."""
-    counts = dict.fromkeys(
-        ["total"]
-        + [f"level_{value}" for value in GradeLevel.values]
-        + [f"direction_{value}" for value in Direction.values],
-        0,
-    )
-    for override, level, direction, count in rows:
-        counts["total"] += count
-        for key in (f"level_{override or level}", f"direction_{direction}"):
-            if key in counts:
-                counts[key] += count
-    return counts
+def cached_search(words: str, counts_version=None) -> NewestSearch:
+    """`claims.searching.newest_search(words)`, cached like the topic counts, per search
+    words (the ids with the counts: as long as the list page they make is kept)."""
+    key = f"{FACETS_CACHE_KEY}:{hashlib.sha256(words.encode()).hexdigest()}"
+    return facet_cached(versioned(key, counts_version), lambda: newest_search(words))
 
 
 def counted(choices, counts: dict[str, int], prefix: str) -> list[tuple[str, str]]:
@@ -151,13 +119,14 @@ class ClaimFilterForm(forms.Form):
 
     def count_options(self):
         """Put counts into the certainty and direction options (after `is_valid()`)."""
-        words = self.cleaned_data.get("q", "") if self.is_bound else ""
-        counts = search_facet_counts(words or "", self.counts_version)
-        searched_only = self.is_valid() and not any(
+        words = (self.cleaned_data.get("q") if self.is_bound else "") or ""
+        self.search = cached_search(words, self.counts_version) if words else None
+        counts = self.search.counts if self.search else search_facet_counts("", self.counts_version)
+        self.searched_only = self.is_valid() and not any(
             value for name, value in self.cleaned_data.items() if name != "q"
         )
         # The list's total when the facets counted it: no filter but the search words.
-        self.known_total = counts["total"] if searched_only else None
+        self.known_total = counts["total"] if self.searched_only else None
         self.capped = bool(words) and counts["total"] >= full_text.RANKED_MATCHES
         level, direction = self.fields["level"], self.fields["direction"]
         level.choices = [("", "Any certainty"), *counted(GradeLevel.choices, counts, "level")]
@@ -179,9 +148,14 @@ class ClaimFilterForm(forms.Form):
         return newest_matches(claims)
 
     def results(self):
-        """Matching public claims, ready for a list page; none when the input is invalid."""
+        """Matching public claims, ready for a list page; none when the input is invalid. A
+        search with no other filter lists the ids its counts came with, best first
+        (`claims.searching`): its page reads only its own rows."""
         claims = Claim.objects.public().for_lists()
-        claims = claims.order_by("statement")  # search re-orders by rank
-        results = self.filter(claims) if self.is_valid() else claims.none()
+        valid = self.is_valid()
         self.count_options()
-        return results
+        if not valid:
+            return claims.none()
+        if self.search and self.searched_only:
+            return RankedClaims(claims.order_by(), self.search.ranked)
+        return self.filter(claims.order_by("statement"))  # search re-orders by rank
