@@ -6,7 +6,8 @@ direction: among the claims matching the search words), counted in one query per
 A search is bounded like the API's (`citations.search.newest_matches`): it lists and ranks at
 most the `RANKED_MATCHES` most recently added matching claims (every filter applied), found
 through the GIN index, and its certainty and direction counts are counted over those same
-claims, once per search words for `LEDGER_FACET_CACHE_SECONDS`. A search matching more is
+claims, once per search words for `LEDGER_FACET_CACHE_SECONDS` (with no other filter, in the
+query that also ranks them: `claims.searching`). A search matching more is
 *capped*: the page says "more than N" instead of counting every match, since counting (or
 ranking) a common word's hundreds of thousands of matches reads every one of them.
 """
