@@ -50,24 +50,12 @@ INDEXED_CHARACTERS = 50_000  # per column; 4 columns x 50,000 x 4 bytes stay wit
 def ranked_search(queryset: QuerySet, query: str, *, tiebreak: str) -> QuerySet:
     if not query.strip():
         return queryset
-    terms = search_terms(query)
+    terms = SearchQuery(query, search_type="websearch", config="english")
     return (
         queryset.filter(**{VECTOR_FIELD: terms})
         .annotate(**{RANK: SearchRank(F(VECTOR_FIELD), terms)})
         .order_by(f"-{RANK}", tiebreak)
     )
-
-
-def matching(queryset: QuerySet, query: str) -> QuerySet:
-    """The rows of `queryset` matching `query`, unranked and unordered: what `ranked_search`
-    ranks (counting them needs no rank)."""
-    if not query.strip():
-        return queryset
-    return queryset.filter(**{VECTOR_FIELD: search_terms(query)})
-
-
-def search_terms(query: str) -> SearchQuery:
-    return SearchQuery(query, search_type="websearch", config="english")
 
 
 def newest_matches(queryset: QuerySet) -> QuerySet:
