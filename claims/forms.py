@@ -6,7 +6,8 @@ direction: among the claims matching the search words), counted in one query per
 A search is bounded like the API's (`citations.search.newest_matches`): it lists and ranks at
 most the `RANKED_MATCHES` most recently added matching claims (every filter applied), found
 through the GIN index, and its certainty and direction counts are counted over those same
-claims, once per search words for `LEDGER_FACET_CACHE_SECONDS`. A search matching more is
+claims, once per search words for `LEDGER_FACET_CACHE_SECONDS` (with no other filter, in the
+query that also ranks them: `claims.searching`). A search matching more is
 *capped*: the page says "more than N" instead of counting every match, since counting (or
 ranking) a common word's hundreds of thousands of matches reads every one of them.
 """
@@ -15,12 +16,12 @@ import hashlib
 from functools import cache
 
 from django import forms
-from django.db.models import Count, Q
 
 from citations import search as full_text
 from citations.search import newest_matches
 from claims.counts import PublicOverview, public_overview
-from claims.models import Claim, Direction, GradeLevel, Topic, level_is
+from claims.models import Claim, Direction, GradeLevel, Topic
+from claims.searching import NewestSearch, RankedClaims, newest_search
 from config.caching import facet_cached
 
 INVALID_FILTER = "That is not one of the listed options; choose another."
@@ -56,20 +57,12 @@ def versioned(key: str, counts_version) -> str:
 
 
 def public_facet_counts(counts: dict | None = None) -> dict[str, int]:
-    """`facet_counts` of every public claim, from the public counts (`counts`, as
-    `public_counted` gives them; else read)."""
+    """The facet counts (`total`, `level_<level>`, `direction_<direction>`) of every public
+    claim, from the public counts (`counts`, as `public_counted` gives them; else read)."""
     counts = public_overview().counts if counts is None else counts
     levels = {f"level_{v}": counts.get(("level", v), 0) for v in GradeLevel.values}
     directions = {f"direction_{v}": counts.get(("direction", v), 0) for v in Direction}
     return {"total": counts.get(("total", ""), 0), **levels, **directions}
-
-
-def facet_counts(claims) -> dict[str, int]:
-    """How many of `claims` there are (`total`) and have each certainty level and each
-    direction, in one query."""
-    levels = {f"level_{v}": Count("pk", filter=level_is(v)) for v in GradeLevel.values}
-    directions = {f"direction_{v}": Count("pk", filter=Q(grade_direction=v)) for v in Direction}
-    return claims.aggregate(total=Count("pk"), **levels, **directions)
 
 
 def search_facet_counts(words: str, counts_version=None) -> dict[str, int]:
@@ -77,10 +70,15 @@ def search_facet_counts(words: str, counts_version=None) -> dict[str, int]:
     newest of them, the ones a search lists); without words, of every public claim. Cached
     like the topic counts, per search words."""
     if words:
-        key = f"{FACETS_CACHE_KEY}:{hashlib.sha256(words.encode()).hexdigest()}"
-        matches = newest_matches(Claim.objects.public().search(words))
-        return facet_cached(versioned(key, counts_version), lambda: facet_counts(matches))
+        return cached_search(words, counts_version).counts
     return public_facet_counts(public_counted(counts_version).counts)
+
+
+def cached_search(words: str, counts_version=None) -> NewestSearch:
+    """`claims.searching.newest_search(words)`, cached like the topic counts, per search
+    words (the ids with the counts: as long as the list page they make is kept)."""
+    key = f"{FACETS_CACHE_KEY}:{hashlib.sha256(words.encode()).hexdigest()}"
+    return facet_cached(versioned(key, counts_version), lambda: newest_search(words))
 
 
 @cache
@@ -131,16 +129,15 @@ class ClaimFilterForm(forms.Form):
 
     def count_options(self):
         """Put counts into the certainty and direction options (after `is_valid()`)."""
-        words = self.cleaned_data.get("q", "") if self.is_bound else ""
-        if words:
-            counts = search_facet_counts(words, self.counts_version)
-        else:  # what the public counts say, read with the topics
-            counts = public_facet_counts(self.public.counts)
-        searched_only = self.is_valid() and not any(
+        words = (self.cleaned_data.get("q") if self.is_bound else "") or ""
+        self.search = cached_search(words, self.counts_version) if words else None
+        # Without words, what the public counts say, read with the topics.
+        counts = self.search.counts if self.search else public_facet_counts(self.public.counts)
+        self.searched_only = self.is_valid() and not any(
             value for name, value in self.cleaned_data.items() if name != "q"
         )
         # The list's total when the facets counted it: no filter but the search words.
-        self.known_total = counts["total"] if searched_only else None
+        self.known_total = counts["total"] if self.searched_only else None
         self.capped = bool(words) and counts["total"] >= full_text.RANKED_MATCHES
         level, direction = self.fields["level"], self.fields["direction"]
         level.choices = [("", "Any certainty"), *counted(GradeLevel.choices, counts, "level")]
@@ -162,9 +159,14 @@ class ClaimFilterForm(forms.Form):
         return newest_matches(claims)
 
     def results(self):
-        """Matching public claims, ready for a list page; none when the input is invalid."""
+        """Matching public claims, ready for a list page; none when the input is invalid. A
+        search with no other filter lists the ids its counts came with, best first
+        (`claims.searching`): its page reads only its own rows."""
         claims = Claim.objects.public().for_lists()
-        claims = claims.order_by("statement")  # search re-orders by rank
-        results = self.filter(claims) if self.is_valid() else claims.none()
+        valid = self.is_valid()
         self.count_options()
-        return results
+        if not valid:
+            return claims.none()
+        if self.search and self.searched_only:
+            return RankedClaims(claims.order_by(), self.search.ranked)
+        return self.filter(claims.order_by("statement"))  # search re-orders by rank

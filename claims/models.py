@@ -36,6 +36,7 @@ MID_POSITIVE = "The minimal important difference must be greater than 0."
 MID_RATIO_ABOVE_ONE = "On the ratio scale the minimal important difference must be greater than 1."
 POOLED_CI_NEEDS_BOTH = "Give both ends of the pooled confidence interval, or neither."
 POOLED_CI_ORDER = "The pooled confidence interval must satisfy low <= estimate <= high."
+SEARCH_TIEBREAK = "statement"  # claims of equal rank, in this order
 POOLED_RATIO_POSITIVE = "A pooled ratio and its confidence interval must be greater than 0."
 
 
@@ -113,11 +114,7 @@ class ClaimQuerySet(models.QuerySet):
 
     def search(self, query: str):
         """Full-text search of statement, summary and source wording (statement weighs most)."""
-        return ranked_search(
-            self,
-            query,
-            tiebreak="statement",
-        )
+        return ranked_search(self, query, tiebreak=SEARCH_TIEBREAK)
 
     def page_version(self, slug: str):
         """What a claim page shows, as one comparable value, or None when there is no such
