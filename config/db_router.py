@@ -22,11 +22,6 @@ A replica that cannot be reached is left out, and its readers read from the prim
 - A replica lost in the middle of a request fails that one request (503 with Retry-After,
   config.middleware) and is marked down for the requests after it. Requests that read
   nothing (a cached page) open no replica connection at all.
-
-A reachable replica may still be left out for a while (config.replica_lag): when it is more
-than REPLICA_MAX_LAG_SECONDS behind, or has not yet replayed a takedown (a claim retracted or
-deleted, a revision approved, a reference's retraction recorded: claims.takedowns). The same
-first-read check finds that out, from one probe that stands in for the health check.
 """
 
 from __future__ import annotations
@@ -40,7 +35,6 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db import connections
 
-from config import replica_lag
 from config.middleware import DATABASE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -96,9 +90,8 @@ def connection_lost(alias: str) -> bool:
 
 
 class RequestReads:
-    """Where one request reads, decided at its first read: `first` if it is reachable and
-    current (config.replica_lag), else another live and current replica, else the primary;
-    the primary from its first write on."""
+    """Where one request reads, decided at its first read: `first` if it is reachable, else
+    another live replica, else the primary; the primary from its first write on."""
 
     def __init__(self, first: str, replicas: list[str]):
         others = [alias for alias in replicas if alias != first]
@@ -109,21 +102,18 @@ class RequestReads:
 
     def database(self) -> str:
         if not self.decided:
-            self.decided = True  # meanwhile (the takedown horizon's cache read) the primary
-            self.alias = self._first_serving()
+            self.decided = True
+            self.alias = self._first_reachable()
         return self.alias or PRIMARY
 
     def to_primary(self) -> None:
         self.decided, self.alias = True, None
 
-    def _first_serving(self) -> str | None:
-        horizon = replica_lag.pending_takedown(now=time.monotonic())
+    def _first_reachable(self) -> str | None:
         for alias in self.candidates:
-            serves = replica_lag.may_serve(alias, horizon=horizon, reachable=reachable)
-            if serves:
+            if reachable(alias):
                 return alias
-            if serves is None:
-                mark_down(alias)
+            mark_down(alias)
         return None
 
 

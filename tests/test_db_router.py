@@ -3,14 +3,12 @@
 tests/test_real_replica.py runs the app against a real streaming standby that lags and stops.
 """
 
-import time
-
 import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
 from citations.models import Reference
-from config import db_router, replica_lag
+from config import db_router
 from config.db_router import PIN_COOKIE, PrimaryReplicaRouter, choose_replica, live_replicas
 from scripts.with_postgres import free_port
 from tests.factories import EvidenceFactory, UserFactory
@@ -110,16 +108,7 @@ def test_a_replica_marked_down_is_left_out_until_its_mark_lapses():
 @pytest.fixture
 def no_marks(monkeypatch):
     monkeypatch.setattr(db_router, "_down_until", {})
-    monkeypatch.setattr(replica_lag, "_verdicts", {})  # nothing probed yet in this process
     return db_router._down_until
-
-
-@pytest.fixture
-def probed_a_moment_ago(no_marks):
-    """This process probed replica1 a moment ago: its next reader uses the kept connection
-    without a probe (config.replica_lag keeps the answer REPLICA_LAG_CHECK_SECONDS)."""
-    standing = replica_lag.Standing(replayed=None, received=None, replay_age=None)
-    replica_lag._verdicts[REPLICA] = replica_lag.Verdict(standing, time.monotonic())
 
 
 @pytest.fixture
@@ -149,7 +138,7 @@ def test_readers_read_the_primary_when_the_replica_refuses(
 
 @pytest.mark.django_db(databases=BOTH, transaction=True)
 def test_a_replica_lost_during_a_request_fails_that_request_and_is_left_out_after(
-    client, published_claim, probed_a_moment_ago
+    client, published_claim, no_marks
 ):
     replica = connections[REPLICA]
     replica.ensure_connection()  # kept across requests, as with CONN_MAX_AGE

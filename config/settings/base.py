@@ -66,10 +66,6 @@ DJANGO_REPLICA_PIN_SECONDS seconds a client reads from the primary after a write
 DJANGO_REPLICA_RETRY_SECONDS seconds an unreachable replica is left out before it is tried
                   again (default 30; its readers read from the primary meanwhile)
 DJANGO_REPLICA_CONNECT_TIMEOUT seconds a connection to a replica may take to open (default 2)
-DJANGO_REPLICA_MAX_LAG_SECONDS seconds a replica may be behind the primary and still serve
-                  readers (default 10; further behind, its readers read from the primary)
-DJANGO_REPLICA_LAG_CHECK_SECONDS seconds a process trusts what it last found of a replica's
-                  lag (default 2)
 DJANGO_FACET_CACHE_SECONDS seconds topic counts are cached (default 60)
 DJANGO_PAGE_CACHE_SECONDS seconds a rendered claim page is kept at most (default 300; 0: off)
 DJANGO_DB_POOL   "1" uses psycopg's connection pool (PostgreSQL; default off)
@@ -228,11 +224,6 @@ for _database in DATABASES.values():
     with_search_options(_database)
 LEDGER_READ_REPLICAS = [alias for alias in DATABASES if alias != "default"]
 REPLICA_PIN_SECONDS = int(os.environ.get("DJANGO_REPLICA_PIN_SECONDS", "10"))
-# A replica further behind than this serves no reader until it catches up; each process
-# asks a replica where it stands at most once per REPLICA_LAG_CHECK_SECONDS while nothing
-# taken out of public view waits for its replay (config/replica_lag.py).
-REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DJANGO_REPLICA_MAX_LAG_SECONDS", "10"))
-REPLICA_LAG_CHECK_SECONDS = float(os.environ.get("DJANGO_REPLICA_LAG_CHECK_SECONDS", "2"))
 DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 # Django's own psycopg connection pool (one per process), an alternative to PgBouncer.
 # A replica's pool waits REPLICA_CONNECT_TIMEOUT for a connection (not psycopg_pool's 30 s)
