@@ -102,7 +102,11 @@ class ClaimQuerySet(models.QuerySet):
                 "evidence__reference__contributors",
                 queryset=Contributor.objects.select_related("person"),
             ),
-            Prefetch("evidence__covers", queryset=Reference.objects.only("id", "citekey")),
+            Prefetch(
+                "evidence__covers",
+                queryset=Reference.objects.only("id", "citekey"),
+                to_attr="covered",
+            ),
             Prefetch(
                 "relations_to",
                 queryset=ClaimRelation.objects.filter(kind=RelationKind.PART_OF)

@@ -55,7 +55,7 @@ def evidence_for_grading(queryset):
     """`queryset` of Evidence with everything grading reads, in a fixed number of queries."""
     return queryset.select_related("reference").prefetch_related(
         Prefetch("reference__contributors", queryset=Contributor.objects.select_related("person")),
-        Prefetch("covers", queryset=Reference.objects.only("id", "citekey")),
+        Prefetch("covers", queryset=Reference.objects.only("id", "citekey"), to_attr="covered"),
     )
 
 
@@ -167,7 +167,7 @@ def parts_by_claim(claim_ids) -> dict:
 def item_values(item) -> dict:
     """The grading values of one Evidence row (ItemFacts' fields plus GRADE1_ONLY), read from
     its prefetched reference, contributors and covers."""
-    covers = tuple(covered.citekey for covered in item.covers.all())
+    covers = tuple(study.citekey for study in item.covered_studies())
     return row_values(item, label=item.label, covers=covers)
 
 

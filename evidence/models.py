@@ -359,6 +359,14 @@ class Evidence(models.Model):
 
     natural_key.dependencies = ["claims.claim", "citations.reference"]
 
+    def covered_studies(self) -> list:
+        """The references this item covers: the `covered` list a prefetch left
+        (`Claim.objects.with_evidence()`, `evidence.facts.evidence_for_grading`; a list, not a
+        queryset per item, which Django's prefetch would clone and filter for each of a
+        200-item claim's rows), else `covers` (prefetched or queried)."""
+        found = getattr(self, "covered", None)
+        return list(self.covers.all()) if found is None else found
+
     def clean(self):
         self._clean_ranges()
         if (self.ci_low is None) != (self.ci_high is None):

@@ -65,7 +65,7 @@ def readable_covers(items, request) -> set[int] | None:
     """Ids of the studies `items` cover that the requester may open; None: every one."""
     if request is None or sees_unpublished(request.user):
         return None
-    ids = {study.pk for item in items for study in item.covers.all()}
+    ids = {study.pk for item in items for study in item.covered_studies()}
     if not ids:
         return set()
     public = Reference.objects.cited_by(Claim.objects.public()).filter(pk__in=ids)
@@ -93,7 +93,7 @@ class ReadableCoversMixin:
         else:
             readable = readable_covers([instance], self.context.get("request"))
         if readable is not None:
-            data["covers"] = [s.citekey for s in instance.covers.all() if s.pk in readable]
+            data["covers"] = [s.citekey for s in instance.covered_studies() if s.pk in readable]
         return data
 
 
@@ -101,7 +101,7 @@ class EvidenceItemSerializer(ReadableCoversMixin, serializers.ModelSerializer):
     """One evidence item as a claim shows it: what the reference gives, and where to find it."""
 
     reference = ReferenceSummarySerializer(read_only=True)
-    covers = covers_field(read_only=True)
+    covers = covers_field(read_only=True, source="covered_studies")
 
     class Meta:
         list_serializer_class = CoversListSerializer
