@@ -5,6 +5,7 @@ open (those a public claim cites): a citekey only a draft cites never reaches a 
 response. A list asks once for all its items (`CoversListSerializer`).
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from citations.api.serializers import ReferenceSummarySerializer
@@ -61,6 +62,18 @@ def covers_field(**kwargs) -> SlugField:
     return SlugField(slug_field="citekey", many=True, help_text=COVERS_HELP, **kwargs)
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class CoveredCitekeysField(serializers.Field):
+    """`covers` as a claim shows it (read only): the citekeys of `Evidence.covered_studies()`,
+    the list the claim's prefetch left, so no item asks the database."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="covered_studies", read_only=True, help_text=COVERS_HELP, **kwargs)
+
+    def to_representation(self, value):
+        return [study.citekey for study in value]
+
+
 def readable_covers(items, request) -> set[int] | None:
     """Ids of the studies `items` cover that the requester may open; None: every one."""
     if request is None or sees_unpublished(request.user):
@@ -101,7 +114,7 @@ class EvidenceItemSerializer(ReadableCoversMixin, serializers.ModelSerializer):
     """One evidence item as a claim shows it: what the reference gives, and where to find it."""
 
     reference = ReferenceSummarySerializer(read_only=True)
-    covers = covers_field(read_only=True, source="covered_studies")
+    covers = CoveredCitekeysField()
 
     class Meta:
         list_serializer_class = CoversListSerializer
