@@ -90,3 +90,14 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     design = "rct"
     population = "humans"
     sample_size = 100
+
+
+def graded_claim(slug: str, status: str = "published") -> Claim:
+    """A claim with one low-risk 1,000-participant item, graded by the engine (a part or a
+    whole for the relation tests), read back as stored."""
+    from evidence.services import claim_regrade  # the service, not a factory: imported late
+
+    claim = ClaimFactory(status=status, slug=slug, statement=f"Claim {slug}.")
+    EvidenceFactory(claim=claim, risk_of_bias="low", sample_size=1000)
+    claim_regrade(claim=claim)
+    return Claim.objects.get(pk=claim.pk)

@@ -26,16 +26,10 @@ from evidence.facts import parts_by_claim
 from evidence.relations import STATUS_CHANGED, relation_save, status_change_regrade
 from evidence.services import claim_regrade, claims_regrade
 from evidence.wording import COMPOUND
-from tests.factories import ClaimFactory, CuratorFactory, EvidenceFactory
+from tests.factories import CuratorFactory
+from tests.factories import graded_claim as graded
 
 pytestmark = pytest.mark.django_db
-
-
-def graded(slug, status="published"):
-    claim = ClaimFactory(status=status, slug=slug, statement=f"Claim {slug}.")
-    EvidenceFactory(claim=claim, risk_of_bias="low", sample_size=1000)
-    claim_regrade(claim=claim)
-    return Claim.objects.get(pk=claim.pk)
 
 
 def stored(claim):

@@ -19,17 +19,10 @@ from evidence.revisions import (
     revision_changes,
     staged_fields,
 )
-from evidence.services import claim_regrade
-from tests.factories import ClaimFactory, CuratorFactory, EvidenceFactory
+from tests.factories import CuratorFactory
+from tests.factories import graded_claim as graded
 
 pytestmark = pytest.mark.django_db
-
-
-def graded(slug, status="published"):
-    claim = ClaimFactory(status=status, slug=slug, statement=f"Claim {slug}.")
-    EvidenceFactory(claim=claim, risk_of_bias="low", sample_size=1000)
-    claim_regrade(claim=claim)
-    return Claim.objects.get(pk=claim.pk)
 
 
 @pytest.fixture
