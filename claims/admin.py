@@ -46,6 +46,7 @@ from claims.services import (
 )
 from evidence.admin import EVIDENCE_FIELDSETS
 from evidence.admin_staging import StagedWritesAdmin
+from evidence.locks import claims_lock_with_related
 from evidence.models import Evidence
 from evidence.relations import RELATIONS_CHANGED, relation_delete, relation_save
 from evidence.revisions import RelationChange, claim_revision_create, is_staged, staged_fields
@@ -351,6 +352,8 @@ class ClaimAdmin(PartsMixin, RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin)
                     claim=obj, level=level, rationale=rationale, actor=request.user
                 )
             return
+        if change:  # save_related regrades the claims it relates to after it: lock them first
+            claims_lock_with_related([obj.pk])
         if overridden:
             stored = (
                 Claim.objects.filter(pk=obj.pk)

@@ -21,12 +21,12 @@ Services return the caller's instance, brought up to date.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from citations.history import save_with_history
 from claims.access import PUBLIC_STATUSES
 from claims.models import ApiToken, Claim, ClaimRelation, Question, RelationKind, Status
+from evidence.locks import claims_lock_with_related
 from evidence.models import Evidence
 from evidence.relations import status_change_regrade
 
@@ -145,11 +145,9 @@ def _locked(claim: Claim, *, allowed: str, error: str) -> Claim:
     The claims related to it are locked with it, all in key order: the step writes them too
     (it regrades the wholes it is part of and moves its neighbours' page version:
     `status_change_regrade`), and a writer that locked its own claim first and those when it
-    wrote them would deadlock with a batch regrade, or another step, holding a smaller key."""
-    related = ClaimRelation.objects.filter(Q(from_claim=claim.pk) | Q(to_claim=claim.pk))
-    ends = Q(pk__in=related.values("from_claim")) | Q(pk__in=related.values("to_claim"))
-    keys = Claim.objects.filter(Q(pk=claim.pk) | ends).select_for_update().order_by("pk")
-    list(keys.values_list("pk", flat=True))
+    wrote them would deadlock with a batch regrade, or another step, holding a smaller key
+    (evidence.locks)."""
+    claims_lock_with_related([claim.pk])
     claim = Claim.objects.get(pk=claim.pk)
     if claim.status != allowed:
         raise ValidationError(error)

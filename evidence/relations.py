@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from claims.access import PUBLIC_STATUSES, is_public
 from claims.models import Claim, ClaimRelation, RelationKind
+from evidence.locks import claims_lock
 from evidence.services import claim_regrade, claims_regrade
 
 RELATIONS_CHANGED = "regraded: its relations changed"
@@ -34,8 +35,10 @@ def relation_ends(relation: ClaimRelation) -> set:
 
 @transaction.atomic
 def relation_save(*, relation: ClaimRelation, actor) -> ClaimRelation:
-    """Write a relation of a draft (validated) and regrade the claims at both ends."""
+    """Write a relation of a draft (validated) and regrade the claims at both ends, old and
+    new, locked first in key order (evidence.locks: saving the relation locks its ends)."""
     ends = relation_ends(relation)
+    claims_lock(ends)
     relation.full_clean()
     relation.save()
     regrade_ends(ends | relation_ends(relation), actor=actor)
@@ -44,8 +47,10 @@ def relation_save(*, relation: ClaimRelation, actor) -> ClaimRelation:
 
 @transaction.atomic
 def relation_delete(*, relation: ClaimRelation, actor) -> None:
-    """Delete a relation of a draft and regrade the claims at both ends."""
+    """Delete a relation of a draft and regrade the claims at both ends, locked first in key
+    order (evidence.locks)."""
     ends = relation_ends(relation)
+    claims_lock(ends)
     relation.delete()
     regrade_ends(ends, actor=actor)
 

@@ -36,6 +36,7 @@ from citations.history import delete_with_history, save_with_history
 from citations.models import Reference
 from claims.access import PUBLIC_STATUSES
 from claims.models import Claim, ClaimRelation, ClaimRevision, RelationKind, RevisionStatus
+from evidence.locks import claims_lock
 from evidence.models import Evidence
 from evidence.relations import regrade_ends
 from evidence.revision_diff import Change, snapshot_changes
@@ -170,10 +171,13 @@ def claim_revision_approve(*, revision: ClaimRevision, actor) -> ClaimRevision:
     """Write the pending version onto the live rows, regrade, and record who approved it.
     Refused (nothing written) to its authors, unless four eyes is off (LEDGER_FOUR_EYES)."""
     items = revision.snapshot["evidence"]
-    # The lock order of evidence writes: the references cited, then the claim.
+    # The lock order of evidence writes: the references cited, then the claims (key order).
     share_references({pk for item in items for pk in [item["reference"], *item["covers"]]} - {None})
-    claim = Claim.objects.select_for_update().get(pk=revision.claim_id)
+    _lock_claim_and_ends(revision.claim_id, revision.snapshot)
+    claim = Claim.objects.get(pk=revision.claim_id)
     locked = _locked_pending(revision)
+    if locked.snapshot != revision.snapshot:  # staged further since read: more ends, maybe
+        _lock_claim_and_ends(revision.claim_id, locked.snapshot)
     authors = list(locked.authors.order_by("username"))
     if settings.LEDGER_FOUR_EYES and (actor is None or actor in authors):
         raise ValidationError(AUTHOR_CANNOT_APPROVE)
@@ -216,6 +220,15 @@ def _labels() -> dict:
     }
     labels.update({f"relation.kind.{value}": label for value, label in RelationKind.choices})
     return labels
+
+
+def _lock_claim_and_ends(claim_id: int, snapshot: dict) -> None:
+    """Lock the claim and the claims at the other end of its relations, live and pending, in
+    key order (evidence.locks): approving regrades those a changed relation reaches, and
+    writing a relation locks both its ends."""
+    live = ClaimRelation.objects.filter(from_claim=claim_id).values_list("to_claim", flat=True)
+    pending = [relation["to_claim"] for relation in snapshot.get("relations", [])]
+    claims_lock({claim_id, *live, *pending} - {None})
 
 
 def _locked_pending(revision: ClaimRevision) -> ClaimRevision:

@@ -31,6 +31,7 @@ from evidence.facts import (
     parts_by_claim,
     rubric_named,
 )
+from evidence.locks import claims_lock
 from evidence.models import Evidence
 from evidence.rubrics import Grade
 
@@ -291,7 +292,7 @@ def evidence_save(*, evidence: Evidence, actor=None, covers=None) -> Evidence:
     previous = Evidence.objects.filter(pk=evidence.pk).values_list("claim_id", flat=True).first()
     cited = {evidence.reference_id, *(reference.pk for reference in covers or [])}
     share_references(cited - {None})
-    claim_ids = _lock_claims({evidence.claim_id, previous} - {None})
+    claim_ids = claims_lock({evidence.claim_id, previous} - {None})
     evidence.full_clean()
     reason = EVIDENCE_CHANGED if previous else EVIDENCE_ADDED
     save_with_history(evidence, actor=actor, reason=reason)
@@ -306,7 +307,7 @@ def evidence_save(*, evidence: Evidence, actor=None, covers=None) -> Evidence:
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence, actor=None) -> None:
     claim = evidence.claim
-    _lock_claims({claim.pk})
+    claims_lock({claim.pk})
     delete_with_history(evidence, actor=actor, reason=EVIDENCE_DELETED)
     claim_regrade(claim=claim, actor=actor)
 
@@ -337,16 +338,6 @@ def share_references(reference_ids: set) -> None:
     sql = f"SELECT {key} FROM {table} WHERE {key} = ANY(%s) ORDER BY {key} FOR KEY SHARE"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [sorted(reference_ids)])
-
-
-def _lock_claims(claim_ids: set) -> list:
-    # A fixed lock order (by primary key) keeps two writers moving one item from deadlocking.
-    return list(
-        Claim.objects.select_for_update()
-        .filter(pk__in=claim_ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
 
 
 def _check_fields(fields: dict) -> None:

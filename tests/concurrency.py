@@ -4,7 +4,9 @@ helpers of the lock-order tests."""
 import threading
 import time
 
-from django.db import connection
+from django.db import connection, transaction
+
+from claims.models import Claim
 
 
 def backend_pid() -> int:
@@ -43,3 +45,25 @@ def run_together(*works) -> list[Exception]:
     for thread in threads:
         thread.join(timeout=60)
     return errors
+
+
+def in_key_order_while(step, first, then) -> list:
+    """Run `step` while another connection locks claim `first`, then (once `step` waits)
+    claim `then`, in key order as a batch regrade does; the exceptions raised (a deadlock is
+    one)."""
+    assert first.pk < then.pk
+    step_pid, step_started = [], threading.Event()
+
+    def batch():
+        with transaction.atomic():
+            Claim.objects.select_for_update().get(pk=first.pk)
+            step_started.wait(timeout=10)
+            wait_until_blocked(step_pid[0])
+            Claim.objects.select_for_update().get(pk=then.pk)
+
+    def run_step():
+        step_pid.append(backend_pid())
+        step_started.set()
+        step()
+
+    return run_together(batch, run_step)

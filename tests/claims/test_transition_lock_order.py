@@ -9,15 +9,12 @@ claim first and the others when it wrote them could hold its claim while waiting
 with a smaller key that a batch regrade holds, the batch waiting for the step's claim next.
 """
 
-import threading
-
 import pytest
-from django.db import transaction
 
 from claims.models import Claim, ClaimRelation
 from claims.services import claim_publish, claim_retract, claim_submit_for_review
 from evidence.services import claim_regrade
-from tests.concurrency import backend_pid, run_together, wait_until_blocked
+from tests.concurrency import in_key_order_while
 from tests.factories import ClaimFactory, CuratorFactory, EvidenceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,27 +25,6 @@ def graded(slug, status):
     EvidenceFactory(claim=claim, risk_of_bias="low", sample_size=1000)
     claim_regrade(claim=claim)
     return Claim.objects.get(pk=claim.pk)
-
-
-def in_key_order_while(step, first, then) -> list:
-    """Run `step` while another connection locks `first`, then (once `step` waits) `then`,
-    in key order as a batch regrade does; the exceptions raised (a deadlock is one)."""
-    assert first.pk < then.pk
-    step_pid, step_started = [], threading.Event()
-
-    def batch():
-        with transaction.atomic():
-            Claim.objects.select_for_update().get(pk=first.pk)
-            step_started.wait(timeout=10)
-            wait_until_blocked(step_pid[0])
-            Claim.objects.select_for_update().get(pk=then.pk)
-
-    def run_step():
-        step_pid.append(backend_pid())
-        step_started.set()
-        step()
-
-    return run_together(batch, run_step)
 
 
 def test_publishing_a_part_while_a_batch_regrade_holds_its_whole():

@@ -26,7 +26,7 @@ def test_a_reference_save_and_an_evidence_write_citing_it_do_not_deadlock(monkey
     claim, reference = existing.claim, existing.reference
     saver_pid = []
     claims_locked, saver_started = threading.Event(), threading.Event()
-    lock_claims = services._lock_claims
+    lock_claims = services.claims_lock
 
     def lock_claims_then_let_the_saver_run(claim_ids):
         locked = lock_claims(claim_ids)
@@ -35,7 +35,7 @@ def test_a_reference_save_and_an_evidence_write_citing_it_do_not_deadlock(monkey
         wait_until_blocked(saver_pid[0])  # the saver now waits for this writer
         return locked
 
-    monkeypatch.setattr(services, "_lock_claims", lock_claims_then_let_the_saver_run)
+    monkeypatch.setattr(services, "claims_lock", lock_claims_then_let_the_saver_run)
 
     def write_evidence():
         services.evidence_create(

@@ -1,0 +1,40 @@
+"""A curator saves a draft in the admin while a batch regrade locks claims in key order, on two
+PostgreSQL connections (real threads, committed transactions): neither deadlocks.
+
+Saving a draft writes its row, then regrades the claims it relates to (a whole is graded
+through its parts: ClaimAdmin.save_related). Unless those are locked with it, in key order,
+before its row is written, the save holds the draft while waiting for a related claim with a
+smaller key that the batch holds, the batch waiting for the draft next (evidence.locks).
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from claims.models import Claim, ClaimRelation
+from tests.claims.test_admin_revisions import form_data
+from tests.concurrency import in_key_order_while
+from tests.factories import CuratorFactory
+from tests.factories import graded_claim as graded
+
+pytestmark = pytest.mark.django_db(transaction=True)
+NEW = "Spine bone mineral density rises with estrogen therapy."
+
+
+def test_saving_a_related_draft_in_the_admin_while_a_batch_regrade_holds_what_it_refines():
+    older = graded("bone-health")  # the smaller key
+    draft = graded("bmd-spine", "draft")
+    ClaimRelation.objects.create(from_claim=draft, to_claim=older, kind="refines")
+    client = Client()
+    client.force_login(CuratorFactory())
+    url = reverse("admin:claims_claim_change", args=[draft.pk])
+    data = {**form_data(client.get(url)), "statement": NEW}
+    responses = []
+
+    errors = in_key_order_while(
+        lambda: responses.append(client.post(url, data)), first=older, then=draft
+    )
+
+    assert errors == []
+    assert [response.status_code for response in responses] == [302]
+    assert Claim.objects.get(pk=draft.pk).statement == NEW

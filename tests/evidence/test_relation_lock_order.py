@@ -1,0 +1,50 @@
+"""A revision's approval, or a draft's new relation, while a batch regrade locks claims in key
+order, on two PostgreSQL connections (real threads, committed transactions): neither
+deadlocks.
+
+Approving a relation from a public claim, or saving one from a draft, writes the claims at its
+ends: inserting the relation locks both (its foreign keys, FOR KEY SHARE) and their regrade
+locks them FOR UPDATE. A writer that locked its own claim first and the other end only then
+would hold its claim while waiting for a whole with a smaller key that the batch holds, the
+batch waiting for the writer's claim next (evidence.locks).
+"""
+
+import pytest
+
+from claims.models import Claim, ClaimRelation
+from evidence.relations import relation_save
+from evidence.revisions import RelationChange, claim_revision_approve, claim_revision_create
+from tests.concurrency import in_key_order_while
+from tests.factories import CuratorFactory
+from tests.factories import graded_claim as graded
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_approving_a_part_of_while_a_batch_regrade_holds_the_whole():
+    whole = graded("bone-health")  # the smaller key
+    part = graded("bmd-spine")
+    change = RelationChange(fields={"to_claim": whole, "kind": "part_of"})
+    revision = claim_revision_create(claim=part, actor=CuratorFactory(), relations=[change])
+    reviewer = CuratorFactory()
+
+    errors = in_key_order_while(
+        lambda: claim_revision_approve(revision=revision, actor=reviewer), first=whole, then=part
+    )
+
+    assert errors == []
+    assert ClaimRelation.objects.filter(from_claim=part, to_claim=whole, kind="part_of").exists()
+    assert Claim.objects.get(pk=whole.pk).grade_level == "not_graded"
+
+
+def test_relating_a_draft_while_a_batch_regrade_holds_the_claim_it_refines():
+    older = graded("bone-health")  # the smaller key
+    draft = graded("bmd-spine", "draft")
+    relation = ClaimRelation(from_claim=draft, to_claim=older, kind="refines")
+
+    errors = in_key_order_while(
+        lambda: relation_save(relation=relation, actor=None), first=older, then=draft
+    )
+
+    assert errors == []
+    assert ClaimRelation.objects.filter(from_claim=draft, to_claim=older).exists()
