@@ -11,22 +11,22 @@ a public claim, or a relation from one, stages the change as a pending revision
 (claims.admin_revisions); review notes save at once (readers never see them).
 """
 
-from functools import partial
-
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.contrib import admin
 from django.db.models import Exists, IntegerField, OuterRef, Subquery
-from django.template.response import TemplateResponse
-from django.utils.html import format_html, format_html_join
 
 from citations.admin.history import HistoryAdmin
+from claims.admin_history import (  # noqa: F401 - names tests and templates import from here
+    NEVER_PUBLISHED,
+    NO_GRADE_HISTORY,
+    NO_REASONS,
+    UNCHANGED_SINCE_PUBLISHED,
+    RecordPanelsMixin,
+)
 from claims.admin_parts import PartsMixin
+from claims.admin_relations import STAGED_RELATION, ClaimRelationAdmin  # noqa: F401 - registers it
 from claims.admin_revisions import RevisionsMixin
-from claims.admin_workflow import RetractForm, WorkflowButtonsMixin, named
-from claims.changes import changes_since_published, claim_grade_history, claim_history_rows
+from claims.admin_workflow import WorkflowActionsMixin, WorkflowButtonsMixin
 from claims.models import (
     ApiToken,
     Claim,
@@ -37,29 +37,13 @@ from claims.models import (
     Status,
     Topic,
 )
-from claims.services import (
-    claim_override_grade,
-    claim_publish,
-    claim_retract,
-    claim_return_to_draft,
-    claim_submit_for_review,
-)
+from claims.services import claim_override_grade
 from evidence.admin import EVIDENCE_FIELDSETS
-from evidence.admin_staging import StagedWritesAdmin
 from evidence.locks import claims_lock_with_related
 from evidence.models import Evidence
-from evidence.relations import RELATIONS_CHANGED, relation_delete, relation_save
-from evidence.revisions import RelationChange, claim_revision_create, is_staged, staged_fields
+from evidence.relations import RELATIONS_CHANGED
 from evidence.services import claim_regrade, claims_regrade
 
-NO_GRADE_HISTORY = "No grade yet."
-NO_REASONS = "No reasons yet."
-NEVER_PUBLISHED = "Not published yet."
-UNCHANGED_SINCE_PUBLISHED = "Nothing has changed since the last published version."
-STAGED_RELATION = (
-    "Saved as a pending revision of its claim (the claim it relates from): readers see the"
-    " published relations until a curator who wrote none of it approves it."
-)
 GRADING_INPUTS_NOTE = (
     "What the rubric reads of the claim. A claim that bundles several outcomes is not graded"
     " itself: relate each outcome's claim to it as <i>part of</i> (Relations, below, on the"
@@ -160,7 +144,14 @@ COMPUTED_GRADE_FIELDS = [
 
 
 @admin.register(Claim)
-class ClaimAdmin(PartsMixin, RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin):
+class ClaimAdmin(
+    PartsMixin,
+    RevisionsMixin,
+    RecordPanelsMixin,
+    WorkflowButtonsMixin,
+    WorkflowActionsMixin,
+    HistoryAdmin,
+):
     list_display = [
         "statement",
         "status",
@@ -285,62 +276,6 @@ class ClaimAdmin(PartsMixin, RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin)
     def contradicting(self, obj):
         return obj.contradicting_count
 
-    @admin.display(description="Grade history")
-    def grade_history(self, obj):
-        changes = claim_grade_history(obj, self._history_rows(obj)) if obj.pk else []
-        if not changes:
-            return NO_GRADE_HISTORY
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (f"{c.date:%Y-%m-%d %H:%M}", c.level, c.direction, c.override, c.user, c.reason)
-                for c in changes
-            ),
-        )
-        header = "<thead><tr><th>Date</th><th>Level</th><th>Direction</th><th>Override</th>"
-        return format_html(
-            '<table class="grade-history">' + header + "<th>By</th><th>Why</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
-            rows,
-        )
-
-    @staticmethod
-    def _history_rows(obj) -> list:
-        """The claim's history, read once for the grade history and the changes panel."""
-        if not hasattr(obj, "_history_rows"):
-            obj._history_rows = claim_history_rows(obj)
-        return obj._history_rows
-
-    @admin.display(description="Grade reasons")
-    def reasons(self, obj):
-        if not obj.grade_reasons:
-            return NO_REASONS
-        items = format_html_join("", "<li>{}</li>", ((reason,) for reason in obj.grade_reasons))
-        return format_html('<ul class="grade-reasons">{}</ul>', items)
-
-    @admin.display(description="Changes since the last published version")
-    def changes_since_published(self, obj):
-        changes = changes_since_published(obj, self._history_rows(obj)) if obj.pk else None
-        if changes is None:
-            return NEVER_PUBLISHED
-        if not changes:
-            return UNCHANGED_SINCE_PUBLISHED
-        rows = format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", self._diff_rows(changes))
-        return format_html('<table class="changes-since-published">{}</table>', rows)
-
-    @staticmethod
-    def _diff_rows(changes):
-        tags = {"same": "{}", "removed": "<del>{}</del>", "added": "<ins>{}</ins>"}
-        for change in changes:
-            if change.runs:
-                text = format_html_join(
-                    "", "{}", ((format_html(tags[k], t),) for k, t in change.runs)
-                )
-            else:
-                text = format_html("<del>{}</del> → <ins>{}</ins>", change.before, change.after)
-            yield change.label, text
-
     def save_model(self, request, obj, form, change):
         """Save the claim (a public one: see save_related); a changed override goes through
         its service (rules, history)."""
@@ -393,99 +328,6 @@ class ClaimAdmin(PartsMixin, RevisionsMixin, WorkflowButtonsMixin, HistoryAdmin)
                 note.delete()
             return
         super().save_formset(request, form, formset, change)
-
-    @admin.action(description="Submit selected claims for review", permissions=["change"])
-    def submit_for_review(self, request, queryset):
-        self._transition(request, queryset, claim_submit_for_review, "Submitted for review")
-
-    @admin.action(description="Publish selected claims", permissions=["publish"])
-    def publish(self, request, queryset):
-        self._transition(request, queryset, claim_publish, "Published")
-
-    @admin.action(description="Return selected claims to draft", permissions=["publish"])
-    def return_to_draft(self, request, queryset):
-        self._transition(request, queryset, claim_return_to_draft, "Returned to draft")
-
-    @admin.action(
-        description="Retract selected claims (asks for a reason)", permissions=["retract"]
-    )
-    def retract(self, request, queryset):
-        form = RetractForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            service = partial(claim_retract, reason=form.cleaned_data["reason"])
-            self._transition(request, queryset, service, "Retracted")
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Retract claims",
-            "opts": self.model._meta,
-            "claims": queryset,
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/claims/claim/retract.html", context)
-
-    def _transition(self, request, queryset, service, done: str) -> None:
-        moved = 0
-        for claim in queryset:
-            try:
-                service(claim=claim, actor=request.user)
-            except ValidationError as error:
-                self.message_user(
-                    request, f"{named(claim)}: {' '.join(error.messages)}", messages.ERROR
-                )
-            else:
-                moved += 1
-        if moved:
-            self.message_user(request, f"{done}: {moved} claim(s).", messages.SUCCESS)
-
-
-@admin.register(ClaimRelation)
-class ClaimRelationAdmin(StagedWritesAdmin, admin.ModelAdmin):
-    """Relations on their own (also inline on each claim). A relation stays with the claim it
-    relates from; a change to one of a public claim is staged as that claim's pending
-    revision (evidence.revisions), a draft's is written at once (evidence.relations)."""
-
-    list_display = ["from_claim", "kind", "to_claim"]
-    list_filter = ["kind"]
-    list_select_related = ["from_claim", "to_claim"]
-    search_fields = ["from_claim__statement", "to_claim__statement"]
-    autocomplete_fields = ["from_claim", "to_claim"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return ["from_claim"] if obj is not None else []
-
-    def save_model(self, request, obj, form, change):
-        if not is_staged(obj.from_claim):
-            relation_save(relation=obj, actor=request.user)
-            return
-        staged = {f.name for f in staged_fields(ClaimRelation)}
-        names = form.changed_data if change else form.cleaned_data
-        fields = {n: form.cleaned_data[n] for n in names if n in staged}
-        self._stage(request, obj, RelationChange(id=obj.pk if change else None, fields=fields))
-
-    def delete_model(self, request, obj):
-        if is_staged(obj.from_claim):
-            self._stage(request, obj, RelationChange(id=obj.pk, remove=True))
-        else:
-            relation_delete(relation=obj, actor=request.user)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        for relation in queryset.select_related("from_claim"):
-            self.delete_model(request, relation)
-
-    def staged_on(self, obj):
-        return obj.from_claim
-
-    def _stage(self, request, obj, change: RelationChange) -> None:
-        self.mark_staged(request, obj, obj.from_claim)
-        try:
-            claim_revision_create(claim=obj.from_claim, actor=request.user, relations=[change])
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-        else:
-            self.message_user(request, STAGED_RELATION, messages.WARNING)
 
 
 @admin.register(ApiToken)

@@ -2,14 +2,16 @@
 draft, Retract (which asks for a reason first). Each button posts to one admin view that calls
 the step's service in claims.services and reports the outcome naming the claim's statement;
 each step needs its permission (change, or Claim.Meta.permissions through
-has_<name>_permission on the ModelAdmin)."""
+has_<name>_permission on the ModelAdmin). The same steps are list actions over the selected
+claims (`WorkflowActionsMixin`), each refused claim reported by its statement."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
@@ -136,3 +138,52 @@ class WorkflowButtonsMixin:
         # The quoted statement ends the sentence: no second full stop after its own.
         self.message_user(request, f"{done}: {named(claim)}", messages.SUCCESS)
         return True
+
+
+class WorkflowActionsMixin:
+    """For ClaimAdmin: the workflow steps as list actions over the selected claims."""
+
+    @admin.action(description="Submit selected claims for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._transition(request, queryset, claim_submit_for_review, "Submitted for review")
+
+    @admin.action(description="Publish selected claims", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._transition(request, queryset, claim_publish, "Published")
+
+    @admin.action(description="Return selected claims to draft", permissions=["publish"])
+    def return_to_draft(self, request, queryset):
+        self._transition(request, queryset, claim_return_to_draft, "Returned to draft")
+
+    @admin.action(
+        description="Retract selected claims (asks for a reason)", permissions=["retract"]
+    )
+    def retract(self, request, queryset):
+        form = RetractForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            service = partial(claim_retract, reason=form.cleaned_data["reason"])
+            self._transition(request, queryset, service, "Retracted")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Retract claims",
+            "opts": self.model._meta,
+            "claims": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/claims/claim/retract.html", context)
+
+    def _transition(self, request, queryset, service, done: str) -> None:
+        moved = 0
+        for claim in queryset:
+            try:
+                service(claim=claim, actor=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{named(claim)}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                moved += 1
+        if moved:
+            self.message_user(request, f"{done}: {moved} claim(s).", messages.SUCCESS)
