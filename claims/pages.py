@@ -27,8 +27,10 @@ from claims.profile_page import (
     ci_label,
     deciding_studies,
     evidence_profile,
-    spelled_out,
+    reader_reasons,
 )
+from claims.profile_page import grouped_overlaps as grouped_overlaps  # re-exported: tests
+from claims.profile_page import spelled_out as spelled_out  # re-exported: tests
 from claims.verdict import RETRACTED_WORDING as RETRACTED_WORDING  # re-exported: API, tests
 from claims.verdict import grade_notes, is_compound, level_label, parts_of, reader_wording
 from evidence.facts import compute_grade
@@ -325,7 +327,7 @@ def claim_page(claim, *, url: str) -> ClaimPage:
         references=references,
         related=related_claims(claim),
         profile=evidence_profile(profile, derivations(items)),
-        reasons=[spelled_out(reason) for reason in claim.grade_reasons or []],
+        reasons=reader_reasons(claim.grade_reasons or [], profile),
         flags=integrity.flags(items),
         notes=grade_notes(claim, deciding_items(items, profile)),
         parts=parts,
