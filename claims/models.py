@@ -14,7 +14,7 @@ from django.urls import reverse
 from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
-from citations.models import Contributor, Reference, Retraction
+from citations.models import CONTRIBUTOR_ROWS, Contributor, Reference, Retraction
 from citations.search import ranked_search
 from claims.access import Status, is_public, sees_unpublished
 from claims.choices import (  # noqa: F401 - re-exported: DESIGN and callers name them here
@@ -101,6 +101,7 @@ class ClaimQuerySet(models.QuerySet):
             Prefetch(
                 "evidence__reference__contributors",
                 queryset=Contributor.objects.select_related("person"),
+                to_attr=CONTRIBUTOR_ROWS,  # a list: read by Reference.listed_contributors()
             ),
             Prefetch(
                 "evidence__covers",
