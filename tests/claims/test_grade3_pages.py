@@ -7,6 +7,9 @@ from django.urls import reverse
 
 from claims import pages
 from claims.models import Claim, ClaimRelation
+from config.caching import Memo
+from evidence.facts import grade_values
+from evidence.models import Evidence
 from evidence.rubrics.grade3 import ClaimFacts, ItemFacts, grade
 from evidence.services import claims_regrade
 from evidence.wording import LABORATORY_NOTE, PROGNOSTIC_NOTE, PROVISIONAL_NOTE
@@ -253,6 +256,36 @@ def test_a_reviews_possible_overlaps_read_as_one_sentence_naming_each_study(
     assert all(f"Trial{n} {1980 + n}" in sentence for n in range(30))
     assert " and Trial" in sentence
     assert html.count("Prior 2017 may include") == 2  # the profile's list and every step
+
+
+def test_a_profile_is_recomputed_only_when_the_claims_grading_values_change(client, monkeypatch):
+    monkeypatch.setattr(pages, "PROFILES", Memo(size=8))
+    computed = []
+
+    def counted(*args, **kwargs):
+        computed.append(args[0]["population"])
+        return grade_values(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "grade_values", counted)
+    claim = claim3()
+    EvidenceFactory(claim=claim, reference=authored("Li", 2014), design="meta_analysis_obs")
+    item = EvidenceFactory(claim=claim, reference=authored("Liu", 2005), sample_size=38)
+    claims_regrade(rubric="grade-3")
+    first = page_html(client, claim)
+    assert page_html(client, claim) == first
+    assert len(computed) == 1
+    Evidence.objects.filter(pk=item.pk).update(sample_size=4000)
+    html = page_html(client, claim)
+    assert len(computed) == 2
+    assert html != first
+
+
+def test_a_memo_keeps_at_most_its_size():
+    memo = Memo(size=4)
+    assert [memo.get(n, lambda n=n: n * n) for n in range(6)] == [0, 1, 4, 9, 16, 25]
+    assert len(memo.values) <= 4
+    assert memo.get(5, lambda: "recomputed") == 25
+    assert memo.get(0, lambda: "recomputed") == "recomputed"
 
 
 def test_overlap_flags_group_by_review_and_a_single_one_keeps_the_engines_words():
