@@ -48,6 +48,10 @@ IDENTIFIER_FIELDS = tuple(NORMALIZERS)  # doi, pmid, pmcid, isbn: stored normali
 BOOKTITLE_TYPES = {"inproceedings", "incollection", "inbook", "conference", "bookinbook"}
 
 
+# The attribute a list prefetch of a reference's contributors fills (`listed_contributors`).
+CONTRIBUTOR_ROWS = "contributor_rows"
+
+
 class EntryType(models.TextChoices):
     """The entry types of BibTeX and biblatex (standard, aliases and non-standard types)."""
 
@@ -440,14 +444,25 @@ class Reference(models.Model):
             "abstract": self.abstract,
         }
 
+    def listed_contributors(self):
+        """The contributors in order: the prefetched ones when there are, as a list
+        (`contributor_rows`, `Claim.objects.with_evidence()`: Django's prefetch would clone
+        a queryset for each of a 200-item claim's references) or as prefetched (read as they
+        are, not through `contributors.all()`, which builds a queryset each call), else a query."""
+        rows = getattr(self, CONTRIBUTOR_ROWS, None)
+        if rows is not None:
+            return rows
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("contributors")
+        return self.contributors.all() if prefetched is None else prefetched
+
     @property
     def authors(self):
         """Ordered authors (uses prefetched contributors when present)."""
-        return [c.person for c in self.contributors.all() if c.role == Role.AUTHOR]
+        return [c.person for c in self.listed_contributors() if c.role == Role.AUTHOR]
 
     @property
     def editors(self):
-        return [c.person for c in self.contributors.all() if c.role == Role.EDITOR]
+        return [c.person for c in self.listed_contributors() if c.role == Role.EDITOR]
 
 
 def sameness_record(reference) -> dict:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
-from citations.models import Contributor, Reference, Retraction
+from citations.models import CONTRIBUTOR_ROWS, Contributor, Reference, Retraction
 from citations.search import ranked_search
 from claims.access import Status, is_public, sees_unpublished
 from claims.choices import (  # noqa: F401 - re-exported: DESIGN and callers name them here
@@ -97,10 +97,21 @@ class ClaimQuerySet(models.QuerySet):
         Reached by relation: claims' models import nothing from evidence."""
         return self.prefetch_related(
             "topics",
-            Prefetch("evidence", queryset=_evidence_model().objects.select_related("reference")),
+            # Each claim's items and each reference's people in their models' order, by keys:
+            # the default orderings sort by the claim's statement and the reference's citekey
+            # through a join (claim and reference are one per prefetched list).
+            Prefetch(
+                "evidence",
+                queryset=_evidence_model()
+                .objects.select_related("reference")
+                .order_by("claim_id", "pk"),
+            ),
             Prefetch(
                 "evidence__reference__contributors",
-                queryset=Contributor.objects.select_related("person"),
+                queryset=Contributor.objects.select_related("person").order_by(
+                    "reference_id", "role", "position"
+                ),
+                to_attr=CONTRIBUTOR_ROWS,  # a list: read by Reference.listed_contributors()
             ),
             Prefetch(
                 "evidence__covers",

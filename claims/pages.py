@@ -27,11 +27,14 @@ from claims.profile_page import (
     ci_label,
     deciding_studies,
     evidence_profile,
-    spelled_out,
+    reader_reasons,
 )
+from claims.profile_page import grouped_overlaps as grouped_overlaps  # re-exported: tests
+from claims.profile_page import spelled_out as spelled_out  # re-exported: tests
 from claims.verdict import RETRACTED_WORDING as RETRACTED_WORDING  # re-exported: API, tests
 from claims.verdict import grade_notes, is_compound, level_label, parts_of, reader_wording
-from evidence.facts import compute_grade
+from config.caching import Memo
+from evidence.facts import claim_values, grade_values, item_values
 from evidence.living import Freshness, freshness
 from evidence.rubrics.levels import LEVEL_NUMBERS
 
@@ -257,12 +260,20 @@ PROFILED_RUBRICS = ("grade-2", "grade-3")
 COUNTED_LEVELS = ("high", "moderate", "low", "very_low")
 
 
+# Profiles recomputed by this process, by the grading values they come from: a 200-item
+# claim's takes several ms and thousands of objects to recompute, its values a tenth of that.
+PROFILES = Memo(size=64)
+
+
 def grade_profile(claim):
     """The engine's profile of a claim's stored grade, recomputed by the rubric that stored it
-    from the prefetched evidence. None for grade-1 claims: they show their stored reasons."""
-    if claim.grade_rubric not in PROFILED_RUBRICS or not claim.grade_level:
+    from the prefetched evidence (once per process for the same grading values: `PROFILES`).
+    None for grade-1 claims: they show their stored reasons."""
+    rubric = claim.grade_rubric
+    if rubric not in PROFILED_RUBRICS or not claim.grade_level:
         return None
-    return compute_grade(claim, claim.evidence.all(), claim.grade_rubric).profile
+    values = claim_values(claim), [item_values(item) for item in claim.evidence.all()]
+    return PROFILES.get((rubric, values), lambda: grade_values(*values, rubric).profile)
 
 
 def with_deciding_counts(claims, topics=None) -> list:
@@ -325,7 +336,7 @@ def claim_page(claim, *, url: str) -> ClaimPage:
         references=references,
         related=related_claims(claim),
         profile=evidence_profile(profile, derivations(items)),
-        reasons=[spelled_out(reason) for reason in claim.grade_reasons or []],
+        reasons=reader_reasons(claim.grade_reasons or [], profile),
         flags=integrity.flags(items),
         notes=grade_notes(claim, deciding_items(items, profile)),
         parts=parts,

@@ -203,9 +203,45 @@ def evidence_profile(profile, derivations: dict[str, str] | None = None) -> Evid
         other_way=tuple(spelled_out(text) for text in profile.other_way),
         deciding=deciding_studies(profile),
         caps=tuple(cap_text(cap) for cap in profile.caps),
-        overlaps=tuple(spelled_out(overlap.text) for overlap in profile.overlaps),
+        overlaps=tuple(
+            spelled_out(text) for text in dict.fromkeys(grouped_overlaps(profile.overlaps).values())
+        ),
         provisional=profile.provisional,
     )
+
+
+def grouped_overlaps(overlaps) -> dict[str, str]:
+    """The engine's "may include" flags (`Overlap`s, one per pair) as one sentence per review,
+    by each pair's own text: 'X may include A, B and C; check X's included studies'. A review
+    of unknown contents may include every older study of its comparison: one flag per pair is
+    quadratic in a claim's size, a sentence per review is not, and names every pair all the
+    same. A review with one such pair keeps the engine's sentence."""
+    others: dict[str, list[str]] = {}
+    for overlap in overlaps:
+        others.setdefault(overlap.review, []).append(overlap.other)
+    sentences = {review: overlap_sentence(review, names) for review, names in others.items()}
+    return {overlap.text: sentences[overlap.review] for overlap in overlaps}
+
+
+def overlap_sentence(review: str, others: list[str]) -> str:
+    listed = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} and {others[-1]}"
+    return f"{review} may include {listed}; check {review}'s included studies"
+
+
+def reader_reasons(reasons, profile) -> list[str]:
+    """A stored grade's reasons as a reader sees them: design codes spelled out, and the
+    "may include" flags of `profile` (the engine's, recomputed) one sentence per review,
+    where the review's first flag was (`grouped_overlaps`)."""
+    grouped = grouped_overlaps(profile.overlaps) if profile is not None else {}
+    shown, seen = [], set()
+    for reason in reasons:
+        if reason in grouped:
+            reason = grouped[reason]
+            if reason in seen:
+                continue
+            seen.add(reason)
+        shown.append(spelled_out(reason))
+    return shown
 
 
 def cap_text(cap) -> str:

@@ -6,6 +6,9 @@ each process's memory, or Redis) for `LEDGER_FACET_CACHE_SECONDS`, so a list pag
 counts without a round trip to the database; with 0 (caches off) computed every time and the
 cache left alone (a timeout of 0 still costs a cache a write and a delete per call).
 
+`Memo(size).get(content, compute)`: the same for values other than HTML (a claim page's
+evidence profile, recomputed from its grading values), in a memory of its own and bounded.
+
 `remembered(content, render)`: the HTML `render()` gives, kept in this process's memory under a
 digest of `content`, which must hold everything the HTML shows (the row's columns, the
 related rows' columns, the numbers computed for it). An edit of any of these makes a new key,
@@ -60,6 +63,26 @@ def remember_many(htmls: dict) -> None:
     """Remember each {content: html} (as `remembered` would have)."""
     for content, html in htmls.items():
         remembered(content, lambda html=html: html)
+
+
+class Memo:
+    """`compute()` once per process for each distinct `content`, which must hold everything
+    the value is computed from (keyed by its digest, as `remembered` keys HTML): never stale,
+    nothing to expire. `size` values at most, the oldest half dropped when full."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.values: dict = {}
+
+    def get(self, content, compute):
+        key = content_key(content)
+        if key in self.values:
+            return self.values[key]
+        value = self.values[key] = compute()
+        if len(self.values) > self.size:
+            for old in list(self.values)[: self.size // 2]:
+                self.values.pop(old, None)
+        return value
 
 
 def forget_all() -> None:

@@ -131,7 +131,7 @@ def reference_content(reference) -> tuple:
     """What a reference's entry shows: its columns, its people, its number on the page."""
     people = tuple(
         (columns(contributor), columns(contributor.person))
-        for contributor in reference.contributors.all()
+        for contributor in reference.listed_contributors()
     )
     return columns(reference), people, reference.number
 

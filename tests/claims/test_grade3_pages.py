@@ -7,6 +7,9 @@ from django.urls import reverse
 
 from claims import pages
 from claims.models import Claim, ClaimRelation
+from config.caching import Memo
+from evidence.facts import grade_values
+from evidence.models import Evidence
 from evidence.rubrics.grade3 import ClaimFacts, ItemFacts, grade
 from evidence.services import claims_regrade
 from evidence.wording import LABORATORY_NOTE, PROGNOSTIC_NOTE, PROVISIONAL_NOTE
@@ -228,6 +231,87 @@ def test_possible_overlaps_are_flagged_not_merged(client, engine_grade):
     html = page_html(client, claim3(grade_level="moderate"))
     assert '<h3 id="overlaps-heading">Possible overlaps, not merged</h3>' in html
     assert "may include" in html
+
+
+def test_a_reviews_possible_overlaps_read_as_one_sentence_naming_each_study(
+    client, django_assert_max_num_queries
+):
+    """One review of unknown contents may include each of 30 older trials: the engine flags
+    30 pairs, the page says so once per review, in the profile and in the steps (issue 27: a
+    200-item claim's pairs were 420 kB of its 853 kB), and reads no more for them."""
+    claim = claim3()
+    EvidenceFactory(claim=claim, reference=authored("Prior", 2017),
+                             design="meta_analysis_rct", sample_size=5000)  # fmt: skip
+    trials = [authored(f"Trial{n}", 1980 + n) for n in range(30)]
+    for reference in trials:
+        EvidenceFactory(claim=claim, reference=reference)
+    claims_regrade(rubric="grade-3")
+    stored = Claim.objects.get(pk=claim.pk).grade_reasons
+    assert sum("Prior 2017 may include" in reason for reason in stored) == 30
+    with django_assert_max_num_queries(8):
+        html = page_html(client, claim)
+    sentence = html[html.index("Prior 2017 may include") :]
+    sentence = sentence[: sentence.index("</li>")]
+    assert sentence.endswith("; check Prior 2017&#x27;s included studies")
+    assert all(f"Trial{n} {1980 + n}" in sentence for n in range(30))
+    assert " and Trial" in sentence
+    assert html.count("Prior 2017 may include") == 2  # the profile's list and every step
+
+
+def test_a_profile_is_recomputed_only_when_the_claims_grading_values_change(client, monkeypatch):
+    monkeypatch.setattr(pages, "PROFILES", Memo(size=8))
+    computed = []
+
+    def counted(*args, **kwargs):
+        computed.append(args[0]["population"])
+        return grade_values(*args, **kwargs)
+
+    monkeypatch.setattr(pages, "grade_values", counted)
+    claim = claim3()
+    EvidenceFactory(claim=claim, reference=authored("Li", 2014), design="meta_analysis_obs")
+    item = EvidenceFactory(claim=claim, reference=authored("Liu", 2005), sample_size=38)
+    claims_regrade(rubric="grade-3")
+    first = page_html(client, claim)
+    assert page_html(client, claim) == first
+    assert len(computed) == 1
+    Evidence.objects.filter(pk=item.pk).update(sample_size=4000)
+    html = page_html(client, claim)
+    assert len(computed) == 2
+    assert html != first
+
+
+def test_a_memo_keeps_at_most_its_size():
+    memo = Memo(size=4)
+    assert [memo.get(n, lambda n=n: n * n) for n in range(6)] == [0, 1, 4, 9, 16, 25]
+    assert len(memo.values) <= 4
+    assert memo.get(5, lambda: "recomputed") == 25
+    assert memo.get(0, lambda: "recomputed") == "recomputed"
+
+
+def test_overlap_flags_group_by_review_and_a_single_one_keeps_the_engines_words():
+    from evidence.rubrics.profile import Overlap
+
+    def flag(review, other):
+        return Overlap(
+            review, other, f"{review} may include {other}; check {review}'s included studies"
+        )
+
+    flags = [flag("A 2019", "C 2001"), flag("B 2018", "C 2001"), flag("A 2019", "D 2002"),
+             flag("A 2019", "E 2003")]  # fmt: skip
+    grouped = pages.grouped_overlaps(flags)
+    assert set(grouped.values()) == {
+        "A 2019 may include C 2001, D 2002 and E 2003; check A 2019's included studies",
+        flags[1].text,
+    }
+    stored = ["Starts high: rct (C 2001)", *(f.text for f in flags), "Direction: supported"]
+    profile = type("Profile", (), {"overlaps": flags})
+    assert pages.reader_reasons(stored, profile) == [
+        "Starts high: randomised controlled trial (C 2001)",
+        grouped[flags[0].text],
+        flags[1].text,
+        "Direction: supported",
+    ]
+    assert pages.reader_reasons(stored, None) == [pages.spelled_out(reason) for reason in stored]
 
 
 # Reader sentences and notes

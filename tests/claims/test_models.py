@@ -10,7 +10,13 @@ from claims.models import (
     Claim,
     ClaimRelation,
 )
-from tests.factories import ClaimFactory, EvidenceFactory
+from tests.factories import (
+    ClaimFactory,
+    ContributorFactory,
+    EvidenceFactory,
+    PersonFactory,
+    ReferenceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +77,28 @@ def test_stance_counts_put_found_no_effect_against():
         EvidenceFactory(claim=claim, stance=stance)
     counted = Claim.objects.with_stance_counts().get(pk=claim.pk)
     assert (counted.supporting_count, counted.contradicting_count, counted.mixed_count) == (1, 2, 1)
+
+
+def test_with_evidence_gives_each_reference_its_people_in_order_without_a_query(
+    django_assert_num_queries,
+):
+    """`with_evidence()` prefetches contributors as a list (`contributor_rows`, no queryset
+    per reference); authors, editors and labels read it, in position order."""
+    claim = ClaimFactory(slug="people")
+    reference = ReferenceFactory(year=2008)
+    for position, family in [(2, "Second"), (1, "First")]:
+        person = PersonFactory(family=family)
+        ContributorFactory(reference=reference, person=person, position=position)
+    ContributorFactory(reference=reference, person=PersonFactory(family="Ed"), role="editor")
+    EvidenceFactory(claim=claim, reference=reference)
+    EvidenceFactory(claim=claim, reference=ReferenceFactory(citekey="nobody2001", year=2001))
+    claim = Claim.objects.with_evidence().get(slug="people")
+    with django_assert_num_queries(0):
+        items = sorted(claim.evidence.all(), key=lambda item: item.reference.year)
+        labels = [item.label for item in items]
+        authors = [person.family for person in items[1].reference.authors]
+        editors = [person.family for person in items[1].reference.editors]
+    assert labels == ["nobody2001 2001", "First 2008"]
+    assert authors == ["First", "Second"]
+    assert editors == ["Ed"]
+    assert isinstance(items[1].reference.contributor_rows, list)  # not a queryset per reference

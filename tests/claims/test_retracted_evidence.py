@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from citations.models import Retraction
 from citations.sources.results import EXPRESSION_OF_CONCERN, RETRACTED, Update
 from claims import integrity
+from evidence.models import Evidence
 from evidence.services import claim_regrade
 from evidence.verification import reference_record_retraction
 from evidence.wording import (
@@ -206,3 +207,13 @@ def test_a_cached_claim_page_shows_a_retraction_recorded_after_it_was_cached(cli
     page = client.get(claim.get_absolute_url()).content.decode()
     assert integrity.CITES_RETRACTED in page
     assert RETRACTED_ONLY in page
+
+
+@pytest.mark.parametrize(
+    "stance", [value for value, _ in Evidence._meta.get_field("stance").choices]
+)
+def test_plot_tables_name_each_stance_as_its_display_does(stance):
+    item = EvidenceFactory.build(stance=stance, reference=ReferenceFactory.build())
+    assert integrity.table_stance(item) == item.get_stance_display()
+    item.reference.retraction = "retracted"
+    assert integrity.table_stance(item) == f"Retracted (was: {item.get_stance_display().lower()})"

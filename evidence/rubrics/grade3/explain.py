@@ -280,7 +280,8 @@ def overlaps_of(pairs) -> list[tuple[str, str, str]]:
         return []
     seen, result = set(), []
     for review, other in pairs:
-        pair = frozenset((review.index, other.index))
+        a, b = review.index, other.index
+        pair = (a, b) if a < b else (b, a)
         if pair not in seen:
             seen.add(pair)
             x, y = review.item.name, other.item.name

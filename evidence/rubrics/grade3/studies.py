@@ -209,21 +209,20 @@ def _representative_order(member: Scored):
 def possible_overlaps(scored: list, studies: list) -> list[tuple[Scored, Scored]]:
     """(review, other) pairs: a synthesis of unknown contents and an item of another study of
     the same comparison and design family that it may include (a synthesis, or not newer;
-    unknown years count). Flagged for the curator, never merged."""
+    unknown years count). Flagged for the curator, never merged. Each review reads only the
+    items of its own comparison and family (in `scored` order), not every item."""
     reviews = [member for member in scored if member.synthesis and not member.item.covers]
     if not reviews:
         return []
     study_of = {id(member): n for n, study in enumerate(studies) for member in study.members}
+    alike: dict[tuple[str, str], list] = {}
+    for member in scored:
+        alike.setdefault((member.comparison, member.family), []).append(member)
     pairs = []
     for review in reviews:
-        year = review.item.year
-        for other in scored:
-            if (
-                other is review
-                or other.comparison != review.comparison
-                or other.family != review.family
-                or study_of[id(other)] == study_of[id(review)]
-            ):
+        year, study = review.item.year, study_of[id(review)]
+        for other in alike[review.comparison, review.family]:
+            if other is review or study_of[id(other)] == study:
                 continue
             other_year = other.item.year
             if other.synthesis or year is None or other_year is None or other_year <= year:
