@@ -15,6 +15,7 @@ PostgreSQL took to run it.
 from functools import cache
 
 from django.contrib.postgres.fields import ArrayField
+from django.db import connections, router
 from django.db.models import BigIntegerField, F, QuerySet, Value
 from django.db.models.functions import Cast
 
@@ -43,8 +44,22 @@ def listed_claims(ids: list[int]) -> list[Claim]:
     if not ids:
         return []
     sql, params = listed_sql()
-    found = {claim.pk: claim for claim in Claim.objects.raw(sql, (*params, list(ids)))}
+    database = router.db_for_read(Claim)
+    with connections[database].cursor() as cursor:
+        cursor.execute(sql, (*params, list(ids)))
+        names = [column.name for column in cursor.description]
+        rows = cursor.fetchall()
+    found = {}
+    fields = COLUMNS.intersection(names)  # the row's columns come first, then annotations
+    for row in rows:
+        claim = Claim.from_db(database, names[: len(fields)], row[: len(fields)])
+        for name, value in zip(names[len(fields) :], row[len(fields) :], strict=True):
+            setattr(claim, name, value)
+        found[claim.pk] = claim
     return [found[pk] for pk in ids if pk in found]
+
+
+COLUMNS = frozenset(field.attname for field in Claim._meta.concrete_fields)
 
 
 def page_claims(rows) -> list[Claim]:

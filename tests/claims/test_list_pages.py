@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from claims.listing import listed_claims
+from claims.listing import listed_claims, listed_sql
 from tests.factories import ClaimFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +68,15 @@ def test_listed_claims_keeps_the_order_asked_and_leaves_out_claims_not_public(bo
     assert [claim.topic_ids for claim in listed] == [[bone_claims[0].topics.get().pk]] * 3
     assert all(claim.retracted_tests == 0 for claim in listed)
     assert listed_claims([]) == []
+
+
+def test_a_list_row_reads_retracted_references_from_their_own_index(bone_claims):
+    """Retracted references are few: a row's count of the items citing one (`retracted_tests`)
+    probes their small partial index, not every cited reference's row (the planner kept
+    off sequential scans, which a table this small would get)."""
+    sql, params = listed_sql()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", (*params, [claim.pk for claim in bone_claims]))
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "reference_retracted" in plan, plan
