@@ -30,6 +30,7 @@ LAST_PAGE = "<last>"  # replaced in each child by the last page number of its si
 URLS = [
     ("/", "/"),
     ("/claims/", "/claims/"),
+    ("/claims/?page=50 (a deep page)", "/claims/?page=50"),
     ("topic page (20 % of claims)", "/topics/topic-1/"),
     ("claim page, 10 items", "/claims/claim-1/"),
     (f"claim page, {LARGE_CLAIM_ITEMS} items (rendered)", "/claims/claim-2/?render"),

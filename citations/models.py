@@ -361,6 +361,13 @@ class Reference(models.Model):
             models.Index(fields=["year"]),
             # Imports look titles up by a hash: a btree cannot hold a title of any length.
             models.Index(MD5(Lower("title")), name="reference_title_md5"),
+            # The few retracted references: a list row's count of items citing one
+            # (ClaimQuerySet.with_retracted_tests) probes this small index, not each row.
+            models.Index(
+                fields=["id"],
+                condition=Q(retraction=Retraction.RETRACTED),
+                name="reference_retracted",
+            ),
         ]
 
     def __str__(self):

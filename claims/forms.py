@@ -159,14 +159,14 @@ class ClaimFilterForm(forms.Form):
         return newest_matches(claims)
 
     def results(self):
-        """Matching public claims, ready for a list page; none when the input is invalid. A
-        search with no other filter lists the ids its counts came with, best first
-        (`claims.searching`): its page reads only its own rows."""
-        claims = Claim.objects.public().for_lists()
+        """Matching public claims in list order, none when the input is invalid: a queryset
+        whose pages are read as ids, then rows (`claims.listing.page_claims`). A search with
+        no other filter lists the ids its counts came with, best first (`claims.searching`)."""
+        claims = Claim.objects.public()
         valid = self.is_valid()
         self.count_options()
         if not valid:
             return claims.none()
         if self.search and self.searched_only:
-            return RankedClaims(claims.order_by(), self.search.ranked)
+            return RankedClaims(self.search.ranked)
         return self.filter(claims.order_by("statement"))  # search re-orders by rank

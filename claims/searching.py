@@ -12,10 +12,12 @@ the web process two large queries to build.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.db import connections
+from django.db import connections, router
 
 from citations import search as full_text
+from claims.listing import listed_claims
 from claims.models import SEARCH_TIEBREAK, Claim, Direction, GradeLevel
 
 # The newest matches once: their grades grouped (a count each), then one row (count 0)
@@ -39,16 +41,31 @@ class NewestSearch:
 def newest_search(words: str) -> NewestSearch:
     """The `RANKED_MATCHES` newest public claims matching `words`: their counts and their
     ids in the order a search lists them (rank, then `SEARCH_TIEBREAK`), in one query."""
-    newest = Claim.objects.public().search(words).order_by("-pk")[: full_text.RANKED_MATCHES]
+    sql, params = newest_sql(full_text.RANKED_MATCHES)
+    params = tuple(words if param == WORDS else param for param in params)
+    with connections[router.db_for_read(Claim)].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    ranked = next(row[4] for row in rows if row[3] == 0) or []  # no match: NULL
+    return NewestSearch(tallied(row[:4] for row in rows if row[3]), ranked)
+
+
+WORDS = "\x00searched words\x00"  # where the words go in `newest_sql` (no text holds NUL)
+
+
+@lru_cache(maxsize=4)
+def newest_sql(matches: int) -> tuple[str, tuple]:
+    """`NEWEST_SQL` over the `matches` newest public claims matching `WORDS`, and its
+    parameters, built from the named querysets once per process: building and compiling
+    the search's queryset cost the web process more than PostgreSQL took to run it."""
+    newest = Claim.objects.public().search(WORDS).order_by("-pk")[:matches]
     columns = newest.values_list(
         "pk", SEARCH_TIEBREAK, "grade_override", "grade_level", "grade_direction", full_text.RANK
     )
     sql, params = columns.query.sql_with_params()
-    with connections[columns.db].cursor() as cursor:
-        cursor.execute(NEWEST_SQL.format(newest=sql), params)
-        rows = cursor.fetchall()
-    ranked = next(row[4] for row in rows if row[3] == 0) or []  # no match: NULL
-    return NewestSearch(tallied(row[:4] for row in rows if row[3]), ranked)
+    if WORDS not in params:
+        raise RuntimeError("newest_sql: the search words are not a parameter of the query")
+    return NEWEST_SQL.format(newest=sql), params
 
 
 def tallied(rows) -> dict[str, int]:
@@ -69,14 +86,14 @@ def tallied(rows) -> dict[str, int]:
 
 
 class RankedClaims:
-    """The claims of `ranked` ids in that order, as a Paginator reads a list: its length,
-    and slices of it, each one query for its rows (`claims`, a list queryset, by id; a claim
-    no longer in `claims` is left out)."""
+    """The public claims of `ranked` ids in that order, as a Paginator reads a list: its
+    length, and slices of it, each one query for its rows (`claims.listing.listed_claims`;
+    a claim no longer public is left out)."""
 
     ordered = True  # Paginator warns of an unordered list
 
-    def __init__(self, claims, ranked: list[int]):
-        self.claims, self.ranked = claims, ranked
+    def __init__(self, ranked: list[int]):
+        self.ranked = ranked
 
     def __len__(self) -> int:
         return len(self.ranked)
@@ -85,6 +102,4 @@ class RankedClaims:
         return len(self.ranked)
 
     def __getitem__(self, window: slice) -> list:
-        ids = self.ranked[window]
-        rows = {claim.pk: claim for claim in self.claims.filter(pk__in=ids)} if ids else {}
-        return [rows[pk] for pk in ids if pk in rows]
+        return listed_claims(self.ranked[window])

@@ -11,6 +11,7 @@ from citations.models import Reference
 from claims.cite_this import cite_this, claim_record
 from claims.counts import public_count
 from claims.forms import ClaimFilterForm
+from claims.listing import page_claims
 from claims.methodology import methodology_page
 from claims.models import ApiToken, Claim, Topic
 from claims.page_cache import is_cacheable, serve_cached, serve_list_cached
@@ -50,7 +51,7 @@ def render_claim_list(request, counts_version=None):
         paginator.count = form.known_total  # counted (and cached) with the facets
     page = paginator.get_page(request.GET.get("page"))
     status = 400 if form.errors else 200
-    claims = with_deciding_counts(page.object_list, form.topics)
+    claims = with_deciding_counts(page_claims(page.object_list), form.topics)
     context = {"form": form, "page": page, "claims": claims}
     return render(request, "claims/claim_list.html", context, status=status)
 
@@ -89,11 +90,12 @@ def topic_detail(request, slug):
 
 def render_topic(request, slug):
     topic = get_object_or_404(Topic.objects.public(), slug=slug)
-    claims = topic.claims.public().for_lists().order_by("statement")
+    claims = topic.claims.public().order_by("statement")
     paginator = Paginator(claims, PAGE_SIZE)
     paginator.count = public_count("topic", str(topic.pk))  # kept by the database: no COUNT
     page = paginator.get_page(request.GET.get("page"))
-    context = {"topic": topic, "page": page, "claims": with_deciding_counts(page.object_list)}
+    claims = with_deciding_counts(page_claims(page.object_list))
+    context = {"topic": topic, "page": page, "claims": claims}
     return render(request, "claims/topic_detail.html", context)
 
 

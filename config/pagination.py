@@ -76,7 +76,8 @@ class EndAwarePaginator(Paginator):
     def exact_or_estimated(self) -> tuple[int, bool]:
         """The count, exact up to `ESTIMATE_ABOVE` rows (counting at most one more); past
         that, the planner's estimate (at least what was counted), and True."""
-        counted = self.object_list[: ESTIMATE_ABOVE + 1].count()
+        # Unordered: sorting the rows counted changes nothing but the cost.
+        counted = self.object_list.order_by()[: ESTIMATE_ABOVE + 1].count()
         if counted <= ESTIMATE_ABOVE:
             return counted, False
         return max(planned_rows(self.object_list), counted), True

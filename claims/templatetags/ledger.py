@@ -1,6 +1,7 @@
 """Template formatting for the public pages: citations, identifiers, effects, links, JSON-LD."""
 
 import json
+from urllib.parse import urlencode
 
 from django import template
 from django.urls import NoReverseMatch, reverse
@@ -94,10 +95,11 @@ def absolute_url(context, path: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def page_url(context, page_number: int) -> str:
-    """The current list URL with only the page number changed."""
-    query = context["request"].GET.copy()
-    query["page"] = page_number
-    return "?" + query.urlencode()
+    """The current list URL with only the page number changed (its place kept, else last).
+    A dict of the lists, not `QueryDict.copy()`: its deep copy cost three times as much."""
+    query = dict(context["request"].GET.lists())
+    query["page"] = [str(page_number)]
+    return "?" + urlencode(query, doseq=True)
 
 
 BADGE_TITLE = "What this grade means"
