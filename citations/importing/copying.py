@@ -5,14 +5,18 @@ from collections.abc import Iterable
 
 from django.db import connection
 
+# The sequence is named once (the scalar subquery is an InitPlan): as an argument of `nextval`,
+# `pg_get_serial_sequence` ran for every row, 3-4x the cost of the ids themselves.
+NEXT_IDS = (
+    "SELECT nextval((SELECT pg_get_serial_sequence(%s, 'id'))::regclass) "
+    "FROM generate_series(1, %s)"
+)
+
 
 def next_ids(model, count: int) -> list[int]:
     """`count` new primary keys of `model`'s table, from its sequence."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [model._meta.db_table, count],
-        )
+        cursor.execute(NEXT_IDS, [model._meta.db_table, count])
         return [row[0] for row in cursor.fetchall()]
 
 

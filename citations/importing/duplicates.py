@@ -98,6 +98,8 @@ def stored_duplicate(item: PlanItem, stored: Stored) -> Found | None:
     for title, pk, citekey in stored.by_book.get(isbn, ()) if isbn else ():
         if same_book(values.get("title"), title):
             return pk, citekey, SAME_ISBN.format(target=citekey)
+    if not stored.by_work:  # no stored reference has a title of the batch: no work to key
+        return None
     for pk, citekey, row in stored.by_work.get(work_key(entry_record(item)), ()):
         if same_details(values, row):
             return pk, citekey, SAME_WORK.format(target=citekey)

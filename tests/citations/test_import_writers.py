@@ -2,9 +2,10 @@
 ordered contributors and history rows."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from citations.importing import NEW
+from citations.importing.copying import NEXT_IDS, next_ids
 from citations.importing.people import People
 from citations.importing.writers import (
     HISTORY_REASON,
@@ -88,3 +89,31 @@ def test_the_copy_writer_stores_references_contributors_vectors_and_history(cura
 def test_the_history_rows_name_no_user_when_none_imports():
     write_new(CopyWriter, None)
     assert set(Reference.history.values_list("history_user", flat=True)) == {None}
+
+
+def index_names(table: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s", [table])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_an_import_writes_no_citekey_index_that_no_query_reads():
+    """Migration 0019: the `_like` index of Reference.citekey and both citekey indexes of its
+    history are gone; the unique index and the trigram index (similar_to) stay."""
+    references = index_names(Reference._meta.db_table)
+    history = index_names(Reference.history.model._meta.db_table)
+    assert not {name for name in references if name.endswith("_like")}
+    assert {"citations_reference_citekey_key", "citations_reference_citekey_trgm"} <= references
+    assert not {name for name in history if "citekey" in name}
+
+
+def test_new_ids_name_the_sequence_once():
+    """`next_ids` gives consecutive new ids from the table's sequence, naming the sequence
+    in an InitPlan (once), not for each id."""
+    ids = next_ids(Person, 3)
+    assert ids == list(range(ids[0], ids[0] + 3))
+    assert next_ids(Person, 1)[0] > ids[-1]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {NEXT_IDS}", [Person._meta.db_table, 3])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "InitPlan" in plan
