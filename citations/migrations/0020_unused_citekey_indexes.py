@@ -15,7 +15,7 @@ LIKE_INDEX = "citations_reference_citekey_7b6ff35e_like"
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("citations", "0018_importjob_format"),
+        ("citations", "0019_reference_retracted_index"),
     ]
 
     operations = [
