@@ -98,7 +98,7 @@ def index_names(table: str) -> set[str]:
 
 
 def test_an_import_writes_no_citekey_index_that_no_query_reads():
-    """Migration 0019: the `_like` index of Reference.citekey and both citekey indexes of its
+    """Migration 0020: the `_like` index of Reference.citekey and both citekey indexes of its
     history are gone; the unique index and the trigram index (similar_to) stay."""
     references = index_names(Reference._meta.db_table)
     history = index_names(Reference.history.model._meta.db_table)
