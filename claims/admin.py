@@ -291,11 +291,9 @@ class ClaimAdmin(
                     claim=obj, level=level, rationale=rationale, actor=request.user
                 )
             return
-        # save_related regrades the claims it relates to after it, and its inline's new rows
-        # lock their ends as they are inserted: lock them all first, in key order.
-        ends = posted_relation_ends(request.POST)
-        if change or ends:
-            claims_lock_with_related([obj.pk] if change else [], also=ends)
+        if change:  # save_related regrades the claims it relates to, the inline's new ones
+            # too, after it: lock them all first, in key order.
+            claims_lock_with_related([obj.pk], also=posted_relation_ends(request.POST))
         if overridden:
             stored = (
                 Claim.objects.filter(pk=obj.pk)

@@ -5,7 +5,7 @@ Saving a draft writes its row, then regrades the claims it relates to (a whole i
 through its parts: ClaimAdmin.save_related). Unless those are locked with it, in key order,
 before its row is written, the save holds the draft while waiting for a related claim with a
 smaller key that the batch holds, the batch waiting for the draft next (evidence.locks).
-A relation added in the inline is locked with them too: inserting it locks its other end.
+A relation added in the inline's new row is locked with them: the save regrades its end too.
 """
 
 import pytest
