@@ -24,7 +24,11 @@ from claims.admin_history import (  # noqa: F401 - names tests and templates imp
     RecordPanelsMixin,
 )
 from claims.admin_parts import PartsMixin
-from claims.admin_relations import STAGED_RELATION, ClaimRelationAdmin  # noqa: F401 - registers it
+from claims.admin_relations import (  # noqa: F401 - registers ClaimRelationAdmin
+    STAGED_RELATION,
+    ClaimRelationAdmin,
+    posted_relation_ends,
+)
 from claims.admin_revisions import RevisionsMixin
 from claims.admin_workflow import WorkflowActionsMixin, WorkflowButtonsMixin
 from claims.models import (
@@ -287,8 +291,9 @@ class ClaimAdmin(
                     claim=obj, level=level, rationale=rationale, actor=request.user
                 )
             return
-        if change:  # save_related regrades the claims it relates to after it: lock them first
-            claims_lock_with_related([obj.pk])
+        if change:  # save_related regrades the claims it relates to, the inline's new ones
+            # too, after it: lock them all first, in key order.
+            claims_lock_with_related([obj.pk], also=posted_relation_ends(request.POST))
         if overridden:
             stored = (
                 Claim.objects.filter(pk=obj.pk)

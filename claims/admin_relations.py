@@ -17,6 +17,20 @@ STAGED_RELATION = (
     " published relations until a curator who wrote none of it approves it."
 )
 
+# The prefix of a claim's relation inline rows in a posted change form ("relations_from").
+INLINE_PREFIX = ClaimRelation._meta.get_field("from_claim").remote_field.get_accessor_name()
+
+
+def posted_relation_ends(post) -> set[int]:
+    """The claims the relation inline's posted rows relate to (`to_claim`), new rows and
+    changed ones: the change view validates them before it saves anything."""
+    start, end = f"{INLINE_PREFIX}-", "-to_claim"
+    return {
+        int(value)
+        for name, value in post.items()
+        if name.startswith(start) and name.endswith(end) and value.isdigit()
+    }
+
 
 @admin.register(ClaimRelation)
 class ClaimRelationAdmin(StagedWritesAdmin, admin.ModelAdmin):

@@ -24,9 +24,11 @@ def claims_lock(keys) -> list:
     return list(rows.values_list("pk", flat=True))
 
 
-def claims_lock_with_related(keys) -> list:
-    """Lock the claims `keys` and every claim related to one of them (either way), in key
-    order; their keys."""
+def claims_lock_with_related(keys, also=()) -> list:
+    """Lock the claims `keys`, every claim related to one of them (either way) and the claims
+    `also` (not theirs: say, the ends of relations about to be added), in key order; their
+    keys."""
     related = ClaimRelation.objects.filter(Q(from_claim__in=keys) | Q(to_claim__in=keys))
     ends = Q(pk__in=related.values("from_claim")) | Q(pk__in=related.values("to_claim"))
-    return claims_lock(Claim.objects.filter(Q(pk__in=keys) | ends).values("pk"))
+    wanted = Q(pk__in=[*keys, *also]) | ends
+    return claims_lock(Claim.objects.filter(wanted).values("pk"))

@@ -2,6 +2,7 @@
 in bulk, and the ordered `Contributor` rows that tie them to a reference."""
 
 from collections.abc import Iterable, Iterator
+from operator import attrgetter
 
 from citations.batches import batched
 from citations.importing.copying import copy_rows, next_ids
@@ -25,6 +26,12 @@ def roles_of(item: PlanItem) -> Iterator[tuple[Role, int, Name]]:
             yield role, position, name
 
 
+def creation_order(names: Iterable[Name]) -> list[Name]:
+    """`names` in the order their people are created: by every part of the name, a total
+    order, so new people get the same ids whatever order a set (hash seed) gave them in."""
+    return sorted(names, key=attrgetter(*NAME_FIELDS))
+
+
 class People:
     """Person rows by name, created in bulk when missing."""
 
@@ -34,7 +41,7 @@ class People:
     def ensure(self, names: set[Name]) -> None:
         """Know the id of each name: stored people are found (as rows, not instances), the
         others created with COPY."""
-        missing = sorted(names - self.ids.keys(), key=lambda n: (n.family, n.given))
+        missing = creation_order(names - self.ids.keys())
         for chunk in batched(missing, BATCH):
             families = list({name.family for name in chunk})
             stored = matching(Person.objects, "family", families).order_by()

@@ -5,12 +5,15 @@ Saving a draft writes its row, then regrades the claims it relates to (a whole i
 through its parts: ClaimAdmin.save_related). Unless those are locked with it, in key order,
 before its row is written, the save holds the draft while waiting for a related claim with a
 smaller key that the batch holds, the batch waiting for the draft next (evidence.locks).
+A relation added in the inline's new row is locked with them: the save regrades its end too.
 """
 
 import pytest
+from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
 
+from claims.admin_relations import posted_relation_ends
 from claims.models import Claim, ClaimRelation
 from tests.claims.test_admin_revisions import form_data
 from tests.concurrency import in_key_order_while
@@ -38,3 +41,35 @@ def test_saving_a_related_draft_in_the_admin_while_a_batch_regrade_holds_what_it
     assert errors == []
     assert [response.status_code for response in responses] == [302]
     assert Claim.objects.get(pk=draft.pk).statement == NEW
+
+
+def test_adding_a_relation_to_a_draft_in_the_admin_while_a_batch_regrade_holds_its_end():
+    older = graded("bone-health")  # the smaller key, related by the inline's new row
+    draft = graded("bmd-spine", "draft")
+    client = Client()
+    client.force_login(CuratorFactory())
+    url = reverse("admin:claims_claim_change", args=[draft.pk])
+    data = {
+        **form_data(client.get(url)),
+        "relations_from-TOTAL_FORMS": "1",
+        "relations_from-0-to_claim": str(older.pk),
+        "relations_from-0-kind": "refines",
+    }
+    responses = []
+
+    errors = in_key_order_while(
+        lambda: responses.append(client.post(url, data)), first=older, then=draft
+    )
+
+    assert errors == []
+    assert [response.status_code for response in responses] == [302]
+    assert draft.relations_from.get().to_claim == older
+
+
+def test_the_posted_relation_ends_are_the_inline_rows_claims_not_its_blank_template():
+    post = QueryDict(mutable=True)
+    post.update({"relations_from-0-to_claim": "7", "relations_from-0-kind": "refines"})
+    post.update({"relations_from-1-to_claim": "", "relations_from-__prefix__-to_claim": ""})
+    post.update({"evidence-0-reference": "9", "statement": "12"})
+
+    assert posted_relation_ends(post) == {7}
