@@ -14,7 +14,7 @@ exactly once, in citekey order; a reference added or removed meanwhile may be or
 For each chunk the contributors are fetched in one query with their names (by hand, rows
 not model instances, which is several times faster), each name by an index probe: a join
 would be planned as a hash join over every person, a scan whose cost grows with the table.
-The chunk becomes plain records (`record_stream`, by `citations.models.reference_record`,
+The chunk becomes plain records (`record_stream`, by `citations.reference_records.reference_record`,
 the mapping `Reference.to_record` uses), which the pure modules render one entry at a
 time: `bibtex_stream` here, and the API's BibTeX, CSL-JSON and RIS renderers.
 """

@@ -4,7 +4,8 @@ A `BibRecord` is one entry, independent of the ORM: `fields` holds BibTeX field 
 Unicode values (title, journal, year, doi, ...), `authors` and `editors` hold ordered `Name`s,
 `sources` the LaTeX of imported fields that the text alone would not write back the same,
 `notice` an editorial notice every export prints ("Retracted: 10.1016/s0140-6736(10)60175-4").
-`citations.models.reference_record` builds one from the database (`Reference.to_record()`).
+`citations.reference_records.reference_record` builds one from the database
+(`Reference.to_record()`).
 """
 
 from dataclasses import dataclass, field

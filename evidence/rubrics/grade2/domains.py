@@ -2,7 +2,7 @@
 
 Each domain is judged once, on the representatives of the deciding set D, and returns a
 `Domain`: the levels it moves, the studies behind it, and a short code of why (the wording
-lives in `evidence.rubrics.grade2.explain`).
+lives in `evidence.rubrics.grade2.rows`, put together by `.explain`).
 """
 
 from __future__ import annotations

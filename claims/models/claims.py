@@ -1,23 +1,15 @@
 """What is asserted: topics, claims with their stored grade, and relations between claims."""
 
-from functools import cache
-
 from django.conf import settings
-from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.urls import reverse
-from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
-from citations.models import CONTRIBUTOR_ROWS, Contributor, Reference, Retraction
-from citations.search import ranked_search
-from claims.access import Status, is_public, sees_unpublished
-from claims.choices import (  # noqa: F401 - re-exported: DESIGN and callers name them here
+from claims.access import Status
+from claims.choices import (
     ClaimCellSpecies,
     ClaimedDirection,
     Direction,
@@ -25,9 +17,9 @@ from claims.choices import (  # noqa: F401 - re-exported: DESIGN and callers nam
     Population,
     Question,
     RelationKind,
-    RevisionStatus,
     Scale,
 )
+from claims.models.querysets import ClaimQuerySet, TopicQuerySet
 from config.model_checks import choice_constraints
 
 OVERRIDE_NEEDS_RATIONALE = "An override of the grade needs a rationale."
@@ -36,20 +28,7 @@ MID_POSITIVE = "The minimal important difference must be greater than 0."
 MID_RATIO_ABOVE_ONE = "On the ratio scale the minimal important difference must be greater than 1."
 POOLED_CI_NEEDS_BOTH = "Give both ends of the pooled confidence interval, or neither."
 POOLED_CI_ORDER = "The pooled confidence interval must satisfy low <= estimate <= high."
-SEARCH_TIEBREAK = "statement"  # claims of equal rank, in this order
 POOLED_RATIO_POSITIVE = "A pooled ratio and its confidence interval must be greater than 0."
-
-
-class TopicQuerySet(models.QuerySet):
-    def public(self):
-        """Topics anonymous readers see: those of at least one public claim. A topic only
-        drafts use stays unseen (its name alone could tell what is being prepared)."""
-        public_claims = Claim.objects.public().filter(topics=models.OuterRef("pk"))
-        return self.filter(models.Exists(public_claims))
-
-    def visible_to(self, user):
-        """Every topic for curators; the public ones for everyone else."""
-        return self if sees_unpublished(user) else self.public()
 
 
 class TopicManager(models.Manager.from_queryset(TopicQuerySet)):
@@ -75,159 +54,6 @@ class Topic(models.Model):
 
     def natural_key(self):
         return (self.slug,)
-
-
-class ClaimQuerySet(models.QuerySet):
-    def public(self):
-        """What anonymous readers see: published claims, and retracted ones (with a banner).
-        The one definition of "public" (claims.access, docs/architecture.md)."""
-        return self.filter(is_public())
-
-    def visible_to(self, user):
-        """Every claim for curators; the public ones for everyone else."""
-        return self if sees_unpublished(user) else self.public()
-
-    def with_evidence(self):
-        """Prefetch topics and evidence with all that grading (evidence.facts) and the pages
-        read: each item's reference, the references' contributors with their people, the
-        studies an item covers (as evidence.facts.evidence_for_grading does for evidence rows),
-        and in `part_relations` the `part_of` relations to the claim with their parts, public
-        or not (a claim with parts is graded through them; evidence.facts.parts_of keeps a
-        public claim's public parts only).
-        Reached by relation: claims' models import nothing from evidence."""
-        return self.prefetch_related(
-            "topics",
-            # Each claim's items and each reference's people in their models' order, by keys:
-            # the default orderings sort by the claim's statement and the reference's citekey
-            # through a join (claim and reference are one per prefetched list).
-            Prefetch(
-                "evidence",
-                queryset=_evidence_model()
-                .objects.select_related("reference")
-                .order_by("claim_id", "pk"),
-            ),
-            Prefetch(
-                "evidence__reference__contributors",
-                queryset=Contributor.objects.select_related("person").order_by(
-                    "reference_id", "role", "position"
-                ),
-                to_attr=CONTRIBUTOR_ROWS,  # a list: read by Reference.listed_contributors()
-            ),
-            Prefetch(
-                "evidence__covers",
-                queryset=Reference.objects.only("id", "citekey"),
-                to_attr="covered",
-            ),
-            Prefetch(
-                "relations_to",
-                queryset=ClaimRelation.objects.filter(kind=RelationKind.PART_OF)
-                .select_related("from_claim")
-                .order_by("from_claim__slug"),
-                to_attr="part_relations",
-            ),
-        )
-
-    def search(self, query: str):
-        """Full-text search of statement, summary and source wording (statement weighs most)."""
-        return ranked_search(self, query, tiebreak=SEARCH_TIEBREAK)
-
-    def page_version(self, slug: str):
-        """What a claim page shows, as one comparable value, or None when there is no such
-        claim (claims.page_cache). One indexed row: the claim's `updated`, which triggers move
-        whenever its evidence, their references or the references' authors change (claims
-        migrations 0009 and 0010), and its grade's `graded_at`."""
-        return self.filter(slug=slug).values_list("updated", "graded_at").first()
-
-    def with_stance_counts(self):
-        """`supporting_count`, `contradicting_count`, `mixed_count`: one correlated subquery
-        each, which PostgreSQL evaluates for the rows of the page only (after ORDER BY and
-        LIMIT), where a join and GROUP BY would count the evidence of every claim first.
-        Evidence from a retracted paper counts for nothing, so it is not counted here."""
-        return self.annotate(
-            supporting_count=_evidence_count("supports"),
-            contradicting_count=_evidence_count("contradicts", "no_effect"),  # both count against
-            mixed_count=_evidence_count("mixed"),
-        ).with_retracted_tests()
-
-    def with_retracted_tests(self):
-        """`retracted_tests`: how many items that tested the claim cite a retracted paper
-        (what the wording of an ungraded claim says; claims.integrity)."""
-        testing = ("supports", "contradicts", "no_effect", "mixed")
-        return self.annotate(retracted_tests=_evidence_count(*testing, retracted=True))
-
-    def for_lists(self):
-        """What a list page shows of each claim, in the claims' own query: its `LIST_FIELDS`
-        only (a claim's other columns, its texts and search vector among them, cost more to
-        read than the page's query), `retracted_tests` and `topic_ids` (its topics' ids, in
-        one array; claims.pages.with_list_topics gives them their topics without a query)."""
-        listed = self.only(*LIST_FIELDS).with_retracted_tests()
-        return listed.annotate(topic_ids=_topic_ids())
-
-    def with_level(self, level: str):
-        """Claims whose effective level (the curator's override, else computed) is `level`."""
-        return self.filter(level_is(level))
-
-    def with_relations(self):
-        """Prefetch related claims in both directions, public ones only."""
-        return self.prefetch_related(
-            Prefetch(
-                "relations_from",
-                queryset=ClaimRelation.objects.filter(is_public("to_claim__")).select_related(
-                    "to_claim"
-                ),
-            ),
-            Prefetch(
-                "relations_to",
-                queryset=ClaimRelation.objects.filter(is_public("from_claim__")).select_related(
-                    "from_claim"
-                ),
-            ),
-        )
-
-
-def _evidence_model():
-    """Evidence, reached through the relation: claims' models import nothing from evidence."""
-    return Claim._meta.get_field("evidence").related_model
-
-
-# What a list item shows of a claim (templates/claims/_claim_item.html, its badge) and what
-# its count of deciding studies reads (claims.pages.deciding_count); the fragment of a listed
-# claim is kept under these values (claims/templatetags/fragments.py).
-LIST_FIELDS = (
-    "id",
-    "slug",
-    "statement",
-    "status",
-    "grade_level",
-    "grade_override",
-    "grade_direction",
-    "grade_rubric",
-    "grade_deciding",
-)
-
-
-@cache
-def _topic_ids():
-    """The ids of the outer claim's topics, in one array (built once: see `_evidence_count`)."""
-    links = Claim.topics.through.objects.filter(claim_id=OuterRef("pk")).order_by("topic_id")
-    return ArraySubquery(links.values("topic_id"))
-
-
-@cache
-def _evidence_count(*stances: str, retracted: bool = False):
-    """Items of these stances citing a retracted paper (`retracted`), or any other paper.
-
-    Built once per process: every list page annotates with these, and building the
-    subquery (its filters, joins and grouping) cost more than running it. Safe to share:
-    `annotate` resolves a copy, with a copy of the subquery's query."""
-    items = _evidence_model().objects.filter(claim=OuterRef("pk"), stance__in=stances)
-    is_retracted = Q(reference__retraction=Retraction.RETRACTED)
-    items = items.filter(is_retracted if retracted else ~is_retracted).order_by()
-    return Coalesce(Subquery(items.values("claim").annotate(n=Count("pk")).values("n")), 0)
-
-
-def level_is(level: str) -> Q:
-    return Q(grade_override=level) | Q(grade_override="", grade_level=level)
 
 
 class ClaimManager(models.Manager.from_queryset(ClaimQuerySet)):
@@ -509,99 +335,3 @@ class ClaimRelation(models.Model):
         return (self.from_claim.slug, self.to_claim.slug, self.kind)
 
     natural_key.dependencies = ["claims.claim"]
-
-
-class ReviewNote(models.Model):
-    """A reviewer's comment on a claim, kept beside it until someone marks it resolved."""
-
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="review_notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="review_notes",
-    )
-    created = models.DateTimeField(auto_now_add=True)
-    text = models.TextField()
-    resolved = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["claim", "created", "id"]
-
-    def __str__(self):
-        return f"Note by {self.author or 'someone'} on {self.created:%Y-%m-%d}"
-
-
-class ClaimRevision(models.Model):
-    """A change to a public claim waiting for a second curator (evidence.revisions).
-
-    `snapshot` is the whole pending version as JSON: {"claim": {field: value}, "evidence":
-    [{"id": pk or None, field: value, ...}], "relations": [{"id": pk or None, "to_claim": pk,
-    "kind": ..., "note": ...}]} (the relations from the claim; absent in a revision stored
-    before relations were staged, which leaves them as they are). Readers keep reading the live
-    rows; approving writes the snapshot onto them. `authors` are everyone who added to it;
-    `decided_by` approved or discarded it. A claim has at most one pending revision.
-    """
-
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="revisions")
-    status = models.CharField(
-        max_length=10, choices=RevisionStatus.choices, default=RevisionStatus.PENDING
-    )
-    snapshot = models.JSONField(encoder=DjangoJSONEncoder)
-    authors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="claim_revisions")
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="decided_claim_revisions",
-    )
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["claim", "-created", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["claim"],
-                condition=Q(status=RevisionStatus.PENDING),
-                name="claimrevision_one_pending",
-            ),
-            *choice_constraints("claimrevision", status=RevisionStatus),
-        ]
-
-    def __str__(self):
-        return f"Revision {self.pk} of {self.claim.slug} ({self.status})"
-
-
-class ApiToken(AbstractAuthToken):
-    """A curator's API token: django-rest-knox's token (`digest`, the SHA-512 of the key, is
-    all that is stored of it; `token_key`, its first 15 characters, finds the row) with its
-    `expiry` and `last_used` (the time of the last request it authenticated, to the minute).
-    """
-
-    last_used = models.DateTimeField(null=True, blank=True, editable=False)
-
-    class Meta:
-        verbose_name = "API token"
-
-    def __str__(self):
-        return f"API token {self.token_key}… of {self.user}"
-
-
-class PublicCount(models.Model):
-    """One change (`delta`) of one public count (`kind`, `value`), appended by a trigger:
-    claims.counts says which counts there are and how they are kept and read."""
-
-    kind = models.CharField(max_length=12)
-    value = models.CharField(max_length=40, blank=True)
-    delta = models.BigIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["kind", "value"], name="claims_publiccount_key")]
-
-    def __str__(self):
-        return f"{self.kind} {self.value}: {self.delta:+d}"
