@@ -19,17 +19,17 @@ STAGED_RELATION = (
 
 # The prefix of a claim's relation inline rows in a posted change form ("relations_from").
 INLINE_PREFIX = ClaimRelation._meta.get_field("from_claim").remote_field.get_accessor_name()
+MAX_POSTED_ROWS = 1000  # a formset's own bound (Django's default max_num)
 
 
 def posted_relation_ends(post) -> set[int]:
     """The claims the relation inline's posted rows relate to (`to_claim`), new rows and
-    changed ones: the change view validates them before it saves anything."""
-    start, end = f"{INLINE_PREFIX}-", "-to_claim"
-    return {
-        int(value)
-        for name, value in post.items()
-        if name.startswith(start) and name.endswith(end) and value.isdigit()
-    }
+    changed ones: the rows the management form counts, which the change view validated before
+    it saves anything. Only ASCII digits are keys ("²".isdigit() is true too)."""
+    total = post.get(f"{INLINE_PREFIX}-TOTAL_FORMS", "").strip()
+    rows = range(min(int(total), MAX_POSTED_ROWS)) if total.isascii() and total.isdigit() else ()
+    ends = (post.get(f"{INLINE_PREFIX}-{row}-to_claim", "").strip() for row in rows)
+    return {int(end) for end in ends if end.isascii() and end.isdigit()}
 
 
 @admin.register(ClaimRelation)

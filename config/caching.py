@@ -65,6 +65,9 @@ def remember_many(htmls: dict) -> None:
         remembered(content, lambda html=html: html)
 
 
+MISSING = object()
+
+
 class Memo:
     """`compute()` once per process for each distinct `content`, which must hold everything
     the value is computed from (keyed by its digest, as `remembered` keys HTML): never stale,
@@ -76,8 +79,9 @@ class Memo:
 
     def get(self, content, compute):
         key = content_key(content)
-        if key in self.values:
-            return self.values[key]
+        value = self.values.get(key, MISSING)  # one read: another thread may evict the key
+        if value is not MISSING:
+            return value
         value = self.values[key] = compute()
         if len(self.values) > self.size:
             for old in list(self.values)[: self.size // 2]:

@@ -68,8 +68,25 @@ def test_adding_a_relation_to_a_draft_in_the_admin_while_a_batch_regrade_holds_i
 
 def test_the_posted_relation_ends_are_the_inline_rows_claims_not_its_blank_template():
     post = QueryDict(mutable=True)
-    post.update({"relations_from-0-to_claim": "7", "relations_from-0-kind": "refines"})
+    post.update({"relations_from-TOTAL_FORMS": "3", "relations_from-0-kind": "refines"})
+    post.update({"relations_from-0-to_claim": "7", "relations_from-2-to_claim": " 8 "})
     post.update({"relations_from-1-to_claim": "", "relations_from-__prefix__-to_claim": ""})
     post.update({"evidence-0-reference": "9", "statement": "12"})
 
-    assert posted_relation_ends(post) == {7}
+    assert posted_relation_ends(post) == {7, 8}
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        {"relations_from-TOTAL_FORMS": "1", "relations_from-0-to_claim": "²"},  # a digit to isdigit
+        {"relations_from-TOTAL_FORMS": "1", "relations_from-99-to_claim": "5"},  # not a counted row
+        {"relations_from-TOTAL_FORMS": "x", "relations_from-0-to_claim": "5"},
+        {"relations_from-0-to_claim": "5"},  # no management form
+    ],
+)
+def test_posted_relation_ends_read_only_counted_rows_of_ascii_keys(rows):
+    post = QueryDict(mutable=True)
+    post.update(rows)
+
+    assert posted_relation_ends(post) == set()
