@@ -149,14 +149,8 @@ def claim_revision_create(
 def claim_revision_approve(*, revision: ClaimRevision, actor) -> ClaimRevision:
     """Write the pending version onto the live rows, regrade, and record who approved it.
     Refused (nothing written) to its authors, unless four eyes is off (LEDGER_FOUR_EYES)."""
-    items = revision.snapshot["evidence"]
-    # The lock order of evidence writes: the references cited, then the claims (key order).
-    share_references({pk for item in items for pk in [item["reference"], *item["covers"]]} - {None})
-    _lock_claim_and_ends(revision.claim_id, revision.snapshot)
+    locked = _locked_for_approval(revision)
     claim = Claim.objects.get(pk=revision.claim_id)
-    locked = _locked_pending(revision)
-    if locked.snapshot != revision.snapshot:  # staged further since read: more ends, maybe
-        _lock_claim_and_ends(revision.claim_id, locked.snapshot)
     authors = list(locked.authors.order_by("username"))
     if settings.LEDGER_FOUR_EYES and (actor is None or actor in authors):
         raise ValidationError(AUTHOR_CANNOT_APPROVE)
@@ -201,13 +195,40 @@ def _labels() -> dict:
     return labels
 
 
-def _lock_claim_and_ends(claim_id: int, snapshot: dict) -> None:
-    """Lock the claim and the claims at the other end of its relations, live and pending, in
-    key order (evidence.locks): approving regrades those a changed relation reaches, and
-    writing a relation locks both its ends."""
+def _locked_for_approval(revision: ClaimRevision) -> ClaimRevision:
+    """The pending revision, locked after every row its approval writes (evidence.locks):
+    the references its items cite (FOR KEY SHARE, first: evidence.services share_references),
+    then its claim and the claims at the other end of its relations, live and pending, in key
+    order (approving regrades those a changed relation reaches), then the revision itself, as
+    staging takes the claim before the revision. Which rows those are depends on the snapshot,
+    read before its lock: when the version locked needs more (staged further meanwhile: a
+    relation to one more claim, an item citing one more reference), the locks are given back
+    (a savepoint rolled back releases them) and all taken again, in order, for that version.
+    Locking the new ones on top would hold the claim while waiting for a smaller key, which a
+    batch regrade may hold while it waits for the claim: a deadlock."""
+    snapshot = revision.snapshot
+    while True:
+        references, claims = _approval_locks(revision.claim_id, snapshot)
+        savepoint = transaction.savepoint()
+        share_references(references)
+        claims_lock(claims)
+        locked = _locked_pending(revision)
+        wanted_references, wanted_claims = _approval_locks(revision.claim_id, locked.snapshot)
+        if wanted_references <= references and wanted_claims <= claims:
+            transaction.savepoint_commit(savepoint)
+            return locked
+        transaction.savepoint_rollback(savepoint)
+        snapshot = locked.snapshot
+
+
+def _approval_locks(claim_id: int, snapshot: dict) -> tuple[set, set]:
+    """The keys of the references an approval of `snapshot` cites and of the claims it
+    writes: its own and those at the other end of its relations, live and pending."""
+    items = snapshot["evidence"]
+    references = {pk for item in items for pk in [item["reference"], *item["covers"]]}
     live = ClaimRelation.objects.filter(from_claim=claim_id).values_list("to_claim", flat=True)
     pending = [relation["to_claim"] for relation in snapshot.get("relations", [])]
-    claims_lock({claim_id, *live, *pending} - {None})
+    return references - {None}, {claim_id, *live, *pending} - {None}
 
 
 def _locked_pending(revision: ClaimRevision) -> ClaimRevision:
