@@ -22,6 +22,12 @@ applied once, by `apply()` (called when `citations.citing` is imported).
 - **A value with several numbers takes the plural label** (spec, Label): roman numerals are
   numbers too ("vii + 160" is "pp.", as pandoc prints it).
 
+And one repair of a message: **the warning about each CSL-JSON variable citeproc-py does not
+read goes to the log** (`citeproc.source`, DEBUG; `_log_unsupported_arguments`), not to
+Python's warnings: our items carry variables it has no use for, and hiding the warning with
+`warnings.catch_warnings()` around each render swapped the process's warning filters, which is
+not thread-safe (two threads rendering at once could leave every warning ignored for good).
+
 And one speed-up that changes no output: **a style's XPath look-ups are remembered**. A style
 never changes once loaded, yet citeproc-py searches its tree again for every macro, term and
 layout an entry renders (a third of its time); the answer for an element and an expression
@@ -29,9 +35,11 @@ is kept (`_remember_style_searches`), which halves the CPU time of formatting an
 a style is parsed (`forget_searches`: a remembered element keeps its style's tree alive).
 """
 
+import logging
 import re
 from contextvars import ContextVar
 
+import citeproc.source
 from citeproc import model
 from citeproc.model import VariableError
 
@@ -63,6 +71,19 @@ def apply() -> None:
     _page_ranges_by_their_digits()
     _groups_judge_the_branch_a_choose_took()
     _remember_style_searches()
+    _log_unsupported_arguments()
+
+
+def _log_unsupported_arguments() -> None:
+    """citeproc-py calls `warn` by the name its module imported (`from warnings import
+    warn`), only to say an item, name or date holds a key it does not read: that name now logs.
+    Nothing else warns during a render, so no filter is needed, nor touched."""
+    log = logging.getLogger(citeproc.source.__name__)
+
+    def log_unsupported(message, *args, **kwargs) -> None:
+        log.debug("%s", message)
+
+    citeproc.source.warn = log_unsupported
 
 
 def _suppress_substituted_variables() -> None:

@@ -16,7 +16,6 @@ import html
 import json
 import re
 import threading
-import warnings
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -241,8 +240,7 @@ def bibliography_entries(
         engine_item(record, f"item-{index}", links=links) for index, record in enumerate(records)
     ]
     output = formatters.html if form == "html" else formatters.plain
-    with warnings.catch_warnings(), rendering(style):
-        warnings.simplefilter("ignore")  # citeproc-py warns on each variable it does not use
+    with rendering(style):  # citeproc-py's warning on each variable it does not use: the log
         source = CiteProcJSON(items)
         # Sort keys are rendered by the bibliography's formatter: in HTML an italic title
         # ("<i>Title</i>", APA's key for a book without author) sorts before every letter,
