@@ -6,9 +6,18 @@ approval (its claim and the claims its relations reach, evidence.revisions), a d
 relation (both its ends, evidence.relations), an evidence write (the claims it moves between,
 evidence.services) and each batch of a regrade. Two such writers never wait for each other in
 a circle. A writer that locked its own claim first and the others when it wrote them (a
-regrade of a relation's ends; even inserting the relation, whose foreign keys lock both ends
-FOR KEY SHARE) could hold its claim while waiting for one with a smaller key that a batch
-regrade holds, the batch waiting for the writer's claim next: PostgreSQL then aborts one.
+regrade of a relation's ends) could hold its claim while waiting for one with a smaller key
+that a batch regrade holds, the batch waiting for the writer's claim next: PostgreSQL then
+aborts one.
+
+A row's foreign keys lock nothing when it is inserted: Django makes them DEFERRABLE INITIALLY
+DEFERRED, so each is checked when the transaction commits, and the check takes the row it
+refers to FOR KEY SHARE then, after every lock the writer took (a FOR UPDATE that a batch
+regrade holds makes it wait). So a relation's ends are locked here before it is inserted, and
+the references an item cites before its claims (evidence.services `share_references`), as
+saving a reference locks it before the claims citing it; a row locked is no obstacle to the
+check of its own writer. (Writing an evidence item does lock its claim at once, FOR UPDATE in
+key order: the trigger that moves its page version, claims migration 0009.)
 """
 
 from django.db.models import Q

@@ -327,9 +327,10 @@ def _evidence_of(claim: Claim):
 
 
 def share_references(reference_ids: set) -> None:
-    """Hold the references an item will cite (FOR KEY SHARE, what inserting it would take)
-    before its claims are locked. Saving a reference locks it, then the claims citing it
-    (claims migration 0009): taken the other way round, each write would wait for the other."""
+    """Hold the references an item will cite (FOR KEY SHARE, what the check of its foreign
+    keys takes when the transaction commits: they are deferred) before its claims are locked.
+    Saving a reference locks it, then the claims citing it (claims migration 0010): taken the
+    other way round, each write would wait for the other."""
     if not reference_ids:
         return
     quote = connection.ops.quote_name

@@ -3,9 +3,9 @@ PostgreSQL connections (real threads, committed transactions): neither deadlocks
 
 A claim's `updated` follows its evidence's references (claims migration 0009): saving a
 reference locks it (FOR UPDATE: a row trigger runs and the save sets its unique columns),
-then the claims citing it. An evidence write locks its claim; inserting the item then checks
-its reference (FOR KEY SHARE). Unless the write takes the reference first, each of the two
-waits for the other.
+then the claims citing it. An evidence write locks its claim; the item's foreign key to its
+reference is checked when the write commits (FOR KEY SHARE; Django's are deferred). Unless the
+write takes the reference first, each of the two waits for the other.
 """
 
 import threading
