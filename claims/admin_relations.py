@@ -9,6 +9,7 @@ from django.db import transaction
 
 from claims.models import ClaimRelation
 from evidence.admin_staging import StagedWritesAdmin
+from evidence.locks import claims_lock
 from evidence.relations import relation_delete, relation_save
 from evidence.revisions import RelationChange, claim_revision_create, is_staged, staged_fields
 
@@ -64,7 +65,13 @@ class ClaimRelationAdmin(StagedWritesAdmin, admin.ModelAdmin):
 
     @transaction.atomic
     def delete_queryset(self, request, queryset):
-        for relation in queryset.select_related("from_claim"):
+        """Delete (or stage the deletion of) each relation, in one transaction. Each locks its
+        claims (a draft's relation both ends, a public claim's its claim): relation by
+        relation, a later one's smaller keys would be locked after an earlier one's larger
+        ones, so all are locked first, in key order (evidence.locks)."""
+        relations = list(queryset.select_related("from_claim"))
+        claims_lock({pk for r in relations for pk in (r.from_claim_id, r.to_claim_id)})
+        for relation in relations:
             self.delete_model(request, relation)
 
     def staged_on(self, obj):

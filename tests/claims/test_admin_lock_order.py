@@ -6,6 +6,7 @@ through its parts: ClaimAdmin.save_related). Unless those are locked with it, in
 before its row is written, the save holds the draft while waiting for a related claim with a
 smaller key that the batch holds, the batch waiting for the draft next (evidence.locks).
 A relation added in the inline's new row is locked with them: the save regrades its end too.
+Deleting relations in bulk (the changelist's action) locks the ends of them all at once.
 """
 
 import pytest
@@ -64,6 +65,30 @@ def test_adding_a_relation_to_a_draft_in_the_admin_while_a_batch_regrade_holds_i
     assert errors == []
     assert [response.status_code for response in responses] == [302]
     assert draft.relations_from.get().to_claim == older
+
+
+def test_deleting_relations_in_bulk_while_a_batch_regrade_holds_an_end_of_the_last_one():
+    first = graded("bone-health")  # the smallest key
+    second = graded("bmd-hip", "draft")
+    third = graded("bmd-femur", "draft")
+    last = graded("bmd-spine", "draft")  # the largest key
+    ClaimRelation.objects.create(from_claim=second, to_claim=first, kind="refines")
+    # Deleted first: the changelist lists (and deletes) the newest relation first.
+    ClaimRelation.objects.create(from_claim=last, to_claim=third, kind="refines")
+    client = Client()
+    client.force_login(CuratorFactory())
+    url = reverse("admin:claims_claimrelation_changelist")
+    selected = list(ClaimRelation.objects.values_list("pk", flat=True))
+    data = {"action": "delete_selected", "_selected_action": selected, "post": "yes"}
+    responses = []
+
+    errors = in_key_order_while(
+        lambda: responses.append(client.post(url, data)), first=first, then=last
+    )
+
+    assert errors == []
+    assert [response.status_code for response in responses] == [302]
+    assert not ClaimRelation.objects.exists()
 
 
 def test_the_posted_relation_ends_are_the_inline_rows_claims_not_its_blank_template():
