@@ -24,6 +24,7 @@ from claims.admin_history import (  # noqa: F401 - names tests and templates imp
     RecordPanelsMixin,
 )
 from claims.admin_parts import PartsMixin
+from claims.admin_posted import posted_references
 from claims.admin_relations import (  # noqa: F401 - registers ClaimRelationAdmin
     STAGED_RELATION,
     ClaimRelationAdmin,
@@ -46,7 +47,7 @@ from evidence.admin import EVIDENCE_FIELDSETS
 from evidence.locks import claims_lock_with_related
 from evidence.models import Evidence
 from evidence.relations import RELATIONS_CHANGED
-from evidence.services import claim_regrade, claims_regrade
+from evidence.services import claim_regrade, claims_regrade, share_references
 
 GRADING_INPUTS_NOTE = (
     "What the rubric reads of the claim. A claim that bundles several outcomes is not graded"
@@ -292,7 +293,10 @@ class ClaimAdmin(
                 )
             return
         if change:  # save_related regrades the claims it relates to, the inline's new ones
-            # too, after it: lock them all first, in key order.
+            # too, after it: lock them all first, in key order. The references the evidence
+            # inline cites come before them (their foreign keys are checked at commit:
+            # evidence.services share_references).
+            share_references(posted_references(request.POST))
             claims_lock_with_related([obj.pk], also=posted_relation_ends(request.POST))
         if overridden:
             stored = (

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from claims.admin_posted import posted_row_keys
 from claims.models import ClaimRelation
 from evidence.admin_staging import StagedWritesAdmin
 from evidence.locks import claims_lock
@@ -20,17 +21,12 @@ STAGED_RELATION = (
 
 # The prefix of a claim's relation inline rows in a posted change form ("relations_from").
 INLINE_PREFIX = ClaimRelation._meta.get_field("from_claim").remote_field.get_accessor_name()
-MAX_POSTED_ROWS = 1000  # a formset's own bound (Django's default max_num)
 
 
 def posted_relation_ends(post) -> set[int]:
     """The claims the relation inline's posted rows relate to (`to_claim`), new rows and
-    changed ones: the rows the management form counts, which the change view validated before
-    it saves anything. Only ASCII digits are keys ("²".isdigit() is true too)."""
-    total = post.get(f"{INLINE_PREFIX}-TOTAL_FORMS", "").strip()
-    rows = range(min(int(total), MAX_POSTED_ROWS)) if total.isascii() and total.isdigit() else ()
-    ends = (post.get(f"{INLINE_PREFIX}-{row}-to_claim", "").strip() for row in rows)
-    return {int(end) for end in ends if end.isascii() and end.isdigit()}
+    changed ones (claims.admin_posted)."""
+    return posted_row_keys(post, INLINE_PREFIX, "to_claim")
 
 
 @admin.register(ClaimRelation)
