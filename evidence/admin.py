@@ -34,6 +34,7 @@ from evidence.services import (
     evidence_save,
     reference_merge_regrading,
     reference_set_verification,
+    share_references,
 )
 
 STAGED_ITEM = (
@@ -181,6 +182,9 @@ class EvidenceAdmin(StagedWritesAdmin, HistoryAdmin):
     def save_model(self, request, obj, form, change):
         claim = self._public_claim(obj)
         if claim is None:
+            # save_related adds the studies it pools after the item is saved, its claim
+            # locked: they are held first, as the item's reference is (share_references).
+            share_references({study.pk for study in form.cleaned_data.get("covers", ())})
             evidence_save(evidence=obj, actor=request.user)
             return
         staged = {f.name for f in staged_fields(Evidence)}

@@ -1,15 +1,27 @@
-"""Deleting evidence items in bulk in the admin (the changelist's action) while a batch regrade
-locks claims in key order, on two PostgreSQL connections (real threads, committed
-transactions): neither deadlocks. Each deletion locks its item's claim; item by item, a later
-item's claim with a smaller key would be locked after an earlier one's (evidence.locks).
+"""Evidence items written in their admin while another writer locks the same rows, on two
+PostgreSQL connections (real threads, committed transactions): neither deadlocks.
+
+Deleting items in bulk (the changelist's action) while a batch regrade locks claims in key
+order: each deletion locks its item's claim; item by item, a later item's claim with a smaller
+key would be locked after an earlier one's (evidence.locks).
+
+Saving an item that pools a study (`covers`) while that study's reference is saved: saving a
+reference locks it, then the claims citing it (claims migration 0010); the admin adds the
+pooled studies after the item, its claim locked, and their foreign keys are checked at commit
+(FOR KEY SHARE). Unless the save holds them before the claim, each waits for the other.
 """
+
+import threading
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from citations.history import save_with_history
+from evidence import services
 from evidence.models import Evidence
-from tests.concurrency import in_key_order_while
+from tests.claims.test_admin_revisions import form_data
+from tests.concurrency import backend_pid, in_key_order_while, run_together, wait_until_blocked
 from tests.factories import CuratorFactory, EvidenceFactory
 from tests.factories import graded_claim as graded
 
@@ -35,3 +47,40 @@ def test_deleting_items_of_two_drafts_in_bulk_while_a_batch_regrade_holds_the_sm
     assert errors == []
     assert [response.status_code for response in responses] == [302]
     assert not Evidence.objects.filter(claim__in=[first, last]).exists()
+
+
+def test_pooling_a_study_in_the_admin_while_its_reference_is_saved(monkeypatch):
+    draft = graded("bmd-spine", "draft")
+    study = draft.evidence.get().reference  # cited by the draft: its save locks the draft
+    pooled = EvidenceFactory(claim=draft, outcome="hip fractures")
+    client = Client()
+    client.force_login(CuratorFactory())
+    url = reverse("admin:evidence_evidence_change", args=[pooled.pk])
+    data = {**form_data(client.get(url)), "covers": [str(study.pk)]}
+    saver_pid, responses = [], []
+    claims_locked, saver_started = threading.Event(), threading.Event()
+    lock_claims = services.claims_lock
+
+    def lock_claims_then_let_the_saver_run(claim_ids):
+        locked = lock_claims(claim_ids)
+        claims_locked.set()
+        saver_started.wait(timeout=10)
+        wait_until_blocked(saver_pid[0])  # the saver now waits for this save
+        return locked
+
+    monkeypatch.setattr(services, "claims_lock", lock_claims_then_let_the_saver_run)
+
+    def save_reference():
+        claims_locked.wait(timeout=10)
+        saver_pid.append(backend_pid())
+        saver_started.set()
+        study.title = "A corrected title"
+        save_with_history(study)
+
+    errors = run_together(lambda: responses.append(client.post(url, data)), save_reference)
+
+    assert errors == []
+    assert [response.status_code for response in responses] == [302]
+    assert list(pooled.covers.all()) == [study]
+    study.refresh_from_db()
+    assert study.title == "A corrected title"
