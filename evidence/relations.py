@@ -36,7 +36,8 @@ def relation_ends(relation: ClaimRelation) -> set:
 @transaction.atomic
 def relation_save(*, relation: ClaimRelation, actor) -> ClaimRelation:
     """Write a relation of a draft (validated) and regrade the claims at both ends, old and
-    new, locked first in key order (evidence.locks: saving the relation locks its ends)."""
+    new, locked first in key order (evidence.locks: the regrade locks them, and the relation's
+    foreign keys lock them when the transaction commits)."""
     ends = relation_ends(relation)
     claims_lock(ends)
     relation.full_clean()
