@@ -183,8 +183,11 @@ class EvidenceAdmin(StagedWritesAdmin, HistoryAdmin):
         claim = self._public_claim(obj)
         if claim is None:
             # save_related adds the studies it pools after the item is saved, its claim
-            # locked: they are held first, as the item's reference is (share_references).
-            share_references({study.pk for study in form.cleaned_data.get("covers", ())})
+            # locked: they are held first, with the item's reference, in one statement (key
+            # order, as an import locks references). Held one set after the other, a smaller
+            # reference after a larger study, each waited for the other.
+            covers = {study.pk for study in form.cleaned_data.get("covers", ())}
+            share_references({obj.reference_id, *covers} - {None})
             evidence_save(evidence=obj, actor=request.user)
             return
         staged = {f.name for f in staged_fields(Evidence)}

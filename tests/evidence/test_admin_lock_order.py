@@ -9,20 +9,26 @@ Saving an item that pools a study (`covers`) while that study's reference is sav
 reference locks it, then the claims citing it (claims migration 0010); the admin adds the
 pooled studies after the item, its claim locked, and their foreign keys are checked at commit
 (FOR KEY SHARE). Unless the save holds them before the claim, each waits for the other.
+And it holds them with the item's own reference, in one statement: an import locks the
+references it updates in key order (FOR UPDATE); held one set after the other, the item's
+reference (a smaller key) after a study, each waited for the other.
 """
 
 import threading
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from citations.history import save_with_history
+from citations.importing.writers import lock_in_order
+from evidence import admin as evidence_admin
 from evidence import services
 from evidence.models import Evidence
 from tests.claims.test_admin_revisions import form_data
 from tests.concurrency import backend_pid, in_key_order_while, run_together, wait_until_blocked
-from tests.factories import CuratorFactory, EvidenceFactory
+from tests.factories import CuratorFactory, EvidenceFactory, ReferenceFactory
 from tests.factories import graded_claim as graded
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -84,3 +90,40 @@ def test_pooling_a_study_in_the_admin_while_its_reference_is_saved(monkeypatch):
     assert list(pooled.covers.all()) == [study]
     study.refresh_from_db()
     assert study.title == "A corrected title"
+
+
+def test_pooling_a_study_with_a_larger_key_than_the_items_reference_while_an_import_locks_both(
+    monkeypatch,
+):
+    draft = graded("bmd-spine", "draft")
+    pooled = EvidenceFactory(claim=draft, outcome="hip fractures")
+    study = ReferenceFactory()
+    assert pooled.reference_id < study.pk
+    client = Client()
+    client.force_login(CuratorFactory())
+    url = reverse("admin:evidence_evidence_change", args=[pooled.pk])
+    data = {**form_data(client.get(url)), "covers": [str(study.pk)]}
+    importer_pid, responses = [], []
+    held, importer_started = threading.Event(), threading.Event()
+    share = evidence_admin.share_references
+
+    def share_then_let_the_importer_run(reference_ids):
+        share(reference_ids)
+        held.set()
+        importer_started.wait(timeout=10)
+        wait_until_blocked(importer_pid[0])  # the importer now waits for this save
+
+    monkeypatch.setattr(evidence_admin, "share_references", share_then_let_the_importer_run)
+
+    def import_both():
+        held.wait(timeout=10)
+        importer_pid.append(backend_pid())
+        importer_started.set()
+        with transaction.atomic():
+            lock_in_order([pooled.reference_id, study.pk])
+
+    errors = run_together(lambda: responses.append(client.post(url, data)), import_both)
+
+    assert errors == []
+    assert [response.status_code for response in responses] == [302]
+    assert list(pooled.covers.all()) == [study]
