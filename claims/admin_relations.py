@@ -7,7 +7,6 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from claims.admin_posted import posted_row_keys
 from claims.models import ClaimRelation
 from evidence.admin_staging import StagedWritesAdmin
 from evidence.locks import claims_lock
@@ -18,15 +17,6 @@ STAGED_RELATION = (
     "Saved as a pending revision of its claim (the claim it relates from): readers see the"
     " published relations until a curator who wrote none of it approves it."
 )
-
-# The prefix of a claim's relation inline rows in a posted change form ("relations_from").
-INLINE_PREFIX = ClaimRelation._meta.get_field("from_claim").remote_field.get_accessor_name()
-
-
-def posted_relation_ends(post) -> set[int]:
-    """The claims the relation inline's posted rows relate to (`to_claim`), new rows and
-    changed ones (claims.admin_posted)."""
-    return posted_row_keys(post, INLINE_PREFIX, "to_claim")
 
 
 @admin.register(ClaimRelation)
