@@ -9,7 +9,7 @@ from django.db import transaction
 
 from claims.models import ClaimRelation
 from evidence.admin_staging import StagedWritesAdmin
-from evidence.locks import claims_lock
+from evidence.locks import rows_locked_with_claims
 from evidence.relations import relation_delete, relation_save
 from evidence.revisions import RelationChange, claim_revision_create, is_staged, staged_fields
 
@@ -54,9 +54,11 @@ class ClaimRelationAdmin(StagedWritesAdmin, admin.ModelAdmin):
         """Delete (or stage the deletion of) each relation, in one transaction. Each locks its
         claims (a draft's relation both ends, a public claim's its claim): relation by
         relation, a later one's smaller keys would be locked after an earlier one's larger
-        ones, so all are locked first, in key order (evidence.locks)."""
-        relations = list(queryset.select_related("from_claim"))
-        claims_lock({pk for r in relations for pk in (r.from_claim_id, r.to_claim_id)})
+        ones, so all are locked first, in key order, and the relations read after (a claim read
+        before could have been published meanwhile, its relations since staged: evidence.locks)."""
+        relations = rows_locked_with_claims(
+            queryset.select_related("from_claim"), ["from_claim", "to_claim"]
+        )
         for relation in relations:
             self.delete_model(request, relation)
 

@@ -9,16 +9,20 @@ A relation added in the inline's new row is locked with them: the save regrades 
 The keys locked are those of the rows Django validated and saves, as its form fields read them
 (claims.admin_posted): a row Django saves but a reading of the posted data by hand skipped
 went unlocked, and a key int() cannot read, in a row marked for deletion, raised (a 500).
-Deleting relations in bulk (the changelist's action) locks the ends of them all at once.
+Deleting relations in bulk (the changelist's action) locks the ends of them all at once, and
+reads the relations after: a claim published before the lock is taken has its relations staged.
 """
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from claims.models import Claim, ClaimRelation
+from claims.services import claim_publish
+from evidence.revisions import pending_revision
 from tests.claims.test_admin_revisions import form_data
-from tests.concurrency import in_key_order_while
+from tests.concurrency import before_claim_locks, in_key_order_while
 from tests.factories import CuratorFactory
 from tests.factories import graded_claim as graded
 
@@ -109,6 +113,27 @@ def test_deleting_relations_in_bulk_while_a_batch_regrade_holds_an_end_of_the_la
     assert errors == []
     assert [response.status_code for response in responses] == [302]
     assert not ClaimRelation.objects.exists()
+
+
+def test_deleting_relations_in_bulk_of_a_claim_published_before_the_lock_stages_the_deletion():
+    older = graded("bone-health")
+    claim = graded("bmd-spine", "in_review")
+    relation = ClaimRelation.objects.create(from_claim=claim, to_claim=older, kind="refines")
+    client = Client()
+    client.force_login(CuratorFactory())
+    url = reverse("admin:claims_claimrelation_changelist")
+    data = {"action": "delete_selected", "_selected_action": [relation.pk], "post": "yes"}
+    reviewer = CuratorFactory()
+    publish, errors = before_claim_locks(lambda: claim_publish(claim=claim, actor=reviewer))
+
+    with connection.execute_wrapper(publish):
+        response = client.post(url, data)
+
+    assert errors == []
+    assert response.status_code == 302
+    assert Claim.objects.get(pk=claim.pk).status == "published"
+    assert ClaimRelation.objects.filter(pk=relation.pk).exists()  # staged, not deleted
+    assert pending_revision(claim).snapshot["relations"] == []
 
 
 @pytest.mark.parametrize(
