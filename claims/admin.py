@@ -24,12 +24,13 @@ from claims.admin_history import (  # noqa: F401 - names tests and templates imp
     RecordPanelsMixin,
 )
 from claims.admin_parts import PartsMixin
-from claims.admin_posted import posted_references
-from claims.admin_relations import (  # noqa: F401 - registers ClaimRelationAdmin
-    STAGED_RELATION,
-    ClaimRelationAdmin,
-    posted_relation_ends,
+from claims.admin_posted import (
+    InlineFormsetsKept,
+    inline_references,
+    inline_relation_ends,
+    validated_formsets,
 )
+from claims.admin_relations import STAGED_RELATION, ClaimRelationAdmin  # noqa: F401 - registers it
 from claims.admin_revisions import RevisionsMixin
 from claims.admin_workflow import WorkflowActionsMixin, WorkflowButtonsMixin
 from claims.models import (
@@ -150,6 +151,7 @@ COMPUTED_GRADE_FIELDS = [
 
 @admin.register(Claim)
 class ClaimAdmin(
+    InlineFormsetsKept,
     PartsMixin,
     RevisionsMixin,
     RecordPanelsMixin,
@@ -295,9 +297,11 @@ class ClaimAdmin(
         if change:  # save_related regrades the claims it relates to, the inline's new ones
             # too, after it: lock them all first, in key order. The references the evidence
             # inline cites come before them (their foreign keys are checked at commit:
-            # evidence.services share_references).
-            share_references(posted_references(request.POST))
-            claims_lock_with_related([obj.pk], also=posted_relation_ends(request.POST))
+            # evidence.services share_references). Both as the validated inlines give them
+            # (claims.admin_posted).
+            formsets = validated_formsets(request)
+            share_references(inline_references(formsets))
+            claims_lock_with_related([obj.pk], also=inline_relation_ends(formsets))
         if overridden:
             stored = (
                 Claim.objects.filter(pk=obj.pk)

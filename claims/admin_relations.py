@@ -7,10 +7,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from claims.admin_posted import posted_row_keys
 from claims.models import ClaimRelation
 from evidence.admin_staging import StagedWritesAdmin
-from evidence.locks import claims_lock
+from evidence.locks import rows_locked_with_claims
 from evidence.relations import relation_delete, relation_save
 from evidence.revisions import RelationChange, claim_revision_create, is_staged, staged_fields
 
@@ -18,15 +17,6 @@ STAGED_RELATION = (
     "Saved as a pending revision of its claim (the claim it relates from): readers see the"
     " published relations until a curator who wrote none of it approves it."
 )
-
-# The prefix of a claim's relation inline rows in a posted change form ("relations_from").
-INLINE_PREFIX = ClaimRelation._meta.get_field("from_claim").remote_field.get_accessor_name()
-
-
-def posted_relation_ends(post) -> set[int]:
-    """The claims the relation inline's posted rows relate to (`to_claim`), new rows and
-    changed ones (claims.admin_posted)."""
-    return posted_row_keys(post, INLINE_PREFIX, "to_claim")
 
 
 @admin.register(ClaimRelation)
@@ -64,9 +54,11 @@ class ClaimRelationAdmin(StagedWritesAdmin, admin.ModelAdmin):
         """Delete (or stage the deletion of) each relation, in one transaction. Each locks its
         claims (a draft's relation both ends, a public claim's its claim): relation by
         relation, a later one's smaller keys would be locked after an earlier one's larger
-        ones, so all are locked first, in key order (evidence.locks)."""
-        relations = list(queryset.select_related("from_claim"))
-        claims_lock({pk for r in relations for pk in (r.from_claim_id, r.to_claim_id)})
+        ones, so all are locked first, in key order, and the relations read after (a claim read
+        before could have been published meanwhile, its relations since staged: evidence.locks)."""
+        relations = rows_locked_with_claims(
+            queryset.select_related("from_claim"), ["from_claim", "to_claim"]
+        )
         for relation in relations:
             self.delete_model(request, relation)
 

@@ -25,7 +25,7 @@ from citations.sources.http import SourceError
 from config.admin_urls import admin_page_path
 from evidence import verification
 from evidence.admin_staging import StagedWritesAdmin
-from evidence.locks import claims_lock
+from evidence.locks import rows_locked_with_claims
 from evidence.models import Evidence
 from evidence.revisions import ItemChange, claim_revision_create, is_staged, staged_fields
 from evidence.services import (
@@ -183,8 +183,11 @@ class EvidenceAdmin(StagedWritesAdmin, HistoryAdmin):
         claim = self._public_claim(obj)
         if claim is None:
             # save_related adds the studies it pools after the item is saved, its claim
-            # locked: they are held first, as the item's reference is (share_references).
-            share_references({study.pk for study in form.cleaned_data.get("covers", ())})
+            # locked: they are held first, with the item's reference, in one statement (key
+            # order, as an import locks references). Held one set after the other, a smaller
+            # reference after a larger study, each waited for the other.
+            covers = {study.pk for study in form.cleaned_data.get("covers", ())}
+            share_references({obj.reference_id, *covers} - {None})
             evidence_save(evidence=obj, actor=request.user)
             return
         staged = {f.name for f in staged_fields(Evidence)}
@@ -228,9 +231,9 @@ class EvidenceAdmin(StagedWritesAdmin, HistoryAdmin):
     def delete_queryset(self, request, queryset):
         """Delete (or stage the deletion of) each item, in one transaction. Each locks its
         claim: item by item, a later item's claim with a smaller key would be locked after an
-        earlier one's, so all are locked first, in key order (evidence.locks)."""
-        items = list(queryset.select_related("claim"))
-        claims_lock({item.claim_id for item in items})
+        earlier one's, so all are locked first, in key order, and the items read after (one
+        read before could have moved to another claim meanwhile: evidence.locks)."""
+        items = rows_locked_with_claims(queryset.select_related("claim"), ["claim"])
         for item in items:
             self.delete_model(request, item)
 

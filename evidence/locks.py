@@ -18,8 +18,17 @@ the references an item cites before its claims (evidence.services `share_referen
 saving a reference locks it before the claims citing it; a row locked is no obstacle to the
 check of its own writer. (Writing an evidence item does lock its claim at once, FOR UPDATE in
 key order: the trigger that moves its page version, claims migration 0009.)
+
+Which claims a writer locks may depend on rows it reads (the claims of the items it deletes);
+read before the lock, they can change before it is taken (an item moved to another claim, its
+claim published meanwhile). Such a writer locks first, then reads what it writes, and when the
+rows now need claims it did not lock, gives the locks back (a savepoint rolled back releases
+them) and takes them all again, in order (`rows_locked_with_claims`); it gives up after a few
+tries (LOCKS_KEPT_MOVING) rather than loop while another writer keeps moving them.
 """
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 
 from claims.models import Claim, ClaimRelation
@@ -41,3 +50,27 @@ def claims_lock_with_related(keys, also=()) -> list:
     ends = Q(pk__in=related.values("from_claim")) | Q(pk__in=related.values("to_claim"))
     wanted = Q(pk__in=[*keys, *also]) | ends
     return claims_lock(Claim.objects.filter(wanted).values("pk"))
+
+
+LOCK_TRIES = 3
+LOCKS_KEPT_MOVING = "The rows this writes kept changing while they were being locked; try again."
+
+
+@transaction.atomic
+def rows_locked_with_claims(queryset, claim_fields) -> list:
+    """The rows of `queryset`, read after the claims they refer to (their foreign keys
+    `claim_fields`) are locked, in key order (as the module says). Raises ValidationError
+    (LOCKS_KEPT_MOVING) when they still need other claims after LOCK_TRIES tries."""
+    model_fields = [queryset.model._meta.get_field(name) for name in claim_fields]
+    wanted = {key for keys in queryset.values_list(*claim_fields) for key in keys} - {None}
+    for _ in range(LOCK_TRIES):
+        savepoint = transaction.savepoint()
+        claims_lock(wanted)
+        rows = list(queryset.all())  # a new query: read after the lock
+        needed = {getattr(row, field.attname) for row in rows for field in model_fields}
+        if needed - {None} <= wanted:
+            transaction.savepoint_commit(savepoint)
+            return rows
+        transaction.savepoint_rollback(savepoint)
+        wanted = needed - {None}
+    raise ValidationError(LOCKS_KEPT_MOVING)

@@ -31,7 +31,7 @@ from django.utils import timezone
 from citations.models import Reference
 from claims.access import PUBLIC_STATUSES
 from claims.models import Claim, ClaimRelation, ClaimRevision, RelationKind, RevisionStatus
-from evidence.locks import claims_lock
+from evidence.locks import LOCK_TRIES, LOCKS_KEPT_MOVING, claims_lock
 from evidence.models import Evidence
 from evidence.revision_diff import Change, snapshot_changes
 from evidence.revision_snapshots import (
@@ -205,9 +205,10 @@ def _locked_for_approval(revision: ClaimRevision) -> ClaimRevision:
     relation to one more claim, an item citing one more reference), the locks are given back
     (a savepoint rolled back releases them) and all taken again, in order, for that version.
     Locking the new ones on top would hold the claim while waiting for a smaller key, which a
-    batch regrade may hold while it waits for the claim: a deadlock."""
+    batch regrade may hold while it waits for the claim: a deadlock. After LOCK_TRIES tries,
+    the approval gives up (ValidationError LOCKS_KEPT_MOVING; nothing written)."""
     snapshot = revision.snapshot
-    while True:
+    for _ in range(LOCK_TRIES):
         references, claims = _approval_locks(revision.claim_id, snapshot)
         savepoint = transaction.savepoint()
         share_references(references)
@@ -219,6 +220,7 @@ def _locked_for_approval(revision: ClaimRevision) -> ClaimRevision:
             return locked
         transaction.savepoint_rollback(savepoint)
         snapshot = locked.snapshot
+    raise ValidationError(LOCKS_KEPT_MOVING)
 
 
 def _approval_locks(claim_id: int, snapshot: dict) -> tuple[set, set]:

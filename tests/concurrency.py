@@ -67,3 +67,18 @@ def in_key_order_while(step, first, then) -> list:
         step()
 
     return run_together(batch, run_step)
+
+
+def before_claim_locks(work, times: int = 1) -> tuple:
+    """A query wrapper (connection.execute_wrapper) that runs `work` on another connection,
+    to its commit, just before each of this connection's first `times` statements locking
+    claims (FOR UPDATE); and the list of the exceptions it raised."""
+    errors, runs = [], []
+
+    def wrapper(execute, sql, params, many, context):
+        if len(runs) < times and "FOR UPDATE" in sql and '"claims_claim"' in sql:
+            runs.append(True)
+            errors.extend(run_together(work))
+        return execute(sql, params, many, context)
+
+    return wrapper, errors

@@ -11,13 +11,11 @@ before its claims, each waits for the other (evidence.services `share_references
 import threading
 
 import pytest
-from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
 
 from citations.history import save_with_history
 from claims import admin as claims_admin
-from claims.admin_posted import posted_references
 from tests.claims.test_admin_revisions import form_data
 from tests.concurrency import backend_pid, run_together, wait_until_blocked
 from tests.factories import CuratorFactory
@@ -65,12 +63,3 @@ def test_adding_an_item_in_the_admin_while_its_reference_is_saved(monkeypatch):
     assert draft.evidence.count() == 2
     reference.refresh_from_db()
     assert reference.title == "A corrected title"
-
-
-def test_the_posted_references_are_those_the_counted_evidence_rows_cite_or_pool():
-    post = QueryDict(mutable=True)
-    post.update({"evidence-TOTAL_FORMS": "2", "evidence-0-reference": "7"})
-    post.setlist("evidence-1-covers", ["8", " 9 ", "²"])
-    post.update({"evidence-2-reference": "10", "relations_from-0-to_claim": "11"})
-
-    assert posted_references(post) == {7, 8, 9}

@@ -5,24 +5,41 @@ Deleting items in bulk (the changelist's action) while a batch regrade locks cla
 order: each deletion locks its item's claim; item by item, a later item's claim with a smaller
 key would be locked after an earlier one's (evidence.locks).
 
+The items are read after their claims are locked: an item moved to another claim before the
+lock is taken is deleted from that claim, which is locked and regraded.
+
 Saving an item that pools a study (`covers`) while that study's reference is saved: saving a
 reference locks it, then the claims citing it (claims migration 0010); the admin adds the
 pooled studies after the item, its claim locked, and their foreign keys are checked at commit
 (FOR KEY SHARE). Unless the save holds them before the claim, each waits for the other.
+And it holds them with the item's own reference, in one statement: an import locks the
+references it updates in key order (FOR UPDATE); held one set after the other, the item's
+reference (a smaller key) after a study, each waited for the other.
 """
 
 import threading
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
 from citations.history import save_with_history
+from citations.importing.writers import lock_in_order
+from claims.models import Claim
+from evidence import admin as evidence_admin
 from evidence import services
 from evidence.models import Evidence
+from evidence.services import claim_regrade, evidence_update
 from tests.claims.test_admin_revisions import form_data
-from tests.concurrency import backend_pid, in_key_order_while, run_together, wait_until_blocked
-from tests.factories import CuratorFactory, EvidenceFactory
+from tests.concurrency import (
+    backend_pid,
+    before_claim_locks,
+    in_key_order_while,
+    run_together,
+    wait_until_blocked,
+)
+from tests.factories import ClaimFactory, CuratorFactory, EvidenceFactory, ReferenceFactory
 from tests.factories import graded_claim as graded
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,6 +64,28 @@ def test_deleting_items_of_two_drafts_in_bulk_while_a_batch_regrade_holds_the_sm
     assert errors == []
     assert [response.status_code for response in responses] == [302]
     assert not Evidence.objects.filter(claim__in=[first, last]).exists()
+
+
+def test_deleting_in_bulk_an_item_moved_to_another_claim_before_the_lock_regrades_that_claim():
+    first = graded("bone-health", "draft")
+    other = ClaimFactory(status="draft", slug="bmd-spine")
+    claim_regrade(claim=other)
+    without = Claim.objects.get(pk=other.pk).grade_level  # with no evidence
+    item = first.evidence.get()
+    assert first.grade_level != without
+    client = Client()
+    client.force_login(CuratorFactory())
+    url = reverse("admin:evidence_evidence_changelist")
+    data = {"action": "delete_selected", "_selected_action": [item.pk], "post": "yes"}
+    move, errors = before_claim_locks(lambda: evidence_update(evidence=item, claim=other))
+
+    with connection.execute_wrapper(move):
+        response = client.post(url, data)
+
+    assert errors == []
+    assert response.status_code == 302
+    assert not Evidence.objects.filter(pk=item.pk).exists()
+    assert Claim.objects.get(pk=other.pk).grade_level == without  # regraded without it
 
 
 def test_pooling_a_study_in_the_admin_while_its_reference_is_saved(monkeypatch):
@@ -84,3 +123,40 @@ def test_pooling_a_study_in_the_admin_while_its_reference_is_saved(monkeypatch):
     assert list(pooled.covers.all()) == [study]
     study.refresh_from_db()
     assert study.title == "A corrected title"
+
+
+def test_pooling_a_study_with_a_larger_key_than_the_items_reference_while_an_import_locks_both(
+    monkeypatch,
+):
+    draft = graded("bmd-spine", "draft")
+    pooled = EvidenceFactory(claim=draft, outcome="hip fractures")
+    study = ReferenceFactory()
+    assert pooled.reference_id < study.pk
+    client = Client()
+    client.force_login(CuratorFactory())
+    url = reverse("admin:evidence_evidence_change", args=[pooled.pk])
+    data = {**form_data(client.get(url)), "covers": [str(study.pk)]}
+    importer_pid, responses = [], []
+    held, importer_started = threading.Event(), threading.Event()
+    share = evidence_admin.share_references
+
+    def share_then_let_the_importer_run(reference_ids):
+        share(reference_ids)
+        held.set()
+        importer_started.wait(timeout=10)
+        wait_until_blocked(importer_pid[0])  # the importer now waits for this save
+
+    monkeypatch.setattr(evidence_admin, "share_references", share_then_let_the_importer_run)
+
+    def import_both():
+        held.wait(timeout=10)
+        importer_pid.append(backend_pid())
+        importer_started.set()
+        with transaction.atomic():
+            lock_in_order([pooled.reference_id, study.pk])
+
+    errors = run_together(lambda: responses.append(client.post(url, data)), import_both)
+
+    assert errors == []
+    assert [response.status_code for response in responses] == [302]
+    assert list(pooled.covers.all()) == [study]
