@@ -71,7 +71,8 @@ CREATE TRIGGER claims_claimword_claim
 # vector holding every other lexeme at every position up to 256 (phrases need positions; a
 # query whose phrases could span more has none, as has one with weights or prefixes).
 # `claims_claimword_walked(query, sample, dense_percent)`: the required lexeme whose
-# postings a search walks, or NULL (the search as it is).
+# postings a search walks, or NULL (the search as it is), and whether it is the whole query
+# (`alone`: then its newest postings are its newest matches).
 FUNCTIONS_SQL = """
 CREATE OR REPLACE FUNCTION claims_claimword_required(query tsquery) RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE AS $$
@@ -103,10 +104,10 @@ BEGIN
     RETURN ARRAY(SELECT (tsvector_to_array(q::tsvector))[1] FROM unnest(required) q);
 END $$;
 
-CREATE OR REPLACE FUNCTION claims_claimword_walked(query tsquery, sample int, dense_percent int)
-RETURNS text LANGUAGE plpgsql STABLE AS $$
+CREATE OR REPLACE FUNCTION claims_claimword_walked(
+    query tsquery, sample int, dense_percent int, OUT walked text, OUT alone boolean)
+LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    walked text;
     sampled bigint;
 BEGIN
     -- the sparsest: whose `sample`-th newest posting is oldest (none: fewest postings)
@@ -117,15 +118,18 @@ BEGIN
     ORDER BY 2 NULLS FIRST, 1 LIMIT 1;
     IF sampled IS NULL OR sample * 100 >
         dense_percent * ((SELECT max(id) FROM claims_claim) - sampled + 1) THEN
-        RETURN NULL;  -- few matches (the GIN index) or dense (the primary key walk)
+        walked := NULL;  -- few matches (the GIN index) or dense (the primary key walk)
     END IF;
-    RETURN walked;
+    alone := walked IS NOT NULL AND numnode(query) = 1;  -- the query is the lexeme
 END $$;
 """
 
-WALKED_SQL = (
-    "SELECT claims_claimword_walked(websearch_to_tsquery('english'::regconfig, %s), %s, %s)"
-)
+# The choice as a row of claims.searching.NEWEST_SQL (count -1), for its words (`%s`).
+CHOICE_SQL = """
+    SELECT walked, alone::text, NULL, -1, NULL
+    FROM claims_claimword_walked(websearch_to_tsquery('english'::regconfig, %s), %s, %s)
+"""
+CHOICE_PARAMS = (SAMPLE, DENSE_PERCENT)
 
 DROP_SQL = """
 DROP TRIGGER IF EXISTS claims_claimword_claim ON claims_claim;
