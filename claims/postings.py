@@ -3,22 +3,26 @@
 A search lists its `RANKED_MATCHES` newest matches (citations.search.newest_matches). For a
 word in some percent of the claims, PostgreSQL finds them either by walking the primary key
 backwards, testing every claim's vector on the way (the walk grows with the claims between
-the newest matches: 10,000 rows for 500 matches of a word in 5 % of 100,000 claims), or
-through the GIN index, which holds every match of the word unordered (all of them read,
-sorted, then cut). Neither is bounded by the 500 it keeps. A *posting* is one row
-(`lexeme`, `claim_id`) of `claims_claimword` (`ClaimWord`): its primary key index, read
-backwards for one lexeme, gives that lexeme's claims newest first, so the newest 500
-matches of a search cost 500 candidates (each rechecked on the claim's row), not the rows
+the newest matches: 9,981 rows for the 500 newest of 4,500 matches, a word in 5 % of 100,000
+claims), or through the GIN index, which holds every match of the word unordered (all read,
+sorted, then cut). Neither is bounded by the 500 it keeps. A *posting* is one row (`lexeme`,
+`claim_id`) of `claims_claimword` (`ClaimWord`): its primary key index, read backwards for
+one lexeme, gives that lexeme's claims newest first, so the newest 500 matches cost about
+500 claims read by key (claims.searching: at once when the lexeme is the whole search, as
+all its postings match; else one at a time, each rechecked, until 500 match), not the rows
 between them.
 
-Which lexeme (`FUNCTIONS_SQL`, `claims_claimword_walked`): only a lexeme every
-match must hold (a *required* one: not under `or` or `-`, a phrase's words are) can stand for
-a search; of those, the one sparsest among the newest claims, judged by how far back its
-`SAMPLE`-th newest posting is (a bounded read, never a count). A lexeme in more than
-`DENSE_PERCENT` of the newest claims keeps the primary key walk (it reads fewer rows per match
-than postings' lookups cost); a search with no required lexeme (only `or`, only `-word`, only
-stop words) keeps the plain search. Either way the result is the same rows: a candidate is
-kept only when its row passes the search's own test (`search_vector @@ query`, public).
+Which lexeme (`FUNCTIONS_SQL`, `claims_claimword_walked`): only a lexeme every match must
+hold (a *required* one: not under `or` or `-`, a phrase's words are) can stand for a search;
+of those, the one sparsest among the newest claims, judged by how far back its `SAMPLE`-th
+newest posting is (a bounded read, never a count). With fewer postings than `SAMPLE` the
+GIN index reads every match for less; in more than `DENSE_PERCENT` of the newest claims the
+primary key walk reads fewer rows per match than lookups cost; a search with no required
+lexeme (only `or`, only `-word`, only stop words) keeps the plain search. The choice is made
+in a search's first query and kept a minute (claims.searching.CHOICES). Whichever way, the
+result is the same rows: a claim is kept only when its row passes the search's own test
+(`search_vector @@ query`, public), and a search that is one word and finds fewer than 500
+through its newest postings (postings not kept, say) is read again the other way.
 
 Kept in the writing transaction by a trigger on `claims_claim` (`TRIGGERS_SQL`), like the
 stored vector itself: the lexemes of a claim's stored `search_vector` while it is public
