@@ -15,10 +15,12 @@ between them.
 Which lexeme (`FUNCTIONS_SQL`, `claims_claimword_walked`): only a lexeme every match must
 hold (a *required* one: not under `or` or `-`, a phrase's words are) can stand for a search;
 of those, the one sparsest among the newest claims, judged by how far back its `SAMPLE`-th
-newest posting is (a bounded read, never a count). With fewer postings than `SAMPLE` the
-GIN index reads every match for less; in more than `DENSE_PERCENT` of the newest claims the
-primary key walk reads fewer rows per match than lookups cost; a search with no required
-lexeme (only `or`, only `-word`, only stop words) keeps the plain search. The choice is made
+newest posting is (a bounded read, never a count). In more than `DENSE_PERCENT` of the
+newest claims the primary key walk reads fewer rows per match than lookups cost, and a search
+with no required lexeme (only `or`, only `-word`, only stop words) keeps the plain search.
+A rare lexeme is read through postings too: the GIN index would read its few matches for a
+little less, but the planner, expecting 500 matches soon, may walk the primary key through
+every claim instead (a word in 450 of 9,000 claims: 12 ms against 1.4 ms). The choice is made
 in a search's first query and kept a minute (claims.searching.CHOICES). Whichever way, the
 result is the same rows: a claim is kept only when its row passes the search's own test
 (`search_vector @@ query`, public), and a search that is one word and finds fewer than 500
@@ -35,8 +37,7 @@ vector and publicness stay (a regrade's UPDATE names neither). A write that bypa
 from citations.search import RANKED_MATCHES, SEARCH_WEIGHTS, VECTOR_FIELD
 from claims.counts import PUBLIC
 
-# Postings read per required lexeme to judge it. A lexeme with fewer has few enough matches
-# that the GIN index reads them all for less than one lookup each through postings.
+# Postings read per required lexeme to judge how sparse it is among the newest claims.
 SAMPLE = 2 * RANKED_MATCHES
 DENSE_PERCENT = 20  # a lexeme in more of the newest claims: walk the primary key instead
 
@@ -75,8 +76,8 @@ CREATE TRIGGER claims_claimword_claim
 # vector holding every other lexeme at every position up to 256 (phrases need positions; a
 # query whose phrases could span more has none, as has one with weights or prefixes).
 # `claims_claimword_walked(query, sample, dense_percent)`: the required lexeme whose
-# postings a search walks, or NULL (the search as it is), and whether it is the whole query
-# (`alone`: then its newest postings are its newest matches).
+# postings a search walks, or NULL (the search as it is); whether it is the whole query
+# (`alone`: then its newest postings are its newest matches); its postings, up to `sample`.
 FUNCTIONS_SQL = """
 CREATE OR REPLACE FUNCTION claims_claimword_required(query tsquery) RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE AS $$
@@ -109,28 +110,30 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION claims_claimword_walked(
-    query tsquery, sample int, dense_percent int, OUT walked text, OUT alone boolean)
+    query tsquery, sample int, dense_percent int,
+    OUT walked text, OUT alone boolean, OUT postings int)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
-    sampled bigint;
+    newest bigint := (SELECT max(id) FROM claims_claim);
+    oldest bigint;
 BEGIN
-    -- the sparsest: whose `sample`-th newest posting is oldest (none: fewest postings)
-    SELECT lexeme, (SELECT w.claim_id FROM claims_claimword w WHERE w.lexeme = r.lexeme
-                    ORDER BY w.claim_id DESC OFFSET sample - 1 LIMIT 1)
-    INTO walked, sampled
-    FROM unnest(claims_claimword_required(query)) r(lexeme)
-    ORDER BY 2 NULLS FIRST, 1 LIMIT 1;
-    IF sampled IS NULL OR sample * 100 >
-        dense_percent * ((SELECT max(id) FROM claims_claim) - sampled + 1) THEN
-        walked := NULL;  -- few matches (the GIN index) or dense (the primary key walk)
-    END IF;
+    -- the sparsest: its newest `sample` postings (or all, if fewer) span the most claims
+    SELECT r.lexeme, s.oldest, s.postings INTO walked, oldest, postings
+    FROM unnest(claims_claimword_required(query)) r(lexeme),
+        LATERAL (SELECT min(claim_id) AS oldest, count(*) AS postings FROM (
+            SELECT w.claim_id FROM claims_claimword w WHERE w.lexeme = r.lexeme
+            ORDER BY w.claim_id DESC LIMIT sample) n) s
+    ORDER BY s.postings::float / (newest - coalesce(s.oldest, newest) + 1), 1 LIMIT 1;
+    IF postings * 10 >= sample AND postings * 100 > dense_percent * (newest - oldest + 1) THEN
+        walked := NULL;  -- dense among the newest claims: the primary key walk reads less
+    END IF;  -- (fewer than a tenth of `sample` postings: as many lookups at most, no verdict)
     alone := walked IS NOT NULL AND numnode(query) = 1;  -- the query is the lexeme
 END $$;
 """
 
 # The choice as a row of claims.searching.NEWEST_SQL (count -1), for its words (`%s`).
 CHOICE_SQL = """
-    SELECT walked, alone::text, NULL, -1, NULL
+    SELECT walked, alone::text, postings::text, -1, NULL
     FROM claims_claimword_walked(websearch_to_tsquery('english'::regconfig, %s), %s, %s)
 """
 CHOICE_PARAMS = (SAMPLE, DENSE_PERCENT)

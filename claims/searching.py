@@ -55,25 +55,26 @@ def newest_search(words: str) -> NewestSearch:
     period = int(time.monotonic() // CHOICE_SECONDS)
     chosen = CHOICES.get(words)
     if chosen is None or chosen[0] != period:
-        found, lexeme, alone = newest_choosing(words)
+        found, choice = newest_choosing(words)
         if len(CHOICES) >= CHOICES_KEPT:
             CHOICES.clear()
-        CHOICES[words] = (period, lexeme, alone)
+        CHOICES[words] = (period, *choice)
         return found
-    _, lexeme, alone = chosen
+    _, lexeme, alone, posted = chosen
     if alone:
         found = newest_through(words, lexeme, THROUGH_NEWEST_POSTINGS)
-        if len(found.ranked) == full_text.RANKED_MATCHES:
-            return found
+        if len(found.ranked) == full_text.RANKED_MATCHES or posted < full_text.RANKED_MATCHES:
+            return found  # 500 found, or every posting read
     return newest_through(words, lexeme, THROUGH_POSTINGS if lexeme else THROUGH_TABLE)
 
 
-# words -> (period, lexeme, alone): each process's choice of postings for a search, made by
-# its first search in a period of `CHOICE_SECONDS` in the same query (`newest_choosing`).
+# words -> (period, lexeme, alone, postings): each process's choice of postings for a
+# search, made by its first search in a period of `CHOICE_SECONDS` in the same query
+# (`newest_choosing`).
 # Only speed depends on it: any lexeme chosen is one every match holds, so a choice made on
 # older postings finds the same claims. Asking in a query of its own cost a round trip, a
 # third of a rare word's search.
-CHOICES: dict[str, tuple[int, str | None, bool]] = {}
+CHOICES: dict[str, tuple[int, str | None, bool, int]] = {}
 CHOICES_KEPT = 1024
 CHOICE_SECONDS = 60
 THROUGH_TABLE, THROUGH_POSTINGS, THROUGH_NEWEST_POSTINGS = "table", "postings", "newest postings"
@@ -88,13 +89,14 @@ def newest_through(words: str, lexeme: str | None, through: str) -> NewestSearch
     return found
 
 
-def newest_choosing(words: str) -> tuple[NewestSearch, str | None, bool]:
+def newest_choosing(words: str) -> tuple[NewestSearch, tuple[str | None, bool, int]]:
     """`newest_search` through the table, and the postings to read for `words` from now on
-    (`claims.postings.CHOICE_SQL`: a lexeme or None, and whether it is the whole search)."""
+    (`claims.postings.CHOICE_SQL`: a lexeme or None, whether it is the whole search, and
+    how many postings it has, up to `claims.postings.SAMPLE`)."""
     sql, params = newest_sql(full_text.RANKED_MATCHES, THROUGH_TABLE)
     choosing = f"{sql} UNION ALL {postings.CHOICE_SQL}", (*params, WORDS, *postings.CHOICE_PARAMS)
-    found, (lexeme, alone) = newest_rows(words, None, choosing)
-    return found, lexeme, alone == "true"
+    found, (lexeme, alone, posted) = newest_rows(words, None, choosing)
+    return found, (lexeme, alone == "true", int(posted or 0))
 
 
 def newest_rows(words: str, lexeme: str | None, query: tuple[str, tuple]):
@@ -105,7 +107,7 @@ def newest_rows(words: str, lexeme: str | None, query: tuple[str, tuple]):
         cursor.execute(sql, tuple(values.get(param, param) for param in params))
         rows = cursor.fetchall()
     ranked = next(row[4] for row in rows if row[3] == 0) or []  # no match: NULL
-    choice = next((row[:2] for row in rows if row[3] == -1), None)
+    choice = next((row[:3] for row in rows if row[3] == -1), None)
     return NewestSearch(tallied(row[:4] for row in rows if row[3] > 0), ranked), choice
 
 

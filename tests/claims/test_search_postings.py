@@ -136,7 +136,8 @@ def test_the_walked_lexeme_is_the_sparsest_required_one_and_none_when_dense():
     assert walked("bone -progesterone") == "bone"
     assert walked("bone or progesterone") is None  # no lexeme every match holds
     assert walked("bone", dense_percent=50) is None  # in every claim: the primary key walk
-    assert walked("progesterone", sample=3) is None  # fewer postings than the sample: GIN
+    assert walked("progesterone", sample=3) == "progesteron"  # rare: bounded by its postings
+    assert walked("zyxomab") == "zyxomab"  # in no claim: nothing to read
     assert walked("bone") == "bone"
 
 
@@ -202,7 +203,7 @@ def test_a_search_chooses_its_postings_in_its_first_query_and_reads_them_after(
     monkeypatch.setattr("citations.search.RANKED_MATCHES", 5)  # "bone": more postings
     with django_assert_num_queries(1):
         first = newest_search("bone")
-    assert CHOICES["bone"][1:] == ("bone", True)
+    assert CHOICES["bone"][1:3] == ("bone", True)
     with django_assert_num_queries(1):
         assert newest_search("bone") == first
     with django_assert_num_queries(1):
@@ -216,7 +217,7 @@ def test_newest_postings_that_are_not_all_matches_are_read_again_walked(varied_c
     with triggers off and not rebuilt, say) costs a second query, never a wrong list."""
     monkeypatch.setattr("citations.search.RANKED_MATCHES", 5)
     expected = newest_through("bone -fracture", None, THROUGH_TABLE)
-    CHOICES["bone -fracture"] = (int(time.monotonic() // CHOICE_SECONDS), "bone", True)
+    CHOICES["bone -fracture"] = (int(time.monotonic() // CHOICE_SECONDS), "bone", True, 9)
 
     assert newest_search("bone -fracture") == expected
 
