@@ -14,17 +14,18 @@ between them.
 
 Which lexeme (`FUNCTIONS_SQL`, `claims_claimword_walked`): only a lexeme every match must
 hold (a *required* one: not under `or` or `-`, a phrase's words are) can stand for a search;
-of those, the one sparsest among the newest claims, judged by how far back its `SAMPLE`-th
-newest posting is (a bounded read, never a count). In more than `DENSE_PERCENT` of the
-newest claims the primary key walk reads fewer rows per match than lookups cost, and a search
-with no required lexeme (only `or`, only `-word`, only stop words) keeps the plain search.
-A rare lexeme is read through postings too: the GIN index would read its few matches for a
-little less, but the planner, expecting 500 matches soon, may walk the primary key through
-every claim instead (a word in 450 of 9,000 claims: 12 ms against 1.4 ms). The choice is made
-in a search's first query and kept a minute (claims.searching.CHOICES). Whichever way, the
-result is the same rows: a claim is kept only when its row passes the search's own test
-(`search_vector @@ query`, public), and a search that is one word and finds fewer than 500
-through its newest postings (postings not kept, say) is read again the other way.
+of those, the one sparsest among the newest claims: its newest `SAMPLE` postings (all, if
+fewer) span the most claims (a bounded read, never a count). One with at least a tenth of
+`SAMPLE` postings in more than `DENSE_PERCENT` of the claims they span keeps the primary key
+walk (it reads fewer rows per match than lookups cost), and a search with no required lexeme
+(only `or`, only `-word`, only stop words) keeps the plain search. A rare lexeme is read
+through postings too: the GIN index would read its few matches for a little less, but the
+planner, expecting 500 matches soon, may walk the primary key through every claim instead
+(a word in 450 of 9,000 public claims: 7.9 ms against 2.7 ms). The choice is made in a
+search's first query and kept a minute (claims.searching.CHOICES). Whichever way, the result
+is the same rows: a claim is kept only when its row passes the search's own test
+(`search_vector @@ query`, public), and a one-word search that finds fewer than 500 through
+its newest postings while it has more (postings not kept, say) is read again walked.
 
 Kept in the writing transaction by a trigger on `claims_claim` (`TRIGGERS_SQL`), like the
 stored vector itself: the lexemes of a claim's stored `search_vector` while it is public
