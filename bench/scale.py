@@ -292,11 +292,13 @@ def populate(n: int) -> None:
 
 def grade_all() -> None:
     """Store every claim's grade through the app's batch regrade (what evidence writes and
-    `manage.py regrade` store), without a history row each; then the public counts, whose
-    triggers were off during the build (claims.counts), from the graded rows."""
+    `manage.py regrade` store), without a history row each; then the public counts and the
+    search postings, whose triggers were off during the build (claims.counts,
+    claims.postings), from the graded rows."""
     from django.db import connection
     from django.test import override_settings
 
+    from claims import postings
     from claims.counts import REBUILD_SQL
     from evidence.services import claims_regrade
 
@@ -306,6 +308,7 @@ def grade_all() -> None:
     log(f"  {seen:,} claims graded in {time.perf_counter() - start:.1f} s")
     with connection.cursor() as cursor:
         cursor.execute(REBUILD_SQL)
+        cursor.execute(postings.REBUILD_SQL)
         cursor.execute("VACUUM ANALYZE")
 
 

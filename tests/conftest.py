@@ -7,8 +7,16 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 
+from claims.searching import CHOICES
 from tests.factories import CuratorFactory
 from tests.processes import run_manage, scratch_database
+
+
+@pytest.fixture(autouse=True)
+def _fresh_search_choices():
+    """Each test chooses a search's postings anew (claims.searching.CHOICES keeps a
+    process's choices for a minute), so what it reads does not depend on the tests before."""
+    CHOICES.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@
   `.for_lists()`) and its pieces (`LIST_FIELDS`, `level_is`);
 - `review`: a reviewer's notes (`ReviewNote`) and staged changes (`ClaimRevision`);
 - `api_tokens`: a curator's API token (`ApiToken`);
-- `public_counts`: the public counts' change log (`PublicCount`).
+- `public_counts`: the public counts' change log (`PublicCount`);
+- `postings`: which public claim holds which search lexeme (`ClaimWord`).
 
 The vocabularies (claims.choices, and a claim's `Status` from claims.access) are re-exported
 too: DESIGN and callers name them here."""
@@ -39,6 +40,7 @@ from claims.models.claims import (
     Topic,
     TopicManager,
 )
+from claims.models.postings import ClaimWord
 from claims.models.public_counts import PublicCount
 from claims.models.querysets import (
     LIST_FIELDS,
@@ -67,6 +69,7 @@ __all__ = [
     "ClaimRelation",
     "ClaimRelationManager",
     "ClaimRevision",
+    "ClaimWord",
     "ClaimedDirection",
     "Direction",
     "GradeLevel",
