@@ -23,7 +23,7 @@ from django.utils.choices import BaseChoiceIterator
 from citations import search as full_text
 from citations.search import newest_matches
 from claims.counts import PublicOverview, public_overview
-from claims.models import Claim, Direction, GradeLevel, Topic
+from claims.models import Claim, Direction, GradeLevel
 from claims.searching import NewestSearch, RankedClaims, newest_search
 from config.caching import facet_cached
 
