@@ -23,6 +23,7 @@ from django.utils.choices import BaseChoiceIterator
 from citations import search as full_text
 from citations.search import newest_matches
 from claims.counts import PublicOverview, public_overview
+from claims.listing import BY_STATEMENT, PublicClaims
 from claims.models import Claim, Direction, GradeLevel
 from claims.searching import NewestSearch, RankedClaims, newest_search
 from config.caching import facet_cached
@@ -218,12 +219,15 @@ class ClaimFilterForm(forms.Form):
     def results(self):
         """Matching public claims in list order, none when the input is invalid: a queryset
         whose pages are read as ids, then rows (`claims.listing.page_claims`). A search with
-        no other filter lists the ids its counts came with, best first (`claims.searching`)."""
+        no other filter lists the ids its counts came with, best first (`claims.searching`);
+        no search and no filter, every public claim (`claims.listing.PublicClaims`)."""
         claims = public_claims()
         valid = self.is_valid()
         self.count_options()
         if not valid:
             return claims.none()
-        if self.search and self.searched_only:
+        if self.searched_only and self.search:
             return RankedClaims(self.search.ranked)
-        return self.filter(claims.order_by("statement"))  # search re-orders by rank
+        if self.searched_only:
+            return PublicClaims(self.known_total)  # no words, no filter
+        return self.filter(claims.order_by(BY_STATEMENT))  # search re-orders by rank
