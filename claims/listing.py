@@ -9,12 +9,13 @@ of just those ids, in that order.
 
 `listed_claims` runs one query whose SQL is built from `for_lists()` once per process
 (`listed_sql`): building and compiling that queryset cost a list page more (1.5-2 ms) than
-PostgreSQL took to run it. The same goes for the ids of a page of every public claim, the
-list with no search and no filter (`PublicClaims`).
+PostgreSQL took to run it. A page of every public claim (the list with no search and no
+filter, `PublicClaims`) reads its ids and their rows in one query, compiled once per page.
 """
 
 from functools import cache, lru_cache
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections, router
 from django.db.models import BigIntegerField, F, QuerySet, Value, signals
@@ -46,14 +47,19 @@ def listed_claims(ids: list[int]) -> list[Claim]:
     if not ids:
         return []
     sql, params = listed_sql()
+    found = {claim.pk: claim for claim in read_claims(sql, (*params, list(ids)))}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def read_claims(sql: str, params: tuple) -> list[Claim]:
+    """The claims of the rows of a `for_lists()` query, in its order."""
     database = router.db_for_read(Claim)
     with connections[database].cursor() as cursor:
-        cursor.execute(sql, (*params, list(ids)))
+        cursor.execute(sql, params)
         names = tuple(column.name for column in cursor.description)
         rows = cursor.fetchall()
     make = claim_maker(names)
-    found = {claim.pk: claim for claim in (make(database, row) for row in rows)}
-    return [found[pk] for pk in ids if pk in found]
+    return [make(database, row) for row in rows]
 
 
 COLUMNS = frozenset(field.attname for field in Claim._meta.concrete_fields)
@@ -112,8 +118,7 @@ BY_STATEMENT = "statement"  # the order of a list with no search
 class PublicClaims:
     """Every public claim by statement, as a Paginator reads a list (`RankedClaims` reads a
     search's): its length, the public count (`count`, which the list's form read anyway),
-    and slices, each one query for the window's ids (SQL compiled once per window and
-    process, `public_ids_sql`), then `listed_claims`."""
+    and slices, each one query (`public_page_sql`, compiled once per window and process)."""
 
     ordered = True  # Paginator warns of an unordered list
 
@@ -129,15 +134,15 @@ class PublicClaims:
     def __getitem__(self, window: slice) -> list[Claim]:
         if window.stop <= window.start:
             return []  # an empty page (no public claim): no query
-        sql, params = public_ids_sql(window.start, window.stop)
-        with connections[router.db_for_read(Claim)].cursor() as cursor:
-            cursor.execute(sql, params)
-            ids = [pk for (pk,) in cursor.fetchall()]
-        return listed_claims(ids)
+        return read_claims(*public_page_sql(window.start, window.stop))
 
 
 @lru_cache(maxsize=256)
-def public_ids_sql(start: int, stop: int) -> tuple[str, tuple]:
-    """The SQL and parameters of the ids of the public claims `[start:stop]` by statement."""
-    ids = Claim.objects.public().order_by(BY_STATEMENT).values_list("pk", flat=True)
-    return ids[start:stop].query.sql_with_params()
+def public_page_sql(start: int, stop: int) -> tuple[str, tuple]:
+    """The SQL and parameters of the public claims `[start:stop]` by statement, as
+    `for_lists()` reads them: the window's ids first (an index walk, no subquery), in an
+    array, then the rows of those ids only, as `listed_claims` reads them, in one query."""
+    public = Claim.objects.public()
+    ids = public.order_by(BY_STATEMENT).values("pk")[start:stop]
+    rows = public.for_lists().filter(EqualsAny(F("pk"), ArraySubquery(ids)))
+    return rows.order_by(BY_STATEMENT).query.sql_with_params()
