@@ -10,6 +10,10 @@ claims, once per search words for `LEDGER_FACET_CACHE_SECONDS` (with no other fi
 query that also ranks them: `claims.searching`). A search matching more is
 *capped*: the page says "more than N" instead of counting every match, since counting (or
 ranking) a common word's hundreds of thousands of matches reads every one of them.
+
+The form costs a list page little of its own: the topics it offers are those of the public
+counts, and a chosen topic is looked up among them (`TopicChoiceField`, no query); options
+are built once as Django keeps them (`Options`), never normalized or deep-copied per form.
 """
 
 import hashlib
