@@ -16,6 +16,7 @@ from claims import counts
 from claims.forms import INVALID_FILTER, ClaimFilterForm
 from claims.listing import PublicClaims, listed_claims, public_page_sql
 from claims.models import Claim
+from claims.pages import topics_by_pk, with_list_topics
 from tests.factories import ClaimFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +188,23 @@ def test_the_site_links_follow_the_script_prefix_and_the_static_settings(client,
 
     settings.STATIC_URL = "/assets/"
     assert 'href="/assets/css/site.css"' in client.get("/claims/").text
+
+
+def test_a_search_page_names_its_words_in_the_title_and_the_heading(client, bone):
+    page = client.get("/claims/?q=bone+%26+progesterone").text
+
+    assert "<title>“bone &amp; progesterone”: Claims · Evidence Ledger</title>" in page
+    assert "3 claims matching “bone &amp; progesterone”</h2>" in page
+
+
+def test_a_topic_the_public_list_lacks_is_read_without_changing_the_shared_list(bone):
+    other = TopicFactory(name="Aardvarks")  # no public claim: not in the public overview
+    topics = counts.public_overview().topics
+    claim = listed_claims(list(Claim.objects.public().values_list("pk", flat=True)))[0]
+    claim.topic_ids = [*claim.topic_ids, other.pk]
+
+    with_list_topics([claim], topics)
+
+    assert [topic.name for topic in claim.list_topics] == ["Aardvarks", "Bone"]
+    assert other.pk not in topics_by_pk(topics)
+    assert topics_by_pk(topics) is topics_by_pk(topics)  # made once for the same list
