@@ -130,23 +130,44 @@ TOPIC_COLUMNS = ("id", "name", "slug", "description")
 @dataclass(frozen=True)
 class PublicOverview:
     """Every public count (`counts`, as `public_counts` gives them) and the topics with a
-    public claim (`topics`, by name, each with its `claim_count`)."""
+    public claim (`topics`, by name, each with its `claim_count`). Read-only: see
+    `public_overview`."""
 
     counts: dict
     topics: list
 
 
+# The last overview this process made, with the database and rows it made it from (their
+# counts and topics, not how many delta rows each count sums).
+_last_overview: tuple = ((), None)
+
+
 def public_overview() -> PublicOverview:
     """The public counts and the topics they count, in one query over the deltas: what a
     list page's form shows (its topics, its certainty and direction options, the total),
-    where the topics with their counts took a query of their own, a subquery per topic."""
+    where the topics with their counts took a query of their own, a subquery per topic.
+
+    The same rows give the same object, this process's last (read-only, then: shared by
+    every request until a count, a topic's name, slug or description changes): making the
+    page's fifty topics again cost a list page more than the query."""
+    global _last_overview
     database = router.db_for_read(PublicCount)
     with connections[database].cursor() as cursor:
         cursor.execute(OVERVIEW_SQL)
         rows = cursor.fetchall()
     _compact_past(sum(row[3] for row in rows))
+    read = (database, tuple((*row[:3], *row[4:]) for row in rows))
+    last_read, overview = _last_overview
+    if read != last_read or overview is None:
+        overview = overview_of(*read)
+        _last_overview = (read, overview)
+    return overview
+
+
+def overview_of(database: str, rows) -> PublicOverview:
+    """A `PublicOverview` of (kind, value, count, *TOPIC_COLUMNS) rows."""
     counts, topics = {}, []
-    for kind, value, count, _, *topic in rows:
+    for kind, value, count, *topic in rows:
         if not count:
             continue
         counts[(kind, value)] = count

@@ -10,26 +10,91 @@ claims, once per search words for `LEDGER_FACET_CACHE_SECONDS` (with no other fi
 query that also ranks them: `claims.searching`). A search matching more is
 *capped*: the page says "more than N" instead of counting every match, since counting (or
 ranking) a common word's hundreds of thousands of matches reads every one of them.
+
+The form costs a list page little of its own: the topics it offers are those of the public
+counts, and a chosen topic is looked up among them (`TopicChoiceField`, no query); options
+are built once as Django keeps them (`Options`), never normalized or deep-copied per form.
 """
 
 import hashlib
 from functools import cache
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.choices import BaseChoiceIterator
 
 from citations import search as full_text
 from citations.search import newest_matches
 from claims.counts import PublicOverview, public_overview
-from claims.models import Claim, Direction, GradeLevel, Topic
+from claims.listing import BY_STATEMENT, PublicClaims
+from claims.models import Claim, Direction, GradeLevel
 from claims.searching import NewestSearch, RankedClaims, newest_search
 from config.caching import facet_cached
 
 INVALID_FILTER = "That is not one of the listed options; choose another."
 
 
-class TopicChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, topic):
-        return f"{topic.name} ({topic.claim_count})"
+class Options(BaseChoiceIterator):
+    """A field's choices as Django's fields keep them, (value, label) pairs of strings, which
+    a field and its widget take as they are (a `BaseChoiceIterator` is not normalized) and a
+    form shares with its copies: normalizing fifty topics' labels, for the field and again
+    for its widget, and deep-copying the options with each form's fields, cost a list page
+    more than validating the form."""
+
+    def __init__(self, pairs):
+        self.pairs = tuple(pairs)
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def __copy__(self):
+        return self  # immutable
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+NO_NUL = ProhibitNullCharactersValidator()
+
+
+class TopicChoiceField(forms.ChoiceField):
+    """A topic of the options (`offer`), by slug, cleaned to that `Topic`: the options are
+    the public topics (`public_counted`), so the choice is looked up among them, not in a
+    query. Errors as a `ModelChoiceField`'s: NUL refused first, then an unknown slug."""
+
+    def __init__(self, *, empty_label: str, **kwargs):
+        super().__init__(choices=Options([("", empty_label)]), **kwargs)
+        self.empty_label = empty_label
+        self.topics = {}
+
+    def offer(self, topics) -> None:
+        """Offer `topics` (each with its `claim_count`), by name as they come."""
+        self.topics = {topic.slug: topic for topic in topics}
+        self.choices = Options([("", self.empty_label), *map(topic_option, topics)])
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        NO_NUL(value)
+        topic = self.topics.get(str(value))
+        if topic is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return topic
+
+    def validate(self, value):
+        forms.Field.validate(self, value)  # required or not: `to_python` checked the choice
+
+
+def topic_option(topic) -> tuple[str, str]:
+    return topic.slug, f"{topic.name} ({topic.claim_count})"
 
 
 PUBLIC_COUNTS_CACHE_KEY = "claims:public-counts"
@@ -82,11 +147,17 @@ def cached_search(words: str, counts_version=None) -> NewestSearch:
 
 
 @cache
-def public_topic_query():
-    """`Topic.objects.public()`, what a chosen topic is looked up in, built once per process:
-    each form's field takes a copy (`ModelChoiceField` clones its queryset), never evaluated
-    here, and building the query cost a list page more than the lookup it is for."""
-    return Topic.objects.public()
+def public_claims():
+    """`Claim.objects.public()`, what a list is filtered from, built once per process and
+    never evaluated here (each list chains a copy of it): building its condition cost a
+    list page more than reading it."""
+    return Claim.objects.public()
+
+
+ANY_LEVEL = ("", "Any certainty")
+ANY_DIRECTION = ("", "Any direction")
+LEVELS = tuple(GradeLevel.choices)
+DIRECTIONS = tuple(Direction.choices)
 
 
 def counted(choices, counts: dict[str, int], prefix: str) -> list[tuple[str, str]]:
@@ -97,21 +168,19 @@ class ClaimFilterForm(forms.Form):
     q = forms.CharField(label="Search claims", required=False, max_length=200)
     topic = TopicChoiceField(
         label="Topic",
-        queryset=Topic.objects.none(),
-        to_field_name="slug",
-        required=False,
         empty_label="Any topic",
+        required=False,
         error_messages={"invalid_choice": INVALID_FILTER},
     )
     level = forms.ChoiceField(
         label="Certainty",
-        choices=[("", "Any certainty"), *GradeLevel.choices],
+        choices=Options([ANY_LEVEL, *LEVELS]),
         required=False,
         error_messages={"invalid_choice": INVALID_FILTER},
     )
     direction = forms.ChoiceField(
         label="Direction",
-        choices=[("", "Any direction"), *Direction.choices],
+        choices=Options([ANY_DIRECTION, *DIRECTIONS]),
         required=False,
         error_messages={"invalid_choice": INVALID_FILTER},
     )
@@ -119,13 +188,9 @@ class ClaimFilterForm(forms.Form):
     def __init__(self, *args, counts_version=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.counts_version = counts_version  # the counts' cache keys (public_topics)
-        topic = self.fields["topic"]
-        topic.queryset = public_topic_query()  # validation only: no counting
         self.public = public_counted(counts_version)  # one read: topics, options, total
         self.topics = self.public.topics  # with their counts; list items name them
-        topic.choices = [("", topic.empty_label)] + [
-            (item.slug, topic.label_from_instance(item)) for item in self.topics
-        ]
+        self.fields["topic"].offer(self.topics)
 
     def count_options(self):
         """Put counts into the certainty and direction options (after `is_valid()`)."""
@@ -140,11 +205,8 @@ class ClaimFilterForm(forms.Form):
         self.known_total = counts["total"] if self.searched_only else None
         self.capped = bool(words) and counts["total"] >= full_text.RANKED_MATCHES
         level, direction = self.fields["level"], self.fields["direction"]
-        level.choices = [("", "Any certainty"), *counted(GradeLevel.choices, counts, "level")]
-        direction.choices = [
-            ("", "Any direction"),
-            *counted(Direction.choices, counts, "direction"),
-        ]
+        level.choices = Options([ANY_LEVEL, *counted(LEVELS, counts, "level")])
+        direction.choices = Options([ANY_DIRECTION, *counted(DIRECTIONS, counts, "direction")])
 
     def filter(self, claims):
         """The public claims that match the cleaned data (call after `is_valid()`)."""
@@ -161,12 +223,15 @@ class ClaimFilterForm(forms.Form):
     def results(self):
         """Matching public claims in list order, none when the input is invalid: a queryset
         whose pages are read as ids, then rows (`claims.listing.page_claims`). A search with
-        no other filter lists the ids its counts came with, best first (`claims.searching`)."""
-        claims = Claim.objects.public()
+        no other filter lists the ids its counts came with, best first (`claims.searching`);
+        no search and no filter, every public claim (`claims.listing.PublicClaims`)."""
+        claims = public_claims()
         valid = self.is_valid()
         self.count_options()
         if not valid:
             return claims.none()
-        if self.search and self.searched_only:
+        if self.searched_only and self.search:
             return RankedClaims(self.search.ranked)
-        return self.filter(claims.order_by("statement"))  # search re-orders by rank
+        if self.searched_only:
+            return PublicClaims(self.known_total)  # no words, no filter
+        return self.filter(claims.order_by(BY_STATEMENT))  # search re-orders by rank

@@ -300,14 +300,29 @@ def with_list_topics(claims: list, topics=None) -> list:
     """Each claim's `list_topics`, by name, from its `topic_ids` and the public topics
     (`topics`, else `claims.forms.public_topics()`, which a list's form reads anyway): no
     query, but one for a topic the public list does not hold yet (a count kept a while)."""
-    known = {topic.pk: topic for topic in (public_topics() if topics is None else topics)}
+    known = topics_by_pk(public_topics() if topics is None else topics)
     missing = {pk for claim in claims for pk in claim.topic_ids if pk not in known}
     if missing:
-        known.update((topic.pk, topic) for topic in Topic.objects.filter(pk__in=missing))
+        known = {**known, **{topic.pk: topic for topic in Topic.objects.filter(pk__in=missing)}}
     for claim in claims:
         topics = (known[pk] for pk in claim.topic_ids if pk in known)
         claim.list_topics = sorted(topics, key=lambda topic: topic.name)
     return claims
+
+
+# The last list of topics `topics_by_pk` was given, and its dict (never changed once made).
+_last_topics: tuple = (None, {})
+
+
+def topics_by_pk(topics: list) -> dict:
+    """{pk: topic} of `topics`, made once for the same list: a list page's are the public
+    overview's, the same list while the public counts do not change (claims.counts)."""
+    global _last_topics
+    last, known = _last_topics
+    if last is not topics:
+        known = {topic.pk: topic for topic in topics}
+        _last_topics = (topics, known)
+    return known
 
 
 def deciding_items(items, profile) -> list:

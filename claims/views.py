@@ -52,7 +52,10 @@ def render_claim_list(request, counts_version=None):
     page = paginator.get_page(request.GET.get("page"))
     status = 400 if form.errors else 200
     claims = with_deciding_counts(page_claims(page.object_list), form.topics)
-    context = {"form": form, "page": page, "claims": claims}
+    # The words and whether the list is capped, as the page names them: looked up on the
+    # form, each name was a failed `form[name]` first (a KeyError listing the fields).
+    words = form.cleaned_data.get("q", "")
+    context = {"form": form, "page": page, "claims": claims, "words": words, "capped": form.capped}
     return render(request, "claims/claim_list.html", context, status=status)
 
 
