@@ -4,13 +4,11 @@ API, a page otherwise), never a worker gunicorn kills; commands and jobs have no
 gunicorn.conf.py gives workers longer than the statement timeout."""
 
 import runpy
-from unittest import mock
 
 import pytest
 from django.db import connection
 from django.db.backends.postgresql.base import DatabaseWrapper
 
-from claims.models import ClaimQuerySet
 from config.middleware import RETRY_AFTER_SECONDS, SERVER_BUSY
 from config.settings.base import with_search_options
 from tests.processes import ROOT, run_manage, run_python
@@ -20,17 +18,17 @@ PRINT_TIMEOUT = "from django.conf import settings; print(settings.STATEMENT_TIME
 
 @pytest.fixture
 def slow_claims():
-    """Every read of claims first runs a statement longer than the connection's timeout."""
-    public = ClaimQuerySet.public
+    """Every read of claims (or their counts) first runs a statement longer than the connection's timeout
+    (however the view builds its queries: some are compiled once per process)."""
 
-    def slow_public(queryset):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_sleep(2)")
-        return public(queryset)
+    def slow_first(execute, sql, params, many, context):
+        if "claims_" in sql:
+            execute("SELECT pg_sleep(2)", None, False, context)
+        return execute(sql, params, many, context)
 
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 100")  # undone with the test's transaction
-    with mock.patch.object(ClaimQuerySet, "public", slow_public):
+    with connection.execute_wrapper(slow_first):
         yield
 
 
