@@ -16,11 +16,11 @@ from citations.bibtex.problems import BAD_FIELD_NAME, BAD_KEY, BAD_STRING, MISSI
 from citations.bibtex.values import (
     INHERITANCE_TOO_LARGE,
     RAW_VALUE,
+    TITLE_FIELDS,
     VERBATIM_FIELDS,
     FieldValueError,
     Macros,
     ValueTooLarge,
-    keeps_source,
     normal_space,
     read_value,
     unescape_verbatim,
@@ -127,9 +127,9 @@ def entry_record(entry: SplitEntry, macros: Macros, offset: int = 0) -> tuple[Bi
             elif name in VERBATIM_FIELDS:
                 record.fields[name] = unescape_verbatim(normal_space(value))
             else:
-                source, text = macros.decoded(value)
+                source, text, keep = macros.field(value, name in TITLE_FIELDS)
                 record.fields[name] = text
-                if name not in raw and keeps_source(name, source, text):
+                if keep and name not in raw:
                     sources[name] = source
         except FieldValueError as exc:
             errors.append(str(exc))

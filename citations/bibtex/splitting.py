@@ -19,12 +19,10 @@ for _depth in range(2):
 # A quoted value may hold brace groups, which may hold quotes: "{Ein Handbuch f{"u}r ...}".
 _VALUE = _BRACED + r'|"(?:[^"{}\\@]++|\\+[^\\@{}]|' + _BRACED + r')*"|\d+|[A-Za-z_][\w\-:.+]*'
 _VALUE = r"(?:" + _VALUE + r")(?:\s*\#\s*(?:" + _VALUE + r"))*"  # `#` joins parts.
-_FIELD = r"\s*[A-Za-z][\w\-:.+]*\s*=\s*(?:" + _VALUE + r")\s*"
-FAST_ENTRY = re.compile(
-    r"@(\w+)[ \t]*\{[ \t]*([^\s,{}()\"#%'=\\@]+)[ \t]*,"
-    r"((?:" + _FIELD + r",)*(?:" + _FIELD + r")?)\s*\}"
-)
-FAST_FIELD = re.compile(r"\s*([A-Za-z][\w\-:.+]*)\s*=\s*(" + _VALUE + r")\s*,?")
+FAST_HEAD = re.compile(r"@(\w+)[ \t]*\{[ \t]*([^\s,{}()\"#%'=\\@]+)[ \t]*,")
+# One field, and its comma: there is none after an entry's last field.
+FAST_FIELD = re.compile(r"\s*([A-Za-z][\w\-:.+]*)\s*=\s*(" + _VALUE + r")\s*(,?)")
+FAST_END = re.compile(r"\s*\}")
 BLOCK_START = re.compile(r"@\w*[ \t]*[{(]")
 NEXT_BLOCK = re.compile(r"\n(?=[ \t]*@\w*[ \t]*[{(])")
 SPECIAL_BLOCKS = {"string", "comment", "preamble"}
@@ -32,13 +30,24 @@ SPECIAL_BLOCKS = {"string", "comment", "preamble"}
 
 def fast_entry(text: str, start: int, line: int) -> tuple[SplitEntry, int] | None:
     """The entry at `start` and the index after it, when it has the common shape."""
-    match = FAST_ENTRY.match(text, start)
-    if match is None or match.group(1).lower() in SPECIAL_BLOCKS:
+    head = FAST_HEAD.match(text, start)
+    if head is None or head.group(1).lower() in SPECIAL_BLOCKS:
         return None
-    fields = FAST_FIELD.findall(match.group(3))
+    fields, pos, comma = [], head.end(), ","
+    # Field after field, each read once where the last one ended (`scanner().match()`
+    # anchors each match there): a regular expression of the whole entry, then one finding
+    # its fields, read every entry twice.
+    next_field = FAST_FIELD.scanner(text, pos).match
+    while comma and (field := next_field()) is not None:
+        name, value, comma = field.groups()
+        fields.append((name, value))
+        pos = field.end()
+    end = FAST_END.match(text, pos)
+    if end is None:
+        return None
     if len({name.lower() for name, _value in fields}) < len(fields):
         return None  # A repeated field: the splitter reports it.
-    return SplitEntry(match.group(1), match.group(2), line, fields, True), match.end()
+    return SplitEntry(head.group(1), head.group(2), line, fields, True), end.end()
 
 
 def split_blocks(text: str, *, fast: bool = True) -> Iterator[tuple[Block, int]]:

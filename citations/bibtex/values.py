@@ -74,6 +74,8 @@ MAX_EXPANSION = 4 * 1024 * 1024  # Files abbreviating journals use far less: 50,
 # join at least `REMEMBERED_JOIN` characters of macros with `#` (shorter ones are cheap).
 MAX_REMEMBERED = 10_000
 REMEMBERED_JOIN = 32
+# Field values of at most this many characters are read once per file (`Macros.field`).
+SHORT_VALUE = 128
 
 
 class Macros(dict):
@@ -98,6 +100,8 @@ class Macros(dict):
         self.undefined: list[str] = []
         # A value `remember`ed -> its LaTeX with normal spaces and its text (`decoded`).
         self._decoded: dict[str, tuple[str, str] | None] = {}
+        # (a short value, in a title?) -> what `field` makes of it.
+        self._fields: dict[tuple[str, bool], tuple[str, str, bool]] = {}
 
     def __setitem__(self, name: str, value: str) -> None:
         super().__setitem__(name, value)
@@ -145,6 +149,22 @@ class Macros(dict):
             found = (source, latex.decode(source))
             if value in self._decoded:
                 self._decoded[value] = found
+        return found
+
+    def field(self, value: str, title: bool) -> tuple[str, str, bool]:
+        """A field's value -> (its LaTeX with normal spaces, its Unicode text, whether the
+        LaTeX must be kept beside the text: `keeps_source` of a title field or another).
+
+        Worked out once per file for values of up to `SHORT_VALUE` characters (at most
+        `MAX_REMEMBERED` of them): four in five fields of the real entries of
+        bench/real_import.py repeat a value of their file (an ISSN, a journal, a number)."""
+        key = (value, title)
+        found = self._fields.get(key)
+        if found is None:
+            source, text = self.decoded(value)
+            found = (source, text, keeps_source(title, source, text))
+            if len(value) <= SHORT_VALUE and len(self._fields) < MAX_REMEMBERED:
+                self._fields[key] = found
         return found
 
 
@@ -249,11 +269,12 @@ def normal_space(value: str) -> str:
     return value.strip(" ")  # Not str.strip(): a leading or trailing `~` is kept.
 
 
-def keeps_source(name: str, source: str, text: str) -> bool:
-    """Must the LaTeX as imported be kept beside the text to be written back the same?"""
+def keeps_source(title: bool, source: str, text: str) -> bool:
+    """Must the LaTeX as imported be kept beside the text to be written back the same?
+    `title`: is it the value of a title field (`TITLE_FIELDS`)?"""
     if source != text:
         return True
-    if name in TITLE_FIELDS:
+    if title:
         if "\\" in text:
             return True
         first = latex.WORD.match(text)

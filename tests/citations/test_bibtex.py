@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citations import bibtex
-from citations.bibtex import parse, parse_name, render_entry, values
+from citations.bibtex import parse, parse_name, render_entry, splitting, values
 from citations.text.records import BibRecord, Name
 
 
@@ -337,6 +337,31 @@ def test_values_decoded_once_per_file_are_bounded():
     assert len(macros._decoded) == values.MAX_REMEMBERED
     assert macros.decoded("Value 0") == ("Value 0", "Value 0")
     assert macros.decoded(" A\n  {B} ") == ("A {B}", "A B")  # Not remembered: decoded anyway.
+
+
+def test_short_values_are_read_once_per_file_title_or_not():
+    """`Macros.field` reads a short value once per file, apart for titles: a title keeps
+    the LaTeX of {DNA}'s case, a note has none to keep. Long values are not kept."""
+    macros = values.Macros()
+    issn = macros.field("0896-3207", False)
+    assert issn == ("0896-3207", "0896-3207", False)
+    assert macros.field("0896-3207", False) is issn
+    assert macros.field("DNA", False) == ("DNA", "DNA", False)
+    assert macros.field("DNA", True) == ("DNA", "DNA", True)
+    long = "x" * (values.SHORT_VALUE + 1)
+    assert macros.field(long, False) == (long, long, False)
+    assert macros.field(long, False) is not macros.field(long, False)
+    result = parse("@misc{a, note = {DNA}, title = {DNA}}\n@misc{b, title = {DNA}, note = {DNA}}")
+    assert [record.sources for record in result.records] == [{"title": "DNA"}] * 2
+
+
+def test_the_fast_path_reads_each_field_once_and_leaves_a_missing_comma_to_the_splitter():
+    text = '@article{a,\n  title = {T} # "U" ,\n  year = 1990\n}\n@article{b, title = {T} year = 1}'
+    entry, end = splitting.fast_entry(text, 0, 0)
+    assert entry.fields == [("title", '{T} # "U"'), ("year", "1990")]
+    assert text[end - 1 : end + 1] == "}\n"
+    assert splitting.fast_entry(text, end + 1, 0) is None  # No comma after {T}: not read here.
+    assert parse(text) == parse(text, fast=False)
 
 
 @pytest.mark.parametrize(

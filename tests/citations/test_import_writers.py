@@ -1,10 +1,12 @@
 """The writers of an import: one interface; `CopyWriter` stores references, search vectors,
 ordered contributors and history rows."""
 
+import json
+
 import pytest
 from django.db import connection, transaction
 
-from citations.importing import NEW
+from citations.importing import NEW, writers
 from citations.importing.copying import NEXT_IDS, next_ids
 from citations.importing.people import People
 from citations.importing.writers import (
@@ -117,3 +119,14 @@ def test_new_ids_name_the_sequence_once():
         cursor.execute(f"EXPLAIN {NEXT_IDS}", [Person._meta.db_table, 3])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "InitPlan" in plan
+
+
+def test_the_copy_stores_extra_fields_and_latex_as_json_dumps_would():
+    """The COPY's JSON comes from orjson (compact, UTF-8); the stored `jsonb` is the one
+    `json.dumps`'s escaped ASCII gives, and a string orjson refuses goes to `json.dumps`."""
+    value = {"note": 'Caf\u00e9 "\\path|a|"\t\u2028', "keywords": "\U0001f9b4 \\'e"}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::jsonb = %s::jsonb", [writers._json(value), json.dumps(value)])
+        assert cursor.fetchone() == (True,)
+    assert writers._json({}) == "{}"
+    assert writers._json({"note": "\ud800"}) == json.dumps({"note": "\ud800"})
