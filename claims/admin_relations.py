@@ -56,11 +56,12 @@ class ClaimRelationAdmin(StagedWritesAdmin, admin.ModelAdmin):
         relation, a later one's smaller keys would be locked after an earlier one's larger
         ones, so all are locked first, in key order, and the relations read after (a claim read
         before could have been published meanwhile, its relations since staged: evidence.locks)."""
-        relations = rows_locked_with_claims(
-            queryset.select_related("from_claim"), ["from_claim", "to_claim"]
-        )
-        for relation in relations:
+        for relation in self.rows_locked(queryset):
             self.delete_model(request, relation)
+
+    def rows_locked(self, queryset) -> list:
+        fields = ["from_claim", "to_claim"]
+        return rows_locked_with_claims(queryset.select_related("from_claim"), fields)
 
     def staged_on(self, obj):
         return obj.from_claim

@@ -10,10 +10,12 @@ The keys locked are those of the rows Django validated and saves, as its form fi
 (claims.admin_posted): a row Django saves but a reading of the posted data by hand skipped
 went unlocked, and a key int() cannot read, in a row marked for deletion, raised (a 500).
 Deleting relations in bulk (the changelist's action) locks the ends of them all at once, and
-reads the relations after: a claim published before the lock is taken has its relations staged.
+reads the relations after: a claim published before the lock is taken has its relations staged
+(and no "deleted" log entry).
 """
 
 import pytest
+from django.contrib.admin.models import DELETION, LogEntry
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -134,6 +136,7 @@ def test_deleting_relations_in_bulk_of_a_claim_published_before_the_lock_stages_
     assert Claim.objects.get(pk=claim.pk).status == "published"
     assert ClaimRelation.objects.filter(pk=relation.pk).exists()  # staged, not deleted
     assert pending_revision(claim).snapshot["relations"] == []
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
 
 
 @pytest.mark.parametrize(
