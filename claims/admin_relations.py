@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from claims.models import ClaimRelation
+from claims.models import Claim, ClaimRelation
 from evidence.admin_staging import StagedWritesAdmin
 from evidence.locks import rows_locked_with_claims
 from evidence.relations import relation_delete, relation_save
@@ -44,6 +44,8 @@ class ClaimRelationAdmin(StagedWritesAdmin, admin.ModelAdmin):
         self._stage(request, obj, RelationChange(id=obj.pk if change else None, fields=fields))
 
     def delete_model(self, request, obj):
+        # Its claim as stored: the delete view read it before log_deletions locked it.
+        obj.from_claim = Claim.objects.get(pk=obj.from_claim_id)
         if is_staged(obj.from_claim):
             self._stage(request, obj, RelationChange(id=obj.pk, remove=True))
         else:

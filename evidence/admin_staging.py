@@ -10,8 +10,9 @@ and calls `mark_staged` when it stages one.
 Django's bulk deletion (`delete_selected`) logs the deletions before it deletes, with no
 transaction of its own: here it runs in one, so a deletion that gives up (the rows kept moving
 while they were locked: LOCKS_KEPT_MOVING) leaves no log entry and no row changed, and the
-curator reads why instead of a server error. Whether a row's deletion is logged is read from
-the locked rows: a claim published before the lock has its rows' deletion staged.
+curator reads why instead of a server error (so in the delete view, in its own transaction).
+Whether a row's deletion is logged is read from the locked rows: a claim published before the
+lock has its rows' deletion staged.
 """
 
 from django.contrib import admin, messages
@@ -50,6 +51,14 @@ class StagedWritesAdmin:
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return None
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Django's (in its transaction); a refusal is the curator's message, not an error."""
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(request.get_full_path())
 
     def log_addition(self, request, obj, message):
         if not getattr(obj, "_staged", False):  # a staged row has no row (yet)

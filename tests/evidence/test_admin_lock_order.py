@@ -9,7 +9,7 @@ The items are read after their claims are locked: an item moved to another claim
 lock is taken is deleted from that claim, which is locked and regraded; an item of a claim
 published before the lock has its deletion staged, and no "deleted" log entry. Items that move
 before every lock are given up on (LOCKS_KEPT_MOVING): the curator reads why, and neither a row
-nor a log entry changed (Django's bulk deletion logs before it deletes).
+nor a log entry changed (Django's deletions log before they delete), in bulk or one by one.
 
 Saving an item that pools a study (`covers`) while that study's reference is saved: saving a
 reference locks it, then the claims citing it (claims migration 0010); the admin adds the
@@ -95,7 +95,8 @@ def test_deleting_in_bulk_an_item_moved_to_another_claim_before_the_lock_regrade
     assert Claim.objects.get(pk=other.pk).grade_level == without  # regraded without it
 
 
-def test_deleting_in_bulk_items_that_move_before_every_lock_gives_up_and_logs_nothing():
+@pytest.mark.parametrize("view", ["bulk", "delete view"])
+def test_deleting_items_that_move_before_every_lock_gives_up_and_logs_nothing(view):
     first = graded("bone-health", "draft")
     other = graded("bmd-spine", "draft")
     item = first.evidence.get()
@@ -104,6 +105,8 @@ def test_deleting_in_bulk_items_that_move_before_every_lock_gives_up_and_logs_no
     client.force_login(CuratorFactory())
     url = reverse("admin:evidence_evidence_changelist")
     data = {"action": "delete_selected", "_selected_action": [item.pk], "post": "yes"}
+    if view == "delete view":
+        url, data = reverse("admin:evidence_evidence_delete", args=[item.pk]), {"post": "yes"}
 
     def move():
         evidence_update(evidence=Evidence.objects.get(pk=item.pk), claim=next(claims))
