@@ -24,14 +24,10 @@ from claims.admin_history import (  # noqa: F401 - names tests and templates imp
     RecordPanelsMixin,
 )
 from claims.admin_parts import PartsMixin
-from claims.admin_posted import (
-    InlineFormsetsKept,
-    inline_references,
-    inline_relation_ends,
-    validated_formsets,
-)
+from claims.admin_posted import InlineFormsetsKept
 from claims.admin_relations import STAGED_RELATION, ClaimRelationAdmin  # noqa: F401 - registers it
 from claims.admin_revisions import RevisionsMixin
+from claims.admin_saving import claim_lock_for_save, form_fields
 from claims.admin_workflow import WorkflowActionsMixin, WorkflowButtonsMixin
 from claims.models import (
     ApiToken,
@@ -45,10 +41,9 @@ from claims.models import (
 )
 from claims.services import claim_override_grade
 from evidence.admin import EVIDENCE_FIELDSETS
-from evidence.locks import claims_lock_with_related
 from evidence.models import Evidence
 from evidence.relations import RELATIONS_CHANGED
-from evidence.services import claim_regrade, claims_regrade, share_references
+from evidence.services import claim_regrade, claims_regrade
 
 GRADING_INPUTS_NOTE = (
     "What the rubric reads of the claim. A claim that bundles several outcomes is not graded"
@@ -285,23 +280,17 @@ class ClaimAdmin(
 
     def save_model(self, request, obj, form, change):
         """Save the claim (a public one: see save_related); a changed override goes through
-        its service (rules, history)."""
+        its service (rules, history). Whether it stages, and what a live save writes, is read
+        from the claim as locked (claims.admin_saving)."""
         level, rationale = obj.grade_override, obj.override_rationale
         overridden = {"grade_override", "override_rationale"} & set(form.changed_data)
+        claim_lock_for_save(request, obj, form, change)
         if self.stages(obj, change):
             if overridden:
                 claim_override_grade(
                     claim=obj, level=level, rationale=rationale, actor=request.user
                 )
             return
-        if change:  # save_related regrades the claims it relates to, the inline's new ones
-            # too, after it: lock them all first, in key order. The references the evidence
-            # inline cites come before them (their foreign keys are checked at commit:
-            # evidence.services share_references). Both as the validated inlines give them
-            # (claims.admin_posted).
-            formsets = validated_formsets(request)
-            share_references(inline_references(formsets))
-            claims_lock_with_related([obj.pk], also=inline_relation_ends(formsets))
         if overridden:
             stored = (
                 Claim.objects.filter(pk=obj.pk)
@@ -309,7 +298,11 @@ class ClaimAdmin(
                 .first()
             )
             obj.grade_override, obj.override_rationale = stored or ("", "")
-        super().save_model(request, obj, form, change)
+        if change:
+            obj._history_user = request.user  # as SimpleHistoryAdmin.save_model sets it
+            obj.save(update_fields=form_fields(form))
+        else:
+            super().save_model(request, obj, form, change)
         if overridden:
             claim_override_grade(claim=obj, level=level, rationale=rationale, actor=request.user)
 

@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from claims.models import ClaimRelation
+from claims.models import Claim, ClaimRelation
 from evidence.admin_staging import StagedWritesAdmin
 from evidence.locks import rows_locked_with_claims
 from evidence.relations import relation_delete, relation_save
@@ -44,6 +44,8 @@ class ClaimRelationAdmin(StagedWritesAdmin, admin.ModelAdmin):
         self._stage(request, obj, RelationChange(id=obj.pk if change else None, fields=fields))
 
     def delete_model(self, request, obj):
+        # Its claim as stored: the delete view read it before log_deletions locked it.
+        obj.from_claim = Claim.objects.get(pk=obj.from_claim_id)
         if is_staged(obj.from_claim):
             self._stage(request, obj, RelationChange(id=obj.pk, remove=True))
         else:
@@ -56,11 +58,12 @@ class ClaimRelationAdmin(StagedWritesAdmin, admin.ModelAdmin):
         relation, a later one's smaller keys would be locked after an earlier one's larger
         ones, so all are locked first, in key order, and the relations read after (a claim read
         before could have been published meanwhile, its relations since staged: evidence.locks)."""
-        relations = rows_locked_with_claims(
-            queryset.select_related("from_claim"), ["from_claim", "to_claim"]
-        )
-        for relation in relations:
+        for relation in self.rows_locked(queryset):
             self.delete_model(request, relation)
+
+    def rows_locked(self, queryset) -> list:
+        fields = ["from_claim", "to_claim"]
+        return rows_locked_with_claims(queryset.select_related("from_claim"), fields)
 
     def staged_on(self, obj):
         return obj.from_claim

@@ -233,9 +233,11 @@ class EvidenceAdmin(StagedWritesAdmin, HistoryAdmin):
         claim: item by item, a later item's claim with a smaller key would be locked after an
         earlier one's, so all are locked first, in key order, and the items read after (one
         read before could have moved to another claim meanwhile: evidence.locks)."""
-        items = rows_locked_with_claims(queryset.select_related("claim"), ["claim"])
-        for item in items:
+        for item in self.rows_locked(queryset):
             self.delete_model(request, item)
+
+    def rows_locked(self, queryset) -> list:
+        return rows_locked_with_claims(queryset.select_related("claim"), ["claim"])
 
 
 # --- verification and integrity (admin pages over evidence.verification) -----------------

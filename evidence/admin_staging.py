@@ -3,30 +3,73 @@ for the evidence admin and the claim-relation admin).
 
 A staged row was not written: no "added" or "deleted" log entry, no "deleted successfully",
 and the curator goes back to the claim's page, where the pending revision shows. A model
-admin using `StagedWritesAdmin` names the claim a row's writes stage on (`staged_on`) and
-calls `mark_staged` when it stages one.
+admin using `StagedWritesAdmin` names the claim a row's writes stage on (`staged_on`), reads
+the rows a bulk deletion writes after their claims are locked (`rows_locked`, evidence.locks)
+and calls `mark_staged` when it stages one.
+
+Django's bulk deletion (`delete_selected`) logs the deletions before it deletes, with no
+transaction of its own: here it runs in one, so a deletion that gives up (the rows kept moving
+while they were locked: LOCKS_KEPT_MOVING) leaves no log entry and no row changed, and the
+curator reads why instead of a server error (so in the delete view, in its own transaction).
+Whether a row's deletion is logged is read from the locked rows: a claim published before the
+lock has its rows' deletion staged.
 """
 
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.core.exceptions import ValidationError
+from django.db import router, transaction
+from django.db.models import QuerySet
 from django.shortcuts import redirect
 
 from evidence.revisions import is_staged
 
 
 class StagedWritesAdmin:
+    actions = ["delete_selected"]
+
     def staged_on(self, obj):
         """The claim whose revision a write to `obj` would go to."""
         raise NotImplementedError
 
+    def rows_locked(self, queryset) -> list:
+        """The rows of `queryset`, read after the claims their writes lock are locked."""
+        raise NotImplementedError
+
     def mark_staged(self, request, obj, claim) -> None:
         obj._staged, request._staged_on_claim = True, claim.pk
+
+    @admin.action(
+        permissions=django_delete_selected.allowed_permissions,
+        description=django_delete_selected.short_description,
+    )
+    def delete_selected(self, request, queryset):
+        """Django's bulk deletion, in one transaction; a refusal is the curator's message."""
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return django_delete_selected(self, request, queryset)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Django's (in its transaction); a refusal is the curator's message, not an error."""
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(request.get_full_path())
 
     def log_addition(self, request, obj, message):
         if not getattr(obj, "_staged", False):  # a staged row has no row (yet)
             super().log_addition(request, obj, message)
 
     def log_deletions(self, request, queryset):
-        # A staged deletion deletes nothing yet: log only the rows of drafts.
-        kept = [obj for obj in queryset if not is_staged(self.staged_on(obj))]
+        # A staged deletion deletes nothing yet: log only the rows of drafts, as locked. (The
+        # delete view passes its one row in a list, in its transaction too.)
+        if not isinstance(queryset, QuerySet):
+            queryset = self.model._default_manager.filter(pk__in=[obj.pk for obj in queryset])
+        kept = [obj for obj in self.rows_locked(queryset) if not is_staged(self.staged_on(obj))]
         return super().log_deletions(request, kept) if kept else []
 
     def response_add(self, request, obj, post_url_continue=None):

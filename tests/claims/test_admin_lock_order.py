@@ -10,18 +10,23 @@ The keys locked are those of the rows Django validated and saves, as its form fi
 (claims.admin_posted): a row Django saves but a reading of the posted data by hand skipped
 went unlocked, and a key int() cannot read, in a row marked for deletion, raised (a 500).
 Deleting relations in bulk (the changelist's action) locks the ends of them all at once, and
-reads the relations after: a claim published before the lock is taken has its relations staged.
+reads the relations after: a claim published before the lock is taken has its relations staged
+(and no "deleted" log entry), as the delete view does; relations whose ends move before every
+lock are given up on (LOCKS_KEPT_MOVING, the curator's message), nothing deleted or logged.
 """
 
 import pytest
+from django.contrib.admin.models import DELETION, LogEntry
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from claims.models import Claim, ClaimRelation
 from claims.services import claim_publish
+from evidence.locks import LOCK_TRIES, LOCKS_KEPT_MOVING
+from evidence.relations import relation_save
 from evidence.revisions import pending_revision
-from tests.claims.test_admin_revisions import form_data
+from tests.claims.test_admin_revisions import form_data, texts
 from tests.concurrency import before_claim_locks, in_key_order_while
 from tests.factories import CuratorFactory
 from tests.factories import graded_claim as graded
@@ -134,6 +139,7 @@ def test_deleting_relations_in_bulk_of_a_claim_published_before_the_lock_stages_
     assert Claim.objects.get(pk=claim.pk).status == "published"
     assert ClaimRelation.objects.filter(pk=relation.pk).exists()  # staged, not deleted
     assert pending_revision(claim).snapshot["relations"] == []
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
 
 
 @pytest.mark.parametrize(
@@ -156,3 +162,50 @@ def test_a_row_marked_for_deletion_with_a_key_no_field_reads_leaves_the_rest_sav
 
     assert response.status_code == 302
     assert Claim.objects.get(pk=draft.pk).statement == NEW
+
+
+def test_deleting_a_relation_of_a_claim_published_before_the_lock_stages_the_deletion():
+    older = graded("bone-health")
+    claim = graded("bmd-spine", "in_review")
+    relation = ClaimRelation.objects.create(from_claim=claim, to_claim=older, kind="refines")
+    client = Client()
+    client.force_login(CuratorFactory())
+    url = reverse("admin:claims_claimrelation_delete", args=[relation.pk])
+    reviewer = CuratorFactory()
+    publish, errors = before_claim_locks(lambda: claim_publish(claim=claim, actor=reviewer))
+
+    with connection.execute_wrapper(publish):
+        response = client.post(url, {"post": "yes"})
+
+    assert errors == []
+    assert response.status_code == 302
+    assert ClaimRelation.objects.filter(pk=relation.pk).exists()  # staged, not deleted
+    assert pending_revision(claim).snapshot["relations"] == []
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
+
+
+def test_deleting_in_bulk_relations_whose_ends_move_before_every_lock_gives_up():
+    draft = graded("bmd-spine", "draft")
+    ends = [graded(slug) for slug in ("bone-health", "bmd-hip", "bmd-femur")]
+    relation = ClaimRelation.objects.create(from_claim=draft, to_claim=ends[0], kind="refines")
+    moves = iter([ends[1], ends[2]] * LOCK_TRIES)
+    client = Client()
+    client.force_login(CuratorFactory())
+    url = reverse("admin:claims_claimrelation_changelist")
+    data = {"action": "delete_selected", "_selected_action": [relation.pk], "post": "yes"}
+
+    def move():
+        moved = ClaimRelation.objects.get(pk=relation.pk)
+        moved.to_claim = next(moves)
+        relation_save(relation=moved, actor=None)
+
+    moving, errors = before_claim_locks(move, times=LOCK_TRIES)
+
+    with connection.execute_wrapper(moving):
+        response = client.post(url, data)
+
+    assert errors == []
+    assert response.status_code == 302
+    assert texts(response) == [LOCKS_KEPT_MOVING]
+    assert ClaimRelation.objects.filter(pk=relation.pk).exists()
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()

@@ -6,7 +6,10 @@ order: each deletion locks its item's claim; item by item, a later item's claim 
 key would be locked after an earlier one's (evidence.locks).
 
 The items are read after their claims are locked: an item moved to another claim before the
-lock is taken is deleted from that claim, which is locked and regraded.
+lock is taken is deleted from that claim, which is locked and regraded; an item of a claim
+published before the lock has its deletion staged, and no "deleted" log entry. Items that move
+before every lock are given up on (LOCKS_KEPT_MOVING): the curator reads why, and neither a row
+nor a log entry changed (Django's deletions log before they delete), in bulk or one by one.
 
 Saving an item that pools a study (`covers`) while that study's reference is saved: saving a
 reference locks it, then the claims citing it (claims migration 0010); the admin adds the
@@ -20,6 +23,7 @@ reference (a smaller key) after a study, each waited for the other.
 import threading
 
 import pytest
+from django.contrib.admin.models import DELETION, LogEntry
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -27,11 +31,14 @@ from django.urls import reverse
 from citations.history import save_with_history
 from citations.importing.writers import lock_in_order
 from claims.models import Claim
+from claims.services import claim_publish
 from evidence import admin as evidence_admin
 from evidence import services
+from evidence.locks import LOCK_TRIES, LOCKS_KEPT_MOVING
 from evidence.models import Evidence
+from evidence.revisions import pending_revision
 from evidence.services import claim_regrade, evidence_update
-from tests.claims.test_admin_revisions import form_data
+from tests.claims.test_admin_revisions import form_data, texts
 from tests.concurrency import (
     backend_pid,
     before_claim_locks,
@@ -86,6 +93,55 @@ def test_deleting_in_bulk_an_item_moved_to_another_claim_before_the_lock_regrade
     assert response.status_code == 302
     assert not Evidence.objects.filter(pk=item.pk).exists()
     assert Claim.objects.get(pk=other.pk).grade_level == without  # regraded without it
+
+
+@pytest.mark.parametrize("view", ["bulk", "delete view"])
+def test_deleting_items_that_move_before_every_lock_gives_up_and_logs_nothing(view):
+    first = graded("bone-health", "draft")
+    other = graded("bmd-spine", "draft")
+    item = first.evidence.get()
+    claims = iter([other, first] * LOCK_TRIES)
+    client = Client()
+    client.force_login(CuratorFactory())
+    url = reverse("admin:evidence_evidence_changelist")
+    data = {"action": "delete_selected", "_selected_action": [item.pk], "post": "yes"}
+    if view == "delete view":
+        url, data = reverse("admin:evidence_evidence_delete", args=[item.pk]), {"post": "yes"}
+
+    def move():
+        evidence_update(evidence=Evidence.objects.get(pk=item.pk), claim=next(claims))
+
+    moving, errors = before_claim_locks(move, times=LOCK_TRIES)
+
+    with connection.execute_wrapper(moving):
+        response = client.post(url, data)
+
+    assert errors == []
+    assert response.status_code == 302
+    assert texts(response) == [LOCKS_KEPT_MOVING]
+    assert Evidence.objects.filter(pk=item.pk).exists()
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
+
+
+def test_deleting_in_bulk_an_item_of_a_claim_published_before_the_lock_logs_no_deletion():
+    claim = graded("bmd-spine", "in_review")
+    item = EvidenceFactory(claim=claim, outcome="hip fractures")  # one item is kept
+    client = Client()
+    client.force_login(CuratorFactory())
+    url = reverse("admin:evidence_evidence_changelist")
+    data = {"action": "delete_selected", "_selected_action": [item.pk], "post": "yes"}
+    reviewer = CuratorFactory()
+    publish, errors = before_claim_locks(lambda: claim_publish(claim=claim, actor=reviewer))
+
+    with connection.execute_wrapper(publish):
+        response = client.post(url, data)
+
+    assert errors == []
+    assert response.status_code == 302
+    assert Claim.objects.get(pk=claim.pk).status == "published"
+    assert Evidence.objects.filter(pk=item.pk).exists()  # staged, not deleted
+    assert item.pk not in [i["id"] for i in pending_revision(claim).snapshot["evidence"]]
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()
 
 
 def test_pooling_a_study_in_the_admin_while_its_reference_is_saved(monkeypatch):
