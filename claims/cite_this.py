@@ -102,7 +102,9 @@ def shared_texts(wanted: list[tuple[BibRecord, str, bool]]) -> list[str]:
         text = found.get(shared)
         if text is None:
             record, style_id, links = wanted[indexes[0]]
-            text = formatted[shared] = citing.entry(record, style_id, links=links)
+            text = citing.entry(record, style_id, links=links)
+            if not isinstance(text, citing.Unformatted):  # the engine failed: not kept
+                formatted[shared] = text
         citing.remember_entry(keys[indexes[0]], text)
         for index in indexes:
             texts[index] = text

@@ -143,3 +143,22 @@ def test_the_failure_is_logged_and_a_later_render_of_the_style_is_right(caplog):
 
     assert "citeproc-py failed on item-0 in style journal-of-endodontics" in caplog.text
     assert citing.entry(article(), FAILING_STYLE).startswith("O’Malley BW. Receptors in bone.")
+
+
+def test_an_entry_the_engine_failed_on_is_not_kept():
+    record = thesis("kept2001")
+    first = citing.cached_entry(record, FAILING_STYLE)
+
+    assert isinstance(first, citing.Unformatted)
+    assert citing.known_entry(citing.entry_key(record, FAILING_STYLE)) is None
+    assert citing.known_entry(citing.entry_key(article(), FAILING_STYLE)) is None
+    citing.cached_entry(article(), FAILING_STYLE)
+    assert citing.known_entry(citing.entry_key(article(), FAILING_STYLE)) is not None
+
+
+def test_entries_are_kept_per_engine_version(monkeypatch):
+    """An upgrade of citeproc-py (or a change of our fixes) never serves entries formatted
+    before it, from this process or from the shared cache."""
+    monkeypatch.setattr(citing.metadata, "version", lambda package: "99.0")
+
+    assert citing._engine_digest() != citing.ENGINE

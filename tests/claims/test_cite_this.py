@@ -176,3 +176,28 @@ def test_a_style_the_engine_fails_on_is_said_on_the_page_not_a_server_error(clie
     assert shown(response.content.decode(), "cite-chosen").startswith(
         "Not formatted (smith2001thesis): the citation engine failed"
     )
+
+
+def test_an_entry_the_engine_failed_on_is_not_shared(settings, monkeypatch):
+    """Formatted again next time, by this process or another: an engine fix or upgrade
+    (or a passing failure) is not hidden behind a cached "Not formatted" for 30 days."""
+    from django.core.cache import caches
+
+    from citations import citing
+    from claims.cite_this import shared_texts
+    from tests.citations.test_citing import thesis
+
+    record = thesis("unshared2001")
+    wanted = [(record, "journal-of-endodontics", True), (record, "apa", True)]
+    caches[settings.PAGE_CACHE].clear()
+    citing._entries.clear()
+    shared_texts(wanted)
+    citing._entries.clear()  # another process
+    formatted, real = [], citing.entry
+    monkeypatch.setattr(citing, "entry", lambda *a, **k: formatted.append(a[1]) or real(*a, **k))
+
+    failed, apa = shared_texts(wanted)
+
+    assert isinstance(failed, citing.Unformatted)
+    assert apa.startswith("Smith, J. (2001). A study")  # formatted, and shared
+    assert formatted == ["journal-of-endodontics"]
