@@ -145,6 +145,7 @@ def test_the_failure_is_logged_and_a_later_render_of_the_style_is_right(caplog):
     assert citing.entry(article(), FAILING_STYLE).startswith("O’Malley BW. Receptors in bone.")
 
 
+@pytest.mark.usefixtures("engine_fails_on_theses")
 def test_an_entry_the_engine_failed_on_is_not_kept():
     record = thesis("kept2001")
     first = citing.cached_entry(record, FAILING_STYLE)
