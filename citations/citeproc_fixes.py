@@ -21,6 +21,11 @@ applied once, by `apply()` (called when `citations.citing` is imported).
   Vancouver's minimal format).
 - **A value with several numbers takes the plural label** (spec, Label): roman numerals are
   numbers too ("vii + 160" is "pp.", as pandoc prints it).
+- **text-case applies to any rendered text** (spec, Text-case: on cs:text, cs:number,
+  cs:date-part, cs:name-part, ...): citeproc-py's case methods exist on its own `String` only,
+  yet names, affixes, delimiters, formatted (tagged) text, a text-case already applied and
+  date parts reach it as `str` or `int`, so 179 of 2,759 styles raised AttributeError on some
+  entry (`_text_case_of_any_text`, see there).
 
 And one repair of a message: **the warning about each CSL-JSON variable citeproc-py does not
 read goes to the log** (`citeproc.source`, DEBUG; `_log_unsupported_arguments`), not to
@@ -42,12 +47,20 @@ from contextvars import ContextVar
 import citeproc.source
 from citeproc import model
 from citeproc.model import VariableError
+from citeproc.string import MixedString, NoCase, String
 
 # The variables and name roles rendered while a cs:substitute tries one of its children.
 _substituted: ContextVar[set[tuple[str, str]] | None] = ContextVar("substituted", default=None)
 # The branch of the cs:choose rendered last (an outer one is set after those it holds).
 _branch: ContextVar[object | None] = ContextVar("branch", default=None)
 _ROMAN = r"\b[ivxlcdm]+\b"
+# A tag or an entity the HTML formatter put into rendered text: never case-changed.
+_MARKUP = re.compile(r"(<[^<>]*>|&#?\w+;)")
+_WORD = re.compile(r"\S+")
+_FIRST_LETTER = re.compile(r"[^\W\d_]")
+# The text-cases citeproc-py applies with `String` methods; "lowercase" and "uppercase" call
+# `str.lower` and `str.upper`, which any text has.
+_WORD_CASES = {"capitalize-first", "capitalize-all", "title", "sentence"}
 _applied = False
 # (element, XPath expression) -> the elements found. Keeping an element here keeps its lxml
 # proxy alive, so state citeproc-py sets on a proxy (a layout's `repressed`) stays with it;
@@ -69,6 +82,7 @@ def apply() -> None:
     _roman_numerals_are_numbers()
     _seasons_as_months()
     _page_ranges_by_their_digits()
+    _text_case_of_any_text()
     _groups_judge_the_branch_a_choose_took()
     _remember_style_searches()
     _log_unsupported_arguments()
@@ -264,3 +278,119 @@ def _remember_style_searches() -> None:
         return found
 
     model.CitationStylesElement.xpath_search = remembered_search
+
+
+class _Markup(NoCase):
+    """A tag or an entity in rendered text: no case change touches it (NoCase's lowercase and
+    uppercase would, "&AMP;")."""
+
+    def lower(self):
+        return self
+
+    def upper(self):
+        return self
+
+
+def _text_case_of_any_text() -> None:
+    """citeproc-py's `TextCased.case` calls `capitalize_first`, `words` and `soft_lower`, which
+    only its `String` (and a `MixedString` of those) has. CSL applies text-case to whatever the
+    element rendered, and much of that is a `str` in citeproc-py: a name-part's family or
+    given name (joined with its particles, or initialized), a macro's output holding names,
+    affixes or delimiters, text the HTML formatter tagged ("<b>...</b>"), the result of an
+    inner text-case ("title" and "sentence" return a `str`), an edition with its ordinal
+    suffix; and a date-part's day is an `int`. Each raised AttributeError ("'str' object has
+    no attribute 'capitalize_first'" / "'words'"): journal-of-endodontics on a thesis
+    (title-cased publisher and place), every entry with an editor in acta-polytechnica
+    (capitalize-first family names), ...
+
+    Text citeproc-py already cases (a `String`, a `MixedString` of them) goes its way, so
+    styles that worked print what they printed. Other text is cased here as the spec says
+    (Text-case), word by word and in place: "capitalize-first", "capitalize-all", "title"
+    and "sentence" change lowercase words only ("mcDonald" and "DNA" stay; citeproc-py
+    lowercased them for "sentence"), an uppercase text is lowercased but for its first letter
+    ("sentence"); tags and entities are left alone, a `<span class="nocase">` too, and
+    spacing is kept (citeproc-py re-joins words with single spaces, which would split
+    "<i> Title</i>"). "lowercase" and "uppercase" worked on any text and are left as they
+    were. A number's case is its own (an `int` comes back as it is). Names in a cased macro
+    are cased like the rest (pandoc leaves them as entered: "knuth" stays lower case under
+    capitalize-first; a name is seldom entered lower case)."""
+    case = model.TextCased.case
+
+    def any_text_case(self, text, language=None):
+        text_case = self.get("text-case")
+        if not isinstance(text, str | MixedString):  # a day, or no given name
+            return text
+        if text_case not in _WORD_CASES or _cased_by_citeproc(text):
+            return case(self, text, language)
+        if text_case == "title" and language != "en":
+            return text
+        return _cased(_segments(text), text_case, self._stop_words)
+
+    model.TextCased.case = any_text_case
+
+
+def _cased_by_citeproc(text) -> bool:
+    parts = text if isinstance(text, MixedString) else [text]
+    return all(isinstance(part, String) and not isinstance(part, _Markup) for part in parts)
+
+
+def _segments(text) -> list[String]:
+    """Rendered text as citeproc-py's segments: `NoCase` kept, tags and entities as
+    `_Markup`, the rest as `String`."""
+    if isinstance(text, MixedString):
+        return [segment for part in text for segment in _segments(part)]
+    if isinstance(text, NoCase):
+        return [text]
+    pieces = _MARKUP.split(str(text))
+    return [
+        (_Markup if index % 2 else String)(piece) for index, piece in enumerate(pieces) if piece
+    ]
+
+
+def _cased(segments: list[String], text_case: str, stop_words: list[str]) -> str:
+    """citeproc-py's text-case rules (model.TextCased.case) applied to each word where it
+    stands (a word: a run of non-space characters within one segment). A `MixedString` where
+    a nocase part is to stay protected from an outer text-case, else a `str`, as the text was
+    (a name part is joined with `str.join`; an outer text-case finds the tags again)."""
+    out = _words_cased(segments, text_case, stop_words)
+    if any(isinstance(s, NoCase) and not isinstance(s, _Markup) for s in out):
+        return MixedString(out)
+    return "".join(out)
+
+
+def _words_cased(segments: list[String], text_case: str, stop_words: list[str]) -> list:
+    """The spec's rules (Text-case) word by word; a nocase segment counts as a word."""
+    plain = "".join(str(s) for s in segments if type(s) is String)
+    state = {"index": 0, "prev": ":", "upper": plain.isupper()}
+
+    def cased_word(match: re.Match) -> str:
+        word, index = match.group(), state["index"]
+        state["index"] += 1
+        prev, state["prev"] = state["prev"], word[-1]
+        if text_case == "sentence" and state["upper"]:
+            word = word.lower()
+            return _capitalized(word) if index == 0 else word
+        if not word.islower():  # mixed or upper case ("mcDonald", "DNA"): as it is
+            return word
+        if text_case == "title":
+            return word if word in stop_words and prev not in ":." and index else _capitalized(word)
+        if text_case == "capitalize-all" or index == 0:
+            return _capitalized(word)
+        return word
+
+    out = []
+    for segment in segments:
+        if isinstance(segment, _Markup):
+            out.append(segment)
+        elif isinstance(segment, NoCase):
+            state["index"] += 1
+            state["prev"] = str(segment)[-1:] or state["prev"]
+            out.append(segment)
+        else:
+            out.append(String(_WORD.sub(cased_word, segment)))
+    return out
+
+
+def _capitalized(word: str) -> str:
+    """`word` with its first letter in upper case ("(eds.)" -> "(Eds.)")."""
+    return _FIRST_LETTER.sub(lambda m: m.group().upper(), word, count=1)

@@ -146,3 +146,51 @@ def test_a_style_loaded_lets_go_of_the_searches_of_the_styles_loaded_before():
 
     assert citeproc_fixes._searches
     assert not any(key[0].getroottree().getroot() is apa for key in citeproc_fixes._searches)
+
+
+# text-case on text citeproc-py holds as `str` or `int` (names, affixes, tagged text, a date's
+# day): each entry below raised AttributeError before; each is what pandoc 3.9 prints.
+def test_a_name_part_text_case_is_applied_to_the_name():
+    bib = """@incollection{c, author={Urban, M.}, title={Chapters}, booktitle={Collected works},
+      editor={Ryde, U.}, pages={10--20}, publisher={Wiley}, address={New York}, year=1990}"""
+    assert "In: Collected works (Editor: U. Ryde). New York" in entry(bib, "acta-polytechnica")
+    article = """@article{a, author={Rickard, D. J. and Iwaniec, U. T.}, title={Bone growth},
+      journal={J Bone Miner Res}, volume=23, number=4, pages={243--251}, year=2008}"""
+    izmir = "izmir-katip-celebi-universitesi-sosyal-bilimler-enstitusu"  # family suffix ","
+    assert entry(article, izmir).startswith("Rickard, D. J., U. T. Iwaniec, “Bone growth”")
+    mixed_case = article.replace("Rickard, D. J.", "mcDonald, D. J.")
+    sentence = "campus-adventiste-du-saleve-faculte-adventiste-de-theologie"
+    assert entry(mixed_case, sentence).startswith("mcDonald D.J., Iwaniec U.T.")
+
+
+def test_a_cased_macro_with_delimiters_and_affixes_is_cased():
+    thesis = """@phdthesis{t, author={Liang, Franklin Mark}, title={Word hyphenation},
+      school={university of the west}, address={new york}, year=1983}"""
+    assert entry(thesis, "journal-of-endodontics") == (
+        "Liang FM. Word hyphenation. University of the West, New York, 1983."
+    )
+    book = """@book{b, author={Knuth, Donald E.}, title={Digital typography}, publisher={CSLI},
+      address={Stanford}, year=1999, edition=2, series={lecture notes}, volume=78}"""
+    assert "LXXVIII, Lecture notes, Stanford 1999" in entry(book, "pontifical-gregorian-university")
+
+
+def test_text_case_leaves_tags_and_protected_words_alone():
+    book = """@book{b, author={Knuth, Donald E.}, title={digital typography of the {TeX} world:
+      an introduction}, publisher={CSLI}, year=1999, edition=2}"""
+    record = bibtex.parse(book).records[0]
+    assert "<i>Digital Typography of the TeX World: An Introduction</i>, 2nd ed." in (
+        citing.entry(record, "materials-express", form="html")
+    )
+    article = """@article{a, author={Rickard, D. J.}, title={Bone Growth in {MICE} and {de Vries}},
+      journal={J Bone Miner Res}, volume=23, number=4, pages={243--251}, year=2008}"""
+    assert "(2008) Bone growth in MICE and de Vries. J Bone Miner Res. 23(4)" in (
+        entry(article, "university-of-hull-harvard")
+    )
+    tagged = citeproc_fixes._segments("<i>bone &amp; growth</i>")
+    assert citeproc_fixes._cased(tagged, "capitalize-all", []) == "<i>Bone &amp; Growth</i>"
+
+
+def test_a_date_part_day_with_a_text_case_is_printed():
+    bib = """@online{o, author={Doe, John}, title={A web page}, url={https://example.org/page},
+      urldate={2020-05-01}, year=2019}"""
+    assert entry(bib, "gayana").endswith("https://example.org/page. Accessed: May 1, 2020.")

@@ -4,6 +4,7 @@ import pytest
 
 from citations import bibliography_stream, citing
 from citations.text.records import BibRecord, Name
+from tests.citations.engine_failure import engine_fails_on_theses as failing_on_theses
 
 
 def article(**fields) -> BibRecord:
@@ -106,8 +107,7 @@ def test_streamed_bibliography_numbers_run_on_across_chunks(monkeypatch):
 
 
 def thesis(key: str) -> BibRecord:
-    """A thesis that citeproc-py 0.11 cannot render in journal-of-endodontics (its text-case
-    on a plain string raises AttributeError)."""
+    """A thesis, which the engine fails on where `engine_fails_on_theses` is used."""
     return BibRecord(
         entry_type="phdthesis",
         key=key,
@@ -119,6 +119,12 @@ def thesis(key: str) -> BibRecord:
 FAILING_STYLE = "journal-of-endodontics"
 
 
+@pytest.fixture
+def engine_fails_on_theses(monkeypatch):
+    failing_on_theses(monkeypatch)
+
+
+@pytest.mark.usefixtures("engine_fails_on_theses")
 def test_an_entry_the_engine_fails_on_says_so_and_the_rest_of_the_list_is_formatted():
     entries = citing.bibliography(
         [article(), thesis("smith2001"), article(title="More")], FAILING_STYLE
@@ -130,6 +136,7 @@ def test_an_entry_the_engine_fails_on_says_so_and_the_rest_of_the_list_is_format
     assert citing.entry(thesis("2001smith"), FAILING_STYLE).startswith("Not formatted (2001smith)")
 
 
+@pytest.mark.usefixtures("engine_fails_on_theses")
 def test_the_failure_is_logged_and_a_later_render_of_the_style_is_right(caplog):
     with caplog.at_level("WARNING", logger="citations.citing"):
         citing.bibliography([thesis("smith2001")], FAILING_STYLE, form="html")
@@ -138,6 +145,7 @@ def test_the_failure_is_logged_and_a_later_render_of_the_style_is_right(caplog):
     assert citing.entry(article(), FAILING_STYLE).startswith("O’Malley BW. Receptors in bone.")
 
 
+@pytest.mark.usefixtures("engine_fails_on_theses")
 def test_an_entry_the_engine_failed_on_is_not_kept():
     record = thesis("kept2001")
     first = citing.cached_entry(record, FAILING_STYLE)
