@@ -159,7 +159,10 @@ def test_cite_this_entries_are_shared_through_the_page_cache(
     assert "apa" not in formatted  # read, not rendered again
 
 
-def test_a_style_the_engine_fails_on_is_said_on_the_page_not_a_server_error(client):
+def test_a_style_the_engine_fails_on_is_said_on_the_page_not_a_server_error(client, monkeypatch):
+    from tests.citations.engine_failure import engine_fails_on_theses
+
+    engine_fails_on_theses(monkeypatch)  # citeproc_fixes made journal-of-endodontics work
     thesis = ReferenceFactory(
         citekey="smith2001thesis",
         entry_type="phdthesis",
@@ -185,8 +188,10 @@ def test_an_entry_the_engine_failed_on_is_not_shared(settings, monkeypatch):
 
     from citations import citing
     from claims.cite_this import shared_texts
+    from tests.citations.engine_failure import engine_fails_on_theses
     from tests.citations.test_citing import thesis
 
+    engine_fails_on_theses(monkeypatch)  # citeproc_fixes made journal-of-endodontics work
     record = thesis("unshared2001")
     wanted = [(record, "journal-of-endodontics", True), (record, "apa", True)]
     caches[settings.PAGE_CACHE].clear()
