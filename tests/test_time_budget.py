@@ -18,8 +18,9 @@ PRINT_TIMEOUT = "from django.conf import settings; print(settings.STATEMENT_TIME
 
 @pytest.fixture
 def slow_claims():
-    """Every read of claims (or their counts) first runs a statement longer than the connection's timeout
-    (however the view builds its queries: some are compiled once per process)."""
+    """Every read of claims (or their counts) first runs a statement longer than the
+    connection's timeout (however the view builds its queries: some are compiled once per
+    process)."""
 
     def slow_first(execute, sql, params, many, context):
         if "claims_" in sql:
