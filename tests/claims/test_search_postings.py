@@ -207,6 +207,35 @@ def test_the_walked_lexeme_is_the_sparsest_required_one_and_none_when_dense():
     assert walked("bone") == "bone"
 
 
+def test_postings_of_claims_deleted_with_triggers_off_cost_no_error():
+    """Postings newer than the newest claim (deleted, triggers off, not rebuilt): a lexeme
+    spanning no claim is never a division by zero, and the search finds no deleted claim."""
+    kept = ClaimFactory(statement="Bone trial.")
+    gone = ClaimFactory(statement="Zyxomab and bone.")
+    assert gone.pk == kept.pk + 1  # zyxomab's oldest posting is one past the newest claim
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("DELETE FROM claims_claim WHERE id = %s", [gone.pk])
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+    assert posted(gone) == {"zyxomab", "bone"}
+
+    assert walked("zyxomab") is None  # a span of one claim: dense, the table is read
+    assert walked("zyxomab bone") is None
+    assert newest_search("zyxomab").ranked == []
+    assert newest_search("bone").ranked == [kept.pk]
+
+
+def test_a_truncate_of_the_claims_empties_the_postings():
+    ClaimFactory(statement="Progesterone protects bone.")
+    assert ClaimWord.objects.exists()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's inserts' checks done
+        cursor.execute("TRUNCATE claims_claim CASCADE")
+
+    assert not ClaimWord.objects.exists()
+
+
 @pytest.fixture
 def varied_claims():
     """120 claims of random words from `VOCABULARY`: drafts, claims in review, retracted
