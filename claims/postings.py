@@ -146,7 +146,7 @@ BEGIN
     END IF;  -- (fewer than a tenth of `sample` postings: as many lookups at most, no verdict)
     alone := walked IS NOT NULL AND numnode(query) = 1;  -- the query is the lexeme
 END $$;
-"""
+"""  # noqa: S608  (constants only)
 
 # The choice as a row of claims.searching.NEWEST_SQL (count -1), for its words (`%s`).
 CHOICE_SQL = """
