@@ -156,11 +156,17 @@ CHOICE_SQL = """
 CHOICE_PARAMS = (SAMPLE, DENSE_PERCENT)
 
 # A TRUNCATE of the claims fires no row trigger: it empties the postings too (a statement
-# trigger; like the row one, it does not fire with triggers off).
+# trigger; like the row one, it does not fire with triggers off). A TRUNCATE naming both
+# tables (Django's flush) holds the postings: they cannot be truncated again, only deleted
+# (none are left by then).
 TRUNCATE_SQL = """
 CREATE OR REPLACE FUNCTION claims_claimword_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    TRUNCATE claims_claimword;
+    BEGIN
+        TRUNCATE claims_claimword;
+    EXCEPTION WHEN object_in_use THEN
+        DELETE FROM claims_claimword;
+    END;
     RETURN NULL;
 END $$;
 

@@ -236,7 +236,12 @@ def test_a_truncate_of_the_claims_empties_the_postings():
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's inserts' checks done
         cursor.execute("TRUNCATE claims_claim CASCADE")
+    assert not ClaimWord.objects.exists()
 
+    ClaimFactory(statement="Estrogen and hip fracture.")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE claims_claim, claims_claimword CASCADE")  # as a flush does
     assert not ClaimWord.objects.exists()
 
 
