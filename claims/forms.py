@@ -12,7 +12,8 @@ query that also ranks them: `claims.searching`). A search matching more is
 ranking) a common word's hundreds of thousands of matches reads every one of them.
 
 The form costs a list page little of its own: the topics it offers are those of the public
-counts, and a chosen topic is looked up among them (`TopicChoiceField`, no query); options
+counts, and a chosen topic is looked up among them (`TopicChoiceField`, no query; a slug not
+among them, in one query: the counts may be older than the topic's first public claim); options
 are built once as Django keeps them (`Options`), never normalized or deep-copied per form.
 """
 
@@ -28,7 +29,7 @@ from citations import search as full_text
 from citations.search import newest_matches
 from claims.counts import PublicOverview, public_overview
 from claims.listing import BY_STATEMENT, PublicClaims
-from claims.models import Claim, Direction, GradeLevel
+from claims.models import Claim, Direction, GradeLevel, Topic
 from claims.searching import NewestSearch, RankedClaims, newest_search
 from config.caching import facet_cached
 
@@ -80,13 +81,22 @@ class TopicChoiceField(forms.ChoiceField):
         if value in self.empty_values:
             return None
         NO_NUL(value)
-        topic = self.topics.get(str(value))
+        topic = self.topics.get(str(value)) or self.newly_public(str(value))
         if topic is None:
             raise ValidationError(
                 self.error_messages["invalid_choice"],
                 code="invalid_choice",
                 params={"value": value},
             )
+        return topic
+
+    def newly_public(self, slug: str):
+        """The public topic of `slug` the options, kept for `LEDGER_FACET_CACHE_SECONDS`, do
+        not yet have (its first public claim, or a new slug, is newer): one query, offered
+        by name (no count) so the page shows it chosen; None for a slug no public topic has."""
+        topic = Topic.objects.public().filter(slug=slug).first()
+        if topic is not None:
+            self.choices = Options([*self.choices, (topic.slug, topic.name)])
         return topic
 
     def validate(self, value):

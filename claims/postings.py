@@ -74,18 +74,27 @@ CREATE TRIGGER claims_claimword_claim
 # `claims_claimword_required(query)`: the lexemes every match of `query` holds. `querytree`
 # drops what an index cannot test (`-word`; 'T' when nothing is left): without `|` every
 # lexeme it keeps is required; with one, a lexeme is required when the query fails on a
-# vector holding every other lexeme at every position up to 256 (phrases need positions; a
-# query whose phrases could span more has none, as has one with weights or prefixes).
+# vector holding every other lexeme at every position from 1 to S + 1, S the sum of the
+# query's phrase distances (0 without a phrase): no phrase of it spans more, so any match
+# fits there (phrases need positions; a query whose phrases could span 256 or more has none,
+# as has one with weights or prefixes). That costs about lexemes^2 x (S + 1), so a query of
+# more than `REQUIRED_WORDS` distinct lexemes has none either (it is searched as it is:
+# every lexeme's postings sampled would cost as much again).
 # `claims_claimword_walked(query, sample, dense_percent)`: the required lexeme whose
 # postings a search walks, or NULL (the search as it is); whether it is the whole query
 # (`alone`: then its newest postings are its newest matches); its postings, up to `sample`.
-FUNCTIONS_SQL = """
+# A lexeme's span of claims is at least 1: postings outliving their claims (deleted with
+# triggers off) would make it 0 or less.
+REQUIRED_WORDS = 32
+
+FUNCTIONS_SQL = f"""
 CREATE OR REPLACE FUNCTION claims_claimword_required(query tsquery) RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE AS $$
 DECLARE
     tree text := querytree(query);
     quoted text[];
-    required text[] := '{}';
+    required text[] := '{{}}';
+    span int;
     positions text;
     candidate text;
 BEGIN
@@ -94,18 +103,24 @@ BEGIN
     END IF;
     quoted := ARRAY(SELECT DISTINCT m[1]
                     FROM regexp_matches(tree, '(''(?:[^''\\\\]|''''|\\\\.)*'')', 'g') m);
+    IF cardinality(quoted) > {REQUIRED_WORDS} THEN
+        RETURN required;  -- too many to weigh: the search as it is
+    END IF;
     IF strpos(tree, '|') = 0 THEN
         required := quoted;
-    ELSIF (SELECT coalesce(sum(CASE d[1] WHEN '-' THEN 1 ELSE d[1]::int END), 0)
-           FROM regexp_matches(tree, '<(-|\\d+)>', 'g') d) < 256 THEN
-        positions := (SELECT string_agg(i::text, ',') FROM generate_series(1, 256) i);
-        FOREACH candidate IN ARRAY quoted LOOP
-            IF NOT coalesce((SELECT string_agg(other || ':' || positions, ' ')
-                             FROM unnest(quoted) other WHERE other <> candidate)::tsvector,
-                            ''::tsvector) @@ tree::tsquery THEN
-                required := required || candidate;
-            END IF;
-        END LOOP;
+    ELSE
+        span := (SELECT coalesce(sum(CASE d[1] WHEN '-' THEN 1 ELSE d[1]::int END), 0)
+                 FROM regexp_matches(tree, '<(-|\\d+)>', 'g') d);
+        IF span < 256 THEN
+            positions := (SELECT string_agg(i::text, ',') FROM generate_series(1, span + 1) i);
+            FOREACH candidate IN ARRAY quoted LOOP
+                IF NOT coalesce((SELECT string_agg(other || ':' || positions, ' ')
+                                 FROM unnest(quoted) other WHERE other <> candidate)::tsvector,
+                                ''::tsvector) @@ tree::tsquery THEN
+                    required := required || candidate;
+                END IF;
+            END LOOP;
+        END IF;
     END IF;
     RETURN ARRAY(SELECT (tsvector_to_array(q::tsvector))[1] FROM unnest(required) q);
 END $$;
@@ -124,13 +139,14 @@ BEGIN
         LATERAL (SELECT min(claim_id) AS oldest, count(*) AS postings FROM (
             SELECT w.claim_id FROM claims_claimword w WHERE w.lexeme = r.lexeme
             ORDER BY w.claim_id DESC LIMIT sample) n) s
-    ORDER BY s.postings::float / (newest - coalesce(s.oldest, newest) + 1), 1 LIMIT 1;
+    ORDER BY s.postings::float / greatest(newest - coalesce(s.oldest, newest) + 1, 1), 1
+    LIMIT 1;
     IF postings * 10 >= sample AND postings * 100 > dense_percent * (newest - oldest + 1) THEN
         walked := NULL;  -- dense among the newest claims: the primary key walk reads less
     END IF;  -- (fewer than a tenth of `sample` postings: as many lookups at most, no verdict)
     alone := walked IS NOT NULL AND numnode(query) = 1;  -- the query is the lexeme
 END $$;
-"""
+"""  # noqa: S608  (constants only)
 
 # The choice as a row of claims.searching.NEWEST_SQL (count -1), for its words (`%s`).
 CHOICE_SQL = """
@@ -138,6 +154,30 @@ CHOICE_SQL = """
     FROM claims_claimword_walked(websearch_to_tsquery('english'::regconfig, %s), %s, %s)
 """
 CHOICE_PARAMS = (SAMPLE, DENSE_PERCENT)
+
+# A TRUNCATE of the claims fires no row trigger: it empties the postings too (a statement
+# trigger; like the row one, it does not fire with triggers off). A TRUNCATE naming both
+# tables (Django's flush) holds the postings: they cannot be truncated again, only deleted
+# (none are left by then).
+TRUNCATE_SQL = """
+CREATE OR REPLACE FUNCTION claims_claimword_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    BEGIN
+        TRUNCATE claims_claimword;
+    EXCEPTION WHEN object_in_use THEN
+        DELETE FROM claims_claimword;
+    END;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER claims_claimword_truncated
+    AFTER TRUNCATE ON claims_claim
+    FOR EACH STATEMENT EXECUTE FUNCTION claims_claimword_truncated();
+"""
+DROP_TRUNCATE_SQL = """
+DROP TRIGGER IF EXISTS claims_claimword_truncated ON claims_claim;
+DROP FUNCTION IF EXISTS claims_claimword_truncated();
+"""
 
 DROP_SQL = """
 DROP TRIGGER IF EXISTS claims_claimword_claim ON claims_claim;

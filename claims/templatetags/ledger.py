@@ -91,6 +91,7 @@ def export_url(claim, fmt: str) -> str:
 # every render (a reverse, a manifest lookup and a URL join each), which cost a list page a
 # third of its template's time. Forgotten when a test changes the settings they read.
 _site_paths: dict[tuple, str] = {}
+SITE_PATHS_KEPT = 256  # forgotten all at once past this: a client can vary the script prefix
 SITE_PATH_SETTINGS = {"ROOT_URLCONF", "STATIC_URL", "STATIC_ROOT", "STORAGES", "DEBUG"}
 
 
@@ -110,6 +111,8 @@ def site_path(what: tuple, compute) -> str:
     key = (*what, get_script_prefix(), get_urlconf())
     path = _site_paths.get(key)
     if path is None:
+        if len(_site_paths) >= SITE_PATHS_KEPT:
+            _site_paths.clear()  # script prefixes come from the request: bounded
         path = _site_paths[key] = compute()
     return path
 

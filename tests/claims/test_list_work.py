@@ -6,6 +6,8 @@ unfiltered list's page ids in SQL compiled once, the site's links reversed once.
 from unittest import mock
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.cache import caches
 from django.db import connection
 from django.db.models.signals import post_init
 from django.templatetags.static import static
@@ -17,6 +19,7 @@ from claims.forms import INVALID_FILTER, ClaimFilterForm
 from claims.listing import PublicClaims, listed_claims, public_page_sql
 from claims.models import Claim
 from claims.pages import topics_by_pk, with_list_topics
+from claims.templatetags import ledger
 from tests.factories import ClaimFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -188,6 +191,41 @@ def test_the_site_links_follow_the_script_prefix_and_the_static_settings(client,
 
     settings.STATIC_URL = "/assets/"
     assert 'href="/assets/css/site.css"' in client.get("/claims/").text
+
+
+def test_the_site_links_kept_are_bounded_however_many_script_prefixes_clients_send():
+    try:
+        for i in range(300):  # SCRIPT_NAME comes from the request (a trusted proxy's)
+            set_script_prefix(f"/prefix{i}/")
+            assert ledger.site_url("home") == f"/prefix{i}/"
+            assert len(ledger._site_paths) <= 256  # ledger.SITE_PATHS_KEPT
+    finally:
+        set_script_prefix("/")
+    assert ledger.site_url("home") == "/"
+
+
+def test_a_topic_newer_than_the_kept_counts_is_found_in_one_query(
+    bone, settings, django_assert_num_queries
+):
+    """A curator's list (not page-cached) reads the public counts kept unversioned: a topic
+    given its first public claim since, or a renamed slug, is looked up, not refused."""
+    settings.LEDGER_FACET_CACHE_SECONDS = 60
+    caches[django_settings.PAGE_CACHE].clear()
+    ClaimFilterForm()  # the counts kept: Bone only
+    fresh = TopicFactory(name="Hip", slug="hip")
+    ClaimFactory().topics.add(fresh)
+    ClaimFactory(status="draft").topics.add(TopicFactory(name="Secret", slug="secret"))
+
+    with django_assert_num_queries(1):  # the kept counts, then the new topic by its slug
+        form = ClaimFilterForm({"topic": "hip"})
+        assert form.is_valid(), form.errors
+    assert form.cleaned_data["topic"] == fresh
+    assert ("hip", "Hip") in list(form.fields["topic"].choices)  # shown chosen
+    with django_assert_num_queries(0):  # a topic of the kept counts: no query
+        assert ClaimFilterForm({"topic": "bone"}).is_valid()
+    with django_assert_num_queries(1):  # a slug no public topic has: one query, refused
+        assert not ClaimFilterForm({"topic": "secret"}).is_valid()
+    caches[django_settings.PAGE_CACHE].clear()
 
 
 def test_a_search_page_names_its_words_in_the_title_and_the_heading(client, bone):

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from claims.models import Claim, ClaimWord
+from claims.postings import FUNCTIONS_SQL, REQUIRED_WORDS
 from claims.searching import (
     CHOICE_SECONDS,
     CHOICES,
@@ -122,10 +123,79 @@ def postings_versions() -> list:
         ("the of and", []),
         ("", []),
         ("O'Brien's trial", ["brien", "o", "trial"]),
+        ('"bone of the hip" or "bone density"', ["bone"]),
+        ('"hip bone" or "bone hip"', ["bone", "hip"]),
+        ('"bone of the hip" or "hip of the bone" -fracture', ["bone", "hip"]),
+        ('"bone density" "hip fracture" or trial', []),
+        ('"bone density" hip or "density bone" hip', ["bone", "densiti", "hip"]),
     ],
 )
 def test_required_lexemes_are_those_every_match_holds(words, lexemes):
     assert required(words) == lexemes
+
+
+RANDOM_WORDS = ["bone", "density", "hip", "of", "the", "fracture", "risk", "women", "trial"]
+
+
+def random_search(rng: random.Random) -> str:
+    """Words, phrases (stop words in them: distances over 1), `or` and `-word`."""
+    parts = []
+    for _ in range(rng.randint(1, 6)):
+        kind = rng.choice(["word", "word", "phrase", "or", "not"])
+        if kind == "phrase":
+            phrase = " ".join(rng.choice(RANDOM_WORDS) for _ in range(rng.randint(2, 4)))
+            parts.append(f'"{phrase}"')
+        else:
+            word = rng.choice(RANDOM_WORDS)
+            parts.append({"or": "or", "not": f"-{word}"}.get(kind, word))
+    return " ".join(parts)
+
+
+def test_required_lexemes_are_those_found_with_every_position_to_256():
+    """Positions 1 to S + 1 (S the query's phrase distances) decide as 1 to 256 did."""
+    walked_function = FUNCTIONS_SQL.index("CREATE OR REPLACE FUNCTION claims_claimword_walked")
+    reference = FUNCTIONS_SQL[:walked_function]
+    assert reference.count("generate_series(1, span + 1)") == 1
+    reference = reference.replace("generate_series(1, span + 1)", "generate_series(1, 256)")
+    reference = reference.replace(
+        "CREATE OR REPLACE FUNCTION claims_claimword_required", "CREATE FUNCTION pg_temp.required"
+    )
+    assert "pg_temp.required" in reference
+    rng = random.Random(27)
+    searches = [random_search(rng) for _ in range(400)]
+    with connection.cursor() as cursor:
+        cursor.execute(reference)
+        cursor.execute(
+            "SELECT claims_claimword_required(q), pg_temp.required(q) FROM ("
+            " SELECT websearch_to_tsquery('english', w) q FROM unnest(%s::text[]) w) s",
+            [searches],
+        )
+        found = [(sorted(new), sorted(old)) for new, old in cursor.fetchall()]
+    assert [new for new, _ in found] == [old for _, old in found]
+    assert sum(1 for new, _ in found if new) > 100  # most have some
+    with_or = [
+        new for (new, _), words in zip(found, searches, strict=True) if " or " in f" {words} "
+    ]
+    assert sum(1 for new in with_or if new) > 20  # the positions decide these
+
+
+def test_a_search_of_more_words_than_weighed_has_no_required_lexeme(varied_claims, monkeypatch):
+    """Past `REQUIRED_WORDS` lexemes the search is read as it is, with the same matches:
+    weighing each lexeme against the others costs lexemes^2 x positions."""
+    monkeypatch.setattr("citations.search.RANKED_MATCHES", 5)
+    words = [f"zq{i}" for i in range(REQUIRED_WORDS)]
+    assert required(" ".join(words)) == sorted(words)
+    assert required(" ".join([*words, "bone"])) == []
+    half = REQUIRED_WORDS // 2
+    phrases = f'"bone {" ".join(words[:half])}" or "bone {" ".join(words[half:])}"'
+    assert required(phrases) == []  # 33 lexemes: "bone" is required, but not weighed
+    long_search = " ".join([*VOCABULARY, *words[:half], "or", *words[half:]])
+    for search in (phrases, long_search, "bone or " + " ".join(words)):
+        assert walked(search) is None
+        through_table = newest_through(search, None, THROUGH_TABLE)
+        assert newest_search(search) == through_table
+        assert CHOICES[search][1] is None
+    assert newest_through("bone or " + " ".join(words), None, THROUGH_TABLE).ranked
 
 
 def test_the_walked_lexeme_is_the_sparsest_required_one_and_none_when_dense():
@@ -139,6 +209,40 @@ def test_the_walked_lexeme_is_the_sparsest_required_one_and_none_when_dense():
     assert walked("progesterone", sample=3) == "progesteron"  # rare: bounded by its postings
     assert walked("zyxomab") == "zyxomab"  # in no claim: nothing to read
     assert walked("bone") == "bone"
+
+
+def test_postings_of_claims_deleted_with_triggers_off_cost_no_error():
+    """Postings newer than the newest claim (deleted, triggers off, not rebuilt): a lexeme
+    spanning no claim is never a division by zero, and the search finds no deleted claim."""
+    kept = ClaimFactory(statement="Bone trial.")
+    gone = ClaimFactory(statement="Zyxomab and bone.")
+    assert gone.pk == kept.pk + 1  # zyxomab's oldest posting is one past the newest claim
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("DELETE FROM claims_claim WHERE id = %s", [gone.pk])
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+    assert posted(gone) == {"zyxomab", "bone"}
+
+    assert walked("zyxomab") is None  # spanning no claim: taken as dense, the table is read
+    assert walked("zyxomab bone") is None
+    assert newest_search("zyxomab").ranked == []
+    assert newest_search("bone").ranked == [kept.pk]
+
+
+def test_a_truncate_of_the_claims_empties_the_postings():
+    ClaimFactory(statement="Progesterone protects bone.")
+    assert ClaimWord.objects.exists()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's inserts' checks done
+        cursor.execute("TRUNCATE claims_claim CASCADE")
+    assert not ClaimWord.objects.exists()
+
+    ClaimFactory(statement="Estrogen and hip fracture.")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE claims_claim, claims_claimword CASCADE")  # as a flush does
+    assert not ClaimWord.objects.exists()
 
 
 @pytest.fixture
