@@ -291,13 +291,10 @@ class ClaimAdmin(
                     claim=obj, level=level, rationale=rationale, actor=request.user
                 )
             return
-        if overridden:
-            stored = (
-                Claim.objects.filter(pk=obj.pk)
-                .values_list("grade_override", "override_rationale")
-                .first()
-            )
-            obj.grade_override, obj.override_rationale = stored or ("", "")
+        if overridden and not change:
+            # A stored claim's override was read again from its locked row; a new one starts
+            # without one, and the service sets it (rules, history).
+            obj.grade_override, obj.override_rationale = "", ""
         if change:
             obj._history_user = request.user  # as SimpleHistoryAdmin.save_model sets it
             obj.save(update_fields=form_fields(form))

@@ -7,9 +7,13 @@ grade it had read back over the publish. So the save locks first, for a new clai
 stored one (the add view and "Save as new" write inline rows too): the references the
 evidence rows cite or pool, FOR KEY SHARE (evidence.services `share_references`), then the
 claim, the claims related to it and those the relation rows relate to, in key order
-(evidence.locks). It then reads again, from the locked row, every field the form does not own
-(the workflow's, the grade's), so whether it stages is decided from the stored status, and a
-live save writes the form's fields only.
+(evidence.locks). It then reads again, from the locked row, every field the curator did not
+change in the form, so whether it stages is decided from the stored status, and a live save
+(and its history row) holds the stored values plus the curator's real edits. A field merely
+present in the form was read before the lock: writing it back undid another curator's step
+in between (an override set, a publish's `reviewed_at` and `curator`) and blamed this one.
+The override's two fields are never written here: `claim_override_grade` owns them (rules,
+history), and the claim admin calls it for a changed override.
 """
 
 from claims.admin_posted import inline_references, inline_relation_ends, validated_formsets
@@ -31,7 +35,13 @@ def claim_lock_for_save(request, obj: Claim, form, change: bool) -> None:
                 setattr(obj, field.attname, getattr(stored, field.attname))
 
 
+# Written by claims.services `claim_override_grade`, never by the form's save.
+OVERRIDE_FIELDS = frozenset({"grade_override", "override_rationale"})
+
+
 def form_fields(form) -> list[str]:
-    """The claim's columns the form writes (and `updated`, which every save moves)."""
-    owned = [f.name for f in Claim._meta.concrete_fields if f.name in form.fields]
-    return [*owned, "updated"]
+    """The claim's columns the form's save writes: those the curator changed, but the
+    override (OVERRIDE_FIELDS), and `updated`, which every save moves."""
+    changed = set(form.changed_data) - OVERRIDE_FIELDS
+    edited = [f.name for f in Claim._meta.concrete_fields if f.name in changed]
+    return [*edited, "updated"]
