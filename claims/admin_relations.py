@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from claims.models import Claim, ClaimRelation
+from claims.models import ClaimRelation
 from evidence.admin_staging import StagedWritesAdmin
 from evidence.locks import rows_locked_with_claims
 from evidence.relations import relation_delete, relation_save
@@ -44,8 +44,11 @@ class ClaimRelationAdmin(StagedWritesAdmin, admin.ModelAdmin):
         self._stage(request, obj, RelationChange(id=obj.pk if change else None, fields=fields))
 
     def delete_model(self, request, obj):
-        # Its claim as stored: the delete view read it before log_deletions locked it.
-        obj.from_claim = Claim.objects.get(pk=obj.from_claim_id)
+        if (relation := self.row_locked(request, obj)) is not None:
+            self._delete(request, relation)
+
+    def _delete(self, request, obj) -> None:
+        """Delete `obj` (read after its claims were locked), or stage its deletion."""
         if is_staged(obj.from_claim):
             self._stage(request, obj, RelationChange(id=obj.pk, remove=True))
         else:
@@ -59,7 +62,7 @@ class ClaimRelationAdmin(StagedWritesAdmin, admin.ModelAdmin):
         ones, so all are locked first, in key order, and the relations read after (a claim read
         before could have been published meanwhile, its relations since staged: evidence.locks)."""
         for relation in self.rows_locked(queryset):
-            self.delete_model(request, relation)
+            self._delete(request, relation)
 
     def rows_locked(self, queryset) -> list:
         fields = ["from_claim", "to_claim"]

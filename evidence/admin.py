@@ -203,6 +203,11 @@ class EvidenceAdmin(StagedWritesAdmin, HistoryAdmin):
         claim_regrade(claim=form.instance.claim, actor=request.user)
 
     def delete_model(self, request, obj):
+        if (item := self.row_locked(request, obj)) is not None:
+            self._delete(request, item)
+
+    def _delete(self, request, obj) -> None:
+        """Delete `obj` (read after its claim was locked), or stage its deletion."""
         claim = self._public_claim(obj)
         if claim is None:
             evidence_delete(evidence=obj, actor=request.user)
@@ -234,7 +239,7 @@ class EvidenceAdmin(StagedWritesAdmin, HistoryAdmin):
         earlier one's, so all are locked first, in key order, and the items read after (one
         read before could have moved to another claim meanwhile: evidence.locks)."""
         for item in self.rows_locked(queryset):
-            self.delete_model(request, item)
+            self._delete(request, item)
 
     def rows_locked(self, queryset) -> list:
         return rows_locked_with_claims(queryset.select_related("claim"), ["claim"])

@@ -24,6 +24,8 @@ from django.shortcuts import redirect
 
 from evidence.revisions import is_staged
 
+ALREADY_DELETED = "“{obj}” had already been deleted by someone else."
+
 
 class StagedWritesAdmin:
     actions = ["delete_selected"]
@@ -35,6 +37,16 @@ class StagedWritesAdmin:
     def rows_locked(self, queryset) -> list:
         """The rows of `queryset`, read after the claims their writes lock are locked."""
         raise NotImplementedError
+
+    def row_locked(self, request, obj):
+        """`obj` as stored once its claims are locked (`rows_locked`), or None (with the
+        curator's message) when it was deleted meanwhile. The delete view read `obj` before
+        anything was locked: it may have moved to another claim since, whose grade a deletion
+        must then move, and whose lock it must take in key order."""
+        locked = next(iter(self.rows_locked(self.model._default_manager.filter(pk=obj.pk))), None)
+        if locked is None:
+            self.message_user(request, ALREADY_DELETED.format(obj=obj), messages.WARNING)
+        return locked
 
     def mark_staged(self, request, obj, claim) -> None:
         obj._staged, request._staged_on_claim = True, claim.pk

@@ -10,6 +10,8 @@ lock is taken is deleted from that claim, which is locked and regraded; an item 
 published before the lock has its deletion staged, and no "deleted" log entry. Items that move
 before every lock are given up on (LOCKS_KEPT_MOVING): the curator reads why, and neither a row
 nor a log entry changed (Django's deletions log before they delete), in bulk or one by one.
+In the delete view too, the item is read again once its claim is locked: one moved meanwhile
+regrades its new claim, one deleted meanwhile is the curator's message, not a server error.
 
 Saving an item that pools a study (`covers`) while that study's reference is saved: saving a
 reference locks it, then the claims citing it (claims migration 0010); the admin adds the
@@ -216,3 +218,41 @@ def test_pooling_a_study_with_a_larger_key_than_the_items_reference_while_an_imp
     assert errors == []
     assert [response.status_code for response in responses] == [302]
     assert list(pooled.covers.all()) == [study]
+
+
+def test_deleting_in_its_view_an_item_moved_to_another_claim_before_the_lock_regrades_that_claim():
+    first = graded("bone-health", "draft")
+    other = ClaimFactory(status="draft", slug="bmd-spine")
+    claim_regrade(claim=other)
+    without = Claim.objects.get(pk=other.pk).grade_level  # with no evidence
+    item = first.evidence.get()
+    client = Client()
+    client.force_login(CuratorFactory())
+    url = reverse("admin:evidence_evidence_delete", args=[item.pk])
+    move, errors = before_claim_locks(lambda: evidence_update(evidence=item, claim=other))
+
+    with connection.execute_wrapper(move):
+        response = client.post(url, {"post": "yes"})
+
+    assert errors == []
+    assert response.status_code == 302
+    assert not Evidence.objects.filter(pk=item.pk).exists()
+    assert Claim.objects.get(pk=other.pk).grade_level == without  # regraded without it
+
+
+def test_deleting_in_its_view_an_item_deleted_meanwhile_says_so():
+    claim = graded("bone-health", "draft")
+    item = claim.evidence.get()
+    client = Client()
+    client.force_login(CuratorFactory())
+    url = reverse("admin:evidence_evidence_delete", args=[item.pk])
+    gone, errors = before_claim_locks(lambda: Evidence.objects.filter(pk=item.pk).delete())
+
+    with connection.execute_wrapper(gone):
+        response = client.post(url, {"post": "yes"}, follow=True)
+
+    assert errors == []
+    assert response.status_code == 200
+    # One deletion in the item's history, the other connection's (none blames this curator).
+    assert Evidence.history.filter(id=item.pk, history_type="-").count() == 1
+    assert any("had already been deleted" in text for text in texts(response))

@@ -8,14 +8,23 @@ SHARE when the transaction commits (Django's are DEFERRABLE INITIALLY DEFERRED).
 locked its own claim first and the other end only then would hold its claim while waiting for
 a whole with a smaller key that the batch holds, the batch waiting for the writer's claim next
 (evidence.locks).
+
+Deleting a relation in its delete view, which read it before any lock: it is read again once
+its claims are locked, so a relation moved to another claim meanwhile locks only its ends as
+stored (not the one it had, after the others: out of key order), and one deleted meanwhile is
+the curator's message, not a server error.
 """
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
 
 from claims.models import Claim, ClaimRelation, ClaimRevision
 from evidence.relations import relation_save
 from evidence.revisions import RelationChange, claim_revision_approve, claim_revision_create
-from tests.concurrency import in_key_order_while
+from tests.claims.test_admin_revisions import texts
+from tests.concurrency import before_claim_locks, in_key_order_while
 from tests.factories import CuratorFactory
 from tests.factories import graded_claim as graded
 
@@ -72,3 +81,67 @@ def test_relating_a_draft_while_a_batch_regrade_holds_the_claim_it_refines():
 
     assert errors == []
     assert ClaimRelation.objects.filter(from_claim=draft, to_claim=older).exists()
+
+
+def claim_locks() -> tuple:
+    """A query wrapper recording the parameters of each statement locking claims."""
+    locked = []
+
+    def wrapper(execute, sql, params, many, context):
+        if "FOR UPDATE" in sql and '"claims_claim"' in sql:
+            locked.append(tuple(params or ()))
+        return execute(sql, params, many, context)
+
+    return wrapper, locked
+
+
+def delete_in_view_while(relation, step) -> tuple:
+    """Post the relation's delete view, `step` running on another connection just before the
+    first claim lock; the response (redirects followed), `step`'s errors and the claim locks."""
+    client = Client()
+    client.force_login(CuratorFactory())
+    url = reverse("admin:claims_claimrelation_delete", args=[relation.pk])
+    wrapper, errors = before_claim_locks(step)
+    recorder, locked = claim_locks()
+    with connection.execute_wrapper(wrapper), connection.execute_wrapper(recorder):
+        response = client.post(url, {"post": "yes"}, follow=True)
+    return response, errors, locked
+
+
+def test_deleting_in_its_view_a_relation_moved_to_another_claim_locks_only_its_ends():
+    before = graded("bone-health")  # what it related to when the view read it
+    after = graded("bmd-hip")
+    draft = graded("bmd-spine", "draft")
+    relation = relation_save(
+        relation=ClaimRelation(from_claim=draft, to_claim=before, kind="refines"), actor=None
+    )
+
+    def move_to_after():
+        moved = ClaimRelation.objects.get(pk=relation.pk)
+        moved.to_claim = after
+        relation_save(relation=moved, actor=None)
+
+    response, errors, locked = delete_in_view_while(relation, move_to_after)
+
+    assert errors == []
+    assert response.status_code == 200
+    assert not ClaimRelation.objects.filter(pk=relation.pk).exists()
+    # The first lock, of its ends as read, finds it moved: it is rolled back, and retried.
+    assert before.pk in locked[0]
+    assert all(before.pk not in params for params in locked[1:])
+
+
+def test_deleting_in_its_view_a_relation_deleted_meanwhile_says_so():
+    older = graded("bone-health")
+    draft = graded("bmd-spine", "draft")
+    relation = relation_save(
+        relation=ClaimRelation(from_claim=draft, to_claim=older, kind="refines"), actor=None
+    )
+
+    response, errors, _locked = delete_in_view_while(
+        relation, lambda: ClaimRelation.objects.filter(pk=relation.pk).delete()
+    )
+
+    assert errors == []
+    assert response.status_code == 200
+    assert any("had already been deleted" in text for text in texts(response))
