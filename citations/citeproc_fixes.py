@@ -57,7 +57,9 @@ _ROMAN = r"\b[ivxlcdm]+\b"
 # A tag or an entity the HTML formatter put into rendered text: never case-changed.
 _MARKUP = re.compile(r"(<[^<>]*>|&#?\w+;)")
 _WORD = re.compile(r"\S+")
-_FIRST_LETTER = re.compile(r"[^\W\d_]")
+# A word's first letter, only where nothing but punctuation comes before it: "(eds.)" has
+# one, "2nd" none (its "n" follows a digit: "2Nd" was wrong).
+_FIRST_LETTER = re.compile(r"^(\W*)([^\W\d_])")
 # The text-cases citeproc-py applies with `String` methods; "lowercase" and "uppercase" call
 # `str.lower` and `str.upper`, which any text has.
 _WORD_CASES = {"capitalize-first", "capitalize-all", "title", "sentence"}
@@ -320,6 +322,8 @@ def _text_case_of_any_text() -> None:
         text_case = self.get("text-case")
         if not isinstance(text, str | MixedString):  # a day, or no given name
             return text
+        if not str(text):  # nothing to case: citeproc-py's own capitalize-first indexes [0]
+            return text
         if text_case not in _WORD_CASES or _cased_by_citeproc(text):
             return case(self, text, language)
         if text_case == "title" and language != "en":
@@ -392,5 +396,6 @@ def _words_cased(segments: list[String], text_case: str, stop_words: list[str]) 
 
 
 def _capitalized(word: str) -> str:
-    """`word` with its first letter in upper case ("(eds.)" -> "(Eds.)")."""
-    return _FIRST_LETTER.sub(lambda m: m.group().upper(), word, count=1)
+    """`word` with its first letter in upper case ("(eds.)" -> "(Eds.)"), when it starts
+    with one (after punctuation): "2nd" stays as it is."""
+    return _FIRST_LETTER.sub(lambda m: m[1] + m[2].upper(), word, count=1)

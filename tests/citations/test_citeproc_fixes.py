@@ -2,7 +2,14 @@
 pandoc 3.9 prints it now (citations.citeproc_fixes, citations.citing, citations.formats).
 Pure: no database."""
 
+import io
+
+from citeproc.frontend import CitationStylesXML
+from citeproc.string import String
+
 from citations import bibtex, citeproc_fixes, citing, formats
+
+CSL = "http://purl.org/net/xbiblio/csl"
 
 
 def entry(bib: str, style_id: str = "apa") -> str:
@@ -194,3 +201,24 @@ def test_a_date_part_day_with_a_text_case_is_printed():
     bib = """@online{o, author={Doe, John}, title={A web page}, url={https://example.org/page},
       urldate={2020-05-01}, year=2019}"""
     assert entry(bib, "gayana").endswith("https://example.org/page. Accessed: May 1, 2020.")
+
+
+def test_a_word_is_capitalized_at_its_first_letter_only_when_it_starts_with_one():
+    assert citeproc_fixes._capitalized("2nd") == "2nd"  # not "2Nd"
+    assert citeproc_fixes._capitalized("(eds.)") == "(Eds.)"
+    assert citeproc_fixes._capitalized("\ue001script") == "\ue001Script"  # after a placeholder
+    for text_case in ["capitalize-first", "capitalize-all", "title", "sentence"]:
+        cased = citeproc_fixes._cased(citeproc_fixes._segments("2nd edition"), text_case, [])
+        assert str(cased).startswith("2nd "), text_case
+
+
+def test_an_empty_text_with_a_text_case_is_left_empty():
+    citeproc_fixes.apply()
+    csl = b"""<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0"><macro name="m">
+      <text variable="title"/></macro></style>"""
+    text = (
+        CitationStylesXML(io.BytesIO(csl), validate=False).xml.getroot().find(f".//{{{CSL}}}text")
+    )
+    for text_case in ["capitalize-first", "capitalize-all", "title", "sentence"]:
+        text.set("text-case", text_case)
+        assert str(text.case(String(""))) == "", text_case
