@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from claims.models import ClaimRelation
+from claims.models import Claim, ClaimRelation
 from evidence.admin_staging import StagedWritesAdmin
 from evidence.locks import rows_locked_with_claims
 from evidence.relations import relation_delete, relation_save
@@ -35,6 +35,13 @@ class ClaimRelationAdmin(StagedWritesAdmin, admin.ModelAdmin):
         return ["from_claim"] if obj is not None else []
 
     def save_model(self, request, obj, form, change):
+        # The ends, stored and the form's, are locked (key order, one statement) before the
+        # claim it relates from is read: one read before could be published meanwhile, and
+        # the relation written live past four eyes (evidence.locks).
+        ends = ["from_claim", "to_claim"]
+        stored = ClaimRelation.objects.filter(pk=obj.pk)
+        rows_locked_with_claims(stored, ends, also=[obj.from_claim_id, obj.to_claim_id])
+        obj.from_claim = Claim.objects.get(pk=obj.from_claim_id)
         if not is_staged(obj.from_claim):
             relation_save(relation=obj, actor=request.user)
             return

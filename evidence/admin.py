@@ -22,6 +22,7 @@ from citations.admin.references import ReferenceAdmin
 from citations.models import Reference
 from citations.sources import matching
 from citations.sources.http import SourceError
+from claims.models import Claim
 from config.admin_urls import admin_page_path
 from evidence import verification
 from evidence.admin_staging import StagedWritesAdmin
@@ -180,14 +181,17 @@ class EvidenceAdmin(StagedWritesAdmin, HistoryAdmin):
         return [*verification_urls(self), *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
+        # save_related adds the studies it pools after the item is saved, its claim locked:
+        # they are held first, with the item's reference, in one statement (key order, as an
+        # import locks references). Held one set after the other, a smaller reference after a
+        # larger study, each waited for the other. Then the claims, its stored one and the
+        # form's, before deciding: a claim read public or not before its lock could be
+        # published meanwhile, and the item written live past four eyes (evidence.locks).
+        covers = {study.pk for study in form.cleaned_data.get("covers", ())}
+        share_references({obj.reference_id, *covers} - {None})
+        rows_locked_with_claims(Evidence.objects.filter(pk=obj.pk), ["claim"], also=[obj.claim_id])
         claim = self._public_claim(obj)
         if claim is None:
-            # save_related adds the studies it pools after the item is saved, its claim
-            # locked: they are held first, with the item's reference, in one statement (key
-            # order, as an import locks references). Held one set after the other, a smaller
-            # reference after a larger study, each waited for the other.
-            covers = {study.pk for study in form.cleaned_data.get("covers", ())}
-            share_references({obj.reference_id, *covers} - {None})
             evidence_save(evidence=obj, actor=request.user)
             return
         staged = {f.name for f in staged_fields(Evidence)}
@@ -215,9 +219,10 @@ class EvidenceAdmin(StagedWritesAdmin, HistoryAdmin):
             self._stage(request, obj, claim, ItemChange(id=obj.pk, remove=True))
 
     def _public_claim(self, obj):
-        """The claim whose revision a write to `obj` goes to (its stored claim), when public."""
+        """The claim whose revision a write to `obj` goes to (its stored claim), when public;
+        read as stored, so called once the claims are locked."""
         stored = Evidence.objects.filter(pk=obj.pk).select_related("claim").first()
-        claim = stored.claim if stored else obj.claim
+        claim = stored.claim if stored else Claim.objects.get(pk=obj.claim_id)
         return claim if is_staged(claim) else None
 
     def staged_on(self, obj):

@@ -24,7 +24,9 @@ read before the lock, they can change before it is taken (an item moved to anoth
 claim published meanwhile). Such a writer locks first, then reads what it writes, and when the
 rows now need claims it did not lock, gives the locks back (a savepoint rolled back releases
 them) and takes them all again, in order (`rows_locked_with_claims`); it gives up after a few
-tries (LOCKS_KEPT_MOVING) rather than loop while another writer keeps moving them.
+tries (LOCKS_KEPT_MOVING) rather than loop while another writer keeps moving them. The
+admin's save of an item or a relation locks so too, with the claims its form names (`also`),
+and only then reads whether its claim is public: the write is staged or live as of the lock.
 """
 
 from django.core.exceptions import ValidationError
@@ -57,17 +59,20 @@ LOCKS_KEPT_MOVING = "The rows this writes kept changing while they were being lo
 
 
 @transaction.atomic
-def rows_locked_with_claims(queryset, claim_fields) -> list:
+def rows_locked_with_claims(queryset, claim_fields, also=()) -> list:
     """The rows of `queryset`, read after the claims they refer to (their foreign keys
-    `claim_fields`) are locked, in key order (as the module says). Raises ValidationError
-    (LOCKS_KEPT_MOVING) when they still need other claims after LOCK_TRIES tries."""
+    `claim_fields`) are locked, with the claims `also` (a form's new values), in key order and
+    one statement (as the module says). Raises ValidationError (LOCKS_KEPT_MOVING) when they
+    still need other claims after LOCK_TRIES tries."""
     model_fields = [queryset.model._meta.get_field(name) for name in claim_fields]
-    wanted = {key for keys in queryset.values_list(*claim_fields) for key in keys} - {None}
+    also = set(also) - {None}
+    wanted = {key for keys in queryset.values_list(*claim_fields) for key in keys} | also
+    wanted -= {None}
     for _ in range(LOCK_TRIES):
         savepoint = transaction.savepoint()
         claims_lock(wanted)
         rows = list(queryset.all())  # a new query: read after the lock
-        needed = {getattr(row, field.attname) for row in rows for field in model_fields}
+        needed = {getattr(row, field.attname) for row in rows for field in model_fields} | also
         if needed - {None} <= wanted:
             transaction.savepoint_commit(savepoint)
             return rows

@@ -1,0 +1,70 @@
+"""A curator saves an evidence item's or a relation's change form while another curator
+publishes its claim, on two PostgreSQL connections (real threads, committed transactions).
+
+Whether the write is staged (four eyes, evidence.revisions) is decided from the claim as
+stored once it is locked: a claim published just before the lock has the edit staged as its
+pending revision, the live rows unchanged. Decided from a reading taken before the lock, the
+edit went live on a published claim, approved by nobody.
+"""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from claims.models import Claim, ClaimRelation
+from claims.services import claim_publish
+from evidence.admin import STAGED_ITEM
+from evidence.models import Evidence
+from evidence.revisions import pending_revision
+from tests.claims.test_admin_revisions import form_data, texts
+from tests.concurrency import before_claim_locks
+from tests.factories import CuratorFactory, EvidenceFactory
+from tests.factories import graded_claim as graded
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def post_while_published(url, claim, changes: dict) -> tuple:
+    """Post the change form at `url` with `changes`, `claim` published on another connection
+    just before the save locks it; the response and the publish's errors."""
+    client = Client()
+    client.force_login(CuratorFactory())
+    data = {**form_data(client.get(url)), **changes}
+    reviewer = CuratorFactory()
+    publish, errors = before_claim_locks(lambda: claim_publish(claim=claim, actor=reviewer))
+    with connection.execute_wrapper(publish):
+        response = client.post(url, data)
+    return response, errors
+
+
+def test_editing_an_item_of_a_claim_published_before_the_lock_stages_the_edit():
+    claim = graded("bmd-spine", "in_review")
+    item = EvidenceFactory(claim=claim, outcome="hip fractures")
+    url = reverse("admin:evidence_evidence_change", args=[item.pk])
+
+    response, errors = post_while_published(url, claim, {"outcome": "vertebral fractures"})
+
+    assert errors == []
+    assert response.status_code == 302
+    assert STAGED_ITEM in texts(response)
+    assert Claim.objects.get(pk=claim.pk).status == "published"
+    assert Evidence.objects.get(pk=item.pk).outcome == "hip fractures"  # live row unchanged
+    staged = {i["id"]: i for i in pending_revision(claim).snapshot["evidence"]}
+    assert staged[item.pk]["outcome"] == "vertebral fractures"
+
+
+def test_editing_a_relation_of_a_claim_published_before_the_lock_stages_the_edit():
+    whole = graded("bone-health")
+    claim = graded("bmd-spine", "in_review")
+    relation = ClaimRelation.objects.create(from_claim=claim, to_claim=whole, kind="refines")
+    url = reverse("admin:claims_claimrelation_change", args=[relation.pk])
+
+    response, errors = post_while_published(url, claim, {"kind": "part_of"})
+
+    assert errors == []
+    assert response.status_code == 302
+    assert Claim.objects.get(pk=claim.pk).status == "published"
+    assert ClaimRelation.objects.get(pk=relation.pk).kind == "refines"  # live row unchanged
+    [staged] = pending_revision(claim).snapshot["relations"]
+    assert (staged["to_claim"], staged["kind"]) == (whole.pk, "part_of")
