@@ -9,7 +9,9 @@ revision, and readers keep the published version until another curator approves 
 """
 
 import django_filters
+from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from rest_framework import status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -20,6 +22,7 @@ from claims.access import sees_unpublished
 from claims.models import Claim
 from config.api.filters import YearFilter
 from config.api.url_keys import LOOKUP_REGEX
+from evidence.locks import claims_lock, rows_locked_with_claims
 from evidence.models import (
     Design,
     Evidence,
@@ -38,6 +41,7 @@ from evidence.services import (
     evidence_delete,
     evidence_update,
     reference_set_verification,
+    share_references,
 )
 
 ITEM_STAYS = "An evidence item of a public claim stays with its claim."
@@ -95,31 +99,53 @@ class EvidenceViewSet(viewsets.ModelViewSet):
         )
         return evidence.all() if sees_unpublished(self.request.user) else evidence.public()
 
+    # Each write locks first, as evidence.locks orders it (the references the item will cite
+    # FOR KEY SHARE, then its claims in key order, one statement), and only then reads
+    # whether its claim is public: read before the lock, the claim could be published
+    # meanwhile and the write go live past four eyes. The item and its claim are read again
+    # after the lock (super() reads the item anew).
+
+    @transaction.atomic
     def create(self, request, *args, **kwargs):
         given = self.get_serializer(data=request.data)
         given.is_valid(raise_exception=True)
-        claim = given.validated_data["claim"]
+        share_references(cited(given.validated_data))
+        claims_lock({given.validated_data["claim"].pk})
+        claim = Claim.objects.get(pk=given.validated_data["claim"].pk)
         if not is_staged(claim):
             return super().create(request, *args, **kwargs)
         fields = {k: v for k, v in given.validated_data.items() if k != "claim"}
         return self.staged(claim, ItemChange(fields=fields))
 
+    @transaction.atomic
     def update(self, request, *args, **kwargs):
         item = self.get_object()
-        if not is_staged(item.claim):
-            return super().update(request, *args, **kwargs)
         given = self.get_serializer(item, data=request.data, partial=kwargs.get("partial"))
         given.is_valid(raise_exception=True)
+        share_references(cited(given.validated_data, item))
+        item = self.locked(item, also=[given.validated_data.get("claim", item.claim).pk])
+        if not is_staged(item.claim):
+            return super().update(request, *args, **kwargs)
         claim = given.validated_data.pop("claim", item.claim)
         if claim.pk != item.claim_id:
             raise ValidationError({"claim": [ITEM_STAYS]})
         return self.staged(item.claim, ItemChange(id=item.pk, fields=given.validated_data))
 
+    @transaction.atomic
     def destroy(self, request, *args, **kwargs):
-        item = self.get_object()
+        item = self.locked(self.get_object())
         if not is_staged(item.claim):
             return super().destroy(request, *args, **kwargs)
         return self.staged(item.claim, ItemChange(id=item.pk, remove=True))
+
+    @staticmethod
+    def locked(item, also=()) -> Evidence:
+        """`item` with its claim, read after its claims (stored, and `also`) are locked."""
+        stored = Evidence.objects.filter(pk=item.pk).select_related("claim")
+        rows = rows_locked_with_claims(stored, ["claim"], also=also)
+        if not rows:  # deleted meanwhile
+            raise Http404
+        return rows[0]
 
     def staged(self, claim, change: ItemChange) -> Response:
         revision = claim_revision_create(claim=claim, actor=self.request.user, items=[change])
@@ -137,6 +163,15 @@ class EvidenceViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         evidence_delete(evidence=instance, actor=self.request.user)
+
+
+def cited(fields: dict, item: Evidence | None = None) -> set:
+    """The keys of the references an item written with `fields` cites: its reference (the
+    stored one unless given) and the studies it pools, when given."""
+    reference = fields.get("reference")
+    keys = {reference.pk if reference else getattr(item, "reference_id", None)}
+    keys |= {study.pk for study in fields.get("covers") or ()}
+    return keys - {None}
 
 
 class CitedReferenceFilter(ReferenceFilter):
