@@ -9,6 +9,7 @@ regrade the claims citing them, which citations (below claims and evidence) cann
 
 import functools
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,7 +29,13 @@ from evidence import verification
 from evidence.admin_staging import StagedWritesAdmin
 from evidence.locks import rows_locked_with_claims
 from evidence.models import Evidence
-from evidence.revisions import ItemChange, claim_revision_create, is_staged, staged_fields
+from evidence.revisions import (
+    ItemChange,
+    claim_revision_create,
+    is_staged,
+    move_refused,
+    staged_fields,
+)
 from evidence.services import (
     claim_regrade,
     evidence_delete,
@@ -134,8 +141,24 @@ class CitedReferenceAdmin(ReferenceAdmin):
     verification_service = staticmethod(reference_set_verification)
 
 
+class EvidenceAdminForm(forms.ModelForm):
+    """An item moves neither off nor onto a public claim (`move_refused`): checked here
+    against the claims as read now, and again in `save_model` once they are locked."""
+
+    class Meta:
+        model = Evidence
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose
+
+    def clean_claim(self):
+        claim = self.cleaned_data["claim"]
+        if self.instance.pk and (refused := move_refused(self.instance.claim, claim)):
+            raise ValidationError(refused)
+        return claim
+
+
 @admin.register(Evidence)
 class EvidenceAdmin(StagedWritesAdmin, HistoryAdmin):
+    form = EvidenceAdminForm
     list_display = [
         "claim",
         "reference",
@@ -190,6 +213,10 @@ class EvidenceAdmin(StagedWritesAdmin, HistoryAdmin):
         covers = {study.pk for study in form.cleaned_data.get("covers", ())}
         share_references({obj.reference_id, *covers} - {None})
         rows_locked_with_claims(Evidence.objects.filter(pk=obj.pk), ["claim"], also=[obj.claim_id])
+        if change:  # the claims as locked: one may have been published since the form's check
+            stored = Evidence.objects.select_related("claim").get(pk=obj.pk).claim
+            if refused := move_refused(stored, Claim.objects.get(pk=obj.claim_id)):
+                raise ValidationError(refused)  # the changeform's transaction rolls back
         claim = self._public_claim(obj)
         if claim is None:
             evidence_save(evidence=obj, actor=request.user)
@@ -198,6 +225,15 @@ class EvidenceAdmin(StagedWritesAdmin, HistoryAdmin):
         names = form.changed_data if change else form.cleaned_data
         fields = {n: form.cleaned_data[n] for n in names if n in staged}
         self._stage(request, obj, claim, ItemChange(id=obj.pk if change else None, fields=fields))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """Django's; a move `save_model` refuses once the claims are locked (published
+        after the form's check) is the curator's message, nothing written."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(request.get_full_path())
 
     def save_related(self, request, form, formsets, change):
         if getattr(form.instance, "_staged", False):

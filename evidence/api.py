@@ -33,7 +33,7 @@ from evidence.models import (
     Stance,
     Via,
 )
-from evidence.revisions import ItemChange, claim_revision_create, is_staged
+from evidence.revisions import ItemChange, claim_revision_create, is_staged, move_refused
 from evidence.serializers import EvidenceSerializer
 from evidence.serializers_revision import ClaimRevisionSerializer
 from evidence.services import (
@@ -43,8 +43,6 @@ from evidence.services import (
     reference_set_verification,
     share_references,
 )
-
-ITEM_STAYS = "An evidence item of a public claim stays with its claim."
 
 
 class EvidenceFilter(django_filters.FilterSet):
@@ -123,12 +121,15 @@ class EvidenceViewSet(viewsets.ModelViewSet):
         given = self.get_serializer(item, data=request.data, partial=kwargs.get("partial"))
         given.is_valid(raise_exception=True)
         share_references(cited(given.validated_data, item))
-        item = self.locked(item, also=[given.validated_data.get("claim", item.claim).pk])
+        target = given.validated_data.get("claim", item.claim).pk
+        item = self.locked(item, also=[target])
+        if target != item.claim_id and (
+            refused := move_refused(item.claim, Claim.objects.get(pk=target))  # both locked
+        ):
+            raise ValidationError({"claim": [refused]})
         if not is_staged(item.claim):
             return super().update(request, *args, **kwargs)
-        claim = given.validated_data.pop("claim", item.claim)
-        if claim.pk != item.claim_id:
-            raise ValidationError({"claim": [ITEM_STAYS]})
+        given.validated_data.pop("claim", None)
         return self.staged(item.claim, ItemChange(id=item.pk, fields=given.validated_data))
 
     @transaction.atomic

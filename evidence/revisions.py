@@ -75,6 +75,8 @@ __all__ = [
     "DUPLICATE_RELATION",
     "EVIDENCE_NOT_STAGED",
     "ITEM_GONE",
+    "ITEM_JOINS",
+    "ITEM_STAYS",
     "KEEPS_EVIDENCE",
     "NOT_PENDING",
     "NOT_PUBLIC",
@@ -92,6 +94,7 @@ __all__ = [
     "claim_revision_discard",
     "is_staged",
     "live_snapshot",
+    "move_refused",
     "pending_relations",
     "pending_revision",
     "revision_changes",
@@ -104,9 +107,28 @@ AUTHOR_CANNOT_APPROVE = "A revision is approved by a curator who did not write a
 APPROVED = "revision {number} approved (written by {authors})"
 
 
+ITEM_STAYS = "An evidence item of a public claim stays with its claim."
+ITEM_JOINS = (
+    "This claim is public: new evidence joins it through a revision that another curator "
+    "approves. Add the item to it (staged for review) instead of moving this one."
+)
+
+
 def is_staged(claim: Claim) -> bool:
     """Whether a change to `claim` (as stored) becomes a revision instead of a live write."""
     return claim.status in PUBLIC_STATUSES
+
+
+def move_refused(stored: Claim, target: Claim) -> str:
+    """Why an evidence item of claim `stored` may not move to claim `target` ("" if it may):
+    a public claim's evidence changes only through its revisions, and a revision neither
+    gives an item away nor takes one in (an item moved onto a public claim would be read
+    there at once, past four eyes)."""
+    if stored.pk == target.pk:
+        return ""
+    if is_staged(stored):
+        return ITEM_STAYS
+    return ITEM_JOINS if is_staged(target) else ""
 
 
 def pending_revision(claim: Claim) -> ClaimRevision | None:

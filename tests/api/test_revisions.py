@@ -10,9 +10,9 @@ from rest_framework.test import APIClient
 from claims.models import Claim, ClaimRevision
 from claims.services import AUTHOR_CANNOT_PUBLISH
 from evidence.models import Evidence
-from evidence.revisions import AUTHOR_CANNOT_APPROVE
+from evidence.revisions import AUTHOR_CANNOT_APPROVE, ITEM_JOINS, ITEM_STAYS
 from evidence.services import claim_regrade
-from tests.factories import CuratorFactory
+from tests.factories import ClaimFactory, CuratorFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/claims/prko-bone-mass/"
@@ -173,3 +173,34 @@ def test_who_wrote_a_claim_cannot_publish_it_though_another_submitted_it(anon, l
     assert refused.status_code == 400
     assert refused.json() == {"non_field_errors": [AUTHOR_CANNOT_PUBLISH]}
     assert reviewer.post("/api/claims/new/publish/").status_code == 200
+
+
+def test_an_item_moves_neither_onto_nor_off_a_public_claim(curator_api, anon, library):
+    hidden = Evidence.objects.get(reference__citekey="hidden2021draft")
+    rickard = Evidence.objects.get(reference__citekey="rickard2008progesterone")
+
+    onto = curator_api.patch(
+        f"/api/evidence/{hidden.pk}/", {"claim": "prko-bone-mass"}, format="json"
+    )
+    off = curator_api.patch(
+        f"/api/evidence/{rickard.pk}/", {"claim": "secret-draft"}, format="json"
+    )
+
+    assert (onto.status_code, onto.json()) == (400, {"claim": [ITEM_JOINS]})
+    assert (off.status_code, off.json()) == (400, {"claim": [ITEM_STAYS]})
+    assert Evidence.objects.get(pk=hidden.pk).claim.slug == "secret-draft"
+    assert Evidence.objects.get(pk=rickard.pk).claim.slug == "prko-bone-mass"
+    assert "hidden2021draft" not in bibtex(anon)  # never read on the public claim
+    assert not ClaimRevision.objects.exists()
+
+
+def test_an_item_still_moves_between_drafts(curator_api, library):
+    hidden = Evidence.objects.get(reference__citekey="hidden2021draft")
+    ClaimFactory(slug="other-draft", status="draft")
+
+    moved = curator_api.patch(
+        f"/api/evidence/{hidden.pk}/", {"claim": "other-draft"}, format="json"
+    )
+
+    assert moved.status_code == 200
+    assert Evidence.objects.get(pk=hidden.pk).claim.slug == "other-draft"

@@ -13,7 +13,7 @@ from claims.models import Claim, ClaimRelation, ClaimRevision
 from evidence.admin import STAGED_ITEM
 from evidence.models import Evidence
 from evidence.relations import relation_save
-from evidence.revisions import AUTHOR_CANNOT_APPROVE, claim_revision_create
+from evidence.revisions import AUTHOR_CANNOT_APPROVE, ITEM_JOINS, ITEM_STAYS, claim_revision_create
 from evidence.services import claim_regrade
 from evidence.wording import COMPOUND
 from tests.factories import ClaimFactory, CuratorFactory, EvidenceFactory, ReferenceFactory
@@ -332,4 +332,23 @@ def test_a_draft_s_relations_are_still_saved_live(client, whole):
     )
     assert client.post(change_url(draft), data).status_code == 302
     assert ClaimRelation.objects.filter(from_claim=draft, to_claim=whole).exists()
+    assert not ClaimRevision.objects.exists()
+
+
+def test_the_evidence_admin_moves_an_item_neither_onto_nor_off_a_published_claim(client, published):
+    draft = ClaimFactory(status="draft", slug="a-draft")
+    item = EvidenceFactory(claim=draft, outcome="hip fractures")
+    public_item = published.evidence.get()
+    client.force_login(CuratorFactory())
+
+    pages = {}
+    for moved, to in ((item, published), (public_item, draft)):
+        url = reverse("admin:evidence_evidence_change", args=[moved.pk])
+        pages[moved.pk] = client.post(url, {**form_data(client.get(url)), "claim": to.pk})
+
+    assert pages[item.pk].status_code == 200  # the form again, with the field's error
+    assert pages[item.pk].context["adminform"].form.errors["claim"] == [ITEM_JOINS]
+    assert pages[public_item.pk].context["adminform"].form.errors["claim"] == [ITEM_STAYS]
+    assert Evidence.objects.get(pk=item.pk).claim_id == draft.pk
+    assert Evidence.objects.get(pk=public_item.pk).claim_id == published.pk
     assert not ClaimRevision.objects.exists()

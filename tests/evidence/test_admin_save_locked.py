@@ -16,7 +16,7 @@ from claims.models import Claim, ClaimRelation
 from claims.services import claim_publish
 from evidence.admin import STAGED_ITEM
 from evidence.models import Evidence
-from evidence.revisions import pending_revision
+from evidence.revisions import ITEM_JOINS, pending_revision
 from tests.claims.test_admin_revisions import form_data, texts
 from tests.concurrency import before_claim_locks
 from tests.factories import CuratorFactory, EvidenceFactory
@@ -68,3 +68,20 @@ def test_editing_a_relation_of_a_claim_published_before_the_lock_stages_the_edit
     assert ClaimRelation.objects.get(pk=relation.pk).kind == "refines"  # live row unchanged
     [staged] = pending_revision(claim).snapshot["relations"]
     assert (staged["to_claim"], staged["kind"]) == (whole.pk, "part_of")
+
+
+def test_moving_an_item_onto_a_claim_published_before_the_lock_is_refused_and_writes_nothing():
+    draft = graded("bone-health", "draft")
+    claim = graded("bmd-spine", "in_review")
+    item = EvidenceFactory(claim=draft, outcome="hip fractures")
+    url = reverse("admin:evidence_evidence_change", args=[item.pk])
+
+    response, errors = post_while_published(url, claim, {"claim": claim.pk, "outcome": "hips"})
+
+    assert errors == []
+    assert response.status_code == 302  # back to the form, with why
+    assert ITEM_JOINS in texts(response)
+    assert Claim.objects.get(pk=claim.pk).status == "published"
+    stored = Evidence.objects.get(pk=item.pk)
+    assert (stored.claim_id, stored.outcome) == (draft.pk, "hip fractures")
+    assert pending_revision(claim) is None
