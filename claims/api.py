@@ -49,6 +49,7 @@ from config.api.url_keys import LOOKUP_REGEX
 from config.pagination import KeysetPagination
 from config.permissions import needs
 from evidence.living import with_freshness
+from evidence.locks import claims_lock
 from evidence.models import Design, Evidence, Stance
 from evidence.revisions import (
     claim_revision_approve,
@@ -164,9 +165,14 @@ class ClaimViewSet(
         with transaction.atomic():
             claim_regrade(claim=serializer.save(), actor=self.request.user)
 
+    @transaction.atomic
     def update(self, request, *args, **kwargs):
-        """A draft changes at once; a public claim's change becomes its pending revision."""
-        claim = self.get_object()
+        """A draft changes at once; a public claim's change becomes its pending revision.
+
+        Decided once the claim is locked: read before, a claim published meanwhile had the
+        change written live, and its status as read (a draft) saved over the publish."""
+        claims_lock([self.get_object().pk])  # a claim this curator may see
+        claim = self.get_object()  # as stored once locked
         if not is_staged(claim):
             return super().update(request, *args, **kwargs)
         given = self.get_serializer(claim, data=request.data, partial=kwargs.get("partial"))

@@ -141,6 +141,10 @@ class CitedReferenceAdmin(ReferenceAdmin):
     verification_service = staticmethod(reference_set_verification)
 
 
+ITEM_DELETED = "This evidence item was deleted by someone else meanwhile."
+NOT_SAVED = "Your other changes were not saved."
+
+
 class EvidenceAdminForm(forms.ModelForm):
     """An item moves neither off nor onto a public claim (`move_refused`): checked here
     against the claims as read now, and again in `save_model` once they are locked."""
@@ -214,9 +218,11 @@ class EvidenceAdmin(StagedWritesAdmin, HistoryAdmin):
         share_references({obj.reference_id, *covers} - {None})
         rows_locked_with_claims(Evidence.objects.filter(pk=obj.pk), ["claim"], also=[obj.claim_id])
         if change:  # the claims as locked: one may have been published since the form's check
-            stored = Evidence.objects.select_related("claim").get(pk=obj.pk).claim
-            if refused := move_refused(stored, Claim.objects.get(pk=obj.claim_id)):
-                raise ValidationError(refused)  # the changeform's transaction rolls back
+            stored = Evidence.objects.filter(pk=obj.pk).select_related("claim").first()
+            if stored is None:
+                raise ValidationError(ITEM_DELETED)
+            if refused := move_refused(stored.claim, Claim.objects.get(pk=obj.claim_id)):
+                raise ValidationError(f"{refused} {NOT_SAVED}")  # the transaction rolls back
         claim = self._public_claim(obj)
         if claim is None:
             evidence_save(evidence=obj, actor=request.user)

@@ -121,12 +121,10 @@ class EvidenceViewSet(viewsets.ModelViewSet):
         given = self.get_serializer(item, data=request.data, partial=kwargs.get("partial"))
         given.is_valid(raise_exception=True)
         share_references(cited(given.validated_data, item))
-        target = given.validated_data.get("claim", item.claim).pk
-        item = self.locked(item, also=[target])
-        if target != item.claim_id and (
-            refused := move_refused(item.claim, Claim.objects.get(pk=target))  # both locked
-        ):
-            raise ValidationError({"claim": [refused]})
+        target = given.validated_data.get("claim")  # a move only when asked for
+        item = self.locked(item, also=[target.pk] if target else [])
+        if target and (refused := move_refused(item.claim, Claim.objects.get(pk=target.pk))):
+            raise ValidationError({"claim": [refused]})  # both claims read once locked
         if not is_staged(item.claim):
             return super().update(request, *args, **kwargs)
         given.validated_data.pop("claim", None)

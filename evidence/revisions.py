@@ -107,7 +107,10 @@ AUTHOR_CANNOT_APPROVE = "A revision is approved by a curator who did not write a
 APPROVED = "revision {number} approved (written by {authors})"
 
 
-ITEM_STAYS = "An evidence item of a public claim stays with its claim."
+ITEM_STAYS = (
+    "An evidence item of a public claim stays with its claim: remove it there (staged for "
+    "review) and add it to the other claim."
+)
 ITEM_JOINS = (
     "This claim is public: new evidence joins it through a revision that another curator "
     "approves. Add the item to it (staged for review) instead of moving this one."

@@ -14,9 +14,9 @@ from rest_framework.test import APIClient
 from claims.models import Claim, ClaimRelation
 from claims.services import claim_publish
 from evidence.models import Evidence
-from evidence.revisions import pending_revision
+from evidence.revisions import ITEM_JOINS, pending_revision
 from tests.api.test_writes import EVIDENCE
-from tests.concurrency import before_claim_locks
+from tests.concurrency import before_claim_locks, run_together
 from tests.factories import CuratorFactory, EvidenceFactory, ReferenceFactory
 from tests.factories import graded_claim as graded
 
@@ -64,6 +64,18 @@ def test_an_item_changed_on_a_claim_published_before_the_lock_is_staged():
     assert response.status_code == 202
     assert Evidence.objects.get(pk=item.pk).outcome == "hip fractures"  # live row unchanged
     assert staged_items(claim)[item.pk]["outcome"] == "vertebral fractures"
+
+
+def test_an_item_moved_onto_a_claim_published_before_the_lock_is_refused():
+    draft = graded("bone-health", "draft")
+    claim = graded("bmd-spine", "in_review")
+    item = EvidenceFactory(claim=draft, outcome="hip fractures")
+
+    response = while_published(claim, "patch", f"/api/evidence/{item.pk}/", {"claim": claim.slug})
+
+    assert (response.status_code, response.json()) == (400, {"claim": [ITEM_JOINS]})
+    assert Evidence.objects.get(pk=item.pk).claim_id == draft.pk
+    assert pending_revision(claim) is None
 
 
 def test_an_item_deleted_from_a_claim_published_before_the_lock_is_staged():
@@ -115,3 +127,31 @@ def test_a_relation_deleted_from_a_claim_published_before_the_lock_is_staged():
     assert response.status_code == 202
     assert ClaimRelation.objects.filter(pk=relation.pk).exists()  # live row kept
     assert pending_revision(claim).snapshot["relations"] == []
+
+
+def test_a_claim_changed_while_it_is_published_is_staged_and_stays_published():
+    claim = graded("bmd-spine", "in_review")
+    client = APIClient()
+    client.force_authenticate(CuratorFactory())
+    reviewer = CuratorFactory()
+    runs, errors = [], []
+
+    def publish_first(execute, sql, params, many, context):
+        # Before the first statement that locks or writes the claim (the update's lock).
+        writes = "FOR UPDATE" in sql or sql.startswith("UPDATE")
+        if not runs and writes and '"claims_claim"' in sql:
+            runs.append(True)
+            errors.extend(run_together(lambda: claim_publish(claim=claim, actor=reviewer)))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(publish_first):
+        response = client.patch(
+            f"/api/claims/{claim.slug}/", {"statement": "Changed."}, format="json"
+        )
+
+    assert errors == []
+    assert response.status_code == 202
+    stored = Claim.objects.get(pk=claim.pk)
+    # Before: 200, the statement live and the status read before the publish saved over it.
+    assert (stored.status, stored.statement) == ("published", claim.statement)
+    assert pending_revision(claim).snapshot["claim"]["statement"] == "Changed."

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from claims.models import Claim, ClaimRelation
 from claims.services import claim_publish
-from evidence.admin import STAGED_ITEM
+from evidence.admin import NOT_SAVED, STAGED_ITEM
 from evidence.models import Evidence
 from evidence.revisions import ITEM_JOINS, pending_revision
 from tests.claims.test_admin_revisions import form_data, texts
@@ -80,7 +80,7 @@ def test_moving_an_item_onto_a_claim_published_before_the_lock_is_refused_and_wr
 
     assert errors == []
     assert response.status_code == 302  # back to the form, with why
-    assert ITEM_JOINS in texts(response)
+    assert f"{ITEM_JOINS} {NOT_SAVED}" in texts(response)
     assert Claim.objects.get(pk=claim.pk).status == "published"
     stored = Evidence.objects.get(pk=item.pk)
     assert (stored.claim_id, stored.outcome) == (draft.pk, "hip fractures")
