@@ -25,6 +25,11 @@ from django.shortcuts import redirect
 from evidence.revisions import is_staged
 
 ALREADY_DELETED = "“{obj}” had already been deleted by someone else."
+# Django's "Successfully deleted N …" after a bulk deletion that staged some of its rows.
+BULK_STAGED = (
+    "Deleted {deleted} of the {total} selected; the deletion of the other {staged}, of public "
+    "claims, is staged in their claims' pending revisions for another curator to approve."
+)
 
 
 class StagedWritesAdmin:
@@ -50,6 +55,16 @@ class StagedWritesAdmin:
 
     def mark_staged(self, request, obj, claim) -> None:
         obj._staged, request._staged_on_claim = True, claim.pk
+        request._staged_rows = getattr(request, "_staged_rows", 0) + 1
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        """Django's, but its bulk deletion's success message counts only the rows deleted,
+        not those whose deletion was staged."""
+        staged = getattr(request, "_staged_rows", 0)
+        total = getattr(request, "_bulk_deleting", None)
+        if total is not None and staged and level == messages.SUCCESS:
+            message = BULK_STAGED.format(deleted=total - staged, total=total, staged=staged)
+        super().message_user(request, message, level, *args, **kwargs)
 
     @admin.action(
         permissions=django_delete_selected.allowed_permissions,
@@ -57,12 +72,15 @@ class StagedWritesAdmin:
     )
     def delete_selected(self, request, queryset):
         """Django's bulk deletion, in one transaction; a refusal is the curator's message."""
+        request._bulk_deleting = len(queryset)  # what Django's success message counts
         try:
             with transaction.atomic(using=router.db_for_write(self.model)):
                 return django_delete_selected(self, request, queryset)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return None
+        finally:
+            del request._bulk_deleting
 
     def delete_view(self, request, object_id, extra_context=None):
         """Django's (in its transaction); a refusal is the curator's message, not an error."""

@@ -11,6 +11,7 @@ from claims.admin import STAGED_RELATION
 from claims.admin_revisions import STAGED
 from claims.models import Claim, ClaimRelation, ClaimRevision
 from evidence.admin import STAGED_ITEM
+from evidence.admin_staging import BULK_STAGED
 from evidence.models import Evidence
 from evidence.relations import relation_save
 from evidence.revisions import AUTHOR_CANNOT_APPROVE, ITEM_JOINS, ITEM_STAYS, claim_revision_create
@@ -352,3 +353,33 @@ def test_the_evidence_admin_moves_an_item_neither_onto_nor_off_a_published_claim
     assert Evidence.objects.get(pk=item.pk).claim_id == draft.pk
     assert Evidence.objects.get(pk=public_item.pk).claim_id == published.pk
     assert not ClaimRevision.objects.exists()
+
+
+def test_a_bulk_deletion_says_which_rows_it_deleted_and_which_it_staged(client, published):
+    public_item = published.evidence.get()
+    EvidenceFactory(claim=published)  # a public claim keeps at least one item
+    draft_item = EvidenceFactory(claim=ClaimFactory(status="draft"))
+    client.force_login(CuratorFactory())
+    selected = [public_item.pk, draft_item.pk]
+    data = {"action": "delete_selected", "_selected_action": selected, "post": "yes"}
+
+    response = client.post(reverse("admin:evidence_evidence_changelist"), data)
+
+    said = texts(response)
+    assert BULK_STAGED.format(deleted=1, total=2, staged=1) in said
+    assert not [text for text in said if text.startswith("Successfully deleted")]
+    assert set(Evidence.objects.filter(pk__in=selected).values_list("pk", flat=True)) == {
+        public_item.pk
+    }
+    assert ClaimRevision.objects.get(claim=published).status == "pending"
+
+
+def test_a_bulk_deletion_of_drafts_only_keeps_djangos_message(client):
+    items = [EvidenceFactory(claim=ClaimFactory(status="draft")) for _ in range(2)]
+    client.force_login(CuratorFactory())
+    data = {"action": "delete_selected", "_selected_action": [i.pk for i in items], "post": "yes"}
+
+    response = client.post(reverse("admin:evidence_evidence_changelist"), data)
+
+    assert texts(response) == ["Successfully deleted 2 evidence."]  # verbose_name_plural
+    assert not Evidence.objects.filter(pk__in=[i.pk for i in items]).exists()
