@@ -36,9 +36,13 @@ from citations.sources.results import Article
 from citations.text.sameness import title_hash
 from claims.models import Claim
 from evidence.search_models import Candidate, Decision, RecordAlert, SavedSearch, SearchSource
+from evidence.services import share_references
 
 REASON_REQUIRED = "Say why the study is not relevant: the reason is kept with the decision."
 NO_IDENTIFIER = "This candidate has no DOI or PMID to look up; add its reference by hand."
+REFERENCE_GONE = (
+    "The reference of this candidate was deleted or merged meanwhile; include it again."
+)
 
 
 UNDER_REVIEW = (Decision.UNTRIAGED, Decision.LATER)
@@ -210,6 +214,12 @@ def candidate_include(*, candidate: Candidate, actor) -> Reference:
         reference = result.duplicates[0] if result.duplicates else None
         reference = reference or reference_create_from_lookup(result=result, actor=actor)
     with transaction.atomic():
+        # The reference first (FOR KEY SHARE, what the deferred check of the candidate's
+        # foreign key takes at commit), then the claim: a reference save or merge locks the
+        # reference, then the claims citing it; the other way round, each waits for the other.
+        share_references({reference.pk})
+        if not Reference.objects.filter(pk=reference.pk).exists():
+            raise ValidationError(REFERENCE_GONE)
         candidate_triage(candidate=candidate, decision=Decision.RELEVANT, actor=actor)
         Candidate.objects.filter(pk=candidate.pk).update(reference=reference)
     return reference
