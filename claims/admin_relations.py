@@ -68,7 +68,7 @@ class ClaimRelationAdmin(StagedWritesAdmin, admin.ModelAdmin):
         relation, a later one's smaller keys would be locked after an earlier one's larger
         ones, so all are locked first, in key order, and the relations read after (a claim read
         before could have been published meanwhile, its relations since staged: evidence.locks)."""
-        for relation in self.rows_locked(queryset):
+        for relation in self.bulk_rows_locked(request, queryset):
             self._delete(request, relation)
 
     def rows_locked(self, queryset) -> list:

@@ -285,7 +285,7 @@ class EvidenceAdmin(StagedWritesAdmin, HistoryAdmin):
         claim: item by item, a later item's claim with a smaller key would be locked after an
         earlier one's, so all are locked first, in key order, and the items read after (one
         read before could have moved to another claim meanwhile: evidence.locks)."""
-        for item in self.rows_locked(queryset):
+        for item in self.bulk_rows_locked(request, queryset):
             self._delete(request, item)
 
     def rows_locked(self, queryset) -> list:

@@ -30,6 +30,11 @@ BULK_STAGED = (
     "Deleted {deleted} of the {total} selected; the deletion of the other {staged}, of public "
     "claims, is staged in their claims' pending revisions for another curator to approve."
 )
+# ... and after one that found some of its rows deleted by someone else meanwhile.
+BULK_GONE = (
+    "Deleted {deleted} of the {total} selected; {gone} had already been deleted by someone else."
+)
+GONE_TOO = " {gone} had already been deleted by someone else."
 
 
 class StagedWritesAdmin:
@@ -53,6 +58,13 @@ class StagedWritesAdmin:
             self.message_user(request, ALREADY_DELETED.format(obj=obj), messages.WARNING)
         return locked
 
+    def bulk_rows_locked(self, request, queryset) -> list:
+        """`rows_locked` for a bulk deletion: how many are still there is what its message
+        counts (rows someone else deleted since the confirmation page are not)."""
+        rows = self.rows_locked(queryset)
+        request._bulk_found = len(rows)
+        return rows
+
     def mark_staged(self, request, obj, claim) -> None:
         obj._staged, request._staged_on_claim = True, claim.pk
         request._staged_rows = getattr(request, "_staged_rows", 0) + 1
@@ -60,11 +72,21 @@ class StagedWritesAdmin:
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         """Django's, but its bulk deletion's success message counts only the rows deleted,
         not those whose deletion was staged."""
-        staged = getattr(request, "_staged_rows", 0)
         total = getattr(request, "_bulk_deleting", None)
-        if total is not None and staged and level == messages.SUCCESS:
-            message = BULK_STAGED.format(deleted=total - staged, total=total, staged=staged)
+        if total is not None and level == messages.SUCCESS:
+            message = self._bulk_message(request, total) or message
         super().message_user(request, message, level, *args, **kwargs)
+
+    @staticmethod
+    def _bulk_message(request, total: int) -> str:
+        """The bulk deletion's count when Django's would be wrong; "" when it is right."""
+        staged = getattr(request, "_staged_rows", 0)
+        found = getattr(request, "_bulk_found", total)
+        deleted, gone = found - staged, total - found
+        if staged:
+            said = BULK_STAGED.format(deleted=deleted, total=total, staged=staged)
+            return said + (GONE_TOO.format(gone=gone) if gone else "")
+        return BULK_GONE.format(deleted=deleted, total=total, gone=gone) if gone else ""
 
     @admin.action(
         permissions=django_delete_selected.allowed_permissions,

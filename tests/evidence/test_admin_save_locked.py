@@ -15,6 +15,7 @@ from django.urls import reverse
 from claims.models import Claim, ClaimRelation
 from claims.services import claim_publish
 from evidence.admin import NOT_SAVED, STAGED_ITEM
+from evidence.admin_staging import BULK_GONE
 from evidence.models import Evidence
 from evidence.revisions import ITEM_JOINS, pending_revision
 from tests.claims.test_admin_revisions import form_data, texts
@@ -85,3 +86,20 @@ def test_moving_an_item_onto_a_claim_published_before_the_lock_is_refused_and_wr
     stored = Evidence.objects.get(pk=item.pk)
     assert (stored.claim_id, stored.outcome) == (draft.pk, "hip fractures")
     assert pending_revision(claim) is None
+
+
+def test_a_bulk_deletion_does_not_count_rows_someone_else_deleted_first():
+    kept = EvidenceFactory(claim=graded("bmd-spine", "draft"))
+    gone = EvidenceFactory(claim=graded("bone-health", "draft"))
+    client = Client()
+    client.force_login(CuratorFactory())
+    data = {"action": "delete_selected", "_selected_action": [kept.pk, gone.pk], "post": "yes"}
+    # Another curator deletes one of them after the confirmation page, before the locks.
+    wrapper, errors = before_claim_locks(lambda: Evidence.objects.filter(pk=gone.pk).delete())
+
+    with connection.execute_wrapper(wrapper):
+        response = client.post(reverse("admin:evidence_evidence_changelist"), data, follow=True)
+
+    assert errors == []
+    assert texts(response) == [BULK_GONE.format(deleted=1, total=2, gone=1)]
+    assert not Evidence.objects.filter(pk__in=[kept.pk, gone.pk]).exists()
