@@ -155,3 +155,28 @@ def test_a_claim_changed_while_it_is_published_is_staged_and_stays_published():
     # Before: 200, the statement live and the status read before the publish saved over it.
     assert (stored.status, stored.statement) == ("published", claim.statement)
     assert pending_revision(claim).snapshot["claim"]["statement"] == "Changed."
+
+
+def test_two_curators_narrowing_a_pooled_interval_from_both_ends_get_a_field_error():
+    """Each change is valid on the claim its curator read (0.4-1.0); together they are not
+    (0.9-0.5). The second, checked against the claim as stored once it is locked, is a 400
+    with the field's error: not a 500 from the database's check, nor an inverted interval."""
+    claim = graded("bmd-spine", "draft")
+    Claim.objects.filter(pk=claim.pk).update(pooled_ci_low=0.4, pooled_ci_high=1.0)
+    client = APIClient()
+    client.force_authenticate(CuratorFactory())
+
+    def other_curator_raises_the_low_end():
+        Claim.objects.filter(pk=claim.pk).update(pooled_ci_low=0.9)
+
+    other, errors = before_claim_locks(other_curator_raises_the_low_end)
+    with connection.execute_wrapper(other):
+        response = client.patch(
+            f"/api/claims/{claim.slug}/", {"pooled_ci_high": 0.5}, format="json"
+        )
+
+    assert errors == []
+    assert response.status_code == 400
+    assert "pooled_ci_low" in response.json() or "pooled_ci_high" in response.json()
+    stored = Claim.objects.get(pk=claim.pk)
+    assert (stored.pooled_ci_low, stored.pooled_ci_high) == (0.9, 1.0)
