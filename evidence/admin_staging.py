@@ -71,7 +71,7 @@ class StagedWritesAdmin:
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         """Django's, but its bulk deletion's success message counts only the rows deleted,
-        not those whose deletion was staged."""
+        not those whose deletion was staged nor those someone else had deleted already."""
         total = getattr(request, "_bulk_deleting", None)
         if total is not None and level == messages.SUCCESS:
             message = self._bulk_message(request, total) or message
