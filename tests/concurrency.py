@@ -27,6 +27,28 @@ def wait_until_blocked(pid: int, seconds: float = 5) -> None:
         time.sleep(0.05)
 
 
+def holding_then(hold, then) -> tuple:
+    """`hold` and `then` wrapped for two connections (`run_together`): the wrapped `hold`
+    returns only once the wrapped `then`, started after `hold` ran, waits for a lock, so
+    `then` runs while what `hold` took is held (`hold` is often a locking step patched in)."""
+    pid, held, started = [], threading.Event(), threading.Event()
+
+    def holding(*args, **kwargs):
+        result = hold(*args, **kwargs)
+        held.set()
+        started.wait(timeout=10)
+        wait_until_blocked(pid[0])  # `then` now waits for this connection
+        return result
+
+    def then_while_held():
+        held.wait(timeout=10)
+        pid.append(backend_pid())
+        started.set()
+        then()
+
+    return holding, then_while_held
+
+
 def run_together(*works) -> list[Exception]:
     """Run each of `works` in its own thread and connection; the exceptions they raised."""
     errors = []

@@ -22,7 +22,7 @@ from claims import admin as claims_admin
 from claims import admin_saving
 from claims.models import Claim, ClaimRelation
 from tests.claims.test_admin_revisions import form_data
-from tests.concurrency import backend_pid, run_together, wait_until_blocked
+from tests.concurrency import backend_pid, holding_then, run_together, wait_until_blocked
 from tests.factories import CuratorFactory
 from tests.factories import graded_claim as graded
 
@@ -41,27 +41,16 @@ def test_adding_an_item_in_the_admin_while_its_reference_is_saved(monkeypatch):
     row = {k: v for k, v in data.items() if k.startswith("evidence-0-") and k != "evidence-0-id"}
     data.update({k.replace("-0-", "-1-"): v for k, v in row.items()})
     data.update({"evidence-TOTAL_FORMS": "2", "evidence-1-outcome": "hip fractures"})
-    saver_pid, responses = [], []
-    claims_locked, saver_started = threading.Event(), threading.Event()
-    lock_claims = admin_saving.claims_lock_with_related
-
-    def lock_claims_then_let_the_saver_run(*args, **kwargs):
-        locked = lock_claims(*args, **kwargs)
-        claims_locked.set()
-        saver_started.wait(timeout=10)
-        wait_until_blocked(saver_pid[0])  # the saver now waits for this save
-        return locked
-
-    monkeypatch.setattr(
-        admin_saving, "claims_lock_with_related", lock_claims_then_let_the_saver_run
-    )
+    responses = []
 
     def save_reference():
-        claims_locked.wait(timeout=10)
-        saver_pid.append(backend_pid())
-        saver_started.set()
         reference.title = "A corrected title"
         save_with_history(reference)
+
+    lock_claims, save_reference = holding_then(
+        admin_saving.claims_lock_with_related, save_reference
+    )
+    monkeypatch.setattr(admin_saving, "claims_lock_with_related", lock_claims)
 
     errors = run_together(lambda: responses.append(client.post(url, data)), save_reference)
 

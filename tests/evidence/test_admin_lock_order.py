@@ -44,6 +44,7 @@ from tests.claims.test_admin_revisions import form_data, texts
 from tests.concurrency import (
     backend_pid,
     before_claim_locks,
+    holding_then,
     in_key_order_while,
     run_together,
     wait_until_blocked,
@@ -154,25 +155,14 @@ def test_pooling_a_study_in_the_admin_while_its_reference_is_saved(monkeypatch):
     client.force_login(CuratorFactory())
     url = reverse("admin:evidence_evidence_change", args=[pooled.pk])
     data = {**form_data(client.get(url)), "covers": [str(study.pk)]}
-    saver_pid, responses = [], []
-    claims_locked, saver_started = threading.Event(), threading.Event()
-    lock_claims = services.claims_lock
-
-    def lock_claims_then_let_the_saver_run(claim_ids):
-        locked = lock_claims(claim_ids)
-        claims_locked.set()
-        saver_started.wait(timeout=10)
-        wait_until_blocked(saver_pid[0])  # the saver now waits for this save
-        return locked
-
-    monkeypatch.setattr(services, "claims_lock", lock_claims_then_let_the_saver_run)
+    responses = []
 
     def save_reference():
-        claims_locked.wait(timeout=10)
-        saver_pid.append(backend_pid())
-        saver_started.set()
         study.title = "A corrected title"
         save_with_history(study)
+
+    lock_claims, save_reference = holding_then(services.claims_lock, save_reference)
+    monkeypatch.setattr(services, "claims_lock", lock_claims)
 
     errors = run_together(lambda: responses.append(client.post(url, data)), save_reference)
 

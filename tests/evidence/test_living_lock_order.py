@@ -7,15 +7,13 @@ Django's are deferred). Saving a reference locks it, then the claims citing it. 
 include takes the reference first, each waits for the other.
 """
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
 
 from citations.history import save_with_history
 from evidence import living
 from evidence.models import Candidate
-from tests.concurrency import backend_pid, run_together, wait_until_blocked
+from tests.concurrency import holding_then, run_together
 from tests.factories import EvidenceFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,28 +23,17 @@ def test_including_a_candidate_and_saving_its_reference_do_not_deadlock(monkeypa
     existing = EvidenceFactory(reference=ReferenceFactory(doi="10.1000/lock-order"))
     claim, reference = existing.claim, existing.reference
     candidate = Candidate.objects.create(claim=claim, source="crossref", doi=reference.doi)
-    saver_pid = []
-    claim_locked, saver_started = threading.Event(), threading.Event()
-    triage = living.candidate_triage
 
-    def triage_then_let_the_saver_run(**kwargs):
-        decided = triage(**kwargs)  # the claim's row is now locked (its `updated` set)
-        claim_locked.set()
-        saver_started.wait(timeout=10)
-        wait_until_blocked(saver_pid[0])  # the saver now waits for this include
-        return decided
+    def save_reference():
+        reference.title = "A corrected title"
+        save_with_history(reference)
 
-    monkeypatch.setattr(living, "candidate_triage", triage_then_let_the_saver_run)
+    # The include's triage locks the claim (its `updated` is set); the saver runs then.
+    triage, save_reference = holding_then(living.candidate_triage, save_reference)
+    monkeypatch.setattr(living, "candidate_triage", triage)
 
     def include():
         living.candidate_include(candidate=candidate, actor=curator)
-
-    def save_reference():
-        claim_locked.wait(timeout=10)
-        saver_pid.append(backend_pid())
-        saver_started.set()
-        reference.title = "A corrected title"
-        save_with_history(reference)
 
     assert run_together(include, save_reference) == []
     candidate.refresh_from_db()
