@@ -10,11 +10,12 @@ numbers): a search matching more lists its `RANKED_MATCHES` most recently added 
 highest primary keys), best first, and the older ones not at all. Ranking reads every ranked
 row's vector from the table, so ranking a common word's 50,000 matches costs what reading
 50,000 scattered rows does (about 250 ms at a million references), and the first page would
-wait for all of it; the newest 500 cost the same at any size (500 rather than 1,000: ranking
-and grouping the newest matches of a word in 40 % of 100,000 claims took 2.6-2.9 ms of
-PostgreSQL CPU for 1,000, 1.0-1.5 ms for 500; below that PostgreSQL switches plans and a word
-in 5 % gets slower). Fewer matches are all
-ranked, as before.
+wait for all of it; the newest 200 cost the same at any size. 200 (500 until issue 27's last
+round, 1,000 before): a claim search for a word in 5 % of 100,000 claims ranks all 200 by key
+in 0.7 ms of PostgreSQL against 1.8 ms for 500, which took it from 8 % to 11 % of a trivial
+view's requests per second under gunicorn (docs/scale.md, round eight); ten pages of twenty is
+more than a reader pages through, and every filter narrows before the newest are chosen.
+Fewer matches are all ranked, as before.
 
 The weighted `tsvector` is stored in each searched table's `search_vector` column, kept
 current by a trigger on every insert and update (bulk writes and COPY included) and indexed
@@ -45,7 +46,7 @@ SEARCH_WEIGHTS = {
     "citations_reference": {"title": "A", "container_title": "C", "as_cited": "C", "abstract": "D"},
 }
 RANK = "search_rank"  # the annotation a ranked search orders by, best first
-RANKED_MATCHES = 500
+RANKED_MATCHES = 200
 TSVECTOR_MAX_BYTES = 1024 * 1024 - 1  # PostgreSQL's limit on a tsvector's lexemes
 INDEXED_CHARACTERS = 50_000  # per column; 4 columns x 50,000 x 4 bytes stay within the limit
 

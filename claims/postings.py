@@ -7,10 +7,10 @@ the newest matches: 9,981 rows for the 500 newest of 4,500 matches, a word in 5 
 claims), or through the GIN index, which holds every match of the word unordered (all read,
 sorted, then cut). Neither is bounded by the 500 it keeps. A *posting* is one row (`lexeme`,
 `claim_id`) of `claims_claimword` (`ClaimWord`): its primary key index, read backwards for
-one lexeme, gives that lexeme's claims newest first, so the newest 500 matches cost about
-500 claims read by key (claims.searching: at once when the lexeme is the whole search, as
-all its postings match; else one at a time, each rechecked, until 500 match), not the rows
-between them.
+one lexeme, gives that lexeme's claims newest first, so the newest `RANKED_MATCHES` (then 500,
+now 200) matches cost about that many claims read by key (claims.searching: at once when the
+lexeme is the whole search, as all its postings match; else one at a time, each rechecked,
+until enough match), not the rows between them.
 
 Which lexeme (`FUNCTIONS_SQL`, `claims_claimword_walked`): only a lexeme every match must
 hold (a *required* one: not under `or` or `-`, a phrase's words are) can stand for a search;
@@ -20,12 +20,12 @@ fewer) span the most claims (a bounded read, never a count). One with at least a
 walk (it reads fewer rows per match than lookups cost), and a search with no required lexeme
 (only `or`, only `-word`, only stop words) keeps the plain search. A rare lexeme is read
 through postings too: the GIN index would read its few matches for a little less, but the
-planner, expecting 500 matches soon, may walk the primary key through every claim instead
-(a word in 450 of 9,000 public claims: 7.9 ms against 2.7 ms). The choice is made in a
+planner, expecting 500 matches soon (the bound then), may walk the primary key through every
+claim instead (a word in 450 of 9,000 public claims: 7.9 ms against 2.7 ms). The choice is made in a
 search's first query and kept a minute (claims.searching.CHOICES). Whichever way, the result
 is the same rows: a claim is kept only when its row passes the search's own test
-(`search_vector @@ query`, public), and a one-word search that finds fewer than 500 through
-its newest postings while it has more (postings not kept, say) is read again walked.
+(`search_vector @@ query`, public), and a one-word search that finds fewer than `RANKED_MATCHES`
+through its newest postings while it has more (postings not kept, say) is read again walked.
 
 Kept in the writing transaction by a trigger on `claims_claim` (`TRIGGERS_SQL`), like the
 stored vector itself: the lexemes of a claim's stored `search_vector` while it is public

@@ -64,7 +64,7 @@ def newest_search(words: str) -> NewestSearch:
     if alone:
         found = newest_through(words, lexeme, THROUGH_NEWEST_POSTINGS)
         if len(found.ranked) == full_text.RANKED_MATCHES or posted < full_text.RANKED_MATCHES:
-            return found  # 500 found, or every posting read
+            return found  # all found, or every posting read
     return newest_through(words, lexeme, THROUGH_POSTINGS if lexeme else THROUGH_TABLE)
 
 
