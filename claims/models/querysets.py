@@ -11,7 +11,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from citations.models import CONTRIBUTOR_ROWS, Contributor, Reference, Retraction
-from citations.search import ranked_search
+from citations.search import VECTOR_FIELD, ranked_search
 from claims.access import is_public, sees_unpublished
 from claims.choices import RelationKind
 
@@ -57,8 +57,11 @@ class ClaimQuerySet(models.QuerySet):
         and in `part_relations` the `part_of` relations to the claim with their parts, public
         or not (a claim with parts is graded through them; evidence.facts.parts_of keeps a
         public claim's public parts only).
-        Reached by relation: claims' models import nothing from evidence."""
-        return self.prefetch_related(
+        Reached by relation: claims' models import nothing from evidence.
+        The stored search vectors, of the claims and of their references, are left out: only
+        PostgreSQL reads them, and a reference's, made from its abstract among others, can
+        weigh more than the rest of its row."""
+        return self.defer(VECTOR_FIELD).prefetch_related(
             "topics",
             # Each claim's items and each reference's people in their models' order, by keys:
             # the default orderings sort by the claim's statement and the reference's citekey
@@ -67,6 +70,7 @@ class ClaimQuerySet(models.QuerySet):
                 "evidence",
                 queryset=_evidence_model(self.model)
                 .objects.select_related("reference")
+                .defer(f"reference__{VECTOR_FIELD}")
                 .order_by("claim_id", "pk"),
             ),
             Prefetch(
@@ -86,6 +90,7 @@ class ClaimQuerySet(models.QuerySet):
                 queryset=_relation_model(self.model)
                 .objects.filter(kind=RelationKind.PART_OF)
                 .select_related("from_claim")
+                .defer(f"from_claim__{VECTOR_FIELD}")
                 .order_by("from_claim__slug"),
                 to_attr="part_relations",
             ),
@@ -133,19 +138,22 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(level_is(level))
 
     def with_relations(self):
-        """Prefetch related claims in both directions, public ones only."""
+        """Prefetch related claims in both directions, public ones only (their search vectors
+        left out, as `with_evidence` leaves them)."""
         return self.prefetch_related(
             Prefetch(
                 "relations_from",
                 queryset=_relation_model(self.model)
                 .objects.filter(is_public("to_claim__"))
-                .select_related("to_claim"),
+                .select_related("to_claim")
+                .defer(f"to_claim__{VECTOR_FIELD}"),
             ),
             Prefetch(
                 "relations_to",
                 queryset=_relation_model(self.model)
                 .objects.filter(is_public("from_claim__"))
-                .select_related("from_claim"),
+                .select_related("from_claim")
+                .defer(f"from_claim__{VECTOR_FIELD}"),
             ),
         )
 

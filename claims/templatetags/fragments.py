@@ -29,6 +29,7 @@ from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 
+from citations.search import VECTOR_FIELD
 from claims.cite_this import share_reference_texts
 from claims.models import LIST_FIELDS
 from config.caching import recalled, remember_many, remembered
@@ -119,8 +120,11 @@ def reference_digests(context):
 
 @cache
 def column_getter(model):
-    """All of a model's column values at once, as a tuple."""
-    return attrgetter(*(field.attname for field in model._meta.concrete_fields))
+    """All of a model's column values at once, as a tuple, but a stored search vector: it is
+    made from other columns (`citations.search.SEARCH_WEIGHTS`), so it tells nothing more,
+    and a page need not read it (`ClaimQuerySet.with_evidence` leaves it out)."""
+    shown = [field for field in model._meta.concrete_fields if field.name != VECTOR_FIELD]
+    return attrgetter(*(field.attname for field in shown))
 
 
 def columns(row) -> tuple:

@@ -2,6 +2,8 @@
 they show changes (claims/templatetags/fragments.py)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from citations.models import Reference
 from evidence.services import evidence_update
@@ -83,3 +85,14 @@ def test_a_reference_renumbered_on_the_page_is_rendered_again(client, page_cache
     page, _ = rendered(client, item)
     assert 'id="ref-2"' in page
     assert page.count('href="#ref-2"') == 1
+
+
+def test_the_page_reads_no_search_vector(client, page_cache, item):
+    """Only PostgreSQL reads the stored vectors (a long abstract makes a long one): the page
+    neither selects them nor, digesting every column, fetches them one reference at a time."""
+    EvidenceFactory(claim=item.claim, reference__abstract="Bone density " * 2000)
+    with CaptureQueriesContext(connection) as queries:
+        page, drawn = rendered(client, item)
+    assert drawn == FRAGMENTS
+    assert "A first title" in page
+    assert [query["sql"] for query in queries if "search_vector" in query["sql"]] == []
