@@ -113,9 +113,10 @@ def reference_import_bibtex(
     if on_duplicate == importing.UPDATE and not may_change_references(user):
         raise PermissionDenied(UPDATE_NEEDS_CHANGE)
     if dry_run:
-        plan = reference_import_plan(data=data, encoding=encoding, format=format)
+        with importing.collector_paused():
+            plan = reference_import_plan(data=data, encoding=encoding, format=format)
         return ImportOutcome(plan=plan, result=None)
-    with importing.serialised():
+    with importing.serialised(), importing.collector_paused():
         # Planned inside the lock: an import that ran meanwhile is seen, its entries are
         # duplicates, not new references stored twice.
         plan = reference_import_plan(data=data, encoding=encoding, format=format)

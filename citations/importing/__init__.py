@@ -21,10 +21,12 @@ The flow, one module per step:
    table (`plan_snapshot`), which a preview job keeps.
 
 The services (`citations.services.reference_import_bibtex`) call `plan` and `apply` inside
-`serialised()`, so that what was planned is what is written.
+`serialised()`, so that what was planned is what is written, with Python's cyclic garbage
+collector paused (`collector`: an import makes no cycles, and collecting them cost 5-7 %).
 """
 
 from citations.importing.applying import ApplyResult, apply, refusal, serialised
+from citations.importing.collector import collector_paused
 from citations.importing.planner import plan
 from citations.importing.plans import (
     DUPLICATE,
@@ -54,6 +56,7 @@ __all__ = [
     "refusal",
     "PlanItem",
     "apply",
+    "collector_paused",
     "import_outcome_data",
     "plan",
     "plan_snapshot",

@@ -29,7 +29,9 @@ HISTORY_REASON = "Imported from BibTeX"
 REFERENCE_COLUMNS = [
     f for f in Reference._meta.concrete_fields if f.attname not in {"id", "search_vector"}
 ]
-REFERENCE_DEFAULTS = [(f.attname, f.get_default()) for f in REFERENCE_COLUMNS]
+# A new reference's row before its values: each column's default, and where each goes.
+REFERENCE_DEFAULTS = [f.get_default() for f in REFERENCE_COLUMNS]
+REFERENCE_POSITION = {f.attname: position for position, f in enumerate(REFERENCE_COLUMNS)}
 CONTRIBUTOR_COLUMNS = ["reference_id", "person_id", "role", "position"]
 
 Progress = Callable[[int, int], None]
@@ -110,10 +112,17 @@ def _json(value: dict | None) -> str:
 
 
 def _reference_row(pk: int, item: PlanItem, now) -> list:
-    values = {**item.values, "citekey": item.citekey, "created": now, "updated": now}
-    values["extra_fields"] = _json(values.get("extra_fields"))
-    values["latex_source"] = _json(values.get("latex_source"))
-    return [pk] + [values.get(name, default) for name, default in REFERENCE_DEFAULTS]
+    """The id, then `REFERENCE_COLUMNS`: the item's values over the defaults (a dozen
+    values placed by position rather than thirty looked up by name)."""
+    row, position = REFERENCE_DEFAULTS.copy(), REFERENCE_POSITION
+    for name, value in item.values.items():
+        if (at := position.get(name)) is not None:
+            row[at] = value
+    row[position["citekey"]] = item.citekey
+    row[position["created"]] = row[position["updated"]] = now
+    for name in ("extra_fields", "latex_source"):
+        row[position[name]] = _json(item.values.get(name))
+    return [pk, *row]
 
 
 class UpdateWriter(Writer):
