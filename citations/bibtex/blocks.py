@@ -18,7 +18,7 @@ class SplitEntry:
     key: str
     start_line: int
     fields: list[tuple[str, str]]
-    well_formed: bool = False  # Read by the fast path: clean names, balanced values.
+    well_formed: bool = False  # Read by the fast path: folded names, balanced values.
 
 
 @dataclass(frozen=True)

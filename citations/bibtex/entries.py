@@ -51,8 +51,7 @@ def _well_formed_fields(
 ) -> tuple[dict, list[str]]:
     """Fields the fast path read: braced or quoted groups, numbers and macros, maybe joined."""
     values, errors = {}, []
-    for raw_name, raw_value in entry.fields:
-        name = sys.intern(raw_name.lower())
+    for name, raw_value in entry.fields:  # Names folded by the fast path.
         first = raw_value[0]
         if "#" in raw_value:  # Concatenation (or a `\#` inside a value): read in full.
             try:
