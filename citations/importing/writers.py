@@ -9,12 +9,10 @@ BibTeX"), copied inside the database (the library makes the import too slow:
 `CopyWriter._history`).
 """
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from django.db import connection
 from django.utils import timezone
 
@@ -96,21 +94,6 @@ class CopyWriter(Writer):
                 yield (pk, self.people.ids[name], role.value, position)
 
 
-def _json(value: dict | None) -> str:
-    """The JSON text of a `jsonb` column's value, for the COPY.
-
-    orjson, 5x faster than `json.dumps` here (the real entries of bench/real_import.py send
-    12 MB of LaTeX and extra fields): its compact UTF-8 text and `json.dumps`'s escaped
-    ASCII are one `jsonb` value. A string it refuses (a lone surrogate) goes to `json.dumps`,
-    so such a value meets the database's refusal as before."""
-    if not value:
-        return "{}"
-    try:
-        return orjson.dumps(value).decode()
-    except orjson.JSONEncodeError:
-        return json.dumps(value)
-
-
 def _reference_row(pk: int, item: PlanItem, now) -> list:
     """The id, then `REFERENCE_COLUMNS`: the item's values over the defaults (a dozen
     values placed by position rather than thirty looked up by name)."""
@@ -120,8 +103,8 @@ def _reference_row(pk: int, item: PlanItem, now) -> list:
             row[at] = value
     row[position["citekey"]] = item.citekey
     row[position["created"]] = row[position["updated"]] = now
-    for name in ("extra_fields", "latex_source"):
-        row[position[name]] = _json(item.values.get(name))
+    for name in ("extra_fields", "latex_source"):  # `jsonb`: never null
+        row[position[name]] = item.values.get(name) or {}
     return [pk, *row]
 
 

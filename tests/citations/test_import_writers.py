@@ -5,8 +5,9 @@ import json
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
-from citations.importing import NEW, writers
+from citations.importing import NEW, copying, writers
 from citations.importing.copying import NEXT_IDS, next_ids
 from citations.importing.people import People
 from citations.importing.writers import (
@@ -126,7 +127,31 @@ def test_the_copy_stores_extra_fields_and_latex_as_json_dumps_would():
     `json.dumps`'s escaped ASCII gives, and a string orjson refuses goes to `json.dumps`."""
     value = {"note": 'Caf\u00e9 "\\path|a|"\t\u2028', "keywords": "\U0001f9b4 \\'e"}
     with connection.cursor() as cursor:
-        cursor.execute("SELECT %s::jsonb = %s::jsonb", [writers._json(value), json.dumps(value)])
+        cursor.execute(
+            "SELECT %s::jsonb = %s::jsonb", [copying.json_text(value).decode(), json.dumps(value)]
+        )
         assert cursor.fetchone() == (True,)
-    assert writers._json({}) == "{}"
-    assert writers._json({"note": "\ud800"}) == json.dumps({"note": "\ud800"})
+    assert copying.json_text({}) == b"{}"
+    assert copying.json_text({"note": "\ud800"}) == json.dumps({"note": "\ud800"})
+
+
+def test_the_binary_copy_stores_each_type_as_the_text_copy_did():
+    """Binary COPY: text with tabs, newlines, backslashes and astral characters, jsonb,
+    timestamps, integers and nulls arrive as sent."""
+    pk, now = next_ids(Reference, 1)[0], timezone.now()
+    text = 'Tab\there, line\nbreak, back\\slash \\N, "quotes", \U0001f9b4 and Caf\u00e9'
+    values = {"title": text, "year": 1990, "abstract": "", "doi": None}
+    row = dict(writers.REFERENCE_POSITION)
+    columns = ["id"] + [f.column for f in writers.REFERENCE_COLUMNS]
+    sent = [pk, *writers.REFERENCE_DEFAULTS]
+    for name, value in {**values, "citekey": "k1", "created": now, "updated": now}.items():
+        sent[1 + row[name]] = value
+    sent[1 + row["latex_source"]] = {"title": text}
+    sent[1 + row["extra_fields"]] = {"note": ["a", 1, None]}
+    copying.copy_rows(Reference, columns, [sent])
+
+    stored = Reference.objects.get(pk=pk)
+    assert (stored.title, stored.year, stored.doi, stored.citekey) == (text, 1990, None, "k1")
+    assert stored.latex_source == {"title": text}
+    assert stored.extra_fields == {"note": ["a", 1, None]}
+    assert stored.created == now
