@@ -117,7 +117,7 @@ class Reader:
         self.text = data.removeprefix("\ufeff")
         self.macros = Macros(max_value=max_value, max_expansion=max_expansion)
         self.first_line_of_key: dict[str, int] = {}
-        self.using_unknown: dict[str, bool] = {}  # `_unknown_commands`, per distinct value
+        self.commands_of: dict[str, tuple[bool, frozenset[str]]] = {}  # `_commands`
 
     def _decode(self, data: bytes, encoding: str | None) -> str:
         if looks_binary(data):
@@ -201,12 +201,13 @@ class Reader:
         if not self.preamble_lines:
             return
         values = [v for k, v in record.sources.items() if "\\" in v and k != PREAMBLE_SOURCE]
-        if not any(map(self._unknown_commands, values)):
+        commands = [self._commands(value) for value in values]
+        if not any(unknown for unknown, _names in commands):
             return
         if self.whole_preamble is not None:
             record.sources[PREAMBLE_SOURCE] = self.whole_preamble
             return
-        used = frozenset(name for value in values for name in COMMAND_NAME.findall(value))
+        used = frozenset().union(*(names for _unknown, names in commands))
         before = bisect.bisect_left(self.preamble_lines, record.line or 0)
         found = self.kept_preambles.get((used, before))
         if found is None:
@@ -215,12 +216,14 @@ class Reader:
         if found:
             record.sources[PREAMBLE_SOURCE] = found
 
-    def _unknown_commands(self, value: str) -> bool:
-        """Does `value` use a command `decode` does not know? Once per distinct value of the
-        file: files repeat long ones (TUGboat's 800-character acknowledgement, 3,800 times)."""
-        found = self.using_unknown.get(value)
+    def _commands(self, value: str) -> tuple[bool, frozenset[str]]:
+        """Does `value` use a command `decode` does not know, and the names of those it uses.
+        Once per distinct value of the file: files repeat long ones (TUGboat's 800-character
+        acknowledgement, in 3,800 entries)."""
+        found = self.commands_of.get(value)
         if found is None:
-            found = self.using_unknown[value] = bool(latex.unknown_commands(value))
+            names = frozenset(COMMAND_NAME.findall(value))
+            found = self.commands_of[value] = (bool(latex.unknown_commands(value)), names)
         return found
 
     def _block(self, block: Block, offset: int) -> list[BibRecord | ParseProblem]:
