@@ -119,9 +119,9 @@ def insert_select(model, rows: str, expressions: dict[str, str]) -> None:
     """INSERT every concrete column of `model` for g in `rows`: SQL for some, defaults for the rest.
 
     Columns the benchmark does not name get the model field's default (or NULL), so the
-    generator keeps working when a migration adds a field. A table with a stored search
-    vector gets it computed here, by the rule its trigger follows (`citations.search`), since
-    `bulk_build` turns triggers off.
+    generator keeps working when a migration adds a field. A table whose search vector a
+    trigger fills (claims) gets it computed here, by the trigger's rule (`citations.search`),
+    since `bulk_build` turns triggers off; a generated one (references) computes itself.
     """
     from django.db import connection
 
@@ -144,7 +144,7 @@ def insert_select(model, rows: str, expressions: dict[str, str]) -> None:
                 default = "" if field.get_internal_type() in {"CharField", "TextField"} else 0
             params.append(field.get_db_prep_save(default, connection))
     outer = list(columns)
-    if table in SEARCH_WEIGHTS:
+    if table in SEARCH_WEIGHTS and not model._meta.get_field(VECTOR_FIELD).generated:
         columns.append(VECTOR_FIELD)
         outer.append(vector_sql(table, "src"))
     sql = (

@@ -18,10 +18,12 @@ more than a reader pages through, and every filter narrows before the newest are
 Fewer matches are all ranked, as before.
 
 The weighted `tsvector` is stored in each searched table's `search_vector` column, kept
-current by a trigger on every insert and update (bulk writes and COPY included) and indexed
-with GIN, so a search reads the index instead of computing `to_tsvector` for every row.
-`StoredSearchVector` is the migration operation that installs the trigger and the index; rank
-is `ts_rank`. (A trigger rather than a `GeneratedField`: docs/architecture.md says why.) A
+current on every insert and update (bulk writes and COPY included) and indexed with GIN, so a
+search reads the index instead of computing `to_tsvector` for every row. References' is a
+generated column (`stored_vector`, citations migration 0021: COPY then stores an import's
+rows in batches); claims' is filled by a trigger (`StoredSearchVector`, the migration
+operation that installs the trigger and the index), which their postings trigger follows
+(docs/architecture.md says why). Both follow one rule, `vector_sql`; rank is `ts_rank`. A
 `tsvector` holds at most 1 MB of lexemes, so the vector indexes the first
 `INDEXED_CHARACTERS` characters of each column (at most 4 bytes each in UTF-8, so the columns
 together stay within it): the stored field is never cut, a 2 MiB title is saved whole and
@@ -33,9 +35,15 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+    TrigramWordSimilarity,
+)
 from django.db import migrations
 from django.db.models import BooleanField, F, Func, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 
 VECTOR_FIELD = "search_vector"
@@ -87,13 +95,21 @@ class EqualsAny(Func):
 
 def vector_sql(table: str, row: str) -> str:
     """The SQL of the weighted vector of `row` (NEW in the trigger, the table in a backfill)."""
-    text = "left(coalesce({row}.{column}, ''), {limit})"
+    text = "left(coalesce({row}{column}, ''), {limit})"
+    row = f"{row}." if row else ""
     parts = (
         f"setweight(to_tsvector('english'::regconfig, "
         f"{text.format(row=row, column=column, limit=INDEXED_CHARACTERS)}), '{weight}')"
         for column, weight in SEARCH_WEIGHTS[table].items()
     )
     return " || ".join(parts)
+
+
+def stored_vector(table: str) -> RawSQL:
+    """The weighted vector of a row of `table`, for a `GeneratedField` (the same rule as the
+    trigger's, `vector_sql`)."""
+    sql = vector_sql(table, "")  # from SEARCH_WEIGHTS: column names and constants only
+    return RawSQL(sql, [], output_field=SearchVectorField())  # noqa: S611
 
 
 def fill_function_sql(table: str) -> str:
@@ -103,6 +119,33 @@ def fill_function_sql(table: str) -> str:
         f"LANGUAGE plpgsql AS $$ BEGIN "
         f"NEW.{VECTOR_FIELD} := {vector_sql(table, 'NEW')}; RETURN NEW; END $$"
     )
+
+
+class DropVectorTrigger(migrations.operations.base.Operation):
+    """Drop the trigger and function of `StoredSearchVector` (the vector becomes a generated
+    column); backwards, install them again, with the backfill and the GIN index."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, table: str):
+        self.table = table
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        name = f"{self.table}_search_vector"
+        schema_editor.execute(f"DROP TRIGGER {name}_fill ON {self.table}")
+        schema_editor.execute(f"DROP FUNCTION {name}_fill()")
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        StoredSearchVector(self.table).database_forwards(
+            app_label, schema_editor, from_state, to_state
+        )
+
+    def describe(self):
+        return f"Drop the search vector trigger of {self.table}"
 
 
 class SearchVectorFunction(migrations.operations.base.Operation):

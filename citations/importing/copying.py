@@ -2,6 +2,7 @@
 rows sent with COPY (10x faster than `bulk_create`), inside the caller's transaction."""
 
 import json
+import re
 from collections.abc import Iterable
 
 import orjson
@@ -14,7 +15,7 @@ NEXT_IDS = (
     "SELECT nextval((SELECT pg_get_serial_sequence(%s, 'id'))::regclass) "
     "FROM generate_series(1, %s)"
 )
-COLUMN_TYPES = "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass"
+TYPE_MODIFIER = re.compile(r"\(.*\)$")  # `varchar(100)`: the binary format is varchar's
 
 
 def next_ids(model, count: int) -> list[int]:
@@ -43,18 +44,23 @@ def copy_rows(model, columns: list[str], rows: Iterable) -> None:
     In COPY's binary format, each value sent as the column's type takes it (the types are
     read from the table): no text to escape here and to parse there. Against the text
     format, the references of bench/real_import.py cost 35 % less Python and 15 % less
-    PostgreSQL (docs/scale.md, round nine). A `jsonb` column takes Python values (`json_text`).
+    PostgreSQL (docs/scale.md, round nine). The types come from the model, with no query; a
+    `jsonb` column takes Python values (`json_text`).
     """
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(column) for column in columns)
     # The raw psycopg copy is outside Django's error wrapping: wrap it, so that a unique
     # violation is an IntegrityError like any other.
     with connection.wrap_database_errors, connection.cursor() as cursor:
-        cursor.execute(COLUMN_TYPES, [model._meta.db_table])
-        types = dict(cursor.fetchall())
         set_json_dumps(json_text, context=cursor.cursor)
         statement = f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)"  # noqa: S608 - model metadata
         with cursor.cursor.copy(statement) as copy:
-            copy.set_types([types[column] for column in columns])
+            copy.set_types(column_types(model, columns))
             for row in rows:
                 copy.write_row(row)
+
+
+def column_types(model, columns: list[str]) -> list[str]:
+    """The PostgreSQL type of each column, from the model (its migrations made the table)."""
+    fields = {field.column: field for field in model._meta.concrete_fields}
+    return [TYPE_MODIFIER.sub("", fields[column].db_type(connection)) for column in columns]

@@ -14,6 +14,7 @@ from citations.choices import EntryType, Retraction, Role, Verification
 from citations.identifiers import NORMALIZERS, InvalidIdentifier
 from citations.models.querysets import ReferenceQuerySet
 from citations.reference_records import bibtex_fields, reference_record
+from citations.search import stored_vector
 from citations.text.records import BibRecord, Name
 from config.model_checks import choice_constraints
 
@@ -160,8 +161,13 @@ class Reference(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
-    # Filled by a database trigger on PostgreSQL (citations.search); never written by Python.
-    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
+    # Computed by PostgreSQL from the row's own texts (citations.search); never written.
+    search_vector = models.GeneratedField(
+        expression=stored_vector("citations_reference"),
+        output_field=SearchVectorField(null=True),
+        db_persist=True,
+        serialize=False,
+    )
 
     # No index on the history's citekey: history is read by reference id, never by citekey
     # (two btree indexes that cost the import's history rows a third of their time).
