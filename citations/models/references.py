@@ -305,7 +305,10 @@ class ContributorManager(models.Manager):
 
 
 class Contributor(models.Model):
-    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="contributors")
+    # No index of its own: `contributor_unique_position` leads with the reference.
+    reference = models.ForeignKey(
+        Reference, on_delete=models.CASCADE, related_name="contributors", db_index=False
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contributions")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.AUTHOR)
     position = models.PositiveSmallIntegerField(default=0)

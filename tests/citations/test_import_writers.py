@@ -17,7 +17,7 @@ from citations.importing.writers import (
     Writer,
 )
 from citations.models import Contributor, Person, Reference
-from citations.services import reference_import_plan
+from citations.services import reference_import_bibtex, reference_import_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +108,42 @@ def test_an_import_writes_no_citekey_index_that_no_query_reads():
     assert not {name for name in references if name.endswith("_like")}
     assert {"citations_reference_citekey_key", "citations_reference_citekey_trgm"} <= references
     assert not {name for name in history if "citekey" in name}
+
+
+def test_contributors_have_no_second_index_on_their_reference():
+    """Migration 0022: the unique (reference, role, position) index serves look-ups by
+    reference, and the planner uses it for them."""
+    assert index_names(Contributor._meta.db_table) == {
+        "citations_contributor_pkey",
+        "citations_contributor_person_id_57dd54e6",
+        "contributor_unique_position",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT * FROM citations_contributor WHERE reference_id = ANY(%s)", [[1, 2]]
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "contributor_unique_position" in plan
+
+
+def test_an_imported_long_text_is_compressed_with_lz4_where_the_server_has_it():
+    """Migration 0022: lz4 for the references' and their history's long texts, when the
+    server was built with it (this machine's is; the embedded one is not: pglz)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        expected = "lz4" if cursor.fetchone()[0] else "pglz"
+    note = " ".join(f"word{n} and more words, {n * 7}" for n in range(400))  # 12 KB
+    reference_import_bibtex(data=f"@misc{{long, title = {{Long}}, note = {{{note}}}}}")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_column_compression(r.extra_fields), pg_column_compression(h.extra_fields) "
+            "FROM citations_reference r JOIN citations_historicalreference h USING (id)"
+        )
+        assert cursor.fetchall() == [(expected, expected)]
 
 
 def test_new_ids_name_the_sequence_once():
