@@ -11,7 +11,7 @@ from citations import citekeys
 from citations.batches import batched
 from citations.bibtex.render import SAFE_KEY
 from citations.importing.plans import BATCH, PlanItem
-from citations.membership import matching
+from citations.membership import matching, through_btrees
 from citations.models import Reference
 
 # A key BibTeX and biblatex read (what exports may write, `bibtex.render.SAFE_KEY`).
@@ -39,9 +39,12 @@ def _stored_keys(keys: Iterable[str]) -> set[str]:
     """
     taken: set[str] = set()
     variants = {variant for key in keys for variant in (key, key.lower())}
-    for chunk in batched(sorted(variants), BATCH):
-        query = matching(Reference.objects, "citekey", chunk)
-        taken.update(key.lower() for key in query.values_list("citekey", flat=True))
+    if not variants:
+        return taken
+    with through_btrees():  # not the citekey's trigram index
+        for chunk in batched(sorted(variants), BATCH):
+            query = matching(Reference.objects, "citekey", chunk)
+            taken.update(key.lower() for key in query.values_list("citekey", flat=True))
     return taken
 
 

@@ -7,7 +7,7 @@ from operator import attrgetter
 from citations.batches import batched
 from citations.importing.copying import copy_rows, next_ids
 from citations.importing.plans import BATCH, PlanItem
-from citations.membership import matching
+from citations.membership import matching, through_btrees
 from citations.models import Contributor, Person, Role
 from citations.text.records import Name
 
@@ -42,11 +42,12 @@ class People:
         """Know the id of each name: stored people are found (as rows, not instances), the
         others created with COPY."""
         missing = creation_order(names - self.ids.keys())
-        for chunk in batched(missing, BATCH):
-            families = list({name.family for name in chunk})
-            stored = matching(Person.objects, "family", families).order_by()
-            for pk, *parts in stored.values_list("pk", *NAME_FIELDS):
-                self.ids[Name(*parts)] = pk
+        with through_btrees():  # not the family's trigram index
+            for chunk in batched(missing, BATCH):
+                families = list({name.family for name in chunk})
+                stored = matching(Person.objects, "family", families).order_by()
+                for pk, *parts in stored.values_list("pk", *NAME_FIELDS):
+                    self.ids[Name(*parts)] = pk
         new = [name for name in missing if name not in self.ids]
         if new:
             ids = next_ids(Person, len(new))

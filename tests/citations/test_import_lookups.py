@@ -1,0 +1,73 @@
+"""An import's look-ups by citekey and family name go through the btree indexes, never the
+trigram ones: right after a large import, before autovacuum, PostgreSQL may otherwise take
+the trigram index and its pending list for `citekey = ANY(keys)` (3 s for one look-up)."""
+
+import pytest
+from django.db import connection, transaction
+
+from citations import services
+from citations.membership import matching, through_btrees
+from citations.models import Person, Reference
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def big_file(count: int, prefix: str = "k") -> str:
+    return "".join(
+        f"@article{{{prefix}{n}, title = {{Bone remodelling, study {prefix}{n}}},"
+        f" author = {{Author{n}, Ann}}, year = {{2001}}}}\n"
+        for n in range(count)
+    )
+
+
+def plan_of(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_look_ups_after_a_large_import_read_the_btrees():
+    services.reference_import_bibtex(data=big_file(1000, prefix="old"))
+    with connection.cursor() as cursor:  # a library autovacuum has analysed (not vacuumed)
+        cursor.execute("ANALYZE citations_reference; ANALYZE citations_person")
+    services.reference_import_bibtex(data=big_file(3000))  # and a large import since
+    keys = [f"k{n}" for n in range(0, 3000, 6)]
+    families = [f"Author{n}" for n in range(0, 3000, 6)]
+    by_key = matching(Reference.objects, "citekey", keys).values_list("citekey")
+    by_family = matching(Person.objects, "family", families).values_list("pk")
+
+    with transaction.atomic():
+        unguarded = list(by_key), list(by_family)
+        with through_btrees():
+            guarded = plan_of(by_key), plan_of(by_family)
+            assert (list(by_key), list(by_family)) == unguarded
+
+    # PostgreSQL 15 here plans both look-ups on the trigram indexes without the guard.
+    assert "trgm" not in guarded[0]
+    assert "trgm" not in guarded[1]
+    assert len(unguarded[0]) == len(unguarded[1]) == 500
+
+
+def test_the_guard_is_local_and_puts_the_setting_back():
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_bitmapscan")
+            return cursor.fetchone()[0]
+
+    with transaction.atomic():
+        with through_btrees():
+            assert setting() == "off"
+        assert setting() == "on"
+    with through_btrees():  # outside a transaction: it opens one
+        assert setting() == "off"
+    assert setting() == "on"
+
+
+def test_a_second_import_right_after_a_large_one_finds_its_keys_taken():
+    services.reference_import_bibtex(data=big_file(3000))
+    outcome = services.reference_import_bibtex(data=big_file(600, prefix="k"))
+
+    assert outcome.plan.counts["duplicate"] + outcome.plan.counts["new"] == 600
+    new = outcome.plan.with_status("new")
+    assert all(item.citekey != item.key for item in new)  # each key was taken: renamed
