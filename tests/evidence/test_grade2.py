@@ -561,9 +561,35 @@ def test_a_second_result_of_a_counted_reference_changes_neither_level_nor_direct
     counted = [i for i in items if not grade2.why_not_counted(i)]
     if not counted:
         return
-    original = rng.choice(counted)
-    second = dataclasses.replace(original, label=rng.choice(LABELS))
+    second = second_result(rng.choice(counted))
     assert level_direction(claim, [*items, second]) == level_direction(claim, items)
+
+
+def second_result(original: ItemFacts) -> ItemFacts:
+    """Another result of `original`'s reference with the same facts. It keeps the label: a
+    label names the reference (Evidence.label, "first author year"), and the label breaks
+    ties, both for a study's representative and for imprecision's P (DESIGN, grade-2, steps 3
+    and 5), so a copy under another label may rightly change the grade."""
+    return dataclasses.replace(original)
+
+
+def test_a_second_result_of_a_counted_reference_regression_1848983():
+    """Hypothesis' counterexample when the second result took another label: the copy of
+    'Yao 2010' (citekey c) labelled 'Lee 1996' became its study's representative, and 'Lee
+    1996' sorts before 'Prior 1990', so P moved from Prior's ratio CI 0.8 to 1.6 (down 1) to
+    c's difference CI 1.0 to 1.1 (precise): low became moderate. That is the documented
+    label tie-break at work, not a reference counted twice; the same label changes nothing."""
+    claim, items = random_case(random.Random(1848983))
+    rng = random.Random(251392)
+    counted = [i for i in items if not grade2.why_not_counted(i)]
+    original = rng.choice(counted)
+    assert (original.label, original.citekey) == ("Yao 2010", "c")
+    assert level_direction(claim, items) == ("low", "supported")
+    assert level_direction(claim, [*items, second_result(original)]) == ("low", "supported")
+    relabelled = [*items, dataclasses.replace(original, label=rng.choice(LABELS))]
+    assert relabelled[-1].label == "Lee 1996"
+    assert level_direction(claim, relabelled) == ("moderate", "supported")
+    assert reference_grade(claim, relabelled) == ("moderate", "supported")
 
 
 WORSE_RISK = {"low": "some_concerns", "some_concerns": "high", "high": "critical"}
