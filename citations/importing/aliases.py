@@ -44,7 +44,8 @@ def held_keys(items: list[PlanItem]) -> set[str]:
     held: set[str] = set()
     for chunk in batched(sorted(keys), BATCH):
         for model in (Reference, ReferenceAlias):
-            rows = matching(model.objects, "citekey", chunk).values_list("citekey", flat=True)
+            rows = matching(model.objects, "citekey", chunk, opaque=True)
+            rows = rows.values_list("citekey", flat=True)
             held.update(key.lower() for key in rows)
     return held
 

@@ -43,7 +43,7 @@ def _stored_keys(keys: Iterable[str]) -> set[str]:
         return taken
     with through_btrees():  # not the citekey's trigram index
         for chunk in batched(sorted(variants), BATCH):
-            query = matching(Reference.objects, "citekey", chunk)
+            query = matching(Reference.objects, "citekey", chunk, opaque=True)
             taken.update(key.lower() for key in query.values_list("citekey", flat=True))
     return taken
 

@@ -52,7 +52,7 @@ class Stored:
     def _lookup(name: str, wanted: set[str]) -> dict[str, tuple[int, str]]:
         found = {}
         for chunk in batched(sorted(wanted), BATCH):
-            rows = matching(Reference.objects, name, chunk)
+            rows = matching(Reference.objects, name, chunk, opaque=True)
             for value, pk, citekey in rows.values_list(name, "pk", "citekey"):
                 found[value] = (pk, citekey)
         return found
@@ -63,7 +63,7 @@ class Stored:
         books = Reference.objects.exclude(entry_type__in=PART_TYPES)
         found: dict[str, list] = {}
         for chunk in batched(sorted(isbns), BATCH):
-            rows = matching(books, "isbn", chunk)
+            rows = matching(books, "isbn", chunk, opaque=True)
             for isbn, title, pk, citekey in rows.values_list("isbn", "title", "pk", "citekey"):
                 found.setdefault(isbn, []).append((title, pk, citekey))
         return found
@@ -75,7 +75,8 @@ class Stored:
         hashes = sorted({title_hash(item.values["title"]) for item in items})
         works: dict[tuple, list] = {}
         for chunk in batched(hashes, BATCH):
-            query = matching(Reference.objects, MD5(Lower("title")), chunk).with_first_author()
+            query = matching(Reference.objects, MD5(Lower("title")), chunk, opaque=True)
+            query = query.with_first_author()
             for ref in query.only("citekey", *FIELDS):
                 row = sameness_record(ref)
                 if key := work_key(row):

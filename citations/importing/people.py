@@ -45,7 +45,8 @@ class People:
         with through_btrees():  # not the family's trigram index
             for chunk in batched(missing, BATCH):
                 families = list({name.family for name in chunk})
-                stored = matching(Person.objects, "family", families).order_by()
+                stored = matching(Person.objects, "family", families, opaque=True)
+                stored = stored.order_by()
                 for pk, *parts in stored.values_list("pk", *NAME_FIELDS):
                     self.ids[Name(*parts)] = pk
         new = [name for name in missing if name not in self.ids]

@@ -43,3 +43,21 @@ def test_matching_finds_the_rows_of_awkward_keys_and_no_other():
         ['o"brien', "back\\slash", "{braced}", "NULL"]
     )
     assert not matching(Reference.objects, "citekey", []).exists()
+
+
+def test_an_opaque_look_up_finds_the_same_rows_with_values_the_planner_does_not_see():
+    keys = ["opaque1", "opaque2", 'odd"key', "missing"]
+    for key in keys[:3]:
+        Reference.objects.create(citekey=key, title=f"Title {key}")
+    seen = matching(Reference.objects, "citekey", keys).values_list("citekey", flat=True)
+    unseen = matching(Reference.objects, "citekey", keys, opaque=True)
+    unseen = unseen.values_list("citekey", flat=True)
+
+    assert sorted(unseen) == sorted(seen) == sorted(keys[:3])
+    sql, params = unseen.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "InitPlan" in plan
+    assert "opaque1" not in plan  # the planner saw a parameter, not the keys
+    assert sorted(matching(Reference.objects, "citekey", [], opaque=True)) == []
