@@ -121,9 +121,9 @@ def fill_function_sql(table: str) -> str:
     )
 
 
-class DropVectorTrigger(migrations.operations.base.Operation):
-    """Drop the trigger and function of `StoredSearchVector` (the vector becomes a generated
-    column); backwards, install them again, with the backfill and the GIN index."""
+class TableOperation(migrations.operations.base.Operation):
+    """A migration operation on one table's database objects (triggers, functions, indexes)
+    that the model state does not know."""
 
     reversible = True
     reduces_to_sql = True
@@ -133,6 +133,11 @@ class DropVectorTrigger(migrations.operations.base.Operation):
 
     def state_forwards(self, app_label, state):
         pass
+
+
+class DropVectorTrigger(TableOperation):
+    """Drop the trigger and function of `StoredSearchVector` (the vector becomes a generated
+    column); backwards, install them again, with the backfill and the GIN index."""
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         name = f"{self.table}_search_vector"
@@ -148,18 +153,9 @@ class DropVectorTrigger(migrations.operations.base.Operation):
         return f"Drop the search vector trigger of {self.table}"
 
 
-class SearchVectorFunction(migrations.operations.base.Operation):
+class SearchVectorFunction(TableOperation):
     """Renew the trigger function of `StoredSearchVector` (stored vectors
     stay: they were computed from the same text, whole texts that fitted the limit)."""
-
-    reversible = True
-    reduces_to_sql = True
-
-    def __init__(self, table: str):
-        self.table = table
-
-    def state_forwards(self, app_label, state):
-        pass
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         schema_editor.execute(fill_function_sql(self.table))
@@ -171,17 +167,8 @@ class SearchVectorFunction(migrations.operations.base.Operation):
         return f"Search vector of {self.table} indexes the first characters of long texts"
 
 
-class StoredSearchVector(migrations.operations.base.Operation):
+class StoredSearchVector(TableOperation):
     """A trigger filling `search_vector`, a backfill, and a GIN index."""
-
-    reversible = True
-    reduces_to_sql = True
-
-    def __init__(self, table: str):
-        self.table = table
-
-    def state_forwards(self, app_label, state):
-        pass  # the column is an ordinary field; only the database gains a trigger and an index
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         table, name = self.table, f"{self.table}_search_vector"
