@@ -13,7 +13,7 @@ plan still reports the entry as a duplicate).
 from citations import citekeys
 from citations.batches import batched
 from citations.importing.plans import BATCH, DUPLICATE, PlanItem
-from citations.membership import matching
+from citations.membership import matching, through_btrees
 from citations.models import Reference, ReferenceAlias
 
 ALIAS_NOTE = "A second key for this work in an imported file (line {line})."
@@ -38,15 +38,19 @@ def _aliased(items: list[PlanItem]) -> list[PlanItem]:
 def held_keys(items: list[PlanItem]) -> set[str]:
     """Those of the duplicates' keys (lower-cased) that a stored record or alias holds, in
     any case: read before the plan's references are written (`write_aliases` adds theirs).
-    After a COPY of thousands of rows, the planner, without statistics yet, probes the
-    citekey trigram index, whose pending list holds every new row: 70 ms a query."""
+    After a COPY of thousands of rows, the planner, without statistics yet, may take the
+    citekey's trigram index, whose pending list holds every new row: up to 4 s a query of
+    500 keys, hence `through_btrees`."""
     keys = {k for item in _aliased(items) for k in (item.key, item.key.lower())}
     held: set[str] = set()
-    for chunk in batched(sorted(keys), BATCH):
-        for model in (Reference, ReferenceAlias):
-            rows = matching(model.objects, "citekey", chunk, opaque=True)
-            rows = rows.values_list("citekey", flat=True)
-            held.update(key.lower() for key in rows)
+    if not keys:
+        return held
+    with through_btrees():  # not the citekey's trigram index
+        for chunk in batched(sorted(keys), BATCH):
+            for model in (Reference, ReferenceAlias):
+                rows = matching(model.objects, "citekey", chunk, opaque=True)
+                rows = rows.values_list("citekey", flat=True)
+                held.update(key.lower() for key in rows)
     return held
 
 
@@ -67,7 +71,8 @@ def write_aliases(items: list[PlanItem], held: set[str]) -> int:
     wanted = {key: target for key, target in targets.items() if key.lower() not in held}
     if not wanted:
         return 0
-    records = Reference.objects.in_bulk(set(wanted.values()), field_name="citekey")
+    with through_btrees():  # as in `held_keys`: the new rows are in the pending list
+        records = Reference.objects.in_bulk(set(wanted.values()), field_name="citekey")
     by_target: dict[str, list[str]] = {}
     lines = {item.key: item.line for item in duplicates}
     aliases = []

@@ -4,10 +4,11 @@ the trigram index and its pending list for `citekey = ANY(keys)` (3 s for one lo
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from citations import services
 from citations.membership import matching, through_btrees
-from citations.models import Person, Reference
+from citations.models import Person, Reference, ReferenceAlias
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,3 +72,38 @@ def test_a_second_import_right_after_a_large_one_finds_its_keys_taken():
     assert outcome.plan.counts["duplicate"] + outcome.plan.counts["new"] == 600
     new = outcome.plan.with_status("new")
     assert all(item.citekey != item.key for item in new)  # each key was taken: renamed
+
+
+def citekey_look_ups_outside_the_guard(queries: list[dict]) -> list[str]:
+    """The queries by citekey (`= ANY`, `IN`) that ran with bitmap scans on."""
+    outside, guarded = [], False
+    for query in queries:
+        sql = query["sql"]
+        if "set_config('enable_bitmapscan'" in sql:
+            guarded = "'off'" in sql
+        elif not guarded and ('"citekey" = ANY' in sql or '"citekey" IN (' in sql):
+            outside.append(sql[:200])
+    return outside
+
+
+def test_an_import_of_second_keys_looks_citekeys_up_through_the_btrees():
+    """Aliases too: the duplicates' keys and their targets are looked up by citekey. Unguarded,
+    importing Beebe's bibliographies one after another spent 4 s on one such look-up."""
+    with_doi = "".join(
+        f"@article{{old{n}, title = {{Bone study {n}}}, author = {{Author{n}, Ann}},"
+        f" year = {{2001}}, doi = {{10.1000/b{n}}}}}\n"
+        for n in range(300)
+    )
+    services.reference_import_bibtex(data=with_doi)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE citations_reference; ANALYZE citations_referencealias")
+    services.reference_import_bibtex(data=big_file(3000))
+    second_keys = with_doi.replace("@article{old", "@article{second")
+
+    with CaptureQueriesContext(connection) as captured:
+        outcome = services.reference_import_bibtex(data=second_keys)
+
+    assert outcome.plan.counts["duplicate"] == 300
+    assert ReferenceAlias.objects.filter(citekey__startswith="second").count() == 300
+    assert any('"citekey" IN (' in query["sql"] for query in captured.captured_queries)
+    assert citekey_look_ups_outside_the_guard(captured.captured_queries) == []
