@@ -1,9 +1,10 @@
 """Splitting a file into blocks, in file order, with their lines.
 
 The fast path: an entry in the shape nearly every file uses (braced, quoted, numeric or
-macro values, braces nested up to three deep, no `%` lines or `@` inside) is read with the
-expressions below in one pass; any other block goes to bibtexparser's splitter (`adapter`),
-which finds its errors. Either way the same `SplitEntry` comes out, so both paths agree.
+macro values, braces nested up to three deep, no `%` lines or `@` inside), or an @string
+definition of that shape, is read with the expressions below in one pass; any other block
+goes to bibtexparser's splitter (`adapter`), which finds its errors. Either way the same
+`SplitEntry` or `StringBlock` comes out, so both paths agree.
 """
 
 import re
@@ -11,7 +12,7 @@ import sys
 from collections.abc import Iterator
 
 from citations.bibtex import adapter
-from citations.bibtex.blocks import Block, SplitEntry
+from citations.bibtex.blocks import Block, SplitEntry, StringBlock
 
 _TEXT = r"(?:[^{}\\@]++|\\+[^\\@])"
 _BRACED = r"\{" + _TEXT + r"*\}"
@@ -24,6 +25,10 @@ FAST_HEAD = re.compile(r"@(\w+)[ \t]*\{[ \t]*([^\s,{}()\"#%'=\\@]+)[ \t]*,")
 # One field, and its comma: there is none after an entry's last field.
 FAST_FIELD = re.compile(r"\s*([A-Za-z][\w\-:.+]*)\s*=\s*(" + _VALUE + r")\s*(,?)")
 FAST_END = re.compile(r"\s*\}")
+# An @string definition of the same shape: `@string{name = value}`, braces only.
+FAST_STRING = re.compile(
+    r"@[Ss][Tt][Rr][Ii][Nn][Gg][ \t]*\{[ \t]*([A-Za-z][\w\-:.+]*)[ \t]*=\s*(" + _VALUE + r")\s*\}"
+)
 BLOCK_START = re.compile(r"@\w*[ \t]*[{(]")
 NEXT_BLOCK = re.compile(r"\n(?=[ \t]*@\w*[ \t]*[{(])")
 SPECIAL_BLOCKS = {"string", "comment", "preamble"}
@@ -65,6 +70,14 @@ def fast_entry(text: str, start: int, line: int) -> tuple[SplitEntry, int] | Non
     return SplitEntry(head.group(1), head.group(2), line, fields, True), end.end()
 
 
+def fast_string(text: str, start: int, line: int) -> tuple[StringBlock, int] | None:
+    """The @string definition at `start` and the index after it, when it has that shape."""
+    found = FAST_STRING.match(text, start)
+    if found is None:
+        return None
+    return StringBlock(found.group(1), found.group(2), line), found.end()
+
+
 def split_blocks(text: str, *, fast: bool = True) -> Iterator[tuple[Block, int]]:
     """(block, line offset) pairs in file order: the fast path's entries, and the blocks
     of `adapter.split` for the rest (for every block when not `fast`, in tests).
@@ -75,7 +88,9 @@ def split_blocks(text: str, *, fast: bool = True) -> Iterator[tuple[Block, int]]
     pos, line = 0, 0
     while (start := BLOCK_START.search(text, pos)) is not None:
         line += text.count("\n", pos, start.start())
-        found = fast_entry(text, start.start(), line) if fast else None
+        found = None
+        if fast:
+            found = fast_entry(text, start.start(), line) or fast_string(text, start.start(), line)
         if found is not None:
             yield found[0], 0
             end = found[1]

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from citations import bibtex
 from citations.bibtex import parse, parse_name, render_entry, splitting, values
+from citations.bibtex.blocks import StringBlock
 from citations.text.records import BibRecord, Name
 
 
@@ -376,3 +377,22 @@ def test_the_fast_path_reads_each_field_once_and_leaves_a_missing_comma_to_the_s
 )
 def test_normal_space_joins_line_breaks_tabs_and_spaces_alone(value, expected):
     assert values.normal_space(value) == expected
+
+
+def test_the_fast_path_reads_string_definitions_as_the_splitter_does():
+    text = (
+        '@STRING{j-CPC = "Computer Physics Communications"}\n'
+        "@string {ack-nhfb =\n  {Nelson H. F. Beebe}}\n"
+        '@String{both = ack-nhfb # " and " # j-CPC}\n'
+        "@string(paren = {read by the splitter})\n"
+        '@string{bad name = "x"}\n'
+        "@article{a, journal = j-CPC, note = both, author = paren}\n"
+    )
+    block, end = splitting.fast_string(text, 0, 0)
+    assert block == StringBlock("j-CPC", '"Computer Physics Communications"', 0)
+    assert text[end - 1 : end + 1] == "}\n"
+    assert splitting.fast_string(text, text.index("@string("), 3) is None
+    assert splitting.fast_string(text, text.index("@string{bad"), 4) is None
+    assert parse(text) == parse(text, fast=False)
+    record = parse(text).records[0]
+    assert record.fields["note"] == "Nelson H. F. Beebe and Computer Physics Communications"
