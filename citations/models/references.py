@@ -204,6 +204,8 @@ class Reference(models.Model):
             models.Index(fields=["year"]),
             # Imports look titles up by a hash: a btree cannot hold a title of any length.
             models.Index(MD5(Lower("title")), name="reference_title_md5"),
+            # And whole books by ISBN: only the references that have one.
+            models.Index(fields=["isbn"], condition=~Q(isbn=""), name="reference_isbn"),
             # The few retracted references: a list row's count of items citing one
             # (ClaimQuerySet.with_retracted_tests) probes this small index, not each row.
             models.Index(

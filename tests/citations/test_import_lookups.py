@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from citations import services
+from citations.importing.duplicates import Stored
 from citations.membership import matching, through_btrees
 from citations.models import Person, Reference, ReferenceAlias
 
@@ -107,3 +108,37 @@ def test_an_import_of_second_keys_looks_citekeys_up_through_the_btrees():
     assert ReferenceAlias.objects.filter(citekey__startswith="second").count() == 300
     assert any('"citekey" IN (' in query["sql"] for query in captured.captured_queries)
     assert citekey_look_ups_outside_the_guard(captured.captured_queries) == []
+
+
+def isbn13(n: int) -> str:
+    digits = f"978{n:09d}"
+    check = (10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10) % 10
+    return digits + str(check)
+
+
+def test_book_look_ups_by_isbn_read_the_isbn_index_not_the_table():
+    """A batch's ISBNs against the stored books: through `reference_isbn`, so the look-up
+    stays flat as the library grows (a scan compared every row with every ISBN)."""
+    Reference.objects.bulk_create(
+        Reference(
+            citekey=f"r{n}",
+            title=f"Work {n}",
+            entry_type="book" if n % 10 == 0 else "article",
+            isbn=isbn13(n) if n % 10 == 0 else "",
+        )
+        for n in range(5000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE citations_reference")
+    wanted = {isbn13(n) for n in range(0, 5000, 20)}
+
+    with CaptureQueriesContext(connection) as captured:
+        found = Stored._books(wanted)
+
+    assert set(found) == wanted
+    (look_up,) = [q["sql"] for q in captured.captured_queries if '"isbn" = ANY' in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {look_up}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "reference_isbn" in plan
+    assert "Seq Scan" not in plan
